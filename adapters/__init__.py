@@ -1,0 +1,1 @@
+"""Platform adapters: translate between a platform and the neutral core, nothing else."""

@@ -1,0 +1,1 @@
+"""Composition root: settings, wiring, aiohttp server, CLI, clock and delivery worker."""

@@ -1,0 +1,288 @@
+"""Command line: `python -m bot [run|serve|worker|clock|console|db|roster|pulse] ...`.
+
+Every failure a user can cause ends in one clear line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+
+from bot.bootstrap import Outward, build
+from bot.clock import ShiftableClock
+from bot.console import ConsoleControls
+from bot.server import start_site, web_app
+from bot.settings import Settings, SettingsError
+from conversations.rounds import RoundAdmin
+from prompts.loader import ContentError, sample_roster_csv
+from storage.roster import RosterError, parse_roster, save_roster
+
+log = logging.getLogger("outward")
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="outward",
+        description="Outward: listening-tour pulse surveys, learning nudges and mentorship "
+        "check-ins in Slack, Teams and the terminal.",
+    )
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="serve HTTP + clock + worker; console when stdin is a terminal")
+    run.add_argument("--sample", action="store_true", help="load the sample organisation if the roster is empty")
+    run.add_argument("--no-console", action="store_true", help="never open the console")
+    sub.add_parser("serve", help="serve HTTP only (Procfile: web)")
+    sub.add_parser("worker", help="deliver due outbox messages (Procfile: worker)")
+    sub.add_parser("clock", help="plan due messages every minute (Procfile: clock)")
+    con = sub.add_parser("console", help="a terminal chat on the configured database")
+    con.add_argument("--sample", action="store_true", help="load the sample organisation if the roster is empty")
+    con.add_argument("--as", dest="handle", default="", help="start as this roster handle")
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "current"])
+    roster = sub.add_parser("roster", help="load or list the staff roster")
+    roster_sub = roster.add_subparsers(dest="action", required=True)
+    imp = roster_sub.add_parser("import", help="import a CSV: handle,name,email,timezone,locale,roles,branch,classification,employment")
+    imp.add_argument("file", nargs="?", help="CSV file")
+    imp.add_argument("--sample", action="store_true", help="import the bundled sample organisation")
+    roster_sub.add_parser("list", help="list people")
+    pulse = sub.add_parser("pulse", help="administer rounds")
+    pulse.add_argument("action", choices=["start", "pause", "resume", "close", "status"])
+    pulse.add_argument("round", nargs="?", default=None)
+    pulse.add_argument("--as-id", dest="new_id", default=None, help="start a copy under this id")
+    return p
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ if env is None else env)
+    except SettingsError as exc:
+        print(f"outward: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("presidio-analyzer", "presidio-anonymizer", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except (UserError, RosterError, ContentError, OSError) as exc:
+        print(f"outward: {exc}", file=sys.stderr)
+        return 2
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "db":
+        app = await build(settings, migrate=False)
+        try:
+            if args.action == "upgrade":
+                from storage.migrate import upgrade
+
+                await upgrade(app.engine)
+            from storage.migrate import current
+
+            print(f"database at revision {await current(app.engine)}")
+        finally:
+            await app.close()
+        return 0
+    clock = ShiftableClock()
+    app = await _build(settings, clock)
+    try:
+        if command == "roster":
+            return await _roster(app, args)
+        if command == "pulse":
+            return await _pulse(app, args)
+        if command == "console":
+            if args.sample:
+                await _load_sample_if_empty(app)
+            await _console(app, clock, args.handle)
+            return 0
+        if command == "worker":
+            await _loop(app, worker=True, planner=False)
+            return 0
+        if command == "clock":
+            await _loop(app, worker=False, planner=True)
+            return 0
+        if command == "serve":
+            await _serve(app, console=False, scheduler=False, clock=clock)
+            return 0
+        if getattr(args, "sample", False):
+            await _load_sample_if_empty(app)
+        console = sys.stdin.isatty() and not getattr(args, "no_console", False)
+        await _serve(app, console=console, scheduler=True, clock=clock)
+        return 0
+    finally:
+        await app.close()
+
+
+async def _build(settings: Settings, clock: ShiftableClock) -> Outward:
+    try:
+        return await build(settings, clock=clock)
+    except OSError as exc:
+        raise UserError(f"cannot open the database in OUTWARD_DATABASE_URL: {exc}") from None
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            raise UserError(
+                f"cannot open the database in OUTWARD_DATABASE_URL: {type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:200]}"
+            ) from None
+        raise
+
+
+async def _load_sample_if_empty(app: Outward) -> None:
+    async with app.deps.uow() as tx:
+        if await tx.people.count() > 0:
+            return
+        rows = parse_roster(sample_roster_csv(), "sample organisation", app.settings.timezone)
+        added, _ = await save_roster(tx, rows)
+        await tx.commit()
+    await app.roster_changed()
+    print(f"Loaded the sample organisation ({added} people).", file=sys.stderr)
+
+
+async def _roster(app: Outward, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        async with app.deps.uow() as tx:
+            for p in await tx.people.all():
+                print(f"{p.handle}\t{p.display_name}\t{p.roles}\t{p.branch}\t"
+                      f"{p.classification}\t{p.employment}\t{p.timezone}")
+        return 0
+    if args.sample:
+        data: bytes | str = sample_roster_csv()
+        source = "sample organisation"
+    elif args.file:
+        path = Path(args.file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
+        source = str(path)
+    else:
+        raise UserError("roster import needs a CSV file or --sample")
+    rows = parse_roster(data, source, app.settings.timezone)
+    async with app.deps.uow() as tx:
+        added, updated = await save_roster(tx, rows)
+        await tx.commit()
+    await app.roster_changed()
+    print(f"Imported {source}: {added} added, {updated} updated.")
+    return 0
+
+
+async def _pulse(app: Outward, args: argparse.Namespace) -> int:
+    admin = RoundAdmin(app.deps)
+    if args.action != "status" and not args.round:
+        raise UserError(f"pulse {args.action} needs a ROUND (for example listening-tour)")
+    async with app.deps.uow() as tx:
+        if args.action == "start":
+            outcome = await admin.start(tx, args.round, args.new_id)
+        elif args.action == "pause":
+            outcome = await admin.pause(tx, args.round)
+        elif args.action == "resume":
+            outcome = await admin.resume(tx, args.round)
+        elif args.action == "close":
+            outcome = await admin.close(tx, args.round)
+        else:
+            outcome = await admin.status(tx, args.round)
+        await tx.commit()
+    print(app.deps.catalog.text("en", outcome.key, **outcome.values))
+    return 0 if outcome.ok else 2
+
+
+async def _stdin_lines() -> AsyncIterator[str]:
+    while True:
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            return
+        yield line
+
+
+async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> None:
+    from adapters.console import ConsoleAdapter
+
+    controls = ConsoleControls(app, clock)
+    if not handle:
+        async with app.deps.uow() as tx:
+            people = await tx.people.all()
+        admins = [p.handle for p in people if "admin" in p.roles.split(";")]
+        handle = admins[0] if admins else (people[0].handle if people else "")
+    console = ConsoleAdapter(app.router, controls, sys.stdout, handle, color=sys.stdout.isatty())
+    app.senders["console"] = console
+    print("Outward console. Type /help for commands, :help for console controls, :quit to end.")
+    if handle:
+        print(f"console> you are {await controls.describe(handle) or handle}")
+    else:
+        print("console> the roster is empty: load one with `python -m bot roster import "
+              "FILE.csv` or start with --sample")
+    await app.tick()
+    await console.run(_stdin_lines())
+
+
+async def _loop(app: Outward, worker: bool, planner: bool) -> None:
+    stop = _stop_event()
+    while not stop.is_set():
+        try:
+            if planner:
+                await app.planner.plan()
+            if worker:
+                await app.worker.run_once()
+        except Exception:
+            log.exception("tick failed; retrying")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=60 if planner else 5)
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableClock) -> None:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    web = web_app(app)
+    platforms = []
+    from bot.platforms import attach_platforms
+
+    platforms = await attach_platforms(app, web)
+    runner = await start_site(web, app.settings.host, app.settings.port)
+    print(f"Outward is serving on http://{app.settings.host}:{app.settings.port} "
+          f"(GET /healthz); database {app.engine.url.render_as_string(hide_password=True)}.",
+          file=sys.stderr)
+    if not platforms:
+        print("No Slack or Teams credentials set: serving the console and /healthz only "
+              "(see README: Configuration).", file=sys.stderr)
+    sched = None
+    if scheduler:
+        sched = AsyncIOScheduler(timezone="UTC")
+        sched.add_job(app.tick, "interval", seconds=60, max_instances=1, coalesce=True,
+                      id="tick")
+        sched.start()
+    try:
+        if console:
+            await _console(app, clock)
+        else:
+            await _stop_event().wait()
+    finally:
+        if sched is not None:
+            sched.shutdown(wait=False)
+        await runner.cleanup()

@@ -1,0 +1,60 @@
+"""Console wiring: the hooks the console adapter calls (clock, roster lookup, tick)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.bootstrap import Outward
+from bot.clock import FakeClock, ShiftableClock
+from conversations.schedule import local
+
+_DELTA = re.compile(r"^\+(\d{1,4})([wdhm])$")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+
+
+class ConsoleControls:
+    """Implements adapters.console.ConsoleHooks on top of the wired app."""
+
+    def __init__(self, outward: Outward, clock: ShiftableClock | FakeClock) -> None:
+        self.outward = outward
+        self.clock = clock
+
+    async def _zone(self, handle: str) -> str:
+        async with self.outward.deps.uow() as tx:
+            person = await tx.people.by_handle(handle) if handle else None
+            return person.timezone if person else self.outward.settings.timezone
+
+    async def describe(self, handle: str) -> str | None:
+        async with self.outward.deps.uow() as tx:
+            p = await tx.people.by_handle(handle)
+        if p is None:
+            return None
+        segs = " · ".join(v for v in (p.roles.replace(";", ", "), p.branch, p.classification,
+                                      p.employment) if v)
+        now = local(self.clock.now(), p.timezone)
+        return (f"{p.display_name} ({p.handle}): {segs}; local time "
+                f"{now:%a %Y-%m-%d %H:%M} {p.timezone}")
+
+    async def move_clock(self, spec: str, handle: str) -> str:
+        zone = await self._zone(handle)
+        m = _DELTA.match(spec.strip())
+        if m:
+            self.clock.advance(timedelta(**{_UNITS[m.group(2)]: int(m.group(1))}))
+        else:
+            try:
+                when = datetime.fromisoformat(spec.strip())
+            except ValueError:
+                return ("use :clock +2d, +3h, +30m, +1w or a local time such as "
+                        "2026-12-01T10:00")
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=ZoneInfo(zone))
+            if when < self.clock.now() - timedelta(minutes=1):
+                return "time only moves forward here; pick a later time"
+            self.clock.set(when)
+        now = local(self.clock.now(), zone)
+        return f"the time is now {now:%a %Y-%m-%d %H:%M} ({zone})"
+
+    async def tick(self) -> None:
+        await self.outward.tick()

@@ -1,0 +1,32 @@
+"""The aiohttp application: health check plus whatever routes the platform adapters add."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.bootstrap import Outward
+
+OUTWARD_KEY = web.AppKey("outward", Outward)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def web_app(outward: Outward) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[OUTWARD_KEY] = outward
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def start_site(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise OSError(f"cannot listen on {host}:{port} ({exc.strerror}); set PORT to a free port")
+    return runner

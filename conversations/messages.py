@@ -1,0 +1,44 @@
+"""Neutral outbound messages; adapters render them (Block Kit, Adaptive Cards, terminal text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button; pressing it comes back as ButtonPressed(action, value)."""
+
+    label: str
+    action: str
+    value: str
+    style: str = ""  # "" | "primary" | "danger"
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """An open-text answer box; submitting it comes back as FormSubmitted(form, {name: text})."""
+
+    form: str
+    name: str
+    label: str
+    max_length: int = 4000
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to a person.
+
+    `text` is plain text with *bold* the only markup. Text a user wrote is passed in `quotes`, not
+    mixed into `text`, so every adapter can escape it for its platform.
+    `key` names the message so a later message with `replaces=key` updates it in place (e.g. an
+    answered question loses its buttons); adapters that cannot update just send the new one.
+    `private` asks for an ephemeral reply where the platform has them (slash commands)."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    text_input: TextInput | None = None
+    quotes: tuple[str, ...] = ()
+    key: str = ""
+    replaces: str = ""
+    private: bool = False

@@ -1,0 +1,106 @@
+"""Proactive messages: planning what is due (idempotently) and rendering an outbox row.
+
+Planning runs on every clock tick, in any number of processes: each send has a unique key
+(round, occurrence, person, invite/reminder number) and `Outbox.enqueue_once` inserts it at most
+once, so two clocks never double-send."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from conversations.context import Deps
+from conversations.events import Address
+from conversations.messages import Message
+from conversations.pulse import PulseFlow, schedule_of
+from conversations.schedule import due, occurrence_for
+from storage.models import Person
+from storage.repositories import Claimed, UnitOfWork
+
+PLATFORM_ORDER = ("slack", "teams", "console")
+
+
+async def route(tx: UnitOfWork, person: Person, platforms: Collection[str]) -> Address | None:
+    """Where to reach a person proactively: their Slack/Teams identity, else the console."""
+    idents = {i.platform: i for i in await tx.identities.for_person(person.id)}
+    for platform in PLATFORM_ORDER:
+        if platform not in platforms:
+            continue
+        if platform == "console":
+            return Address("console", "local", person.handle, f"dm-{person.handle}")
+        ident = idents.get(platform)
+        if ident is not None and (ident.conversation_id or ident.reference or ident.user_id):
+            return Address(platform, ident.workspace, ident.user_id, ident.conversation_id,
+                           ident.reference)
+    return None
+
+
+class Planner:
+    """Inserts due invitations and reminders into the outbox."""
+
+    def __init__(self, deps: Deps, platforms: Collection[str]) -> None:
+        self.deps = deps
+        self.platforms = platforms  # a live view: adapters may register after wiring
+
+    async def plan(self) -> int:
+        """Plan everything due now; returns how many outbox rows were added."""
+        now = self.deps.clock.now()
+        added = 0
+        async with self.deps.uow() as tx:
+            for rnd in await tx.rounds.with_status("open"):
+                if rnd.opened_at is None:
+                    continue
+                sched = schedule_of(rnd)
+                parts = await tx.participation.for_round(rnd.id)
+                for person in await tx.people.active(rnd.audience):
+                    start = occurrence_for(now, person.timezone, rnd.opened_at, sched)
+                    if start is None:
+                        continue
+                    occ = start.isoformat()
+                    part = parts.get((occ, person.id))
+                    d = due(
+                        now,
+                        person.timezone,
+                        rnd.opened_at,
+                        sched,
+                        invited=part is not None,
+                        completed=bool(part and part.completed),
+                        reminders_sent=part.reminders if part else 0,
+                        quiet_hours=self.deps.policy.quiet_hours,
+                    )
+                    if d is None:
+                        continue
+                    if await route(tx, person, self.platforms) is None:
+                        continue
+                    payload = {"round": rnd.id, "occurrence": occ}
+                    if d.kind == "invite":
+                        key = f"pulse:{rnd.id}:{occ}:{person.id}:invite"
+                        if await tx.outbox.enqueue_once(key, person.id, "pulse.invite", payload,
+                                                        now):
+                            added += 1
+                        await tx.participation.ensure(rnd.id, occ, person.id, start)
+                    else:
+                        key = f"pulse:{rnd.id}:{occ}:{person.id}:remind-{d.number}"
+                        if await tx.outbox.enqueue_once(key, person.id, "pulse.reminder",
+                                                        payload, now):
+                            added += 1
+                        if part is not None:
+                            part.reminders = max(part.reminders, d.number)
+            await tx.commit()
+        return added
+
+
+class Outreach:
+    """Turns a claimed outbox row into the messages for its person (None = no longer due)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.pulse = PulseFlow(deps)
+
+    async def render(self, tx: UnitOfWork, row: Claimed) -> tuple[Person, list[Message]] | None:
+        person = await tx.people.get(row.person_id)
+        if person is None or not person.active:
+            return None
+        if row.kind in ("pulse.invite", "pulse.reminder"):
+            messages = await self.pulse.outreach(tx, person, row.payload, row.kind)
+            return (person, messages) if messages else None
+        return None

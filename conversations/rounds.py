@@ -1,0 +1,182 @@
+"""Round administration shared by chat commands and the CLI: start, pause, resume, close, status."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from conversations.context import Deps
+from conversations.pulse import FLOW
+from conversations.schedule import local
+from prompts.loader import Question, RoundTemplate
+from storage.models import Round
+from storage.repositories import UnitOfWork
+
+_ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of an admin action: a catalog key and its values (rendered per locale)."""
+
+    ok: bool
+    key: str
+    values: dict[str, Any]
+
+
+def question_definition(q: Question) -> dict[str, Any]:
+    data = asdict(q)
+    data["text"] = dict(q.text)
+    data["choices"] = [{"value": c.value, "label": dict(c.label)} for c in q.choices]
+    data["scale"] = {k: list(v) for k, v in q.scale_labels.items()}
+    data.pop("scale_labels", None)
+    data["follow_up"] = dict(q.follow_up) if q.follow_up else None
+    return data
+
+
+def _title(rnd: Round) -> str:
+    return str(rnd.title.get("en", rnd.id))
+
+
+class RoundAdmin:
+    """Admin actions on rounds. Each returns an Outcome; the caller commits."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def start(self, tx: UnitOfWork, name: str, new_id: str | None = None) -> Outcome:
+        if not _ROUND_ID.match(name) or (new_id is not None and not _ROUND_ID.match(new_id)):
+            return Outcome(False, "rounds.bad_id", {"name": name[:64]})
+        round_id = new_id or name
+        rnd = await tx.rounds.get(round_id)
+        if rnd is not None and new_id is None:
+            if rnd.status == "open":
+                return Outcome(False, "rounds.already_open", {"round": rnd.id})
+            if rnd.status == "closed":
+                return Outcome(False, "rounds.is_closed", {"round": rnd.id})
+            self._open(rnd)
+            return Outcome(True, "rounds.started", self._summary(rnd))
+        if rnd is not None:
+            return Outcome(False, "rounds.exists", {"round": round_id})
+        template_id = name if new_id is None else name
+        tpl = self.deps.templates.get(template_id)
+        if tpl is None:
+            existing = await tx.rounds.get(name)
+            if existing is not None:  # re-run an existing round's questions under a new id
+                return await self._copy(tx, existing, round_id)
+            return Outcome(
+                False,
+                "rounds.unknown",
+                {"name": name, "known": ", ".join(sorted(self.deps.templates)) or "-"},
+            )
+        rnd = self._from_template(tpl, round_id)
+        await tx.rounds.create(rnd, [question_definition(q) for q in tpl.questions])
+        self._open(rnd)
+        return Outcome(True, "rounds.started", self._summary(rnd))
+
+    def _from_template(self, tpl: RoundTemplate, round_id: str) -> Round:
+        sched = asdict(tpl.schedule)
+        sched["weekdays"] = list(tpl.schedule.weekdays)
+        return Round(
+            id=round_id,
+            template=tpl.id,
+            title=dict(tpl.title),
+            owner=dict(tpl.owner),
+            status="draft",
+            audience=dict(tpl.audience),
+            schedule=sched,
+            k_responses=self.deps.policy.k_responses,
+            k_comments=self.deps.policy.k_comments,
+            series=tpl.id,
+        )
+
+    async def _copy(self, tx: UnitOfWork, src: Round, round_id: str) -> Outcome:
+        rnd = Round(
+            id=round_id,
+            template=src.template,
+            title=dict(src.title),
+            owner=dict(src.owner),
+            status="draft",
+            audience=dict(src.audience),
+            schedule=dict(src.schedule),
+            k_responses=max(src.k_responses, self.deps.policy.k_responses),
+            k_comments=max(src.k_comments, self.deps.policy.k_comments),
+            series=src.series or src.id,
+        )
+        await tx.rounds.create(rnd, await tx.rounds.questions(src.id))
+        self._open(rnd)
+        return Outcome(True, "rounds.started", self._summary(rnd))
+
+    def _open(self, rnd: Round) -> None:
+        now = self.deps.clock.now()
+        rnd.status = "open"
+        if rnd.opened_at is None:
+            rnd.opened_at = now
+            rnd.opened_on = local(now, self.deps.policy.default_timezone).date()
+
+    def _summary(self, rnd: Round) -> dict[str, Any]:
+        sched = rnd.schedule
+        return {
+            "round": rnd.id,
+            "title": _title(rnd),
+            "window": sched.get("send_window", "09:00-17:00"),
+            "days": sched.get("response_days", 7),
+            "audience": ", ".join(f"{k}={v}" for k, v in rnd.audience.items()) or "everyone",
+        }
+
+    async def pause(self, tx: UnitOfWork, round_id: str) -> Outcome:
+        rnd = await tx.rounds.get(round_id)
+        if rnd is None:
+            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+        if rnd.status != "open":
+            return Outcome(False, "rounds.not_open", {"round": rnd.id, "status": rnd.status})
+        rnd.status = "paused"
+        return Outcome(True, "rounds.paused", {"round": rnd.id})
+
+    async def resume(self, tx: UnitOfWork, round_id: str) -> Outcome:
+        rnd = await tx.rounds.get(round_id)
+        if rnd is None:
+            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+        if rnd.status != "paused":
+            return Outcome(False, "rounds.not_paused", {"round": rnd.id, "status": rnd.status})
+        rnd.status = "open"
+        return Outcome(True, "rounds.resumed", {"round": rnd.id})
+
+    async def close(self, tx: UnitOfWork, round_id: str) -> Outcome:
+        rnd = await tx.rounds.get(round_id)
+        if rnd is None:
+            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+        if rnd.status == "closed":
+            return Outcome(False, "rounds.is_closed", {"round": rnd.id})
+        rnd.status = "closed"
+        rnd.closed_on = local(self.deps.clock.now(), self.deps.policy.default_timezone).date()
+        drafts = 0
+        for state in await tx.states.in_flow(FLOW):
+            if state.data.get("round") == rnd.id:
+                await tx.states.clear(state.person_id)
+                drafts += 1
+        invited, completed = await tx.participation.counts(rnd.id)
+        return Outcome(
+            True,
+            "rounds.closed",
+            {"round": rnd.id, "invited": invited, "completed": completed, "drafts": drafts},
+        )
+
+    async def status(self, tx: UnitOfWork, round_id: str | None) -> Outcome:
+        rounds = [await tx.rounds.get(round_id)] if round_id else await tx.rounds.all()
+        if round_id and rounds[0] is None:
+            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+        lines = []
+        for rnd in rounds:
+            assert rnd is not None
+            invited, completed = await tx.participation.counts(rnd.id)
+            rate = f"{round(100 * completed / invited)}%" if invited else "-"
+            lines.append(
+                f"{rnd.id} ({_title(rnd)}): {rnd.status}; invited {invited}, "
+                f"completed {completed} ({rate})"
+            )
+        unused = sorted(set(self.deps.templates) - {r.id for r in rounds if r is not None})
+        if not round_id and unused:
+            lines.append("ready to start: " + ", ".join(unused))
+        return Outcome(True, "rounds.status", {"lines": "\n".join(lines) or "-"})

@@ -1,0 +1,243 @@
+"""The core's entry point for adapters: one neutral event in, the messages to show out.
+
+Adapters are handed `Router.__call__` as their callback (like Rasa's `on_new_message`); the core
+never sees a platform object."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Sequence
+
+from conversations.context import Deps, identify, roles
+from conversations.events import (
+    Address,
+    ButtonPressed,
+    CommandInvoked,
+    Event,
+    FormSubmitted,
+    MemberJoined,
+    MemberLeft,
+    TextReceived,
+)
+from conversations.messages import Message
+from conversations.pulse import (
+    ANSWER,
+    CONSENT,
+    LATER,
+    NAV,
+    PRIVACY,
+    RESUME_WORDS,
+    START,
+    TEXT_FORM,
+    PulseFlow,
+)
+from conversations.rounds import Outcome, RoundAdmin
+from prompts.loader import Catalog
+from storage.models import Person
+from storage.repositories import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("help", "privacy", "pulse", "themes")
+MAX_COMMAND_CHARS = 500
+
+
+class Router:
+    """Routes neutral events to flows and commands; every reply is a neutral Message."""
+
+    def __init__(self, deps: Deps, extra_commands: Sequence[str] = ()) -> None:
+        self.deps = deps
+        self.pulse = PulseFlow(deps)
+        self.admin = RoundAdmin(deps)
+
+    @property
+    def cat(self) -> Catalog:
+        return self.deps.catalog
+
+    async def __call__(self, event: Event) -> list[Message]:
+        try:
+            async with self.deps.uow() as tx:
+                if isinstance(event, MemberJoined):
+                    out = await self._member_joined(tx, event)
+                    await tx.commit()
+                    return out
+                if isinstance(event, MemberLeft):
+                    return []
+                person = await identify(tx, event.address)
+                if person is None:
+                    return [Message(self.cat.text("en", "not_on_roster"), private=True)]
+                out = await self._dispatch(tx, person, event)
+                await tx.commit()
+                return out
+        except Exception:  # never a traceback to a person; the transaction was rolled back
+            log.exception("event handling failed (%s from %s)", type(event).__name__,
+                          event.address.platform)
+            return [Message(self.cat.text("en", "internal_error"), private=True)]
+
+    async def _member_joined(self, tx: UnitOfWork, event: MemberJoined) -> list[Message]:
+        """Link a platform account to the roster person with the same email (or handle)."""
+        a = event.address
+        person = await identify(tx, a)
+        if person is None and event.email:
+            for candidate in await tx.people.all():
+                if candidate.email and candidate.email.lower() == event.email.lower():
+                    person = candidate
+                    break
+        if person is None:
+            return []
+        await tx.identities.link(person.id, a.platform, a.workspace, a.user, a.conversation,
+                                 a.reference)
+        return []
+
+    async def _dispatch(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
+        if event.address.conversation and event.address.platform != "console":
+            # keep the latest DM route for proactive delivery
+            await tx.identities.link(person.id, event.address.platform, event.address.workspace,
+                                     event.address.user, event.address.conversation,
+                                     event.address.reference)
+        if isinstance(event, CommandInvoked):
+            return await self.command(tx, person, event.command, event.args)
+        if isinstance(event, ButtonPressed):
+            return await self._button(tx, person, event)
+        if isinstance(event, FormSubmitted):
+            data = await self.pulse.state(tx, person)
+            if event.form == TEXT_FORM and data is not None:
+                return await self.pulse.on_form(tx, person, data, event.values, event.message_key)
+            return [Message(self.cat.text(person.locale, "pulse.nothing_in_progress"))]
+        if isinstance(event, TextReceived):
+            return await self._text(tx, person, event.text)
+        return []
+
+    async def _button(self, tx: UnitOfWork, person: Person, event: ButtonPressed) -> list[Message]:
+        if event.action == PRIVACY:
+            return [self.privacy(person)]
+        if event.action == START:
+            rid, _, occ = event.value.partition("|")
+            out = await self.pulse.start(tx, person, rid or None, occ or None)
+            if event.message_key and out:
+                # the invitation loses its buttons once used
+                return [Message(self.cat.text(person.locale, "pulse.started_here"),
+                                replaces=event.message_key), *out]
+            return out
+        if event.action == LATER:
+            return await self.pulse.later(person, event.message_key)
+        data = await self.pulse.state(tx, person)
+        if data is None:
+            return [Message(self.cat.text(person.locale, "pulse.nothing_in_progress"),
+                            replaces=event.message_key)]
+        if event.action == ANSWER:
+            return await self.pulse.answer(tx, person, data, event.value, event.message_key)
+        if event.action == CONSENT:
+            return await self.pulse.consent(tx, person, data, event.value, event.message_key)
+        if event.action == NAV:
+            return await self.pulse.navigate(tx, person, data, event.value, event.message_key)
+        return [Message(self.cat.text(person.locale, "unknown_action"))]
+
+    async def _text(self, tx: UnitOfWork, person: Person, text: str) -> list[Message]:
+        stripped = text.strip()
+        if stripped.startswith("/"):
+            name, _, args = stripped[1:].partition(" ")
+            return await self.command(tx, person, name, args)
+        data = await self.pulse.state(tx, person)
+        if data is not None:
+            return await self.pulse.on_text(tx, person, data, text)
+        word = stripped.lower().rstrip(".!?")
+        if word in RESUME_WORDS:
+            return await self.pulse.start(tx, person)
+        if word in COMMANDS:
+            return await self.command(tx, person, word, "")
+        if await self.pulse.open_invitation(tx, person) is not None:
+            return [Message(self.cat.text(person.locale, "pulse.open_hint"))]
+        return [self.help(person)]
+
+    # ---- commands ---------------------------------------------------------------------------
+
+    async def command(self, tx: UnitOfWork, person: Person, name: str, args: str) -> list[Message]:
+        """`/help`, `/privacy`, `/pulse ...`, `/themes ...`; `/outward SUB ...` is the same."""
+        name = name.strip().lower().lstrip("/")
+        if len(args) > MAX_COMMAND_CHARS:
+            return [Message(self.cat.text(person.locale, "command.too_long"), private=True)]
+        if name == "outward":
+            name, _, args = args.strip().partition(" ")
+            name = name.lower() or "help"
+        if name == "help":
+            return [self.help(person)]
+        if name == "privacy":
+            return [self.privacy(person)]
+        if name == "pulse":
+            return await self._pulse_command(tx, person, args)
+        if name == "themes":
+            return await self.themes(tx, person, args)
+        return [Message(self.cat.text(person.locale, "command.unknown", name=name[:40]),
+                        private=True), self.help(person)]
+
+    def help(self, person: Person) -> Message:
+        loc = person.locale
+        parts = [self.cat.text(loc, "help.staff")]
+        r = roles(person)
+        if "chair" in r or "admin" in r:
+            parts.append(self.cat.text(loc, "help.chair"))
+        if "admin" in r:
+            parts.append(self.cat.text(loc, "help.admin"))
+        return Message("\n".join(parts), private=True)
+
+    def privacy(self, person: Person) -> Message:
+        p = self.deps.policy
+        return Message(
+            self.cat.text(person.locale, "privacy", k=p.k_responses, k_comments=p.k_comments),
+            private=True,
+        )
+
+    async def _pulse_command(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
+        loc = person.locale
+        try:
+            words = shlex.split(args)
+        except ValueError:
+            words = args.split()
+        if not words:
+            return await self.pulse.start(tx, person)
+        sub, rest = words[0].lower(), words[1:]
+        r = roles(person)
+        if sub in ("start", "pause", "resume", "close"):
+            if "admin" not in r:
+                return [Message(self.cat.text(loc, "command.admin_only", action=sub), private=True)]
+            if not rest:
+                return [Message(self.cat.text(loc, "command.needs_round", action=sub),
+                                private=True)]
+            if sub == "start":
+                new_id = None
+                if len(rest) == 3 and rest[1].lower() == "as":
+                    new_id = rest[2].lower()
+                elif len(rest) != 1:
+                    return [Message(self.cat.text(loc, "command.start_usage"), private=True)]
+                outcome = await self.admin.start(tx, rest[0].lower(), new_id)
+            elif len(rest) != 1:
+                return [Message(self.cat.text(loc, "command.needs_round", action=sub),
+                                private=True)]
+            elif sub == "pause":
+                outcome = await self.admin.pause(tx, rest[0].lower())
+            elif sub == "resume":
+                outcome = await self.admin.resume(tx, rest[0].lower())
+            else:
+                outcome = await self.admin.close(tx, rest[0].lower())
+            return [self._outcome(person, outcome)]
+        if sub in ("status", "list"):
+            if not r & {"admin", "chair"}:
+                return [Message(self.cat.text(loc, "command.chair_only"), private=True)]
+            outcome = await self.admin.status(tx, rest[0].lower() if rest else None)
+            return [self._outcome(person, outcome)]
+        return [Message(self.cat.text(loc, "command.pulse_usage"), private=True)]
+
+    def _outcome(self, person: Person, outcome: Outcome) -> Message:
+        return Message(self.cat.text(person.locale, outcome.key, **outcome.values), private=True)
+
+    async def themes(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
+        """Theme summaries for chairs (see conversations/summary.py once present)."""
+        if "chair" not in roles(person):
+            return [Message(self.cat.text(person.locale, "themes.chair_only"), private=True)]
+        return [Message(self.cat.text(person.locale, "themes.unavailable"), private=True)]
+
+
+def console_address(handle: str) -> Address:
+    return Address("console", "local", handle, f"dm-{handle}")

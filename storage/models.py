@@ -1,0 +1,174 @@
+"""SQLAlchemy models. The schema itself is created by the Alembic migrations in migrations/.
+
+Anonymity is a property of this schema (DESIGN.md, "Anonymity model"):
+- `responses` has no person id, no platform id and no exact timestamp: round, occurrence,
+  question, answer, the segments the person agreed to share, and the ISO week it was given.
+  Its key is a random UUID, and on SQLite it is a WITHOUT ROWID table, so neither the key nor the
+  physical order follows insertion order.
+- `participation` (who was invited, reminded, completed) is created at invitation time, in
+  roster order, and holds only a completed flag, no time: it cannot be lined up with `responses`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite has no time zone type)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime}
+
+
+class Person(Base):
+    """Someone on the roster."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    roles: Mapped[str] = mapped_column(String(200), default="staff")  # ";"-separated
+    branch: Mapped[str] = mapped_column(String(100), default="")
+    classification: Mapped[str] = mapped_column(String(100), default="")
+    employment: Mapped[str] = mapped_column(String(20), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Identity(Base):
+    """A person's account on a chat platform, and the adapter's opaque route for proactive sends."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(200))
+    conversation_id: Mapped[str] = mapped_column(String(500), default="")
+    reference: Mapped[str] = mapped_column(Text, default="")
+
+
+class Round(Base):
+    """A pulse round: a question set, an audience and a schedule."""
+
+    __tablename__ = "rounds"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    template: Mapped[str] = mapped_column(String(64))
+    title: Mapped[dict[str, Any]] = mapped_column(JSON)
+    owner: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft/open/paused/closed
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    k_responses: Mapped[int] = mapped_column(Integer)
+    k_comments: Mapped[int] = mapped_column(Integer)
+    opened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    series: Mapped[str] = mapped_column(String(64), default="")
+
+
+class RoundQuestion(Base):
+    """A snapshot of a round's questions, so editing the YAML never changes an open round."""
+
+    __tablename__ = "round_questions"
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Participation(Base):
+    """Who was invited to which occurrence, reminders sent, completed. Never linked to answers."""
+
+    __tablename__ = "participation"
+    __table_args__ = (UniqueConstraint("round_id", "occurrence", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    occurrence: Mapped[str] = mapped_column(String(10))  # local start date of the occurrence
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    invited_on: Mapped[date] = mapped_column(Date)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Response(Base):
+    """One answer. No person, no platform id, no timestamp (see the module docstring)."""
+
+    __tablename__ = "responses"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # random uuid4
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    occurrence: Mapped[str] = mapped_column(String(10))
+    question_id: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(String(100), default="")  # rating/choice value
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)  # scrubbed free text
+    segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    week: Mapped[str] = mapped_column(String(8))  # ISO week, e.g. 2026-W48
+
+
+class ConversationState(Base):
+    """Where a person is in a flow. Draft answers are scrubbed and deleted on submit."""
+
+    __tablename__ = "conversation_state"
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    flow: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """A proactive message to deliver; `key` makes planning idempotent."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending/sent/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,195 @@
+"""Roster CSV parsing and validation: every bad row is reported by line, nothing half-imported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+COLUMNS: tuple[str, ...] = (
+    "handle",
+    "name",
+    "email",
+    "timezone",
+    "locale",
+    "roles",
+    "branch",
+    "classification",
+    "employment",
+)
+ROLES: frozenset[str] = frozenset({"staff", "chair", "admin", "mentor", "mentee", "liaison"})
+LOCALES: frozenset[str] = frozenset({"en", "es"})
+_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMPLOYMENT = {
+    "ft": "FT",
+    "full": "FT",
+    "full-time": "FT",
+    "full time": "FT",
+    "pt": "PT",
+    "part": "PT",
+    "part-time": "PT",
+    "part time": "PT",
+    "": "",
+}
+MAX_ERRORS = 20
+
+
+class RosterError(ValueError):
+    """The roster file is invalid; `problems` lists each one with its line number."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_ERRORS]
+        more = len(problems) - len(shown)
+        text = "\n".join(f"{source}: {p}" for p in shown)
+        if more:
+            text += f"\n{source}: ... and {more} more problem(s)"
+        super().__init__(text + "\nNothing was imported.")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    handle: str
+    display_name: str
+    email: str
+    timezone: str
+    locale: str
+    roles: str
+    branch: str
+    classification: str
+    employment: str
+
+    def as_columns(self) -> dict[str, Any]:
+        return {
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "email": self.email,
+            "timezone": self.timezone,
+            "locale": self.locale,
+            "roles": self.roles,
+            "branch": self.branch,
+            "classification": self.classification,
+            "employment": self.employment,
+            "active": True,
+        }
+
+
+def _valid_zone(name: str) -> bool:
+    if not name or "\x00" in name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[RosterRow]:
+    """Parse a roster CSV. Raises RosterError listing every bad line; returns all rows or none."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise RosterError(source, ["is not UTF-8 text (save it as CSV UTF-8)"]) from None
+    else:
+        text = data.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise RosterError(source, ["is empty; the first line must name the columns"]) from None
+    except csv.Error as exc:
+        raise RosterError(source, [f"line 1: {exc}"]) from None
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in ("handle", "name") if c not in names]
+    if missing:
+        raise RosterError(
+            source,
+            [
+                f"line 1: missing column(s) {', '.join(missing)}; "
+                f"expected {','.join(COLUMNS)} (extra columns are ignored)"
+            ],
+        )
+    index = {name: names.index(name) for name in COLUMNS if name in names}
+    problems: list[str] = []
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+
+            def cell(col: str, record: list[str] = record) -> str:
+                i = index.get(col)
+                return record[i].strip() if i is not None and i < len(record) else ""
+
+            where = f"line {line}"
+            handle = cell("handle").lower().lstrip("@")
+            if not _HANDLE.match(handle):
+                problems.append(
+                    f"{where}: handle {cell('handle')!r} must be 1-64 letters, digits, . _ or -"
+                )
+                continue
+            where = f"line {line} ({handle})"
+            if handle in seen:
+                problems.append(f"{where}: handle is also on line {seen[handle]}")
+                continue
+            seen[handle] = line
+            name = cell("name")
+            if not name or len(name) > 200:
+                problems.append(f"{where}: name is empty or longer than 200 characters")
+            email = cell("email")
+            if email and (not _EMAIL.match(email) or len(email) > 320):
+                problems.append(f"{where}: email {email!r} is not an email address")
+            tz = cell("timezone") or default_timezone
+            if not _valid_zone(tz):
+                problems.append(
+                    f"{where}: timezone {tz!r} is not a known time zone (e.g. America/Chicago)"
+                )
+            locale = (cell("locale") or "en").lower()
+            if locale not in LOCALES:
+                problems.append(f"{where}: locale {locale!r} must be one of {', '.join(sorted(LOCALES))}")
+            roles = [r.strip().lower() for r in cell("roles").split(";") if r.strip()] or ["staff"]
+            bad = [r for r in roles if r not in ROLES]
+            if bad:
+                problems.append(
+                    f"{where}: unknown role(s) {', '.join(bad)} (known: {', '.join(sorted(ROLES))})"
+                )
+            employment = _EMPLOYMENT.get(cell("employment").lower())
+            if employment is None:
+                problems.append(f"{where}: employment {cell('employment')!r} must be FT or PT")
+            segs = {c: cell(c) for c in ("branch", "classification")}
+            for col, value in segs.items():
+                if len(value) > 100:
+                    problems.append(f"{where}: {col} is longer than 100 characters")
+            rows.append(
+                RosterRow(
+                    handle=handle,
+                    display_name=name[:200],
+                    email=email,
+                    timezone=tz,
+                    locale=locale,
+                    roles=";".join(dict.fromkeys(roles)),
+                    branch=segs["branch"][:100],
+                    classification=segs["classification"][:100],
+                    employment=employment or "",
+                )
+            )
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: {exc}")
+    if problems:
+        raise RosterError(source, problems)
+    if not rows:
+        raise RosterError(source, ["has a header but no people"])
+    return rows
+
+
+async def save_roster(tx: Any, rows: list[RosterRow]) -> tuple[int, int]:
+    """Upsert validated rows by handle inside the caller's unit of work (caller commits).
+    People missing from the file are left as they are: a roster import never deletes."""
+    return await tx.people.upsert([r.as_columns() for r in rows])

@@ -1,0 +1,78 @@
+"""The walking skeleton end to end through the real console adapter and the wired app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from bot.bootstrap import Outward
+from bot.clock import FakeClock
+from tests.support import Console
+
+
+async def answer_everything(console: Console) -> str:
+    out = await console.say(":as dana", "1")  # press Start on the invitation
+    out += await console.say("1")  # share branch and role
+    out += await console.say(
+        "Our branch librarian Mei Tanaka runs great bilingual story times",  # strengths
+        "Not enough staff time; call me at 555-123-4567",  # barriers
+        "Paid time for training",  # opportunities
+        "That nothing changes",  # worries
+        "2",  # training-time rating
+        "We are always short staffed at the desk",  # why
+        "4",  # safe-to-raise
+        "skip",  # why (optional)
+        "3",  # will-act
+        "Hiring and promotion",  # first-priority, by label
+    )
+    return out
+
+
+async def test_admin_starts_round_and_staff_answers_every_question(
+    app: Outward, console: Console
+) -> None:
+    out = await console.say("/pulse start listening-tour")
+    assert "Started" in out and "listening-tour" in out
+    out = await answer_everything(console)
+    assert "Question 8 of 8" in out
+    assert "Thank you, that's everything" in out
+    assert "without your name" in out
+    assert "only for groups of 5+ people" in out
+
+    async with app.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT * FROM responses"))).mappings().all()
+        people = (await conn.execute(text("SELECT * FROM people WHERE handle='dana'"))).mappings()
+        dana = dict(people.one())
+        idents = (await conn.execute(text("SELECT user_id FROM identities"))).scalars().all()
+        states = (await conn.execute(text("SELECT count(*) FROM conversation_state"))).scalar()
+        part = (await conn.execute(text(
+            "SELECT completed FROM participation WHERE person_id=:p"), {"p": dana["id"]})).scalar()
+    assert part in (1, True)
+    assert states == 0, "the draft is deleted once submitted"
+    assert len(rows) == 9  # 8 questions + 1 "why" (the other "why" was skipped)
+    columns = set(rows[0].keys())
+    assert not columns & {"person_id", "user_id", "created_at", "handle"}
+    for row in rows:
+        blob = " ".join(str(v) for v in row.values()).lower()
+        for needle in ("dana", "whitfield", dana["email"], *idents):
+            assert needle.lower() not in blob
+        assert row["week"] == "2026-W48"
+    by_q = {r["question_id"]: r for r in rows}
+    assert "Mei Tanaka" not in by_q["strengths"]["text"] and "[NAME]" in by_q["strengths"]["text"]
+    assert "555-123-4567" not in by_q["barriers"]["text"]
+    assert by_q["training-time"]["value"] == "2"
+    assert by_q["first-priority"]["value"] == "hiring"
+    assert "safe-to-raise.why" not in by_q
+    assert '"branch": "Central"' in str(by_q["will-act"]["segments"]).replace("'", '"')
+
+
+async def test_invitations_wait_for_each_persons_send_window(
+    app: Outward, console: Console, clock: FakeClock
+) -> None:
+    clock.set(clock.now().replace(hour=5))  # 21:00 Monday in Los Angeles
+    out = await console.say("/pulse start listening-tour")
+    assert "(to dana)" not in out
+    clock.advance(timedelta(hours=12))  # 09:00 Tuesday in Los Angeles
+    out = await console.say(":clock +1m")
+    assert "(to dana)" in out
