@@ -37,20 +37,29 @@ def _parser() -> argparse.ArgumentParser:
         "check-ins in Slack, Teams and the terminal.",
     )
     sub = p.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="serve HTTP + clock + worker; console when stdin is a terminal")
-    run.add_argument("--sample", action="store_true", help="load the sample organisation if the roster is empty")
+    run = sub.add_parser(
+        "run", help="serve HTTP + clock + worker; console when stdin is a terminal"
+    )
+    run.add_argument(
+        "--sample", action="store_true", help="load the sample organisation if the roster is empty"
+    )
     run.add_argument("--no-console", action="store_true", help="never open the console")
     sub.add_parser("serve", help="serve HTTP only (Procfile: web)")
     sub.add_parser("worker", help="deliver due outbox messages (Procfile: worker)")
     sub.add_parser("clock", help="plan due messages every minute (Procfile: clock)")
     con = sub.add_parser("console", help="a terminal chat on the configured database")
-    con.add_argument("--sample", action="store_true", help="load the sample organisation if the roster is empty")
+    con.add_argument(
+        "--sample", action="store_true", help="load the sample organisation if the roster is empty"
+    )
     con.add_argument("--as", dest="handle", default="", help="start as this roster handle")
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
     roster = sub.add_parser("roster", help="load or list the staff roster")
     roster_sub = roster.add_subparsers(dest="action", required=True)
-    imp = roster_sub.add_parser("import", help="import a CSV: handle,name,email,timezone,locale,roles,branch,classification,employment")
+    imp = roster_sub.add_parser(
+        "import",
+        help="import a roster CSV (columns: see README)",
+    )
     imp.add_argument("file", nargs="?", help="CSV file")
     imp.add_argument("--sample", action="store_true", help="import the bundled sample organisation")
     roster_sub.add_parser("list", help="list people")
@@ -160,8 +169,10 @@ async def _roster(app: Outward, args: argparse.Namespace) -> int:
     if args.action == "list":
         async with app.deps.uow() as tx:
             for p in await tx.people.all():
-                print(f"{p.handle}\t{p.display_name}\t{p.roles}\t{p.branch}\t"
-                      f"{p.classification}\t{p.employment}\t{p.timezone}")
+                print(
+                    f"{p.handle}\t{p.display_name}\t{p.roles}\t{p.branch}\t"
+                    f"{p.classification}\t{p.employment}\t{p.timezone}"
+                )
         return 0
     if args.sample:
         data: bytes | str = sample_roster_csv()
@@ -169,7 +180,7 @@ async def _roster(app: Outward, args: argparse.Namespace) -> int:
     elif args.file:
         path = Path(args.file)
         try:
-            data = path.read_bytes()
+            data = await asyncio.to_thread(path.read_bytes)
         except OSError as exc:
             raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
         source = str(path)
@@ -227,8 +238,10 @@ async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> Non
     if handle:
         print(f"console> you are {await controls.describe(handle) or handle}")
     else:
-        print("console> the roster is empty: load one with `python -m bot roster import "
-              "FILE.csv` or start with --sample")
+        print(
+            "console> the roster is empty: load one with `python -m bot roster import "
+            "FILE.csv` or start with --sample"
+        )
     await app.tick()
     await console.run(_stdin_lines())
 
@@ -265,17 +278,21 @@ async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableC
 
     platforms = await attach_platforms(app, web)
     runner = await start_site(web, app.settings.host, app.settings.port)
-    print(f"Outward is serving on http://{app.settings.host}:{app.settings.port} "
-          f"(GET /healthz); database {app.engine.url.render_as_string(hide_password=True)}.",
-          file=sys.stderr)
+    print(
+        f"Outward is serving on http://{app.settings.host}:{app.settings.port} "
+        f"(GET /healthz); database {app.engine.url.render_as_string(hide_password=True)}.",
+        file=sys.stderr,
+    )
     if not platforms:
-        print("No Slack or Teams credentials set: serving the console and /healthz only "
-              "(see README: Configuration).", file=sys.stderr)
+        print(
+            "No Slack or Teams credentials set: serving the console and /healthz only "
+            "(see README: Configuration).",
+            file=sys.stderr,
+        )
     sched = None
     if scheduler:
         sched = AsyncIOScheduler(timezone="UTC")
-        sched.add_job(app.tick, "interval", seconds=60, max_instances=1, coalesce=True,
-                      id="tick")
+        sched.add_job(app.tick, "interval", seconds=60, max_instances=1, coalesce=True, id="tick")
         sched.start()
     try:
         if console:

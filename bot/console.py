@@ -31,11 +31,14 @@ class ConsoleControls:
             p = await tx.people.by_handle(handle)
         if p is None:
             return None
-        segs = " · ".join(v for v in (p.roles.replace(";", ", "), p.branch, p.classification,
-                                      p.employment) if v)
+        segs = " · ".join(
+            v for v in (p.roles.replace(";", ", "), p.branch, p.classification, p.employment) if v
+        )
         now = local(self.clock.now(), p.timezone)
-        return (f"{p.display_name} ({p.handle}): {segs}; local time "
-                f"{now:%a %Y-%m-%d %H:%M} {p.timezone}")
+        return (
+            f"{p.display_name} ({p.handle}): {segs}; local time "
+            f"{now:%a %Y-%m-%d %H:%M} {p.timezone}"
+        )
 
     async def move_clock(self, spec: str, handle: str) -> str:
         zone = await self._zone(handle)
@@ -46,8 +49,7 @@ class ConsoleControls:
             try:
                 when = datetime.fromisoformat(spec.strip())
             except ValueError:
-                return ("use :clock +2d, +3h, +30m, +1w or a local time such as "
-                        "2026-12-01T10:00")
+                return "use :clock +2d, +3h, +30m, +1w or a local time such as 2026-12-01T10:00"
             if when.tzinfo is None:
                 when = when.replace(tzinfo=ZoneInfo(zone))
             if when < self.clock.now() - timedelta(minutes=1):

@@ -28,5 +28,6 @@ async def start_site(app: web.Application, host: str, port: int) -> web.AppRunne
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        raise OSError(f"cannot listen on {host}:{port} ({exc.strerror}); set PORT to a free port")
+        msg = f"cannot listen on {host}:{port} ({exc.strerror}); set PORT to a free port"
+        raise OSError(msg) from None
     return runner

@@ -102,7 +102,9 @@ class Settings:
         k_comments = integer("OUTWARD_K_COMMENTS", 10, 2, 1000)
         level = (get("OUTWARD_LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise SettingsError(f"OUTWARD_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+            raise SettingsError(
+                f"OUTWARD_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}"
+            )
 
         slack = None
         if get("SLACK_SIGNING_SECRET") or get("SLACK_BOT_TOKEN") or get("SLACK_CLIENT_ID"):
@@ -111,8 +113,9 @@ class Settings:
                     "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN or SLACK_CLIENT_ID is "
                     "set (Slack app settings > Basic Information > Signing Secret)"
                 )
-            if not get("SLACK_BOT_TOKEN") and not (get("SLACK_CLIENT_ID") and
-                                                   get("SLACK_CLIENT_SECRET")):
+            if not get("SLACK_BOT_TOKEN") and not (
+                get("SLACK_CLIENT_ID") and get("SLACK_CLIENT_SECRET")
+            ):
                 raise SettingsError(
                     "SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID and "
                     "SLACK_CLIENT_SECRET (OAuth installs) must be set with SLACK_SIGNING_SECRET"

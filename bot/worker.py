@@ -58,8 +58,9 @@ class DeliveryWorker:
             if rendered is not None:
                 address = await route(tx, rendered[0], self.senders.keys())
             if rendered is None or address is None:
-                await tx.outbox.failed(row.id, "no longer due" if rendered is None else
-                                       "no way to reach this person")
+                await tx.outbox.failed(
+                    row.id, "no longer due" if rendered is None else "no way to reach this person"
+                )
                 await tx.commit()
                 return 0
         person, messages = rendered
@@ -71,8 +72,9 @@ class DeliveryWorker:
                     delay = exc.retry_after if exc.retry_after else 30 * 2 ** (row.attempts - 1)
                     due = self.deps.clock.now() + timedelta(seconds=min(delay, 3600))
                     await tx.outbox.retry(row.id, due, exc.reason)
-                    log.warning("delivery of outbox row %s deferred %.0fs: %s", row.id, delay,
-                                exc.reason)
+                    log.warning(
+                        "delivery of outbox row %s deferred %.0fs: %s", row.id, delay, exc.reason
+                    )
                 else:
                     await tx.outbox.failed(row.id, exc.reason)
                     log.warning("delivery of outbox row %s failed: %s", row.id, exc.reason)

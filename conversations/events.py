@@ -70,7 +70,24 @@ class MemberJoined:
 
 @dataclass(frozen=True)
 class MemberLeft:
+    """A platform account left or was deactivated (the core stops reaching it there)."""
+
     address: Address
 
 
-Event = TextReceived | ButtonPressed | FormSubmitted | CommandInvoked | MemberJoined | MemberLeft
+@dataclass(frozen=True)
+class HomeOpened:
+    """The person opened the app's home (Slack App Home, Teams personal tab/first run)."""
+
+    address: Address
+
+
+Event = (
+    TextReceived
+    | ButtonPressed
+    | FormSubmitted
+    | CommandInvoked
+    | MemberJoined
+    | MemberLeft
+    | HomeOpened
+)

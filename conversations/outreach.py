@@ -29,8 +29,9 @@ async def route(tx: UnitOfWork, person: Person, platforms: Collection[str]) -> A
             return Address("console", "local", person.handle, f"dm-{person.handle}")
         ident = idents.get(platform)
         if ident is not None and (ident.conversation_id or ident.reference or ident.user_id):
-            return Address(platform, ident.workspace, ident.user_id, ident.conversation_id,
-                           ident.reference)
+            return Address(
+                platform, ident.workspace, ident.user_id, ident.conversation_id, ident.reference
+            )
     return None
 
 
@@ -74,14 +75,16 @@ class Planner:
                     payload = {"round": rnd.id, "occurrence": occ}
                     if d.kind == "invite":
                         key = f"pulse:{rnd.id}:{occ}:{person.id}:invite"
-                        if await tx.outbox.enqueue_once(key, person.id, "pulse.invite", payload,
-                                                        now):
+                        if await tx.outbox.enqueue_once(
+                            key, person.id, "pulse.invite", payload, now
+                        ):
                             added += 1
                         await tx.participation.ensure(rnd.id, occ, person.id, start)
                     else:
                         key = f"pulse:{rnd.id}:{occ}:{person.id}:remind-{d.number}"
-                        if await tx.outbox.enqueue_once(key, person.id, "pulse.reminder",
-                                                        payload, now):
+                        if await tx.outbox.enqueue_once(
+                            key, person.id, "pulse.reminder", payload, now
+                        ):
                             added += 1
                         if part is not None:
                             part.reminders = max(part.reminders, d.number)

@@ -197,8 +197,10 @@ class PulseFlow:
     async def _expired(self, tx: UnitOfWork, person: Person, data: Mapping[str, Any]) -> bool:
         """True (and the draft deleted) if the round closed or the answer window passed."""
         rnd = await tx.rounds.get(str(data.get("round")))
-        if rnd is not None and rnd.status != "closed" and self._today(person) <= date.fromisoformat(
-            str(data["until"])
+        if (
+            rnd is not None
+            and rnd.status != "closed"
+            and self._today(person) <= date.fromisoformat(str(data["until"]))
         ):
             return False
         await tx.states.clear(person.id)
@@ -229,9 +231,9 @@ class PulseFlow:
         ]
         key = self._key(data, step.key)
         if step.question is None:
-            segs = [
-                v for v in (person.branch, person.classification, person.employment) if v
-            ] or [cat.text(loc, "pulse.consent.none")]
+            segs = [v for v in (person.branch, person.classification, person.employment) if v] or [
+                cat.text(loc, "pulse.consent.none")
+            ]
             text = cat.text(
                 loc, "pulse.consent", segments=", ".join(segs), k=self.policy.k_responses
             )
@@ -253,8 +255,12 @@ class PulseFlow:
             return Message(
                 text,
                 tuple(nav),
-                TextInput(TEXT_FORM, "answer", cat.text(loc, "pulse.input_label"),
-                          self.policy.max_answer_chars),
+                TextInput(
+                    TEXT_FORM,
+                    "answer",
+                    cat.text(loc, "pulse.input_label"),
+                    self.policy.max_answer_chars,
+                ),
                 key=key,
             )
         body = _loc(q["text"], loc)
@@ -270,13 +276,18 @@ class PulseFlow:
             ]
         else:
             buttons = []
-        if previous:
+        if previous and previous.get("t") is not None:
+            text += "\n" + cat.text(loc, "pulse.previous_text")
+        elif previous:
             shown = self._answer_label(q, previous, loc)
             text += "\n" + cat.text(loc, "pulse.previous", answer=shown)
         text_input = None
         if q["kind"] == "open":
             text_input = TextInput(
-                TEXT_FORM, "answer", cat.text(loc, "pulse.input_label"), self.policy.max_answer_chars
+                TEXT_FORM,
+                "answer",
+                cat.text(loc, "pulse.input_label"),
+                self.policy.max_answer_chars,
             )
         return Message(text, tuple(buttons + nav), text_input, key=key)
 
@@ -298,10 +309,13 @@ class PulseFlow:
             return None
         return dict(state.data)
 
-    async def on_text(self, tx: UnitOfWork, person: Person, data: dict[str, Any], text: str
-                      ) -> list[Message]:
+    async def on_text(
+        self, tx: UnitOfWork, person: Person, data: dict[str, Any], text: str
+    ) -> list[Message]:
         """Text typed while in the flow: a navigation word or an answer to the current step."""
         word = text.strip().lower().rstrip(".!")
+        if await self._expired(tx, person, data):
+            return [Message(self.cat.text(person.locale, "pulse.expired", until=data["until"]))]
         if data.get("paused"):
             if word in RESUME_WORDS:
                 return await self._resume(tx, person, data)
@@ -310,18 +324,29 @@ class PulseFlow:
             return await self.navigate(tx, person, data, NAV_WORDS[word], "")
         return await self._answer_text(tx, person, data, text, "")
 
-    async def on_form(self, tx: UnitOfWork, person: Person, data: dict[str, Any],
-                      values: Mapping[str, str], message_key: str) -> list[Message]:
+    async def on_form(
+        self,
+        tx: UnitOfWork,
+        person: Person,
+        data: dict[str, Any],
+        values: Mapping[str, str],
+        message_key: str,
+    ) -> list[Message]:
         stale = await self._stale(tx, person, data, message_key)
         if stale is not None:
             return stale
         return await self._answer_text(tx, person, data, str(values.get("answer", "")), message_key)
 
-    async def _stale(self, tx: UnitOfWork, person: Person, data: dict[str, Any], message_key: str
-                     ) -> list[Message] | None:
+    async def _stale(
+        self, tx: UnitOfWork, person: Person, data: dict[str, Any], message_key: str
+    ) -> list[Message] | None:
         if await self._expired(tx, person, data):
-            return [Message(self.cat.text(person.locale, "pulse.expired", until=data["until"]),
-                            replaces=message_key)]
+            return [
+                Message(
+                    self.cat.text(person.locale, "pulse.expired", until=data["until"]),
+                    replaces=message_key,
+                )
+            ]
         steps = await self._steps(tx, data)
         current = self._key(data, steps[data["pos"]].key)
         if message_key and message_key != current:
@@ -333,8 +358,9 @@ class PulseFlow:
             data["paused"] = False
         return None
 
-    async def _answer_text(self, tx: UnitOfWork, person: Person, data: dict[str, Any], text: str,
-                           message_key: str) -> list[Message]:
+    async def _answer_text(
+        self, tx: UnitOfWork, person: Person, data: dict[str, Any], text: str, message_key: str
+    ) -> list[Message]:
         loc = person.locale
         steps = await self._steps(tx, data)
         step = steps[data["pos"]]
@@ -367,7 +393,9 @@ class PulseFlow:
             return await self._advance(tx, person, data, step, steps, note, message_key)
         if q["kind"] == "rating":
             if stripped.isdigit() and 1 <= int(stripped) <= 5:
-                return await self.answer(tx, person, data, f"{q['id']}={int(stripped)}", message_key)
+                return await self.answer(
+                    tx, person, data, f"{q['id']}={int(stripped)}", message_key
+                )
             return [Message(self.cat.text(loc, "pulse.rating_hint"))]
         # choice: the number or the label
         choices = q["choices"]
@@ -377,8 +405,9 @@ class PulseFlow:
                 return await self.answer(tx, person, data, f"{q['id']}={c['value']}", message_key)
         return [Message(self.cat.text(loc, "pulse.choice_hint", count=len(choices)))]
 
-    async def answer(self, tx: UnitOfWork, person: Person, data: dict[str, Any], value: str,
-                     message_key: str) -> list[Message]:
+    async def answer(
+        self, tx: UnitOfWork, person: Person, data: dict[str, Any], value: str, message_key: str
+    ) -> list[Message]:
         """A rating or choice button (or its typed equivalent)."""
         stale = await self._stale(tx, person, data, message_key)
         if stale is not None:
@@ -389,8 +418,10 @@ class PulseFlow:
         qid, _, raw = value.partition("=")
         q = step.question
         if q is None or step.key != qid or q["kind"] == "open":
-            return [Message(self.cat.text(loc, "pulse.stale")),
-                    self._question_message(person, data, step, steps)]
+            return [
+                Message(self.cat.text(loc, "pulse.stale")),
+                self._question_message(person, data, step, steps),
+            ]
         if q["kind"] == "rating":
             if raw not in {"1", "2", "3", "4", "5"}:
                 return [Message(self.cat.text(loc, "pulse.rating_hint"))]
@@ -399,20 +430,31 @@ class PulseFlow:
         data["answers"][step.key] = {"v": raw}
         return await self._advance(tx, person, data, step, steps, "", message_key)
 
-    async def consent(self, tx: UnitOfWork, person: Person, data: dict[str, Any], value: str,
-                      message_key: str) -> list[Message]:
+    async def consent(
+        self, tx: UnitOfWork, person: Person, data: dict[str, Any], value: str, message_key: str
+    ) -> list[Message]:
         stale = await self._stale(tx, person, data, message_key)
         if stale is not None:
             return stale
         steps = await self._steps(tx, data)
         if steps[data["pos"]].key != CONSENT_STEP:
-            return [Message(self.cat.text(person.locale, "pulse.stale")),
-                    self._question_message(person, data, steps[data["pos"]], steps)]
+            return [
+                Message(self.cat.text(person.locale, "pulse.stale")),
+                self._question_message(person, data, steps[data["pos"]], steps),
+            ]
         data["share"] = value == "yes"
         return await self._advance(tx, person, data, steps[0], steps, "", message_key)
 
-    async def _advance(self, tx: UnitOfWork, person: Person, data: dict[str, Any], step: Step,
-                       steps: list[Step], note: str, message_key: str) -> list[Message]:
+    async def _advance(
+        self,
+        tx: UnitOfWork,
+        person: Person,
+        data: dict[str, Any],
+        step: Step,
+        steps: list[Step],
+        note: str,
+        message_key: str,
+    ) -> list[Message]:
         loc = person.locale
         done = self._done_message(person, data, step, message_key)
         data["pos"] += 1
@@ -432,27 +474,32 @@ class PulseFlow:
         _ = loc
         return out + [self._question_message(person, data, steps[data["pos"]], steps)]
 
-    def _done_message(self, person: Person, data: Mapping[str, Any], step: Step,
-                      message_key: str) -> Message | None:
+    def _done_message(
+        self, person: Person, data: Mapping[str, Any], step: Step, message_key: str
+    ) -> Message | None:
         """The answered question, updated in place without its buttons."""
         loc = person.locale
         key = self._key(data, step.key)
         answer = data["answers"].get(step.key)
         if step.question is None:
-            shown = self.cat.text(loc, "pulse.button.share" if data.get("share") else
-                                  "pulse.button.noshare")
+            shown = self.cat.text(
+                loc, "pulse.button.share" if data.get("share") else "pulse.button.noshare"
+            )
             text = self.cat.text(loc, "pulse.consent_done", answer=shown)
         elif answer is None:
             text = self.cat.text(loc, "pulse.skipped_done", n=step.number)
         else:
             text = self.cat.text(
-                loc, "pulse.answered", n=step.number,
+                loc,
+                "pulse.answered",
+                n=step.number,
                 answer=self._answer_label(step.question, answer, loc),
             )
         return Message(text, replaces=message_key or key, key=key) if message_key else None
 
-    async def navigate(self, tx: UnitOfWork, person: Person, data: dict[str, Any], how: str,
-                       message_key: str) -> list[Message]:
+    async def navigate(
+        self, tx: UnitOfWork, person: Person, data: dict[str, Any], how: str, message_key: str
+    ) -> list[Message]:
         stale = await self._stale(tx, person, data, message_key)
         if stale is not None:
             return stale
@@ -462,14 +509,27 @@ class PulseFlow:
         if how == "stop":
             data["paused"] = True
             await tx.states.put(person.id, FLOW, data, self.deps.clock.now())
-            return [Message(self.cat.text(loc, "pulse.stopped", until=data["until"]),
-                            (Button(self.cat.text(loc, "pulse.button.continue"), START,
-                                    f"{data['round']}|{data['occurrence']}", "primary"),),
-                            replaces=message_key, key=self._key(data, "paused"))]
+            return [
+                Message(
+                    self.cat.text(loc, "pulse.stopped", until=data["until"]),
+                    (
+                        Button(
+                            self.cat.text(loc, "pulse.button.continue"),
+                            START,
+                            f"{data['round']}|{data['occurrence']}",
+                            "primary",
+                        ),
+                    ),
+                    replaces=message_key,
+                    key=self._key(data, "paused"),
+                )
+            ]
         if how == "back":
             if data["pos"] == 0:
-                return [Message(self.cat.text(loc, "pulse.at_start")),
-                        self._question_message(person, data, step, steps)]
+                return [
+                    Message(self.cat.text(loc, "pulse.at_start")),
+                    self._question_message(person, data, step, steps),
+                ]
             data["pos"] -= 1
             while data["pos"] > 0:
                 prev = steps[data["pos"]]
@@ -478,8 +538,11 @@ class PulseFlow:
                     continue
                 break
             await tx.states.put(person.id, FLOW, data, self.deps.clock.now())
-            out = [Message(self.cat.text(loc, "pulse.went_back"), replaces=message_key)] \
-                if message_key else []
+            out = (
+                [Message(self.cat.text(loc, "pulse.went_back"), replaces=message_key)]
+                if message_key
+                else []
+            )
             return out + [self._question_message(person, data, steps[data["pos"]], steps)]
         # skip
         if step.question is None:
@@ -502,10 +565,17 @@ class PulseFlow:
                 continue
             answers.append((key, str(ans.get("v", "")), ans.get("t")))
         segments = (
-            {k: v for k, v in (("branch", person.branch),
-                               ("classification", person.classification),
-                               ("employment", person.employment)) if v}
-            if data.get("share") else {}
+            {
+                k: v
+                for k, v in (
+                    ("branch", person.branch),
+                    ("classification", person.classification),
+                    ("employment", person.employment),
+                )
+                if v
+            }
+            if data.get("share")
+            else {}
         )
         week = iso_week(date.fromisoformat(str(data["occurrence"])))
         if answers:
@@ -521,8 +591,9 @@ class PulseFlow:
             owner=_loc(rnd.owner, loc),
             k=self.policy.k_responses,
             k_comments=self.policy.k_comments,
-            shared=self.cat.text(loc, "pulse.receipt.shared" if segments else
-                                 "pulse.receipt.notshared"),
+            shared=self.cat.text(
+                loc, "pulse.receipt.shared" if segments else "pulse.receipt.notshared"
+            ),
         )
         return [Message(receipt)]
 

@@ -16,11 +16,12 @@ from conversations.events import (
     CommandInvoked,
     Event,
     FormSubmitted,
+    HomeOpened,
     MemberJoined,
     MemberLeft,
     TextReceived,
 )
-from conversations.messages import Message
+from conversations.messages import Button, Message
 from conversations.pulse import (
     ANSWER,
     CONSENT,
@@ -36,6 +37,7 @@ from conversations.rounds import Outcome, RoundAdmin
 from prompts.loader import Catalog
 from storage.models import Person
 from storage.repositories import UnitOfWork
+from storage.roster import valid_zone
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,10 @@ class Router:
                     await tx.commit()
                     return out
                 if isinstance(event, MemberLeft):
+                    await tx.identities.unlink(
+                        event.address.platform, event.address.workspace, event.address.user
+                    )
+                    await tx.commit()
                     return []
                 person = await identify(tx, event.address)
                 if person is None:
@@ -71,8 +77,9 @@ class Router:
                 await tx.commit()
                 return out
         except Exception:  # never a traceback to a person; the transaction was rolled back
-            log.exception("event handling failed (%s from %s)", type(event).__name__,
-                          event.address.platform)
+            log.exception(
+                "event handling failed (%s from %s)", type(event).__name__, event.address.platform
+            )
             return [Message(self.cat.text("en", "internal_error"), private=True)]
 
     async def _member_joined(self, tx: UnitOfWork, event: MemberJoined) -> list[Message]:
@@ -86,16 +93,28 @@ class Router:
                     break
         if person is None:
             return []
-        await tx.identities.link(person.id, a.platform, a.workspace, a.user, a.conversation,
-                                 a.reference)
+        await tx.identities.link(
+            person.id, a.platform, a.workspace, a.user, a.conversation, a.reference
+        )
+        # the directory knows the person's zone and language better than an old CSV
+        if event.timezone and valid_zone(event.timezone):
+            person.timezone = event.timezone
+        lang = (event.locale or "").split("-")[0].lower()
+        if lang in ("en", "es"):
+            person.locale = lang
         return []
 
     async def _dispatch(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
         if event.address.conversation and event.address.platform != "console":
             # keep the latest DM route for proactive delivery
-            await tx.identities.link(person.id, event.address.platform, event.address.workspace,
-                                     event.address.user, event.address.conversation,
-                                     event.address.reference)
+            await tx.identities.link(
+                person.id,
+                event.address.platform,
+                event.address.workspace,
+                event.address.user,
+                event.address.conversation,
+                event.address.reference,
+            )
         if isinstance(event, CommandInvoked):
             return await self.command(tx, person, event.command, event.args)
         if isinstance(event, ButtonPressed):
@@ -107,7 +126,40 @@ class Router:
             return [Message(self.cat.text(person.locale, "pulse.nothing_in_progress"))]
         if isinstance(event, TextReceived):
             return await self._text(tx, person, event.text)
+        if isinstance(event, HomeOpened):
+            return await self.home(tx, person)
         return []
+
+    async def home(self, tx: UnitOfWork, person: Person) -> list[Message]:
+        """The person's home: what is open for them, then the privacy promise."""
+        loc = person.locale
+        out: list[Message] = []
+        found = await self.pulse.open_invitation(tx, person)
+        if found is not None:
+            rnd, occ = found
+            out.append(
+                Message(
+                    self.cat.text(
+                        loc,
+                        "home.open_round",
+                        title=str(rnd.title.get(loc) or rnd.title.get("en")),
+                        until=occ,
+                    ),
+                    (
+                        Button(
+                            self.cat.text(loc, "pulse.button.start"),
+                            START,
+                            f"{rnd.id}|{occ}",
+                            "primary",
+                        ),
+                    ),
+                    key=f"home:{rnd.id}:{occ}",
+                )
+            )
+        else:
+            out.append(Message(self.cat.text(loc, "home.nothing_open")))
+        out.append(self.privacy(person))
+        return out
 
     async def _button(self, tx: UnitOfWork, person: Person, event: ButtonPressed) -> list[Message]:
         if event.action == PRIVACY:
@@ -117,15 +169,24 @@ class Router:
             out = await self.pulse.start(tx, person, rid or None, occ or None)
             if event.message_key and out:
                 # the invitation loses its buttons once used
-                return [Message(self.cat.text(person.locale, "pulse.started_here"),
-                                replaces=event.message_key), *out]
+                return [
+                    Message(
+                        self.cat.text(person.locale, "pulse.started_here"),
+                        replaces=event.message_key,
+                    ),
+                    *out,
+                ]
             return out
         if event.action == LATER:
             return await self.pulse.later(person, event.message_key)
         data = await self.pulse.state(tx, person)
         if data is None:
-            return [Message(self.cat.text(person.locale, "pulse.nothing_in_progress"),
-                            replaces=event.message_key)]
+            return [
+                Message(
+                    self.cat.text(person.locale, "pulse.nothing_in_progress"),
+                    replaces=event.message_key,
+                )
+            ]
         if event.action == ANSWER:
             return await self.pulse.answer(tx, person, data, event.value, event.message_key)
         if event.action == CONSENT:
@@ -169,8 +230,10 @@ class Router:
             return await self._pulse_command(tx, person, args)
         if name == "themes":
             return await self.themes(tx, person, args)
-        return [Message(self.cat.text(person.locale, "command.unknown", name=name[:40]),
-                        private=True), self.help(person)]
+        return [
+            Message(self.cat.text(person.locale, "command.unknown", name=name[:40]), private=True),
+            self.help(person),
+        ]
 
     def help(self, person: Person) -> Message:
         loc = person.locale
@@ -203,8 +266,9 @@ class Router:
             if "admin" not in r:
                 return [Message(self.cat.text(loc, "command.admin_only", action=sub), private=True)]
             if not rest:
-                return [Message(self.cat.text(loc, "command.needs_round", action=sub),
-                                private=True)]
+                return [
+                    Message(self.cat.text(loc, "command.needs_round", action=sub), private=True)
+                ]
             if sub == "start":
                 new_id = None
                 if len(rest) == 3 and rest[1].lower() == "as":
@@ -213,8 +277,9 @@ class Router:
                     return [Message(self.cat.text(loc, "command.start_usage"), private=True)]
                 outcome = await self.admin.start(tx, rest[0].lower(), new_id)
             elif len(rest) != 1:
-                return [Message(self.cat.text(loc, "command.needs_round", action=sub),
-                                private=True)]
+                return [
+                    Message(self.cat.text(loc, "command.needs_round", action=sub), private=True)
+                ]
             elif sub == "pause":
                 outcome = await self.admin.pause(tx, rest[0].lower())
             elif sub == "resume":

@@ -69,7 +69,9 @@ class RoundTemplate:
     title: Mapping[str, str]
     owner: Mapping[str, str]  # who reads the results, e.g. "the Equity Committee"
     questions: tuple[Question, ...]
-    audience: Mapping[str, str]  # empty = everyone; else segment filters, e.g. {"branch": "Central"}
+    audience: Mapping[
+        str, str
+    ]  # empty = everyone; else segment filters, e.g. {"branch": "Central"}
     schedule: Schedule
     source: str
 
@@ -86,7 +88,9 @@ def _texts(raw: Any, source: str, item: str, what: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for loc, text in raw.items():
         if loc not in LOCALES:
-            raise _fail(source, item, f"{what} has unknown locale {loc!r} (known: {', '.join(LOCALES)})")
+            raise _fail(
+                source, item, f"{what} has unknown locale {loc!r} (known: {', '.join(LOCALES)})"
+            )
         if not isinstance(text, str) or not text.strip():
             raise _fail(source, item, f"{what} in {loc!r} is empty")
         out[loc] = text.strip()
@@ -114,7 +118,11 @@ def _question(raw: Any, source: str, index: int, seen: set[str]) -> Question:
         raise _fail(source, f"question #{index + 1}", "must be a mapping with id, kind and text")
     qid = raw.get("id")
     if not isinstance(qid, str) or not _ID.match(qid):
-        raise _fail(source, f"question #{index + 1}", f"id {qid!r} must be lowercase letters, digits, - or _")
+        raise _fail(
+            source,
+            f"question #{index + 1}",
+            f"id {qid!r} must be lowercase letters, digits, - or _",
+        )
     item = f"question {qid!r}"
     if qid in seen:
         raise _fail(source, item, "id is used twice")
@@ -179,7 +187,9 @@ def _schedule(raw: Any, source: str) -> Schedule:
     if "weekdays" in raw:
         days = raw["weekdays"]
         if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days):
-            raise _fail(source, "schedule.weekdays", f"must be a list drawn from {', '.join(WEEKDAYS)}")
+            raise _fail(
+                source, "schedule.weekdays", f"must be a list drawn from {', '.join(WEEKDAYS)}"
+            )
         values["weekdays"] = tuple(days)
     if "send_window" in raw:
         try:

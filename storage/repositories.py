@@ -127,6 +127,15 @@ class Identities:
         await self.s.flush()
         return ident
 
+    async def unlink(self, platform: str, workspace: str, user_id: str) -> None:
+        await self.s.execute(
+            delete(Identity).where(
+                Identity.platform == platform,
+                Identity.workspace == workspace,
+                Identity.user_id == user_id,
+            )
+        )
+
 
 class Rounds:
     def __init__(self, session: AsyncSession) -> None:
@@ -347,7 +356,9 @@ class Outbox:
             row.lease_until = now + lease
             row.attempts += 1
         await self.s.flush()
-        return [Claimed(r.id, r.key, r.person_id, r.kind, dict(r.payload), r.attempts) for r in rows]
+        return [
+            Claimed(r.id, r.key, r.person_id, r.kind, dict(r.payload), r.attempts) for r in rows
+        ]
 
     async def sent(self, row_id: int, now: datetime) -> None:
         await self.s.execute(
@@ -379,7 +390,7 @@ class Outbox:
 
 
 class UnitOfWork:
-    """One transaction with every repository on it: `async with uow() as tx: ...; await tx.commit()`.
+    """One transaction with every repository: `async with uow() as tx: ...; await tx.commit()`.
 
     Leaving the block without commit rolls back, so a failed step never half-writes."""
 

@@ -78,7 +78,7 @@ class RosterRow:
         }
 
 
-def _valid_zone(name: str) -> bool:
+def valid_zone(name: str) -> bool:
     if not name or "\x00" in name or name.startswith(("/", ".")) or ".." in name:
         return False
     try:
@@ -147,13 +147,15 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
             if email and (not _EMAIL.match(email) or len(email) > 320):
                 problems.append(f"{where}: email {email!r} is not an email address")
             tz = cell("timezone") or default_timezone
-            if not _valid_zone(tz):
+            if not valid_zone(tz):
                 problems.append(
                     f"{where}: timezone {tz!r} is not a known time zone (e.g. America/Chicago)"
                 )
             locale = (cell("locale") or "en").lower()
             if locale not in LOCALES:
-                problems.append(f"{where}: locale {locale!r} must be one of {', '.join(sorted(LOCALES))}")
+                problems.append(
+                    f"{where}: locale {locale!r} must be one of {', '.join(sorted(LOCALES))}"
+                )
             roles = [r.strip().lower() for r in cell("roles").split(";") if r.strip()] or ["staff"]
             bad = [r for r in roles if r not in ROLES]
             if bad:

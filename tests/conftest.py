@@ -71,25 +71,45 @@ def postgres_server() -> Iterator[str]:
         os.chmod(tmp, 0o700)
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    subprocess.run(prefix + [initdb, "-D", data, "-U", "outward", "-A", "trust", "--no-sync",
-                             "-E", "UTF8"], check=True, capture_output=True)
+    subprocess.run(
+        prefix + [initdb, "-D", data, "-U", "outward", "-A", "trust", "--no-sync", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
     log = os.path.join(tmp, "pg.log")
     subprocess.run(
-        prefix + [os.path.join(bindir, "pg_ctl"), "-D", data, "-l", log, "-w", "-t", "60", "-o",
-                  f"-h 127.0.0.1 -p {port} -k {tmp} -F -c fsync=off", "start"],
-        check=True, capture_output=True,
+        prefix
+        + [
+            os.path.join(bindir, "pg_ctl"),
+            "-D",
+            data,
+            "-l",
+            log,
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {tmp} -F -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     try:
         for _ in range(50):
-            r = subprocess.run(prefix + [os.path.join(bindir, "pg_isready"), "-h", "127.0.0.1",
-                                         "-p", str(port)], capture_output=True)
+            r = subprocess.run(
+                prefix + [os.path.join(bindir, "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                capture_output=True,
+            )
             if r.returncode == 0:
                 break
             time.sleep(0.2)
         yield f"127.0.0.1:{port}"
     finally:
-        subprocess.run(prefix + [os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate",
-                                 "stop"], capture_output=True)
+        subprocess.run(
+            prefix + [os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -101,8 +121,23 @@ def postgres_url(postgres_server: str) -> str:
     """A fresh, empty database on the test server."""
     name = f"t{os.getpid()}_{next(_db_counter)}"
     host, port = postgres_server.split(":")
-    subprocess.run(["psql", "-h", host, "-p", port, "-U", "outward", "-d", "postgres", "-qc",
-                    f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            host,
+            "-p",
+            port,
+            "-U",
+            "outward",
+            "-d",
+            "postgres",
+            "-qc",
+            f"CREATE DATABASE {name}",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return f"postgresql+asyncpg://outward@{postgres_server}/{name}"
 
 

@@ -26,8 +26,12 @@ def shared_data() -> Path:
     return Path(os.environ.get("OUTWARD_SHARED_DATA", str(default)))
 
 
-async def wired(database_url: str, clock: FakeClock | None = None, sample: bool = True,
-                env: Mapping[str, str] | None = None) -> Outward:
+async def wired(
+    database_url: str,
+    clock: FakeClock | None = None,
+    sample: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> Outward:
     settings = Settings.from_env({"OUTWARD_DATABASE_URL": database_url, **(env or {})})
     app = await build(settings, clock=clock or FakeClock(TUESDAY_9AM_LA))
     if sample:

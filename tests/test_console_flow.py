@@ -46,8 +46,11 @@ async def test_admin_starts_round_and_staff_answers_every_question(
         dana = dict(people.one())
         idents = (await conn.execute(text("SELECT user_id FROM identities"))).scalars().all()
         states = (await conn.execute(text("SELECT count(*) FROM conversation_state"))).scalar()
-        part = (await conn.execute(text(
-            "SELECT completed FROM participation WHERE person_id=:p"), {"p": dana["id"]})).scalar()
+        part = (
+            await conn.execute(
+                text("SELECT completed FROM participation WHERE person_id=:p"), {"p": dana["id"]}
+            )
+        ).scalar()
     assert part in (1, True)
     assert states == 0, "the draft is deleted once submitted"
     assert len(rows) == 9  # 8 questions + 1 "why" (the other "why" was skipped)

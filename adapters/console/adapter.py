@@ -3,7 +3,8 @@
 - `:as HANDLE` acts as that roster person; `:clock +2d` / `:clock 2026-12-01T10:00` moves the
   clock and delivers what is due; `:quit` ends; `:help` lists these.
 - Any other line is chat from the current person; a line starting with `/` is a command.
-- Buttons print as numbered options; typing the number or the label presses it.
+- Buttons print as numbered options; typing the number or the label presses it (rating
+  buttons are labelled 1-5, so there only the label counts).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class _Pending:
     free_text: bool
 
 
+def _numeric(buttons: Sequence[Button]) -> bool:
+    """Buttons labelled with numbers (a 1-5 rating) are pressed by label, never by position."""
+    return any(b.label.strip().isdigit() for b in buttons)
+
+
 def address_for(handle: str) -> Address:
     return Address("console", "local", handle, f"dm-{handle}")
 
@@ -52,8 +58,14 @@ class ConsoleAdapter:
 
     platform = "console"
 
-    def __init__(self, on_event: OnEvent, hooks: ConsoleHooks, out: TextIO, handle: str = "",
-                 color: bool = False) -> None:
+    def __init__(
+        self,
+        on_event: OnEvent,
+        hooks: ConsoleHooks,
+        out: TextIO,
+        handle: str = "",
+        color: bool = False,
+    ) -> None:
         self.on_event = on_event
         self.hooks = hooks
         self.out = out
@@ -74,9 +86,12 @@ class ConsoleAdapter:
         prefix = "  ↳ " if msg.replaces else "outward> "
         lines = [prefix + self._fmt(msg.text).replace("\n", "\n    ")]
         lines += [f"    > {quote}" for quote in msg.quotes]
-        if msg.buttons:
-            lines.append("    " + "  ".join(
-                f"[{i}] {b.label}" for i, b in enumerate(msg.buttons, start=1)))
+        if msg.buttons and _numeric(msg.buttons):
+            lines.append("    " + "  ".join(f"[{b.label}]" for b in msg.buttons))
+        elif msg.buttons:
+            lines.append(
+                "    " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(msg.buttons, start=1))
+            )
         if msg.text_input is not None:
             lines.append("    (type your answer)")
         return "\n".join(lines)
@@ -88,8 +103,9 @@ class ConsoleAdapter:
                 first = self._fmt(msg.text).splitlines()[0] if msg.text else ""
                 self.out.write(f"outward> {who}{first}  [:as {handle} to see it]\n")
                 if msg.buttons or msg.text_input is not None:
-                    self.pending[handle] = _Pending(msg.buttons, msg.key,
-                                                    msg.text_input is not None)
+                    self.pending[handle] = _Pending(
+                        msg.buttons, msg.key, msg.text_input is not None
+                    )
                     self.last[handle] = [self._block(msg)]
                 continue
             text = self._block(msg)
@@ -99,7 +115,9 @@ class ConsoleAdapter:
                 self.last[handle] = [text]
             elif handle in self.last and not msg.replaces:
                 self.last.pop(handle, None)
-            elif msg.replaces and handle in self.pending and self.pending[handle].key == msg.replaces:
+            elif (
+                msg.replaces and handle in self.pending and self.pending[handle].key == msg.replaces
+            ):
                 del self.pending[handle]
         self.out.flush()
 
@@ -111,7 +129,8 @@ class ConsoleAdapter:
             return None
         choice: Button | None = None
         text = line.strip()
-        if text.isdigit() and not pending.free_text and 1 <= int(text) <= len(pending.buttons):
+        numbered = not pending.free_text and not _numeric(pending.buttons)
+        if text.isdigit() and numbered and 1 <= int(text) <= len(pending.buttons):
             choice = pending.buttons[int(text) - 1]
         else:
             for b in pending.buttons:
@@ -147,8 +166,9 @@ class ConsoleAdapter:
             described = await self.hooks.describe(handle)
             self.handle = handle
             if described is None:
-                self.out.write(f"console> {handle} is not on the roster; you are an unknown "
-                               "person now.\n")
+                self.out.write(
+                    f"console> {handle} is not on the roster; you are an unknown person now.\n"
+                )
             else:
                 self.out.write(f"console> you are now {described}\n")
                 if handle in self.last:

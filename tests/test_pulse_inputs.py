@@ -1,0 +1,162 @@
+"""Bad and unusual input in chat: clear replies, nothing stored wrongly, the flow continues."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from bot.bootstrap import Outward
+from bot.clock import FakeClock
+from tests.support import Console
+
+
+async def _count(app: Outward, table: str) -> int:
+    async with app.engine.connect() as conn:
+        return int((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() or 0)
+
+
+async def _start_as_dana(console: Console) -> str:
+    await console.say("/pulse start listening-tour")
+    return await console.say(":as dana", "1", "1")  # Start, share segments
+
+
+async def test_rating_out_of_range_empty_and_too_long_answers(app: Outward, console: Console
+                                                              ) -> None:
+    out = await _start_as_dana(console)
+    assert "Question 1 of 8" in out
+    out = await console.say("x" * 4001)
+    assert "4,001 characters" in out and "limit is 4,000" in out
+    out = await console.say("   ")  # blank lines are ignored by the console
+    assert out == ""
+    out = await console.say("ok", "ok", "ok", "ok")  # four open answers
+    assert "Question 5 of 8" in out
+    out = await console.say("7")
+    assert "number from 1 to 5" in out
+    out = await console.say("0")
+    assert "number from 1 to 5" in out
+    out = await console.say("three")
+    assert "number from 1 to 5" in out
+    out = await console.say("3")
+    assert "Why did you choose that?" in out
+    assert await _count(app, "responses") == 0, "nothing is stored before the end"
+
+
+async def test_the_core_rejects_an_empty_open_answer(app: Outward, console: Console) -> None:
+    from conversations.events import FormSubmitted
+    from conversations.router import console_address
+
+    await _start_as_dana(console)
+    key = console.adapter.pending["dana"].key
+    replies = await app.router(FormSubmitted(console_address("dana"), "pulse:text",
+                                             {"answer": "  "}, key))
+    assert "empty" in replies[0].text
+    replies = await app.router(FormSubmitted(console_address("dana"), "pulse:text",
+                                             {"answer": "Good"}, key))
+    assert "Question 2 of 8" in replies[-1].text
+
+
+async def test_skip_back_stop_and_resume(app: Outward, console: Console) -> None:
+    await _start_as_dana(console)
+    out = await console.say("skip", "skip")
+    assert "Question 3 of 8" in out
+    out = await console.say("back")
+    assert "Question 2 of 8" in out
+    out = await console.say("Staffing", "stop")
+    assert "Paused" in out
+    out = await console.say("hello")
+    assert "continue" in out.lower()
+    out = await console.say("/pulse")
+    assert "Welcome back" in out and "Question 3 of 8" in out
+    out = await console.say("back")
+    assert "Your answer so far" not in out or "already wrote" in out
+    assert "already wrote something" in out
+
+
+async def test_old_buttons_cannot_answer_twice(app: Outward, console: Console) -> None:
+    from conversations.events import ButtonPressed
+    from conversations.router import console_address
+
+    await _start_as_dana(console)
+    await console.say("a", "b", "c", "d")
+    q5 = console.adapter.pending["dana"].key
+    await console.say("4")  # rating for question 5 -> now on its "why"
+    replies = await app.router(
+        ButtonPressed(console_address("dana"), "pulse:answer", "training-time=1", q5))
+    assert "isn't the current one" in replies[0].text
+    out = await console.say("skip", "skip", "skip", "skip")
+    assert "Thank you" in out
+    replies = await app.router(
+        ButtonPressed(console_address("dana"), "pulse:answer", "will-act=5", q5))
+    assert "isn't in progress" in replies[0].text
+    async with app.engine.connect() as conn:
+        values = (await conn.execute(text(
+            "SELECT value FROM responses WHERE question_id='training-time'"))).scalars().all()
+    assert values == ["4"]
+
+
+async def test_person_not_on_roster_is_told_how_to_get_added(console: Console) -> None:
+    out = await console.say(":as stranger", "hello")
+    assert "not on the roster" in out
+    assert "roster import" in out
+
+
+async def test_unknown_commands_and_refusals(console: Console) -> None:
+    out = await console.say("/frobnicate now")
+    assert 'don\'t know the command "frobnicate"' in out and "/pulse" in out
+    out = await console.say("/pulse start")
+    assert "Which round?" in out
+    out = await console.say("/pulse start nope")
+    assert "no round or question set called nope" in out and "listening-tour" in out
+    out = await console.say("/pulse start ../../etc")
+    assert "is not a round id" in out
+    out = await console.say(":as dana", "/pulse start listening-tour")
+    assert "Only Outward admins" in out
+    out = await console.say("/pulse status")
+    assert "Only committee chairs and admins" in out
+    out = await console.say("/themes")
+    assert "for committee chairs" in out
+    out = await console.say("/pulse")
+    assert "no survey open" in out
+
+
+async def test_closing_a_round_deletes_unfinished_drafts(app: Outward, console: Console,
+                                                         clock: FakeClock) -> None:
+    await _start_as_dana(console)
+    await console.say("A draft answer")
+    assert await _count(app, "conversation_state") == 1
+    out = await console.say(":as amara", "/pulse close listening-tour")
+    assert "is closed" in out and "1 unfinished draft" in out
+    assert await _count(app, "conversation_state") == 0
+    assert await _count(app, "responses") == 0
+    await console.say(":as dana")
+    out = await console.say("more text")
+    assert "Question" not in out
+
+
+async def test_answers_after_the_window_are_refused_and_the_draft_deleted(
+    app: Outward, console: Console, clock: FakeClock
+) -> None:
+    await _start_as_dana(console)
+    await console.say("First answer")
+    clock.advance(timedelta(days=11))
+    out = await console.say("Second answer")
+    assert "closed on 2026-12-03" in out
+    assert await _count(app, "conversation_state") == 0
+    assert await _count(app, "responses") == 0
+
+
+async def test_reminders_reach_only_people_who_have_not_finished(
+    app: Outward, console: Console, clock: FakeClock
+) -> None:
+    await console.say("/pulse start listening-tour")
+    await console.say(":as dana", "1", "1", *["skip"] * 8)
+    out = await console.say(":clock +3d")  # Friday 09:00 in Los Angeles: first reminder day
+    assert "(to dana)" not in out
+    assert "(to jordan) A reminder" in out
+    async with app.deps.uow() as tx:
+        rows = await tx.outbox.rows()
+    reminders = [r for r in rows if r.kind == "pulse.reminder"]
+    assert reminders and all(r.person_id != 3 for r in reminders)
+    out = await console.say(":clock +1h")
+    assert "A reminder" not in out, "the same reminder is never sent twice"
