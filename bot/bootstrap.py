@@ -57,6 +57,7 @@ class Outward:
     worker: DeliveryWorker
     scrub: RosterScrub
     senders: dict[str, Sender] = field(default_factory=dict)
+    platforms: set[str] = field(default_factory=set)
 
     async def tick(self) -> tuple[int, int]:
         """One clock tick: plan what is due, then deliver it. Returns (planned, sent)."""
@@ -94,14 +95,19 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
     )
     await scrub.refresh(deps.uow)
     senders: dict[str, Sender] = {}
+    # Platforms people can be reached on: configured ones, plus the console when it is open.
+    # The clock plans for these even in a process that has no sender (Procfile `clock`).
+    platforms = {name for name, conf in (("slack", settings.slack), ("teams", settings.teams))
+                 if conf is not None}
     app = Outward(
         settings=settings,
         engine=engine,
         deps=deps,
         router=Router(deps),
-        planner=Planner(deps, senders.keys()),
+        planner=Planner(deps, platforms),
         worker=DeliveryWorker(deps, senders),
         scrub=scrub,
         senders=senders,
+        platforms=platforms,
     )
     return app

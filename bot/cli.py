@@ -96,17 +96,16 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     if command == "db":
-        app = await build(settings, migrate=False)
+        from storage.db import create_engine
+        from storage.migrate import current, upgrade
+
+        engine = create_engine(settings.database_url)
         try:
             if args.action == "upgrade":
-                from storage.migrate import upgrade
-
-                await upgrade(app.engine)
-            from storage.migrate import current
-
-            print(f"database at revision {await current(app.engine)}")
+                await upgrade(engine)
+            print(f"database at revision {await current(engine)}")
         finally:
-            await app.close()
+            await engine.dispose()
         return 0
     clock = ShiftableClock()
     app = await _build(settings, clock)
@@ -234,6 +233,7 @@ async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> Non
         handle = admins[0] if admins else (people[0].handle if people else "")
     console = ConsoleAdapter(app.router, controls, sys.stdout, handle, color=sys.stdout.isatty())
     app.senders["console"] = console
+    app.platforms.add("console")
     print("Outward console. Type /help for commands, :help for console controls, :quit to end.")
     if handle:
         print(f"console> you are {await controls.describe(handle) or handle}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,6 +27,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(alembic_config(sync_conn), revision)
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # several processes may start at once (web, worker, clock): migrate one at a time
+            await conn.execute(text("SELECT pg_advisory_xact_lock(7140521)"))
         await conn.run_sync(run)
 
 

@@ -49,6 +49,7 @@ class Console:
         self.out = io.StringIO()
         self.adapter = ConsoleAdapter(app.router, ConsoleControls(app, clock), self.out, handle)
         app.senders["console"] = self.adapter
+        app.platforms.add("console")
 
     async def say(self, *lines: str) -> str:
         """Feed lines; return what the console printed for them."""

@@ -39,6 +39,7 @@ async def test_two_clocks_planning_at_once_never_double_send(database_url: str) 
     try:
         for app in (a, b):
             app.senders["console"] = _Recorder()
+            app.platforms.add("console")
         async with a.deps.uow() as tx:
             assert (await a.router.admin.start(tx, "listening-tour")).ok
             await tx.commit()
@@ -103,6 +104,7 @@ async def test_full_pulse_on_each_engine_leaves_no_link_between_person_and_answe
     app = await wired(database_url, clock)
     recorder = _Recorder()
     app.senders["console"] = recorder
+    app.platforms.add("console")
     try:
         from conversations.events import ButtonPressed, TextReceived
 
