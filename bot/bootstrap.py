@@ -5,9 +5,13 @@ callback and register themselves in `Outward.senders`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,20 +33,24 @@ log = logging.getLogger(__name__)
 class RosterScrub:
     """The scrubber, rebuilt from the roster's names whenever the roster changes."""
 
-    def __init__(self) -> None:
-        self._scrub: Callable[[str], str] | None = None
+    _scrub: Callable[[str], str] | None
 
     def __call__(self, text: str) -> str:
         if self._scrub is None:
             raise RuntimeError("RosterScrub used before refresh()")
         return self._scrub(text)
 
+    def __init__(self, spacy_model: str = "") -> None:
+        self._scrub = None
+        self.spacy_model = spacy_model or None
+
     async def refresh(self, uow: Callable[[], UnitOfWork]) -> None:
         from storage.scrub import Scrubber
 
         async with uow() as tx:
             names = [p.display_name for p in await tx.people.all()]
-        self._scrub = Scrubber(names).scrub
+        scrubber = await asyncio.to_thread(Scrubber, names, spacy_model=self.spacy_model)
+        self._scrub = scrubber.scrub
 
 
 @dataclass
@@ -65,6 +73,14 @@ class Outward:
         sent = await self.worker.run_once()
         return planned, sent
 
+    async def housekeeping(self) -> None:
+        """Hourly: purge comment text of rounds past the retention period."""
+        from conversations.report import Retention
+
+        purged = await Retention(self.deps, self.settings.retention_days).purge()
+        if purged:
+            log.info("purged comment text of %d round(s) past retention", len(purged))
+
     async def roster_changed(self) -> None:
         await self.scrub.refresh(self.deps.uow)
 
@@ -78,7 +94,8 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
     if migrate:
         await upgrade(engine)
     sessions = session_factory(engine)
-    scrub = RosterScrub()
+    scrub = RosterScrub(settings.spacy_model)
+    themer, codebook = themes_for(settings)
     deps = Deps(
         uow=lambda: UnitOfWork(sessions),
         clock=clock or SystemClock(),
@@ -92,6 +109,8 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
             organisation=settings.organisation,
         ),
         scrub=scrub,
+        themer=themer,
+        codebook=codebook,
     )
     await scrub.refresh(deps.uow)
     senders: dict[str, Sender] = {}
@@ -111,3 +130,36 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
         platforms=platforms,
     )
     return app
+
+
+class LazyThemer:
+    """The configured theming engine and codebook, loaded on first use (startup stays fast).
+
+    Default: scikit-learn TF-IDF themes mapped onto the bundled workplace codebook."""
+
+    def __init__(self, model: str = "", codebook: str = "") -> None:
+        self.model = model
+        self.codebook_path = codebook
+        self._engine: Any = None
+        self._codebook: Any = None
+
+    def load(self) -> None:
+        from storage.themes import EmbeddingThemer, TfidfThemer, load_codebook
+
+        if self._engine is None:
+            self._engine = EmbeddingThemer(self.model) if self.model else TfidfThemer()
+            if self.codebook_path:
+                self._codebook = load_codebook(Path(self.codebook_path))
+            else:
+                ref = resources.files("prompts").joinpath("codebooks/workplace.yaml")
+                with resources.as_file(ref) as path:
+                    self._codebook = load_codebook(path)
+
+    def theme(self, texts: Any, codebook: Any = None) -> Any:
+        self.load()
+        return self._engine.theme(texts, codebook or self._codebook)
+
+
+def themes_for(settings: Settings) -> tuple[Any, Any]:
+    """The theming engine the settings ask for, and (None:) its own codebook."""
+    return LazyThemer(settings.themes_model, settings.codebook), None

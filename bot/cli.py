@@ -11,7 +11,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Mapping, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.bootstrap import Outward, build
@@ -67,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     pulse.add_argument("action", choices=["start", "pause", "resume", "close", "status"])
     pulse.add_argument("round", nargs="?", default=None)
     pulse.add_argument("--as-id", dest="new_id", default=None, help="start a copy under this id")
+    scrub = sub.add_parser("scrub", help="remove personal data from stdin lines, to stdout")
+    scrub.add_argument("--roster", help="roster CSV whose names to remove (default: the database)")
+    themes = sub.add_parser("themes", help="theme the comments in a CSV column")
+    themes.add_argument("file")
+    themes.add_argument("--column", default="text")
+    themes.add_argument("--format", choices=["json", "text"], default="text")
+    report = sub.add_parser("report", help="write the committee report for a round")
+    report.add_argument("round")
+    report.add_argument("--format", choices=["html"], default="html")
+    report.add_argument("--out", help="output file (default ROUND.html)")
+    sub.add_parser("purge", help="purge comment text of rounds past the retention period")
+    pkg = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
+    pkg.add_argument("--out", default="outward-teams.zip")
     return p
 
 
@@ -107,6 +121,16 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await engine.dispose()
         return 0
+    if command == "scrub" and args.roster:
+        return await _scrub_with_file(settings, args.roster)
+    if command == "themes":
+        return await _themes_file(settings, args)
+    if command == "teams-package":
+        from bot.teams_wiring import write_package
+
+        path = await asyncio.to_thread(write_package, settings, Path(args.out))
+        print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
+        return 0
     clock = ShiftableClock()
     app = await _build(settings, clock)
     try:
@@ -114,6 +138,17 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await _roster(app, args)
         if command == "pulse":
             return await _pulse(app, args)
+        if command == "scrub":
+            await _scrub_lines(app.deps.scrub)
+            return 0
+        if command == "report":
+            return await _report(app, args)
+        if command == "purge":
+            from conversations.report import Retention
+
+            purged = await Retention(app.deps, settings.retention_days).purge()
+            print(f"Purged comment text of {len(purged)} round(s): {', '.join(purged) or '-'}")
+            return 0
         if command == "console":
             if args.sample:
                 await _load_sample_if_empty(app)
@@ -248,10 +283,14 @@ async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> Non
 
 async def _loop(app: Outward, worker: bool, planner: bool) -> None:
     stop = _stop_event()
+    last_housekeeping = 0.0
     while not stop.is_set():
         try:
             if planner:
                 await app.planner.plan()
+                if time.monotonic() - last_housekeeping > 3600:
+                    await app.housekeeping()
+                    last_housekeeping = time.monotonic()
             if worker:
                 await app.worker.run_once()
         except Exception:
@@ -293,6 +332,8 @@ async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableC
     if scheduler:
         sched = AsyncIOScheduler(timezone="UTC")
         sched.add_job(app.tick, "interval", seconds=60, max_instances=1, coalesce=True, id="tick")
+        sched.add_job(app.housekeeping, "interval", hours=1, max_instances=1, coalesce=True,
+                      id="housekeeping")
         sched.start()
     try:
         if console:
@@ -303,3 +344,82 @@ async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableC
         if sched is not None:
             sched.shutdown(wait=False)
         await runner.cleanup()
+
+
+async def _scrub_lines(scrub: Callable[[str], str]) -> None:
+    async for line in _stdin_lines():
+        sys.stdout.write(scrub(line.rstrip("\n")) + "\n")
+    sys.stdout.flush()
+
+
+async def _scrub_with_file(settings: Settings, roster: str) -> int:
+    from storage.scrub import Scrubber
+
+    try:
+        data = await asyncio.to_thread(Path(roster).read_bytes)
+    except OSError as exc:
+        raise UserError(f"cannot read {roster}: {exc.strerror}") from None
+    rows = parse_roster(data, roster, settings.timezone)
+    scrubber = await asyncio.to_thread(Scrubber, [r.display_name for r in rows],
+                                       spacy_model=settings.spacy_model or None)
+    await _scrub_lines(scrubber.scrub)
+    return 0
+
+
+async def _themes_file(settings: Settings, args: argparse.Namespace) -> int:
+    import csv
+    import io
+    import json
+
+    from bot.bootstrap import themes_for
+
+    try:
+        raw = await asyncio.to_thread(Path(args.file).read_bytes)
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{args.file} is not UTF-8 text") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if reader.fieldnames is None or args.column not in reader.fieldnames:
+            raise UserError(f"{args.file} has no column {args.column!r} "
+                            f"(columns: {', '.join(reader.fieldnames or []) or 'none'})")
+        texts = [(row.get(args.column) or "").strip() for row in reader]
+    except csv.Error as exc:
+        raise UserError(f"{args.file}: line {reader.line_num}: {exc}") from None
+    themer, codebook = themes_for(settings)
+    result = await asyncio.to_thread(themer.theme, texts, codebook)
+    themes = [{"id": t.id, "label": t.label, "code": t.code, "count": len(t.members),
+               "key_phrases": list(t.key_phrases),
+               "sentiment": dict(zip(("positive", "neutral", "negative"), t.sentiment,
+                                     strict=True))} for t in result.themes]
+    if args.format == "json":
+        json.dump({"assignments": list(result.assignments), "themes": themes}, sys.stdout,
+                  ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for i, theme_id in enumerate(result.assignments, start=1):
+            print(f"{i}\t{theme_id}")
+        for t in themes:
+            print(f"theme {t['id']}\t{t['count']}\t{t['label']}\t{t['code'] or ''}")
+    return 0
+
+
+async def _report(app: Outward, args: argparse.Namespace) -> int:
+    from conversations.report import Reports
+    from conversations.summary import Refusal
+
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(args.round)
+        if rnd is None:
+            raise UserError(f"there is no round {args.round!r} (python -m bot pulse status)")
+        result = await Reports(app.deps).html(tx, rnd)
+        if isinstance(result, Refusal):
+            print(app.deps.catalog.text("en", result.key, **result.values), file=sys.stderr)
+            return 2
+        await tx.commit()
+    out = Path(args.out or f"{rnd.id}.html")
+    await asyncio.to_thread(out.write_text, result, "utf-8")
+    print(f"Wrote {out}")
+    return 0

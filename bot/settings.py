@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
@@ -47,6 +48,10 @@ class Settings:
     quiet_hours: str = "20:00-07:00"
     organisation: str = "your organisation"
     log_level: str = "INFO"
+    retention_days: int = 365
+    themes_model: str = ""
+    codebook: str = ""
+    spacy_model: str = ""
     slack: SlackSettings | None = None
     teams: TeamsSettings | None = None
 
@@ -149,7 +154,14 @@ class Settings:
                 tenant_id=get("MicrosoftAppTenantId"),
                 dev_no_auth=dev_no_auth and not app_id,
             )
+        for name in ("OUTWARD_THEMES_MODEL", "OUTWARD_CODEBOOK"):
+            if get(name) and not Path(get(name)).exists():
+                raise SettingsError(f"{name} {get(name)!r} does not exist")
         return cls(
+            retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
+            themes_model=get("OUTWARD_THEMES_MODEL"),
+            codebook=get("OUTWARD_CODEBOOK"),
+            spacy_model=get("OUTWARD_SPACY_MODEL"),
             database_url=url,
             port=integer("PORT", 3000, 1, 65535),
             host=get("OUTWARD_HOST") or "0.0.0.0",

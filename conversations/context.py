@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from conversations.events import Address
 from conversations.ports import Clock, Scrub
@@ -32,6 +33,8 @@ class Deps:
     templates: Mapping[str, RoundTemplate]
     policy: Policy
     scrub: Scrub
+    themer: Any = None  # storage.themes.Themer
+    codebook: Any = None  # storage.themes.Codebook | None
 
 
 async def identify(tx: UnitOfWork, address: Address) -> Person | None:

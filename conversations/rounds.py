@@ -180,3 +180,28 @@ class RoundAdmin:
         if not round_id and unused:
             lines.append("ready to start: " + ", ".join(unused))
         return Outcome(True, "rounds.status", {"lines": "\n".join(lines) or "-"})
+
+    async def early_results(self, tx: UnitOfWork, round_id: str, on: bool) -> Outcome:
+        """Let chairs see results of an open round (off by default)."""
+        rnd = await tx.rounds.get(round_id)
+        if rnd is None:
+            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+        rnd.results_while_open = on
+        return Outcome(True, "rounds.early_on" if on else "rounds.early_off", {"round": rnd.id})
+
+    async def thresholds(self, tx: UnitOfWork, round_id: str, k: int | None,
+                         k_comments: int | None) -> Outcome:
+        """Change a round's thresholds: raised any time, lowered only before it opens."""
+        rnd = await tx.rounds.get(round_id)
+        if rnd is None:
+            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+        new_k = rnd.k_responses if k is None else k
+        new_kc = rnd.k_comments if k_comments is None else k_comments
+        if min(new_k, new_kc) < 2 or max(new_k, new_kc) > 1000:
+            return Outcome(False, "rounds.threshold_range", {})
+        if rnd.status != "draft" and (new_k < rnd.k_responses or new_kc < rnd.k_comments):
+            return Outcome(False, "rounds.threshold_lower",
+                           {"round": rnd.id, "k": rnd.k_responses, "k_comments": rnd.k_comments})
+        rnd.k_responses, rnd.k_comments = new_k, new_kc
+        return Outcome(True, "rounds.thresholds", {"round": rnd.id, "k": new_k,
+                                                    "k_comments": new_kc})

@@ -34,6 +34,7 @@ from conversations.pulse import (
     PulseFlow,
 )
 from conversations.rounds import Outcome, RoundAdmin
+from conversations.summary import Refusal, Summaries, Summary, parse_slice
 from prompts.loader import Catalog
 from storage.models import Person
 from storage.repositories import UnitOfWork
@@ -52,6 +53,7 @@ class Router:
         self.deps = deps
         self.pulse = PulseFlow(deps)
         self.admin = RoundAdmin(deps)
+        self.summaries = Summaries(deps)
 
     @property
     def cat(self) -> Catalog:
@@ -287,6 +289,30 @@ class Router:
             else:
                 outcome = await self.admin.close(tx, rest[0].lower())
             return [self._outcome(person, outcome)]
+        if sub == "early-results":
+            if "admin" not in r:
+                return [Message(self.cat.text(loc, "command.admin_only", action=sub),
+                                private=True)]
+            if len(rest) != 2 or rest[1].lower() not in ("on", "off"):
+                return [Message(self.cat.text(loc, "command.early_usage"), private=True)]
+            outcome = await self.admin.early_results(tx, rest[0].lower(), rest[1].lower() == "on")
+            return [self._outcome(person, outcome)]
+        if sub == "thresholds":
+            if "admin" not in r:
+                return [Message(self.cat.text(loc, "command.admin_only", action=sub),
+                                private=True)]
+            values: dict[str, int] = {}
+            for word in rest[1:]:
+                key, _, raw = word.partition("=")
+                if key not in ("k", "comments") or not raw.isdigit() or len(raw) > 4:
+                    values = {}
+                    break
+                values[key] = int(raw)
+            if len(rest) < 2 or not values:
+                return [Message(self.cat.text(loc, "command.thresholds_usage"), private=True)]
+            outcome = await self.admin.thresholds(tx, rest[0].lower(), values.get("k"),
+                                                  values.get("comments"))
+            return [self._outcome(person, outcome)]
         if sub in ("status", "list"):
             if not r & {"admin", "chair"}:
                 return [Message(self.cat.text(loc, "command.chair_only"), private=True)]
@@ -298,11 +324,54 @@ class Router:
         return Message(self.cat.text(person.locale, outcome.key, **outcome.values), private=True)
 
     async def themes(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
-        """Theme summaries for chairs (see conversations/summary.py once present)."""
+        """`/themes [ROUND] [segment=VALUE]`: an anonymised summary, for chairs only."""
+        loc = person.locale
         if "chair" not in roles(person):
-            return [Message(self.cat.text(person.locale, "themes.chair_only"), private=True)]
-        return [Message(self.cat.text(person.locale, "themes.unavailable"), private=True)]
+            return [Message(self.cat.text(loc, "themes.chair_only"), private=True)]
+        try:
+            words = shlex.split(args)
+        except ValueError:
+            words = args.split()
+        round_id, wanted, error = parse_slice(words)
+        if error is not None:
+            return [Message(self.cat.text(loc, error), private=True)]
+        rnd = await tx.rounds.get(round_id) if round_id else await self.summaries.latest_round(tx)
+        if rnd is None or rnd.status == "draft":
+            return [Message(self.cat.text(loc, "themes.no_round", round=(round_id or "")[:64]),
+                            private=True)]
+        result = await self.summaries.build(tx, rnd, wanted, loc)
+        if isinstance(result, Refusal):
+            return [Message(self.cat.text(loc, result.key, **result.values), private=True)]
+        return render_summary(self.cat, loc, result, rnd.k_comments)
 
 
 def console_address(handle: str) -> Address:
     return Address("console", "local", handle, f"dm-{handle}")
+
+
+def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[Message]:
+    """A summary as chat messages: a header, then one message per theme with its quotes."""
+    rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
+    lines = [cat.text(loc, "themes.header", title=s.title, round=s.round_id, status=s.status,
+                      scope=s.scope or cat.text(loc, "themes.everyone")),
+             cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited,
+                      rate=rate)]
+    if s.ratings:
+        lines.append(cat.text(loc, "themes.ratings"))
+        lines += [f"• {r.text} {r.mean:.1f} (n={r.answers})" for r in s.ratings]
+    if not s.enough_comments:
+        lines.append(cat.text(loc, "themes.not_enough_comments", k=k_comments))
+    else:
+        lines.append(cat.text(loc, "themes.count", comments=s.comments, themes=len(s.themes)))
+    out = [Message("\n".join(lines), private=True)]
+    for i, t in enumerate(s.themes, start=1):
+        pos, neu, neg = t.sentiment
+        text = cat.text(loc, "themes.theme", n=i, label=t.label, comments=t.comments,
+                        share=round(100 * t.share), pos=pos, neu=neu, neg=neg)
+        text += "\n" + "█" * max(1, round(20 * t.share)) + "░" * (20 - max(1, round(20 * t.share)))
+        if t.change is not None and s.previous:
+            arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="
+            text += " " + cat.text(loc, "themes.change", arrow=arrow,
+                                   points=f"{abs(t.change):.0f}", previous=s.previous)
+        out.append(Message(text, quotes=t.quotes, private=True))
+    return out

@@ -102,6 +102,8 @@ class Round(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     series: Mapped[str] = mapped_column(String(64), default="")
+    results_while_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    purged_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class RoundQuestion(Base):
@@ -143,6 +145,7 @@ class Response(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)  # scrubbed free text
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     week: Mapped[str] = mapped_column(String(8))  # ISO week, e.g. 2026-W48
+    theme: Mapped[str | None] = mapped_column(String(200), nullable=True)  # kept after purge
 
 
 class ConversationState(Base):
@@ -172,3 +175,15 @@ class OutboxRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ReleasedSlice(Base):
+    """A segment slice of a round a chair has already been shown. New slices are checked
+    against these, so two answerable slices can never be subtracted to expose a small group."""
+
+    __tablename__ = "released_slices"
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    segment: Mapped[str] = mapped_column(String(20), primary_key=True)  # "" = the whole round
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -20,6 +20,7 @@ from storage.models import (
     OutboxRow,
     Participation,
     Person,
+    ReleasedSlice,
     Response,
     Round,
     RoundQuestion,
@@ -268,6 +269,25 @@ class Responses:
         return list(await self.s.scalars(q))
 
 
+class Slices:
+    """Slices already shown to chairs, per round (for differencing checks)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def released(self, round_id: str) -> list[tuple[str, str]]:
+        q = select(ReleasedSlice).where(ReleasedSlice.round_id == round_id)
+        return [(r.segment, r.value) for r in await self.s.scalars(q)]
+
+    async def release(self, round_id: str, segment: str, value: str) -> None:
+        stmt = (
+            _insert(self.s, ReleasedSlice)
+            .values(round_id=round_id, segment=segment, value=value)
+            .on_conflict_do_nothing(index_elements=["round_id", "segment", "value"])
+        )
+        await self.s.execute(stmt)
+
+
 class States:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -406,6 +426,7 @@ class UnitOfWork:
         self.responses = Responses(self.session)
         self.states = States(self.session)
         self.outbox = Outbox(self.session)
+        self.slices = Slices(self.session)
         return self
 
     async def __aexit__(
