@@ -19,10 +19,11 @@ from bot.clock import SystemClock
 from bot.settings import Settings
 from bot.worker import DeliveryWorker
 from conversations.context import Deps, Policy
+from conversations.learning import LearningPlanner
 from conversations.outreach import Planner
 from conversations.ports import Clock, Sender
 from conversations.router import Router
-from prompts.loader import builtin_round_templates, load_catalog
+from prompts.loader import builtin_round_templates, builtin_tracks, load_catalog
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.repositories import UnitOfWork
@@ -64,12 +65,14 @@ class Outward:
     planner: Planner
     worker: DeliveryWorker
     scrub: RosterScrub
+    learning: LearningPlanner
     senders: dict[str, Sender] = field(default_factory=dict)
     platforms: set[str] = field(default_factory=set)
 
     async def tick(self) -> tuple[int, int]:
         """One clock tick: plan what is due, then deliver it. Returns (planned, sent)."""
         planned = await self.planner.plan()
+        planned += await self.learning.plan()
         sent = await self.worker.run_once()
         return planned, sent
 
@@ -101,6 +104,7 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
         clock=clock or SystemClock(),
         catalog=load_catalog(),
         templates=builtin_round_templates(),
+        tracks=builtin_tracks(),
         policy=Policy(
             k_responses=settings.k_responses,
             k_comments=settings.k_comments,
@@ -124,6 +128,7 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
         deps=deps,
         router=Router(deps),
         planner=Planner(deps, platforms),
+        learning=LearningPlanner(deps, platforms),
         worker=DeliveryWorker(deps, senders),
         scrub=scrub,
         senders=senders,

@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     themes.add_argument("file")
     themes.add_argument("--column", default="text")
     themes.add_argument("--format", choices=["json", "text"], default="text")
-    report = sub.add_parser("report", help="write the committee report for a round")
-    report.add_argument("round")
+    report = sub.add_parser("report", help="committee report for a round, or `report learning`")
+    report.add_argument("round", help="a round id, or `learning` for learning-track aggregates")
     report.add_argument("--format", choices=["html"], default="html")
     report.add_argument("--out", help="output file (default ROUND.html)")
     sub.add_parser("purge", help="purge comment text of rounds past the retention period")
@@ -410,6 +410,8 @@ async def _report(app: Outward, args: argparse.Namespace) -> int:
     from conversations.report import Reports
     from conversations.summary import Refusal
 
+    if args.round == "learning":
+        return await _learning_report(app, args)
     async with app.deps.uow() as tx:
         rnd = await tx.rounds.get(args.round)
         if rnd is None:
@@ -422,4 +424,25 @@ async def _report(app: Outward, args: argparse.Namespace) -> int:
     out = Path(args.out or f"{rnd.id}.html")
     await asyncio.to_thread(out.write_text, result, "utf-8")
     print(f"Wrote {out}")
+    return 0
+
+
+async def _learning_report(app: Outward, args: argparse.Namespace) -> int:
+    """Learning aggregates for every track (never who), with the anonymity threshold."""
+    from conversations.learning import learning_stats_lines
+    from storage.learning_models import Enrolments
+
+    lines = ["Learning tracks (counts below "
+             f"{app.settings.k_responses} are hidden)"]
+    async with app.deps.uow() as tx:
+        for track in app.deps.tracks.values():
+            enrolments = await Enrolments(tx.session).for_track(track.id)
+            lines += learning_stats_lines(app.deps.catalog, "en", track, enrolments,
+                                          app.settings.k_responses)
+    text = "\n".join(line.replace("*", "") for line in lines) + "\n"
+    if args.out:
+        await asyncio.to_thread(Path(args.out).write_text, text, "utf-8")
+        print(f"Wrote {args.out}")
+    else:
+        sys.stdout.write(text)
     return 0

@@ -65,13 +65,15 @@ def package_info(settings: Settings, env: Mapping[str, str] | None = None) -> Pa
         return (e.get(name) or default).strip()
 
     bot_id = settings.teams.app_id if settings.teams is not None else get("MicrosoftAppId")
+    org = settings.organisation if settings.organisation != "your organisation" else ""
     return PackageInfo(
         bot_id=bot_id,
         public_url=get("OUTWARD_PUBLIC_URL"),
         name=get("OUTWARD_TEAMS_APP_NAME", "Outward"),
         full_name=get("OUTWARD_TEAMS_APP_FULL_NAME",
-                      f"Outward listening tour for {settings.organisation}"),
-        developer=get("OUTWARD_TEAMS_DEVELOPER", settings.organisation),
+                      f"Outward listening tour for {org}" if org else
+                      "Outward: listening-tour pulse surveys"),
+        developer=get("OUTWARD_TEAMS_DEVELOPER", org or "Outward"),
         website_url=get("OUTWARD_TEAMS_WEBSITE_URL"),
         privacy_url=get("OUTWARD_TEAMS_PRIVACY_URL"),
         terms_url=get("OUTWARD_TEAMS_TERMS_URL"),

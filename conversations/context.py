@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.events import Address
 from conversations.ports import Clock, Scrub
-from prompts.loader import Catalog, RoundTemplate
+from prompts.loader import Catalog, RoundTemplate, Track
 from storage.models import Person
 from storage.repositories import UnitOfWork
 
@@ -34,6 +34,7 @@ class Deps:
     policy: Policy
     scrub: Scrub
     themer: Any = None  # storage.themes.Themer
+    tracks: Mapping[str, Track] = field(default_factory=dict)
     codebook: Any = None  # storage.themes.Codebook | None
 
 

@@ -106,4 +106,9 @@ class Outreach:
         if row.kind in ("pulse.invite", "pulse.reminder"):
             messages = await self.pulse.outreach(tx, person, row.payload, row.kind)
             return (person, messages) if messages else None
+        if row.kind == "learn.step":
+            from conversations.learning import render_step
+
+            step = await render_step(self.deps, tx, person, dict(row.payload))
+            return (person, step) if step else None
         return None

@@ -21,6 +21,8 @@ from conversations.events import (
     MemberLeft,
     TextReceived,
 )
+from conversations.learning import FLOW as LEARN_FLOW
+from conversations.learning import REFLECT_FORM, LearningFlow
 from conversations.messages import Button, Message
 from conversations.pulse import (
     ANSWER,
@@ -42,7 +44,7 @@ from storage.roster import valid_zone
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("help", "privacy", "pulse", "themes")
+COMMANDS = ("help", "privacy", "pulse", "themes", "learn")
 MAX_COMMAND_CHARS = 500
 
 
@@ -54,6 +56,7 @@ class Router:
         self.pulse = PulseFlow(deps)
         self.admin = RoundAdmin(deps)
         self.summaries = Summaries(deps)
+        self.learning = LearningFlow(deps)
 
     @property
     def cat(self) -> Catalog:
@@ -122,6 +125,12 @@ class Router:
         if isinstance(event, ButtonPressed):
             return await self._button(tx, person, event)
         if isinstance(event, FormSubmitted):
+            if event.form == REFLECT_FORM:
+                state = await tx.states.get(person.id)
+                if state is not None and state.flow == LEARN_FLOW:
+                    return await self.learning.reflection(
+                        tx, person, dict(state.data), str(event.values.get("answer", ""))
+                    )
             data = await self.pulse.state(tx, person)
             if event.form == TEXT_FORM and data is not None:
                 return await self.pulse.on_form(tx, person, data, event.values, event.message_key)
@@ -160,6 +169,9 @@ class Router:
             )
         else:
             out.append(Message(self.cat.text(loc, "home.nothing_open")))
+        learning = await self.learning.home_lines(tx, person)
+        if learning:
+            out.append(Message("\n".join(learning)))
         out.append(self.privacy(person))
         return out
 
@@ -181,6 +193,10 @@ class Router:
             return out
         if event.action == LATER:
             return await self.pulse.later(person, event.message_key)
+        if event.action.startswith("learn:"):
+            return await self.learning.button(
+                tx, person, event.action, event.value, event.message_key
+            )
         data = await self.pulse.state(tx, person)
         if data is None:
             return [
@@ -205,6 +221,9 @@ class Router:
         data = await self.pulse.state(tx, person)
         if data is not None:
             return await self.pulse.on_text(tx, person, data, text)
+        state = await tx.states.get(person.id)
+        if state is not None and state.flow == LEARN_FLOW:
+            return await self.learning.reflection(tx, person, dict(state.data), text)
         word = stripped.lower().rstrip(".!?")
         if word in RESUME_WORDS:
             return await self.pulse.start(tx, person)
@@ -232,6 +251,8 @@ class Router:
             return await self._pulse_command(tx, person, args)
         if name == "themes":
             return await self.themes(tx, person, args)
+        if name == "learn":
+            return await self.learning.command(tx, person, _words(args))
         return [
             Message(self.cat.text(person.locale, "command.unknown", name=name[:40]), private=True),
             self.help(person),
@@ -291,16 +312,14 @@ class Router:
             return [self._outcome(person, outcome)]
         if sub == "early-results":
             if "admin" not in r:
-                return [Message(self.cat.text(loc, "command.admin_only", action=sub),
-                                private=True)]
+                return [Message(self.cat.text(loc, "command.admin_only", action=sub), private=True)]
             if len(rest) != 2 or rest[1].lower() not in ("on", "off"):
                 return [Message(self.cat.text(loc, "command.early_usage"), private=True)]
             outcome = await self.admin.early_results(tx, rest[0].lower(), rest[1].lower() == "on")
             return [self._outcome(person, outcome)]
         if sub == "thresholds":
             if "admin" not in r:
-                return [Message(self.cat.text(loc, "command.admin_only", action=sub),
-                                private=True)]
+                return [Message(self.cat.text(loc, "command.admin_only", action=sub), private=True)]
             values: dict[str, int] = {}
             for word in rest[1:]:
                 key, _, raw = word.partition("=")
@@ -310,8 +329,9 @@ class Router:
                 values[key] = int(raw)
             if len(rest) < 2 or not values:
                 return [Message(self.cat.text(loc, "command.thresholds_usage"), private=True)]
-            outcome = await self.admin.thresholds(tx, rest[0].lower(), values.get("k"),
-                                                  values.get("comments"))
+            outcome = await self.admin.thresholds(
+                tx, rest[0].lower(), values.get("k"), values.get("comments")
+            )
             return [self._outcome(person, outcome)]
         if sub in ("status", "list"):
             if not r & {"admin", "chair"}:
@@ -337,8 +357,11 @@ class Router:
             return [Message(self.cat.text(loc, error), private=True)]
         rnd = await tx.rounds.get(round_id) if round_id else await self.summaries.latest_round(tx)
         if rnd is None or rnd.status == "draft":
-            return [Message(self.cat.text(loc, "themes.no_round", round=(round_id or "")[:64]),
-                            private=True)]
+            return [
+                Message(
+                    self.cat.text(loc, "themes.no_round", round=(round_id or "")[:64]), private=True
+                )
+            ]
         result = await self.summaries.build(tx, rnd, wanted, loc)
         if isinstance(result, Refusal):
             return [Message(self.cat.text(loc, result.key, **result.values), private=True)]
@@ -352,10 +375,17 @@ def console_address(handle: str) -> Address:
 def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[Message]:
     """A summary as chat messages: a header, then one message per theme with its quotes."""
     rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
-    lines = [cat.text(loc, "themes.header", title=s.title, round=s.round_id, status=s.status,
-                      scope=s.scope or cat.text(loc, "themes.everyone")),
-             cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited,
-                      rate=rate)]
+    lines = [
+        cat.text(
+            loc,
+            "themes.header",
+            title=s.title,
+            round=s.round_id,
+            status=s.status,
+            scope=s.scope or cat.text(loc, "themes.everyone"),
+        ),
+        cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited, rate=rate),
+    ]
     if s.ratings:
         lines.append(cat.text(loc, "themes.ratings"))
         lines += [f"• {r.text} {r.mean:.1f} (n={r.answers})" for r in s.ratings]
@@ -366,12 +396,33 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[
     out = [Message("\n".join(lines), private=True)]
     for i, t in enumerate(s.themes, start=1):
         pos, neu, neg = t.sentiment
-        text = cat.text(loc, "themes.theme", n=i, label=t.label, comments=t.comments,
-                        share=round(100 * t.share), pos=pos, neu=neu, neg=neg)
+        text = cat.text(
+            loc,
+            "themes.theme",
+            n=i,
+            label=t.label,
+            comments=t.comments,
+            share=round(100 * t.share),
+            pos=pos,
+            neu=neu,
+            neg=neg,
+        )
         text += "\n" + "█" * max(1, round(20 * t.share)) + "░" * (20 - max(1, round(20 * t.share)))
         if t.change is not None and s.previous:
             arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="
-            text += " " + cat.text(loc, "themes.change", arrow=arrow,
-                                   points=f"{abs(t.change):.0f}", previous=s.previous)
+            text += " " + cat.text(
+                loc,
+                "themes.change",
+                arrow=arrow,
+                points=f"{abs(t.change):.0f}",
+                previous=s.previous,
+            )
         out.append(Message(text, quotes=t.quotes, private=True))
     return out
+
+
+def _words(args: str) -> list[str]:
+    try:
+        return shlex.split(args)
+    except ValueError:
+        return args.split()

@@ -281,3 +281,108 @@ def load_catalog() -> Catalog:
 def sample_roster_csv() -> str:
     """The bundled fictional organisation (CSV text) loaded by `--sample`."""
     return resources.files("prompts").joinpath("sample/organisation.csv").read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class TrackStep:
+    """One step of a learning track: a short reading, an optional activity and reflection."""
+
+    id: str
+    text: Mapping[str, str]
+    activity: Mapping[str, str] | None = None
+    reflection: Mapping[str, str] | None = None
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Track:
+    """A self-paced learning track delivered one step at a time."""
+
+    id: str
+    title: Mapping[str, str]
+    summary: Mapping[str, str]
+    cadence_days: int
+    steps: tuple[TrackStep, ...]
+    source: str
+
+
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def load_track(path: Path | str, text: str | None = None) -> Track:
+    """Parse and validate one track file; errors name the file, the step and the problem."""
+    source = str(path)
+    try:
+        data = yaml.safe_load(text if text is not None else Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{source}: not valid YAML: {exc}".replace("\n", " ")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{source}: cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ContentError(f"{source}: must be a mapping with id, title and steps")
+    tid = data.get("id")
+    if not isinstance(tid, str) or not _ID.match(tid):
+        raise _fail(source, "id", f"{tid!r} must be lowercase letters, digits, - or _")
+    unknown = set(data) - {"id", "title", "summary", "cadence_days", "steps", "audience"}
+    if unknown:
+        raise _fail(source, "track", f"unknown field(s): {', '.join(sorted(unknown))}")
+    cadence = data.get("cadence_days", 7)
+    if not isinstance(cadence, int) or isinstance(cadence, bool) or not 1 <= cadence <= 90:
+        raise _fail(source, "cadence_days", f"{cadence!r} must be a whole number 1-90")
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not 1 <= len(raw_steps) <= 20:
+        raise _fail(source, "steps", "must be a list of 1-20 steps")
+    steps: list[TrackStep] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_steps):
+        if not isinstance(raw, dict):
+            raise _fail(source, f"step #{i + 1}", "must be a mapping with id and text")
+        sid = raw.get("id")
+        if not isinstance(sid, str) or not _ID.match(sid):
+            raise _fail(
+                source, f"step #{i + 1}", f"id {sid!r} must be lowercase letters, digits, -"
+            )
+        item = f"step {sid!r}"
+        if sid in seen:
+            raise _fail(source, item, "id is used twice")
+        seen.add(sid)
+        bad = set(raw) - {"id", "text", "activity", "reflection", "link"}
+        if bad:
+            raise _fail(source, item, f"unknown field(s): {', '.join(sorted(bad))}")
+        link = raw.get("link") or ""
+        if link and (not isinstance(link, str) or not _URL.match(link)):
+            raise _fail(source, item, f"link {link!r} must be an http(s) URL")
+        steps.append(
+            TrackStep(
+                id=sid,
+                text=_texts(raw.get("text"), source, item, "text"),
+                activity=_texts(raw["activity"], source, item, "activity")
+                if raw.get("activity")
+                else None,
+                reflection=_texts(raw["reflection"], source, item, "reflection")
+                if raw.get("reflection")
+                else None,
+                link=link,
+            )
+        )
+    return Track(
+        id=tid,
+        title=_texts(data.get("title"), source, "title", "title"),
+        summary=_texts(data.get("summary", data.get("title")), source, "summary", "summary"),
+        cadence_days=cadence,
+        steps=tuple(steps),
+        source=source,
+    )
+
+
+def builtin_tracks() -> dict[str, Track]:
+    """The learning tracks shipped in prompts/tracks/*.yaml, by id."""
+    out: dict[str, Track] = {}
+    folder = resources.files("prompts").joinpath("tracks")
+    if not folder.is_dir():
+        return out
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            track = load_track(f"prompts/tracks/{entry.name}", entry.read_text("utf-8"))
+            out[track.id] = track
+    return out

@@ -405,6 +405,11 @@ class Outbox:
         q = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         return {str(s): int(n) for s, n in (await self.s.execute(q)).all()}
 
+    async def recent(self, since: datetime) -> list[OutboxRow]:
+        """Rows due since `since` (any status), e.g. to avoid stacking messages in a day."""
+        q = select(OutboxRow).where(OutboxRow.due_at >= since).order_by(OutboxRow.id)
+        return list(await self.s.scalars(q))
+
     async def rows(self) -> list[OutboxRow]:
         return list(await self.s.scalars(select(OutboxRow).order_by(OutboxRow.id)))
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import storage.learning_models  # noqa: F401  (registers its tables on Base.metadata)
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")

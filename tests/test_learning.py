@@ -1,0 +1,172 @@
+"""Learning nudges through the console: cadence, one-a-day, snooze, edits mid-way, reflections."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from bot.bootstrap import Outward
+from conversations.events import ButtonPressed
+from conversations.router import console_address
+from bot.clock import FakeClock
+from prompts.loader import ContentError, builtin_tracks, load_track
+from tests.support import Console
+
+TRACK = """
+id: test-track
+title: {en: Noticing, es: Notar}
+cadence_days: 7
+steps:
+  - {id: one, text: {en: Step one text, es: Paso uno}, reflection: {en: "What did you notice?"}}
+  - {id: two, text: {en: Step two text, es: Paso dos}, activity: {en: Try a thing}}
+  - {id: three, text: {en: Step three text, es: Paso tres}}
+"""
+
+
+def use_track(app: Outward, yaml_text: str = TRACK) -> None:
+    track = load_track("test.yaml", yaml_text)
+    app.deps.tracks[track.id] = track  # type: ignore[index]
+
+
+async def test_builtin_tracks_are_complete() -> None:
+    tracks = builtin_tracks()
+    assert len(tracks) >= 4
+    for track in tracks.values():
+        assert 4 <= len(track.steps) <= 8, track.id
+        for step in track.steps:
+            assert set(step.text) == {"en", "es"}, (track.id, step.id)
+
+
+def test_bad_track_files_fail_with_file_step_and_problem() -> None:
+    bad = TRACK.replace("id: two", "id: one")
+    try:
+        load_track("tracks/x.yaml", bad)
+    except ContentError as exc:
+        assert "tracks/x.yaml: step 'one': id is used twice" in str(exc)
+    else:
+        raise AssertionError("duplicate step ids accepted")
+
+
+async def test_staff_join_get_steps_weekly_mark_done_snooze_and_resume(
+    app: Outward, console: Console, clock: FakeClock
+) -> None:
+    use_track(app)
+    out = await console.say(":as dana", "/learn join test-track")
+    assert "You're in Noticing" in out
+    assert "step 1 of 3" in out and "Step one text" in out  # in working hours: right away
+    out = await console.say("Done")
+    assert "✓ Done" in out
+    out = await console.say(":clock +1d")
+    assert "Step two" not in out  # weekly cadence
+    out = await console.say(":clock +6d")
+    assert "step 2 of 3" in out and "Try this: Try a thing" in out
+    out = await console.say("Snooze till tomorrow")
+    assert "Snoozed until 2026-12-02" in out
+    out = await console.say(":clock +1d")
+    assert "step 2 of 3" in out, "a snoozed step comes back the next day"
+    out = await console.say("Stop this track")
+    assert "progress is kept" in out
+    out = await console.say(":clock +7d")
+    assert "step 3" not in out
+    out = await console.say("/learn join test-track", ":clock +1m")
+    assert "step 3 of 3" in out
+    out = await console.say("/learn")
+    assert "test-track" in out and "1 of 3 done" in out
+
+
+async def test_at_most_one_nudge_a_day_and_none_during_a_survey(
+    app: Outward, console: Console, clock: FakeClock
+) -> None:
+    use_track(app)
+    use_track(app, TRACK.replace("test-track", "second-track"))
+    out = await console.say(":as dana", "/learn join test-track", "/learn join second-track")
+    assert out.count("step 1 of 3") == 1
+    out = await console.say(":clock +1d")
+    assert out.count("step 1 of 3") == 1, "the second track's first step waits for the next day"
+    # a survey in progress holds nudges back
+    await console.say(":as amara", "/pulse start listening-tour")
+    await console.say(":as dana", "Start", "1", "An answer")
+    out = await console.say(":clock +6d")  # a week on: a step would be due, but dana is mid-survey
+    assert "(to dana)" not in out and "step 2" not in out
+    await console.say(":as dana", "stop")
+    out = await console.say(":clock +1d")
+    assert "step 2 of 3" in out
+
+
+async def test_nudges_follow_each_persons_time_zone(app: Outward, console: Console,
+                                                   clock: FakeClock) -> None:
+    use_track(app)
+    clock.set(clock.now().replace(day=25, hour=14, minute=30))  # Wed 09:30 NY, 06:30 LA
+    out = await console.say(":as dana", "/learn join test-track", ":as will",
+                            "/learn join test-track")
+    assert "(to dana)" not in out and "Step one text" in out  # will, in New York, has it now
+    out = await console.say(":clock +2h")  # 08:30 in Los Angeles
+    assert "(to dana)" not in out
+    out = await console.say(":clock +30m")  # 09:00 in Los Angeles
+    assert "(to dana) Noticing · step 1 of 3" in out
+
+
+async def test_track_edited_midway_never_repeats_a_step(app: Outward, console: Console,
+                                                       clock: FakeClock) -> None:
+    use_track(app)
+    await console.say(":as dana", "/learn join test-track", ":clock +7d")
+    edited = """
+id: test-track
+title: {en: Noticing}
+cadence_days: 7
+steps:
+  - {id: zero, text: {en: New first step}}
+  - {id: two, text: {en: Step two text}}
+  - {id: one, text: {en: Step one text}}
+  - {id: four, text: {en: Step four text}}
+"""
+    use_track(app, edited)  # "three" removed, "zero" and "four" added, one/two reordered
+    out = await console.say(":clock +7d")
+    assert "New first step" in out and "step 1 of 4" in out
+    out = await console.say(":clock +7d")
+    assert "Step four text" in out
+    out = await console.say(":clock +7d")
+    assert "Step" not in out
+    async with app.deps.uow() as tx:
+        keys = [r.payload["step"] for r in await tx.outbox.rows() if r.kind == "learn.step"]
+    assert sorted(keys) == sorted(set(keys)) == ["four", "one", "two", "zero"]
+
+
+async def test_admin_enrols_a_segment_and_people_not_on_the_roster_are_refused(
+    app: Outward, console: Console, clock: FakeClock
+) -> None:
+    use_track(app)
+    out = await console.say("/learn enrol test-track branch=Riverside")
+    assert "Enrolled 5 people" in out
+    out = await console.say("/learn enrol test-track @stranger")
+    assert "stranger is not on the roster" in out
+    out = await console.say("/learn enrol nope everyone")
+    assert "no learning track called nope" in out
+    out = await console.say(":as dana", "/learn enrol test-track everyone")
+    assert "Only Outward admins" in out
+    out = await console.say(":as sam")
+    assert "step 1 of 3" in out  # sam (Riverside) got the same track
+    out = await console.say("/learn stats")
+    assert "for admins and committee chairs" in out
+    out = await console.say(":as jordan", "/learn stats test-track")
+    assert "enrolled 5" in out and "sent to 5" in out and "done by 0" in out
+    use_track(app, TRACK.replace("test-track", "small-track"))
+    await console.say(":as amara", "/learn enrol small-track classification=Page")
+    out = await console.say(":as jordan", "/learn stats small-track")
+    assert "enrolled fewer than 5" in out and "enrolled 2" not in out
+
+
+async def test_reflections_are_stored_without_the_person(app: Outward, console: Console,
+                                                         clock: FakeClock) -> None:
+    use_track(app)
+    await console.say(":as dana", "/learn join test-track")
+    out = await console.say("Reflect")
+    assert "What did you notice?" in out
+    out = await console.say("I noticed Mei Tanaka greets every patron by name")
+    assert "stored without your name" in out
+    again = await app.router(ButtonPressed(console_address("dana"), "learn:reflect",
+                                           "test-track|one"))
+    assert "already shared a reflection" in again[0].text
+    async with app.engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT round_id, question_id, text FROM responses"))).all()
+    assert rows == [("learn-test-track", "one", "I noticed [NAME] greets every patron by name")]
