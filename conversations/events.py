@@ -12,13 +12,16 @@ class Address:
     """Who and where: platform, workspace/tenant, user and conversation (a DM, a channel).
 
     `reference` is adapter-owned opaque text (e.g. a Teams conversation reference as JSON) kept
-    so the adapter can reach the person proactively later; the core only stores it."""
+    so the adapter can reach the person proactively later; the core only stores it.
+    `direct` is True only for a one-to-one conversation with the bot: only those are kept as
+    the person's route, so a survey is never sent into a channel."""
 
     platform: str
     workspace: str
     user: str
     conversation: str = ""
     reference: str = ""
+    direct: bool = False
 
 
 @dataclass(frozen=True)

@@ -382,7 +382,7 @@ class LearningFlow:
                 opened_at=self.deps.clock.now(),
                 opened_on=self.deps.clock.now().date(),
             )
-            questions = [
+            questions: list[dict[str, Any]] = [
                 {
                     "id": s.id,
                     "kind": "open",

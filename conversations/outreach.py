@@ -26,11 +26,16 @@ async def route(tx: UnitOfWork, person: Person, platforms: Collection[str]) -> A
         if platform not in platforms:
             continue
         if platform == "console":
-            return Address("console", "local", person.handle, f"dm-{person.handle}")
+            return Address("console", "local", person.handle, f"dm-{person.handle}", direct=True)
         ident = idents.get(platform)
         if ident is not None and (ident.conversation_id or ident.reference or ident.user_id):
             return Address(
-                platform, ident.workspace, ident.user_id, ident.conversation_id, ident.reference
+                platform,
+                ident.workspace,
+                ident.user_id,
+                ident.conversation_id,
+                ident.reference,
+                direct=True,
             )
     return None
 

@@ -99,7 +99,12 @@ class Router:
         if person is None:
             return []
         await tx.identities.link(
-            person.id, a.platform, a.workspace, a.user, a.conversation, a.reference
+            person.id,
+            a.platform,
+            a.workspace,
+            a.user,
+            a.conversation if a.direct else "",
+            a.reference if a.direct else "",
         )
         # the directory knows the person's zone and language better than an old CSV
         if event.timezone and valid_zone(event.timezone):
@@ -110,8 +115,8 @@ class Router:
         return []
 
     async def _dispatch(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
-        if event.address.conversation and event.address.platform != "console":
-            # keep the latest DM route for proactive delivery
+        if event.address.direct and event.address.platform != "console":
+            # keep the latest one-to-one route for proactive delivery
             await tx.identities.link(
                 person.id,
                 event.address.platform,
@@ -369,7 +374,7 @@ class Router:
 
 
 def console_address(handle: str) -> Address:
-    return Address("console", "local", handle, f"dm-{handle}")
+    return Address("console", "local", handle, f"dm-{handle}", direct=True)
 
 
 def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[Message]:

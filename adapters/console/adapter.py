@@ -50,7 +50,7 @@ def _numeric(buttons: Sequence[Button]) -> bool:
 
 
 def address_for(handle: str) -> Address:
-    return Address("console", "local", handle, f"dm-{handle}")
+    return Address("console", "local", handle, f"dm-{handle}", direct=True)
 
 
 class ConsoleAdapter:
