@@ -128,7 +128,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "teams-package":
         from bot.teams_wiring import write_package
 
-        path = await asyncio.to_thread(write_package, settings, Path(args.out))
+        try:
+            path = await asyncio.to_thread(write_package, settings, Path(args.out))
+        except ValueError as exc:  # adapters.teams.PackageError names the missing variable
+            raise UserError(str(exc)) from None
         print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
         return 0
     clock = ShiftableClock()
