@@ -177,7 +177,8 @@ def address(activity: Mapping[str, Any], user: Mapping[str, Any] | None = None, 
         ref = dumps(reference(activity, who, personal=True))
     elif route == "create":
         ref = dumps(reference(activity, who, personal=False))
-    return Address(PLATFORM, tenant_id(activity), account_user_id(who), conversation, ref)
+    return Address(PLATFORM, tenant_id(activity), account_user_id(who), conversation, ref,
+                   direct=bool(ref))
 
 
 def bot_mentioned(activity: Mapping[str, Any]) -> bool:
