@@ -1,0 +1,36 @@
+"""Socket Mode (local development, SLACK_APP_TOKEN): events arrive over a WebSocket from the
+mock, go through the same bolt listeners, and are acked by envelope id."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.clock import FakeClock
+from tests.slack_mock import TEAM, harness
+
+
+async def test_socket_mode_delivers_dm_and_command(sqlite_url: str, clock: FakeClock) -> None:
+    async with harness(sqlite_url, clock, env={"SLACK_APP_TOKEN": "xapp-1-A0-test"}) as slack:
+        opened = slack.mock.of("apps.connections.open")
+        assert opened and opened[0].token == "xapp-1-A0-test"
+        for _ in range(50):
+            if slack.mock.sockets:
+                break
+            await asyncio.sleep(0.05)
+        await slack.mock.push("events_api", {
+            "token": "x", "team_id": TEAM, "api_app_id": "A0OUTWARD", "type": "event_callback",
+            "event_id": "EvSOCKET01", "event_time": 1700000000,
+            "event": {"type": "message", "channel": "D0MEI", "user": "U0MEI", "text": "privacy",
+                      "ts": "1700000000.000100", "channel_type": "im"}}, "env-1")
+        await slack.mock.push("slash_commands", {
+            "token": "x", "team_id": TEAM, "user_id": "U0DANA", "command": "/privacy",
+            "text": "", "channel_id": "C0GENERAL", "response_url": slack.mock.hook_url("dana"),
+            "trigger_id": "1.2.3"}, "env-2")
+        for _ in range(100):
+            acks = {a["envelope_id"]: a for a in slack.mock.socket_acks}
+            if {"env-1", "env-2"} <= set(acks) and slack.mock.posts_to("D0MEI"):
+                break
+            await asyncio.sleep(0.05)
+        await slack.settle()
+        assert "What happens to your answers" in slack.mock.posts_to("D0MEI")[-1].args["text"]
+        assert "What happens to your answers" in acks["env-2"]["payload"]["text"]
