@@ -285,6 +285,25 @@ async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> Non
 
 
 async def _loop(app: Outward, worker: bool, planner: bool) -> None:
+    """Procfile `worker` / `clock`: no HTTP, but the worker needs the platform senders."""
+    from aiohttp import web as aioweb
+
+    runner = None
+    if worker:
+        from bot.platforms import attach_platforms
+
+        holder = web_app(app)
+        await attach_platforms(app, holder)
+        runner = aioweb.AppRunner(holder)
+        await runner.setup()  # runs the adapters' start-up hooks; no socket is opened
+    try:
+        await _ticks(app, worker, planner)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _ticks(app: Outward, worker: bool, planner: bool) -> None:
     stop = _stop_event()
     last_housekeeping = 0.0
     while not stop.is_set():
