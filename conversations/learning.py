@@ -358,6 +358,7 @@ class LearningFlow:
             [(step_id, "", self.deps.scrub(stripped))],
             segments,
             iso_week(self._today(person)),
+            submission=False,
         )
         enrolment.reflected = [*(enrolment.reflected or []), step_id]
         return [Message(self.cat.text(loc, "learn.reflection_saved", k_comments=rnd.k_comments))]

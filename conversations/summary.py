@@ -1,15 +1,15 @@
 """Anonymised round summaries for chairs: thresholds, differencing, themes, trends.
 
-Responses carry no person and no submission id, so the number of distinct people behind a set
-of answers is not stored anywhere. Each person answers a question at most once per occurrence,
-so the largest per-(occurrence, question) count is a safe lower bound, and it is exactly 0 when
-the set is empty. Every threshold below compares that lower bound with k: being conservative
-only ever hides a group, it never shows one that is too small.
+Responses carry no person. Pulse answers share a random submission id, so distinct people are
+counted exactly; rows without one fall back to a safe lower bound (a person answers a question at
+most once per occurrence). Every threshold compares that count with k, and the count is exactly
+0 only for an empty set: being conservative only ever hides a group, never shows a small one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,9 +24,15 @@ WHOLE: Slice = ("", "")
 
 
 def people_at_least(responses: Iterable[Response]) -> int:
-    """A lower bound on the distinct people behind these responses (exact 0 when empty)."""
-    counts = Counter((r.occurrence, r.question_id) for r in responses)
-    return max(counts.values(), default=0)
+    """A lower bound on the distinct people behind these responses (exact 0 when empty).
+
+    Pulse answers carry a random submission id: distinct submissions are distinct people (per
+    occurrence). Rows without one (learning reflections) count by the largest
+    per-(occurrence, question) group, since a person answers each question once."""
+    rows = list(responses)
+    submissions = len({(r.occurrence, r.submission) for r in rows if r.submission})
+    counts = Counter((r.occurrence, r.question_id) for r in rows if not r.submission)
+    return max(submissions, max(counts.values(), default=0))
 
 
 def in_slice(r: Response, s: Slice) -> bool:
@@ -197,7 +203,7 @@ class Summaries:
                 other_sentiment = [a + b for a, b in zip(other_sentiment, theme.sentiment,
                                                          strict=True)]
                 continue
-            picked = pick_quotes(texts, theme, n=2, seed=seed)
+            picked = pick_quotes(texts, theme, n=2, seed=zlib.crc32(seed.encode()))
             lines.append(ThemeLine(theme.label, theme.code, len(theme.members), 0.0,
                                    theme.sentiment, tuple(picked[:2]), None))
         total = len(texts)

@@ -2,7 +2,9 @@
 
 Anonymity is a property of this schema (DESIGN.md, "Anonymity model"):
 - `responses` has no person id, no platform id and no exact timestamp: round, occurrence,
-  question, answer, the segments the person agreed to share, and the ISO week it was given.
+  question, answer, the segments the person agreed to share, the ISO week of the occurrence,
+  and a random submission id grouping one submission's answers (as an anonymous survey export
+  has one row per submission).
   Its key is a random UUID, and on SQLite it is a WITHOUT ROWID table, so neither the key nor the
   physical order follows insertion order.
 - `participation` (who was invited, reminded, completed) is created at invitation time, in
@@ -146,6 +148,9 @@ class Response(Base):
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     week: Mapped[str] = mapped_column(String(8))  # ISO week, e.g. 2026-W48
     theme: Mapped[str | None] = mapped_column(String(200), nullable=True)  # kept after purge
+    # a random id shared by the answers of one submission (not of one person over time), so
+    # themes can count distinct respondents exactly; None for learning reflections
+    submission: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class ConversationState(Base):

@@ -247,8 +247,11 @@ class Responses:
         answers: Sequence[tuple[str, str, str | None]],
         segments: Mapping[str, str],
         week: str,
+        submission: bool = True,
     ) -> None:
-        """Store one person's answers: (question id, value, scrubbed text) each, nothing else."""
+        """Store one submission's answers: (question id, value, scrubbed text) each, the shared
+        segments and week, and (unless `submission` is False) one fresh random submission id."""
+        group = str(uuid.uuid4()) if submission else None
         for question_id, value, text in answers:
             self.s.add(
                 Response(
@@ -260,6 +263,7 @@ class Responses:
                     text=text,
                     segments=dict(segments),
                     week=week,
+                    submission=group,
                 )
             )
         await self.s.flush()

@@ -27,7 +27,7 @@ async def test_migrations_create_the_schema_and_responses_hold_no_identity(
         assert {"people", "rounds", "responses", "participation", "outbox",
                 "conversation_state", "identities", "alembic_version"} <= tables
         assert columns == {"id", "round_id", "occurrence", "question_id", "value", "text",
-                           "segments", "week", "theme"}
+                           "segments", "week", "theme", "submission"}
     finally:
         await app.close()
 

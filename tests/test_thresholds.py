@@ -24,6 +24,14 @@ def test_people_count_is_a_lower_bound_that_is_zero_only_when_empty() -> None:
     assert people_at_least(partial) == 3
 
 
+def test_submissions_count_people_exactly() -> None:
+    rows = answers(3)
+    for i, r in enumerate(rows):
+        r.submission = f"s{i // 2}"  # each person's two answers share a submission
+    assert people_at_least(rows) == 3
+    assert people_at_least([r for r in rows if r.question_id == "q1"]) == 3
+
+
 def test_small_slice_and_small_complement_are_refused() -> None:
     rs = answers(12, branch="Central") + answers(4, branch="Eastside") + answers(3)
     k = 5

@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("purged_on", sa.Date(), nullable=True))
     with op.batch_alter_table("responses") as batch:
         batch.add_column(sa.Column("theme", sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column("submission", sa.String(length=36), nullable=True))
     op.create_table(
         "released_slices",
         sa.Column("round_id", sa.String(length=64), nullable=False),
@@ -35,6 +36,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("released_slices")
     with op.batch_alter_table("responses") as batch:
+        batch.drop_column("submission")
         batch.drop_column("theme")
     with op.batch_alter_table("rounds") as batch:
         batch.drop_column("purged_on")

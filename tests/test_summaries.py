@@ -1,0 +1,143 @@
+"""Chairs' theme summaries, the committee report and retention, on a realistic closed round."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.bootstrap import Outward
+from bot.clock import FakeClock
+from conversations.events import TextReceived
+from conversations.router import console_address
+from prompts.loader import sample_roster_csv
+from storage.roster import parse_roster, save_roster
+from tests.support import Console, wired
+
+TOPICS = [
+    "We are short staffed at the desk and the workload keeps growing every month",
+    "Staffing is too thin, the workload on each shift is too heavy",
+    "Paid time for equity training would help, training sessions are always at bad times",
+    "More training on bias and microaggressions, with paid time to attend the training",
+    "Our managers listen and support us when we raise concerns about racism",
+    "My supervisor is supportive and management backs us up with difficult patrons",
+]
+
+
+async def big_org(tmp_path: Path, clock: FakeClock) -> Outward:
+    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k."""
+    app = await wired(f"sqlite+aiosqlite:///{tmp_path}/big.db", clock, sample=False)
+    extra = "".join(
+        f"p{i},Person Number{i},p{i}@example.org,America/Los_Angeles,en,staff,"
+        f"{'Central' if i % 2 else 'Eastside'},Library Assistant,{'FT' if i % 3 else 'PT'}\n"
+        for i in range(24)
+    )
+    async with app.deps.uow() as tx:
+        await save_roster(tx, parse_roster(sample_roster_csv() + extra, "org", "UTC"))
+        await tx.commit()
+    await app.roster_changed()
+    return app
+
+
+async def answer(app: Outward, handle: str, i: int, share: bool = True) -> None:
+    a = console_address(handle)
+    await app.router(TextReceived(a, "/pulse"))
+    await app.router(TextReceived(a, "yes" if share else "no"))
+    lines = [TOPICS[i % 6], TOPICS[(i + 2) % 6], "skip", "skip", str(1 + i % 5), "skip",
+             str(1 + (i + 1) % 5), "skip", "3", "Training and learning"]
+    for line in lines:
+        replies = await app.router(TextReceived(a, line))
+    assert "Thank you" in replies[-1].text, replies[-1].text
+
+
+async def closed_round(app: Outward, clock: FakeClock, console: Console, n: int = 24) -> None:
+    await console.say("/pulse start listening-tour")
+    for i in range(n):
+        await answer(app, f"p{i}", i)
+    await console.say("/pulse close listening-tour")
+
+
+async def test_chair_gets_themes_staff_is_refused_and_small_slices_are_refused(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    app = await big_org(tmp_path, clock)
+    try:
+        console = Console(app, clock)
+        out = await console.say(":as jordan", "/themes listening-tour")
+        assert "no round listening-tour" in out
+        await console.say(":as amara", "/pulse start listening-tour")
+        await answer(app, "p1", 1)
+        out = await console.say(":as jordan", "/themes listening-tour")
+        assert "still open" in out  # not before it closes
+        for i in range(2, 24):
+            await answer(app, f"p{i}", i)
+        await console.say(":as amara", "/pulse close listening-tour")
+
+        out = await console.say(":as jordan", "/themes")
+        assert "Equity listening tour" in out and "closed" in out
+        assert "Participation: 23 of" in out
+        assert "comments in" in out
+        assert "positive" in out and "%" in out
+        assert "    > " in out  # anonymised quotes
+        labels = out.lower()
+        assert "staff" in labels or "workload" in labels
+        assert "training" in labels
+        assert "Person Number" not in out
+
+        out = await console.say("/themes listening-tour branch=Central")
+        assert "branch=Central" in out and "comments in" in out
+        out = await console.say("/themes listening-tour employment=PT")
+        assert "Not shown" in out  # 7 people: enough for totals, but see below
+        out = await console.say("/themes listening-tour branch=Riverside")
+        assert "too few people" in out and "Riverside" in out
+        assert "0" not in out.split("Not shown")[1].split("(")[0]  # no count revealed
+        out = await console.say("/themes listening-tour shoe=9")
+        assert "branch=VALUE" in out
+
+        out = await console.say(":as dana", "/themes")
+        assert "for committee chairs" in out and "comments" not in out
+    finally:
+        await app.close()
+
+
+async def test_report_html_and_retention(tmp_path: Path, clock: FakeClock) -> None:
+    app = await big_org(tmp_path, clock)
+    try:
+        console = Console(app, clock)
+        await closed_round(app, clock, console)
+        from conversations.report import Reports, Retention
+
+        async with app.deps.uow() as tx:
+            rnd = await tx.rounds.get("listening-tour")
+            assert rnd is not None
+            html = await Reports(app.deps).html(tx, rnd)
+            await tx.commit()
+        assert isinstance(html, str)
+        assert html.startswith("<!doctype html>") and "<svg" in html
+        assert "branch = Central" in html and "Riverside" not in html
+        assert "<script" not in html and "Person Number" not in html
+
+        assert await Retention(app.deps, days=30).purge() == []
+        clock.advance(timedelta(days=31))
+        assert await Retention(app.deps, days=30).purge() == ["listening-tour"]
+        async with app.engine.connect() as conn:
+            texts = (await conn.execute(text(
+                "SELECT count(*) FROM responses WHERE text IS NOT NULL"))).scalar()
+            themed = (await conn.execute(text(
+                "SELECT count(*) FROM responses WHERE theme IS NOT NULL"))).scalar()
+        assert texts == 0 and themed == 48
+        out = await console.say(":as jordan", "/themes listening-tour")
+        assert "comments in" in out and "    > " not in out  # themes and counts, no quotes
+    finally:
+        await app.close()
+
+
+async def test_thresholds_can_be_raised_but_not_lowered_once_open(console: Console) -> None:
+    await console.say("/pulse start listening-tour")
+    out = await console.say("/pulse thresholds listening-tour k=3")
+    assert "can only go up" in out
+    out = await console.say("/pulse thresholds listening-tour k=8 comments=12")
+    assert "groups of 8+" in out and "12+" in out
+    out = await console.say("/pulse thresholds listening-tour k=lots")
+    assert "Usage" in out
