@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.worker import DeliveryWorker
 from conversations.context import Deps, Policy
 from conversations.learning import LearningPlanner
+from conversations.mentorship import MentorshipPlanner
 from conversations.outreach import Planner
 from conversations.ports import Clock, Sender
 from conversations.router import Router
@@ -73,6 +74,7 @@ class Outward:
         """One clock tick: plan what is due, then deliver it. Returns (planned, sent)."""
         planned = await self.planner.plan()
         planned += await self.learning.plan()
+        planned += await MentorshipPlanner(self.deps, self.platforms).plan()
         sent = await self.worker.run_once()
         return planned, sent
 

@@ -116,4 +116,11 @@ class Outreach:
 
             step = await render_step(self.deps, tx, person, dict(row.payload))
             return (person, step) if step else None
+        if row.kind.startswith("mentor."):
+            from conversations.mentorship import MentorshipFlow
+
+            messages = await MentorshipFlow(self.deps).render(
+                tx, person, row.kind, row.payload
+            )
+            return (person, messages) if messages else None
         return None

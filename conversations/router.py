@@ -23,6 +23,9 @@ from conversations.events import (
 )
 from conversations.learning import FLOW as LEARN_FLOW
 from conversations.learning import REFLECT_FORM, LearningFlow
+from conversations.mentorship import NOTE_FORM as MENTOR_NOTE_FORM
+from conversations.mentorship import PREFIX as MENTOR_PREFIX
+from conversations.mentorship import MentorshipFlow
 from conversations.messages import Button, Message
 from conversations.pulse import (
     ANSWER,
@@ -44,7 +47,7 @@ from storage.roster import valid_zone
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("help", "privacy", "pulse", "themes", "learn")
+COMMANDS = ("help", "privacy", "pulse", "themes", "learn", "mentor")
 MAX_COMMAND_CHARS = 500
 
 
@@ -57,6 +60,7 @@ class Router:
         self.admin = RoundAdmin(deps)
         self.summaries = Summaries(deps)
         self.learning = LearningFlow(deps)
+        self.mentorship = MentorshipFlow(deps)
 
     @property
     def cat(self) -> Catalog:
@@ -136,6 +140,8 @@ class Router:
                     return await self.learning.reflection(
                         tx, person, dict(state.data), str(event.values.get("answer", ""))
                     )
+            if event.form == MENTOR_NOTE_FORM:
+                return await self.mentorship.on_form(tx, person, event.values, event.message_key)
             data = await self.pulse.state(tx, person)
             if event.form == TEXT_FORM and data is not None:
                 return await self.pulse.on_form(tx, person, data, event.values, event.message_key)
@@ -198,6 +204,10 @@ class Router:
             return out
         if event.action == LATER:
             return await self.pulse.later(person, event.message_key)
+        if event.action.startswith(MENTOR_PREFIX):
+            return await self.mentorship.button(
+                tx, person, event.action, event.value, event.message_key
+            )
         if event.action.startswith("learn:"):
             return await self.learning.button(
                 tx, person, event.action, event.value, event.message_key
@@ -229,6 +239,9 @@ class Router:
         state = await tx.states.get(person.id)
         if state is not None and state.flow == LEARN_FLOW:
             return await self.learning.reflection(tx, person, dict(state.data), text)
+        mentor_out = await self.mentorship.on_text(tx, person, text)
+        if mentor_out is not None:
+            return mentor_out
         word = stripped.lower().rstrip(".!?")
         if word in RESUME_WORDS:
             return await self.pulse.start(tx, person)
@@ -258,6 +271,8 @@ class Router:
             return await self.themes(tx, person, args)
         if name == "learn":
             return await self.learning.command(tx, person, _words(args))
+        if name == "mentor":
+            return await self.mentorship.command(tx, person, args)
         return [
             Message(self.cat.text(person.locale, "command.unknown", name=name[:40]), private=True),
             self.help(person),

@@ -1,0 +1,187 @@
+"""Mentorship programme tables (programmes, cohorts, members, pairs, check-ins) and a small
+repository over one AsyncSession: `Mentorship(tx.session)`.
+
+Check-in answers are about a pair, not anonymous survey data: they keep the pair and the person,
+because the pair's liaison must know who asked for help. Programme-wide aggregates built from
+them are shown only above the anonymity threshold (see conversations.mentorship)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base, UTCDateTime
+
+
+class MentorProgramme(Base):
+    """A mentorship programme: its definition (milestones, cadence, questions) and its lead."""
+
+    __tablename__ = "mentor_programmes"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MentorCohort(Base):
+    """A cohort of a programme with a start date and a length in weeks."""
+
+    __tablename__ = "mentor_cohorts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("mentor_programmes.id", ondelete="CASCADE"), index=True
+    )
+    start_on: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open/active/closed
+
+
+class MentorMember(Base):
+    """A person in a cohort as mentee, mentor or liaison, with goals and availability."""
+
+    __tablename__ = "mentor_members"
+    __table_args__ = (UniqueConstraint("cohort_id", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[str] = mapped_column(
+        ForeignKey("mentor_cohorts.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12))  # mentee/mentor/liaison
+    goals: Mapped[str] = mapped_column(Text, default="")
+    availability: Mapped[str] = mapped_column(String(200), default="")
+    manager: Mapped[str] = mapped_column(String(64), default="")  # reporting line (a handle)
+    priority: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated tags
+    prefers: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated handles
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    left: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MentorPair(Base):
+    """A mentee and a mentor in a cohort, supported by a liaison."""
+
+    __tablename__ = "mentor_pairs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[str] = mapped_column(
+        ForeignKey("mentor_cohorts.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    liaison_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed/active/ended
+    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class MentorCheckin(Base):
+    """One side's check-in for one occurrence of the cadence."""
+
+    __tablename__ = "mentor_checkins"
+    __table_args__ = (UniqueConstraint("pair_id", "person_id", "occurrence"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_pairs.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    occurrence: Mapped[str] = mapped_column(String(10))  # local start date
+    closes_on: Mapped[date] = mapped_column(Date)
+    met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    usefulness: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    topic: Mapped[str] = mapped_column(String(64), default="")
+    help: Mapped[str] = mapped_column(String(12), default="")  # ""/none/contact
+    note: Mapped[str] = mapped_column(Text, default="")  # scrubbed, for the liaison only
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Mentorship:
+    """Queries over the mentorship tables on one session (the caller's unit of work)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def programme(self, programme_id: str) -> MentorProgramme | None:
+        return await self.s.get(MentorProgramme, programme_id)
+
+    async def cohort(self, cohort_id: str) -> MentorCohort | None:
+        return await self.s.get(MentorCohort, cohort_id)
+
+    async def cohorts(self, *statuses: str) -> list[MentorCohort]:
+        q = select(MentorCohort).order_by(MentorCohort.id)
+        if statuses:
+            q = q.where(MentorCohort.status.in_(statuses))
+        return list(await self.s.scalars(q))
+
+    async def add(self, row: Base) -> None:
+        self.s.add(row)
+        await self.s.flush()
+
+    async def members(self, cohort_id: str) -> list[MentorMember]:
+        q = select(MentorMember).where(MentorMember.cohort_id == cohort_id)
+        return list(await self.s.scalars(q.order_by(MentorMember.id)))
+
+    async def memberships(self, person_id: int) -> list[MentorMember]:
+        q = select(MentorMember).where(MentorMember.person_id == person_id)
+        return list(await self.s.scalars(q.order_by(MentorMember.id)))
+
+    async def member(self, cohort_id: str, person_id: int) -> MentorMember | None:
+        q = select(MentorMember).where(
+            MentorMember.cohort_id == cohort_id, MentorMember.person_id == person_id
+        )
+        return (await self.s.scalars(q)).first()
+
+    async def pairs(self, cohort_id: str | None = None, *statuses: str) -> list[MentorPair]:
+        q = select(MentorPair).order_by(MentorPair.id)
+        if cohort_id is not None:
+            q = q.where(MentorPair.cohort_id == cohort_id)
+        if statuses:
+            q = q.where(MentorPair.status.in_(statuses))
+        return list(await self.s.scalars(q))
+
+    async def pair(self, pair_id: int) -> MentorPair | None:
+        return await self.s.get(MentorPair, pair_id)
+
+    async def pairs_of(self, person_id: int) -> list[MentorPair]:
+        q = select(MentorPair).where(
+            (MentorPair.mentee_id == person_id) | (MentorPair.mentor_id == person_id)
+        )
+        return list(await self.s.scalars(q.order_by(MentorPair.id)))
+
+    async def pairs_for_liaison(self, person_id: int) -> list[MentorPair]:
+        q = select(MentorPair).where(MentorPair.liaison_id == person_id)
+        return list(await self.s.scalars(q.order_by(MentorPair.id)))
+
+    async def checkin(self, checkin_id: int) -> MentorCheckin | None:
+        return await self.s.get(MentorCheckin, checkin_id)
+
+    async def checkin_for(
+        self, pair_id: int, person_id: int, occurrence: str
+    ) -> MentorCheckin | None:
+        q = select(MentorCheckin).where(
+            MentorCheckin.pair_id == pair_id,
+            MentorCheckin.person_id == person_id,
+            MentorCheckin.occurrence == occurrence,
+        )
+        return (await self.s.scalars(q)).first()
+
+    async def checkins(self, pair_ids: list[int]) -> list[MentorCheckin]:
+        if not pair_ids:
+            return []
+        q = select(MentorCheckin).where(MentorCheckin.pair_id.in_(pair_ids))
+        return list(await self.s.scalars(q.order_by(MentorCheckin.occurrence, MentorCheckin.id)))

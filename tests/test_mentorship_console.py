@@ -1,0 +1,400 @@
+"""The mentorship programme end to end through the real console adapter and the wired app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.bootstrap import Outward
+from bot.clock import FakeClock
+from tests.support import Console, wired
+
+ERROR = "something went wrong"
+
+
+async def make_cohort(console: Console, csv: str = "mentorship-cohort.csv", extra: str = "") -> str:
+    out = await console.say(
+        ":as amara",
+        f"/mentor create library lib start=2026-11-24 weeks=12{extra}",
+        f"/mentor import lib {csv}",
+        "/mentor propose lib",
+        "/mentor confirm lib",
+    )
+    assert ERROR not in out
+    return out
+
+
+async def answer(console: Console, handle: str, *presses: str) -> str:
+    return await console.say(f":as {handle}", *presses)
+
+
+MET_USEFUL = ("Yes, we met",)
+NOT_MET = ("No, not this time", "No, all good")
+
+
+def two_liaisons_csv(tmp_path: Path) -> str:
+    sample = Path(__file__).resolve().parent.parent / "prompts/sample/mentorship-cohort.csv"
+    path = tmp_path / "two-liaisons.csv"
+    path.write_text(sample.read_text("utf-8") + "noah,liaison,,,,,\n", "utf-8")
+    return str(path)
+
+
+@pytest.fixture
+async def app_k2(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Outward]:
+    outward = await wired(sqlite_url, clock, env={"OUTWARD_K_RESPONSES": "2"})
+    yield outward
+    await outward.close()
+
+
+# ---- the issue's "done when" ------------------------------------------------------------------
+
+
+async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
+    app: Outward, console: Console
+) -> None:
+    out = await make_cohort(console, extra=" lead=jordan")
+    assert "Imported into lib: 3 mentee(s), 2 mentor(s), 1 liaison(s)" in out
+    assert "• fatima → grace (liaison aiyana)" in out
+    assert "• rosa → mei (liaison aiyana)" in out
+    assert "Mentees without a mentor: kwame" in out  # odd numbers: listed for the admin
+    assert "(to kwame) There is no mentorship match for you in lib yet" in out  # and told
+    assert "(to fatima) You are in mentorship cohort lib: your mentor is Grace Kim" in out
+    assert "(to aiyana) You are the liaison for Fatima Haddad and Grace Kim in lib" in out
+    assert "(to fatima) Mentorship milestone with Grace Kim: Kick-off" in out
+    assert "(to rosa) Hito de mentoría con Mei Tanaka: Inicio" in out  # Rosa reads Spanish
+
+    # two weeks on, each side of each pair gets a check-in in their own window
+    out = await console.say(":clock +14d")
+    for handle in ("fatima", "grace", "rosa", "mei"):
+        assert f"(to {handle}) H" in out
+    assert "(to kwame)" not in out
+    out = await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    assert "How useful was it" in out and "What did you work on?" in out
+    assert "Thanks, your check-in is saved. Next check-in: 2026-12-22." in out
+    out = await answer(console, "grace", "Yes, we met", "5", "Mock interview prep", "No, all good")
+    assert "Usefulness: 5/5" in out and "Worked on: Mock interview prep" in out
+    out = await answer(console, "rosa", "No, esta vez no", "No, todo bien")
+    out += await answer(console, "mei", *NOT_MET)
+    assert "(to aiyana)" not in out  # one missed meeting is not a stall
+
+    # a second missed meeting in a row: the liaison hears, privately
+    await console.say(":clock +14d")
+    out = await answer(console, "mei", *NOT_MET)
+    assert (
+        "(to aiyana) The pair Rosa Delgado & Mei Tanaka (lib) has not met at two check-ins "
+        "in a row" in out
+    )
+    out = await answer(console, "rosa", "No, esta vez no", "No, todo bien")
+    assert "(to aiyana)" not in out  # one notice per stall, not one per answer
+    out = await answer(console, "aiyana", "/mentor pairs")
+    assert "Rosa Delgado & Mei Tanaka (lib): stalled, met at 0 of 2 check-in(s)" in out
+    assert "Fatima Haddad & Grace Kim (lib): active, met at 1 of 2 check-in(s)" in out
+
+    # the mock interview: preparation a week before, the interview, a review after
+    out = await console.say(":clock 2027-01-12T10:00")
+    assert "(to fatima) Mentorship milestone with Grace Kim: Mock interview in a week" in out
+    assert "(to grace) Mentorship milestone with Fatima Haddad: Mock interview in a week" in out
+    out = await console.say(":clock 2027-01-19T10:00")
+    assert "Mock interview this week" in out
+    out = await console.say(":clock 2027-01-21T10:00")
+    assert "(to fatima) Mentorship milestone with Grace Kim: Review your mock interview" in out
+    out = await console.say(":clock +1d")
+    assert "Review your mock interview" not in out  # each prompt once
+
+    # the programme lead sees aggregates; four people are below the threshold of five
+    out = await answer(console, "jordan", "/mentor stats lib")
+    assert "lib (library): 2 active pair(s), 3 mentee(s), 2 mentor(s)." in out
+    assert "fewer than 5 people have answered check-ins" in out
+    assert "Meeting rate:" not in out
+    assert "Milestones: 3 of 4 reached · kick-off ✓ · mid-point ✓ · mock-interview ✓" in out
+
+
+async def test_lead_sees_meeting_rate_and_usefulness_above_the_threshold(
+    app_k2: Outward, clock: FakeClock
+) -> None:
+    console = Console(app_k2, clock)
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "fewer than 2 people" in out  # nobody answered yet
+    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    await answer(console, "grace", "Yes, we met", "1", "Goals", "No, all good")
+    await answer(console, "mei", *NOT_MET)
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Meeting rate: 50% of 2 pair check-in(s) reported a meeting." in out
+    assert "Average usefulness: 2.5 of 5 (2 rating(s))." in out
+    assert "Worked on: Goals 2" in out
+
+
+# ---- escalation rules in chat -----------------------------------------------------------------
+
+
+async def test_asking_for_the_liaison_sends_only_what_the_person_chose_to_share(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    out = await answer(console, "rosa", "Sí, nos reunimos", "3", "Metas",
+                       "Necesito ayuda con el examen, llámame al 555-123-4567")
+    assert "Tu enlace se comunicará contigo." in out
+    assert "(to aiyana) Rosa Delgado in the pair Rosa Delgado & Mei Tanaka (lib) asked you" in out
+    out = await answer(console, "fatima", "Yes, we met", "5", "Goals",
+                       "Please have my liaison contact me")
+    assert "(to aiyana) Fatima Haddad in the pair Fatima Haddad & Grace Kim (lib) asked" in out
+    out = await answer(console, "aiyana", "/mentor pairs")
+    assert "> Rosa Delgado: Necesito ayuda con el examen" in out
+    assert "555-123-4567" not in out  # the note is scrubbed before it is kept
+    assert "2026-12-08: Fatima Haddad asked you to get in touch" in out
+    async with app.engine.connect() as conn:
+        notes = (await conn.execute(text("SELECT note FROM mentor_checkins"))).scalars().all()
+    assert not any("555" in n for n in notes)
+
+
+async def test_low_usefulness_twice_escalates(app: Outward, console: Console) -> None:
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    out = await answer(console, "grace", "Yes, we met", "2", "Skip", "No, all good")
+    assert "(to aiyana)" not in out
+    await console.say(":clock +14d")
+    out = await answer(console, "grace", "Yes, we met", "1", "Skip", "No, all good")
+    assert (
+        "(to aiyana) Grace Kim in the pair Fatima Haddad & Grace Kim (lib) rated their last two "
+        "meetings 1 or 2 out of 5." in out
+    )
+
+
+async def test_paused_people_get_no_checkins_and_their_pair_is_not_flagged(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    out = await answer(console, "rosa", "/mentor pause")
+    assert "pausa" in out
+    out = await console.say(":clock +14d")
+    assert "(to mei) Hi Mei" in out and "(to rosa) Hola" not in out
+    await answer(console, "mei", *NOT_MET)
+    await console.say(":clock +14d")
+    out = await answer(console, "mei", *NOT_MET)
+    assert "(to aiyana)" not in out
+    out = await answer(console, "aiyana", "/mentor pairs")
+    assert "Rosa Delgado & Mei Tanaka (lib): paused" in out
+    out = await answer(console, "rosa", "/mentor resume")
+    assert "Hola Rosa, es hora del seguimiento" in out  # the open check-in comes at once
+    out = await console.say(":clock +14d")
+    assert "Hola Rosa, es hora del seguimiento" in out
+    # the pause button on a check-in works too
+    out = await answer(console, "fatima", "Pause my check-ins")
+    assert "Check-ins paused." in out and "paused" in out
+    out = await console.say(":clock +14d")
+    assert "(to fatima) Hi Fatima" not in out and "(to grace) Hi Grace" in out
+
+
+# ---- visibility -------------------------------------------------------------------------------
+
+
+async def test_each_person_sees_only_what_their_role_allows(
+    app: Outward, console: Console, tmp_path: Path
+) -> None:
+    out = await make_cohort(console, two_liaisons_csv(tmp_path), " lead=jordan")
+    assert "• fatima → grace (liaison aiyana)" in out
+    assert "• rosa → mei (liaison noah)" in out
+    await console.say(":clock +14d")
+    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    await answer(console, "grace", "Yes, we met", "1", "Goals", "Please have my liaison contact me")
+    await answer(console, "rosa", "No, esta vez no", "Mi mentora cancela siempre")
+
+    # mentor and mentee: their own pair only; their own answers, the partner's met and topic
+    out = await answer(console, "fatima", "/mentor history")
+    assert "lib with Grace Kim (active)" in out
+    assert "2026-12-08: you: met, 4/5, Goals · Grace: met, Goals" in out
+    assert "1/5" not in out and "liaison" not in out and "Rosa" not in out
+    out = await answer(console, "grace", "/mentor history")
+    assert "you: met, 1/5, Goals, asked the liaison to get in touch · Fatima: met, Goals" in out
+    out = await answer(console, "mei", "/mentor history")
+    assert "Rosa: did not meet" in out and "cancela" not in out and "Fatima" not in out
+    for handle in ("kwame", "tom", "aiyana"):  # unmatched, not in the programme, liaison
+        out = await answer(console, handle, "/mentor history")
+        assert "no history to show" in out or "no hay historial" in out
+
+    # liaisons: their own pairs only
+    out = await answer(console, "aiyana", "/mentor pairs")
+    assert "Fatima Haddad & Grace Kim" in out and "Rosa" not in out and "cancela" not in out
+    assert "Grace Kim rated the meeting 1/5" in out
+    out = await answer(console, "noah", "/mentor pairs")
+    assert "Rosa Delgado & Mei Tanaka" in out and "Fatima" not in out
+    assert "> Rosa Delgado: Mi mentora cancela siempre" in out
+    for handle in ("tom", "fatima", "mei", "jordan"):
+        out = await answer(console, handle, "/mentor pairs")
+        assert "you are not a liaison" in out or "no eres enlace" in out
+
+    # cohort aggregates: the programme lead and admins only
+    for handle in ("jordan", "amara"):
+        out = await answer(console, handle, "/mentor stats lib")
+        assert "lib (library): 2 active pair(s)" in out
+    for handle in ("tom", "aiyana", "grace", "fatima", "will"):
+        out = await answer(console, handle, "/mentor stats lib")
+        assert "for programme leads and admins" in out and "active pair" not in out
+    out = await answer(console, "tom", "/mentor stats nope")
+    assert "for programme leads and admins" in out  # not even whether a cohort exists
+
+
+# ---- bad input --------------------------------------------------------------------------------
+
+
+async def test_bad_commands_get_usage_never_a_traceback(app: Outward, console: Console) -> None:
+    out = await console.say(
+        "/mentor",
+        "/mentor frobnicate",
+        "/mentor create lib",
+        "/mentor create lib x start=tomorrow weeks=12",
+        "/mentor create lib x start=2026-11-24 weeks=0",
+        "/mentor create Lib! x start=2026-11-24 weeks=4",
+        '/mentor create lib "unclosed start=2026-11-24',
+        "/mentor import nope file.csv",
+        "/mentor propose",
+        "/mentor confirm nope",
+        "/mentor stats",
+    )
+    assert ERROR not in out
+    assert out.count("Usage: /mentor create") == 5
+    assert "There is no open cohort called nope" in out
+    out = await make_cohort(console)
+    out = await console.say(
+        "/mentor import lib missing.csv", "/mentor import lib /etc/passwd",
+        "/mentor create library lib start=2026-11-24 weeks=12",
+        "/mentor confirm lib",
+    )
+    assert out.count("I could not read") == 2
+    assert "There is already a cohort called lib" in out
+    assert "There are no proposed pairs in lib" in out
+    out = await answer(console, "tom", "/mentor create p c start=2026-11-24 weeks=4",
+                       "/mentor import lib mentorship-cohort.csv", "/mentor confirm lib",
+                       "/mentor join lib boss", "/mentor pause")
+    assert out.count("Only Outward admins") == 3
+    assert "Usage: /mentor join" in out and "not in a mentorship cohort" in out
+    assert ERROR not in out
+
+
+async def test_a_person_can_be_in_one_running_cohort(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    out = await console.say("/mentor create library lib2 start=2027-03-02 weeks=8",
+                            "/mentor import lib2 mentorship-cohort.csv")
+    assert "line 2: mei is already in cohort lib" in out
+    assert "Imported into lib2: 0 mentee(s), 0 mentor(s), 0 liaison(s)" in out
+    out = await answer(console, "kwame", '/mentor join lib2 mentee goals="management"')
+    assert "You are already in cohort lib" in out
+    out = await answer(console, "tom", '/mentor join lib2 mentor goals="interviews"')
+    assert "You applied to lib2 as a mentor" in out
+
+
+async def test_admin_edits_respect_the_hard_rules(app: Outward, console: Console) -> None:
+    await console.say(":as amara", "/mentor create library lib start=2026-11-24 weeks=12",
+                      "/mentor import lib mentorship-cohort.csv")
+    out = await console.say("/mentor pair lib kwame mei")
+    assert "kwame and mei are in the same reporting line" in out
+    out = await console.say("/mentor pair lib fatima kwame")
+    assert "kwame is not a mentor in lib" in out
+    out = await console.say("/mentor pair lib kwame grace", "/mentor propose lib")
+    assert "Proposed kwame → grace in lib" in out
+    # a fresh proposal replaces the edit; confirm takes what is proposed
+    out = await console.say("/mentor pair lib kwame grace", "/mentor confirm lib")
+    assert "Confirmed 2 pair(s)" in out
+    assert "(to kwame) You are in mentorship cohort lib: your mentor is Grace Kim" in out
+    assert "Mentees without a mentor: fatima" in out
+    out = await console.say("/mentor pair lib fatima grace")
+    assert "already in an active pair" in out
+
+
+async def test_a_mentor_leaving_notifies_the_liaison_and_the_mentee_can_be_re_paired(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    out = await answer(console, "grace", "/mentor leave")
+    assert "You have left the mentorship programme" in out
+    assert "(to fatima) Grace Kim has left the mentorship programme" in out
+    assert "(to aiyana) Grace Kim has left the mentorship programme; Fatima Haddad (@fatima)" in out
+    out = await answer(console, "tom", '/mentor join lib mentor goals="mock interviews"')
+    assert "You applied to lib as a mentor" in out
+    out = await answer(console, "amara", "/mentor pair lib fatima grace")
+    assert "grace is not a mentor in lib" in out
+    out = await console.say("/mentor pair lib fatima tom")
+    assert "Paired fatima → tom in lib; both have been told." in out
+    assert "(to fatima) You are in mentorship cohort lib: your mentor is Tom Becker" in out
+    out = await console.say(":clock +14d")
+    assert "(to fatima) Hi Fatima, time for your mentorship check-in with your mentor Tom" in out
+    assert "(to grace)" not in out
+    out = await answer(console, "fatima", "/mentor history")
+    assert "lib with Tom Becker (active)" in out and "lib with Grace Kim (ended)" in out
+
+
+async def test_answers_after_the_window_closed_are_refused(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    out = await answer(console, "fatima", "Yes, we met")
+    await console.say(":clock +7d")  # the window was 2026-12-08 .. 2026-12-14
+    out = await answer(console, "fatima", "4")
+    assert "This check-in closed on 2026-12-14, so the answer was not saved." in out
+    assert "The next one comes on 2026-12-22." in out
+    async with app.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT usefulness, done FROM mentor_checkins "
+                                        "WHERE usefulness IS NOT NULL"))).all()
+    assert rows == []
+
+
+async def test_a_checkin_waits_while_the_person_is_mid_survey(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    await console.say(":clock 2026-12-07T09:00", "/pulse start listening-tour")
+    out = await answer(console, "fatima", "1", "1")  # start the survey, share segments
+    assert "Question 1 of 8" in out
+    await console.say(":clock 2026-12-08T08:30")
+    out = await answer(console, "fatima", "Our story times are great")
+    assert "Question 2 of 8" in out
+    out = await console.say(":clock +30m")  # 09:00: check-ins go out, but not to Fatima yet
+    assert "(to grace) Hi Grace" in out and "Hi Fatima" not in out
+    out = await answer(console, "fatima", "Staff time", "Training", "Nothing", "2", "skip",
+                       "4", "skip", "3", "Hiring and promotion")
+    assert "Thank you, that's everything" in out
+    assert "Hi Fatima, time for your mentorship check-in with your mentor Grace Kim" in out
+    out = await console.say("Yes, we met", "5", "Goals", "No, all good")
+    assert "Thanks, your check-in is saved." in out
+
+
+async def test_typed_text_is_a_note_only_right_after_the_question(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    out = await answer(console, "fatima", "Yes, we met", "4", "Goals", "start")
+    assert "(to aiyana)" not in out  # a word for another flow is not a note
+    await console.say(":clock +3h")
+    out = await answer(console, "fatima", "hello there")
+    assert "(to aiyana)" not in out and "What I can do" in out
+    out = await answer(console, "fatima", "No, all good")  # the buttons still work
+    assert "Thanks, your check-in is saved." in out
+
+
+async def test_a_cohort_closes_after_its_last_checkin_window(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    await console.say(":clock 2027-02-22T10:00")
+    out = await answer(console, "kwame", '/mentor join lib mentee goals="x"')
+    assert "You applied to lib as a mentee" in out  # still running
+    await console.say(":clock 2027-02-23T10:00")  # 12 weeks + the 7-day answer window
+    out = await answer(console, "fatima", "/mentor history")
+    assert "lib with Grace Kim (ended)" in out
+    out = await answer(console, "amara", "/mentor create library lib2 start=2027-03-02 weeks=8")
+    out = await answer(console, "kwame", '/mentor join lib2 mentee goals="management"')
+    assert "You applied to lib2 as a mentee" in out
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "lib (library): 0 active pair(s)" in out
+    out = await console.say(":clock +14d")
+    assert "check-in" not in out
