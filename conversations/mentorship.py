@@ -437,6 +437,8 @@ class MentorshipFlow:
             return [await self._pair(tx, m, person, rest)]
         if sub == "stats":
             return [await self._stats(tx, m, person, rest)]
+        if sub == "feedback":
+            return [await self._feedback(tx, m, person, rest)]
         if sub == "join":
             return [await self._join(tx, m, person, rest)]
         if sub in ("pause", "resume"):
@@ -448,6 +450,27 @@ class MentorshipFlow:
         if sub == "pairs":
             return [await self._liaison_pairs(tx, m, person)]
         return [self._msg(person, "mentor.usage")]
+
+    async def _feedback(self, tx: UnitOfWork, m: Mentorship, person: Person, rest: list[str]
+                        ) -> Message:
+        """End-of-programme feedback: a pulse round sent to the cohort's members only."""
+        from conversations.rounds import RoundAdmin
+
+        if len(rest) != 1:
+            return self._msg(person, "mentor.feedback_usage")
+        ctx = await self._cohort(m, rest[0].lower())
+        if ctx is None:
+            if "admin" not in roles(person):
+                return self._msg(person, "mentor.lead_only")
+            return self._msg(person, "mentor.feedback_usage")
+        if "admin" not in roles(person) and ctx.programme.lead_id != person.id:
+            return self._msg(person, "mentor.lead_only")
+        cohort_id = rest[0].lower()
+        outcome = await RoundAdmin(self.deps).start(
+            tx, "mentorship-feedback", f"{cohort_id}-feedback"[:64], {"cohort": cohort_id}
+        )
+        return Message(self.deps.catalog.text(person.locale, outcome.key, **outcome.values),
+                       private=True)
 
     async def _cohort(self, m: Mentorship, cohort_id: str) -> _Ctx | None:
         cohort = await m.cohort(cohort_id.lower()) if _ID.match(cohort_id.lower()) else None

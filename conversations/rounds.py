@@ -45,7 +45,13 @@ class RoundAdmin:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    async def start(self, tx: UnitOfWork, name: str, new_id: str | None = None) -> Outcome:
+    async def start(
+        self,
+        tx: UnitOfWork,
+        name: str,
+        new_id: str | None = None,
+        audience: dict[str, str] | None = None,
+    ) -> Outcome:
         if not _ROUND_ID.match(name) or (new_id is not None and not _ROUND_ID.match(new_id)):
             return Outcome(False, "rounds.bad_id", {"name": name[:64]})
         round_id = new_id or name
@@ -71,6 +77,8 @@ class RoundAdmin:
                 {"name": name, "known": ", ".join(sorted(self.deps.templates)) or "-"},
             )
         rnd = self._from_template(tpl, round_id)
+        if audience is not None:
+            rnd.audience = dict(audience)
         await tx.rounds.create(rnd, [question_definition(q) for q in tpl.questions])
         self._open(rnd)
         return Outcome(True, "rounds.started", self._summary(rnd))

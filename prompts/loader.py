@@ -221,10 +221,12 @@ def load_round_template(path: Path | str, text: str | None = None) -> RoundTempl
     questions = tuple(_question(q, source, i, seen) for i, q in enumerate(raw_qs))
     audience = data.get("audience") or {}
     if not isinstance(audience, dict) or any(
-        k not in ("branch", "classification", "employment") or not isinstance(v, str)
+        k not in ("branch", "classification", "employment", "cohort") or not isinstance(v, str)
         for k, v in audience.items()
     ):
-        raise _fail(source, "audience", "must map branch/classification/employment to a value")
+        raise _fail(
+            source, "audience", "must map branch/classification/employment/cohort to a value"
+        )
     return RoundTemplate(
         id=rid,
         title=_texts(data.get("title"), source, "title", "title"),

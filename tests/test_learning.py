@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from bot.bootstrap import Outward
+from bot.clock import FakeClock
 from conversations.events import ButtonPressed
 from conversations.router import console_address
-from bot.clock import FakeClock
 from prompts.loader import ContentError, builtin_tracks, load_track
 from tests.support import Console
 

@@ -398,3 +398,18 @@ async def test_a_cohort_closes_after_its_last_checkin_window(
     assert "lib (library): 0 active pair(s)" in out
     out = await console.say(":clock +14d")
     assert "check-in" not in out
+
+
+async def test_end_of_programme_feedback_goes_to_the_cohort_only(
+    app: Outward, console: Console
+) -> None:
+    await make_cohort(console)
+    out = await console.say(":as dana", "/mentor feedback lib")
+    assert "programme lead" in out.lower() or "lead" in out.lower()
+    out = await console.say(":as amara", "/mentor feedback lib")
+    assert "Started" in out and "lib-feedback" in out
+    invited = {line.split("(to ")[1].split(")")[0] for line in out.splitlines()
+               if "(to " in line and ("Mentorship programme feedback" in line
+                                      or "programa de mentoría" in line)}
+    assert invited == {"mei", "grace", "kwame", "rosa", "fatima", "aiyana"} - {"amara"}
+    assert "dana" not in invited and "jordan" not in invited
