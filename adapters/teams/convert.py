@@ -240,6 +240,9 @@ def submit_event(addr: Address, data: Mapping[str, Any]) -> ButtonPressed | Form
 
 
 _PULSE_SUBS = frozenset({"start", "pause", "resume", "close", "status", "list"})
+_LEARN_SUBS = frozenset({"join", "leave", "stats", "enrol"})
+_MENTOR_SUBS = frozenset({"history", "pause", "resume", "pairs", "join", "leave", "stats",
+                          "create", "import", "propose", "confirm", "pair", "feedback"})
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -261,6 +264,10 @@ def parse_command(text: str) -> tuple[str, str] | None:
     if word == "pulse" and (not tokens or tokens[0].lower() in _PULSE_SUBS):
         return word, args
     if word == "themes" and len(tokens) <= 1:
+        return word, args
+    if word == "learn" and (not tokens or tokens[0].lower() in _LEARN_SUBS):
+        return word, args
+    if word == "mentor" and tokens and tokens[0].lower() in _MENTOR_SUBS:
         return word, args
     return None
 

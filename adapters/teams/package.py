@@ -34,9 +34,9 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("pulse", "Answer the open survey; chairs and admins: pulse status", ("personal", "team")),
     ("pulse status", "Chairs and admins: how the open rounds are going", ("personal", "team")),
     ("pulse start", "Admins: open a round, e.g. pulse start listening-tour", ("personal",)),
-    ("pulse pause", "Admins: pause a round", ("personal",)),
-    ("pulse resume", "Admins: resume a paused round", ("personal",)),
     ("pulse close", "Admins: close a round", ("personal",)),
+    ("learn", "Short self-paced equity learning tracks", ("personal",)),
+    ("mentor history", "Mentorship: your pair's check-ins", ("personal",)),
     ("themes", "Chairs: theme summary of a round", ("personal", "team")),
 )
 
