@@ -373,7 +373,7 @@ class LearningFlow:
                 template=track.id,
                 title=dict(track.title),
                 owner={"en": "the learning team", "es": "el equipo de aprendizaje"},
-                status="open",
+                status="ongoing",  # collects reflections; never planned as a pulse survey
                 audience={},
                 schedule={},
                 series=rid,

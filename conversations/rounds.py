@@ -56,6 +56,8 @@ class RoundAdmin:
             return Outcome(False, "rounds.bad_id", {"name": name[:64]})
         round_id = new_id or name
         rnd = await tx.rounds.get(round_id)
+        if rnd is not None and rnd.status == "ongoing":
+            return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
         if rnd is not None and new_id is None:
             if rnd.status == "open":
                 return Outcome(False, "rounds.already_open", {"round": rnd.id})
@@ -69,6 +71,8 @@ class RoundAdmin:
         tpl = self.deps.templates.get(template_id)
         if tpl is None:
             existing = await tx.rounds.get(name)
+            if existing is not None and existing.status == "ongoing":
+                return Outcome(False, "rounds.not_a_survey", {"round": existing.id})
             if existing is not None:  # re-run an existing round's questions under a new id
                 return await self._copy(tx, existing, round_id)
             return Outcome(
@@ -157,6 +161,8 @@ class RoundAdmin:
             return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
         if rnd.status == "closed":
             return Outcome(False, "rounds.is_closed", {"round": rnd.id})
+        if rnd.status == "ongoing":
+            return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
         rnd.status = "closed"
         rnd.closed_on = local(self.deps.clock.now(), self.deps.policy.default_timezone).date()
         drafts = 0

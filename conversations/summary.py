@@ -130,8 +130,8 @@ class Summaries:
         released = await tx.slices.released(rnd.id)
         reason = slice_refusal(responses, wanted, released, rnd.k_responses)
         if reason is not None:
-            return Refusal(reason, {"round": rnd.id, "k": rnd.k_responses,
-                                    "slice": f"{wanted[0]}={wanted[1]}"})
+            where = f"{wanted[0]}={wanted[1]}" if wanted != WHOLE else rnd.id
+            return Refusal(reason, {"round": rnd.id, "k": rnd.k_responses, "slice": where})
         inside = [r for r in responses if in_slice(r, wanted)]
         questions = {q["id"]: q for q in await tx.rounds.questions(rnd.id)}
         ratings = self._ratings(inside, questions, rnd.k_responses, locale)

@@ -170,3 +170,34 @@ async def test_reflections_are_stored_without_the_person(app: Outward, console: 
         rows = (await conn.execute(text(
             "SELECT round_id, question_id, text FROM responses"))).all()
     assert rows == [("learn-test-track", "one", "I noticed [NAME] greets every patron by name")]
+
+
+async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    from tests.support import wired
+
+    app = await wired(sqlite_url, clock, env={"OUTWARD_K_RESPONSES": "2",
+                                              "OUTWARD_K_COMMENTS": "3"})
+    try:
+        use_track(app)
+        console = Console(app, clock)
+        notes = ["I noticed I greet regular patrons warmly and newcomers less so",
+                 "I noticed patrons who speak Spanish wait longer at the desk",
+                 "I noticed I assume teenagers are there to cause trouble"]
+        for handle, note in zip(["dana", "tom"], notes, strict=False):
+            out = await console.say(f":as {handle}", "/learn join test-track", "Reflect", note)
+            assert "stored without your name" in out
+            assert "is open, and" not in out, "a reflection round is never sent as a survey"
+        out = await console.say(":as jordan", "/themes learn-test-track")
+        assert "Fewer than 3 people wrote comments" in out  # two reflections: below k_comments
+        await console.say(":as sam", "/learn join test-track", "Reflect", notes[2])
+        out = await console.say(":as jordan", "/themes learn-test-track")
+        assert "3 comments in" in out and "    > I noticed" in out
+        out = await console.say(":as dana", "/themes learn-test-track")
+        assert "for committee chairs" in out
+        out = await console.say(":as amara", "/pulse start learn-test-track as copy",
+                                "/pulse close learn-test-track")
+        assert out.count("not a survey") == 2
+    finally:
+        await app.close()
