@@ -124,3 +124,68 @@ def test_main_command_serves_health_with_non_terminal_stdin(tmp_path: Path) -> N
     assert proc.returncode == 0, err
     assert "No Slack or Teams credentials" in err
     assert "Traceback" not in err
+
+
+def test_scrub_and_themes_commands(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("handle,name\nmaria,Maria Lopez\nwill,Will Patterson\n")
+    scrubbed = subprocess.run(
+        [sys.executable, "-m", "bot", "scrub", "--roster", str(roster)],
+        input="Ask Maria Lopez, maria@example.org or 555-867-5309\nWill you help? Will said no\n",
+        capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
+    )
+    assert scrubbed.returncode == 0, scrubbed.stderr
+    first, second = scrubbed.stdout.splitlines()
+    assert "Maria" not in first and "[NAME]" in first and "[EMAIL]" in first
+    assert "[PHONE]" in first
+    assert second.startswith("Will you help?") and "[NAME] said no" in second
+
+    comments = tmp_path / "comments.csv"
+    rows = ["id,text"] + [
+        f"{i},{t}" for i, t in enumerate(
+            ["Short staffed at the desk again", "Not enough staff on weekend shifts",
+             "We need more staff at the branch", "Staffing levels are too low"] * 5
+            + ["Paid time for equity training please", "More training on bias",
+               "Training sessions should be during paid hours", "I want training on allyship"] * 5
+        )
+    ]
+    comments.write_text("\n".join(rows) + "\n")
+    themed = subprocess.run(
+        [sys.executable, "-m", "bot", "themes", str(comments), "--column", "text",
+         "--format", "json"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert themed.returncode == 0, themed.stderr
+    import json
+
+    data = json.loads(themed.stdout)
+    assert len(data["assignments"]) == 40
+    staff, training = set(data["assignments"][:20]), set(data["assignments"][20:])
+    assert staff.isdisjoint(training)
+    assert all(t["label"] for t in data["themes"])
+    bad = subprocess.run([sys.executable, "-m", "bot", "themes", str(comments), "--column",
+                          "nope"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert bad.returncode == 2 and "no column 'nope'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_report_and_purge_commands(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
+                              text=True, timeout=120, cwd=ROOT, env=env)
+
+    assert run("roster", "import", "--sample").returncode == 0
+    assert run("pulse", "start", "listening-tour").returncode == 0
+    early = run("report", "listening-tour", "--out", str(tmp_path / "r.html"))
+    assert early.returncode == 2 and "still open" in early.stderr
+    assert run("pulse", "close", "listening-tour").returncode == 0
+    small = run("report", "listening-tour", "--out", str(tmp_path / "r.html"))
+    assert small.returncode == 2 and "too few people" in small.stderr  # nobody answered
+    missing = run("report", "nope")
+    assert missing.returncode == 2 and "no round 'nope'" in missing.stderr
+    learning = run("report", "learning")
+    assert learning.returncode == 0 and "Learning tracks" in learning.stdout
+    assert "step 1 (" in learning.stdout and "enrolled 0" in learning.stdout
+    purge = run("purge")
+    assert purge.returncode == 0 and "Purged comment text of 0 round(s)" in purge.stdout
