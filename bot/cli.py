@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("presidio-analyzer", "presidio-anonymizer", "alembic"):
+    for noisy in ("presidio-analyzer", "presidio-anonymizer", "alembic", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return asyncio.run(_dispatch(args, settings))
