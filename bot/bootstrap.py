@@ -72,11 +72,20 @@ class Outward:
 
     async def tick(self) -> tuple[int, int]:
         """One clock tick: plan what is due, then deliver it. Returns (planned, sent)."""
+        planned = await self.plan_all()
+        sent = await self.worker.run_once()
+        return planned, sent
+
+    async def plan_all(self) -> int:
+        """Everything the clock does each minute except delivery: release held submissions in
+        batches, then plan surveys, learning nudges and mentorship check-ins."""
+        from conversations.summary import Releaser
+
+        await Releaser(self.deps).release()
         planned = await self.planner.plan()
         planned += await self.learning.plan()
         planned += await MentorshipPlanner(self.deps, self.platforms).plan()
-        sent = await self.worker.run_once()
-        return planned, sent
+        return planned
 
     async def housekeeping(self) -> None:
         """Hourly: purge comment text of rounds past the retention period."""

@@ -309,7 +309,7 @@ async def _ticks(app: Outward, worker: bool, planner: bool) -> None:
     while not stop.is_set():
         try:
             if planner:
-                await app.planner.plan()
+                await app.plan_all()
                 if time.monotonic() - last_housekeeping > 3600:
                     await app.housekeeping()
                     last_housekeeping = time.monotonic()

@@ -16,7 +16,7 @@ from typing import Any
 from conversations.context import Deps, roles
 from conversations.messages import Button, Message, TextInput
 from conversations.outreach import route
-from conversations.schedule import iso_week, local, sendable
+from conversations.schedule import local, sendable
 from prompts.loader import Catalog, Schedule, Track, TrackStep
 from storage.learning_models import Enrolment, Enrolments
 from storage.models import Person, Round
@@ -351,14 +351,9 @@ class LearningFlow:
         if step_id in (enrolment.reflected or []):
             return [Message(self.cat.text(loc, "learn.reflected_already"))]
         rnd = await self._round(tx, track)
-        segments = {k: v for k in SEGMENTS if (v := getattr(person, k))}
-        await tx.responses.add(
-            rnd.id,
-            "ongoing",
-            [(step_id, "", self.deps.scrub(stripped))],
-            segments,
-            iso_week(self._today(person)),
-            submission=False,
+        # no segments and no date; held and released in shuffled batches like survey answers
+        await tx.responses.hold(
+            rnd.id, "ongoing", [(step_id, "", self.deps.scrub(stripped))], {}, "", counted=False
         )
         enrolment.reflected = [*(enrolment.reflected or []), step_id]
         return [Message(self.cat.text(loc, "learn.reflection_saved", k_comments=rnd.k_comments))]

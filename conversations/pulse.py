@@ -578,11 +578,12 @@ class PulseFlow:
             else {}
         )
         week = iso_week(date.fromisoformat(str(data["occurrence"])))
-        if answers:
-            await tx.responses.add(rnd.id, str(data["occurrence"]), answers, segments, week)
-        part = await tx.participation.get(rnd.id, str(data["occurrence"]), person.id)
-        if part is not None:
-            part.completed = True
+        # exactly once, even if the last answer arrives twice at the same moment
+        if not await tx.participation.complete(rnd.id, str(data["occurrence"]), person.id):
+            await tx.states.clear(person.id)
+            return [Message(self.cat.text(loc, "pulse.already_done"))]
+        if answers:  # held with no person; released to responses in batches (see Releaser)
+            await tx.responses.hold(rnd.id, str(data["occurrence"]), answers, segments, week)
         await tx.states.clear(person.id)
         receipt = self.cat.text(
             loc,

@@ -165,6 +165,7 @@ class RoundAdmin:
             return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
         rnd.status = "closed"
         rnd.closed_on = local(self.deps.clock.now(), self.deps.policy.default_timezone).date()
+        await tx.responses.release(rnd.id)  # whatever is still held joins the results now
         drafts = 0
         for state in await tx.states.in_flow(FLOW):
             if state.data.get("round") == rnd.id:

@@ -262,3 +262,25 @@ def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:
         else:
             return None, WHOLE, "themes.usage"
     return round_id, wanted, None
+
+
+class Releaser:
+    """Moves held submissions into responses once a round has at least k of them waiting (or
+    has closed), shuffled, in a transaction of their own."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def release(self, round_id: str | None = None) -> int:
+        released = 0
+        async with self.deps.uow() as tx:
+            for rid, count in (await tx.responses.held()).items():
+                if round_id is not None and rid != round_id:
+                    continue
+                rnd = await tx.rounds.get(rid)
+                if rnd is None:
+                    continue
+                if rnd.status == "closed" or count >= rnd.k_responses:
+                    released += await tx.responses.release(rid)
+            await tx.commit()
+        return released

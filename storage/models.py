@@ -146,7 +146,7 @@ class Response(Base):
     value: Mapped[str] = mapped_column(String(100), default="")  # rating/choice value
     text: Mapped[str | None] = mapped_column(Text, nullable=True)  # scrubbed free text
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    week: Mapped[str] = mapped_column(String(8))  # ISO week, e.g. 2026-W48
+    week: Mapped[str] = mapped_column(String(8))  # ISO week of the occurrence; "" for reflections
     theme: Mapped[str | None] = mapped_column(String(200), nullable=True)  # kept after purge
     # a random id shared by the answers of one submission (not of one person over time), so
     # themes can count distinct respondents exactly; None for learning reflections
@@ -192,3 +192,21 @@ class ReleasedSlice(Base):
     )
     segment: Mapped[str] = mapped_column(String(20), primary_key=True)  # "" = the whole round
     value: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class HeldSubmission(Base):
+    """A finished submission waiting to be released into `responses`.
+
+    It holds no person id. Submissions are released in shuffled batches of at least k (or when
+    the round closes), in a transaction of their own, so neither row order, transaction ids
+    (PostgreSQL `xmin`) nor the moment results change can single out one respondent."""
+
+    __tablename__ = "held_submissions"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # random uuid4
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    occurrence: Mapped[str] = mapped_column(String(10))
+    answers: Mapped[list[Any]] = mapped_column(JSON)  # [[question id, value, text], ...]
+    segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    week: Mapped[str] = mapped_column(String(8))
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)  # False: reflections

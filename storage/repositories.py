@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import (
     ConversationState,
+    HeldSubmission,
     Identity,
     OutboxRow,
     Participation,
@@ -209,6 +211,20 @@ class Participations:
         assert found is not None
         return found
 
+    async def complete(self, round_id: str, occurrence: str, person_id: int) -> bool:
+        """Mark complete; False if it already was (or there is no invitation)."""
+        result = await self.s.execute(
+            update(Participation)
+            .where(
+                Participation.round_id == round_id,
+                Participation.occurrence == occurrence,
+                Participation.person_id == person_id,
+                Participation.completed.is_(False),
+            )
+            .values(completed=True)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]:
         q = select(Participation).where(Participation.round_id == round_id)
         return {(p.occurrence, p.person_id): p for p in await self.s.scalars(q)}
@@ -271,6 +287,46 @@ class Responses:
     async def for_round(self, round_id: str) -> list[Response]:
         q = select(Response).where(Response.round_id == round_id).order_by(Response.id)
         return list(await self.s.scalars(q))
+
+    async def hold(
+        self,
+        round_id: str,
+        occurrence: str,
+        answers: Sequence[tuple[str, str, str | None]],
+        segments: Mapping[str, str],
+        week: str,
+        counted: bool = True,
+    ) -> None:
+        """Keep a finished submission, with no person, until `release` adds it to responses."""
+        self.s.add(
+            HeldSubmission(
+                id=str(uuid.uuid4()),
+                round_id=round_id,
+                occurrence=occurrence,
+                answers=[list(a) for a in answers],
+                segments=dict(segments),
+                week=week,
+                counted=counted,
+            )
+        )
+        await self.s.flush()
+
+    async def held(self) -> dict[str, int]:
+        """Held submissions per round."""
+        q = select(HeldSubmission.round_id, func.count()).group_by(HeldSubmission.round_id)
+        return {str(r): int(n) for r, n in (await self.s.execute(q)).all()}
+
+    async def release(self, round_id: str) -> int:
+        """Move a round's held submissions into responses, in random order. Returns how many."""
+        q = select(HeldSubmission).where(HeldSubmission.round_id == round_id)
+        held = list(await self.s.scalars(q))
+        random.SystemRandom().shuffle(held)
+        for h in held:
+            await self.add(h.round_id, h.occurrence, [tuple(a) for a in h.answers],
+                           h.segments, h.week, submission=h.counted)
+            await self.s.delete(h)
+        await self.s.flush()
+        return len(held)
 
 
 class Slices:

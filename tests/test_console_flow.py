@@ -41,7 +41,17 @@ async def test_admin_starts_round_and_staff_answers_every_question(
     assert "only for groups of 5+ people" in out
 
     async with app.engine.connect() as conn:
+        held = (await conn.execute(text("SELECT * FROM held_submissions"))).mappings().all()
+        early = (await conn.execute(text("SELECT count(*) FROM responses"))).scalar()
+    # one submission is held (no person) until at least 5 are waiting or the round closes
+    assert len(held) == 1 and early == 0
+    assert not set(held[0].keys()) & {"person_id", "user_id", "handle"}
+    out = await console.say(":as amara", "/pulse close listening-tour")
+    assert "1 of 14 invited people finished" in out or "1 of" in out
+
+    async with app.engine.connect() as conn:
         rows = (await conn.execute(text("SELECT * FROM responses"))).mappings().all()
+        assert (await conn.execute(text("SELECT count(*) FROM held_submissions"))).scalar() == 0
         people = (await conn.execute(text("SELECT * FROM people WHERE handle='dana'"))).mappings()
         dana = dict(people.one())
         idents = (await conn.execute(text("SELECT user_id FROM identities"))).scalars().all()

@@ -167,9 +167,26 @@ async def test_reflections_are_stored_without_the_person(app: Outward, console: 
                                            "test-track|one"))
     assert "already shared a reflection" in again[0].text
     async with app.engine.connect() as conn:
+        held = (await conn.execute(text(
+            "SELECT round_id, answers, segments, week FROM held_submissions"))).all()
+    assert len(held) == 1 and held[0][0] == "learn-test-track"
+    assert "I noticed [NAME] greets every patron by name" in str(held[0][1])
+    assert held[0][2] in ({}, "{}") and held[0][3] == ""  # no segments, no date
+    from conversations.summary import Releaser
+
+    await Releaser(app.deps).release()
+    async with app.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM responses"))).scalar() == 0
+    for handle in ("tom", "sam", "will", "noah"):  # five reflections: released as one batch
+        await console.say(f":as {handle}", "/learn join test-track", "Reflect", "A note")
+    await Releaser(app.deps).release()
+    async with app.engine.connect() as conn:
         rows = (await conn.execute(text(
-            "SELECT round_id, question_id, text FROM responses"))).all()
-    assert rows == [("learn-test-track", "one", "I noticed [NAME] greets every patron by name")]
+            "SELECT round_id, question_id, text, segments, week FROM responses"))).all()
+    assert len(rows) == 5
+    assert ("learn-test-track", "one", "I noticed [NAME] greets every patron by name") in [
+        r[:3] for r in rows]
+    assert all(r[3] in ({}, "{}") and r[4] == "" for r in rows)
 
 
 async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
@@ -193,7 +210,10 @@ async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
         assert "Fewer than 3 people wrote comments" in out  # two reflections: below k_comments
         await console.say(":as sam", "/learn join test-track", "Reflect", notes[2])
         out = await console.say(":as jordan", "/themes learn-test-track")
-        assert "3 comments in" in out and "    > I noticed" in out
+        assert "Fewer than 3 people" in out  # the third reflection waits for a second one
+        await console.say(":as noah", "/learn join test-track", "Reflect", "I noticed my tone")
+        out = await console.say(":as jordan", "/themes learn-test-track")
+        assert "4 comments in" in out and "    > I noticed" in out
         out = await console.say(":as dana", "/themes learn-test-track")
         assert "for committee chairs" in out
         out = await console.say(":as amara", "/pulse start learn-test-track as copy",

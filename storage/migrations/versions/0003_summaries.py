@@ -24,6 +24,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("theme", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("submission", sa.String(length=36), nullable=True))
     op.create_table(
+        "held_submissions",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("round_id", sa.String(length=64), nullable=False),
+        sa.Column("occurrence", sa.String(length=10), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("segments", sa.JSON(), nullable=False),
+        sa.Column("week", sa.String(length=8), nullable=False),
+        sa.Column("counted", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_held_submissions_round_id", "held_submissions", ["round_id"])
+    op.create_table(
         "released_slices",
         sa.Column("round_id", sa.String(length=64), nullable=False),
         sa.Column("segment", sa.String(length=20), nullable=False),
@@ -35,6 +49,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("released_slices")
+    op.drop_index("ix_held_submissions_round_id", table_name="held_submissions")
+    op.drop_table("held_submissions")
     with op.batch_alter_table("responses") as batch:
         batch.drop_column("submission")
         batch.drop_column("theme")
