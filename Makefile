@@ -33,5 +33,13 @@ lint: $(STAMP)
 test: $(STAMP) postgres lint
 	$(PY) -m pytest -q
 
+# Speed and quality goals, each printed against a baseline measured in the same run.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet 'torch==2.13.0' || $(PY) -m pip install --quiet torch
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) bench/themes_speed.py
+	$(PY) bench/scrub_recall.py
+	$(PY) bench/themes_quality.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -72,8 +72,9 @@ def main() -> int:
         print(f"SKIP: {path} not found (set OUTWARD_SHARED_DATA)")
         return 0
     rows = json.loads(path.read_text(encoding="utf-8"))
-    roster = sorted({s["entity_value"] for r in rows for s in r["spans"]
-                     if s["entity_type"] == "PERSON"})
+    roster = sorted(
+        {s["entity_value"] for r in rows for s in r["spans"] if s["entity_type"] == "PERSON"}
+    )
     t0 = time.perf_counter()
     scrubber = Scrubber(roster)
     t_init = time.perf_counter() - t0
@@ -111,8 +112,19 @@ def main() -> int:
         verdict = "" if target is None else f"{target:.2f} {'PASS' if recall >= target else 'MISS'}"
         print(f"{et:18} {total[et]:6d} {recall:7.3f}  {verdict}")
     share = changed / no_pii if no_pii else 0.0
-    print(f"{'no-PII changed':18} {no_pii:6d} {share:7.3f}  0.05 "
-          f"{'PASS' if share <= 0.05 else 'MISS'}")
+    print(
+        f"{'no-PII changed':18} {no_pii:6d} {share:7.3f}  0.05 "
+        f"{'PASS' if share <= 0.05 else 'MISS'}"
+    )
+    clinc = data_dir() / "clinc150_oos_eval" / "clinc150_work_domain.csv"
+    if clinc.exists():  # extra over-redaction check on ordinary workplace requests (no target)
+        import csv
+
+        texts = [r["text"] for r in csv.DictReader(clinc.open(encoding="utf-8"))]
+        diffs = [(t, o) for t in texts if (o := scrubber.scrub(t)) != t]
+        print(f"{'CLINC work changed':18} {len(texts):6d} {len(diffs) / len(texts):7.3f}  (info)")
+        for text, out in diffs[:3]:
+            print(f"  changed CLINC: {text!r} -> {out!r}")
     for et in ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "PERSON"):
         for value, out in misses.get(et, [])[:5]:
             print(f"  missed {et}: {value!r} -> {out[:140]!r}")

@@ -53,6 +53,16 @@ class RosterScrub:
             names = [p.display_name for p in await tx.people.all()]
         scrubber = await asyncio.to_thread(Scrubber, names, spacy_model=self.spacy_model)
         self._scrub = scrubber.scrub
+        self._names = sorted(names)
+
+    async def refresh_if_changed(self, uow: Callable[[], UnitOfWork]) -> bool:
+        """Rebuild when the roster's names changed (e.g. imported by another process)."""
+        async with uow() as tx:
+            names = sorted(p.display_name for p in await tx.people.all())
+        if names == getattr(self, "_names", None):
+            return False
+        await self.refresh(uow)
+        return True
 
 
 @dataclass
@@ -77,10 +87,12 @@ class Outward:
         return planned, sent
 
     async def plan_all(self) -> int:
-        """Everything the clock does each minute except delivery: release held submissions in
-        batches, then plan surveys, learning nudges and mentorship check-ins."""
+        """Everything the clock does each minute except delivery: pick up roster changes made
+        by another process, release held submissions in batches, then plan surveys, learning
+        nudges and mentorship check-ins."""
         from conversations.summary import Releaser
 
+        await self.scrub.refresh_if_changed(self.deps.uow)
         await Releaser(self.deps).release()
         planned = await self.planner.plan()
         planned += await self.learning.plan()
@@ -88,9 +100,11 @@ class Outward:
         return planned
 
     async def housekeeping(self) -> None:
-        """Hourly: purge comment text of rounds past the retention period."""
+        """Hourly: delete expired survey drafts and purge comment text past retention."""
+        from conversations.pulse import delete_expired_drafts
         from conversations.report import Retention
 
+        await delete_expired_drafts(self.deps)
         purged = await Retention(self.deps, self.settings.retention_days).purge()
         if purged:
             log.info("purged comment text of %d round(s) past retention", len(purged))

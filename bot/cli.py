@@ -350,21 +350,22 @@ async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableC
             "(see README: Configuration).",
             file=sys.stderr,
         )
-    sched = None
+    sched = AsyncIOScheduler(timezone="UTC")
     if scheduler:
-        sched = AsyncIOScheduler(timezone="UTC")
         sched.add_job(app.tick, "interval", seconds=60, max_instances=1, coalesce=True, id="tick")
         sched.add_job(app.housekeeping, "interval", hours=1, max_instances=1, coalesce=True,
                       id="housekeeping")
-        sched.start()
+    else:  # web only: still scrub with the current roster when another process imports one
+        sched.add_job(app.scrub.refresh_if_changed, "interval", seconds=60, args=[app.deps.uow],
+                      max_instances=1, coalesce=True, id="roster")
+    sched.start()
     try:
         if console:
             await _console(app, clock)
         else:
             await _stop_event().wait()
     finally:
-        if sched is not None:
-            sched.shutdown(wait=False)
+        sched.shutdown(wait=False)
         await runner.cleanup()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from bot.bootstrap import Outward
 from bot.clock import FakeClock, ShiftableClock
 from conversations.schedule import local
 
+log = logging.getLogger(__name__)
 _DELTA = re.compile(r"^\+(\d{1,4})([wdhm])$")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
@@ -59,4 +61,7 @@ class ConsoleControls:
         return f"the time is now {now:%a %Y-%m-%d %H:%M} ({zone})"
 
     async def tick(self) -> None:
-        await self.outward.tick()
+        try:
+            await self.outward.tick()
+        except Exception:  # the console keeps going; the error is in the log
+            log.exception("clock tick failed")

@@ -2,8 +2,10 @@
 
 A row is marked sent only after the adapter returned. A retryable failure (rate limit, 5xx,
 network) puts it back with a delay (the platform's Retry-After when given, else exponential
-backoff); a permanent one (user gone, channel not found) marks it failed with the reason. A crash
-between claim and send leaves the row leased; the lease expires and another worker takes it."""
+backoff); waiting out a Retry-After does not use up an attempt. A permanent failure (user gone,
+channel not found), a row that cannot be rendered, or one past `max_attempts` is marked failed
+with the reason, and delivery to everyone else goes on. A crash between claim and send leaves
+the row leased; the lease expires and another worker takes it."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from conversations.context import Deps
+from conversations.events import Address
+from conversations.messages import Message
 from conversations.outreach import Outreach, route
 from conversations.ports import DeliveryError, Sender
+from storage.repositories import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -48,22 +53,33 @@ class DeliveryWorker:
             if len(claimed) < self.batch:
                 return sent
 
-    async def _deliver(self, row: object) -> int:
-        from storage.repositories import Claimed
+    async def _fail(self, row: Claimed, reason: str) -> int:
+        async with self.deps.uow() as tx:
+            await tx.outbox.failed(row.id, reason)
+            await tx.commit()
+        return 0
 
-        assert isinstance(row, Claimed)
+    async def _prepare(self, row: Claimed) -> tuple[Address, list[Message]] | str:
         async with self.deps.uow() as tx:
             rendered = await self.outreach.render(tx, row)
-            address = None
-            if rendered is not None:
-                address = await route(tx, rendered[0], self.senders.keys())
-            if rendered is None or address is None:
-                await tx.outbox.failed(
-                    row.id, "no longer due" if rendered is None else "no way to reach this person"
-                )
-                await tx.commit()
-                return 0
-        person, messages = rendered
+            if rendered is None:
+                return "no longer due"
+            address = await route(tx, rendered[0], self.senders.keys())
+            if address is None:
+                return "no way to reach this person"
+            return address, rendered[1]
+
+    async def _deliver(self, row: Claimed) -> int:
+        if row.attempts > self.max_attempts:
+            return await self._fail(row, "gave up after repeated failures")
+        try:
+            prepared = await self._prepare(row)
+        except Exception as exc:  # one bad row must not stop delivery to everyone else
+            log.exception("rendering outbox row %s failed", row.id)
+            return await self._fail(row, f"could not render: {type(exc).__name__}")
+        if isinstance(prepared, str):
+            return await self._fail(row, prepared)
+        address, messages = prepared
         try:
             await self.senders[address.platform].send(address, messages)
         except DeliveryError as exc:
@@ -71,10 +87,10 @@ class DeliveryWorker:
                 if exc.retry and row.attempts < self.max_attempts:
                     delay = exc.retry_after if exc.retry_after else 30 * 2 ** (row.attempts - 1)
                     due = self.deps.clock.now() + timedelta(seconds=min(delay, 3600))
-                    await tx.outbox.retry(row.id, due, exc.reason)
-                    log.warning(
-                        "delivery of outbox row %s deferred %.0fs: %s", row.id, delay, exc.reason
-                    )
+                    await tx.outbox.retry(row.id, due, exc.reason,
+                                          refund=exc.retry_after is not None)
+                    log.warning("delivery of outbox row %s deferred %.0fs: %s", row.id, delay,
+                                exc.reason)
                 else:
                     await tx.outbox.failed(row.id, exc.reason)
                     log.warning("delivery of outbox row %s failed: %s", row.id, exc.reason)
@@ -83,8 +99,8 @@ class DeliveryWorker:
         except Exception as exc:  # an adapter bug must not stop delivery to everyone else
             log.exception("delivery of outbox row %s raised", row.id)
             async with self.deps.uow() as tx:
-                due = self.deps.clock.now() + timedelta(minutes=5)
                 if row.attempts < self.max_attempts:
+                    due = self.deps.clock.now() + timedelta(minutes=5)
                     await tx.outbox.retry(row.id, due, type(exc).__name__)
                 else:
                     await tx.outbox.failed(row.id, type(exc).__name__)
@@ -93,5 +109,4 @@ class DeliveryWorker:
         async with self.deps.uow() as tx:
             await tx.outbox.sent(row.id, self.deps.clock.now())
             await tx.commit()
-        _ = person
         return 1

@@ -980,7 +980,7 @@ class MentorshipFlow:
             return [Message(self.cat.text(loc, "mentor.check.paused_here"),
                             replaces=message_key), await self._pause(tx, m, person, True)]
         raw_id, _, answer = value.partition("|")
-        c = await m.checkin(int(raw_id)) if raw_id.isdigit() else None
+        c = await m.checkin(int(raw_id)) if raw_id.isascii() and raw_id.isdigit() else None
         if c is None or c.person_id != person.id:
             return [Message(self.cat.text(loc, "unknown_action"))]
         found = await self._checkin_ctx(m, c)
@@ -1003,7 +1003,7 @@ class MentorshipFlow:
             if c.met:
                 return [done, self._useful_q(person, c)]
             return [done, await self._help_q(tx, person, c)]
-        if action == USEFUL and answer.isdigit() and 1 <= int(answer) <= 5:
+        if action == USEFUL and answer in ("1", "2", "3", "4", "5"):
             c.usefulness = int(answer)
             return [Message(self.cat.text(loc, "mentor.check.rated", n=answer),
                             replaces=message_key), self._topic_q(person, c, topics)]

@@ -7,12 +7,13 @@ once, so two clocks never double-send."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import timedelta
 
 from conversations.context import Deps
 from conversations.events import Address
 from conversations.messages import Message
 from conversations.pulse import PulseFlow, schedule_of
-from conversations.schedule import due, occurrence_for
+from conversations.schedule import due, local, occurrence_for
 from storage.models import Person
 from storage.repositories import Claimed, UnitOfWork
 
@@ -53,7 +54,7 @@ class Planner:
         added = 0
         async with self.deps.uow() as tx:
             for rnd in await tx.rounds.with_status("open"):
-                if rnd.opened_at is None:
+                if rnd.opened_at is None or rnd.opened_on is None:
                     continue
                 sched = schedule_of(rnd)
                 parts = await tx.participation.for_round(rnd.id)
@@ -68,7 +69,13 @@ class Planner:
                     start = occurrence_for(now, person.timezone, rnd.opened_at, sched)
                     if start is None:
                         continue
-                    occ = start.isoformat()
+                    # the occurrence's key counts from the round's organisation date, so a
+                    # person whose time zone changes stays in the same occurrence
+                    n = 0
+                    if sched.every_days > 0:
+                        first = local(rnd.opened_at, person.timezone).date()
+                        n = (start - first).days // sched.every_days
+                    occ = (rnd.opened_on + timedelta(days=n * sched.every_days)).isoformat()
                     part = parts.get((occ, person.id))
                     d = due(
                         now,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from conversations.context import Deps, Policy
@@ -392,7 +392,7 @@ class PulseFlow:
             note = self.cat.text(loc, "pulse.scrubbed") if scrubbed != stripped else ""
             return await self._advance(tx, person, data, step, steps, note, message_key)
         if q["kind"] == "rating":
-            if stripped.isdigit() and 1 <= int(stripped) <= 5:
+            if stripped in ("1", "2", "3", "4", "5"):
                 return await self.answer(
                     tx, person, data, f"{q['id']}={int(stripped)}", message_key
                 )
@@ -613,3 +613,22 @@ class PulseFlow:
 
 def local_date(person: Person, deps: Deps) -> date:
     return local(deps.clock.now(), person.timezone).date()
+
+
+async def delete_expired_drafts(deps: Deps) -> int:
+    """Delete unfinished survey drafts whose answer window has passed (they are linked to the
+    person, so they must not outlive the window). Returns how many were deleted."""
+    today = deps.clock.now().date()
+    n = 0
+    async with deps.uow() as tx:
+        for state in await tx.states.in_flow(FLOW):
+            until = state.data.get("until")
+            try:
+                expired = until is None or date.fromisoformat(str(until)) < today - timedelta(1)
+            except ValueError:
+                expired = True
+            if expired:
+                await tx.states.clear(state.person_id)
+                n += 1
+        await tx.commit()
+    return n

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import shlex
 from collections.abc import Sequence
+from dataclasses import replace
 
 from conversations.context import Deps, identify, roles
 from conversations.events import (
@@ -67,6 +68,7 @@ class Router:
         return self.deps.catalog
 
     async def __call__(self, event: Event) -> list[Message]:
+        event = _clean_event(event)
         try:
             async with self.deps.uow() as tx:
                 if isinstance(event, MemberJoined):
@@ -234,6 +236,10 @@ class Router:
             name, _, args = stripped[1:].partition(" ")
             return await self.command(tx, person, name, args)
         data = await self.pulse.state(tx, person)
+        word = stripped.lower().rstrip(".!?")
+        if data is not None and word in ("help", "ayuda", "privacy", "privacidad"):
+            # a command word, not an answer; the survey stays where it was
+            return [self.privacy(person) if word.startswith("priva") else self.help(person)]
         if data is not None:
             return await self.pulse.on_text(tx, person, data, text)
         state = await tx.states.get(person.id)
@@ -343,7 +349,8 @@ class Router:
             values: dict[str, int] = {}
             for word in rest[1:]:
                 key, _, raw = word.partition("=")
-                if key not in ("k", "comments") or not raw.isdigit() or len(raw) > 4:
+                if key not in ("k", "comments") or not (raw.isascii() and raw.isdigit()) \
+                        or len(raw) > 4:
                     values = {}
                     break
                 values[key] = int(raw)
@@ -446,3 +453,22 @@ def _words(args: str) -> list[str]:
         return shlex.split(args)
     except ValueError:
         return args.split()
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
+_CONTROL[127] = None
+
+
+def clean_text(text: str) -> str:
+    """Drop NUL and other control characters (PostgreSQL rejects NUL in text)."""
+    return text.translate(_CONTROL)
+
+
+def _clean_event(event: Event) -> Event:
+    if isinstance(event, TextReceived):
+        return replace(event, text=clean_text(event.text))
+    if isinstance(event, CommandInvoked):
+        return replace(event, args=clean_text(event.args), command=clean_text(event.command))
+    if isinstance(event, FormSubmitted):
+        return replace(event, values={k: clean_text(str(v)) for k, v in event.values.items()})
+    return event

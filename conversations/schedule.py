@@ -61,7 +61,7 @@ def closes_on(occurrence_start: date, schedule: Schedule) -> date:
 def due(
     now: datetime,
     tz: str,
-    opened_at: datetime,
+    opened_at: datetime | date,
     schedule: Schedule,
     invited: bool,
     completed: bool,
@@ -73,7 +73,7 @@ def due(
     `invited/completed/reminders_sent` describe their participation in that occurrence; call
     `occurrence_for` first to know which one that is."""
     now_local = local(now, tz)
-    start = occurrence(local(opened_at, tz).date(), now_local.date(), schedule)
+    start = occurrence(_anchor(opened_at, tz), now_local.date(), schedule)
     if start is None or now_local.date() > closes_on(start, schedule):
         return None
     if not sendable(now_local, schedule, quiet_hours):
@@ -88,13 +88,23 @@ def due(
     return None
 
 
-def occurrence_for(now: datetime, tz: str, opened_at: datetime, schedule: Schedule) -> date | None:
+def occurrence_for(
+    now: datetime, tz: str, opened_at: datetime | date, schedule: Schedule
+) -> date | None:
     """The occurrence open for this person now, or None (not started yet, or window closed)."""
     now_local = local(now, tz)
-    start = occurrence(local(opened_at, tz).date(), now_local.date(), schedule)
+    start = occurrence(_anchor(opened_at, tz), now_local.date(), schedule)
     if start is None or now_local.date() > closes_on(start, schedule):
         return None
     return start
+
+
+def _anchor(opened: datetime | date, tz: str) -> date:
+    """The round's first day: its organisation date when given (so a person who changes time
+    zone stays in the same occurrence), else the opening instant in the person's zone."""
+    if isinstance(opened, datetime):
+        return local(opened, tz).date()
+    return opened
 
 
 def iso_week(day: date) -> str:

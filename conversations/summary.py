@@ -163,7 +163,7 @@ class Summaries:
             if q.get("kind") != "rating":
                 continue
             values = [int(r.value) for r in responses
-                      if r.question_id == qid and r.value.isdigit()]
+                      if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
             if len(values) >= k:
                 out.append(RatingLine(qid, _loc(q["text"], locale),
                                       round(sum(values) / len(values), 1), len(values)))

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; on SQLite turn on foreign keys and WAL, and wait on locks."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {}
+    # never put bound parameters (answers, segments) into error messages and logs
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": 30}
     else:

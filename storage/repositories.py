@@ -59,16 +59,19 @@ class People:
     async def all(self) -> list[Person]:
         return list(await self.s.scalars(select(Person).order_by(Person.handle)))
 
-    async def upsert(self, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-        """Insert or update people by handle. Returns (added, updated)."""
+    async def upsert(
+        self, rows: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
+    ) -> tuple[int, int]:
+        """Insert (first mapping) or update (second mapping) people by handle.
+        Returns (added, updated)."""
         added = updated = 0
-        for row in rows:
-            person = await self.by_handle(row["handle"])
+        for insert, changes in rows:
+            person = await self.by_handle(insert["handle"])
             if person is None:
-                self.s.add(Person(**row))
+                self.s.add(Person(**insert))
                 added += 1
             else:
-                for key, value in row.items():
+                for key, value in changes.items():
                     setattr(person, key, value)
                 updated += 1
         await self.s.flush()
@@ -447,12 +450,14 @@ class Outbox:
             .values(status="sent", sent_at=now, lease_until=None, last_error="")
         )
 
-    async def retry(self, row_id: int, due_at: datetime, error: str) -> None:
-        await self.s.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id)
-            .values(due_at=due_at, lease_until=None, last_error=error[:300])
-        )
+    async def retry(
+        self, row_id: int, due_at: datetime, error: str, refund: bool = False
+    ) -> None:
+        """Put a row back for later; `refund` gives back the attempt (a rate-limit wait)."""
+        values: dict[str, Any] = {"due_at": due_at, "lease_until": None, "last_error": error[:300]}
+        if refund:
+            values["attempts"] = OutboxRow.attempts - 1
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(**values))
 
     async def failed(self, row_id: int, error: str) -> None:
         await self.s.execute(

@@ -62,6 +62,14 @@ class RosterRow:
     branch: str
     classification: str
     employment: str
+    present: frozenset[str] = frozenset(COLUMNS)  # the file's columns
+
+    def for_update(self) -> dict[str, Any]:
+        """Only what the file has a column for: a partial file never blanks other fields."""
+        full = self.as_columns()
+        names = {"name": "display_name"}
+        keep = {names.get(c, c) for c in self.present} | {"handle", "display_name", "active"}
+        return {k: v for k, v in full.items() if k in keep}
 
     def as_columns(self) -> dict[str, Any]:
         return {
@@ -180,6 +188,7 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
                     branch=segs["branch"][:100],
                     classification=segs["classification"][:100],
                     employment=employment or "",
+                    present=frozenset(index),
                 )
             )
     except csv.Error as exc:
@@ -194,4 +203,4 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
 async def save_roster(tx: Any, rows: list[RosterRow]) -> tuple[int, int]:
     """Upsert validated rows by handle inside the caller's unit of work (caller commits).
     People missing from the file are left as they are: a roster import never deletes."""
-    return await tx.people.upsert([r.as_columns() for r in rows])
+    return await tx.people.upsert([(r.as_columns(), r.for_update()) for r in rows])

@@ -81,9 +81,7 @@ _MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]\d{2,4}){1,4}(?!\w)"
 )
-_NOT_PHONE = re.compile(
-    r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s?[\-–]\s?(?:19|20)?\d\d"
-)
+_NOT_PHONE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s?[\-–]\s?(?:19|20)?\d\d")
 # Digit runs of 6 or more (ids, card-like numbers), single spaces or hyphens allowed inside.
 _NUMBER_RE = re.compile(r"\d(?:[ \-]?\d){5,}")
 
@@ -92,7 +90,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 # Merge what several name tokens leave behind: "[NAME] [NAME]", "[NAME]-[NAME]",
 # "[NAME] J. [NAME]", "O'[NAME]".
 _MERGE_NAMES = re.compile(
-    r"(?:\b[A-Za-z]['’])?\[NAME\](?:(?:\s*[-'’]\s*|\s+)(?:[A-Z]\.?\s+)?\[NAME\])+"
+    r"(?:\b[A-Za-z]['’])?\[NAME\](?:(?:\s*[-'’]\s*|\s+)(?:[A-Z]\.?\s+|[A-Za-z]['’])?\[NAME\])+"
     r"|\b[A-Za-z]['’]\[NAME\]"
 )
 
@@ -103,13 +101,14 @@ _HONORIFICS = frozenset(
 _PARTICLES = frozenset(
     "al bin ibn da das de del della der den di dos du el la le lo st ter ten van von y e".split()
 )
-# Words so frequent that a name spelled like them is only replaced mid-sentence and capitalised.
+# Words so frequent that a name spelled like them ("An", "So") is only replaced mid-sentence and
+# capitalised. Modal verbs are not here: "Will" and "May" follow the common-word rule.
 _FUNCTION_WORDS = frozenset(
     """a an the and or but nor so yet if then than as at by for from in into of off on onto
     out over to up upon with within without about after before i me my we us our you your he
     him his she her it its they them their this that these those there here who what which
-    when where why how is am are was were be been being do does did have has had can could
-    shall should may might must would will not no yes all any some each every both either
+    when where why how is am are was were be been being do does did have has had
+    not no yes all any some each every both either
     neither one just only also too very more most much many few lot please thanks thank""".split()
 )
 # First or last names that are also ordinary English words. A roster name on this list is only
@@ -139,7 +138,7 @@ _ORDINARY_FOLLOWERS = frozenset(
     """a an the this that these those my your our their his her its some any every each all no
     i me you we us they them he him she it there to not for up on in out off with""".split()
 )
-_SENTENCE_END = frozenset(".!?:;\n•*-–—\"“”(")
+_SENTENCE_END = frozenset('.!?:;\n•*-–—"“”(')
 
 
 def _fold(word: str) -> str:
@@ -158,9 +157,7 @@ class Scrubber:
     Build once per roster and reuse: construction is the slow part.
     """
 
-    def __init__(
-        self, roster_names: Iterable[str] = (), *, spacy_model: str | None = None
-    ) -> None:
+    def __init__(self, roster_names: Iterable[str] = (), *, spacy_model: str | None = None) -> None:
         self._common: set[str] = set()
         self._names: set[str] = set()
         for full in roster_names:
@@ -197,7 +194,7 @@ class Scrubber:
         )
 
         email = EmailRecognizer()
-        email.validate_result = _offline_email_validator()
+        setattr(email, "validate_result", _offline_email_validator())  # noqa: B010
         recognizers: list[Any] = [
             email,
             PhoneRecognizer(),
@@ -215,9 +212,7 @@ class Scrubber:
 
             recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-        return AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=["en"]
-        )
+        return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
 
     # -- scrubbing --------------------------------------------------------------------------
 
@@ -227,13 +222,14 @@ class Scrubber:
             return text
         spans: list[tuple[int, int, int, str]] = []  # (start, end, priority, placeholder)
         for pattern, placeholder in _MARKUP:
-            spans.extend((m.start(), m.end(), _P_MARKUP, placeholder) for m in pattern.finditer(text))
+            for m in pattern.finditer(text):
+                spans.append((m.start(), m.end(), _P_MARKUP, placeholder))
         # Every Presidio pattern needs a digit, "@" or "."; skip the call when none is there.
         if self._use_ner or "@" in text or "." in text or any(ch.isdigit() for ch in text):
             for res in self._analyzer.analyze(text=text, language="en", entities=self._entities):
-                placeholder = _PRESIDIO_PLACEHOLDERS.get(res.entity_type)
-                if placeholder is not None:
-                    spans.append((res.start, res.end, _P_PRESIDIO, placeholder))
+                found = _PRESIDIO_PLACEHOLDERS.get(res.entity_type)
+                if found is not None:
+                    spans.append((res.start, res.end, _P_PRESIDIO, found))
         spans.extend(_phone_spans(text))
         spans.extend((m.start(), m.end(), _P_NUMBER, NUMBER) for m in _NUMBER_RE.finditer(text))
         if self._names or self._common:
@@ -396,9 +392,7 @@ def _spacy_nlp_engine(model: str) -> Any:
     try:
         import spacy
     except ImportError as exc:
-        raise ValueError(
-            f"spaCy model {model!r} was requested but spaCy is not installed"
-        ) from exc
+        raise ValueError(f"spaCy model {model!r} was requested but spaCy is not installed") from exc
     if not (spacy.util.is_package(model) or Path(model).exists()):
         raise ValueError(
             f"spaCy model {model!r} is not installed; install it (for example "

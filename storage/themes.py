@@ -169,10 +169,13 @@ def load_codebook(path: Path) -> Codebook:
     return Codebook(name=name.strip(), themes=tuple(themes))
 
 
+_SUFFIXES = ("ments", "ment", "ings", "ing", "ies", "ied", "ers", "es", "ed", "er", "ly", "s")
+
+
 def _stem(word: str) -> str:
     """Crude, lemma-free suffix stripping: "staffing", "staffed", "staff" -> "staff"."""
     w = word.lower()
-    for suffix in ("ments", "ment", "ings", "ing", "ies", "ied", "ers", "es", "ed", "er", "ly", "s"):
+    for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
             if suffix in ("ies", "ied"):
@@ -225,7 +228,9 @@ def quotes(texts: Sequence[str], theme: Theme, n: int = 2, seed: int | None = No
     docs = [_clean(texts[i]) for i in members]
     try:
         vec = TfidfVectorizer(
-            ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
+            ngram_range=(1, 2),
+            stop_words="english",
+            sublinear_tf=True,
             token_pattern=_TOKEN_PATTERN,
         )
         matrix = vec.fit_transform(docs)
@@ -278,6 +283,23 @@ def _normalize_rows(x: np.ndarray) -> np.ndarray:
     return np.asarray(x / norms, dtype=np.float32)
 
 
+def _kmeans(x: np.ndarray, k: int, random_state: int, n_init: int = 2, **kwargs: Any) -> Any:
+    """KMeans fit; a warning about duplicate points (fewer distinct clusters) is expected."""
+    import warnings
+
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return KMeans(n_clusters=k, n_init=n_init, random_state=random_state, **kwargs).fit(x)
+
+
+def _neighbours(n: int) -> int:
+    """Neighbours to smooth over: 10, fewer for small inputs (none below 16 comments)."""
+    return _SMOOTH_NEIGHBOURS if n > 4 * _SMOOTH_NEIGHBOURS else 0
+
+
 def _smooth(z: np.ndarray, neighbours: int) -> np.ndarray:
     """Average every row with its nearest neighbours (cosine), then re-normalise."""
     n = z.shape[0]
@@ -303,8 +325,8 @@ def _choose_k(
     z_fit: np.ndarray, z_score: np.ndarray, k_max: int, random_state: int
 ) -> tuple[int, dict[int, float]]:
     """Pick k by cosine silhouette over a grid: the peak if the curve has an interior peak,
-    otherwise the knee (largest gain over the straight line from the first to the last k)."""
-    from sklearn.cluster import KMeans
+    otherwise the knee (largest gain over the straight line from the first to the last k, on
+    log k), or the largest k when the curve is still rising steeply there."""
     from sklearn.metrics import silhouette_score
 
     n = z_fit.shape[0]
@@ -315,9 +337,7 @@ def _choose_k(
     for k in _grid(min(k_max, len(sample) // 3)):
         if k >= len(sample):
             break
-        labels = KMeans(
-            n_clusters=k, n_init=1, max_iter=50, tol=1e-3, random_state=random_state
-        ).fit_predict(z_fit)
+        labels = _kmeans(z_fit, k, random_state, n_init=1, max_iter=50, tol=1e-3).labels_
         if len(np.unique(labels)) < 2:
             continue
         scores[k] = float(silhouette_score(z_score, labels, metric="cosine"))
@@ -332,7 +352,10 @@ def _choose_k(
     x = np.log(np.array(ks, dtype=float))
     x = (x - x[0]) / (x[-1] - x[0])
     y = (values - values[0]) / max(values[-1] - values[0], 1e-9)
-    return ks[int(np.argmax(y - x))], scores
+    gain = y - x
+    if float(gain.max()) < 0.05:  # no knee: still rising steeply at the largest k
+        return ks[-1], scores
+    return ks[int(np.argmax(gain))], scores
 
 
 def _term_similarity(t: Any) -> Any:
@@ -428,7 +451,6 @@ def _cluster_dense(
 ) -> tuple[np.ndarray, int]:
     """k chosen from the data, then k-means; z holds L2-normalised rows. Inputs larger than
     the fit sample are fitted on a deterministic sample and assigned to the nearest centroid."""
-    from sklearn.cluster import KMeans
 
     n = z.shape[0]
     fit_idx = np.arange(n)
@@ -437,11 +459,13 @@ def _cluster_dense(
         fit_idx = np.sort(rng.choice(n, size=_FIT_SAMPLE, replace=False))
     z_fit = z[fit_idx]
     m = len(fit_idx)
-    zs = _smooth(z_fit, _SMOOTH_NEIGHBOURS) if m > 4 * _SMOOTH_NEIGHBOURS else z_fit
-    k, _ = _choose_k(zs, z_fit, _k_max(n, max_themes, min_theme_size), random_state)
+    zs = _smooth(z_fit, _neighbours(m))
+    distinct = len(np.unique(np.round(zs, 4), axis=0))
+    k_max = min(_k_max(n, max_themes, min_theme_size), distinct)
+    k, _ = _choose_k(zs, z_fit, k_max, random_state) if distinct >= 2 else (1, {})
     if k <= 1:
         return np.zeros(n, dtype=np.int64), 1
-    km = KMeans(n_clusters=k, n_init=2, random_state=random_state).fit(zs)
+    km = _kmeans(zs, k, random_state)
     if m == n:
         return km.labels_.astype(np.int64), k
     labels = _nearest_centroid(z, km.cluster_centers_)
@@ -499,9 +523,7 @@ def _map_codebook(
     min_score: float,
 ) -> list[str | None]:
     """Codebook code per group, or None when no theme scores at least ``min_score``."""
-    keyword_lines = [
-        [_stem_line(kw) for kw in cb.keywords] for cb in codebook.themes
-    ]
+    keyword_lines = [[_stem_line(kw) for kw in cb.keywords] for cb in codebook.themes]
     out: list[str | None] = []
     for members, kps in zip(groups, phrases, strict=True):
         sample = members if len(members) <= 400 else members[:: math.ceil(len(members) / 400)]
@@ -513,7 +535,8 @@ def _map_codebook(
             hit = sum(1 for line in lines if any(kw in line for kw in kws)) / max(len(lines), 1)
             kp_hit = (
                 sum(1 for line in kp_lines if any(kw in line for kw in kws)) / len(kp_lines)
-                if kp_lines else 0.0
+                if kp_lines
+                else 0.0
             )
             score = 0.7 * hit + 0.3 * kp_hit
             if score > best:
@@ -572,7 +595,7 @@ def _build_result(
     themes: list[Theme] = []
     assignments = [-1] * n
     for new_id, j in enumerate(order):
-        members = tuple(sorted(groups[j]))
+        theme_members = tuple(sorted(groups[j]))
         code = codes[j]
         label = names[code] if code is not None else _label(phrases[j])
         themes.append(
@@ -581,26 +604,26 @@ def _build_result(
                 label=label,
                 key_phrases=phrases[j],
                 code=code,
-                members=members,
-                sentiment=_sentiment_counts(polarities, members),
+                members=theme_members,
+                sentiment=_sentiment_counts(polarities, theme_members),
             )
         )
-        for i in members:
+        for i in theme_members:
             assignments[i] = new_id
     if other:
-        members = tuple(sorted(other))
+        other_members = tuple(sorted(other))
         other_id = len(themes)
         themes.append(
             Theme(
                 id=other_id,
                 label=OTHER_LABEL,
-                key_phrases=_key_phrases(t, terms, np.array(members), overall),
+                key_phrases=_key_phrases(t, terms, np.array(other_members), overall),
                 code=OTHER_CODE,
-                members=members,
-                sentiment=_sentiment_counts(polarities, members),
+                members=other_members,
+                sentiment=_sentiment_counts(polarities, other_members),
             )
         )
-        for i in members:
+        for i in other_members:
             assignments[i] = other_id
     return ThemeResult(themes=tuple(themes), assignments=tuple(assignments))
 
@@ -664,13 +687,14 @@ class TfidfThemer:
         )
 
     def _cluster(self, t: Any) -> np.ndarray:
-        from sklearn.cluster import KMeans
         from sklearn.decomposition import TruncatedSVD
 
         n = t.shape[0]
         rng = np.random.RandomState(self.random_state)
-        fit_idx = np.arange(n) if n <= _FIT_ALL_UP_TO else np.sort(
-            rng.choice(n, size=_FIT_SAMPLE, replace=False)
+        fit_idx = (
+            np.arange(n)
+            if n <= _FIT_ALL_UP_TO
+            else np.sort(rng.choice(n, size=_FIT_SAMPLE, replace=False))
         )
         t_fit = t[fit_idx]
         sim = _term_similarity(t_fit)
@@ -687,8 +711,8 @@ class TfidfThemer:
         x2 = _expand(t_fit, sim, weights)
         svd2 = TruncatedSVD(dims, random_state=self.random_state)
         z2 = _normalize_rows(svd2.fit_transform(x2))
-        zs2 = _smooth(z2, _SMOOTH_NEIGHBOURS) if len(fit_idx) > 4 * _SMOOTH_NEIGHBOURS else z2
-        km = KMeans(n_clusters=k, n_init=2, random_state=self.random_state).fit(zs2)
+        zs2 = _smooth(z2, _neighbours(len(fit_idx)))
+        km = _kmeans(zs2, k, self.random_state)
         if n == len(fit_idx):
             return km.labels_.astype(np.int64)
         labels = np.empty(n, dtype=np.int64)
@@ -730,7 +754,8 @@ class EmbeddingThemer:
         self._encode = self._load(path)
 
     def _load(self, path: Path) -> Any:
-        if (path / "modules.json").exists() or (path / "config_sentence_transformers.json").exists():
+        st_files = ("modules.json", "config_sentence_transformers.json")
+        if any((path / name).exists() for name in st_files):
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:

@@ -130,7 +130,7 @@ class ConsoleAdapter:
         choice: Button | None = None
         text = line.strip()
         numbered = not pending.free_text and not _numeric(pending.buttons)
-        if text.isdigit() and numbered and 1 <= int(text) <= len(pending.buttons):
+        if text.isascii() and text.isdigit() and numbered and 1 <= int(text) <= len(pending.buttons):
             choice = pending.buttons[int(text) - 1]
         else:
             for b in pending.buttons:
