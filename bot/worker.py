@@ -17,7 +17,7 @@ from conversations.context import Deps
 from conversations.events import Address
 from conversations.messages import Message
 from conversations.outreach import Outreach, route
-from conversations.ports import DeliveryError, Sender
+from conversations.ports import DeliveryError, NotYet, Sender
 from storage.repositories import Claimed
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,12 @@ class DeliveryWorker:
             return await self._fail(row, "gave up after repeated failures")
         try:
             prepared = await self._prepare(row)
+        except NotYet as exc:
+            async with self.deps.uow() as tx:
+                later = self.deps.clock.now() + timedelta(hours=1)
+                await tx.outbox.retry(row.id, later, str(exc), refund=True)
+                await tx.commit()
+            return 0
         except Exception as exc:  # one bad row must not stop delivery to everyone else
             log.exception("rendering outbox row %s failed", row.id)
             return await self._fail(row, f"could not render: {type(exc).__name__}")

@@ -414,20 +414,27 @@ class LearningFlow:
 def learning_stats_lines(
     cat: Catalog, loc: str, track: Track, enrolments: list[Enrolment], k: int
 ) -> list[str]:
-    """Enrolled, finished, stopped and completion by step, each hidden below k."""
+    """Enrolled, finished, stopped and completion by step, each hidden below k. When any part
+    of the active/finished/left split is hidden, the whole split is, so the total minus the
+    shown parts can't give the hidden one away."""
 
     def show(n: int) -> str:
         return str(n) if n >= k or n == 0 else cat.text(loc, "learn.fewer_than", k=k)
 
+    split = [sum(e.status == s for e in enrolments) for s in ("active", "finished", "stopped")]
+    if any(0 < n < k for n in split):
+        shown = [cat.text(loc, "learn.hidden") for _ in split]
+    else:
+        shown = [str(n) for n in split]
     lines = [
         cat.text(
             loc,
             "learn.stats_header",
             title=_loc(track.title, loc),
             enrolled=show(len(enrolments)),
-            active=show(sum(e.status == "active" for e in enrolments)),
-            finished=show(sum(e.status == "finished" for e in enrolments)),
-            stopped=show(sum(e.status == "stopped" for e in enrolments)),
+            active=shown[0],
+            finished=shown[1],
+            stopped=shown[2],
         )
     ]
     for i, step in enumerate(track.steps, start=1):

@@ -41,3 +41,7 @@ class Scrub(Protocol):
     """Removes personal data from free text before it is stored."""
 
     def __call__(self, text: str) -> str: ...
+
+
+class NotYet(Exception):
+    """A planned message cannot go now but may later (e.g. its round is paused)."""

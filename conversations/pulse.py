@@ -15,6 +15,7 @@ from typing import Any
 
 from conversations.context import Deps, Policy
 from conversations.messages import Button, Message, TextInput
+from conversations.ports import NotYet
 from conversations.schedule import closes_on, iso_week, local
 from prompts.loader import Catalog, Schedule
 from storage.models import Person, Round
@@ -97,6 +98,8 @@ class PulseFlow:
         """Render a planned invitation/reminder, or None if it no longer applies."""
         rnd = await tx.rounds.get(str(payload.get("round", "")))
         occ = str(payload.get("occurrence", ""))
+        if rnd is not None and rnd.status == "paused":
+            raise NotYet("round paused")  # delivered after /pulse resume, if still due
         if rnd is None or rnd.status != "open":
             return None
         part = await tx.participation.get(rnd.id, occ, person.id)

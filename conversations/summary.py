@@ -30,7 +30,10 @@ def people_at_least(responses: Iterable[Response]) -> int:
     occurrence). Rows without one (learning reflections) count by the largest
     per-(occurrence, question) group, since a person answers each question once."""
     rows = list(responses)
-    submissions = len({(r.occurrence, r.submission) for r in rows if r.submission})
+    per_occurrence = Counter(
+        occ for occ, _ in {(r.occurrence, r.submission) for r in rows if r.submission}
+    )
+    submissions = max(per_occurrence.values(), default=0)  # the same people may answer again
     counts = Counter((r.occurrence, r.question_id) for r in rows if not r.submission)
     return max(submissions, max(counts.values(), default=0))
 
@@ -134,7 +137,8 @@ class Summaries:
             return Refusal(reason, {"round": rnd.id, "k": rnd.k_responses, "slice": where})
         inside = [r for r in responses if in_slice(r, wanted)]
         questions = {q["id"]: q for q in await tx.rounds.questions(rnd.id)}
-        ratings = self._ratings(inside, questions, rnd.k_responses, locale)
+        outside = [] if wanted == WHOLE else [r for r in responses if not in_slice(r, wanted)]
+        ratings = self._ratings(inside, questions, rnd.k_responses, locale, outside)
         themes, comments, enough = await self._themes(inside, rnd.k_comments, seed=rnd.id)
         previous = await self._previous(tx, rnd)
         if previous is not None and themes:
@@ -157,14 +161,17 @@ class Summaries:
         )
 
     def _ratings(self, responses: Sequence[Response], questions: Mapping[str, Any], k: int,
-                 locale: str) -> tuple[RatingLine, ...]:
+                 locale: str, outside: Sequence[Response] = ()) -> tuple[RatingLine, ...]:
+        """Averages with at least k answers; for a slice, also only when the answers outside
+        it are none or at least k, so whole-minus-slice never gives away a few ratings."""
         out = []
         for qid, q in questions.items():
             if q.get("kind") != "rating":
                 continue
             values = [int(r.value) for r in responses
                       if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
-            if len(values) >= k:
+            rest = sum(1 for r in outside if r.question_id == qid and r.value)
+            if len(values) >= k and not 0 < rest < k:
                 out.append(RatingLine(qid, _loc(q["text"], locale),
                                       round(sum(values) / len(values), 1), len(values)))
         return tuple(out)
@@ -210,7 +217,8 @@ class Summaries:
         lines = [ThemeLine(t.label, t.code, t.comments, t.comments / total, t.sentiment,
                            t.quotes, None) for t in sorted(lines, key=lambda t: -t.comments)]
         if other:
-            pos, neu, neg = other_sentiment
+            big = people_at_least([live[i] for i in other]) >= k_comments
+            pos, neu, neg = other_sentiment if big else (0, 0, 0)
             lines.append(ThemeLine("other", "other", len(other), len(other) / total,
                                    (pos, neu, neg), (), None))
         return lines, total, True
@@ -228,9 +236,10 @@ class Summaries:
     async def _with_trend(self, tx: UnitOfWork, previous: Round, themes: list[ThemeLine],
                           k_comments: int) -> list[ThemeLine]:
         before = [r for r in await tx.responses.for_round(previous.id) if r.text or r.theme]
-        if people_at_least(before) < k_comments:
+        if people_at_least(before) < max(k_comments, previous.k_comments):
             return themes
-        old, _, enough = await self._themes(before, k_comments, seed=previous.id)
+        old, _, enough = await self._themes(before, max(k_comments, previous.k_comments),
+                                            seed=previous.id)
         if not enough:
             return themes
         old_share = {t.code or t.label: t.share for t in old}

@@ -130,8 +130,9 @@ class ConsoleAdapter:
         choice: Button | None = None
         text = line.strip()
         numbered = not pending.free_text and not _numeric(pending.buttons)
-        if text.isascii() and text.isdigit() and numbered and 1 <= int(text) <= len(pending.buttons):
-            choice = pending.buttons[int(text) - 1]
+        number = int(text) if text.isascii() and text.isdigit() and len(text) < 4 else 0
+        if numbered and 1 <= number <= len(pending.buttons):
+            choice = pending.buttons[number - 1]
         else:
             for b in pending.buttons:
                 if b.label.strip().lower() == text.lower():
