@@ -151,6 +151,12 @@ class PulseFlow:
             )
             if same:
                 return await self._resume(tx, person, dict(state.data))
+            if state.data.get("answers") and not await self._expired(tx, person, dict(state.data)):
+                # never silently drop a draft in progress for another survey
+                return [Message(self.cat.text(loc, "pulse.finish_other_first"))]
+        elif state is not None and state.flow != FLOW:
+            # another flow (a reflection, a check-in note) is waiting for text: it gives way
+            await tx.states.clear(person.id)
         if round_id is None or occ is None:
             found = await self.open_invitation(tx, person)
             if found is None:

@@ -31,6 +31,8 @@ skip
 Workplace culture
 :as jordan
 /pulse status listening-tour
+:as amara
+/pulse close listening-tour
 :quit
 """
 

@@ -110,6 +110,12 @@ async def test_full_pulse_in_dm_with_buttons_modal_and_text(slack: Harness) -> N
         raise AssertionError("the pulse never finished")
     assert modal_answers >= 2 and text_answers >= 2
 
+    # answers are held (no person) until k are waiting or the round closes
+    from conversations.rounds import RoundAdmin
+
+    async with slack.app.deps.uow() as tx:
+        assert (await RoundAdmin(slack.app.deps).close(tx, "listening-tour")).ok
+        await tx.commit()
     async with slack.app.engine.connect() as conn:
         rows = (await conn.execute(text("SELECT question_id, text FROM responses"))).all()
         done = (await conn.execute(text(

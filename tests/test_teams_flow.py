@@ -83,6 +83,12 @@ async def test_full_pulse_answered_through_card_actions(teams: TeamsHarness) -> 
     updates = [c for c in teams.mock.cards(teams.conversation("dana")) if c["_method"] == "PUT"]
     assert len(updates) >= 12
 
+    # answers are held (no person) until k are waiting or the round closes
+    from conversations.rounds import RoundAdmin
+
+    async with teams.app.deps.uow() as tx:
+        assert (await RoundAdmin(teams.app.deps).close(tx, "listening-tour")).ok
+        await tx.commit()
     async with teams.app.engine.connect() as conn:
         rows = (await conn.execute(text("SELECT * FROM responses"))).mappings().all()
     assert len(rows) == 9
