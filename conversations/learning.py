@@ -72,17 +72,7 @@ class LearningFlow:
         if sub in ("join", "leave") and len(rest) == 1:
             track = tracks.get(rest[0].lower())
             if track is None:
-                return [
-                    Message(
-                        self.cat.text(
-                            loc,
-                            "learn.unknown_track",
-                            name=rest[0][:64],
-                            known=", ".join(sorted(tracks)) or "-",
-                        ),
-                        private=True,
-                    )
-                ]
+                return [self._unknown_track(loc, rest[0])]
             repo = Enrolments(tx.session)
             if sub == "join":
                 e, fresh = await repo.enrol(person.id, track.id, self._today(person), "self")
@@ -146,15 +136,7 @@ class LearningFlow:
             return Message(self.cat.text(loc, "learn.enrol_usage"), private=True)
         track = self.deps.tracks.get(rest[0].lower())
         if track is None:
-            return Message(
-                self.cat.text(
-                    loc,
-                    "learn.unknown_track",
-                    name=rest[0][:64],
-                    known=", ".join(sorted(self.deps.tracks)) or "-",
-                ),
-                private=True,
-            )
+            return self._unknown_track(loc, rest[0])
         who = rest[1]
         if who.startswith("@"):
             target = await tx.people.by_handle(who[1:].lower())
@@ -204,15 +186,7 @@ class LearningFlow:
             else list(self.deps.tracks.values())
         )
         if rest and not wanted:
-            return Message(
-                self.cat.text(
-                    loc,
-                    "learn.unknown_track",
-                    name=rest[0][:64],
-                    known=", ".join(sorted(self.deps.tracks)) or "-",
-                ),
-                private=True,
-            )
+            return self._unknown_track(loc, rest[0])
         lines = []
         for track in wanted:
             lines.extend(
@@ -221,6 +195,11 @@ class LearningFlow:
                 )
             )
         return Message("\n".join(lines) or "-", private=True)
+
+    def _unknown_track(self, loc: str, name: str) -> Message:
+        known = ", ".join(sorted(self.deps.tracks)) or "-"
+        return Message(self.cat.text(loc, "learn.unknown_track", name=name[:64], known=known),
+                       private=True)
 
     # ---- the nudge ------------------------------------------------------------------------
 

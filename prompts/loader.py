@@ -200,8 +200,8 @@ def _schedule(raw: Any, source: str) -> Schedule:
     return Schedule(**values)
 
 
-def load_round_template(path: Path | str, text: str | None = None) -> RoundTemplate:
-    """Parse one round file (question set + audience + schedule)."""
+def _read_yaml(path: Path | str, text: str | None, shape: str) -> dict[str, Any]:
+    """A YAML mapping from `text` (or the file); errors name the file."""
     source = str(path)
     try:
         data = yaml.safe_load(text if text is not None else Path(path).read_text(encoding="utf-8"))
@@ -210,7 +210,14 @@ def load_round_template(path: Path | str, text: str | None = None) -> RoundTempl
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{source}: cannot read: {exc}") from None
     if not isinstance(data, dict):
-        raise ContentError(f"{source}: must be a mapping with id, title and questions")
+        raise ContentError(f"{source}: must be {shape}")
+    return data
+
+
+def load_round_template(path: Path | str, text: str | None = None) -> RoundTemplate:
+    """Parse one round file (question set + audience + schedule)."""
+    source = str(path)
+    data = _read_yaml(path, text, "a mapping with id, title and questions")
     rid = data.get("id")
     if not isinstance(rid, str) or not _ID.match(rid):
         raise _fail(source, "id", f"{rid!r} must be lowercase letters, digits, - or _")
@@ -314,14 +321,7 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$")
 def load_track(path: Path | str, text: str | None = None) -> Track:
     """Parse and validate one track file; errors name the file, the step and the problem."""
     source = str(path)
-    try:
-        data = yaml.safe_load(text if text is not None else Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{source}: not valid YAML: {exc}".replace("\n", " ")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{source}: cannot read: {exc}") from None
-    if not isinstance(data, dict):
-        raise ContentError(f"{source}: must be a mapping with id, title and steps")
+    data = _read_yaml(path, text, "a mapping with id, title and steps")
     tid = data.get("id")
     if not isinstance(tid, str) or not _ID.match(tid):
         raise _fail(source, "id", f"{tid!r} must be lowercase letters, digits, - or _")
