@@ -17,6 +17,7 @@ members; see the report in the pull request. The close milestone tells pairs a s
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -532,7 +533,7 @@ class MentorshipFlow:
         ctx = await self._cohort(m, rest[0])
         if ctx is None:
             return self._msg(person, "mentor.no_cohort", cohort=rest[0][:64])
-        text = read_csv(rest[1])
+        text = await asyncio.to_thread(read_csv, rest[1])
         if text is None:
             return self._msg(person, "mentor.no_file", file=rest[1][:200])
         rows, problems = parse_cohort_csv(text)
@@ -1224,16 +1225,16 @@ def _answer(c: MentorCheckin) -> Answer:
 
 
 def read_csv(name: str) -> str | None:
-    """A cohort CSV: a bare name is looked up in prompts/sample, else a path on this machine
-    (admins only reach this). None when it cannot be read."""
-    if not name.lower().endswith(".csv"):
+    """A cohort CSV by bare file name: the bundled samples (prompts/sample), then the folder
+    Outward runs in. Paths are refused, so a chat command can never read other files on the
+    server. None when it cannot be read."""
+    if not name.lower().endswith(".csv") or "/" in name or "\\" in name or name.startswith("."):
         return None
     try:
-        if "/" not in name and "\\" not in name:
-            ref = resources.files("prompts").joinpath("sample", name)
-            if ref.is_file():
-                return ref.read_text("utf-8")
-        path = Path(name)
+        ref = resources.files("prompts").joinpath("sample", name)
+        if ref.is_file():
+            return ref.read_text("utf-8")
+        path = Path.cwd() / name
         if not path.is_file() or path.stat().st_size > MAX_CSV_BYTES:
             return None
         return path.read_text("utf-8")

@@ -39,7 +39,7 @@ def two_liaisons_csv(tmp_path: Path) -> str:
     sample = Path(__file__).resolve().parent.parent / "prompts/sample/mentorship-cohort.csv"
     path = tmp_path / "two-liaisons.csv"
     path.write_text(sample.read_text("utf-8") + "noah,liaison,,,,,\n", "utf-8")
-    return str(path)
+    return path.name  # chat imports take a bare file name from the folder Outward runs in
 
 
 @pytest.fixture
@@ -195,8 +195,9 @@ async def test_paused_people_get_no_checkins_and_their_pair_is_not_flagged(
 
 
 async def test_each_person_sees_only_what_their_role_allows(
-    app: Outward, console: Console, tmp_path: Path
+    app: Outward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     out = await make_cohort(console, two_liaisons_csv(tmp_path), " lead=jordan")
     assert "• fatima → grace (liaison aiyana)" in out
     assert "• rosa → mei (liaison noah)" in out
@@ -413,3 +414,12 @@ async def test_end_of_programme_feedback_goes_to_the_cohort_only(
                                       or "programa de mentoría" in line)}
     assert invited == {"mei", "grace", "kwame", "rosa", "fatima", "aiyana"} - {"amara"}
     assert "dana" not in invited and "jordan" not in invited
+
+
+
+async def test_chat_imports_never_read_paths_on_the_server(app: Outward, console: Console
+                                                          ) -> None:
+    await console.say(":as amara", "/mentor create library lib start=2026-11-24 weeks=12")
+    for name in ("/etc/passwd.csv", "../organisation.csv", "..\\x.csv", ".hidden.csv"):
+        out = await console.say(f"/mentor import lib {name}")
+        assert "Traceback" not in out and "imported" not in out.lower()
