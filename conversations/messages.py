@@ -33,7 +33,9 @@ class Message:
     mixed into `text`, so every adapter can escape it for its platform.
     `key` names the message so a later message with `replaces=key` updates it in place (e.g. an
     answered question loses its buttons); adapters that cannot update just send the new one.
-    `private` asks for an ephemeral reply where the platform has them (slash commands)."""
+    `private` asks for an ephemeral reply where the platform has them (slash commands).
+    `chart` is a bar chart as data, (label, share 0..1) per bar, for platforms that show images
+    (see conversations.chart.bars_png); the text always carries the same numbers."""
 
     text: str
     buttons: tuple[Button, ...] = ()
@@ -42,3 +44,4 @@ class Message:
     key: str = ""
     replaces: str = ""
     private: bool = False
+    chart: tuple[tuple[str, float], ...] = ()

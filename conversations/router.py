@@ -420,7 +420,8 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[
         lines.append(cat.text(loc, "themes.not_enough_comments", k=k_comments))
     else:
         lines.append(cat.text(loc, "themes.count", comments=s.comments, themes=len(s.themes)))
-    out = [Message("\n".join(lines), private=True)]
+    chart = tuple((t.label, t.share) for t in s.themes) if s.enough_comments else ()
+    out = [Message("\n".join(lines), private=True, chart=chart)]
     for i, t in enumerate(s.themes, start=1):
         pos, neu, neg = t.sentiment
         text = cat.text(

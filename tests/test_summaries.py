@@ -97,6 +97,14 @@ async def test_chair_gets_themes_staff_is_refused_and_small_slices_are_refused(
 
         out = await console.say(":as dana", "/themes")
         assert "for committee chairs" in out and "comments" not in out
+        # platforms that show images get the same shares as a chart (Teams: inline PNG)
+        replies = await app.router(TextReceived(console_address("jordan"), "/themes"))
+        chart = replies[0].chart
+        assert len(chart) == len(replies) - 1 and abs(sum(s for _, s in chart) - 1) < 0.01
+        from conversations.chart import bars_png
+
+        png = bars_png([s for _, s in chart])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and b"IDAT" in png
     finally:
         await app.close()
 

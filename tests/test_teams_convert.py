@@ -208,6 +208,10 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "type": "1.0", "text": "1.0", "color": "1.0", "fontType": "1.2",
         "horizontalAlignment": "1.0", "isSubtle": "1.0", "maxLines": "1.0", "size": "1.0",
         "weight": "1.0", "wrap": "1.0", "style": "1.5", **_ELEMENT}},
+    "Image": {"since": "1.0", "required": {"type", "url"}, "props": {
+        "type": "1.0", "url": "1.0", "altText": "1.0", "backgroundColor": "1.1",
+        "height": "1.1", "horizontalAlignment": "1.0", "selectAction": "1.1", "size": "1.0",
+        "style": "1.0", "width": "1.1", **_ELEMENT}},
     "ActionSet": {"since": "1.2", "required": {"type", "actions"}, "props": {
         "type": "1.2", "actions": "1.2", **_ELEMENT}},
     "Action.Submit": {"since": "1.0", "required": {"type"}, "props": {
@@ -216,6 +220,7 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "isEnabled": "1.5", "mode": "1.5", "requires": "1.2"}},
 }
 _ENUMS = {
+    ("Image", "size"): {"auto", "stretch", "small", "medium", "large"},
     ("Container", "style"): {"default", "emphasis", "good", "attention", "warning", "accent"},
     ("TextRun", "weight"): {"default", "lighter", "bolder"},
     ("Action.Submit", "style"): {"default", "positive", "destructive"},
@@ -353,3 +358,14 @@ def test_summary_and_plain_text() -> None:
     msg = Message("*Question 1 of 8*\nWhat works well?")
     assert convert.summary(msg) == "Question 1 of 8"
     assert convert.plain("a *b* c") == "a b c"
+
+
+
+def test_a_chart_becomes_an_inline_png_image() -> None:
+    msg = Message("Themes", chart=(("Workload", 0.5), ("Training", 0.25)))
+    card = convert.render_card(msg)
+    validate_card(card)
+    images = [b for b in card["body"] if b["type"] == "Image"]
+    assert len(images) == 1
+    assert images[0]["url"].startswith("data:image/png;base64,iVBORw0KGgo")
+    assert images[0]["altText"] == "Workload 50%; Training 25%"

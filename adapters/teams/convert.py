@@ -11,6 +11,7 @@ Teams specifics: https://learn.microsoft.com/microsoftteams/platform/bots/how-to
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from conversations.chart import bars_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -374,6 +376,16 @@ def render_card(msg: Message, lang: str = "en") -> JSON:
     message without buttons or input has no action at all, which is what makes an answered
     question, once replaced, impossible to answer again."""
     body: list[JSON] = _paragraphs(msg.text)
+    if msg.chart:
+        # Teams shows base64 data-URI images in cards, so the chart needs no hosting:
+        # https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
+        png = base64.b64encode(bars_png([share for _, share in msg.chart])).decode("ascii")
+        body.append({
+            "type": "Image",
+            "url": f"data:image/png;base64,{png}",
+            "altText": "; ".join(f"{label} {share:.0%}" for label, share in msg.chart)[:1000],
+            "size": "Stretch",
+        })
     for quote in msg.quotes:
         container: JSON = {
             "type": "Container",
