@@ -2,7 +2,11 @@
 
 It speaks what slack_sdk's AsyncWebClient sends (GET query, form or JSON bodies, a Bearer token),
 records every call, and can be told to fail a method a number of times with a 429 (with
-Retry-After), a 5xx, or a Slack error code such as `account_inactive`."""
+Retry-After), a 5xx, or a Slack error code such as `account_inactive`.
+
+File uploads follow Slack's external upload flow (https://api.slack.com/messaging/files#upload):
+files.getUploadURLExternal returns an `upload_url` on this server, the bytes are POSTed there,
+and files.completeUploadExternal shares the uploaded file ids into `channel_id`."""
 
 from __future__ import annotations
 
@@ -55,6 +59,20 @@ def user(uid: str, name: str, email: str, tz: str = "America/Los_Angeles",
 
 
 @dataclass
+class Upload:
+    """One file through the external upload flow."""
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str = ""
+    data: bytes | None = None  # set by the POST to upload_url
+    title: str = ""
+    channel_id: str = ""  # set by files.completeUploadExternal ("" = shared nowhere)
+    completed: bool = False
+
+
+@dataclass
 class MockSlack:
     """The mock server's state; `url` is the Web API base URL to give slack_sdk."""
 
@@ -67,6 +85,7 @@ class MockSlack:
     port: int = 0
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, Upload] = field(default_factory=dict)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -88,10 +107,15 @@ class MockSlack:
         return [c for c in self.of("chat.postMessage") if c.args.get("channel") == channel
                 and (c.ok or not ok_only)]
 
+    def files_in(self, channel: str) -> list[Upload]:
+        """Files whose upload completed into `channel`."""
+        return [u for u in self.uploads.values() if u.completed and u.channel_id == channel]
+
     async def start(self) -> MockSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/{name}", self._hook)
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -126,7 +150,8 @@ class MockSlack:
         return args
 
     def _fault(self, method: str, args: Mapping[str, Any]) -> web.Response | None:
-        target = str(args.get("users") or args.get("user") or args.get("channel") or "")
+        target = str(args.get("users") or args.get("user") or args.get("channel")
+                     or args.get("channel_id") or "")
         for f in self.faults.get(method, []):
             if f.times <= 0 or (f.user and f.user not in target):
                 continue
@@ -216,6 +241,53 @@ class MockSlack:
 
     def _views_publish(self, args: Mapping[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {"id": "V0HOME", **(args.get("view") or {})}}
+
+    def _files_getUploadURLExternal(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """https://docs.slack.dev/reference/methods/files.getUploadURLExternal"""
+        filename = str(args.get("filename") or "")
+        length = str(args.get("length") or "")
+        if not filename or not length.isdigit() or int(length) <= 0:
+            return {"ok": False, "error": "missing_argument"}
+        alt_txt = str(args.get("alt_txt") or "")
+        if len(alt_txt) > 1000:
+            return {"ok": False, "error": "alt_txt_too_large"}
+        file_id = f"F0MOCK{len(self.uploads) + 1:05d}"
+        self.uploads[file_id] = Upload(file_id, filename, int(length), alt_txt)
+        return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/v1/{file_id}",
+                "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload_url: raw bytes (or multipart form data); 200 when accepted."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="not found")
+        upload.data = await request.read()
+        return web.Response(text=f"OK - {len(upload.data)}")
+
+    def _files_completeUploadExternal(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """https://docs.slack.dev/reference/methods/files.completeUploadExternal"""
+        try:
+            files = json.loads(str(args.get("files") or ""))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        for f in files:
+            upload = self.uploads.get(str(f.get("id"))) if isinstance(f, dict) else None
+            if upload is None or upload.data is None or len(upload.data) != upload.length:
+                return {"ok": False, "error": "file_not_found"}
+            done.append((upload, str(f.get("title") or upload.filename)))
+        channel = str(args.get("channel_id") or "")
+        out = []
+        for upload, title in done:
+            upload.title, upload.channel_id, upload.completed = title, channel, True
+            out.append({"id": upload.file_id, "name": upload.filename, "title": title,
+                        "mimetype": "image/png" if upload.filename.endswith(".png") else "",
+                        "size": upload.length, "alt_txt": upload.alt_txt,
+                        "ims": [channel] if channel.startswith("D") else [],
+                        "channels": [channel] if channel.startswith("C") else []})
+        return {"ok": True, "files": out}
 
     def _apps_connections_open(self, args: Mapping[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}

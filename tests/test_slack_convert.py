@@ -243,3 +243,16 @@ def test_only_the_bots_dm_is_a_direct_route() -> None:
     command = convert.command({"team_id": "T1", "user_id": "U1", "command": "/pulse",
                                "channel_id": "D999"})
     assert command is not None and command.address.direct is False
+
+
+def test_chart_upload_is_a_png_with_an_escaped_title_and_alt_text() -> None:
+    assert convert.chart_upload(Message("no chart")) is None
+    m = Message("*Tour <!here>* (tour, closed) · everyone\nParticipation: 3 of 5",
+                chart=(("Staffing & workload", 0.5), ("Training", 0.25)))
+    upload = convert.chart_upload(m)
+    assert upload is not None and set(upload) == {"file", "filename", "title", "alt_txt"}
+    assert upload["file"].startswith(b"\x89PNG") and upload["filename"].endswith(".png")
+    assert upload["title"] == "Theme shares — Tour &lt;!here&gt; (tour, closed) · everyone"
+    assert upload["alt_txt"] == "Theme shares: Staffing &amp; workload 50%, Training 25%"
+    many = convert.chart_upload(Message("x", chart=tuple(("y" * 200, 0.1) for _ in range(9))))
+    assert many is not None and len(many["alt_txt"]) <= 1000

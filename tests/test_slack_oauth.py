@@ -26,7 +26,8 @@ async def slack(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Harness]:
     async with harness(sqlite_url, clock, env=OAUTH_ENV) as h:
         h.mock.oauth_response = {
             "ok": True, "access_token": INSTALLED_TOKEN, "token_type": "bot",
-            "scope": "chat:write,commands,im:history,im:write,users:read,users:read.email",
+            "scope": "chat:write,commands,files:write,im:history,im:write,users:read,"
+                     "users:read.email",
             "bot_user_id": "U0BOT", "app_id": "A0OUTWARD",
             "team": {"name": "Outward Test", "id": TEAM}, "enterprise": None,
             "is_enterprise_install": False,
@@ -44,7 +45,8 @@ async def install(slack: Harness) -> None:
     query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
     assert query["client_id"] == ["111.222"]
     assert set(query["scope"][0].split(",")) == {
-        "chat:write", "commands", "im:history", "im:write", "users:read", "users:read.email"}
+        "chat:write", "commands", "files:write", "im:history", "im:write", "users:read",
+        "users:read.email"}
     state = query["state"][0]
     cookie = page.headers["Set-Cookie"].split(";")[0]
     done = await slack.client.get(f"/slack/oauth_redirect?code=c0de&state={state}",

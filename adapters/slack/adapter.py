@@ -72,6 +72,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 BOT_SCOPES = (
     "chat:write",
     "commands",
+    "files:write",
     "im:history",
     "im:write",
     "users:read",
@@ -429,6 +430,7 @@ class SlackAdapter:
                 await respond(response_type="ephemeral", replace_original=False, **payload)
             if public:  # e.g. `/pulse` starting a survey: the questions go to the DM
                 await self._post_all(client, event.address, public, convert.Origin())
+            await self._post_charts(client, event.address, private)
 
         def finished(_task: asyncio.Task[Any]) -> None:
             if not reply.done():
@@ -489,6 +491,26 @@ class SlackAdapter:
                 channel = await self._open_dm(client, address)
             await client.chat_postMessage(channel=channel, parse="none", link_names=False,
                                           unfurl_links=False, unfurl_media=False, **body)
+        await self._post_charts(client, address, messages, channel)
+
+    async def _post_charts(self, client: AsyncWebClient, address: Address,
+                           messages: Sequence[Message], channel: str = "") -> None:
+        """Each message's chart as a PNG in the person's DM with Outward (files.write), never in
+        a channel: summaries are private. The text already carries the same numbers, so a
+        failure is logged (reason only, never the text) and the reply stands."""
+        for m in messages:
+            upload = convert.chart_upload(m)
+            if upload is None:
+                continue
+            try:
+                channel = channel or address.conversation or await self._open_dm(client, address)
+                if not channel.startswith("D"):
+                    log.warning("chart not uploaded: no DM channel for the person")
+                    return
+                await client.files_upload_v2(channel=channel, **upload)
+            except Exception as exc:
+                log.warning("chart upload to Slack failed: %s", delivery_error(exc).reason)
+                return
 
     async def _respond(self, url: str, **payload: Any) -> None:
         from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -647,6 +669,7 @@ class SlackAdapter:
                                                       unfurl_media=False, **body)
                     else:
                         raise
+            await self._post_charts(client, address, messages, channel)
         except Exception as exc:
             err = delivery_error(exc)
             if err.reason == "ratelimited" and err.retry_after:

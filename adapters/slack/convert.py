@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from conversations.chart import bars_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -47,6 +48,9 @@ MAX_MODAL_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_INPUT_LENGTH = 3000  # plain_text_input max_length
 MAX_FALLBACK_TEXT = 3000
+MAX_ALT_TEXT = 1000  # files.getUploadURLExternal: alt_txt_too_large above this
+MAX_FILE_TITLE = 250
+CHART_FILENAME = "theme-shares.png"
 
 _SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
@@ -182,6 +186,28 @@ def fallback_text(message: Message) -> str:
 def render(message: Message) -> dict[str, Any]:
     """Arguments for chat.postMessage / chat.update / a response_url (no channel)."""
     return {"text": fallback_text(message), "blocks": message_blocks(message)}
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chart_upload(message: Message) -> dict[str, Any] | None:
+    """A message's chart as arguments for files_upload_v2 (no channel), or None without one.
+
+    The title is the message's first line with the *bold* marks dropped; title and alt text are
+    escaped like message text so nothing in them can ping or link."""
+    if not message.chart:
+        return None
+    first = message.text.strip().split("\n", 1)[0].replace("*", "").strip()
+    title = escape("Theme shares — " + first if first else "Theme shares")
+    items = ", ".join(f"{label} {round(100 * share)}%" for label, share in message.chart)
+    return {
+        "file": bars_png([share for _, share in message.chart]),
+        "filename": CHART_FILENAME,
+        "title": _clip(title, MAX_FILE_TITLE),
+        "alt_txt": _clip(escape("Theme shares: " + items), MAX_ALT_TEXT),
+    }
 
 
 def combine(messages: Sequence[Message]) -> dict[str, Any]:
