@@ -86,6 +86,13 @@ class DeliveryWorker:
         if isinstance(prepared, str):
             return await self._fail(row, prepared)
         address, messages = prepared
+        async with self.deps.uow() as tx:
+            # a slow batch may have outlived its lease: send only while this claim still holds
+            renewed = await tx.outbox.renew(row, self.deps.clock.now() + self.lease)
+            await tx.commit()
+        if renewed is None:
+            log.warning("outbox row %s was re-claimed by another worker; not sending", row.id)
+            return 0
         try:
             await self.senders[address.platform].send(address, messages)
         except DeliveryError as exc:

@@ -390,6 +390,7 @@ class Claimed:
     kind: str
     payload: Mapping[str, Any]
     attempts: int
+    lease_until: datetime | None = None  # this worker's lease: its claim token
 
 
 class Outbox:
@@ -440,8 +441,25 @@ class Outbox:
             row.attempts += 1
         await self.s.flush()
         return [
-            Claimed(r.id, r.key, r.person_id, r.kind, dict(r.payload), r.attempts) for r in rows
+            Claimed(r.id, r.key, r.person_id, r.kind, dict(r.payload), r.attempts, r.lease_until)
+            for r in rows
         ]
+
+    async def renew(self, row: Claimed, until: datetime) -> Claimed | None:
+        """Extend this worker's lease just before sending. None when the lease ran out and
+        another worker has claimed the row since (it will send it; this one must not)."""
+        result = await self.s.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == row.id,
+                OutboxRow.status == "pending",
+                OutboxRow.lease_until == row.lease_until,
+            )
+            .values(lease_until=until)
+        )
+        if not getattr(result, "rowcount", 0):
+            return None
+        return Claimed(row.id, row.key, row.person_id, row.kind, row.payload, row.attempts, until)
 
     async def sent(self, row_id: int, now: datetime) -> None:
         await self.s.execute(

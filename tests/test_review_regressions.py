@@ -148,3 +148,28 @@ async def test_invitations_planned_before_a_pause_arrive_after_resume(
     await console.say("/pulse resume listening-tour")
     out = await console.say(":clock +61m")
     assert "(to dana) Hi Dana" in out
+
+
+async def test_a_row_whose_lease_ran_out_is_not_sent_twice(app: Outward, console: Console,
+                                                          clock: FakeClock) -> None:
+    sent: list[str] = []
+
+    class Recorder:
+        platform = "console"
+
+        async def send(self, address, messages):  # type: ignore[no-untyped-def]
+            sent.append(address.user)
+
+    app.senders["console"] = Recorder()  # type: ignore[assignment]
+    async with app.deps.uow() as tx:
+        await RoundAdmin(app.deps).start(tx, "listening-tour")
+        await tx.commit()
+    await app.planner.plan()
+    async with app.deps.uow() as tx:  # a slow worker claims everything...
+        slow = await tx.outbox.claim(clock.now(), timedelta(minutes=5))
+        await tx.commit()
+    clock.advance(timedelta(minutes=6))  # ...its lease runs out; another worker delivers
+    assert await app.worker.run_once() == len(slow)
+    for row in slow:  # the slow worker finally gets to its rows: it must not send them again
+        assert await app.worker._deliver(row) == 0
+    assert len(sent) == len(set(sent)) == len(slow)

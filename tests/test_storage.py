@@ -85,9 +85,16 @@ async def test_outbox_lease_survives_a_crash_and_is_reclaimed(database_url: str)
         # the worker "crashes" here; another worker finds nothing until the lease expires
         async with app.deps.uow() as tx:
             assert await tx.outbox.claim(clock.now(), timedelta(minutes=5)) == []
-        clock.advance(timedelta(minutes=6))
+            assert await tx.outbox.renew(first[0], clock.now() + timedelta(minutes=5))
+            await tx.commit()
+        clock.advance(timedelta(minutes=11))
         async with app.deps.uow() as tx:
             again = await tx.outbox.claim(clock.now(), timedelta(minutes=5))
+            await tx.commit()
+        async with app.deps.uow() as tx:
+            # the first worker's claim is stale now: it may not renew (and so not send)
+            assert await tx.outbox.renew(first[0], clock.now()) is None
+            assert await tx.outbox.renew(again[0], clock.now() + timedelta(minutes=5))
             await tx.outbox.sent(again[0].id, clock.now())
             await tx.commit()
         assert again[0].attempts == 2
