@@ -69,7 +69,7 @@ async def test_skip_back_stop_and_resume(app: Outward, console: Console) -> None
     out = await console.say("/pulse")
     assert "Welcome back" in out and "Question 3 of 8" in out
     out = await console.say("back")
-    assert "Your answer so far" not in out or "already wrote" in out
+    assert "Question 2 of 8" in out
     assert "already wrote something" in out
 
 
