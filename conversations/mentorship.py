@@ -505,7 +505,7 @@ class MentorshipFlow:
             lead = found
         programme = await m.programme(prog_id)
         if programme is None:
-            definition = load_definition()
+            definition = await asyncio.to_thread(load_definition)
             programme = MentorProgramme(id=prog_id, title=_loc(definition.get("title"), "en"),
                                         lead_id=lead.id, definition=definition)
             await m.add(programme)

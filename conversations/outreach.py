@@ -59,12 +59,6 @@ class Planner:
                 sched = schedule_of(rnd)
                 parts = await tx.participation.for_round(rnd.id)
                 people = await tx.people.active(rnd.audience)
-                if rnd.audience.get("cohort"):  # a mentorship cohort's members only
-                    from storage.mentorship_models import Mentorship
-
-                    members = await Mentorship(tx.session).members(str(rnd.audience["cohort"]))
-                    ids = {m.person_id for m in members if not m.left}
-                    people = [p for p in people if p.id in ids]
                 for person in people:
                     start = occurrence_for(now, person.timezone, rnd.opened_at, sched)
                     if start is None:

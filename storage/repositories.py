@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.mentorship_models import MentorMember
 from storage.models import (
     ConversationState,
     HeldSubmission,
@@ -47,10 +48,17 @@ class People:
         return await self.s.get(Person, person_id)
 
     async def active(self, audience: Mapping[str, str] | None = None) -> list[Person]:
+        """Active people matching a round's audience: segment values, and/or the members of a
+        mentorship cohort (`cohort`) who have not left it."""
         q = select(Person).where(Person.active.is_(True)).order_by(Person.id)
         for key, value in (audience or {}).items():
             if key in SEGMENTS:
                 q = q.where(getattr(Person, key) == value)
+            elif key == "cohort":
+                members = select(MentorMember.person_id).where(
+                    MentorMember.cohort_id == value, MentorMember.left.is_(False)
+                )
+                q = q.where(Person.id.in_(members))
         return list(await self.s.scalars(q))
 
     async def count(self) -> int:
