@@ -1,0 +1,56 @@
+"""Admin opt-ins and console controls a user can type, including wrong ones."""
+
+from __future__ import annotations
+
+from bot.bootstrap import Outward
+from bot.clock import FakeClock
+from tests.support import Console
+
+
+async def test_early_results_are_an_admin_opt_in(console: Console) -> None:
+    await console.say("/pulse start listening-tour")
+    out = await console.say(":as jordan", "/themes listening-tour")
+    assert "still open" in out
+    out = await console.say("/pulse early-results listening-tour on")
+    assert "Only Outward admins" in out
+    out = await console.say(":as amara", "/pulse early-results listening-tour maybe")
+    assert "Usage: /pulse early-results ROUND on|off" in out
+    out = await console.say("/pulse early-results nope on")
+    assert "There is no round called nope" in out
+    out = await console.say("/pulse early-results listening-tour on")
+    assert "while it is open" in out
+    out = await console.say(":as jordan", "/themes listening-tour")
+    assert "still open" not in out and "too few people" in out  # thresholds still apply
+
+
+async def test_a_second_survey_never_replaces_a_draft_in_progress(
+    app: Outward, console: Console
+) -> None:
+    await console.say("/pulse start listening-tour", "/pulse start listening-tour as second")
+    from conversations.events import ButtonPressed
+    from conversations.router import console_address
+
+    dana, occ = console_address("dana"), "2026-11-24"
+    await console.say(":as dana")
+    await app.router(ButtonPressed(dana, "pulse:start", f"listening-tour|{occ}"))
+    from conversations.events import TextReceived
+
+    await app.router(TextReceived(dana, "yes"))  # share segments
+    await app.router(TextReceived(dana, "A draft answer"))  # question 1
+    replies = await app.router(ButtonPressed(dana, "pulse:start", f"second|{occ}"))
+    assert "partway through another survey" in replies[0].text
+    replies = await app.router(ButtonPressed(dana, "pulse:start", f"listening-tour|{occ}"))
+    assert "Welcome back" in replies[0].text and "Question 2 of 8" in replies[1].text
+
+
+async def test_console_controls_explain_themselves(console: Console, clock: FakeClock) -> None:
+    out = await console.say(":help")
+    assert ":as HANDLE" in out and ":clock +2d" in out and ":quit" in out
+    before = clock.now()
+    out = await console.say(":clock yesterday")
+    assert "use :clock +2d" in out and clock.now() == before
+    out = await console.say(":clock 2020-01-01T10:00")
+    assert "time only moves forward" in out and clock.now() == before
+    out = await console.say(":clock +3h")
+    assert "12:00" in out  # 09:00 + 3h in Los Angeles, amara's zone
+    assert await console.adapter.handle_line(":quit") is False
