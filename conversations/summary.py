@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,8 +114,11 @@ def _loc(texts: Mapping[str, Any], locale: str) -> str:
 class Summaries:
     """Builds summaries with the round's thresholds; records the slices it releases."""
 
-    def __init__(self, deps: Deps, theme: Callable[[Sequence[str]], Any] | None = None) -> None:
+    def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        # themes of the same comments are the same: a closed round is themed once, not on
+        # every /themes (keyed by the exact set of comments, so new answers re-theme)
+        self._cache: dict[tuple[Any, ...], tuple[list[ThemeLine], int, bool]] = {}
 
     async def latest_round(self, tx: UnitOfWork) -> Round | None:
         rounds = [r for r in await tx.rounds.all() if r.status != "draft"]
@@ -181,6 +184,15 @@ class Summaries:
         commented = [r for r in responses if r.text or r.theme]
         if people_at_least(commented) < k_comments:
             return [], 0, False
+        key = (seed, k_comments, frozenset((r.id, r.text, r.theme) for r in commented))
+        if key not in self._cache:
+            if len(self._cache) >= 64:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = await self._theme_comments(commented, k_comments, seed)
+        return self._cache[key]
+
+    async def _theme_comments(self, commented: Sequence[Response], k_comments: int, seed: str
+                              ) -> tuple[list[ThemeLine], int, bool]:
         purged = all(r.text is None for r in commented)
         if purged:  # raw text is gone after retention: group by the stored theme labels
             groups: dict[str, list[Response]] = {}

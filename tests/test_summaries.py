@@ -150,3 +150,28 @@ async def test_thresholds_can_be_raised_but_not_lowered_once_open(console: Conso
     assert "groups of 8+" in out and "12+" in out
     out = await console.say("/pulse thresholds listening-tour k=lots")
     assert "Usage" in out
+
+
+async def test_a_closed_round_is_themed_once_not_on_every_request(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    app = await big_org(tmp_path, clock)
+    try:
+        console = Console(app, clock)
+        await closed_round(app, clock, console)
+        calls = 0
+        engine = app.deps.themer.theme
+
+        def counting(texts, codebook=None):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            calls += 1
+            return engine(texts, codebook)
+
+        app.deps.themer.theme = counting  # type: ignore[method-assign]
+        await console.say(":as jordan")
+        first = await console.say("/themes listening-tour")
+        second = await console.say("/themes listening-tour")
+        assert calls == 1
+        assert first == second and "comments in" in first
+    finally:
+        await app.close()
