@@ -13,6 +13,7 @@ from conversations.schedule import local
 
 log = logging.getLogger(__name__)
 _DELTA = re.compile(r"^\+(\d{1,4})([wdhm])$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
 
@@ -45,13 +46,22 @@ class ConsoleControls:
     async def move_clock(self, spec: str, handle: str) -> str:
         zone = await self._zone(handle)
         m = _DELTA.match(spec.strip())
+        hhmm = _TIME.match(spec.strip())
         if m:
             self.clock.advance(timedelta(**{_UNITS[m.group(2)]: int(m.group(1))}))
+        elif hhmm:  # the next working day's HH:MM (today if it is still ahead)
+            now = local(self.clock.now(), zone)
+            when = now.replace(hour=int(hhmm.group(1)), minute=int(hhmm.group(2)), second=0,
+                               microsecond=0)
+            while when <= now or when.weekday() >= 5:
+                when += timedelta(days=1)  # aware + timedelta keeps the local wall-clock time
+            self.clock.set(when)
         else:
             try:
                 when = datetime.fromisoformat(spec.strip())
             except ValueError:
-                return "use :clock +2d, +3h, +30m, +1w or a local time such as 2026-12-01T10:00"
+                return ("use :clock +2d, +3h, +30m, +1w, 09:30 (the next working day's 09:30) "
+                        "or a local time such as 2026-12-01T10:00")
             if when.tzinfo is None:
                 when = when.replace(tzinfo=ZoneInfo(zone))
             if when < self.clock.now() - timedelta(minutes=1):

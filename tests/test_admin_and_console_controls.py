@@ -53,4 +53,9 @@ async def test_console_controls_explain_themselves(console: Console, clock: Fake
     assert "time only moves forward" in out and clock.now() == before
     out = await console.say(":clock +3h")
     assert "12:00" in out  # 09:00 + 3h in Los Angeles, amara's zone
+    out = await console.say(":clock 09:30")  # Tuesday 12:00 -> the next working day's 09:30
+    assert "Wed 2026-11-25 09:30" in out
+    clock.set(clock.now().replace(day=27, hour=20))  # Friday 12:00 in Los Angeles
+    out = await console.say(":clock 09:30")
+    assert "Mon 2026-11-30 09:30" in out
     assert await console.adapter.handle_line(":quit") is False

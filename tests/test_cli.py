@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SESSION = """\
-:clock 2026-11-24T09:30
+:clock 09:30
 /pulse start listening-tour
 :as dana
 1
