@@ -53,6 +53,11 @@ def schedule_of(rnd: Round) -> Schedule:
     return Schedule(**raw)
 
 
+def _capital(text: str) -> str:
+    """'the Equity Committee' -> 'The Equity Committee' at the start of a line."""
+    return text[:1].upper() + text[1:]
+
+
 def _loc(texts: Mapping[str, Any], locale: str) -> str:
     return str(texts.get(locale) or texts.get("en") or "")
 
@@ -598,7 +603,7 @@ class PulseFlow:
             loc,
             "pulse.receipt",
             count=len(answers),
-            owner=_loc(rnd.owner, loc),
+            owner=_capital(_loc(rnd.owner, loc)),
             k=self.policy.k_responses,
             k_comments=self.policy.k_comments,
             shared=self.cat.text(
