@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SystemClock
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.worker import DeliveryWorker
 from conversations.context import Deps, Policy
 from conversations.learning import LearningPlanner
@@ -25,6 +25,7 @@ from conversations.outreach import Planner
 from conversations.ports import Clock, Sender
 from conversations.router import Router
 from prompts.loader import builtin_round_templates, builtin_tracks, load_catalog
+from storage.anonymise import NameRecogniser, Scrubber
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.repositories import UnitOfWork
@@ -33,7 +34,10 @@ log = logging.getLogger(__name__)
 
 
 class RosterScrub:
-    """The scrubber, rebuilt from the roster's names whenever the roster changes."""
+    """The scrubber, rebuilt from the roster's names whenever the roster changes.
+
+    Every rebuild reuses the one ``NameRecogniser`` (the loaded spaCy pipelines) it was given:
+    a roster change never reloads a model."""
 
     _scrub: Callable[[str], str] | None
 
@@ -42,16 +46,14 @@ class RosterScrub:
             raise RuntimeError("RosterScrub used before refresh()")
         return self._scrub(text)
 
-    def __init__(self, spacy_model: str = "") -> None:
+    def __init__(self, recogniser: NameRecogniser | None) -> None:
         self._scrub = None
-        self.spacy_model = spacy_model or None
+        self.recogniser = recogniser
 
     async def refresh(self, uow: Callable[[], UnitOfWork]) -> None:
-        from storage.scrub import Scrubber
-
         async with uow() as tx:
             names = [p.display_name for p in await tx.people.all()]
-        scrubber = await asyncio.to_thread(Scrubber, names, spacy_model=self.spacy_model)
+        scrubber = await asyncio.to_thread(Scrubber, names, recogniser=self.recogniser)
         self._scrub = scrubber.scrub
         self._names = sorted(names)
 
@@ -63,6 +65,11 @@ class RosterScrub:
             return False
         await self.refresh(uow)
         return True
+
+    async def warm_up(self) -> None:
+        """Load the NER pipelines off the event loop (else the first answer loads them)."""
+        if self.recogniser is not None:
+            await asyncio.to_thread(self.recogniser.load)
 
 
 @dataclass
@@ -122,7 +129,7 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
     if migrate:
         await upgrade(engine)
     sessions = session_factory(engine)
-    scrub = RosterScrub(settings.spacy_model)
+    scrub = RosterScrub(await asyncio.to_thread(name_recogniser, settings))
     themer, codebook = themes_for(settings)
     deps = Deps(
         uow=lambda: UnitOfWork(sessions),
@@ -160,6 +167,19 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
         platforms=platforms,
     )
     return app
+
+
+def name_recogniser(settings: Settings) -> NameRecogniser | None:
+    """The process-wide NER for the configured pipelines (OUTWARD_SPACY_MODEL; default: the
+    shipped English and Spanish ones), checked to be installed; loaded on first use or by
+    ``RosterScrub.warm_up``. Every app built in this process shares it."""
+    try:
+        recogniser = NameRecogniser.shared(settings.spacy_model)
+        if recogniser is not None:
+            recogniser.check()
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    return recogniser
 
 
 class LazyThemer:

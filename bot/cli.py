@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
-    except (UserError, RosterError, ContentError, OSError) as exc:
+    except (UserError, RosterError, ContentError, SettingsError, OSError) as exc:
         print(f"outward: {exc}", file=sys.stderr)
         return 2
 
@@ -264,6 +264,7 @@ async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> Non
     from adapters.console import ConsoleAdapter
 
     controls = ConsoleControls(app, clock)
+    warm = asyncio.create_task(app.scrub.warm_up())  # while the person reads the greeting
     if not handle:
         async with app.deps.uow() as tx:
             people = await tx.people.all()
@@ -280,8 +281,12 @@ async def _console(app: Outward, clock: ShiftableClock, handle: str = "") -> Non
             "console> the roster is empty: load one with `python -m bot roster import "
             "FILE.csv` or start with --sample"
         )
-    await app.tick()
-    await console.run(_stdin_lines())
+    try:
+        await app.tick()
+        await console.run(_stdin_lines())
+    finally:
+        if not warm.done():
+            warm.cancel()
 
 
 async def _loop(app: Outward, worker: bool, planner: bool) -> None:
@@ -333,6 +338,9 @@ def _stop_event() -> asyncio.Event:
 async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableClock) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+    # Load the NER pipelines in the background: /healthz answers meanwhile, and an answer
+    # that arrives first waits for the load instead of racing it.
+    warm = asyncio.create_task(app.scrub.warm_up())
     web = web_app(app)
     platforms = []
     from bot.platforms import attach_platforms
@@ -367,6 +375,8 @@ async def _serve(app: Outward, console: bool, scheduler: bool, clock: ShiftableC
     finally:
         sched.shutdown(wait=False)
         await runner.cleanup()
+        if not warm.done():
+            warm.cancel()
 
 
 async def _scrub_lines(scrub: Callable[[str], str]) -> None:
@@ -376,15 +386,17 @@ async def _scrub_lines(scrub: Callable[[str], str]) -> None:
 
 
 async def _scrub_with_file(settings: Settings, roster: str) -> int:
-    from storage.scrub import Scrubber
+    from bot.bootstrap import name_recogniser
+    from storage.anonymise import Scrubber
 
     try:
         data = await asyncio.to_thread(Path(roster).read_bytes)
     except OSError as exc:
         raise UserError(f"cannot read {roster}: {exc.strerror}") from None
     rows = parse_roster(data, roster, settings.timezone)
+    recogniser = await asyncio.to_thread(name_recogniser, settings)
     scrubber = await asyncio.to_thread(Scrubber, [r.display_name for r in rows],
-                                       spacy_model=settings.spacy_model or None)
+                                       recogniser=recogniser)
     await _scrub_lines(scrubber.scrub)
     return 0
 

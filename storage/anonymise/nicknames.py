@@ -1,0 +1,58 @@
+"""Nicknames of given names: Tom for Thomas, Bill for William, Beto for Roberto, Lupe for Guadalupe.
+
+English: the ``nicknames`` package (Carlton Northern and Nick Crews, Apache-2.0), a hand-curated
+list of English given names and their nicknames, read both ways: the nicknames of a formal name
+("thomas" -> "tom", "tommy") and the formal names of a nickname ("bill" -> "william").
+
+Spanish: ``data/es_diminutives.csv`` in this package (written for Outward from common usage,
+Apache-2.0 like the project), read both ways too.
+
+The tables are read once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import resources
+
+from storage.anonymise.normalise import fold
+
+__all__ = ["given_names", "variants"]
+
+
+@functools.cache
+def _table() -> dict[str, frozenset[str]]:
+    """Every name -> the other names it is a nickname or formal form of (both directions)."""
+    pairs: list[tuple[str, str]] = []
+    from nicknames import name_triplets
+
+    pairs.extend((fold(t.name1), fold(t.name2)) for t in name_triplets())
+    ref = resources.files("storage.anonymise").joinpath("data/es_diminutives.csv")
+    with ref.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        pairs.extend((fold(r["name"].strip()), fold(r["diminutive"].strip())) for r in rows)
+    linked: defaultdict[str, set[str]] = defaultdict(set)
+    for name, nick in pairs:
+        if name and nick and name != nick:
+            linked[name].add(nick)
+            linked[nick].add(name)
+    return {name: frozenset(others) for name, others in linked.items()}
+
+
+def variants(names: Iterable[str]) -> set[str]:
+    """The nicknames and formal forms of ``names`` (folded), without ``names`` themselves."""
+    table = _table()
+    given = {fold(n) for n in names}
+    out: set[str] = set()
+    for name in given:
+        out.update(table.get(name, ()))
+    return out - given
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Every given name or nickname the tables know (folded): a lexicon of first names."""
+    return frozenset(n for n in _table() if " " not in n)

@@ -1,0 +1,314 @@
+"""Names nobody listed: a patron, a new hire, a family member. Rules over the NER pipeline's output.
+
+The small spaCy pipelines miss many names on their own (``en_core_web_sm`` finds about 6 in 10
+person names in presidio-research's synthetic sentences, and labels many of the rest ORG), so
+its PERSON entities are combined with:
+
+* entities of other labels that hold a known given name and no organisation word
+  ("Zoe Young" tagged ORG), or that are made only of unknown words and initials
+  ("Nikolaj N Møller" tagged ORG);
+* capitalised known given names ("Marguerite"), except in a place entity after "in", "at" ...;
+  the given-name lexicon is the nicknames tables (several thousand English and Spanish first
+  names and nicknames);
+* capitalised words in no English dictionary ("Okonkwo", "Usamov"): in a privacy filter an
+  unknown capitalised word is more likely a name than not (English comments only);
+* context: honorifics ("Dr. Wells", "Sra. Pérez"), "my name is", "me llamo", and a name right
+  after "ask", "tell", "thanks", "gracias a" ... ("Ask Rosalind at the desk", "tell terrence");
+* lower-case known first names that are no dictionary word ("ask terrence").
+
+PERSON entities made only of dictionary words that are no known given name are dropped
+("Wisdom and Discipline are values", "Summer Reading"), unless a context rule names them; so
+are lower-case ones without a known given name. A capitalised word followed by a word such as
+"branch", "library" or "event" is a place or a thing ("the Kirkland branch").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storage.anonymise.dictionary import Dictionary
+from storage.anonymise.ner import Analysis
+from storage.anonymise.nicknames import given_names
+from storage.anonymise.normalise import WORD_RE, fold, latin
+from storage.anonymise.patterns import NAME, P_NAME, Span
+from storage.anonymise.words import (
+    BEFORE_NAME,
+    COMMON_WORD_NAMES,
+    FUNCTION_WORDS,
+    HONORIFICS,
+    PARTICLES,
+    SENTENCE_END,
+    TALK_VERBS,
+)
+
+__all__ = ["could_hold_name", "person_spans"]
+
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_PERSON = frozenset({"PERSON", "PER"})
+_LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
+# Words that make a capitalised word before or around them a place, a group or a thing.
+NOT_PERSON_WORDS = frozenset(
+    """inc llc ltd plc corp corporation company co group partners solutions systems services
+    university college school academy institute bank library libraries branch street st avenue
+    ave road rd lane boulevard blvd drive way park center centre hall building council county
+    city state department dept office hospital clinic church foundation association union
+    committee board team teams project program programme fund trust agency ministry court
+    event events day days week month festival celebration party display sale fair night class
+    classes session sessions training meeting meetings system app software platform district
+    neighborhood neighbourhood campus station airport
+    calle avenida plaza biblioteca escuela colegio universidad ayuntamiento
+    departamento oficina equipo proyecto empresa""".split()
+)
+_NAME_CUES = (r"\bmy name is|\bname is|\bname\s*:|\bnamed|\bcalls me|\bcall me|\bname\?|"
+              r"\bme llamo|\bse llama|\bmi nombre es|\bnombre\s*:")
+_NAME_CUE = re.compile(f"(?:{_NAME_CUES})\\s*$", re.IGNORECASE)
+_ANY_CUE = re.compile(_NAME_CUES, re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def could_hold_name(view: str, words: Dictionary) -> bool:
+    """Cheap check before running the pipeline: is any word of ``view`` one the rules or the
+    NER could keep as a name? Comments whose only capitalised word opens a sentence with a
+    dictionary word ("The training was useful.") skip the pipeline."""
+    lexicon = given_names()
+    if _ANY_CUE.search(view):
+        return True
+    prev_end = 0
+    prev_key = ""
+    for m in WORD_RE.finditer(view):
+        word = m.group()
+        key = fold(word)
+        if key in FUNCTION_WORDS or not latin(word):
+            pass
+        elif word[0].isupper():
+            gap = view[prev_end : m.start()]
+            start = prev_end == 0 or any(c in SENTENCE_END for c in gap) or "\n" in gap
+            if not start or key in lexicon or not words.known(key) or prev_key in BEFORE_NAME:
+                return True
+        elif key in lexicon and not words.word(key):
+            return True
+        elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
+            return True
+        prev_end, prev_key = m.end(), key
+    return False
+
+
+def person_spans(view: str, analysis: Analysis, words: Dictionary) -> list[Span]:
+    """Name spans in ``view`` from the pipeline's entities and the rules above."""
+    tokens = list(analysis.doc)
+    lexicon = given_names()
+    cued = _cued(view, tokens, words)
+    out: list[Span] = []
+
+    for start, end in analysis.persons:
+        first = _token_at(tokens, start)
+        if first is None or first not in cued:
+            keys = [fold(w) for w in WORD_RE.findall(view[start:end])]
+            named = [k for k in keys if k in lexicon and k not in COMMON_WORD_NAMES]
+            if not named and all(words.ordinary(k) or k in FUNCTION_WORDS
+                                 or k in NOT_PERSON_WORDS for k in keys):
+                continue  # "Wisdom and Discipline", "Summer Reading", "Could I", "Library"
+            if view[start:end].islower() and not named and all(words.known(k) for k in keys):
+                continue  # "requesting pto"
+        out.append(_name_span(view, start, end))
+
+    i = 0
+    while i < len(tokens):
+        if i in cued or _starts_name(tokens, i, analysis, lexicon, words):
+            j = _extend(tokens, i, words)
+            out.append(_name_span(view, tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _cued(view: str, tokens: list[Any], words: Dictionary) -> set[int]:
+    """Tokens that context marks as a name: after an honorific, "my name is", "ask", "gracias
+    a" ..."""
+    cued: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if not tok.is_alpha or len(tok.text) < 2:
+            continue
+        key = fold(tok.text)
+        if key in FUNCTION_WORDS or (tok.text.islower() and (words.known(key) or len(key) < 3)):
+            continue
+        prev = fold(tokens[i - 1].text.rstrip(".")) if i > 0 else ""
+        prev2 = fold(tokens[i - 2].text) if i > 1 else ""
+        if _title(tok.text) and prev in HONORIFICS:
+            cued.add(i)
+        elif (_title(tok.text) or tok.text.islower()) and (
+            prev in BEFORE_NAME or (prev in ("to", "a", "with", "con") and prev2 in TALK_VERBS)
+        ):
+            if tok.text.islower() or not _sentence_start(tokens, i):
+                cued.add(i)
+        elif _NAME_CUE.search(view[max(0, tok.idx - 24) : tok.idx]):
+            cued.add(i)
+    return cued
+
+
+def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
+                 words: Dictionary) -> bool:
+    tok = tokens[i]
+    word = tok.text
+    if not tok.is_alpha or len(word) < 2 or tok.ent_type_ in _PERSON or not latin(word):
+        return False
+    key = fold(word)
+    if key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES:
+        return False
+    nxt = fold(tokens[i + 1].text) if i + 1 < len(tokens) else ""
+    if nxt in NOT_PERSON_WORDS:
+        return False  # "the Kirkland branch", "the Juneteenth event"
+    label = tok.ent_type_
+    if label and _title(word) and label not in _PLACES and _entity_looks_personal(
+        tokens, i, analysis.language, given_names(), words
+    ):
+        return True  # "Zoe Young" or "Muslija and Brown" tagged ORG
+    if key in COMMON_WORD_NAMES:
+        return False
+    if word.islower():  # "they had: terrence, caleb" (English: the dictionary is English)
+        return (analysis.language == "en" and len(word) > 2 and key in lexicon
+                and not words.word(key))
+    if not _title(word):
+        return False
+    sentence_start = _sentence_start(tokens, i)
+    if key in lexicon:
+        if label in _PLACES and i > 0 and fold(tokens[i - 1].text) in _LOCATIVE:
+            return False  # "in Florence"
+        if label and _entity_has(tokens, i, NOT_PERSON_WORDS):
+            return False
+        return not sentence_start or not words.known(key) or bool(label)
+    if analysis.language != "en" or len(word) < 3:
+        return False
+    if words.word(key) or (sentence_start and words.known(key)) or _plural(key, lexicon, words):
+        return False
+    # An unknown capitalised word: "Okonkwo". In an entity, only when the entity is made of
+    # unknown words, given names and initials ("Nikolaj N Møller", not "Microsoft Teams").
+    return not label or _entity_looks_personal(tokens, i, analysis.language, lexicon, words)
+
+
+def _extend(tokens: list[Any], i: int, words: Dictionary) -> int:
+    """End (exclusive) of the name starting at token ``i``: following capitalised words that
+    are no dictionary words or are given names, initials ("Ravil G Yefimov", "Sari J.
+    Paavolainen") and particles ("Luz de la Cruz"); a lower-case name takes a following unknown
+    lower-case word ("patricia desrosiers")."""
+    lower = tokens[i].text.islower()
+    lexicon = given_names()
+    j = i + 1
+    while j < len(tokens):
+        tok = tokens[j]
+        text = tok.text
+        if "\n" in tokens[j - 1].whitespace_ or tok.is_space:
+            break
+        key = fold(text)
+        if lower:
+            if (tok.is_alpha and text.islower() and not words.known(key)
+                    and key not in FUNCTION_WORDS):
+                j += 1
+                continue
+            break
+        if (len(text) == 1 and text.isupper()) or (
+            len(text) == 2 and text[1] == "." and text[0].isupper()
+        ):
+            j += 1  # an initial
+            if j < len(tokens) and tokens[j].text == "." and not tokens[j - 1].whitespace_:
+                j += 1
+            continue
+        if key in PARTICLES:
+            k = j
+            while k < len(tokens) and fold(tokens[k].text) in PARTICLES:
+                k += 1
+            if k < len(tokens) and _title(tokens[k].text) and not words.ordinary(
+                fold(tokens[k].text)
+            ):
+                j = k + 1
+                continue
+            break
+        if (_title(text) and tok.is_alpha and key not in NOT_PERSON_WORDS
+                and key not in FUNCTION_WORDS
+                and (not words.word(key) or key in lexicon or tok.ent_type_ in _PERSON)):
+            j += 1
+            continue
+        break
+    return j
+
+
+def _plural(key: str, lexicon: frozenset[str], words: Dictionary) -> bool:
+    """A plural of a dictionary word that is no given name: "Friends" (but not "Rogers")."""
+    return key.endswith("s") and words.word(key[:-1]) and key[:-1] not in lexicon
+
+
+def _title(word: str) -> bool:
+    return bool(word) and word[0].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def _sentence_start(tokens: list[Any], i: int) -> bool:
+    k = i - 1
+    while k >= 0 and tokens[k].is_space:
+        k -= 1
+    if k < 0 or k < i - 1:
+        return True
+    prev = tokens[k]
+    return prev.text[-1:] in SENTENCE_END or "\n" in prev.whitespace_
+
+
+def _entity_bounds(tokens: list[Any], i: int) -> tuple[int, int]:
+    start = i
+    while start > 0 and tokens[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(tokens) and tokens[end].ent_iob_ == "I":
+        end += 1
+    return start, end
+
+
+def _entity_has(tokens: list[Any], i: int, found: frozenset[str]) -> bool:
+    """Whether the entity around token ``i`` contains one of ``found``."""
+    if not tokens[i].ent_type_:
+        return False
+    start, end = _entity_bounds(tokens, i)
+    return any(fold(t.text) in found for t in tokens[start:end])
+
+
+def _entity_looks_personal(tokens: list[Any], i: int, language: str, lexicon: frozenset[str],
+                           words: Dictionary) -> bool:
+    """An entity of another label that reads as a person's name: its capitalised words are
+    unknown words, given names, names that are also words ("Brown") or nouns, and one at
+    least is an unknown word or a given name ("Muslija and Brown", not "Microsoft Teams")."""
+    start, end = _entity_bounds(tokens, i)
+    strong = False
+    for tok in tokens[start:end]:
+        key = fold(tok.text)
+        if not tok.is_alpha or len(key) == 1 or key in PARTICLES or key in FUNCTION_WORDS:
+            continue
+        if key in NOT_PERSON_WORDS:
+            return False
+        if key in lexicon or (language == "en" and not words.known(key)):
+            strong = True  # (the dictionary is English: a Spanish word is no evidence)
+        elif key not in COMMON_WORD_NAMES and words.ordinary(key):
+            return False
+    return strong
+
+
+def _token_at(tokens: list[Any], char: int) -> int | None:
+    for k, tok in enumerate(tokens):
+        if tok.idx == char:
+            return k
+    return None
+
+
+def _name_span(view: str, start: int, end: int) -> Span:
+    """A name span without a trailing possessive ("Maite Lemmens's" -> "Maite Lemmens") and
+    without function words the pipeline glued to either end ("Maria at" -> "Maria")."""
+    m = _POSSESSIVE.search(view[start:end])
+    if m and end - start - len(m.group()) > 1:
+        end -= len(m.group())
+    words = list(WORD_RE.finditer(view, start, end))
+    while len(words) > 1 and fold(words[-1].group()) in FUNCTION_WORDS:
+        words.pop()
+        end = words[-1].end()
+    while len(words) > 1 and fold(words[0].group()) in FUNCTION_WORDS:
+        words.pop(0)
+        start = words[0].start()
+    return (start, end, P_NAME, NAME)

@@ -1,0 +1,112 @@
+"""Word lists that decide whether a word that could be a name is used as one (English, Spanish).
+
+All entries are folded (lower case, no accents), as :func:`storage.anonymise.normalise.fold`
+returns them.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AFTER_NAME",
+    "BEFORE_NAME",
+    "COMMON_WORD_NAMES",
+    "FUNCTION_WORDS",
+    "HONORIFICS",
+    "ORDINARY_FOLLOWERS",
+    "PARTICLES",
+    "SENTENCE_END",
+    "SPANISH_HINTS",
+    "TALK_VERBS",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+HONORIFICS = _words(
+    """mr mrs ms miss mx dr prof sir dame rev fr jr sr ii iii iv phd md dds dvm esq
+    sra srta dra lic ing"""
+)
+# Surname particles: part of a full name, never replaced on their own.
+PARTICLES = _words(
+    "al bin ibn da das de del della der den di dos du el la le lo st ter ten van von y e"
+)
+# Words so frequent that a name spelled like them ("An", "So", "Ella") is only replaced
+# mid-sentence and capitalised. Modal verbs are not here: "Will" and "May" follow the
+# common-word rule.
+FUNCTION_WORDS = _words(
+    """a an the and or but nor so yet if then than as at by for from in into of off on onto
+    out over to up upon with within without about after before i me my we us our you your he
+    him his she her it its they them their this that these those there here who what which
+    when where why how is am are was were be been being do does did have has had
+    not no yes all any some each every both either
+    neither one just only also too very more most much many few lot please thanks thank
+    el la los las un una unos unas y o u pero si sino que como cuando donde quien yo tu te ti
+    mi mis su sus nos ella ellas ellos usted ustedes le les lo se es son fue ser esta este
+    esto estas estos eso esa ese con sin para por sobre entre hasta desde muy mas ya no hay
+    todo toda todos todas nada algo gracias"""
+)
+# First or last names that are also ordinary English or Spanish words. A roster name on this
+# list is only replaced when it is written capitalised (or lower case in a name position,
+# "ask grace about it"), so "there is hope" and "la esperanza" survive.
+COMMON_WORD_NAMES = _words(
+    """abbey amber angel april art august autumn bay bell bill birch bishop black blake bliss
+    bloom blossom bond booker bowman brady brook brooke brooks brown bud buck bunny burns bush
+    butcher butler cannon carpenter carter cash chance chase cherry chip christian clay cliff
+    cole cook cooper coral crane crystal dale dash dawn day dean dell destiny diamond dixie dock
+    don drew duke dusty earl early east ebony echo eden ever faith fate fern field fields fisher
+    fletcher flint ford forest fortune fox frank free friend gale garden gardener gay gem gene
+    gift glen glenn gold golden good grace grant gray green grey guy hale hall hardy harmony
+    hawk hazel heath heather hill hills holly honey hope hunter husband iris ivory ivy jack jade
+    jay jewel jolly joy judge june justice king knight lake lamb lance lane law lee legend letter
+    light lily long love lucky mac major march mark marsh mason may meadow mercy merry miles
+    mill miller millie mint misty moon moore morning moss nash neat new north oak ocean olive
+    page palmer park parker patience pearl penny pepper pierce pike pine piper pool pope porter
+    power powers price prince queen rain ray read reed rich rider river robin rock rose ruby
+    rush rusty sage sailor saint sandy savage scout sea shepherd short silver sky skye slate
+    small smart snow sparks spring star sterling stone storm street summer sunny swan sweet
+    taylor temple terry thorn trinity true tucker turner vale valentine walker ward warren wash
+    waters weaver west white wilde will winter wise wolf wood woods worth wren young
+    pat sue bob nick rob rick matt dot peg kit ginger candy carol randy charity prudence
+    experience honor liberty
+    alegria amparo angeles asuncion aurora blanca bueno caridad celeste clara concepcion
+    consuelo cruz dolores domingo esperanza estrella fe feliz flor franco gloria inocencia jesus
+    justo leal leon libertad lucero luna luz mar mercedes milagros modesto nieves paloma pastor
+    paz pilar primavera remedios reyes rocio rosa rosario salvador santos sierra socorro sol
+    soledad trinidad victoria verdad"""
+)
+# After a sentence-initial "Will", "Hope", "Mark", "Rose" ... these show the ordinary use:
+# "Will you help", "Hope this helps", "Mark the date", "Rose to the occasion".
+ORDINARY_FOLLOWERS = _words(
+    """a an the this that these those my your our their his her its some any every each all no
+    i me you we us they them he him she it there to not for up on in out off with
+    el la los las un una es de que en"""
+)
+SENTENCE_END = frozenset('.!?:;\n•*-–—"“”(¿¡')
+
+# A lower-case roster name right after one of these, or right before one of AFTER_NAME, is
+# used as a name: "ask dana about it", "from grace:", "thanks hope!", "dana said".
+BEFORE_NAME = _words(
+    """ask asked asking tell told telling thank thanks thx ty ping pinged cc dm message
+    messaged email emailed call called text texted from per
+    preguntale preguntele pregunta pregunte dile digale gracias avisale habla hable"""
+)
+# "talk to hope", "spoke with will", "pregúntale a esperanza", "gracias a Joaquín".
+TALK_VERBS = _words(
+    """talk talked talking spoke speak speaking thanks thank said say reach reached went go
+    preguntale preguntele pregunta pregunte dile digale gracias avisale habla hable hablar
+    hablamos agradezco"""
+)
+AFTER_NAME = _words(
+    """said says told asked thinks thought wants wanted mentioned suggested agreed
+    dijo dice comento pidio quiere piensa"""
+)
+
+# Words that mark a comment as Spanish for choosing the Spanish pipeline (see ner.py).
+SPANISH_HINTS = _words(
+    """el la los las del al que de en y es por para con una un pero como mas muy esta este
+    son fue ser hay tiene tenemos estamos nos les le lo se su sus mi mis yo usted
+    ustedes porque cuando donde tambien todo todos nada siempre nunca gracias trabajo horario
+    equipo dijo semana hoy ayer"""
+)
