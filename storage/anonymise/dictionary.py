@@ -1,8 +1,10 @@
-"""English dictionary words, to tell "Okonkwo" (no word: likely a name) from "Discipline" (a word).
+"""Dictionary words, to tell "Okonkwo" (no word: likely a name) from "Discipline" (a word).
 
-The words are WordNet's index of base forms (nouns, verbs, adjectives, adverbs) as the English
-spaCy pipeline ships it in its lemmatizer tables, so no extra download is needed. WordNet lists
-some given names as nouns too ("dana", "fatima"): callers check the given-name lexicon first.
+English: WordNet's index of base forms (nouns, verbs, adjectives, adverbs) as the English spaCy
+pipeline ships it in its lemmatizer tables, so no extra download is needed. WordNet lists some
+given names as nouns too ("dana", "fatima"): callers check the given-name lexicon first.
+Spanish: the Spanish pipeline's lemmatizer index (AnCora lemmas) and its inflection rules, so
+that "Necesito" is known for a form of "necesitar".
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed
 class Dictionary:
     """Word classes per lower-case, accent-free word."""
 
-    def __init__(self, index: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(self, index: Mapping[str, Iterable[str]] | None = None,
+                 endings: Iterable[tuple[str, str]] = _ENDINGS) -> None:
         index = index or {}
+        # Longest endings first; pairs (inflected ending, base ending).
+        self._endings = tuple(sorted(set(endings), key=lambda e: -len(e[0])))
         self._adjectives = frozenset(w for w in index.get("adj", ()) if w.isalpha())
         ordinary: set[str] = set(self._adjectives)
         for pos in ("verb", "adv"):
@@ -51,9 +56,8 @@ class Dictionary:
         return (folded in self._ordinary or folded in _EXTRA
                 or self._inflected(folded, self._ordinary))
 
-    @staticmethod
-    def _inflected(folded: str, base_forms: frozenset[str]) -> bool:
-        for ending, base in _ENDINGS:
+    def _inflected(self, folded: str, base_forms: frozenset[str]) -> bool:
+        for ending, base in self._endings:
             if folded.endswith(ending) and len(folded) - len(ending) >= 3:
                 stem = folded[: -len(ending)] + base
                 if stem in base_forms:

@@ -105,6 +105,7 @@ class NameRecogniser:
         self._analyzer: Any = None
         self._engine: Any = None
         self._dictionary = Dictionary()
+        self._spanish = Dictionary()
 
     @classmethod
     def shared(cls, spec: str | None = "") -> NameRecogniser | None:
@@ -172,6 +173,7 @@ class NameRecogniser:
             supported_languages=langs,
         )
         self._dictionary = _dictionary(engine.nlp.get("en"))
+        self._spanish = _dictionary(engine.nlp.get("es"), spanish=True)
         self._engine = engine
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
                                         supported_languages=langs)
@@ -208,16 +210,32 @@ class NameRecogniser:
         self.load()
         return self._dictionary
 
+    def dictionary_for(self, language: str) -> Dictionary:
+        """The dictionary of ``language`` ("es": the Spanish pipeline's; else English)."""
+        self.load()
+        return self._spanish if language == "es" and self._spanish else self._dictionary
 
-def _dictionary(nlp: Any) -> Dictionary:
-    """The WordNet index inside the English pipeline's lemmatizer tables."""
+
+def _dictionary(nlp: Any, spanish: bool = False) -> Dictionary:
+    """The lemma index (and, for Spanish, the inflection rules) in a pipeline's lemmatizer."""
     if nlp is None or _TABLES not in nlp.component_names:
         return Dictionary()
     try:
-        table = nlp.get_pipe(_TABLES).lookups.get_table("lemma_index")
+        lookups = nlp.get_pipe(_TABLES).lookups
+        table = lookups.get_table("lemma_index")
     except (KeyError, ValueError):
         return Dictionary()
-    return Dictionary({pos: table.get(pos, []) for pos in ("noun", "verb", "adj", "adv")})
+    index = {pos: table.get(pos, []) for pos in ("noun", "verb", "adj", "adv")}
+    if not spanish:
+        return Dictionary(index)
+    endings: set[tuple[str, str]] = set()
+    try:
+        for pairs in lookups.get_table("lemma_rules").values():
+            endings.update((str(a), str(b)) for a, b in pairs if a)
+    except (KeyError, ValueError):
+        pass
+    return Dictionary({pos: [fold(w) for w in words] for pos, words in index.items()},
+                      {(fold(a), fold(b)) for a, b in endings})
 
 
 def _offline_engine(models: list[dict[str, str]], config: Any) -> Any:

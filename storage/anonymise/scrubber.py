@@ -69,7 +69,10 @@ class Scrubber:
             words = recogniser.dictionary
             spans.extend(self._roster.spans(view, words))
             if could_hold_name(view, words):
-                spans.extend(person_spans(view, recogniser.analyse(view), words))
+                analysis = recogniser.analyse(view)
+                local = (recogniser.dictionary_for(analysis.language)
+                         if analysis.language != "en" else None)
+                spans.extend(person_spans(view, analysis, words, local))
         elif self._roster:
             spans.extend(self._roster.spans(view, None))
         return apply(clean, spans)

@@ -94,8 +94,10 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
     return False
 
 
-def person_spans(view: str, analysis: Analysis, words: Dictionary) -> list[Span]:
-    """Name spans in ``view`` from the pipeline's entities and the rules above."""
+def person_spans(view: str, analysis: Analysis, words: Dictionary,
+                 local: Dictionary | None = None) -> list[Span]:
+    """Name spans in ``view`` from the pipeline's entities and the rules above. ``words`` is
+    the English dictionary; ``local`` the dictionary of a comment in another language."""
     tokens = list(analysis.doc)
     lexicon = given_names()
     cued = _cued(view, tokens, words)
@@ -106,6 +108,9 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary) -> list[Span]
         if first is None or first not in cued:
             keys = [fold(w) for w in WORD_RE.findall(view[start:end])]
             named = [k for k in keys if k in lexicon and k not in COMMON_WORD_NAMES]
+            if (local is not None and len(keys) == 1 and not named and local.known(keys[0])
+                    and keys[0] not in COMMON_WORD_NAMES and _sentence_start(tokens, first or 0)):
+                continue  # Spanish "Necesito ayuda": a verb opening the sentence
             if not named and all(words.ordinary(k) or k in FUNCTION_WORDS
                                  or k in NOT_PERSON_WORDS for k in keys):
                 continue  # "Wisdom and Discipline", "Summer Reading", "Could I", "Library"
