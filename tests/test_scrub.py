@@ -118,7 +118,15 @@ def test_no_roster_still_scrubs_names_by_default() -> None:
     assert Scrubber().scrub("Maria at maria@x.org") == "[NAME] at [EMAIL]"
 
 
-def test_unknown_spacy_model_is_a_clear_error() -> None:
+def test_unknown_spacy_model_is_a_clear_error_never_a_download(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import spacy.cli
+
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a model download was attempted")
+
+    monkeypatch.setattr(spacy.cli, "download", no_download)
     recogniser = NameRecogniser({"en": "en_core_web_nonexistent"})
     with pytest.raises(ValueError, match="en_core_web_nonexistent"):
         recogniser.check()

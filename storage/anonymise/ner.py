@@ -225,7 +225,13 @@ def _dictionary(nlp: Any, spanish: bool = False) -> Dictionary:
         table = lookups.get_table("lemma_index")
     except (KeyError, ValueError):
         return Dictionary()
-    index = {pos: table.get(pos, []) for pos in ("noun", "verb", "adj", "adv")}
+    index = {pos: list(table.get(pos, [])) for pos in ("noun", "verb", "adj", "adv")}
+    try:  # irregular forms: "got", "went", "children", "better"
+        irregular = lookups.get_table("lemma_exc")
+        for pos in index:
+            index[pos].extend(irregular.get(pos, {}))
+    except (KeyError, ValueError):
+        pass
     if not spanish:
         return Dictionary(index)
     endings: set[tuple[str, str]] = set()

@@ -306,6 +306,11 @@ def _token_at(tokens: list[Any], char: int) -> int | None:
 def _name_span(view: str, start: int, end: int) -> Span:
     """A name span without a trailing possessive ("Maite Lemmens's" -> "Maite Lemmens") and
     without function words the pipeline glued to either end ("Maria at" -> "Maria")."""
+    # Whole words only: a pipeline token can end inside a word ("Got|ta").
+    while start > 0 and view[start - 1].isalpha() and view[start].isalpha():
+        start -= 1
+    while end < len(view) and view[end].isalpha() and view[end - 1].isalpha():
+        end += 1
     m = _POSSESSIVE.search(view[start:end])
     if m and end - start - len(m.group()) > 1:
         end -= len(m.group())
