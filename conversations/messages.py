@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Unicode bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069):
+# text a user wrote could reorder what the bot's reply appears to say ("Trojan Source").
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi(text: str) -> str:
+    return text.translate(BIDI_CONTROLS)
+
 
 @dataclass(frozen=True)
 class Button:
@@ -45,3 +53,10 @@ class Message:
     replaces: str = ""
     private: bool = False
     chart: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        # nothing the bot posts carries a bidirectional control, whatever it quotes
+        object.__setattr__(self, "text", without_bidi(self.text))
+        object.__setattr__(self, "quotes", tuple(without_bidi(q) for q in self.quotes))
+        object.__setattr__(self, "chart", tuple((without_bidi(label), share)
+                                                for label, share in self.chart))

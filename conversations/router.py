@@ -27,7 +27,7 @@ from conversations.learning import REFLECT_FORM, LearningFlow
 from conversations.mentorship import NOTE_FORM as MENTOR_NOTE_FORM
 from conversations.mentorship import PREFIX as MENTOR_PREFIX
 from conversations.mentorship import MentorshipFlow
-from conversations.messages import Button, Message
+from conversations.messages import BIDI_CONTROLS, Button, Message
 from conversations.pulse import (
     ANSWER,
     CONSENT,
@@ -392,14 +392,15 @@ class Router:
         result = await self.summaries.build(tx, rnd, wanted, loc)
         if isinstance(result, Refusal):
             return [Message(self.cat.text(loc, result.key, **result.values), private=True)]
-        return render_summary(self.cat, loc, result, rnd.k_comments)
+        return render_summary(self.cat, loc, result, rnd.k_comments, rnd.k_responses)
 
 
 def console_address(handle: str) -> Address:
     return Address("console", "local", handle, f"dm-{handle}", direct=True)
 
 
-def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[Message]:
+def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int,
+                   k_responses: int) -> list[Message]:
     """A summary as chat messages: a header, then one message per theme with its quotes."""
     rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
     lines = [
@@ -413,6 +414,8 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[
         ),
         cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited, rate=rate),
     ]
+    if s.earlier:
+        lines.append(cat.text(loc, "themes.earlier", k=k_responses))
     if s.ratings:
         lines.append(cat.text(loc, "themes.ratings"))
         lines += [f"• {r.text} {r.mean:.1f} (n={r.answers})" for r in s.ratings]
@@ -456,12 +459,14 @@ def _words(args: str) -> list[str]:
         return args.split()
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
+_CONTROL: dict[int, None] = dict.fromkeys(c for c in range(32) if c not in (9, 10))
 _CONTROL[127] = None
+_CONTROL.update(BIDI_CONTROLS)
 
 
 def clean_text(text: str) -> str:
-    """Drop NUL and other control characters (PostgreSQL rejects NUL in text)."""
+    """Drop NUL and other control characters (PostgreSQL rejects NUL in text) and
+    bidirectional controls (never stored, never echoed)."""
     return text.translate(_CONTROL)
 
 
