@@ -10,6 +10,9 @@ every participation row of the round rewritten together. So a participation row'
 (PostgreSQL `xmin`) is always shared by at least k people (or by everyone invited), and no answer
 is ever written next to a person-linked row.
 
+Held rows that are not released yet are rewritten together on every clock tick, so within a
+minute their transaction id no longer sits next to their author's other activity.
+
 Learning reflections are held with a keyed author tag and released once at least
 max(k, k_comments) different people are waiting, as one occurrence per batch, with no step id.
 """
@@ -85,4 +88,9 @@ class Releaser:
                 released += await release_round(self.deps, tx, rnd,
                                                 closing=rnd.status == "closed")
                 await tx.commit()
+        # What is still held is rewritten together, so a held row's transaction id stops
+        # pointing at the moment (and so at the activity) of the person who wrote it.
+        async with self.deps.uow() as tx:
+            await tx.responses.reseal()
+            await tx.commit()
         return released

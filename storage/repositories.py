@@ -362,6 +362,12 @@ class Responses:
         q = select(HeldSubmission).where(HeldSubmission.round_id == round_id)
         return list(await self.s.scalars(q))
 
+    async def reseal(self) -> None:
+        """Rewrite every held row in one statement (new row versions, one transaction id)."""
+        await self.s.execute(
+            update(HeldSubmission).values(counted=HeldSubmission.counted)
+            .execution_options(synchronize_session=False))
+
     async def next_batch(self, round_id: str) -> int:
         q = select(func.max(Response.batch)).where(Response.round_id == round_id)
         return int(await self.s.scalar(q) or 0) + 1
