@@ -1,16 +1,17 @@
-"""Releasing held answers into the results, and marking who finished, without a link between
+"""Releasing held answers into the results, and counting who finished, without a link between
 the two (DESIGN.md, "Anonymity model").
 
 A finished survey is held with no person (`held_submissions`) and the person is remembered only
-by a keyed-hash mark. The clock releases a round's held answers once at least k people are
-waiting, or when the round closes. In that one transaction the answers join `responses` as the
-round's next release batch, shuffled, with fresh random submission ids, and the participation
-rows of the people who finished are marked complete: at least k of them at once, or, at close,
-every participation row of the round rewritten together. So a participation row's transaction id
-(PostgreSQL `xmin`) is always shared by at least k people (or by everyone invited), and no answer
-is ever written next to a person-linked row.
+by a keyed-hash mark (`private_marks`, HMAC with OUTWARD_SECRET). While the round is open no
+person-linked row records completion at all: once at least k finishes are waiting, the clock
+releases the held answers into `responses` as the round's next batch (shuffled, fresh random
+submission ids) and raises the round's count of finishes (`rounds.counted`), so the numbers a
+chair sees move in steps of at least k. When the round closes, what is still held is released
+and every participation row of the round is rewritten in that one transaction, the finished
+ones marked complete: on PostgreSQL they all share one transaction id, so neither `xmin` nor
+row versions say who finished when, or in which batch.
 
-Held rows that are not released yet are rewritten together on every clock tick, so within a
+Held rows and marks not yet settled are rewritten together on every clock tick, so within a
 minute their transaction id no longer sits next to their author's other activity.
 
 Learning reflections are held with a keyed author tag and released once at least
@@ -38,20 +39,30 @@ async def release_round(deps: Deps, tx: UnitOfWork, rnd: Round, closing: bool = 
     if rnd.status == "ongoing":
         return await _release_reflections(tx, rnd)
     done = await tx.marks.keys(rnd.id, "done")
-    if not closing and len(done) < rnd.k_responses:
+    if not closing and len(done) - rnd.counted < rnd.k_responses:
         return 0
     held = await tx.responses.held_for(rnd.id)
     if held:
         batch = await tx.responses.next_batch(rnd.id)
         await tx.responses.release([(h, h.occurrence, str(uuid.uuid4())) for h in held], batch)
+    if not closing:
+        rnd.counted = len(done)
+        return len(held)
     parts = await tx.participation.for_round(rnd.id)
     finished = [p.id for p in parts.values()
                 if not p.completed and done_mark(deps, rnd.id, p.occurrence, p.person_id) in done]
-    # Fewer than k rows would share this transaction id: rewrite the whole round's rows instead.
-    whole = closing or len(finished) < rnd.k_responses
-    await tx.participation.complete_many(finished, round_id=rnd.id if whole else None)
-    await tx.marks.delete(rnd.id, "done", None if closing else done)
+    # every row of the round rewritten in one statement: one transaction id for all of them
+    await tx.participation.complete_many(finished, round_id=rnd.id)
+    await tx.marks.delete(rnd.id, "done")
+    rnd.counted = 0
     return len(held)
+
+
+async def participation(tx: UnitOfWork, rnd: Round) -> tuple[int, int]:
+    """(invited, finished) as chairs may see them: finishes are counted in release batches
+    while the round is open, and from the participation rows once it has closed."""
+    invited, completed = await tx.participation.counts(rnd.id)
+    return invited, completed + rnd.counted
 
 
 async def _release_reflections(tx: UnitOfWork, rnd: Round) -> int:
@@ -92,5 +103,6 @@ class Releaser:
         # pointing at the moment (and so at the activity) of the person who wrote it.
         async with self.deps.uow() as tx:
             await tx.responses.reseal()
+            await tx.marks.reseal()
             await tx.commit()
         return released

@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations.context import Deps
 from conversations.pulse import FLOW
-from conversations.release import release_round
+from conversations.release import participation, release_round
 from conversations.schedule import local
 from prompts.loader import Question, RoundTemplate
 from storage.models import Round
@@ -172,7 +172,7 @@ class RoundAdmin:
             if state.data.get("round") == rnd.id:
                 await tx.states.clear(state.person_id)
                 drafts += 1
-        invited, completed = await tx.participation.counts(rnd.id)
+        invited, completed = await participation(tx, rnd)
         return Outcome(
             True,
             "rounds.closed",
@@ -186,7 +186,7 @@ class RoundAdmin:
         lines = []
         for rnd in rounds:
             assert rnd is not None
-            invited, completed = await tx.participation.counts(rnd.id)
+            invited, completed = await participation(tx, rnd)
             rate = f"{round(100 * completed / invited)}%" if invited else "-"
             batches = (f"; counted in batches of at least {rnd.k_responses}"
                        if rnd.status in ("open", "paused") else "")

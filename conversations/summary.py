@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Deps
+from conversations.release import participation
 from conversations.thresholds import (
     ALL,
     TEXT,
@@ -130,7 +131,7 @@ class Summaries:
         previous = await self._previous(tx, rnd)
         if previous is not None and themes:
             themes = await self._with_trend(tx, previous, themes, rnd.k_comments)
-        invited, completed = await tx.participation.counts(rnd.id)
+        invited, completed = await participation(tx, rnd)
         if record:
             for item, batch in views:
                 ledger.record(item, wanted, batch)

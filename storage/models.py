@@ -9,6 +9,8 @@ Anonymity is a property of this schema (DESIGN.md, "Anonymity model"):
   physical order follows insertion order.
 - `participation` (who was invited, reminded, completed) is created at invitation time, in
   roster order, and holds only a completed flag, no time: it cannot be lined up with `responses`.
+  The flag is set only when the round closes, for everyone at once; until then who finished is
+  a keyed-hash mark (`private_marks`) and the round keeps a count (`rounds.counted`).
 """
 
 from __future__ import annotations
@@ -106,6 +108,9 @@ class Round(Base):
     series: Mapped[str] = mapped_column(String(64), default="")
     results_while_open: Mapped[bool] = mapped_column(Boolean, default=False)
     purged_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # finishes counted so far while the round is open (in release batches of at least k);
+    # written to the participation rows, all at once, when the round closes
+    counted: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RoundQuestion(Base):

@@ -281,7 +281,9 @@ class Participations:
         return list(await self.s.scalars(q))
 
     async def counts(self, round_id: str) -> tuple[int, int]:
-        """(invited, completed) across every occurrence of a round."""
+        """(invited, marked complete) across every occurrence of a round. While a round is open
+        finishes are counted on the round (`Round.counted`), not here: see conversations.release.
+        """
         q = select(
             func.count(Participation.id),
             func.count(Participation.id).filter(Participation.completed.is_(True)),
@@ -435,6 +437,11 @@ class Marks:
     async def rounds(self, kind: str) -> set[str]:
         q = select(PrivateMark.round_id).where(PrivateMark.kind == kind).distinct()
         return {str(r) for r in await self.s.scalars(q)}
+
+    async def reseal(self) -> None:
+        """Rewrite every mark in one statement (one transaction id for all of them)."""
+        await self.s.execute(update(PrivateMark).values(kind=PrivateMark.kind)
+                             .execution_options(synchronize_session=False))
 
     async def delete(self, round_id: str, kind: str, keys: Iterable[str] | None = None) -> None:
         q = delete(PrivateMark).where(PrivateMark.round_id == round_id, PrivateMark.kind == kind)

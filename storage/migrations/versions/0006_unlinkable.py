@@ -5,7 +5,9 @@ Revision ID: 0006
 Revises: 0005
 
 - `private_marks` remembers "this person finished / reflected" under a keyed hash (HMAC with
-  OUTWARD_SECRET), never a person id, so a database reader cannot tie it to anyone.
+  OUTWARD_SECRET), never a person id, so a database reader cannot tie it to anyone. While a round
+  is open, `rounds.counted` holds how many finishes have been counted (in release batches);
+  participation rows are marked complete only when the round closes.
 - `responses.batch` numbers the release batches of a round; `shown_views` records, per slice and
   item, which batches a chair has been shown, replacing `released_slices` (every slice already
   shown is kept, as shown at batch 1 for every item).
@@ -39,6 +41,8 @@ def upgrade() -> None:
     op.create_index("ix_private_marks_round_id", "private_marks", ["round_id"])
     with op.batch_alter_table("responses") as batch:
         batch.add_column(sa.Column("batch", sa.Integer(), nullable=False, server_default="1"))
+    with op.batch_alter_table("rounds") as batch:
+        batch.add_column(sa.Column("counted", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("held_submissions") as batch:
         batch.add_column(sa.Column("author", sa.String(length=64), nullable=True))
     op.create_table(
@@ -129,5 +133,7 @@ def downgrade() -> None:
         batch.drop_column("author")
     with op.batch_alter_table("responses") as batch:
         batch.drop_column("batch")
+    with op.batch_alter_table("rounds") as batch:
+        batch.drop_column("counted")
     op.drop_index("ix_private_marks_round_id", table_name="private_marks")
     op.drop_table("private_marks")
