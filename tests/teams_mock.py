@@ -296,6 +296,17 @@ def channel_mention(service_url: str, account: Account, text: str,
     return act
 
 
+def channel_submit(service_url: str, account: Account, data: dict[str, Any], reply_to: str,
+                   channel: str = "19:outward-staff@thread.tacv2") -> dict[str, Any]:
+    """Action.Submit pressed on a card in a team channel (Teams posts no @mention for it)."""
+    act = base_activity(service_url, account, conversation=f"{channel};messageid={reply_to}",
+                        personal=False)
+    act.update({"value": data, "replyToId": reply_to})
+    act["channelData"] = {"teamsChannelId": channel, "channel": {"id": channel},
+                          "tenant": {"id": TENANT}, "source": {"name": "message"}}
+    return act
+
+
 def installation_update(service_url: str, account: Account, action: str = "add") -> dict[str, Any]:
     act = base_activity(service_url, account, kind="installationUpdate")
     act["action"] = action

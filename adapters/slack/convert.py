@@ -311,10 +311,18 @@ def _dm(channel: str) -> str:
 def _address(team: str, user: str, channel: str = "") -> Address:
     """The person's address; a DM channel makes it `direct` (their route for proactive sends).
 
-    Slack only delivers message.im / app_home_opened / our own messages' interactions for the
-    bot's own DMs, so a D... channel in those payloads is the person's DM with Outward."""
+    Slack only delivers message.im and app_home_opened for the bot's own DMs, so there a D...
+    channel is the person's DM with Outward. An interaction on one of our messages can also come
+    from a DM between two people (a button on an ephemeral reply to a slash command typed
+    there): the adapter checks those against the bot's DM id (SlackAdapter._settle)."""
     dm = _dm(channel)
     return Address(PLATFORM, team, user, dm, direct=bool(dm))
+
+
+def _home(team: str, user: str, channel: str = "") -> Address:
+    """The App Home tab is the person's own surface with Outward (nobody else sees it), so it
+    counts as their one-to-one chat even without a channel id."""
+    return Address(PLATFORM, team, user, _dm(channel), direct=True)
 
 
 @dataclass(frozen=True)
@@ -360,7 +368,7 @@ def action(body: Mapping[str, Any]) -> tuple[ButtonPressed | FormRequest, Origin
         in_view=in_view,
         response_url=_str(body.get("response_url")),
     )
-    address = _address(team, user, "" if in_view else channel)
+    address = _home(team, user) if in_view else _address(team, user, channel)
     if action_id == FORM_ACTION:
         blocks = message.get("blocks")
         question = ""
@@ -428,12 +436,18 @@ def direct_message(body: Mapping[str, Any]) -> TextReceived | None:
 def command(body: Mapping[str, Any]) -> CommandInvoked | None:
     """A slash command -> CommandInvoked(name without the slash, the rest as args).
 
-    The command's channel may be any channel, so it is not kept as the person's conversation."""
+    The command's channel may be any channel (`command_channel`), so the address is not direct;
+    the adapter makes it direct when that channel is the person's DM with Outward."""
     name = _str(body.get("command")).strip().lstrip("/").lower()
     user, team = _str(body.get("user_id")), team_of(body)
     if not name or not user or not team:
         return None
     return CommandInvoked(Address(PLATFORM, team, user), name, unescape(_str(body.get("text"))))
+
+
+def command_channel(body: Mapping[str, Any]) -> str:
+    """The channel a slash command was typed in (C..., G..., or D... for any DM)."""
+    return _str(body.get("channel_id"))
 
 
 def home_opened(body: Mapping[str, Any]) -> HomeOpened | None:
@@ -444,7 +458,7 @@ def home_opened(body: Mapping[str, Any]) -> HomeOpened | None:
     user, team = _str(event.get("user")), team_of(body)
     if not user or not team:
         return None
-    return HomeOpened(_address(team, user, _str(event.get("channel"))))
+    return HomeOpened(_home(team, user, _str(event.get("channel"))))
 
 
 def member(user: Mapping[str, Any], team: str = "") -> MemberJoined | MemberLeft | None:

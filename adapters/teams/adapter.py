@@ -314,8 +314,24 @@ class TeamsAdapter:
                                   route="personal" if got.personal else "create")
         messages = await self.on_event(got.event)
         reply_to = convert._str(body.get("replyToId"))
-        await self._post(_connector(ctx), _ReplyTarget.from_activity(body), messages,
+        # `direct` messages from a channel go to the person's 1:1 chat, never to the channel
+        there = [m for m in messages if m.direct and not got.personal]
+        here = [m for m in messages if not (m.direct and not got.personal)]
+        await self._post(_connector(ctx), _ReplyTarget.from_activity(body), here,
                          submitted=(got.submitted_key, reply_to))
+        if there:
+            await self._post_personal(_connector(ctx), body, there)
+
+    async def _post_personal(self, connector: ConnectorClient, body: Mapping[str, Any],
+                             messages: Sequence[Message]) -> None:
+        """Post to the sender's 1:1 chat with the bot, created (or found: Teams returns the
+        existing one) from the activity, as for a proactive send to a team member."""
+        ref = convert.reference(body, convert.sender(body), personal=False)
+        conversation_id = await self._create_personal(connector, ref)
+        target = _ReplyTarget.from_activity(body)
+        await self._post(connector, _ReplyTarget(conversation_id, target.tenant, target.bot,
+                                                 target.user, target.lang, thread=False),
+                         messages)
 
     async def _first_contact(self, ctx: TurnContext, body: Mapping[str, Any],
                              who: Mapping[str, Any], route: str) -> None:
