@@ -1,17 +1,19 @@
 """Bad input gets a clear answer, never a 5xx or a traceback: a Bot Connector that answers with a
-text/plain error page, Teams activities without a sender, and signed Slack payloads with null
-or wrong-typed fields."""
+text/plain error page, Teams activities without a sender, signed Slack payloads with null or
+wrong-typed fields, and roster files that would import the wrong thing."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from bot.cli import main
 from bot.clock import FakeClock
 from conversations.events import Address
 from conversations.messages import Message
@@ -165,3 +167,60 @@ async def test_slack_malformed_signed_payloads_get_400_without_a_traceback(
     assert (await slack.post_payload(modal_submission(GOOD_VIEW))).status == 200
     await slack.settle()
     assert errors(caplog) == []
+
+
+# ---- roster files, through `python -m bot roster import` (in process) ------------------------
+
+HEADER = "handle,name,email,timezone,locale,roles,branch,classification,employment\n"
+ANA = "ana,Ana Ruiz,ana@example.org,America/Chicago,es,staff;chair,Main,Clerk,PT\n"
+BEN = "ben,Ben Ode,ben@example.org,,,,,,\n"
+
+
+def roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, str], str]:
+    """A database holding ana and ben; returns the env and the listing."""
+    env = {"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/o.db"}
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + ANA + BEN)
+    assert main(["roster", "import", str(first)], env=env) == 0
+    capsys.readouterr()
+    assert main(["roster", "list"], env=env) == 0
+    return env, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (HEADER + ANA.replace("Ana Ruiz", "Ana Changed") + "cy,Cy,cy@example.org,UTC\n",
+     ["line 3: has 4 field(s) but the header has 9"]),
+    (HEADER + "cy,Cy,cy@example.org,UTC,en,staff,,,FT\n" + "dee,Dee\n" + "eve,Eve,e@x.org\n",
+     ["line 3: has 2 field(s)", "line 4: has 3 field(s)"]),
+    ("handle,name,timezone\nana,Ana Changed,UTC\n", ["line 1: missing column(s) email"]),
+    ("name,email\nAna Changed,ana@example.org\n", ["line 1: missing column(s) handle"]),
+    (HEADER + "cy,Cy,Shared@Example.org,,,,,,\n" + ANA.replace("Ana Ruiz", "Ana Changed")
+     + "dee,Dee,shared@example.ORG,,,,,,\n",
+     ["line 4 (dee): email 'shared@example.ORG' is also on line 2 (cy)"]),
+    (HEADER + "cy,Cy,BEN@example.org,,,,,,\n" + ANA.replace("Ana Ruiz", "Ana Changed"),
+     ["line 2 (cy): email 'BEN@example.org' belongs to ben, already on the roster"]),
+])
+def test_a_roster_file_that_would_import_the_wrong_thing_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: list[str]
+) -> None:
+    env, listing = roster(tmp_path, capsys)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content)
+    assert main(["roster", "import", str(bad)], env=env) == 2
+    err = capsys.readouterr().err
+    for line in expected:
+        assert f"bad.csv: {line}" in err, err
+    assert "Nothing was imported" in err and "Traceback" not in err
+    assert main(["roster", "list"], env=env) == 0
+    assert capsys.readouterr().out == listing, "existing people untouched, nobody added"
+
+
+def test_moving_an_email_between_people_in_one_file_is_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env, _ = roster(tmp_path, capsys)
+    swap = tmp_path / "swap.csv"
+    swap.write_text("handle,name,email\nana,Ana Ruiz,ben@example.org\nben,Ben Ode,"
+                    "ana@example.org\n")
+    assert main(["roster", "import", str(swap)], env=env) == 0
+    assert "0 added, 2 updated" in capsys.readouterr().out
