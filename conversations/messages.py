@@ -43,7 +43,11 @@ class Message:
     answered question loses its buttons); adapters that cannot update just send the new one.
     `private` asks for an ephemeral reply where the platform has them (slash commands).
     `chart` is a bar chart as data, (label, share 0..1) per bar, for platforms that show images
-    (see conversations.chart.bars_png); the text always carries the same numbers."""
+    (see conversations.chart.bars_png); the text always carries the same numbers.
+    `direct` means: deliver to the person's one-to-one chat with the bot, whatever conversation
+    the event came from (never to a channel or group chat, and never as an ephemeral reply
+    there); it wins over `private`. The router sets it on everything but help and privacy
+    when an event comes from outside that chat (surveys and results live only there)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
@@ -53,6 +57,7 @@ class Message:
     replaces: str = ""
     private: bool = False
     chart: tuple[tuple[str, float], ...] = ()
+    direct: bool = False
 
     def __post_init__(self) -> None:
         # nothing the bot posts carries a bidirectional control, whatever it quotes

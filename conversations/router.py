@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("help", "privacy", "pulse", "themes", "learn", "mentor")
 MAX_COMMAND_CHARS = 500
+# What may be answered outside the person's 1:1 chat (Spanish forms included); see Router._outside
+ANSWERED_ANYWHERE = {"help": "help", "ayuda": "help", "privacy": "privacy",
+                     "privacidad": "privacy"}
 
 
 class Router:
@@ -120,7 +123,43 @@ class Router:
             person.locale = lang
         return []
 
+    async def _outside(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
+        """An event from a channel or group chat, not the person's 1:1 chat with the bot.
+
+        Surveys and results live only in that 1:1 chat: here only help and privacy are answered
+        (privately); any other command runs, with its messages marked `direct` (delivered to
+        the 1:1 chat) after a short notice; free text is never a survey answer (help instead);
+        buttons and form submissions are refused without being carried out."""
+        loc = person.locale
+        if isinstance(event, ButtonPressed | FormSubmitted):
+            return [Message(self.cat.text(loc, "elsewhere.refused"), private=True)]
+        if isinstance(event, TextReceived):
+            text = event.text.strip()
+            word = text.lower().rstrip(".!?")
+            if text.startswith("/"):
+                name, _, args = text[1:].partition(" ")
+            elif word in ANSWERED_ANYWHERE or word in COMMANDS:
+                name, args = word, ""
+            else:
+                return [self.help(person)]
+        elif isinstance(event, CommandInvoked):
+            name, args = event.command, event.args
+        else:
+            return []
+        name = name.strip().lower().lstrip("/")
+        if name == "outward":
+            name, _, args = args.strip().partition(" ")
+            name = name.lower()
+        if not name or name in ANSWERED_ANYWHERE:
+            return await self.command(tx, person, name or "help", args)
+        out = await self.command(tx, person, name, args)
+        notice = Message(self.cat.text(loc, "elsewhere.sent_to_dm"), private=True)
+        return [notice, *(replace(m, direct=True) for m in out)]
+
     async def _dispatch(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
+        if not event.address.direct and not isinstance(event, HomeOpened):
+            # a channel or group chat: a HomeOpened is the person's own (App Home, personal tab)
+            return await self._outside(tx, person, event)
         if event.address.direct and event.address.platform != "console":
             # keep the latest one-to-one route for proactive delivery
             await tx.identities.link(
@@ -251,7 +290,7 @@ class Router:
         word = stripped.lower().rstrip(".!?")
         if word in RESUME_WORDS:
             return await self.pulse.start(tx, person)
-        if word in COMMANDS:
+        if word in COMMANDS or word in ANSWERED_ANYWHERE:
             return await self.command(tx, person, word, "")
         if await self.pulse.open_invitation(tx, person) is not None:
             return [Message(self.cat.text(person.locale, "pulse.open_hint"))]
@@ -267,6 +306,7 @@ class Router:
         if name == "outward":
             name, _, args = args.strip().partition(" ")
             name = name.lower() or "help"
+        name = ANSWERED_ANYWHERE.get(name, name)
         if name == "help":
             return [self.help(person)]
         if name == "privacy":
