@@ -170,6 +170,8 @@ class Router:
                 event.address.conversation,
                 event.address.reference,
             )
+            # committed on its own: a route update never shares a transaction with an answer
+            await tx.commit()
         if isinstance(event, CommandInvoked):
             return await self.command(tx, person, event.command, event.args)
         if isinstance(event, ButtonPressed):
