@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SystemClock
 from bot.settings import Settings, SettingsError
 from bot.worker import DeliveryWorker
 from conversations.context import Deps, Policy
+from conversations.keyed import KeyedHash
 from conversations.learning import LearningPlanner
 from conversations.mentorship import MentorshipPlanner
 from conversations.outreach import Planner
@@ -97,7 +101,7 @@ class Outward:
         """Everything the clock does each minute except delivery: pick up roster changes made
         by another process, release held submissions in batches, then plan surveys, learning
         nudges and mentorship check-ins."""
-        from conversations.summary import Releaser
+        from conversations.release import Releaser
 
         await self.scrub.refresh_if_changed(self.deps.uow)
         await Releaser(self.deps).release()
@@ -145,6 +149,7 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
             organisation=settings.organisation,
         ),
         scrub=scrub,
+        keyed=KeyedHash(secret_for(settings)),
         themer=themer,
         codebook=codebook,
     )
@@ -180,6 +185,29 @@ def name_recogniser(settings: Settings) -> NameRecogniser | None:
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     return recogniser
+
+
+def secret_for(settings: Settings) -> bytes:
+    """The keyed-hash secret: OUTWARD_SECRET; on a SQLite file without it, a random secret kept
+    in a file beside the database (created once, readable by its owner only); on an in-memory
+    database, a random one for this process. (PostgreSQL requires OUTWARD_SECRET: see Settings.)
+    """
+    if settings.secret:
+        return settings.secret.encode("utf-8")
+    database = make_url(settings.database_url).database
+    if not database or database == ":memory:":
+        return secrets.token_bytes(32)
+    path = Path(database).with_name(Path(database).name + ".secret")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        log.warning("OUTWARD_SECRET is not set: created %s for this database (set "
+                    "OUTWARD_SECRET in production and keep it out of backups)", path)
+    return path.read_text().strip().encode("utf-8")
 
 
 class LazyThemer:

@@ -225,7 +225,7 @@ async def _roster(app: Outward, args: argparse.Namespace) -> int:
         raise UserError("roster import needs a CSV file or --sample")
     rows = parse_roster(data, source, app.settings.timezone)
     async with app.deps.uow() as tx:
-        added, updated = await save_roster(tx, rows)
+        added, updated = await save_roster(tx, rows, source)
         await tx.commit()
     await app.roster_changed()
     print(f"Imported {source}: {added} added, {updated} updated.")
@@ -393,7 +393,7 @@ async def _scrub_with_file(settings: Settings, roster: str) -> int:
         data = await asyncio.to_thread(Path(roster).read_bytes)
     except OSError as exc:
         raise UserError(f"cannot read {roster}: {exc.strerror}") from None
-    rows = parse_roster(data, roster, settings.timezone)
+    rows = parse_roster(data, roster, settings.timezone, required=("handle", "name"))
     recogniser = await asyncio.to_thread(name_recogniser, settings)
     scrubber = await asyncio.to_thread(Scrubber, [r.display_name for r in rows],
                                        recogniser=recogniser)

@@ -53,6 +53,7 @@ class Settings:
     themes_model: str = ""
     codebook: str = ""
     spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
+    secret: str = field(default="", repr=False)
     slack: SlackSettings | None = None
     teams: TeamsSettings | None = None
 
@@ -159,6 +160,16 @@ class Settings:
             parse_models(get("OUTWARD_SPACY_MODEL"))
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
+        secret = get("OUTWARD_SECRET")
+        if secret and len(secret) < 32:
+            raise SettingsError(
+                "OUTWARD_SECRET must be at least 32 characters (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        if not secret and backend == "postgresql":
+            raise SettingsError(
+                "OUTWARD_SECRET is required with PostgreSQL: every web, worker and clock process "
+                "must share it (generate one with `python -c 'import secrets; "
+                "print(secrets.token_hex(32))'` and keep it out of database backups)")
         for name in ("OUTWARD_THEMES_MODEL", "OUTWARD_CODEBOOK"):
             if get(name) and not Path(get(name)).exists():
                 raise SettingsError(f"{name} {get(name)!r} does not exist")
@@ -167,6 +178,7 @@ class Settings:
             themes_model=get("OUTWARD_THEMES_MODEL"),
             codebook=get("OUTWARD_CODEBOOK"),
             spacy_model=get("OUTWARD_SPACY_MODEL"),
+            secret=secret,
             database_url=url,
             port=integer("PORT", 3000, 1, 65535),
             host=get("OUTWARD_HOST") or "0.0.0.0",

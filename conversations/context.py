@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.events import Address
+from conversations.keyed import KeyedHash
 from conversations.ports import Clock, Scrub
 from prompts.loader import Catalog, RoundTemplate, Track
 from storage.models import Person
@@ -33,6 +34,7 @@ class Deps:
     templates: Mapping[str, RoundTemplate]
     policy: Policy
     scrub: Scrub
+    keyed: KeyedHash
     themer: Any = None  # storage.themes.Themer
     tracks: Mapping[str, Track] = field(default_factory=dict)
     codebook: Any = None  # storage.themes.Codebook | None

@@ -14,7 +14,8 @@ class Address:
     `reference` is adapter-owned opaque text (e.g. a Teams conversation reference as JSON) kept
     so the adapter can reach the person proactively later; the core only stores it.
     `direct` is True only for a one-to-one conversation with the bot: only those are kept as
-    the person's route, so a survey is never sent into a channel."""
+    the person's route, so a survey is never sent into a channel, and an event from anywhere
+    else gets only help and privacy there (conversations.router, Message.direct)."""
 
     platform: str
     workspace: str

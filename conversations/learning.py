@@ -3,8 +3,11 @@
 Rules: steps arrive on the track's cadence, in the person's own time zone and send window; a
 person gets at most one nudge a day (one outbox key per person and local day, across tracks) and
 none while a pulse survey is in progress for them or was sent to them that day. Reflections are
-optional, scrubbed, and stored like pulse answers (no person, no time) in a round per track
-(`learn-<track>`), so they reach `/themes` with the same thresholds.
+optional, scrubbed, and stored like pulse answers (no person, no time, and no step: a step is
+sent to few people, so it would name them) in a round per track (`learn-<track>`), held with a
+keyed author tag until max(k, k_comments) different people have reflected, so they reach
+`/themes` with the same thresholds. That a person reflected on a step is remembered only as a
+keyed-hash mark (conversations.keyed), never per person.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ DONE, SNOOZE, SKIP, STOP, REFLECT = (
     "learn:reflect",
 )
 REFLECT_FORM = "learn:reflection"
+REFLECTION = "reflection"  # the one question of a track's reflection round
 NUDGE_SCHEDULE = Schedule(weekdays=("mon", "tue", "wed", "thu", "fri"), send_window="09:00-17:00")
 
 
@@ -272,7 +276,7 @@ class LearningFlow:
             step = next((s for s in track.steps if s.id == step_id), None)
             if step is None or step.reflection is None:
                 return [Message(self.cat.text(loc, "unknown_action"))]
-            if step_id in (enrolment.reflected or []):
+            if await tx.marks.has(self._reflected_key(track, step_id, person)):
                 return [Message(self.cat.text(loc, "learn.reflected_already"))]
             state = await tx.states.get(person.id)
             if state is not None and state.flow != FLOW:
@@ -327,15 +331,20 @@ class LearningFlow:
                 )
             ]
         step_id = str(data.get("step"))
-        if step_id in (enrolment.reflected or []):
-            return [Message(self.cat.text(loc, "learn.reflected_already"))]
         rnd = await self._round(tx, track)
-        # no segments and no date; held and released in shuffled batches like survey answers
+        if not await tx.marks.add_once(self._reflected_key(track, step_id, person), rnd.id,
+                                       "reflected"):
+            return [Message(self.cat.text(loc, "learn.reflected_already"))]
+        # no step, no segments, no date; held with a keyed author tag and released once enough
+        # different people reflected (conversations.release)
         await tx.responses.hold(
-            rnd.id, "ongoing", [(step_id, "", self.deps.scrub(stripped))], {}, "", counted=False
+            rnd.id, "ongoing", [(REFLECTION, "", self.deps.scrub(stripped))], {}, "",
+            counted=False, author=self.deps.keyed("author", rnd.id, person.id),
         )
-        enrolment.reflected = [*(enrolment.reflected or []), step_id]
         return [Message(self.cat.text(loc, "learn.reflection_saved", k_comments=rnd.k_comments))]
+
+    def _reflected_key(self, track: Track, step_id: str, person: Person) -> str:
+        return self.deps.keyed("reflected", track.id, step_id, person.id)
 
     async def _round(self, tx: UnitOfWork, track: Track) -> Round:
         """The anonymous round that collects a track's reflections (created on first use)."""
@@ -359,14 +368,13 @@ class LearningFlow:
             )
             questions: list[dict[str, Any]] = [
                 {
-                    "id": s.id,
+                    "id": REFLECTION,
                     "kind": "open",
-                    "text": dict(s.reflection or s.text),
+                    "text": {"en": "Reflections", "es": "Reflexiones"},
                     "choices": [],
                     "scale": {},
                     "follow_up": None,
                 }
-                for s in track.steps
             ]
             await tx.rounds.create(rnd, questions)
         return rnd

@@ -22,6 +22,7 @@ import csv
 import io
 import re
 import shlex
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +36,7 @@ from conversations.context import Deps, roles
 from conversations.messages import Button, Message, TextInput
 from conversations.pulse import RESUME_WORDS
 from conversations.schedule import local, sendable
+from conversations.thresholds import snapshot_problem
 from prompts.loader import Catalog, Schedule
 from storage.mentorship_models import (
     MentorCheckin,
@@ -325,6 +327,37 @@ def escalation_reasons(answers: Sequence[Answer], latest: Answer, paused: bool =
     if latest.usefulness is not None and len(scores) >= 2 and all(s <= 2 for s in scores[-2:]):
         reasons.append("low")
     return reasons
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents and punctuation removed, spaces collapsed."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in folded
+                   if not unicodedata.combining(ch))
+    return " ".join(kept.split())
+
+
+_DECLINE_WORDS = frozenset({"no", "nope", "none", "nothing", "nada", "fine", "good", "ok",
+                            "okay", "thanks", "thank", "you", "all", "gracias", "todo", "bien",
+                            "skip", "omitir", "for", "now", "estoy", "estamos", "im", "i",
+                            "am", "were", "we", "are", "its", "it", "is", "need", "not",
+                            "right", "thx", "ty", "nah", "muchas", "por", "ahora"})
+
+
+def help_choice(text: str, labels: Mapping[str, Sequence[str]]) -> str | None:
+    """What text typed at "Anything your liaison can help with?" means: "none" (a button's
+    label or number, or a short decline such as "no thanks" / "todo bien"), "contact" (the
+    contact button's label or number), or None for free text, which is a note for the liaison.
+    Only free text that asks for something may alert a liaison."""
+    plain = _plain(text)
+    if plain in ("1",) or plain in {_plain(x) for x in labels.get("none", ())}:
+        return "none"
+    if plain in ("2",) or plain in {_plain(x) for x in labels.get("contact", ())}:
+        return "contact"
+    words = plain.split()
+    if not words or (len(words) <= 6 and all(w in _DECLINE_WORDS for w in words)):
+        return "none"
+    return None
 
 
 # ---- CSV import (pure) -----------------------------------------------------------------------
@@ -914,6 +947,7 @@ class MentorshipFlow:
         pairs = await m.pairs(ctx.cohort.id, "active", "ended")
         checkins = await m.checkins([p.id for p in pairs])
         answered = [c for c in checkins if c.met is not None]
+        answered, as_of = await self._stats_view(m, ctx.cohort.id, answered, k)
         people = {c.person_id for c in answered}
         lines = [self.cat.text(loc, "mentor.s.header", cohort=ctx.cohort.id,
                                programme=ctx.programme.id,
@@ -925,6 +959,8 @@ class MentorshipFlow:
         if len(people) < k:
             lines.append(self.cat.text(loc, "mentor.s.too_few", k=k))
         else:
+            if as_of is not None:
+                lines.append(self.cat.text(loc, "mentor.s.as_of", date=as_of.isoformat(), k=k))
             by_pair: dict[int, list[Answer]] = {}
             for c in answered:
                 by_pair.setdefault(c.pair_id, []).append(_answer(c))
@@ -960,6 +996,24 @@ class MentorshipFlow:
         lines.append(self.cat.text(loc, "mentor.s.milestones", reached=reached, total=len(marks),
                                    marks=" · ".join(marks)))
         return Message("\n".join(lines), private=True)
+
+    async def _stats_view(self, m: Mentorship, cohort_id: str, answered: list[MentorCheckin],
+                          k: int) -> tuple[list[MentorCheckin], date | None]:
+        """The check-ins a lead's statistics may be computed from: all answered ones, unless
+        that would differ from statistics already shown by 1..k-1 people (then the latest view
+        shown is repeated, with its date). A view that can be shown is recorded."""
+        by_id = {c.id: c for c in answered}
+        current = {c.id: c.person_id for c in answered}
+        shown = await m.shown_stats(cohort_id)
+        earlier = [{cid: by_id[cid].person_id for cid in v.checkins if cid in by_id}
+                   for v in shown]
+        if snapshot_problem(current, earlier, k):
+            last = shown[-1]
+            return [by_id[cid] for cid in last.checkins if cid in by_id], last.shown_on
+        if len({c.person_id for c in answered}) >= k and (
+                not shown or set(shown[-1].checkins) != set(current)):
+            await m.record_shown(cohort_id, self._org_today(), list(current))
+        return answered, None
 
     # ---- check-ins --------------------------------------------------------------------------
 
@@ -1085,9 +1139,14 @@ class MentorshipFlow:
             await tx.states.clear(person.id)
             return [Message(self.cat.text(person.locale, "mentor.check.closed",
                                           until=c.closes_on, next="-"))]
-        word = text.strip().lower().rstrip(".!")
-        if word in ("no", "none", "nothing", "skip", "nada", "omitir"):
+        labels = {choice: [self.cat.text(loc, f"mentor.button.{key}") for loc in ("en", "es")]
+                  for choice, key in (("none", "no_help"), ("contact", "contact"))}
+        choice = help_choice(text, labels)
+        if choice == "none":
             return await self._finish(tx, m, person, c, "none", "",
+                                      message_key or f"mentor:{c.id}:help")
+        if choice == "contact":  # the contact button's label or number: a request, no note
+            return await self._finish(tx, m, person, c, "contact", "",
                                       message_key or f"mentor:{c.id}:help")
         note = self.deps.scrub(text.strip())[: self.deps.policy.max_answer_chars]
         return await self._finish(tx, m, person, c, "contact", note,

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Unicode bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069):
+# text a user wrote could reorder what the bot's reply appears to say ("Trojan Source").
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi(text: str) -> str:
+    return text.translate(BIDI_CONTROLS)
+
 
 @dataclass(frozen=True)
 class Button:
@@ -35,7 +43,11 @@ class Message:
     answered question loses its buttons); adapters that cannot update just send the new one.
     `private` asks for an ephemeral reply where the platform has them (slash commands).
     `chart` is a bar chart as data, (label, share 0..1) per bar, for platforms that show images
-    (see conversations.chart.bars_png); the text always carries the same numbers."""
+    (see conversations.chart.bars_png); the text always carries the same numbers.
+    `direct` means: deliver to the person's one-to-one chat with the bot, whatever conversation
+    the event came from (never to a channel or group chat, and never as an ephemeral reply
+    there); it wins over `private`. The router sets it on everything but help and privacy
+    when an event comes from outside that chat (surveys and results live only there)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
@@ -45,3 +57,11 @@ class Message:
     replaces: str = ""
     private: bool = False
     chart: tuple[tuple[str, float], ...] = ()
+    direct: bool = False
+
+    def __post_init__(self) -> None:
+        # nothing the bot posts carries a bidirectional control, whatever it quotes
+        object.__setattr__(self, "text", without_bidi(self.text))
+        object.__setattr__(self, "quotes", tuple(without_bidi(q) for q in self.quotes))
+        object.__setattr__(self, "chart", tuple((without_bidi(label), share)
+                                                for label, share in self.chart))

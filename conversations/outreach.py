@@ -12,7 +12,7 @@ from datetime import timedelta
 from conversations.context import Deps
 from conversations.events import Address
 from conversations.messages import Message
-from conversations.pulse import PulseFlow, schedule_of
+from conversations.pulse import PulseFlow, done_mark, schedule_of
 from conversations.schedule import due, local, occurrence_for
 from storage.models import Person
 from storage.repositories import Claimed, UnitOfWork
@@ -58,6 +58,7 @@ class Planner:
                     continue
                 sched = schedule_of(rnd)
                 parts = await tx.participation.for_round(rnd.id)
+                done = await tx.marks.keys(rnd.id, "done")  # finished, answers still held
                 people = await tx.people.active(rnd.audience)
                 for person in people:
                     start = occurrence_for(now, person.timezone, rnd.opened_at, sched)
@@ -71,13 +72,16 @@ class Planner:
                         n = (start - first).days // sched.every_days
                     occ = (rnd.opened_on + timedelta(days=n * sched.every_days)).isoformat()
                     part = parts.get((occ, person.id))
+                    finished = bool(part and part.completed) or (
+                        part is not None
+                        and done_mark(self.deps, rnd.id, occ, person.id) in done)
                     d = due(
                         now,
                         person.timezone,
                         rnd.opened_at,
                         sched,
                         invited=part is not None,
-                        completed=bool(part and part.completed),
+                        completed=finished,
                         reminders_sent=part.reminders if part else 0,
                         quiet_hours=self.deps.policy.quiet_hours,
                     )

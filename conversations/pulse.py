@@ -1,9 +1,11 @@
 """The pulse flow: a person answers a round's questions one at a time in a direct message.
 
 The person's place and draft answers live in `conversation_state` (draft text is scrubbed before
-it is kept there). On the last question the answers move to `responses` with no person id, the
-participation row is marked complete, and the draft is deleted: after that nothing links the
-person to what they said.
+it is kept there). On the last question, in one transaction, the answers are held in
+`held_submissions` with no person id, a keyed-hash mark records that this person finished (see
+conversations.keyed), and the draft is deleted. Nothing person-linked is written in that
+transaction: the participation row is marked complete later, together with at least k others,
+when the held answers are released into the results (conversations.release).
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def schedule_of(rnd: Round) -> Schedule:
     if "weekdays" in raw:
         raw["weekdays"] = tuple(raw["weekdays"])
     return Schedule(**raw)
+
+
+def done_mark(deps: Deps, round_id: str, occurrence: str, person_id: int) -> str:
+    """The keyed-hash mark that says this person finished this occurrence of the round."""
+    return deps.keyed("done", round_id, occurrence, person_id)
 
 
 def _capital(text: str) -> str:
@@ -108,7 +115,7 @@ class PulseFlow:
         if rnd is None or rnd.status != "open":
             return None
         part = await tx.participation.get(rnd.id, occ, person.id)
-        if part is None or part.completed:
+        if part is None or await self.finished(tx, rnd.id, occ, person):
             return None
         until = closes_on(date.fromisoformat(occ), schedule_of(rnd))
         if self._today(person) > until:
@@ -133,11 +140,26 @@ class PulseFlow:
 
     # ---- starting and resuming ------------------------------------------------------------
 
+    def done_key(self, round_id: str, occurrence: str, person: Person | int) -> str:
+        """The keyed-hash mark that says this person finished this occurrence."""
+        pid = person if isinstance(person, int) else person.id
+        return done_mark(self.deps, round_id, occurrence, pid)
+
+    async def finished(self, tx: UnitOfWork, round_id: str, occurrence: str,
+                       person: Person) -> bool:
+        """Finished: marked complete, or finished and waiting for a release batch."""
+        part = await tx.participation.get(round_id, occurrence, person.id)
+        if part is not None and part.completed:
+            return True
+        return await tx.marks.has(self.done_key(round_id, occurrence, person))
+
     async def open_invitation(self, tx: UnitOfWork, person: Person) -> tuple[Round, str] | None:
         """The newest open round this person was invited to and has not finished."""
         for part in await tx.participation.open_for(person.id):
             rnd = await tx.rounds.get(part.round_id)
             if rnd is None:
+                continue
+            if await tx.marks.has(self.done_key(part.round_id, part.occurrence, person)):
                 continue
             until = closes_on(date.fromisoformat(part.occurrence), schedule_of(rnd))
             if self._today(person) <= until:
@@ -175,7 +197,7 @@ class PulseFlow:
         part = await tx.participation.get(rnd.id, occ, person.id)
         if part is None:
             return [Message(self.cat.text(loc, "pulse.nothing_open"))]
-        if part.completed:
+        if await self.finished(tx, rnd.id, occ, person):
             return [Message(self.cat.text(loc, "pulse.already_done"))]
         until = closes_on(date.fromisoformat(occ), schedule_of(rnd))
         if rnd.status == "closed" or self._today(person) > until:
@@ -567,7 +589,8 @@ class PulseFlow:
         return await self._advance(tx, person, data, step, steps, "", message_key)
 
     async def submit(self, tx: UnitOfWork, person: Person, data: dict[str, Any]) -> list[Message]:
-        """Store the answers anonymously, mark participation, delete the draft, give a receipt."""
+        """Hold the answers anonymously, mark (keyed) that this person finished, delete the
+        draft, give a receipt. No row naming the person is written in this transaction."""
         loc = person.locale
         rnd = await tx.rounds.get(str(data["round"]))
         if rnd is None or await self._expired(tx, person, data):
@@ -591,13 +614,17 @@ class PulseFlow:
             if data.get("share")
             else {}
         )
-        week = iso_week(date.fromisoformat(str(data["occurrence"])))
+        occ = str(data["occurrence"])
+        week = iso_week(date.fromisoformat(occ))
         # exactly once, even if the last answer arrives twice at the same moment
-        if not await tx.participation.complete(rnd.id, str(data["occurrence"]), person.id):
+        part = await tx.participation.get(rnd.id, occ, person.id)
+        if (part is None or part.completed
+                or not await tx.marks.add_once(self.done_key(rnd.id, occ, person), rnd.id,
+                                               "done")):
             await tx.states.clear(person.id)
             return [Message(self.cat.text(loc, "pulse.already_done"))]
-        if answers:  # held with no person; released to responses in batches (see Releaser)
-            await tx.responses.hold(rnd.id, str(data["occurrence"]), answers, segments, week)
+        if answers:  # held with no person; released to responses in batches (see release)
+            await tx.responses.hold(rnd.id, occ, answers, segments, week)
         await tx.states.clear(person.id)
         receipt = self.cat.text(
             loc,
@@ -615,18 +642,6 @@ class PulseFlow:
     async def later(self, person: Person, message_key: str) -> list[Message]:
         return [Message(self.cat.text(person.locale, "pulse.later"), replaces=message_key)]
 
-    async def discard_drafts(self, tx: UnitOfWork, round_id: str) -> int:
-        """Delete unfinished drafts of a closed round (they were never submitted)."""
-        n = 0
-        for state in await tx.states.in_flow(FLOW):
-            if state.data.get("round") == round_id:
-                await tx.states.clear(state.person_id)
-                n += 1
-        return n
-
-
-def local_date(person: Person, deps: Deps) -> date:
-    return local(deps.clock.now(), person.timezone).date()
 
 
 async def delete_expired_drafts(deps: Deps) -> int:

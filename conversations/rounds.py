@@ -8,6 +8,7 @@ from typing import Any
 
 from conversations.context import Deps
 from conversations.pulse import FLOW
+from conversations.release import participation, release_round
 from conversations.schedule import local
 from prompts.loader import Question, RoundTemplate
 from storage.models import Round
@@ -165,13 +166,13 @@ class RoundAdmin:
             return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
         rnd.status = "closed"
         rnd.closed_on = local(self.deps.clock.now(), self.deps.policy.default_timezone).date()
-        await tx.responses.release(rnd.id)  # whatever is still held joins the results now
+        await release_round(self.deps, tx, rnd, closing=True)  # what is held joins the results
         drafts = 0
         for state in await tx.states.in_flow(FLOW):
             if state.data.get("round") == rnd.id:
                 await tx.states.clear(state.person_id)
                 drafts += 1
-        invited, completed = await tx.participation.counts(rnd.id)
+        invited, completed = await participation(tx, rnd)
         return Outcome(
             True,
             "rounds.closed",
@@ -185,11 +186,13 @@ class RoundAdmin:
         lines = []
         for rnd in rounds:
             assert rnd is not None
-            invited, completed = await tx.participation.counts(rnd.id)
+            invited, completed = await participation(tx, rnd)
             rate = f"{round(100 * completed / invited)}%" if invited else "-"
+            batches = (f"; counted in batches of at least {rnd.k_responses}"
+                       if rnd.status in ("open", "paused") else "")
             lines.append(
                 f"{rnd.id} ({_title(rnd)}): {rnd.status}; invited {invited}, "
-                f"completed {completed} ({rate})"
+                f"completed {completed} ({rate}{batches})"
             )
         unused = sorted(set(self.deps.templates) - {r.id for r in rounds if r is not None})
         if not round_id and unused:

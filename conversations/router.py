@@ -27,7 +27,7 @@ from conversations.learning import REFLECT_FORM, LearningFlow
 from conversations.mentorship import NOTE_FORM as MENTOR_NOTE_FORM
 from conversations.mentorship import PREFIX as MENTOR_PREFIX
 from conversations.mentorship import MentorshipFlow
-from conversations.messages import Button, Message
+from conversations.messages import BIDI_CONTROLS, Button, Message
 from conversations.pulse import (
     ANSWER,
     CONSENT,
@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("help", "privacy", "pulse", "themes", "learn", "mentor")
 MAX_COMMAND_CHARS = 500
+# What may be answered outside the person's 1:1 chat (Spanish forms included); see Router._outside
+ANSWERED_ANYWHERE = {"help": "help", "ayuda": "help", "privacy": "privacy",
+                     "privacidad": "privacy"}
 
 
 class Router:
@@ -120,7 +123,43 @@ class Router:
             person.locale = lang
         return []
 
+    async def _outside(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
+        """An event from a channel or group chat, not the person's 1:1 chat with the bot.
+
+        Surveys and results live only in that 1:1 chat: here only help and privacy are answered
+        (privately); any other command runs, with its messages marked `direct` (delivered to
+        the 1:1 chat) after a short notice; free text is never a survey answer (help instead);
+        buttons and form submissions are refused without being carried out."""
+        loc = person.locale
+        if isinstance(event, ButtonPressed | FormSubmitted):
+            return [Message(self.cat.text(loc, "elsewhere.refused"), private=True)]
+        if isinstance(event, TextReceived):
+            text = event.text.strip()
+            word = text.lower().rstrip(".!?")
+            if text.startswith("/"):
+                name, _, args = text[1:].partition(" ")
+            elif word in ANSWERED_ANYWHERE or word in COMMANDS:
+                name, args = word, ""
+            else:
+                return [self.help(person)]
+        elif isinstance(event, CommandInvoked):
+            name, args = event.command, event.args
+        else:
+            return []
+        name = name.strip().lower().lstrip("/")
+        if name == "outward":
+            name, _, args = args.strip().partition(" ")
+            name = name.lower()
+        if not name or name in ANSWERED_ANYWHERE:
+            return await self.command(tx, person, name or "help", args)
+        out = await self.command(tx, person, name, args)
+        notice = Message(self.cat.text(loc, "elsewhere.sent_to_dm"), private=True)
+        return [notice, *(replace(m, direct=True) for m in out)]
+
     async def _dispatch(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
+        if not event.address.direct and not isinstance(event, HomeOpened):
+            # a channel or group chat: a HomeOpened is the person's own (App Home, personal tab)
+            return await self._outside(tx, person, event)
         if event.address.direct and event.address.platform != "console":
             # keep the latest one-to-one route for proactive delivery
             await tx.identities.link(
@@ -131,6 +170,8 @@ class Router:
                 event.address.conversation,
                 event.address.reference,
             )
+            # committed on its own: a route update never shares a transaction with an answer
+            await tx.commit()
         if isinstance(event, CommandInvoked):
             return await self.command(tx, person, event.command, event.args)
         if isinstance(event, ButtonPressed):
@@ -251,7 +292,7 @@ class Router:
         word = stripped.lower().rstrip(".!?")
         if word in RESUME_WORDS:
             return await self.pulse.start(tx, person)
-        if word in COMMANDS:
+        if word in COMMANDS or word in ANSWERED_ANYWHERE:
             return await self.command(tx, person, word, "")
         if await self.pulse.open_invitation(tx, person) is not None:
             return [Message(self.cat.text(person.locale, "pulse.open_hint"))]
@@ -267,6 +308,7 @@ class Router:
         if name == "outward":
             name, _, args = args.strip().partition(" ")
             name = name.lower() or "help"
+        name = ANSWERED_ANYWHERE.get(name, name)
         if name == "help":
             return [self.help(person)]
         if name == "privacy":
@@ -392,14 +434,15 @@ class Router:
         result = await self.summaries.build(tx, rnd, wanted, loc)
         if isinstance(result, Refusal):
             return [Message(self.cat.text(loc, result.key, **result.values), private=True)]
-        return render_summary(self.cat, loc, result, rnd.k_comments)
+        return render_summary(self.cat, loc, result, rnd.k_comments, rnd.k_responses)
 
 
 def console_address(handle: str) -> Address:
     return Address("console", "local", handle, f"dm-{handle}", direct=True)
 
 
-def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[Message]:
+def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int,
+                   k_responses: int) -> list[Message]:
     """A summary as chat messages: a header, then one message per theme with its quotes."""
     rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
     lines = [
@@ -413,6 +456,8 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int) -> list[
         ),
         cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited, rate=rate),
     ]
+    if s.earlier:
+        lines.append(cat.text(loc, "themes.earlier", k=k_responses))
     if s.ratings:
         lines.append(cat.text(loc, "themes.ratings"))
         lines += [f"• {r.text} {r.mean:.1f} (n={r.answers})" for r in s.ratings]
@@ -456,12 +501,14 @@ def _words(args: str) -> list[str]:
         return args.split()
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
+_CONTROL: dict[int, None] = dict.fromkeys(c for c in range(32) if c not in (9, 10))
 _CONTROL[127] = None
+_CONTROL.update(BIDI_CONTROLS)
 
 
 def clean_text(text: str) -> str:
-    """Drop NUL and other control characters (PostgreSQL rejects NUL in text)."""
+    """Drop NUL and other control characters (PostgreSQL rejects NUL in text) and
+    bidirectional controls (never stored, never echoed)."""
     return text.translate(_CONTROL)
 
 

@@ -1,70 +1,29 @@
-"""Anonymised round summaries for chairs: thresholds, differencing, themes, trends.
-
-Responses carry no person. Pulse answers share a random submission id, so distinct people are
-counted exactly; rows without one fall back to a safe lower bound (a person answers a question at
-most once per occurrence). Every threshold compares that count with k, and the count is exactly
-0 only for an empty set: being conservative only ever hides a group, never shows a small one.
-"""
+"""Anonymised round summaries for chairs: themes, ratings and trends, under the thresholds and
+differencing rules of conversations.thresholds (the one place k is applied to what is shown)."""
 
 from __future__ import annotations
 
 import asyncio
 import zlib
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Deps
+from conversations.release import participation
+from conversations.thresholds import (
+    ALL,
+    TEXT,
+    WHOLE,
+    Ledger,
+    Shown,
+    Slice,
+    people_at_least,
+)
 from storage.models import Response, Round
 from storage.repositories import SEGMENTS, UnitOfWork
 
-Slice = tuple[str, str]  # (segment, value); ("", "") is the whole round
-WHOLE: Slice = ("", "")
-
-
-def people_at_least(responses: Iterable[Response]) -> int:
-    """A lower bound on the distinct people behind these responses (exact 0 when empty).
-
-    Pulse answers carry a random submission id: distinct submissions are distinct people (per
-    occurrence). Rows without one (learning reflections) count by the largest
-    per-(occurrence, question) group, since a person answers each question once."""
-    rows = list(responses)
-    per_occurrence = Counter(
-        occ for occ, _ in {(r.occurrence, r.submission) for r in rows if r.submission}
-    )
-    submissions = max(per_occurrence.values(), default=0)  # the same people may answer again
-    counts = Counter((r.occurrence, r.question_id) for r in rows if not r.submission)
-    return max(submissions, max(counts.values(), default=0))
-
-
-def in_slice(r: Response, s: Slice) -> bool:
-    return s == WHOLE or str((r.segments or {}).get(s[0], "")).lower() == s[1].lower()
-
-
-def slice_refusal(responses: Sequence[Response], wanted: Slice, released: Iterable[Slice],
-                  k: int) -> str | None:
-    """Why `wanted` may not be shown (a catalog key), or None if it is safe.
-
-    Refused when the slice or its complement inside the round is below k, or when it differs
-    from a slice already shown by fewer than k people (either way round)."""
-    inside = [r for r in responses if in_slice(r, wanted)]
-    if people_at_least(inside) < k:
-        return "themes.too_small"
-    if wanted == WHOLE:
-        return None
-    outside = people_at_least(r for r in responses if not in_slice(r, wanted))
-    if 0 < outside < k:
-        return "themes.complement_small"
-    for other in released:
-        if other == wanted or other == WHOLE:
-            continue
-        only_new = people_at_least(r for r in inside if not in_slice(r, other))
-        only_old = people_at_least(
-            r for r in responses if in_slice(r, other) and not in_slice(r, wanted))
-        if 0 < only_new < k or 0 < only_old < k:
-            return "themes.overlap_small"
-    return None
+__all__ = ["WHOLE", "Slice", "Summaries", "Summary", "Refusal", "people_at_least", "parse_slice"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +58,9 @@ class Summary:
     comments: int  # comments behind the themes shown ("other" included)
     enough_comments: bool
     previous: str | None
+    # True when some numbers are repeated from an earlier view, because the newest answers
+    # would differ from what was already shown by fewer than k people
+    earlier: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,27 +90,52 @@ class Summaries:
             return closed[-1]
         return rounds[-1] if rounds else None
 
+    async def ledger(self, tx: UnitOfWork, rnd: Round) -> Ledger:
+        """The round's responses and the views of it already shown."""
+        responses = await tx.responses.for_round(rnd.id)
+        shown = [Shown((seg, val), item, batch)
+                 for seg, val, item, batch in await tx.views.shown(rnd.id)]
+        return Ledger(responses, shown, rnd.k_responses)
+
     async def build(self, tx: UnitOfWork, rnd: Round, wanted: Slice, locale: str = "en",
                     record: bool = True) -> Summary | Refusal:
-        if rnd.status not in ("closed",) and not rnd.results_while_open:
+        if rnd.status not in ("closed", "ongoing") and not rnd.results_while_open:
             return Refusal("themes.still_open", {"round": rnd.id})
-        responses = await tx.responses.for_round(rnd.id)
-        released = await tx.slices.released(rnd.id)
-        reason = slice_refusal(responses, wanted, released, rnd.k_responses)
-        if reason is not None:
-            where = f"{wanted[0]}={wanted[1]}" if wanted != WHOLE else rnd.id
-            return Refusal(reason, {"round": rnd.id, "k": rnd.k_responses, "slice": where})
-        inside = [r for r in responses if in_slice(r, wanted)]
+        ledger = await self.ledger(tx, rnd)
+        where = f"{wanted[0]}={wanted[1]}" if wanted != WHOLE else rnd.id
+        b_all, reason = ledger.choose(ALL, wanted)
+        if b_all is None:
+            return Refusal(reason or "themes.too_small",
+                           {"round": rnd.id, "k": rnd.k_responses, "slice": where})
+        views = [(ALL, b_all)]
         questions = {q["id"]: q for q in await tx.rounds.questions(rnd.id)}
-        outside = [] if wanted == WHOLE else [r for r in responses if not in_slice(r, wanted)]
-        ratings = self._ratings(inside, questions, rnd.k_responses, locale, outside)
-        themes, comments, enough = await self._themes(inside, rnd.k_comments, seed=rnd.id)
+        ratings: list[RatingLine] = []
+        for qid, q in questions.items():
+            if q.get("kind") != "rating":
+                continue
+            batch, _ = ledger.choose(qid, wanted)
+            if batch is None:
+                continue
+            values = [int(r.value) for r in ledger.rows_in(wanted, batch)
+                      if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
+            if len(values) >= rnd.k_responses:
+                ratings.append(RatingLine(qid, _loc(q["text"], locale),
+                                          round(sum(values) / len(values), 1), len(values)))
+                views.append((qid, batch))
+        b_text, _ = ledger.choose(TEXT, wanted)
+        commented = ([r for r in ledger.rows_in(wanted, b_text) if r.text or r.theme]
+                     if b_text is not None else [])
+        themes, comments, enough = await self._themes(commented, rnd.k_comments, seed=rnd.id)
+        if enough and b_text is not None:
+            views.append((TEXT, b_text))
         previous = await self._previous(tx, rnd)
         if previous is not None and themes:
             themes = await self._with_trend(tx, previous, themes, rnd.k_comments)
-        invited, completed = await tx.participation.counts(rnd.id)
+        invited, completed = await participation(tx, rnd)
         if record:
-            await tx.slices.release(rnd.id, *wanted)
+            for item, batch in views:
+                ledger.record(item, wanted, batch)
+                await tx.views.record(rnd.id, wanted[0], wanted[1], item, batch)
         return Summary(
             round_id=rnd.id,
             title=_loc(rnd.title, locale),
@@ -156,28 +143,13 @@ class Summaries:
             scope="" if wanted == WHOLE else f"{wanted[0]}={wanted[1]}",
             invited=invited,
             completed=completed,
-            ratings=ratings,
+            ratings=tuple(ratings),
             themes=tuple(themes),
             comments=comments,
             enough_comments=enough,
             previous=previous.id if previous is not None else None,
+            earlier=any(batch < ledger.latest for _, batch in views),
         )
-
-    def _ratings(self, responses: Sequence[Response], questions: Mapping[str, Any], k: int,
-                 locale: str, outside: Sequence[Response] = ()) -> tuple[RatingLine, ...]:
-        """Averages with at least k answers; for a slice, also only when the answers outside
-        it are none or at least k, so whole-minus-slice never gives away a few ratings."""
-        out = []
-        for qid, q in questions.items():
-            if q.get("kind") != "rating":
-                continue
-            values = [int(r.value) for r in responses
-                      if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
-            rest = sum(1 for r in outside if r.question_id == qid and r.value)
-            if len(values) >= k and not 0 < rest < k:
-                out.append(RatingLine(qid, _loc(q["text"], locale),
-                                      round(sum(values) / len(values), 1), len(values)))
-        return tuple(out)
 
     async def _themes(self, responses: Sequence[Response], k_comments: int, seed: str
                       ) -> tuple[list[ThemeLine], int, bool]:
@@ -222,9 +194,11 @@ class Summaries:
                 other_sentiment = [a + b for a, b in zip(other_sentiment, theme.sentiment,
                                                          strict=True)]
                 continue
-            picked = pick_quotes(texts, theme, n=2, seed=zlib.crc32(seed.encode()))
+            ranked = pick_quotes(texts, theme, n=len(theme.members),
+                                 seed=zlib.crc32(seed.encode()))
+            picked = distinct_submissions(ranked, members, 2)
             lines.append(ThemeLine(theme.label, theme.code, len(theme.members), 0.0,
-                                   theme.sentiment, tuple(picked[:2]), None))
+                                   theme.sentiment, tuple(picked), None))
         total = len(texts)
         lines = [ThemeLine(t.label, t.code, t.comments, t.comments / total, t.sentiment,
                            t.quotes, None) for t in sorted(lines, key=lambda t: -t.comments)]
@@ -247,9 +221,14 @@ class Summaries:
 
     async def _with_trend(self, tx: UnitOfWork, previous: Round, themes: list[ThemeLine],
                           k_comments: int) -> list[ThemeLine]:
-        before = [r for r in await tx.responses.for_round(previous.id) if r.text or r.theme]
+        prior = await self.ledger(tx, previous)
+        batch, _ = prior.choose(TEXT, WHOLE)
+        if batch is None:
+            return themes
+        before = [r for r in prior.rows_in(WHOLE, batch) if r.text or r.theme]
         if people_at_least(before) < max(k_comments, previous.k_comments):
             return themes
+        await tx.views.record(previous.id, "", "", TEXT, batch)
         old, _, enough = await self._themes(before, max(k_comments, previous.k_comments),
                                             seed=previous.id)
         if not enough:
@@ -261,6 +240,26 @@ class Summaries:
                       if (t.code or t.label) in old_share else None)
             for t in themes
         ]
+
+
+def distinct_submissions(quotes: Sequence[str], rows: Sequence[Response], n: int) -> list[str]:
+    """The first `n` quotes that come from different submissions (one person's two comments
+    are never shown as if two people said them). A quote whose text several submissions share
+    may stand for any of them."""
+    owners: dict[str, set[str]] = {}
+    for r in rows:
+        owners.setdefault(str(r.text).strip(), set()).add(r.submission or r.id)
+    chosen: list[str] = []
+    used: set[str] = set()
+    for q in quotes:
+        free = owners.get(q.strip(), set()) - used
+        if not free:
+            continue
+        used.add(sorted(free)[0])
+        chosen.append(q)
+        if len(chosen) == n:
+            break
+    return chosen
 
 
 def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:
@@ -283,25 +282,3 @@ def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:
         else:
             return None, WHOLE, "themes.usage"
     return round_id, wanted, None
-
-
-class Releaser:
-    """Moves held submissions into responses once a round has at least k of them waiting (or
-    has closed), shuffled, in a transaction of their own."""
-
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
-    async def release(self, round_id: str | None = None) -> int:
-        released = 0
-        async with self.deps.uow() as tx:
-            for rid, count in (await tx.responses.held()).items():
-                if round_id is not None and rid != round_id:
-                    continue
-                rnd = await tx.rounds.get(rid)
-                if rnd is None:
-                    continue
-                if rnd.status == "closed" or count >= rnd.k_responses:
-                    released += await tx.responses.release(rid)
-            await tx.commit()
-        return released

@@ -27,7 +27,6 @@ class Enrolment(Base):
     sent: Mapped[list[Any]] = mapped_column(JSON, default=list)
     done: Mapped[list[Any]] = mapped_column(JSON, default=list)
     skipped: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    reflected: Mapped[list[Any]] = mapped_column(JSON, default=list)
     last_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     snoozed_until: Mapped[date | None] = mapped_column(Date, nullable=True)
 
@@ -82,7 +81,6 @@ class Enrolments:
             sent=[],
             done=[],
             skipped=[],
-            reflected=[],
         )
         self.s.add(e)
         await self.s.flush()

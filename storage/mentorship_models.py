@@ -110,6 +110,20 @@ class MentorCheckin(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class MentorShownStats(Base):
+    """Cohort statistics a programme lead has been shown: the answered check-ins they were
+    computed from. New statistics are shown only when they differ from every earlier view by
+    no one or by at least k people, so comparing two views never isolates one person."""
+
+    __tablename__ = "mentor_shown_stats"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[str] = mapped_column(
+        ForeignKey("mentor_cohorts.id", ondelete="CASCADE"), index=True
+    )
+    shown_on: Mapped[date] = mapped_column(Date)
+    checkins: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
 class Mentorship:
     """Queries over the mentorship tables on one session (the caller's unit of work)."""
 
@@ -185,3 +199,12 @@ class Mentorship:
             return []
         q = select(MentorCheckin).where(MentorCheckin.pair_id.in_(pair_ids))
         return list(await self.s.scalars(q.order_by(MentorCheckin.occurrence, MentorCheckin.id)))
+
+    async def shown_stats(self, cohort_id: str) -> list[MentorShownStats]:
+        q = select(MentorShownStats).where(MentorShownStats.cohort_id == cohort_id)
+        return list(await self.s.scalars(q.order_by(MentorShownStats.id)))
+
+    async def record_shown(self, cohort_id: str, shown_on: date, checkins: list[int]) -> None:
+        self.s.add(MentorShownStats(cohort_id=cohort_id, shown_on=shown_on,
+                                    checkins=sorted(checkins)))
+        await self.s.flush()

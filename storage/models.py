@@ -9,6 +9,8 @@ Anonymity is a property of this schema (DESIGN.md, "Anonymity model"):
   physical order follows insertion order.
 - `participation` (who was invited, reminded, completed) is created at invitation time, in
   roster order, and holds only a completed flag, no time: it cannot be lined up with `responses`.
+  The flag is set only when the round closes, for everyone at once; until then who finished is
+  a keyed-hash mark (`private_marks`) and the round keeps a count (`rounds.counted`).
 """
 
 from __future__ import annotations
@@ -106,6 +108,9 @@ class Round(Base):
     series: Mapped[str] = mapped_column(String(64), default="")
     results_while_open: Mapped[bool] = mapped_column(Boolean, default=False)
     purged_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # finishes counted so far while the round is open (in release batches of at least k);
+    # written to the participation rows, all at once, when the round closes
+    counted: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RoundQuestion(Base):
@@ -151,6 +156,9 @@ class Response(Base):
     # a random id shared by the answers of one submission (not of one person over time), so
     # themes can count distinct respondents exactly; None for learning reflections
     submission: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # the release batch (1, 2, ... per round) that brought this answer into the results; views
+    # shown to chairs are recorded by batch (ShownView), so a view can be repeated exactly
+    batch: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class ConversationState(Base):
@@ -182,16 +190,33 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(String(300), default="")
 
 
-class ReleasedSlice(Base):
-    """A segment slice of a round a chair has already been shown. New slices are checked
-    against these, so two answerable slices can never be subtracted to expose a small group."""
+class ShownView(Base):
+    """A view a chair has been shown: one item (a question id, or "*" for the round's
+    submissions) of one slice of a round, as of a release batch. Every new view is checked
+    against these, so no two views a chair can obtain differ by 1..k-1 people (differencing)."""
 
-    __tablename__ = "released_slices"
+    __tablename__ = "shown_views"
     round_id: Mapped[str] = mapped_column(
         ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
     )
     segment: Mapped[str] = mapped_column(String(20), primary_key=True)  # "" = the whole round
     value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    item: Mapped[str] = mapped_column(String(80), primary_key=True)
+    batch: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class PrivateMark(Base):
+    """Something Outward must remember about a person that must not be tied to an answer: that
+    they finished a survey whose answers are still held, or reflected on a learning step. The
+    key is a keyed hash (HMAC-SHA256 with OUTWARD_SECRET) of the person and the thing, so a
+    database reader cannot tell whose mark it is; only the running app, which holds the
+    secret, can ask "has this person finished?"."""
+
+    __tablename__ = "private_marks"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "done" | "reflected"
 
 
 class HeldSubmission(Base):
@@ -210,3 +235,6 @@ class HeldSubmission(Base):
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     week: Mapped[str] = mapped_column(String(8))
     counted: Mapped[bool] = mapped_column(Boolean, default=True)  # False: reflections
+    # reflections only: a keyed hash of the author (not of the person alone: of the person and
+    # the round), so a batch is released only when k different people are in it
+    author: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -23,10 +23,11 @@ from storage.models import (
     OutboxRow,
     Participation,
     Person,
-    ReleasedSlice,
+    PrivateMark,
     Response,
     Round,
     RoundQuestion,
+    ShownView,
 )
 
 SEGMENTS: tuple[str, ...] = ("branch", "classification", "employment")
@@ -161,6 +162,11 @@ class Rounds:
     async def all(self) -> list[Round]:
         return list(await self.s.scalars(select(Round).order_by(Round.id)))
 
+    async def lock(self, round_id: str) -> None:
+        """Hold the round's row until this transaction ends (PostgreSQL; SQLite has one
+        writer at a time anyway)."""
+        await self.s.execute(select(Round.id).where(Round.id == round_id).with_for_update())
+
     async def with_status(self, *statuses: str) -> list[Round]:
         q = select(Round).where(Round.status.in_(statuses)).order_by(Round.id)
         return list(await self.s.scalars(q))
@@ -236,6 +242,27 @@ class Participations:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    async def complete_many(self, ids: Sequence[int], round_id: str | None = None) -> None:
+        """Mark these participation rows complete in one statement. With `round_id`, every
+        row of the round is rewritten in the same statement (the others unchanged), so on
+        PostgreSQL they all share one transaction id and none stands out."""
+        wanted = list(ids)
+        if round_id is not None:
+            await self.s.execute(
+                update(Participation)
+                .where(Participation.round_id == round_id)
+                .values(completed=Participation.completed | Participation.id.in_(wanted))
+                .execution_options(synchronize_session=False)
+            )
+            return
+        if wanted:
+            await self.s.execute(
+                update(Participation)
+                .where(Participation.id.in_(wanted))
+                .values(completed=True)
+                .execution_options(synchronize_session=False)
+            )
+
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]:
         q = select(Participation).where(Participation.round_id == round_id)
         return {(p.occurrence, p.person_id): p for p in await self.s.scalars(q)}
@@ -254,7 +281,9 @@ class Participations:
         return list(await self.s.scalars(q))
 
     async def counts(self, round_id: str) -> tuple[int, int]:
-        """(invited, completed) across every occurrence of a round."""
+        """(invited, marked complete) across every occurrence of a round. While a round is open
+        finishes are counted on the round (`Round.counted`), not here: see conversations.release.
+        """
         q = select(
             func.count(Participation.id),
             func.count(Participation.id).filter(Participation.completed.is_(True)),
@@ -274,11 +303,12 @@ class Responses:
         answers: Sequence[tuple[str, str, str | None]],
         segments: Mapping[str, str],
         week: str,
-        submission: bool = True,
+        submission: str | None = None,
+        batch: int = 1,
     ) -> None:
         """Store one submission's answers: (question id, value, scrubbed text) each, the shared
-        segments and week, and (unless `submission` is False) one fresh random submission id."""
-        group = str(uuid.uuid4()) if submission else None
+        segments and week, the submission id grouping them, and their release batch."""
+        group = submission
         for question_id, value, text in answers:
             self.s.add(
                 Response(
@@ -291,6 +321,7 @@ class Responses:
                     segments=dict(segments),
                     week=week,
                     submission=group,
+                    batch=batch,
                 )
             )
         await self.s.flush()
@@ -307,8 +338,9 @@ class Responses:
         segments: Mapping[str, str],
         week: str,
         counted: bool = True,
+        author: str | None = None,
     ) -> None:
-        """Keep a finished submission, with no person, until `release` adds it to responses."""
+        """Keep a finished submission, with no person, until it is released into responses."""
         self.s.add(
             HeldSubmission(
                 id=str(uuid.uuid4()),
@@ -318,45 +350,104 @@ class Responses:
                 segments=dict(segments),
                 week=week,
                 counted=counted,
+                author=author,
             )
         )
         await self.s.flush()
 
-    async def held(self) -> dict[str, int]:
-        """Held submissions per round."""
-        q = select(HeldSubmission.round_id, func.count()).group_by(HeldSubmission.round_id)
-        return {str(r): int(n) for r, n in (await self.s.execute(q)).all()}
+    async def held_rounds(self) -> set[str]:
+        """Rounds with held submissions."""
+        q = select(HeldSubmission.round_id).distinct()
+        return {str(r) for r in await self.s.scalars(q)}
 
-    async def release(self, round_id: str) -> int:
-        """Move a round's held submissions into responses, in random order. Returns how many."""
+    async def held_for(self, round_id: str) -> list[HeldSubmission]:
         q = select(HeldSubmission).where(HeldSubmission.round_id == round_id)
-        held = list(await self.s.scalars(q))
-        random.SystemRandom().shuffle(held)
-        for h in held:
-            await self.add(h.round_id, h.occurrence, [tuple(a) for a in h.answers],
-                           h.segments, h.week, submission=h.counted)
+        return list(await self.s.scalars(q))
+
+    async def reseal(self) -> None:
+        """Rewrite every held row in one statement (new row versions, one transaction id)."""
+        await self.s.execute(
+            update(HeldSubmission).values(counted=HeldSubmission.counted)
+            .execution_options(synchronize_session=False))
+
+    async def next_batch(self, round_id: str) -> int:
+        q = select(func.max(Response.batch)).where(Response.round_id == round_id)
+        return int(await self.s.scalar(q) or 0) + 1
+
+    async def release(self, held: Sequence[tuple[HeldSubmission, str, str | None]],
+                      batch: int) -> None:
+        """Move held submissions into responses as release `batch`, in random order; each
+        given as (held row, occurrence to store, submission id)."""
+        rows = list(held)
+        random.SystemRandom().shuffle(rows)
+        for h, occurrence, submission in rows:
+            await self.add(h.round_id, occurrence, [tuple(a) for a in h.answers],
+                           h.segments, h.week, submission=submission, batch=batch)
             await self.s.delete(h)
         await self.s.flush()
-        return len(held)
 
 
-class Slices:
-    """Slices already shown to chairs, per round (for differencing checks)."""
+class Views:
+    """Views of a round already shown to chairs (slice, item, batch), for differencing."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
-    async def released(self, round_id: str) -> list[tuple[str, str]]:
-        q = select(ReleasedSlice).where(ReleasedSlice.round_id == round_id)
-        return [(r.segment, r.value) for r in await self.s.scalars(q)]
+    async def shown(self, round_id: str) -> list[tuple[str, str, str, int]]:
+        q = select(ShownView).where(ShownView.round_id == round_id)
+        return [(v.segment, v.value, v.item, v.batch) for v in await self.s.scalars(q)]
 
-    async def release(self, round_id: str, segment: str, value: str) -> None:
+    async def record(self, round_id: str, segment: str, value: str, item: str,
+                     batch: int) -> None:
         stmt = (
-            _insert(self.s, ReleasedSlice)
-            .values(round_id=round_id, segment=segment, value=value)
-            .on_conflict_do_nothing(index_elements=["round_id", "segment", "value"])
+            _insert(self.s, ShownView)
+            .values(round_id=round_id, segment=segment, value=value[:100], item=item[:80],
+                    batch=batch)
+            .on_conflict_do_nothing(
+                index_elements=["round_id", "segment", "value", "item", "batch"])
         )
         await self.s.execute(stmt)
+
+
+class Marks:
+    """Keyed-hash marks (see PrivateMark): set once, asked by key, never listed by person."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add_once(self, key: str, round_id: str, kind: str) -> bool:
+        """Insert unless present (any process). True if this call inserted it."""
+        stmt = (
+            _insert(self.s, PrivateMark)
+            .values(key=key, round_id=round_id, kind=kind)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        result = await self.s.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def has(self, key: str) -> bool:
+        return (await self.s.scalar(
+            select(PrivateMark.key).where(PrivateMark.key == key))) is not None
+
+    async def keys(self, round_id: str, kind: str) -> set[str]:
+        q = select(PrivateMark.key).where(PrivateMark.round_id == round_id,
+                                          PrivateMark.kind == kind)
+        return set(await self.s.scalars(q))
+
+    async def rounds(self, kind: str) -> set[str]:
+        q = select(PrivateMark.round_id).where(PrivateMark.kind == kind).distinct()
+        return {str(r) for r in await self.s.scalars(q)}
+
+    async def reseal(self) -> None:
+        """Rewrite every mark in one statement (one transaction id for all of them)."""
+        await self.s.execute(update(PrivateMark).values(kind=PrivateMark.kind)
+                             .execution_options(synchronize_session=False))
+
+    async def delete(self, round_id: str, kind: str, keys: Iterable[str] | None = None) -> None:
+        q = delete(PrivateMark).where(PrivateMark.round_id == round_id, PrivateMark.kind == kind)
+        if keys is not None:
+            q = q.where(PrivateMark.key.in_(list(keys)))
+        await self.s.execute(q)
 
 
 class States:
@@ -522,7 +613,8 @@ class UnitOfWork:
         self.responses = Responses(self.session)
         self.states = States(self.session)
         self.outbox = Outbox(self.session)
-        self.slices = Slices(self.session)
+        self.views = Views(self.session)
+        self.marks = Marks(self.session)
         return self
 
     async def __aexit__(

@@ -20,6 +20,7 @@ COLUMNS: tuple[str, ...] = (
     "classification",
     "employment",
 )
+REQUIRED: tuple[str, ...] = ("handle", "name", "email")
 ROLES: frozenset[str] = frozenset({"staff", "chair", "admin", "mentor", "mentee", "liaison"})
 LOCALES: frozenset[str] = frozenset({"en", "es"})
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -63,6 +64,7 @@ class RosterRow:
     classification: str
     employment: str
     present: frozenset[str] = frozenset(COLUMNS)  # the file's columns
+    line: int = 0  # where it is in the file (for problems found when saving)
 
     def for_update(self) -> dict[str, Any]:
         """Only what the file has a column for: a partial file never blanks other fields."""
@@ -96,8 +98,12 @@ def valid_zone(name: str) -> bool:
     return True
 
 
-def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[RosterRow]:
-    """Parse a roster CSV. Raises RosterError listing every bad line; returns all rows or none."""
+def parse_roster(data: bytes | str, source: str, default_timezone: str,
+                 required: tuple[str, ...] = REQUIRED) -> list[RosterRow]:
+    """Parse a roster CSV. Raises RosterError listing every bad line; returns all rows or none.
+
+    `required` columns must be in the header (an import needs REQUIRED; a file read only for
+    its names, as `python -m bot scrub --roster` does, needs less)."""
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -113,23 +119,33 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
     except csv.Error as exc:
         raise RosterError(source, [f"line 1: {exc}"]) from None
     names = [h.strip().lower() for h in header]
-    missing = [c for c in ("handle", "name") if c not in names]
+    missing = [c for c in required if c not in names]
     if missing:
         raise RosterError(
             source,
             [
-                f"line 1: missing column(s) {', '.join(missing)}; "
-                f"expected {','.join(COLUMNS)} (extra columns are ignored)"
+                f"line 1: missing column(s) {', '.join(missing)}; the columns are "
+                f"{','.join(COLUMNS)}, of which {', '.join(required)} are required "
+                "(extra columns are ignored)"
             ],
         )
     index = {name: names.index(name) for name in COLUMNS if name in names}
     problems: list[str] = []
     rows: list[RosterRow] = []
     seen: dict[str, int] = {}
+    emails: dict[str, tuple[int, str]] = {}
     try:
         for record in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
+                continue
+            if len(record) < len(header) or any(c.strip() for c in record[len(header):]):
+                # a missing comma, or a comma inside a value without quotes: every later
+                # value would land in the wrong column
+                problems.append(
+                    f"line {line}: has {len(record)} field(s) but the header has "
+                    f"{len(header)} (a value that contains a comma needs \"quotes\")"
+                )
                 continue
 
             def cell(col: str, record: list[str] = record) -> str:
@@ -154,6 +170,12 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
             email = cell("email")
             if email and (not _EMAIL.match(email) or len(email) > 320):
                 problems.append(f"{where}: email {email!r} is not an email address")
+            elif email.lower() in emails:
+                other_line, other = emails[email.lower()]
+                problems.append(f"{where}: email {email!r} is also on line {other_line} "
+                                f"({other}); each person needs their own")
+            elif email:
+                emails[email.lower()] = (line, handle)
             tz = cell("timezone") or default_timezone
             if not valid_zone(tz):
                 problems.append(
@@ -189,6 +211,7 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
                     classification=segs["classification"][:100],
                     employment=employment or "",
                     present=frozenset(index),
+                    line=line,
                 )
             )
     except csv.Error as exc:
@@ -200,7 +223,29 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str) -> list[
     return rows
 
 
-async def save_roster(tx: Any, rows: list[RosterRow]) -> tuple[int, int]:
+async def save_roster(tx: Any, rows: list[RosterRow], source: str = "roster") -> tuple[int, int]:
     """Upsert validated rows by handle inside the caller's unit of work (caller commits).
-    People missing from the file are left as they are: a roster import never deletes."""
+    People missing from the file are left as they are: a roster import never deletes.
+
+    Raises RosterError, before changing anything, when the import would leave two people with
+    the same email (compared case-insensitively) with someone already on the roster."""
+    final = {p.handle: (p.email or "").lower() for p in await tx.people.all()}
+    for r in rows:
+        if "email" in r.present:
+            final[r.handle] = r.email.lower()
+    in_file = {r.handle for r in rows}
+    holders: dict[str, set[str]] = {}
+    for handle, email in final.items():
+        if email:
+            holders.setdefault(email, set()).add(handle)
+    problems = []
+    for r in rows:
+        others = sorted(holders.get(final[r.handle], set()) - in_file)
+        if final[r.handle] and others:
+            email = r.email or final[r.handle]
+            problems.append(f"line {r.line} ({r.handle}): email {email!r} belongs to "
+                            f"{', '.join(others)}, already on the roster; each person needs "
+                            "their own")
+    if problems:
+        raise RosterError(source, problems)
     return await tx.people.upsert([(r.as_columns(), r.for_update()) for r in rows])

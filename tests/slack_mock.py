@@ -383,10 +383,15 @@ class Harness:
                                  "client_msg_id": "c0ffee"}, **kw)
 
     async def command(self, uid: str, command: str, text: str = "",
-                      channel: str = "C0GENERAL") -> Any:
+                      channel: str = "") -> Any:
+        """A slash command typed in `channel`; by default the person's DM with the bot (the
+        mock's conversations.open answers D + the user id without its first letter)."""
+        channel = channel or "D" + uid[1:]
+        name = "directmessage" if channel.startswith("D") else \
+            "mpdm-a--b-1" if channel.startswith("G") else "general"
         form = {
             "token": "legacy", "team_id": TEAM, "team_domain": "outward-test",
-            "channel_id": channel, "channel_name": "general", "user_id": uid,
+            "channel_id": channel, "channel_name": name, "user_id": uid,
             "user_name": uid.lower(), "command": command, "text": text, "api_app_id": "A0OUTWARD",
             "is_enterprise_install": "false", "response_url": self.mock.hook_url(uid),
             "trigger_id": "13345224609.738474920.8088930838d88f008e0",

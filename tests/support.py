@@ -16,6 +16,8 @@ from bot.settings import Settings
 from prompts.loader import sample_roster_csv
 from storage.roster import parse_roster, save_roster
 
+TEST_SECRET = "test-secret-" + "0123456789abcdef" * 2
+
 # Tuesday 2026-11-24 09:00 in Los Angeles, where most of the sample organisation works.
 TUESDAY_9AM_LA = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
 
@@ -32,7 +34,8 @@ async def wired(
     sample: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> Outward:
-    settings = Settings.from_env({"OUTWARD_DATABASE_URL": database_url, **(env or {})})
+    settings = Settings.from_env({"OUTWARD_DATABASE_URL": database_url,
+                                  "OUTWARD_SECRET": TEST_SECRET, **(env or {})})
     app = await build(settings, clock=clock or FakeClock(TUESDAY_9AM_LA))
     if sample:
         async with app.deps.uow() as tx:

@@ -73,7 +73,7 @@ class MockConnector:
     def __init__(self, accounts: list[Account] | None = None) -> None:
         self.accounts = {a.teams_id: a for a in accounts or []}
         self.requests: list[Recorded] = []
-        self._failures: list[tuple[int, dict[str, str], str] | None] = []
+        self._failures: list[tuple[int, dict[str, str], str, bool] | None] = []
         self._ids = itertools.count(1000)
         self.server: TestServer | None = None
         app = web.Application()
@@ -104,12 +104,13 @@ class MockConnector:
         return account
 
     def fail_next(self, status: int, times: int = 1, retry_after: str | None = None,
-                  code: str = "Throttled", after: int = 0) -> None:
+                  code: str = "Throttled", after: int = 0, plain: bool = False) -> None:
         """The next `times` requests (of any kind) answer `status`, once `after` more requests
-        have been answered normally."""
+        have been answered normally. `plain`: a text/plain body (as a proxy or a wrong
+        serviceUrl answers) instead of the connector's JSON error."""
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         self._failures.extend([None] * after)
-        self._failures.extend([(status, headers, code)] * times)
+        self._failures.extend([(status, headers, code, plain)] * times)
 
     # ---- what the bot posted --------------------------------------------------------------
 
@@ -161,8 +162,11 @@ class MockConnector:
             failure = self._failures.pop(0)
             if failure is None:
                 return None
-            status, headers, code = failure
+            status, headers, code, plain = failure
             self.requests[-1].status = status
+            if plain:
+                return web.Response(status=status, text=f"{status} {code}", headers=headers,
+                                    content_type="text/plain")
             return web.json_response(
                 {"error": {"code": code, "message": f"mock failure {status}"}},
                 status=status, headers=headers,
@@ -293,6 +297,17 @@ def channel_mention(service_url: str, account: Account, text: str,
     act["channelData"] = {"teamsChannelId": channel, "teamsTeamId": team,
                           "channel": {"id": channel}, "team": {"id": team},
                           "tenant": {"id": TENANT}}
+    return act
+
+
+def channel_submit(service_url: str, account: Account, data: dict[str, Any], reply_to: str,
+                   channel: str = "19:outward-staff@thread.tacv2") -> dict[str, Any]:
+    """Action.Submit pressed on a card in a team channel (Teams posts no @mention for it)."""
+    act = base_activity(service_url, account, conversation=f"{channel};messageid={reply_to}",
+                        personal=False)
+    act.update({"value": data, "replyToId": reply_to})
+    act["channelData"] = {"teamsChannelId": channel, "channel": {"id": channel},
+                          "tenant": {"id": TENANT}, "source": {"name": "message"}}
     return act
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
@@ -169,24 +169,38 @@ async def test_reflections_are_stored_without_the_person(app: Outward, console: 
     async with app.engine.connect() as conn:
         held = (await conn.execute(text(
             "SELECT round_id, answers, segments, week FROM held_submissions"))).all()
+        enrolment_columns = {c["name"] for c in await conn.run_sync(
+            lambda c: inspect(c).get_columns("enrolments"))}
     assert len(held) == 1 and held[0][0] == "learn-test-track"
     assert "I noticed [NAME] greets every patron by name" in str(held[0][1])
+    assert "one" not in str(held[0][1]), "the step id would name the few people sent it"
     assert held[0][2] in ({}, "{}") and held[0][3] == ""  # no segments, no date
-    from conversations.summary import Releaser
+    assert "reflected" not in enrolment_columns  # no per-person record of reflecting
+    from conversations.release import Releaser
 
     await Releaser(app.deps).release()
     async with app.engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM responses"))).scalar() == 0
-    for handle in ("tom", "sam", "will", "noah"):  # five reflections: released as one batch
-        await console.say(f":as {handle}", "/learn join test-track", "Reflect", "A note")
+    # released only once max(k, k_comments) = 10 different people have reflected
+    others = ["tom", "sam", "will", "noah", "mei", "luis", "grace", "rosa", "kwame"]
+    for handle in others[:8]:  # "2" is Reflect in every language
+        await console.say(f":as {handle}", "/learn join test-track", "2", "A note")
+    await console.say(":as dana", "Reflect")  # a second reflection by the same person
+    await console.say(":as dana")
+    await Releaser(app.deps).release()
+    async with app.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM responses"))).scalar() == 0
+    await console.say(f":as {others[8]}", "/learn join test-track", "2", "A note")
     await Releaser(app.deps).release()
     async with app.engine.connect() as conn:
         rows = (await conn.execute(text(
-            "SELECT round_id, question_id, text, segments, week FROM responses"))).all()
-    assert len(rows) == 5
-    assert ("learn-test-track", "one", "I noticed [NAME] greets every patron by name") in [
-        r[:3] for r in rows]
+            "SELECT round_id, question_id, text, segments, week, occurrence FROM responses"))
+        ).all()
+    assert len(rows) == 10
+    assert ("learn-test-track", "reflection", "I noticed [NAME] greets every patron by name"
+            ) in [r[:3] for r in rows]
     assert all(r[3] in ({}, "{}") and r[4] == "" for r in rows)
+    assert {r[5] for r in rows} == {"r1"}  # one occurrence per release batch
 
 
 async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
@@ -207,13 +221,13 @@ async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
             assert "stored without your name" in out
             assert "is open, and" not in out, "a reflection round is never sent as a survey"
         out = await console.say(":as jordan", "/themes learn-test-track")
-        assert "Fewer than 3 people wrote comments" in out  # two reflections: below k_comments
+        assert "too few people" in out  # two reflections are held: below max(k, k_comments)
         await console.say(":as sam", "/learn join test-track", "Reflect", notes[2])
-        out = await console.say(":as jordan", "/themes learn-test-track")
-        assert "Fewer than 3 people" in out  # the third reflection waits for a second one
+        out = await console.say(":clock +1m", ":as jordan", "/themes learn-test-track")
+        assert "3 comments in" in out and "    > I noticed" in out  # three people: released
         await console.say(":as noah", "/learn join test-track", "Reflect", "I noticed my tone")
-        out = await console.say(":as jordan", "/themes learn-test-track")
-        assert "4 comments in" in out and "    > I noticed" in out
+        out = await console.say(":clock +1m", ":as jordan", "/themes learn-test-track")
+        assert "3 comments in" in out  # the fourth waits until three more people reflected
         out = await console.say(":as dana", "/themes learn-test-track")
         assert "for committee chairs" in out
         out = await console.say(":as amara", "/pulse start learn-test-track as copy",

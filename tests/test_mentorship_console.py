@@ -424,3 +424,75 @@ async def test_chat_imports_never_read_paths_on_the_server(app: Outward, console
     for name in ("/etc/passwd.csv", "../organisation.csv", "..\\x.csv", ".hidden.csv"):
         out = await console.say(f"/mentor import lib {name}")
         assert "Traceback" not in out and "imported" not in out.lower()
+
+
+# ---- privacy repairs: no false alarms, no differencing ------------------------------------------
+
+
+async def _at_help_question(app: Outward, console: Console, handle: str, *presses: str) -> None:
+    out = await answer(console, handle, *presses)
+    assert "liaison can help" in out or "enlace pueda ayudar" in out
+
+
+async def test_typing_a_button_label_or_a_decline_never_alerts_the_liaison(
+    app: Outward, console: Console
+) -> None:
+    from conversations.events import TextReceived
+    from conversations.router import console_address
+
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    # typed straight to the core, as Slack and Teams deliver typed text (not a button press)
+    for handle, presses, typed in (
+        ("fatima", ("Yes, we met", "4", "Goals"), "No, all good"),
+        ("grace", ("Yes, we met", "4", "Goals"), "1"),
+        ("rosa", ("No, esta vez no",), "no, todo bien"),
+        ("mei", ("No, not this time",), "no thanks!"),
+    ):
+        await _at_help_question(app, console, handle, *presses)
+        replies = await app.router(TextReceived(console_address(handle), typed))
+        assert any("Nothing for the liaison" in m.text or "Nada para el enlace" in m.text
+                   for m in replies), (handle, typed)
+    out = await console.say(":clock +1m")
+    assert "(to aiyana)" not in out
+    async with app.engine.connect() as conn:
+        asked = (await conn.execute(text(
+            "SELECT count(*) FROM mentor_checkins WHERE help = 'contact'"))).scalar()
+        alerts = (await conn.execute(text(
+            "SELECT count(*) FROM outbox WHERE kind = 'mentor.escalation'"))).scalar()
+    assert asked == 0 and alerts == 0
+
+
+async def test_free_text_that_asks_for_help_still_alerts(app: Outward, console: Console) -> None:
+    from conversations.events import TextReceived
+    from conversations.router import console_address
+
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    await _at_help_question(app, console, "fatima", "Yes, we met", "4", "Goals")
+    await app.router(TextReceived(console_address("fatima"),
+                                  "Could we talk about my schedule with my manager?"))
+    out = await console.say(":clock +1m")
+    assert "(to aiyana) Fatima Haddad in the pair Fatima Haddad & Grace Kim (lib) asked" in out
+
+
+async def test_mentor_stats_never_move_by_fewer_than_k_people(
+    app_k2: Outward, clock: FakeClock
+) -> None:
+    console = Console(app_k2, clock)
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Average usefulness: 3.0 of 5 (2 rating(s))." in out
+    # one more person's check-in: showing it would give away their score (3.0 -> 3.7 = 5)
+    await answer(console, "rosa", "Sí, nos reunimos", "5", "Metas", "No, todo bien")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Average usefulness: 3.0 of 5 (2 rating(s))." in out
+    assert "As shown on 2026-12-08" in out
+    # a second new person: the figures move by two people, which k=2 allows
+    await answer(console, "mei", "Yes, we met", "3", "Goals", "No, all good")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Average usefulness: 3.5 of 5 (4 rating(s))." in out
+    assert "As shown on" not in out

@@ -161,3 +161,23 @@ async def test_reminders_reach_only_people_who_have_not_finished(
     assert reminders and all(r.person_id != 3 for r in reminders)
     out = await console.say(":clock +1h")
     assert "A reminder" not in out, "the same reminder is never sent twice"
+
+
+async def test_bidirectional_overrides_are_never_stored_or_posted(
+    app: Outward, console: Console
+) -> None:
+    from conversations.events import TextReceived
+    from conversations.messages import Message
+    from conversations.router import console_address
+
+    await _start_as_dana(console)
+    sneaky = "The desk \u202eevah ew\u202c needs \u2066cover\u2069"
+    replies = await app.router(TextReceived(console_address("dana"), sneaky))
+    assert all("\u202e" not in m.text for m in replies)
+    async with app.engine.connect() as conn:
+        draft = (await conn.execute(text("SELECT data FROM conversation_state"))).scalar()
+    assert "evah ew" in str(draft)
+    assert not any(ch in str(draft) for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
+    # a quote already stored with an override (from before this rule) is posted without it
+    m = Message("*Theme* \u202etxet", quotes=("a \u2067quote\u2069",), chart=(("\u202ex", 1.0),))
+    assert m.text == "*Theme* txet" and m.quotes == ("a quote",) and m.chart == (("x", 1.0),)

@@ -123,7 +123,7 @@ async def test_a_roster_imported_elsewhere_is_scrubbed_here(tmp_path: Path, cloc
     web = await wired(url, clock)
     cli = await wired(url, clock, sample=False)
     try:
-        rows = parse_roster("handle,name\nzelda,Zelda Quartermaine\n", "new.csv", "UTC")
+        rows = parse_roster("handle,name,email\nzelda,Zelda Quartermaine,\n", "new.csv", "UTC")
         async with cli.deps.uow() as tx:
             await save_roster(tx, rows)
             await tx.commit()

@@ -91,7 +91,7 @@ def test_bad_question_banks_fail_with_file_question_and_problem(text: str, messa
 GOOD = (
     "handle,name,email,timezone,locale,roles,branch,classification,employment,extra\n"
     "ana,Ana Ruiz,ana@example.org,America/Chicago,es,staff;chair,Main,Clerk,part-time,x\n"
-    "ben,Ben Ode,,,,,,,\n"
+    "ben,Ben Ode,,,,,,,,\n"
 )
 
 
@@ -105,13 +105,18 @@ def test_roster_parses_good_rows_and_ignores_extra_columns() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("cy,Cy,cy@x.org,Nowhere/Land,en,staff,,,FT", "line 4 (cy): timezone 'Nowhere/Land'"),
-        ("cy,Cy,cy@x.org,UTC,en,boss,,,FT", "line 4 (cy): unknown role(s) boss"),
-        ("cy,Cy,not-an-email,UTC,en,staff,,,FT", "line 4 (cy): email 'not-an-email'"),
-        ("cy,Cy,,UTC,fr,staff,,,FT", "line 4 (cy): locale 'fr'"),
-        ("cy,Cy,,UTC,en,staff,,,sometimes", "line 4 (cy): employment 'sometimes'"),
-        ("ana,Ana Again,,UTC,en,staff,,,FT", "line 4 (ana): handle is also on line 2"),
-        ("Robert'); DROP TABLE people;--,x,,,,,,,", "line 4: handle"),
+        ("cy,Cy,cy@x.org,Nowhere/Land,en,staff,,,FT,", "line 4 (cy): timezone 'Nowhere/Land'"),
+        ("cy,Cy,cy@x.org,UTC,en,boss,,,FT,", "line 4 (cy): unknown role(s) boss"),
+        ("cy,Cy,not-an-email,UTC,en,staff,,,FT,", "line 4 (cy): email 'not-an-email'"),
+        ("cy,Cy,,UTC,fr,staff,,,FT,", "line 4 (cy): locale 'fr'"),
+        ("cy,Cy,,UTC,en,staff,,,sometimes,", "line 4 (cy): employment 'sometimes'"),
+        ("ana,Ana Again,,UTC,en,staff,,,FT,", "line 4 (ana): handle is also on line 2"),
+        ("Robert'); DROP TABLE people;--,x,,,,,,,,", "line 4: handle"),
+        ("cy,Cy,cy@x.org,UTC,en,staff,,,FT", "line 4: has 9 field(s) but the header has 10"),
+        ("cy,Cy,cy@x.org", "line 4: has 3 field(s) but the header has 10"),
+        ("cy,Reyes, Cy,cy@x.org,UTC,en,staff,,,FT,x", "line 4: has 11 field(s)"),
+        ("cy,Cy,ANA@Example.org,,,,,,,", "line 4 (cy): email 'ANA@Example.org' is also on "
+                                         "line 2 (ana)"),
     ],
 )
 def test_bad_roster_rows_are_reported_by_line(row: str, message: str) -> None:
@@ -125,8 +130,11 @@ def test_roster_file_level_problems() -> None:
     for data, message in [
         (b"", "is empty"),
         (b"name,email\nA,a@b.co\n", r"missing column\(s\) handle"),
-        (b"handle,name\n", "no people"),
-        ("handle,name\nzoë,Zoë\n".encode("latin-1"), "not UTF-8"),
+        (b"handle,name\nzoe,Zoe\n", r"missing column\(s\) email;.* handle, name, email are "
+                                    "required"),
+        (b"handle,email\nzoe,z@b.co\n", r"missing column\(s\) name"),
+        (b"handle,name,email\n", "no people"),
+        ("handle,name,email\nzoë,Zoë,\n".encode("latin-1"), "not UTF-8"),
     ]:
         with pytest.raises(RosterError, match=message):
             parse_roster(data, "r.csv", "UTC")
@@ -139,7 +147,7 @@ def test_a_bad_roster_import_changes_nothing(tmp_path: Path, capsys: pytest.Capt
     good.write_text(GOOD)
     assert main(["roster", "import", str(good)], env=env) == 0
     bad = tmp_path / "bad.csv"
-    bad.write_text(GOOD.replace("Ana Ruiz", "Ana Changed") + "cy,Cy,,Bad/Zone,en,staff,,,FT\n")
+    bad.write_text(GOOD.replace("Ana Ruiz", "Ana Changed") + "cy,Cy,,Bad/Zone,en,staff,,,FT,\n")
     assert main(["roster", "import", str(bad)], env=env) == 2
     err = capsys.readouterr().err
     assert "bad.csv: line 4 (cy): timezone" in err and "Traceback" not in err

@@ -1,5 +1,6 @@
-"""A chair's `/themes` in Slack: the text summary is the ephemeral reply, and the theme chart goes
-as a PNG into the chair's DM with Outward (never a channel), through the external upload flow."""
+"""A chair's `/themes` in Slack: typed in the DM with Outward, the text summary is the ephemeral
+reply; typed in a channel, it goes to that DM. The theme chart goes as a PNG into the chair's DM
+with Outward (never a channel), through the external upload flow."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ async def slack(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Harness]:
         yield h
 
 
-async def themes(slack: Harness, uid: str) -> str:
-    """The ephemeral reply: on the ack, or on the response_url when the summary took longer
-    than the ack budget (a loaded machine)."""
+async def themes(slack: Harness, uid: str, channel: str = "") -> str:
+    """The ephemeral reply to `/themes` typed in the person's DM with Outward (or `channel`): on
+    the ack, or on the response_url when the summary took longer than the ack budget."""
     hooks = len(slack.mock.hooks)
-    resp = await slack.command(uid, "/themes", "listening-tour", channel="C0GENERAL")
+    resp = await slack.command(uid, "/themes", "listening-tour", channel=channel)
     assert resp.status == 200
     raw = await resp.text()
     await slack.settle()
@@ -58,10 +59,21 @@ async def test_chair_gets_the_chart_as_a_png_in_their_dm(slack: Harness) -> None
     assert "*" not in chart.title
     assert chart.alt_txt.startswith("Theme shares: ") and "%" in chart.alt_txt
     [complete] = slack.mock.of("files.completeUploadExternal")
-    assert complete.args["channel_id"] == JORDAN_DM  # the DM, not C0GENERAL
+    assert complete.args["channel_id"] == JORDAN_DM
     assert "channels" not in complete.args
     assert {c.token for c in slack.mock.calls if c.method.startswith("files.")} == \
         {"xoxb-outward-test"}
+
+
+async def test_themes_typed_in_a_channel_go_to_the_dm_with_their_chart(slack: Harness) -> None:
+    notice = await themes(slack, JORDAN, channel="C0GENERAL")
+    assert "1:1 chat" in notice and "comments in" not in notice
+    summary = "\n".join(str(c.args.get("text")) for c in slack.mock.posts_to(JORDAN_DM))
+    assert "comments in" in summary
+    [complete] = slack.mock.of("files.completeUploadExternal")
+    assert complete.args["channel_id"] == JORDAN_DM
+    assert not [c for c in slack.mock.calls if "C0GENERAL" in json.dumps(c.args)], \
+        "nothing is posted, updated or uploaded in the channel"
 
 
 async def test_staff_refused_themes_uploads_nothing(slack: Harness) -> None:

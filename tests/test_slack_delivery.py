@@ -102,6 +102,7 @@ async def test_permanent_errors_fail_one_row_and_delivery_goes_on(slack: Harness
 async def test_revoked_token_fails_rows_without_stopping_the_worker(slack: Harness) -> None:
     await start(slack)
     slack.mock.fail("conversations.open", times=99, error="token_revoked")
+    slack.mock.fail("chat.postMessage", times=99, error="token_revoked")  # amara's DM is known
     planned, sent = await slack.app.tick()
     assert planned == 5 and sent == 0
     assert {r[0] for r in await outbox(slack)} == {"failed"}

@@ -203,7 +203,9 @@ async def test_pulse_command_starts_the_survey_in_the_dm(slack: Harness) -> None
     await start_round(slack)
     before = len(slack.mock.posts_to(DANA_DM))
     resp = await slack.command(DANA, "/pulse", channel="C0GENERAL")
-    assert resp.status == 200 and await resp.text() == ""  # nothing private to say
+    assert resp.status == 200
+    notice = await resp.json()  # the only thing shown where it was typed, to Dana alone
+    assert notice["response_type"] == "ephemeral" and "1:1 chat" in notice["text"]
     await slack.settle()
     posted = slack.mock.posts_to(DANA_DM)[before:]
     assert len(posted) == 2 and "may we include your branch" in posted[-1].args["text"]

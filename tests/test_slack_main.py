@@ -64,7 +64,7 @@ async def test_python_m_bot_serves_slack_events(tmp_path: Path) -> None:
                 await asyncio.sleep(0.3)
 
             body = urlencode({"token": "x", "team_id": TEAM, "team_domain": "outward-test",
-                              "channel_id": "C0GENERAL", "channel_name": "general",
+                              "channel_id": "D0JORDAN", "channel_name": "directmessage",
                               "user_id": "U0JORDAN", "user_name": "jordan",
                               "command": "/pulse", "text": "status",
                               "response_url": mock.hook_url("jordan"),

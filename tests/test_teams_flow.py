@@ -182,8 +182,11 @@ async def test_mention_in_a_channel(teams: TeamsHarness) -> None:
     channel = act["conversation"]["id"]
     status, _ = await teams.post(act)
     assert status == 200
+    # results never show in a channel: a short notice there, the status in the 1:1 chat
     replies = teams.mock.cards(channel)
-    assert len(replies) == 1 and "listening-tour" in card_text(replies[0])
+    assert len(replies) == 1 and "listening-tour" not in card_text(replies[0])
+    assert "1:1 chat" in card_text(replies[0])
+    assert "listening-tour" in card_text(teams.mock.cards(teams.conversation("jordan"))[-1])
     # the channel never becomes the person's route for private surveys: a survey would open
     # their 1:1 chat instead
     ident = (await _identities(teams.app))["jordan"]

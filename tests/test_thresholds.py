@@ -1,50 +1,51 @@
-"""Anonymity thresholds and differencing, on synthetic answer sets."""
+"""Anonymity thresholds and differencing, on synthetic answer sets (conversations.thresholds)."""
 
 from __future__ import annotations
 
-from conversations.summary import WHOLE, parse_slice, people_at_least, slice_refusal
+import itertools
+
+from conversations.summary import parse_slice
+from conversations.thresholds import ALL, WHOLE, Ledger, Shown, people_at_least
 from storage.models import Response
 
+_ids = itertools.count()
 
-def answers(n: int, **segments: str) -> list[Response]:
-    """n people answering two questions, with the given shared segments."""
+
+def answers(n: int, batch: int = 1, questions: tuple[str, ...] = ("q1", "q2"),
+            **segments: str) -> list[Response]:
+    """n submissions answering `questions`, with the given shared segments, in `batch`."""
     out = []
-    for i in range(n):
-        for q in ("q1", "q2"):
-            out.append(Response(id=f"{segments}{i}{q}", round_id="r", occurrence="2026-11-24",
+    for _ in range(n):
+        sub = f"s{next(_ids)}"
+        for q in questions:
+            out.append(Response(id=f"{sub}{q}", round_id="r", occurrence="2026-11-24",
                                 question_id=q, value="3", text=None, segments=dict(segments),
-                                week="2026-W48"))
+                                week="2026-W48", submission=sub, batch=batch))
     return out
 
 
 def test_people_count_is_a_lower_bound_that_is_zero_only_when_empty() -> None:
     assert people_at_least([]) == 0
     assert people_at_least(answers(7)) == 7
-    partial = answers(7)[:5]  # q1,q2,q1,q2,q1 -> 3 people answered q1
-    assert people_at_least(partial) == 3
-
-
-def test_submissions_count_people_exactly() -> None:
-    rows = answers(3)
-    for i, r in enumerate(rows):
-        r.submission = f"s{i // 2}"  # each person's two answers share a submission
-    assert people_at_least(rows) == 3
-    assert people_at_least([r for r in rows if r.question_id == "q1"]) == 3
+    legacy = answers(7)[:5]
+    for r in legacy:
+        r.submission = None  # rows without a submission count per (occurrence, question)
+    assert people_at_least(legacy) == 3
 
 
 def test_small_slice_and_small_complement_are_refused() -> None:
     rs = answers(12, branch="Central") + answers(4, branch="Eastside") + answers(3)
-    k = 5
-    assert slice_refusal(rs, WHOLE, [], k) is None
-    assert slice_refusal(rs, ("branch", "Central"), [], k) is None
-    assert slice_refusal(rs, ("branch", "Eastside"), [], k) == "themes.too_small"
-    assert slice_refusal(rs, ("branch", "central"), [], k) is None  # case-insensitive
+    led = Ledger(rs, [], 5)
+    assert led.problem(ALL, WHOLE, 1) is None
+    assert led.problem(ALL, ("branch", "Central"), 1) is None
+    assert led.problem(ALL, ("branch", "Eastside"), 1) == "themes.too_small"
+    assert led.problem(ALL, ("branch", "central"), 1) is None  # case-insensitive
     # everyone but 3 is full-time: the 3 part-timers would show as whole minus slice
-    rs2 = answers(16, employment="FT") + answers(3, employment="PT")
-    assert slice_refusal(rs2, ("employment", "FT"), [], k) == "themes.complement_small"
+    led2 = Ledger(answers(16, employment="FT") + answers(3, employment="PT"), [], 5)
+    assert led2.problem(ALL, ("employment", "FT"), 1) == "themes.complement_small"
     # a slice that is the whole round hides nobody
-    rs3 = answers(16, employment="FT")
-    assert slice_refusal(rs3, ("employment", "FT"), [], k) is None
+    assert Ledger(answers(16, employment="FT"), [], 5).problem(ALL, ("employment", "FT"),
+                                                               1) is None
 
 
 def test_overlapping_slices_that_differ_by_a_few_people_are_refused() -> None:
@@ -52,14 +53,70 @@ def test_overlapping_slices_that_differ_by_a_few_people_are_refused() -> None:
     rs = (answers(10, branch="Central", classification="Librarian")
           + answers(2, branch="Central", classification="Clerk")
           + answers(10, branch="Eastside", classification="Clerk"))
-    k = 5
     central, librarians = ("branch", "Central"), ("classification", "Librarian")
-    assert slice_refusal(rs, central, [], k) is None
+    assert Ledger(rs, [], 5).problem(ALL, central, 1) is None
     # Central (12) minus Librarian (10) would expose the 2 Central clerks
-    assert slice_refusal(rs, librarians, [central], k) == "themes.overlap_small"
-    assert slice_refusal(rs, librarians, [], k) is None
-    assert slice_refusal(rs, central, [librarians], k) == "themes.overlap_small"
-    assert slice_refusal(rs, ("branch", "Eastside"), [central], k) is None  # disjoint
+    assert Ledger(rs, [Shown(central, ALL, 1)], 5).problem(ALL, librarians, 1) \
+        == "themes.overlap_small"
+    assert Ledger(rs, [], 5).problem(ALL, librarians, 1) is None
+    assert Ledger(rs, [Shown(librarians, ALL, 1)], 5).problem(ALL, central, 1) \
+        == "themes.overlap_small"
+    assert Ledger(rs, [Shown(central, ALL, 1)], 5).problem(
+        ALL, ("branch", "Eastside"), 1) is None  # disjoint
+
+
+def test_three_values_of_one_segment_cannot_isolate_the_fourth() -> None:
+    # A, B, C are big enough and their complements too, but whole - A - B would be 2 people
+    rs = (answers(6, branch="A") + answers(6, branch="B") + answers(2, branch="C")
+          + answers(6, branch="D"))
+    shown = [Shown(WHOLE, ALL, 1), Shown(("branch", "A"), ALL, 1),
+             Shown(("branch", "B"), ALL, 1)]
+    assert Ledger(rs, shown, 5).problem(ALL, ("branch", "D"), 1) == "themes.overlap_small"
+    assert Ledger(rs, shown[:2], 5).problem(ALL, ("branch", "D"), 1) is None
+
+
+def test_results_shown_early_never_move_by_fewer_than_k_people() -> None:
+    k = 5
+    early = answers(10, batch=1)
+    led = Ledger(early, [], k)
+    assert led.choose(ALL, WHOLE) == (1, None)
+    shown = [Shown(WHOLE, ALL, 1), Shown(WHOLE, "q1", 1)]
+    # one more person's answers arrive at close: the view stays as it was shown
+    late = early + answers(1, batch=2)
+    led = Ledger(late, shown, k)
+    assert led.choose(ALL, WHOLE) == (1, None)
+    assert led.choose("q1", WHOLE) == (1, None)
+    # five more: the totals move by k people, so the newest view is safe
+    more = late + answers(4, batch=3)
+    assert Ledger(more, shown, k).choose(ALL, WHOLE) == (3, None)
+
+
+def test_an_item_few_people_answered_in_a_batch_keeps_its_earlier_view() -> None:
+    k = 5
+    rs = answers(10, batch=1)
+    # a batch of five people, only one of whom answered q2
+    rs += answers(1, batch=2) + answers(4, batch=2, questions=("q1",))
+    shown = [Shown(WHOLE, ALL, 1), Shown(WHOLE, "q1", 1), Shown(WHOLE, "q2", 1)]
+    led = Ledger(rs, shown, k)
+    assert led.choose(ALL, WHOLE) == (2, None)
+    assert led.choose("q1", WHOLE) == (2, None)
+    assert led.choose("q2", WHOLE) == (1, None)  # q2 moved by one person: repeat batch 1
+
+
+def test_a_slice_first_asked_late_is_not_shown_at_a_batch_that_differs_by_a_few() -> None:
+    k = 5
+    rs = answers(10, batch=1, branch="A") + answers(6, batch=1, branch="B")
+    rs += answers(2, batch=2, branch="A") + answers(3, batch=2, branch="B")
+    shown = [Shown(("branch", "A"), ALL, 1)]
+    led = Ledger(rs, shown, k)
+    # A at batch 2 would differ from A at batch 1 by 2 people: A is repeated as of batch 1
+    assert led.choose(ALL, ("branch", "A")) == (1, None)
+    # the whole round at batch 2 vs A at batch 1: 11 new people, nobody missing; fine
+    assert led.choose(ALL, WHOLE) == (2, None)
+
+
+def test_nothing_released_yet_is_too_small() -> None:
+    assert Ledger([], [], 5).choose(ALL, WHOLE) == (None, "themes.too_small")
 
 
 def test_parse_slice_arguments() -> None:

@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -380,14 +380,14 @@ class SlackAdapter:
             self.spawn(client.views_open(trigger_id=event.trigger_id,
                                          view=convert.answer_modal(event)))
             return
-        self.spawn(self._interaction(client, event, origin))
+        self.spawn(self._interaction(client, event, origin, settle=True))
 
     async def _on_view(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
                        client: AsyncWebClient) -> None:
         await ack()  # closes the modal
         parsed = convert.form_submitted(body)
         if parsed is not None:
-            self.spawn(self._interaction(client, *parsed))
+            self.spawn(self._interaction(client, *parsed, settle=True))
 
     async def _on_message(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         event = convert.direct_message(body)
@@ -420,17 +420,20 @@ class SlackAdapter:
 
         async def work() -> None:
             await self._ensure_known(client, event.address)
-            messages = await self.on_event(event)
-            private = [m for m in messages if m.private]
-            public = [m for m in messages if not m.private]
+            settled = await self._settle(client, event, convert.command_channel(body))
+            messages = await self.on_event(settled)
+            private = [m for m in messages if m.private and not m.direct]
             payload = convert.combine(private) if private else None
             if not late["acked"] and not reply.done():
                 reply.set_result(payload)  # rides on the ack
             elif payload is not None:
                 await respond(response_type="ephemeral", replace_original=False, **payload)
-            if public:  # e.g. `/pulse` starting a survey: the questions go to the DM
-                await self._post_all(client, event.address, public, convert.Origin())
-            await self._post_charts(client, event.address, private)
+            # e.g. `/pulse` starting a survey, or anything but help typed in a channel: to the
+            # DM, never visible in the channel
+            to_dm = [m for m in messages if m.direct or not m.private]
+            if to_dm:
+                await self._post_all(client, settled.address, to_dm, convert.Origin())
+            await self._post_charts(client, settled.address, private)
 
         def finished(_task: asyncio.Task[Any]) -> None:
             if not reply.done():
@@ -452,9 +455,28 @@ class SlackAdapter:
 
     # ---- after the ack ---------------------------------------------------------------------
 
+    async def _settle(self, client: AsyncWebClient, event: Event, channel: str) -> Event:
+        """The event with `direct` set only when `channel` is the person's DM with Outward.
+
+        A D... channel may also be a DM between two people (a slash command typed there, a
+        button on an ephemeral reply there); conversations.open names the bot's own DM."""
+        a = event.address
+        direct = False
+        if channel.startswith("D"):
+            try:
+                direct = channel == await self._open_dm(client, a)
+            except SlackApiError as exc:
+                log.info("conversations.open failed: %s", delivery_error(exc).reason)
+        if direct == a.direct and a.conversation == (channel if direct else ""):
+            return event
+        return replace(event, address=replace(a, conversation=channel if direct else "",
+                                              direct=direct))
+
     async def _interaction(self, client: AsyncWebClient, event: Event,
-                           origin: convert.Origin) -> None:
+                           origin: convert.Origin, settle: bool = False) -> None:
         await self._ensure_known(client, event.address)
+        if settle and not origin.in_view:  # the Home tab is the person's own
+            event = await self._settle(client, event, origin.channel)
         messages = await self.on_event(event)
         await self._post_all(client, event.address, messages, origin)
         if origin.in_view:  # a button on the Home tab: show the new state there
@@ -473,6 +495,11 @@ class SlackAdapter:
         channel = address.conversation
         for m in messages:
             body = convert.render(m)
+            if not address.direct and m.private and not m.direct and origin.response_url:
+                # e.g. a button pressed outside the DM was refused: say so where it was pressed
+                await self._respond(origin.response_url, response_type="ephemeral",
+                                    replace_original=False, **body)
+                continue
             if m.replaces and origin.key and m.replaces == origin.key:
                 if origin.in_view:
                     continue  # the Home tab is republished afterwards
@@ -703,7 +730,19 @@ class SlackAdapter:
             return web.json_response({"error": "malformed payload"}, status=400)
         if not isinstance(bolt_req.body, dict):
             return web.json_response({"error": "malformed payload"}, status=400)
-        bolt_resp = await self.bolt.async_dispatch(bolt_req)
+        # A signed payload Slack would never send (`"event": null`, a null view.state.values...)
+        # gets a 400, not an ack: it is not a delivery Slack's retry or modal logic waits on,
+        # and no recorded Slack payload trips these checks (tests/test_slack_http.py).
+        problem = convert.malformed(bolt_req.body)
+        if problem:
+            log.warning("malformed Slack payload refused: %s", problem)
+            return web.json_response({"error": f"malformed payload: {problem}"}, status=400)
+        try:
+            bolt_resp = await self.bolt.async_dispatch(bolt_req)
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
+            # bolt reads payload fields unchecked; a shape the check above does not know yet
+            log.warning("malformed Slack payload refused (%s)", type(exc).__name__)
+            return web.json_response({"error": "malformed payload"}, status=400)
         return await to_aiohttp_response(bolt_resp)
 
     async def handle_install(self, request: web.Request) -> web.Response:

@@ -290,6 +290,72 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+# What slack_bolt dereferences before any listener runs (slack_bolt/request/payload_utils.py and
+# internals.py, e.g. `"type" in body["event"]`, `body["view"]["type"]`, `body["actions"][0]`):
+# an entity is an id or an object, a container is an object, a list holds objects.
+_ENTITIES = ("user", "team", "enterprise", "channel")
+_OBJECTS = ("event", "view", "container", "message", "previous_message", "item",
+            "assistant_thread", "function_data", "workflow_step")
+_LISTS = ("actions", "authorizations", "response_urls")
+
+
+def _shape(obj: Mapping[str, Any], where: str, depth: int = 0) -> str:
+    for key in _ENTITIES:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str | Mapping):
+            return f"{where}{key} is neither an id nor an object"
+    for key in _LISTS:
+        value = obj.get(key)
+        if value is not None and not (isinstance(value, list)
+                                      and all(isinstance(v, Mapping) for v in value)):
+            return f"{where}{key} is not a list of objects"
+    for key in _OBJECTS:
+        value = obj.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            return f"{where}{key} is not an object"
+        if depth < 2:
+            problem = _shape(value, f"{where}{key}.", depth + 1)
+            if problem:
+                return problem
+    return ""
+
+
+def malformed(body: Mapping[str, Any]) -> str:
+    """Why a signed payload is not one Slack sends ('' when it is fine), for a 400 before
+    slack_bolt reads it: bolt indexes into the payload without checking types, so `"event":
+    null` or a null `view.state.values` would otherwise end in a 500 with a traceback."""
+    kind = body.get("type")
+    if kind is not None and not isinstance(kind, str):
+        return "type is not a string"
+    if "command" in body and not isinstance(body["command"], str):
+        return "command is not a string"
+    problem = _shape(body, "")
+    if problem:
+        return problem
+    event = body.get("event")
+    if kind == "event_callback" and not (isinstance(event, Mapping)
+                                         and isinstance(event.get("type"), str)):
+        return "event_callback without an event object and type"
+    if kind in ("block_actions", "interactive_message") and "actions" in body \
+            and not body["actions"]:
+        return f"{kind} with no actions"
+    if kind == "block_actions" and not all(isinstance(a.get("action_id"), str)
+                                           for a in body.get("actions") or []):
+        return "block_actions with an action_id that is not a string"  # bolt matches a regex
+    view = body.get("view")
+    if kind in ("view_submission", "view_closed") and (
+            not isinstance(view, Mapping) or not isinstance(view.get("type"), str)):
+        return f"{kind} without a view object and type"
+    if isinstance(view, Mapping) and "state" in view:  # (a legacy dialog's `state` is text)
+        state = view["state"]
+        if not isinstance(state, Mapping) or ("values" in state
+                                              and not isinstance(state["values"], Mapping)):
+            return "view.state.values is not an object"
+    return ""
+
+
 def team_of(body: Mapping[str, Any]) -> str:
     """The workspace a payload belongs to (team id; the org id for org-wide-only payloads)."""
     return (
@@ -311,10 +377,18 @@ def _dm(channel: str) -> str:
 def _address(team: str, user: str, channel: str = "") -> Address:
     """The person's address; a DM channel makes it `direct` (their route for proactive sends).
 
-    Slack only delivers message.im / app_home_opened / our own messages' interactions for the
-    bot's own DMs, so a D... channel in those payloads is the person's DM with Outward."""
+    Slack only delivers message.im and app_home_opened for the bot's own DMs, so there a D...
+    channel is the person's DM with Outward. An interaction on one of our messages can also come
+    from a DM between two people (a button on an ephemeral reply to a slash command typed
+    there): the adapter checks those against the bot's DM id (SlackAdapter._settle)."""
     dm = _dm(channel)
     return Address(PLATFORM, team, user, dm, direct=bool(dm))
+
+
+def _home(team: str, user: str, channel: str = "") -> Address:
+    """The App Home tab is the person's own surface with Outward (nobody else sees it), so it
+    counts as their one-to-one chat even without a channel id."""
+    return Address(PLATFORM, team, user, _dm(channel), direct=True)
 
 
 @dataclass(frozen=True)
@@ -360,7 +434,7 @@ def action(body: Mapping[str, Any]) -> tuple[ButtonPressed | FormRequest, Origin
         in_view=in_view,
         response_url=_str(body.get("response_url")),
     )
-    address = _address(team, user, "" if in_view else channel)
+    address = _home(team, user) if in_view else _address(team, user, channel)
     if action_id == FORM_ACTION:
         blocks = message.get("blocks")
         question = ""
@@ -400,7 +474,9 @@ def form_submitted(body: Mapping[str, Any]) -> tuple[FormSubmitted, Origin] | No
     if not user or not team:
         return None
     values = _dict(_dict(view.get("state")).get("values"))
-    text = _str(_dict(_dict(values.get(INPUT_BLOCK)).get(INPUT_ACTION)).get("value"))
+    text = _dict(_dict(values.get(INPUT_BLOCK)).get(INPUT_ACTION)).get("value")
+    if not isinstance(text, str):
+        return None  # our input is required: Slack always sends its text
     channel = _str(meta.get("c"))
     origin = Origin(key=_str(meta.get("k")), channel=channel, ts=_str(meta.get("t")))
     event = FormSubmitted(_address(team, user, channel), _str(meta.get("f")),
@@ -428,12 +504,18 @@ def direct_message(body: Mapping[str, Any]) -> TextReceived | None:
 def command(body: Mapping[str, Any]) -> CommandInvoked | None:
     """A slash command -> CommandInvoked(name without the slash, the rest as args).
 
-    The command's channel may be any channel, so it is not kept as the person's conversation."""
+    The command's channel may be any channel (`command_channel`), so the address is not direct;
+    the adapter makes it direct when that channel is the person's DM with Outward."""
     name = _str(body.get("command")).strip().lstrip("/").lower()
     user, team = _str(body.get("user_id")), team_of(body)
     if not name or not user or not team:
         return None
     return CommandInvoked(Address(PLATFORM, team, user), name, unescape(_str(body.get("text"))))
+
+
+def command_channel(body: Mapping[str, Any]) -> str:
+    """The channel a slash command was typed in (C..., G..., or D... for any DM)."""
+    return _str(body.get("channel_id"))
 
 
 def home_opened(body: Mapping[str, Any]) -> HomeOpened | None:
@@ -444,7 +526,7 @@ def home_opened(body: Mapping[str, Any]) -> HomeOpened | None:
     user, team = _str(event.get("user")), team_of(body)
     if not user or not team:
         return None
-    return HomeOpened(_address(team, user, _str(event.get("channel"))))
+    return HomeOpened(_home(team, user, _str(event.get("channel"))))
 
 
 def member(user: Mapping[str, Any], team: str = "") -> MemberJoined | MemberLeft | None:

@@ -47,7 +47,7 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 
 from adapters.teams import convert
 from conversations.events import (
@@ -272,9 +272,12 @@ class TeamsAdapter:
 
         try:
             await self.cloud.process_activity(auth, activity, logic)
-        except (HttpOperationError, ClientRequestError, DeliveryError) as exc:
-            # The core handled the event; only the reply could not be posted. A 5xx would make
-            # the channel re-deliver the activity (a second submit), so acknowledge and log.
+        except (HttpOperationError, ClientRequestError, DeserializationError,
+                DeliveryError) as exc:
+            # The core handled the event; only the reply could not be posted (a DeserializationError
+            # is an error page msrest cannot read, e.g. a text/plain 404 from the serviceUrl). A
+            # 5xx would make the channel re-deliver the activity (a second submit), so
+            # acknowledge and log; the reply is dropped.
             log.warning("Teams reply not delivered: %s", _describe(exc))
             return web.Response(status=202)
         if body.get("type") == ActivityTypes.invoke:
@@ -314,8 +317,24 @@ class TeamsAdapter:
                                   route="personal" if got.personal else "create")
         messages = await self.on_event(got.event)
         reply_to = convert._str(body.get("replyToId"))
-        await self._post(_connector(ctx), _ReplyTarget.from_activity(body), messages,
+        # `direct` messages from a channel go to the person's 1:1 chat, never to the channel
+        there = [m for m in messages if m.direct and not got.personal]
+        here = [m for m in messages if not (m.direct and not got.personal)]
+        await self._post(_connector(ctx), _ReplyTarget.from_activity(body), here,
                          submitted=(got.submitted_key, reply_to))
+        if there:
+            await self._post_personal(_connector(ctx), body, there)
+
+    async def _post_personal(self, connector: ConnectorClient, body: Mapping[str, Any],
+                             messages: Sequence[Message]) -> None:
+        """Post to the sender's 1:1 chat with the bot, created (or found: Teams returns the
+        existing one) from the activity, as for a proactive send to a team member."""
+        ref = convert.reference(body, convert.sender(body), personal=False)
+        conversation_id = await self._create_personal(connector, ref)
+        target = _ReplyTarget.from_activity(body)
+        await self._post(connector, _ReplyTarget(conversation_id, target.tenant, target.bot,
+                                                 target.user, target.lang, thread=False),
+                         messages)
 
     async def _first_contact(self, ctx: TurnContext, body: Mapping[str, Any],
                              who: Mapping[str, Any], route: str) -> None:
@@ -498,7 +517,8 @@ class TeamsAdapter:
         except DeliveryError:
             raise
         except Exception as exc:
-            if not isinstance(exc, (HttpOperationError, ClientRequestError)):
+            if not isinstance(exc, (HttpOperationError, ClientRequestError,
+                                    DeserializationError)):
                 log.exception("Teams proactive send raised unexpectedly")
             raise _delivery_error(exc) from exc
 
@@ -641,7 +661,11 @@ def _connector(ctx: TurnContext) -> ConnectorClient:
 
 def _describe(exc: BaseException) -> str:
     status, _ = _failure(exc)
-    return f"HTTP {status}" if status is not None else type(exc).__name__
+    if status is not None:
+        return f"HTTP {status}"
+    if isinstance(exc, DeserializationError):
+        return "an answer that is not JSON"
+    return type(exc).__name__
 
 
 def _delivery_error(exc: BaseException) -> DeliveryError:
@@ -653,7 +677,7 @@ def _delivery_error(exc: BaseException) -> DeliveryError:
         return DeliveryError(f"Teams connector: {_describe(exc)}", retry=True, retry_after=hint)
     if status is not None:
         return DeliveryError(f"Teams answered {status}", retry=status >= 500)
-    return DeliveryError(f"Teams delivery failed: {type(exc).__name__}", retry=True)
+    return DeliveryError(f"Teams delivery failed: {_describe(exc)}", retry=True)
 
 
 def _looks_like_bearer(header: str) -> bool:
@@ -676,6 +700,11 @@ def _activity_problem(body: object) -> str:
     for name in ("from", "recipient"):
         if body.get(name) is not None and not isinstance(body.get(name), dict):
             return f"activity field {name!r} is not an object"
+    if body["type"] in (ActivityTypes.message, ActivityTypes.invoke):
+        sender = body.get("from")
+        if not isinstance(sender, dict) or not isinstance(sender.get("id"), str) \
+                or not sender["id"]:
+            return "activity has no sender (from.id)"
     return ""
 
 

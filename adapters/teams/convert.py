@@ -251,8 +251,9 @@ def parse_command(text: str) -> tuple[str, str] | None:
     """(command, args) for typed text that is a command, else None.
 
     `/anything args` is always a command. Without the slash only unmistakable command lines
-    count (`help`, `privacy`, `pulse [start|pause|resume|close|status|list ...]`,
-    `themes [ROUND]`, what the manifest's command menu inserts), so an open answer such as
+    count (`help`, `privacy`, Spanish `ayuda`, `privacidad`,
+    `pulse [start|pause|resume|close|status|list ...]`, `themes [ROUND]`, what the manifest's
+    command menu inserts), so an open answer such as
     "help with training" stays an answer."""
     stripped = text.strip()
     if stripped.startswith("/"):
@@ -261,7 +262,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
     word, _, args = stripped.partition(" ")
     word, args = word.lower(), args.strip()
     tokens = args.split()
-    if word in ("help", "privacy") and not tokens:
+    if word in ("help", "privacy", "ayuda", "privacidad") and not tokens:
         return word, ""
     if word == "pulse" and (not tokens or tokens[0].lower() in _PULSE_SUBS):
         return word, args

@@ -27,17 +27,19 @@ MANIFEST_SCHEMA = (
 )
 
 # The same command set as Slack; Teams inserts the title into the compose box, so a title is what
-# the person would type. Titles are at most 32 characters, descriptions 128.
+# the person would type. Titles are at most 32 characters, descriptions 128. In a team only help
+# and privacy are offered: surveys and results live only in the person's 1:1 chat with the bot
+# (anything else typed in a channel is answered there, see conversations.router).
 COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("help", "What I can do for you", ("personal", "team")),
     ("privacy", "What happens to your answers", ("personal", "team")),
-    ("pulse", "Answer the open survey; chairs and admins: pulse status", ("personal", "team")),
-    ("pulse status", "Chairs and admins: how the open rounds are going", ("personal", "team")),
+    ("pulse", "Answer the open survey; chairs and admins: pulse status", ("personal",)),
+    ("pulse status", "Chairs and admins: how the open rounds are going", ("personal",)),
     ("pulse start", "Admins: open a round, e.g. pulse start listening-tour", ("personal",)),
     ("pulse close", "Admins: close a round", ("personal",)),
     ("learn", "Short self-paced equity learning tracks", ("personal",)),
     ("mentor history", "Mentorship: your pair's check-ins", ("personal",)),
-    ("themes", "Chairs: theme summary of a round", ("personal", "team")),
+    ("themes", "Chairs: theme summary of a round", ("personal",)),
 )
 
 

@@ -1,0 +1,27 @@
+"""Keyed hashes: how Outward remembers something about a person that nobody reading the
+database may tie to them (DESIGN.md, "Anonymity model").
+
+An HMAC-SHA256 with a secret from the environment (OUTWARD_SECRET), over a purpose and the
+parts it is about. The running app can ask "is there a mark for this person?"; a database
+reader without the secret cannot compute the mark of anyone, so a mark names no one."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+class KeyedHash:
+    """`keyed("done", round_id, occurrence, person_id)` -> 64 hex characters."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("the keyed-hash secret must be at least 16 bytes")
+        self._secret = secret
+
+    def __call__(self, purpose: str, *parts: object) -> str:
+        message = "\x1f".join([purpose, *(str(p) for p in parts)]).encode("utf-8")
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    def __repr__(self) -> str:  # never the secret
+        return "KeyedHash(<secret>)"

@@ -1,0 +1,108 @@
+"""Releasing held answers into the results, and counting who finished, without a link between
+the two (DESIGN.md, "Anonymity model").
+
+A finished survey is held with no person (`held_submissions`) and the person is remembered only
+by a keyed-hash mark (`private_marks`, HMAC with OUTWARD_SECRET). While the round is open no
+person-linked row records completion at all: once at least k finishes are waiting, the clock
+releases the held answers into `responses` as the round's next batch (shuffled, fresh random
+submission ids) and raises the round's count of finishes (`rounds.counted`), so the numbers a
+chair sees move in steps of at least k. When the round closes, what is still held is released
+and every participation row of the round is rewritten in that one transaction, the finished
+ones marked complete: on PostgreSQL they all share one transaction id, so neither `xmin` nor
+row versions say who finished when, or in which batch.
+
+Held rows and marks not yet settled are rewritten together on every clock tick, so within a
+minute their transaction id no longer sits next to their author's other activity.
+
+Learning reflections are held with a keyed author tag and released once at least
+max(k, k_comments) different people are waiting, as one occurrence per batch, with no step id.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from conversations.context import Deps
+from conversations.pulse import done_mark
+from storage.models import Round
+from storage.repositories import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def release_round(deps: Deps, tx: UnitOfWork, rnd: Round, closing: bool = False) -> int:
+    """Release what is due for one round inside the caller's transaction (the caller commits).
+    `closing`: the round has just closed, so every held submission goes now. Returns how many
+    submissions were released."""
+    await tx.rounds.lock(rnd.id)  # one release at a time per round, across processes
+    if rnd.status == "ongoing":
+        return await _release_reflections(tx, rnd)
+    done = await tx.marks.keys(rnd.id, "done")
+    if not closing and len(done) - rnd.counted < rnd.k_responses:
+        return 0
+    held = await tx.responses.held_for(rnd.id)
+    if held:
+        batch = await tx.responses.next_batch(rnd.id)
+        await tx.responses.release([(h, h.occurrence, str(uuid.uuid4())) for h in held], batch)
+    if not closing:
+        rnd.counted = len(done)
+        return len(held)
+    parts = await tx.participation.for_round(rnd.id)
+    finished = [p.id for p in parts.values()
+                if not p.completed and done_mark(deps, rnd.id, p.occurrence, p.person_id) in done]
+    # every row of the round rewritten in one statement: one transaction id for all of them
+    await tx.participation.complete_many(finished, round_id=rnd.id)
+    await tx.marks.delete(rnd.id, "done")
+    rnd.counted = 0
+    return len(held)
+
+
+async def participation(tx: UnitOfWork, rnd: Round) -> tuple[int, int]:
+    """(invited, finished) as chairs may see them: finishes are counted in release batches
+    while the round is open, and from the participation rows once it has closed."""
+    invited, completed = await tx.participation.counts(rnd.id)
+    return invited, completed + rnd.counted
+
+
+async def _release_reflections(tx: UnitOfWork, rnd: Round) -> int:
+    held = await tx.responses.held_for(rnd.id)
+    authors = {h.author for h in held if h.author}
+    if len(authors) < max(rnd.k_responses, rnd.k_comments):
+        return 0
+    batch = await tx.responses.next_batch(rnd.id)
+    ids = {a: str(uuid.uuid4()) for a in authors}
+    rows = [(h, f"r{batch}", ids[h.author]) if h.author else
+            (h, "x" + uuid.uuid4().hex[:9], None) for h in held]
+    await tx.responses.release(rows, batch)
+    return len(held)
+
+
+class Releaser:
+    """The clock's release step: every round with held answers or waiting marks, each in a
+    transaction of its own."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def release(self, round_id: str | None = None) -> int:
+        async with self.deps.uow() as tx:
+            waiting = await tx.responses.held_rounds() | await tx.marks.rounds("done")
+        released = 0
+        for rid in sorted(waiting):
+            if round_id is not None and rid != round_id:
+                continue
+            async with self.deps.uow() as tx:
+                rnd = await tx.rounds.get(rid)
+                if rnd is None:
+                    continue
+                released += await release_round(self.deps, tx, rnd,
+                                                closing=rnd.status == "closed")
+                await tx.commit()
+        # What is still held is rewritten together, so a held row's transaction id stops
+        # pointing at the moment (and so at the activity) of the person who wrote it.
+        async with self.deps.uow() as tx:
+            await tx.responses.reseal()
+            await tx.marks.reseal()
+            await tx.commit()
+        return released

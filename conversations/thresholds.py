@@ -1,0 +1,200 @@
+"""Where the anonymity thresholds are applied: who counts as how many people, which slices and
+items of a round a chair may see, and which earlier view to repeat when a new one would differ
+from something already shown by too few people (differencing).
+
+Responses carry no person. Pulse answers share a random submission id, so distinct people are
+counted exactly per occurrence; rows without one count by the largest per-(occurrence, question)
+group, since a person answers each question once per occurrence. Counting is only ever
+conservative: it can hide a group, never show a small one.
+
+A *view* is one item (a question id, "*" for the submissions themselves, "*text" for the
+comments) of one slice of a round (the whole round, or `branch=Central`...) as of a release
+batch. Every view shown is recorded; a new one is allowed only when, against every recorded view
+of the same item, both differences are empty or hold at least k people, its complement in the
+round is empty or at least k, and the part of the round left outside every shown value of the
+same segment is empty or at least k. When the newest batch fails, the newest view of that slice
+already shown is repeated (nothing new is learnt), else the newest earlier batch that passes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from storage.models import Response
+from storage.repositories import SEGMENTS
+
+Slice = tuple[str, str]  # (segment, value); ("", "") is the whole round
+WHOLE: Slice = ("", "")
+ALL = "*"  # the item that stands for the submissions themselves
+TEXT = "*text"  # the item that stands for every comment of a round
+
+
+Row = Response
+
+
+def _unit(r: Row) -> tuple[tuple[str, ...], str]:
+    """(count group, unit): distinct units in one group are distinct people."""
+    if r.submission:
+        return (r.occurrence,), r.submission
+    return (r.occurrence, r.question_id), r.id
+
+
+def people_at_least(rows: Iterable[Row]) -> int:
+    """A lower bound on the distinct people behind these responses (exact 0 when empty)."""
+    groups: dict[tuple[str, ...], set[str]] = {}
+    for r in rows:
+        group, unit = _unit(r)
+        groups.setdefault(group, set()).add(unit)
+    return max((len(units) for units in groups.values()), default=0)
+
+
+def safe_difference(n: int, k: int) -> bool:
+    """Two views may differ by no one or by at least k people, never by 1..k-1."""
+    return n == 0 or n >= k
+
+
+def segment_values(r: Row) -> tuple[str, ...]:
+    segs = r.segments or {}
+    return tuple(str(segs.get(s, "")).lower() for s in SEGMENTS)
+
+
+def in_slice(r: Row, s: Slice) -> bool:
+    return s == WHOLE or str((r.segments or {}).get(s[0], "")).lower() == s[1].lower()
+
+
+def answered(r: Row) -> bool:
+    return bool(r.value) or bool(r.text) or bool(r.theme)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A recorded view: slice, item, batch."""
+
+    slice: Slice
+    item: str
+    batch: int
+
+
+# (count group, batch, segment values) -> distinct units
+_Cells = dict[tuple[tuple[str, ...], int, tuple[str, ...]], set[str]]
+
+
+def _matches(s: Slice, segs: tuple[str, ...]) -> bool:
+    return s == WHOLE or segs[SEGMENTS.index(s[0])] == s[1].lower()
+
+
+Keep = Callable[[int, tuple[str, ...]], bool]
+
+
+def _view(s: Slice, batch: int) -> Keep:
+    return lambda b, segs: b <= batch and _matches(s, segs)
+
+
+def _minus(a: Keep, b: Keep) -> Keep:
+    return lambda batch, segs: a(batch, segs) and not b(batch, segs)
+
+
+class Ledger:
+    """A round's responses indexed for threshold checks, and the views already shown.
+
+    Counting works on cells of (count group, batch, segment values), so a check costs the
+    number of distinct cells, not the number of responses."""
+
+    def __init__(self, rows: Sequence[Row], shown: Iterable[Shown], k: int) -> None:
+        self.k = k
+        self.rows = rows
+        self.shown = list(shown)
+        self.latest = max((r.batch for r in rows), default=0)
+        self._cells: dict[str, _Cells] = {}
+        for r in rows:
+            if not answered(r):
+                continue
+            group, unit = _unit(r)
+            key = (group, r.batch, segment_values(r))
+            items = [ALL, r.question_id] + ([TEXT] if (r.text or r.theme) else [])
+            for item in items:
+                self._cells.setdefault(item, {}).setdefault(key, set()).add(unit)
+
+    def people(self, item: str, keep: Keep) -> int:
+        per_group: Counter[tuple[str, ...]] = Counter()
+        for (group, batch, segs), units in self._cells.get(item, {}).items():
+            if keep(batch, segs):
+                per_group[group] += len(units)
+        return max(per_group.values(), default=0)
+
+    def size(self, item: str, s: Slice, batch: int) -> int:
+        return self.people(item, lambda b, segs: b <= batch and _matches(s, segs))
+
+    def problem(self, item: str, s: Slice, batch: int) -> str | None:
+        """Why (item, s, batch) may not be shown now (a catalog key), or None."""
+        k = self.k
+        inside = self.size(item, s, batch)
+        if item == ALL and inside < k:
+            return "themes.too_small"
+        if s != WHOLE:
+            outside = self.people(item, lambda b, segs: b <= batch and not _matches(s, segs))
+            if not safe_difference(outside, k):
+                return "themes.complement_small"
+            siblings = {v.slice for v in self.shown if v.item == item and v.slice[0] == s[0]}
+            siblings.add(s)
+            if len(siblings) > 1:
+                rest = self.people(item, lambda b, segs: b <= batch and not any(
+                    _matches(x, segs) for x in siblings))
+                if not safe_difference(rest, k):
+                    return "themes.overlap_small"
+        new = _view(s, batch)
+        for v in self.shown:
+            if v.item != item or (v.slice == s and v.batch == batch):
+                continue
+            old = _view(v.slice, v.batch)
+            only_new = self.people(item, _minus(new, old))
+            only_old = self.people(item, _minus(old, new))
+            if not (safe_difference(only_new, k) and safe_difference(only_old, k)):
+                return "themes.overlap_small"
+        return None
+
+    def choose(self, item: str, s: Slice) -> tuple[int | None, str | None]:
+        """The batch to show `item` of slice `s` as of: the newest when it is safe; else the
+        newest view of it already shown; else the newest earlier batch that is safe. (None,
+        reason) when nothing can be shown."""
+        if self.latest == 0:
+            return None, "themes.too_small"
+        first = self.problem(item, s, self.latest)
+        if first is None:
+            return self.latest, None
+        repeat = [v.batch for v in self.shown if v.item == item and v.slice == s]
+        if repeat:
+            return max(repeat), None
+        for batch in range(self.latest - 1, 0, -1):
+            if self.problem(item, s, batch) is None:
+                return batch, None
+        return None, first
+
+    def record(self, item: str, s: Slice, batch: int) -> Shown:
+        view = Shown(s, item, batch)
+        if view not in self.shown:
+            self.shown.append(view)
+        return view
+
+    def rows_in(self, s: Slice, batch: int) -> list[Row]:
+        return [r for r in self.rows if r.batch <= batch and in_slice(r, s)]
+
+
+def show_count(n: int, k: int) -> bool:
+    """Whether a count of people may be shown as a number (0 or at least k)."""
+    return safe_difference(n, k)
+
+
+def snapshot_problem(current: Mapping[int, int], earlier: Iterable[Mapping[int, int]],
+                     k: int) -> bool:
+    """For statistics over per-person records (mentorship check-ins): `current` and each
+    earlier snapshot map record id -> person id. True when `current` differs from some earlier
+    snapshot by 1..k-1 people in either direction."""
+    for old in earlier:
+        only_new = {p for rid, p in current.items() if rid not in old}
+        only_old = {p for rid, p in old.items() if rid not in current}
+        if not (safe_difference(len(only_new), k) and safe_difference(len(only_old), k)):
+            return True
+    return False
