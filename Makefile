@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench postgres clean
+.PHONY: run test lint bench semantic postgres clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Outward needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -33,13 +33,19 @@ lint: $(STAMP)
 test: $(STAMP) postgres lint
 	$(PY) -m pytest -q
 
-# Speed and quality goals, each printed against a baseline measured in the same run.
-bench: $(STAMP)
+# The semantic theming engine (sentence embeddings, CPU torch): used automatically once
+# installed. torch first, from the machine's own CPU wheel (plain `torch` would pull CUDA).
+semantic: $(STAMP)
 	$(PY) -m pip install --quiet 'torch==2.13.0' || $(PY) -m pip install --quiet torch
+	$(PY) -m pip install --quiet -e '.[semantic]'
+
+# Speed and quality goals, each printed against a baseline measured in the same run.
+bench: semantic
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/themes_speed.py
 	$(PY) bench/scrub_recall.py
 	$(PY) bench/themes_quality.py
+	$(PY) bench/sentiment.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -209,7 +209,7 @@ class Summaries:
                      sorted(kept, key=lambda t: -t.comments)], shown, True)
         live = [r for r in commented if r.text]
         texts = [str(r.text) for r in live]
-        result = await asyncio.to_thread(self._theme, texts)
+        result = await asyncio.to_thread(self._theme, texts, k_comments)
         from storage.themes import quotes as pick_quotes
 
         lines: list[ThemeLine] = []
@@ -235,8 +235,9 @@ class Summaries:
                                    (pos, neu, neg), (), None))
         return lines, total, True
 
-    def _theme(self, texts: Sequence[str]) -> Any:
-        return self.deps.themer.theme(texts, self.deps.codebook)
+    def _theme(self, texts: Sequence[str], k_comments: int) -> Any:
+        # themes under k comments could never be shown: ask for none that small
+        return self.deps.themer.theme(texts, self.deps.codebook, min_theme_size=k_comments)
 
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()

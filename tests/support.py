@@ -32,7 +32,10 @@ async def wired(
     sample: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> Outward:
-    settings = Settings.from_env({"OUTWARD_DATABASE_URL": database_url, **(env or {})})
+    # the TF-IDF engine unless a test asks otherwise: fast, and the same on every machine
+    settings = Settings.from_env(
+        {"OUTWARD_DATABASE_URL": database_url, "OUTWARD_THEMES_ENGINE": "tfidf", **(env or {})}
+    )
     app = await build(settings, clock=clock or FakeClock(TUESDAY_9AM_LA))
     if sample:
         async with app.deps.uow() as tx:
