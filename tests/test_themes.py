@@ -230,8 +230,11 @@ def test_distinct_topics_become_distinct_readable_themes() -> None:
     result = TfidfThemer().theme(texts)
     check_consistent(result, len(texts))
     named = [t for t in result.themes if not t.is_other]
-    assert len(named) == 3
-    assert adjusted_rand_score(labels, result.assignments) >= 0.8
+    assert 3 <= len(named) <= 4  # a fourth theme may split a topic, never merge two
+    assert adjusted_rand_score(labels, result.assignments) >= 0.75
+    for theme in named:  # every theme is mostly one topic
+        top = max(set(labels), key=lambda lab: sum(labels[i] == lab for i in theme.members))
+        assert sum(labels[i] == top for i in theme.members) >= 0.85 * len(theme.members)
     parking = next(t for t in named if any("parking" in p for p in t.key_phrases))
     assert "parking" in parking.label.lower()
 

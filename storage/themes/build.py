@@ -144,8 +144,8 @@ def build(
 ) -> ThemeResult:
     """Assemble the result. ``cluster_labels[i]`` is comment i's cluster, -1 for "other"."""
     n = len(ctx.texts)
-    groups = [np.flatnonzero(cluster_labels == c) for c in range(int(cluster_labels.max()) + 1)]
-    groups = [g for g in groups if len(g)] if n else []
+    top = int(cluster_labels.max()) if n else -1
+    groups = [g for c in range(top + 1) if len(g := np.flatnonzero(cluster_labels == c))]
     other = np.flatnonzero(cluster_labels < 0)
     # codebook: groups that map onto the same code become one theme, the groups its sub-themes
     coded: dict[str, list[np.ndarray]] = {}

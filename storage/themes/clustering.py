@@ -77,8 +77,9 @@ def kmeans(
         labels = np.full(z.shape[0], -1, dtype=np.int64)
         for _ in range(max_iter):
             new, _ = assign(z, centroids)
-            if np.array_equal(new, labels):
-                break
+            if np.count_nonzero(new != labels) <= z.shape[0] // 500:
+                labels = new
+                break  # (almost) nothing moves any more
             labels = new
             sums = centre_sums(z, labels, centroids.shape[0])
             empty = np.flatnonzero(np.linalg.norm(sums, axis=1) == 0)
@@ -94,18 +95,30 @@ def kmeans(
     return best
 
 
-def silhouette(z: np.ndarray, labels: np.ndarray, seed: int) -> float:
-    """Cosine silhouette on a deterministic sample (-1 when it is undefined)."""
-    from sklearn.metrics import silhouette_score
-
+def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE
+               ) -> float:
+    """Mean cosine silhouette on a deterministic sample (-1 when it is undefined)."""
     n = z.shape[0]
     idx = np.arange(n)
-    if n > _SILHOUETTE_SAMPLE:
-        idx = np.sort(np.random.RandomState(seed).choice(n, _SILHOUETTE_SAMPLE, replace=False))
-    sample = labels[idx]
-    if len(np.unique(sample)) < 2 or len(np.unique(sample)) >= len(idx):
+    if n > sample:
+        idx = np.sort(np.random.RandomState(seed).choice(n, sample, replace=False))
+    lab = labels[idx]
+    ks, lab = np.unique(lab, return_inverse=True)
+    if len(ks) < 2 or len(ks) >= len(idx):
         return -1.0
-    return float(silhouette_score(z[idx], sample, metric="cosine"))
+    rows = z[idx]
+    dist = 1.0 - rows @ rows.T  # cosine distances
+    sizes = np.bincount(lab, minlength=len(ks)).astype(np.float32)
+    onehot = np.zeros((len(idx), len(ks)), dtype=np.float32)
+    onehot[np.arange(len(idx)), lab] = 1.0
+    sums = dist @ onehot  # distance of each point to every cluster, summed
+    own = sizes[lab] - 1
+    a = np.where(own > 0, sums[np.arange(len(idx)), lab] / np.maximum(own, 1), 0.0)
+    other = sums / sizes
+    other[np.arange(len(idx)), lab] = np.inf
+    b = other.min(axis=1)
+    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
 
 
 def fold_small(
@@ -196,7 +209,7 @@ def subclusters(z: np.ndarray, seed: int, min_size: int, max_k: int = 5) -> np.n
         labels, centroids = fold_small(z, labels, centroids, min_size)
         if centroids.shape[0] < 2:
             continue
-        score = silhouette(z, labels, seed) + 0.01 * math.log(centroids.shape[0])
+        score = silhouette(z, labels, seed, sample=500) + 0.01 * math.log(centroids.shape[0])
         if best is None or score > best[0]:
             best = (score, labels)
     return None if best is None else best[1]

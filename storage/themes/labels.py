@@ -53,33 +53,45 @@ def phrases_of(text: str) -> dict[Key, str]:
 
 
 class PhraseIndex:
-    """Candidate phrases of every comment, with document frequencies over all comments."""
+    """Candidate phrases of the comments, found on demand (cached), with document frequencies
+    estimated on a deterministic sample of at most ``background`` comments."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        cache: dict[str, dict[Key, str]] = {}
-        self.per_text: list[dict[Key, str]] = []
-        for text in texts:
-            found = cache.get(text)
+    def __init__(self, texts: Sequence[str], background: int = 2_000, per_theme: int = 500
+                 ) -> None:
+        self.texts = list(texts)
+        self.per_theme = per_theme
+        self._found: dict[int, dict[Key, str]] = {}
+        self._by_text: dict[str, dict[Key, str]] = {}
+        n = len(self.texts)
+        step = max(1, math.ceil(n / background))
+        self.df: Counter[Key] = Counter()
+        sample = range(0, n, step)
+        for i in sample:
+            self.df.update(self.of(i).keys())
+        self.n = max(len(sample), 1)
+
+    def of(self, i: int) -> dict[Key, str]:
+        """Candidate phrases of comment ``i``."""
+        found = self._found.get(i)
+        if found is None:
+            text = self.texts[i]
+            found = self._by_text.get(text)
             if found is None:
                 found = phrases_of(text)
-                if len(cache) < 50_000:
-                    cache[text] = found
-            self.per_text.append(found)
-        self.df: Counter[Key] = Counter()
-        for found in self.per_text:
-            self.df.update(found.keys())
-        self.n = max(len(texts), 1)
+                self._by_text[text] = found
+            self._found[i] = found
+        return found
 
     def ranked(self, members: Sequence[int], limit: int = 40) -> list[tuple[Key, str, float]]:
         """Distinctive candidates of ``members``: (key, surface, relevance), best first."""
         if not len(members):
             return []
-        step = max(1, len(members) // 3_000)  # a large theme is read from a sample
+        step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
         sample = list(members)[::step]
         local: Counter[Key] = Counter()
         surfaces: dict[Key, Counter[str]] = {}
         for i in sample:
-            for key, surface in self.per_text[i].items():
+            for key, surface in self.of(i).items():
                 local[key] += 1
                 surfaces.setdefault(key, Counter())[surface] += 1
         m = len(sample)
@@ -89,8 +101,8 @@ class PhraseIndex:
             if count < floor:
                 continue
             inside = count / m
-            overall = self.df[key] / self.n
-            lift = math.log1p(inside / max(overall, 1e-9))
+            overall = max(self.df[key], 1) / self.n
+            lift = math.log1p(inside / overall)
             weight = 1.0 + 0.25 * (len(key) - 1) if inside >= 0.05 else 1.0
             scored.append((key, surfaces[key].most_common(1)[0][0], inside * lift * weight))
         scored.sort(key=lambda item: (-item[2], item[1]))

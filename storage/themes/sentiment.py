@@ -100,6 +100,10 @@ _ES_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 
+_EN_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EN_CUES))
+_ES_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ES_CUES))
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, float], dict[str, float]]:
     """(word polarity, intensifier strength) from TextBlob's Pattern lexicon, read as TextBlob
@@ -124,7 +128,36 @@ def _lexicon() -> tuple[dict[str, float], dict[str, float]]:
         strength = sum(i for _, i in values) / len(values)
         if strength != 1.0:
             intensity[word] = strength
+    for word, valence in _vader_words().items():
+        polarity.setdefault(word, valence)  # TextBlob's value wins where it has one
     return polarity, intensity
+
+
+def _vader_words() -> dict[str, float]:
+    """Words of the VADER lexicon (MIT, shipped by the vaderSentiment package as a text file;
+    read as data, the package is not imported), valence -4..4 scaled to -1..1. It fills the
+    gaps of TextBlob's adjective-centred lexicon: "waste", "disappointed", "recommend"."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("vaderSentiment")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "vader_lexicon.txt"
+    out: dict[str, float] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0].isalpha():
+            continue
+        try:
+            out[parts[0].lower()] = max(-1.0, min(1.0, float(parts[1]) / 4.0))
+        except ValueError:
+            continue
+    return out
 
 
 def is_spanish(text: str) -> bool:
@@ -136,13 +169,35 @@ def is_spanish(text: str) -> bool:
     return (es >= 2 and es > en) or (accented and es >= 1 and es >= en)
 
 
+def _inflected(token: str, polarity: dict[str, float]) -> float | None:
+    """Polarity of a regular inflection of a lexicon word ("recommended", "flaws")."""
+    for suffix, repl in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("d", ""),
+                         ("ing", ""), ("ing", "e"), ("ly", ""), ("ness", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            found = polarity.get(token[: -len(suffix)] + repl)
+            if found is not None:
+                return found
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _english_inflected(token: str) -> float | None:
+    return _inflected(token, _lexicon()[0])
+
+
 def _lexicon_score(tokens: list[str], polarity: dict[str, float], intensity: dict[str, float],
                    negators: frozenset[str]) -> tuple[float, int]:
     """Pattern-style score: mean polarity of the sentiment words (negation flips and halves
     within three words; an intensifier scales the next word). Returns (mean, how many)."""
     values: list[float] = []
+    weights: list[float] = []
+    # "but" / "pero": what follows it is what the writer means (VADER's rule)
+    turn = max((i for i, t in enumerate(tokens) if t in ("but", "pero", "however")), default=-1)
+    english = polarity is not ES_LEXICON
     for i, token in enumerate(tokens):
         p = polarity.get(token)
+        if p is None and english:
+            p = _english_inflected(token)
         if p is None or p == 0.0 or token in intensity:
             continue
         if i and tokens[i - 1] in intensity:
@@ -150,9 +205,10 @@ def _lexicon_score(tokens: list[str], polarity: dict[str, float], intensity: dic
         if any(t in negators or t.endswith("n't") for t in tokens[max(0, i - 3) : i]):
             p = -0.5 * p
         values.append(p)
+        weights.append(1.0 if turn < 0 else 0.5 if i < turn else 1.5)
     if not values:
         return 0.0, 0
-    return sum(values) / len(values), len(values)
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights), len(values)
 
 
 def score(text: str) -> float:
@@ -169,12 +225,15 @@ def score(text: str) -> float:
         base, _ = _lexicon_score(tokens, polarity, intensity, _NEGATORS)
         cues = _EN_CUES
     adjust = 0.0
+    if not (_ES_ANY if cues is _ES_CUES else _EN_ANY).search(lower):
+        cues = ()  # one pass tells that no cue can match
     for pattern, weight in cues:
         found = pattern.search(lower)
         if found is None:
             continue
-        if weight > 0 and _NEGATED.search(lower[max(0, found.start() - 30) : found.start()]):
-            weight = -weight  # "nobody listens", "not helpful", "no hay apoyo"
+        negatable = weight > 0 or pattern is _EN_CUES[8][0]
+        if negatable and _NEGATED.search(lower[max(0, found.start() - 30) : found.start()]):
+            weight = -weight  # "nobody listens", "not helpful", "no problems", "sin apoyo"
         adjust += weight
     # cues refine a strong lexicon verdict less than they decide a neutral one
     total = base + adjust * (0.5 if abs(base) >= 0.4 else 1.0)
