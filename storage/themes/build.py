@@ -94,14 +94,17 @@ def _unique(value: str, used: set[str], alternatives: Sequence[str]) -> str:
     return f"{value} {i}"
 
 
-def _phrases(ctx: Context, members: np.ndarray, exclude: Sequence[str] = ()) -> tuple[str, ...]:
-    ranked = [r for r in ctx.phrases.ranked(members.tolist()) if r[1] not in exclude]
+def _phrases(ctx: Context, members: np.ndarray, within: np.ndarray | None = None
+             ) -> tuple[str, ...]:
+    ranked = ctx.phrases.ranked(
+        members.tolist(), within=None if within is None else within.tolist()
+    )
     return labels.mmr(ranked, ctx.phrase_vectors)
 
 
 def _subthemes(
     ctx: Context, members: np.ndarray, parts: list[np.ndarray] | None, options: Options,
-    parent_phrase: str,
+    parent_label: str,
 ) -> tuple[Theme, ...]:
     if parts is None:
         if not options.subthemes or len(members) < 4:
@@ -115,9 +118,9 @@ def _subthemes(
     if len(parts) < 2:
         return ()
     out: list[Theme] = []
-    used: set[str] = {labels.label_of(parent_phrase)} if parent_phrase else set()
+    used: set[str] = {parent_label}
     for j, part in enumerate(parts):
-        phrases = _phrases(ctx, part, exclude=(parent_phrase,))
+        phrases = _phrases(ctx, part, within=members)
         label = _unique(
             labels.label_of(phrases[0]) if phrases else f"Part {j + 1}",
             used,
@@ -197,7 +200,7 @@ def build(
                 members=tuple(int(i) for i in members),
                 sentiment=sentiment.counts(ctx.sentiments, members.tolist()),
                 representatives=tuple(int(i) for i in reps),
-                subthemes=_subthemes(ctx, members, parts, options, phrases[0] if phrases else ""),
+                subthemes=_subthemes(ctx, members, parts, options, label),
                 coded=code in names,
                 profile=ctx.profile(members.tolist()),
             )

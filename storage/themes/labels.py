@@ -82,10 +82,20 @@ class PhraseIndex:
             self._found[i] = found
         return found
 
-    def ranked(self, members: Sequence[int], limit: int = 40) -> list[tuple[Key, str, float]]:
-        """Distinctive candidates of ``members``: (key, surface, relevance), best first."""
+    def ranked(
+        self, members: Sequence[int], limit: int = 40, within: Sequence[int] | None = None
+    ) -> list[tuple[Key, str, float]]:
+        """Distinctive candidates of ``members``: (key, surface, relevance), best first.
+        Distinctive against all comments, or against the comments ``within`` (a sub-theme
+        against its parent theme)."""
         if not len(members):
             return []
+        df, total = self.df, self.n
+        if within is not None:
+            step = max(1, math.ceil(len(within) / self.per_theme))
+            back = list(within)[::step]
+            df = Counter(k for i in back for k in self.of(i))
+            total = max(len(back), 1)
         step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
         sample = list(members)[::step]
         local: Counter[Key] = Counter()
@@ -101,7 +111,7 @@ class PhraseIndex:
             if count < floor:
                 continue
             inside = count / m
-            overall = max(self.df[key], 1) / self.n
+            overall = max(df[key], 1) / total
             lift = math.log1p(inside / overall)
             weight = 1.0 + 0.25 * (len(key) - 1) if inside >= 0.05 else 1.0
             scored.append((key, surfaces[key].most_common(1)[0][0], inside * lift * weight))

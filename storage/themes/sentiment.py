@@ -48,6 +48,12 @@ _NEGATED = re.compile(
     r"\b(?:not|never|no|nobody|no one|hardly|without|n't|cannot|nunca|nadie|sin)\b[^.!?]*$|n't\b"
     r"[^.!?]*$"
 )
+# complaint words: the one negative cue that a negation turns round ("no problems")
+_COMPLAINTS = (
+    r"\b(?:ignored|unfair|unsafe|unclear|confusing|broken|delayed|frozen|cut|cuts|"
+    r"stressful|stressed|worried|afraid|frustrat\w*|struggl\w*|problems?|"
+    r"complain\w*|turnover|quit|quitting|harass\w*|waiting)\b"
+)
 # (pattern, weight): cue phrases of workplace feedback, matched on the lower-cased comment.
 _EN_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p), w)
@@ -57,7 +63,7 @@ _EN_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
          r"worries\b|complaint\b)[a-z]", -0.35),
         (r"\bnot\s+(?:enough|sufficient|adequate|any)\b|\binsufficient\b|\binadequate\b", -0.45),
         (r"\b(?:lack|lacks|lacking|shortage|shortages)\b", -0.45),
-        (r"\btoo\s+(?:few|little|many|much|long|late|slow|busy|short)\b", -0.4),
+        (r"\btoo\s+(?!good\b|great\b|nice\b|kind\b|cute\b|funny\b)[a-z]", -0.4),
         (r"\b(?:under-?staffed|short[- ]staffed|short[- ]handed|over-?worked|under-?paid|"
          r"unpaid|burn(?:ed|t)?[- ]?out|exhausted|exhausting|overwhelmed|overloaded|"
          r"stretched\s+thin|understaffing)\b", -0.5),
@@ -68,9 +74,9 @@ _EN_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
          -0.45),
         (r"\b(?:can't|cannot|can not|unable to|couldn't|impossible to)\b", -0.3),
         (r"\b(?:nobody|no one|no-one)\b", -0.35),
-        (r"\b(?:ignored|unfair|unsafe|unclear|confusing|broken|delayed|frozen|cut|cuts|"
-         r"stressful|stressed|worried|afraid|frustrat\w*|struggl\w*|problems?|"
-         r"complain\w*|turnover|quit|quitting|harass\w*|waiting)\b", -0.3),
+        # anything else negated ("has not kept up", "never approved") leans to a complaint
+        (r"\b(?:not|never)\s+(?!bad\b|too\b|only\b|just\b)[a-z]|n't\s+(?!bad\b)[a-z]", -0.15),
+        (_COMPLAINTS, -0.3),
         # requests and wishes
         (r"\b(?:we|i|staff|they|you|everyone)\s+(?:really\s+)?(?:need|needs|wish|want)\b|"
          r"^(?:need|needs|please)\b", -0.3),
@@ -231,7 +237,7 @@ def score(text: str) -> float:
         found = pattern.search(lower)
         if found is None:
             continue
-        negatable = weight > 0 or pattern is _EN_CUES[8][0]
+        negatable = weight > 0 or pattern.pattern == _COMPLAINTS
         if negatable and _NEGATED.search(lower[max(0, found.start() - 30) : found.start()]):
             weight = -weight  # "nobody listens", "not helpful", "no problems", "sin apoyo"
         adjust += weight

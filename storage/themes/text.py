@@ -52,7 +52,8 @@ FILLER = frozenset(
     new old big small little long right wrong different same whole hard easy high low many
     sure stuff things people person everybody somebody anybody lol im ive id dont cant wont
     didnt doesnt isnt wasnt arent werent couldnt shouldnt wouldnt havent hasnt hadnt thats
-    theres whats youre theyre weve youve ill amp gonna wanna gotta""".split()
+    theres whats youre theyre weve youve ill amp gonna wanna gotta saying said cents
+    etc anything everything something nothing work""".split()
 )
 # What is left of a contraction when a tokenizer splits at the apostrophe.
 FRAGMENTS = frozenset(
