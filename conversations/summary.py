@@ -222,7 +222,8 @@ class Summaries:
                 other_sentiment = [a + b for a, b in zip(other_sentiment, theme.sentiment,
                                                          strict=True)]
                 continue
-            picked = pick_quotes(texts, theme, n=2, seed=zlib.crc32(seed.encode()))
+            picked = pick_quotes(texts, theme, n=2, seed=zlib.crc32(seed.encode()),
+                                 groups=[r.submission for r in live])  # two submissions
             lines.append(ThemeLine(theme.label, theme.code, len(theme.members), 0.0,
                                    theme.sentiment, tuple(picked[:2]), None))
         total = len(texts)

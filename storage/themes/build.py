@@ -50,31 +50,52 @@ class Context:
         self.phrase_vectors = phrase_vectors
         self.phrases = labels.PhraseIndex(self.texts)
         self.sentiments = list(labels_of_sentiment or sentiment.sentiments(self.texts))
-        self._stems: list[set[str]] | None = None
-        self._df: Counter[str] = Counter()
+        self._stems: dict[int, frozenset[str]] = {}
+        self._df: Counter[str] | None = None
+        self._background = 0
 
-    def stems(self) -> list[set[str]]:
-        if self._stems is None:
-            self._stems = [set(analyze(t)) for t in self.texts]
-            for s in self._stems:
-                self._df.update(s)
-        return self._stems
+    def stems(self, i: int) -> frozenset[str]:
+        """Stems of comment ``i`` (cached)."""
+        found = self._stems.get(i)
+        if found is None:
+            found = self._stems[i] = frozenset(analyze(self.texts[i]))
+        return found
+
+    def line(self, i: int) -> str:
+        """:func:`storage.themes.codebook.stem_line` of comment ``i`` (word order kept, for
+        multi-word keywords such as "short staffed")."""
+        return stem_line(self.texts[i])
 
     def profile(self, members: Sequence[int]) -> tuple[tuple[str, float], ...]:
-        """The theme's most distinctive stems, weighted by share x lift."""
-        stems = self.stems()
-        step = max(1, len(members) // 3_000)
-        sample = list(members)[::step]
-        local: Counter[str] = Counter()
-        for i in sample:
-            local.update(stems[i])
-        n = max(len(self.texts), 1)
+        """The theme's most distinctive stems, weighted by share x lift (both on samples)."""
+        if self._df is None:
+            step = max(1, len(self.texts) // 2_000)
+            sample = range(0, len(self.texts), step)
+            self._df = Counter(t for i in sample for t in self.stems(i))
+            self._background = max(len(sample), 1)
+        chosen = list(members)[:: max(1, len(members) // 500)]
+        local: Counter[str] = Counter(t for i in chosen for t in self.stems(i))
         weights = {
-            t: (c / len(sample)) * math.log1p((c / len(sample)) / (self._df[t] / n))
+            t: (c / len(chosen)) * math.log1p(
+                (c / len(chosen)) / (max(self._df[t], 1) / self._background)
+            )
             for t, c in local.items()
         }
         top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:_PROFILE_TERMS]
         return tuple((t, round(w, 4)) for t, w in top)
+
+
+class _Lines:
+    """Stem lines of the comments, computed only for the comments a codebook test reads."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def __getitem__(self, i: int) -> str:
+        return self.ctx.line(i)
+
+    def __len__(self) -> int:
+        return len(self.ctx.texts)
 
 
 def _slug(label: str) -> str:
@@ -154,10 +175,7 @@ def build(
     coded: dict[str, list[np.ndarray]] = {}
     plain: list[np.ndarray] = []
     if codebook is not None and groups:
-        lines = [""] * n
-        for g in groups:
-            for i in g:
-                lines[i] = stem_line(ctx.texts[i])
+        lines = _Lines(ctx)
         for g, (code, _) in zip(
             groups,
             map_onto(lines, [g.tolist() for g in groups], codebook, options.min_codebook_score),

@@ -160,7 +160,7 @@ def keyword_documents(codebook: Codebook) -> list[str]:
 
 
 def map_onto(
-    lines: Sequence[str],
+    lines: Sequence[str] | Any,
     groups: Sequence[Sequence[int]],
     codebook: Codebook,
     min_score: float,

@@ -166,9 +166,11 @@ def _vader_words() -> dict[str, float]:
     return out
 
 
-def is_spanish(text: str) -> bool:
-    """Cheap language guess: more Spanish than English function words (at least two)."""
-    tokens = [t.lower() for t in _TOKEN.findall(text)]
+def is_spanish(text: str, tokens: Sequence[str] | None = None) -> bool:
+    """Cheap language guess: more Spanish than English function words (at least two).
+    ``tokens``: the lower-case tokens of ``text`` when the caller has them already."""
+    if tokens is None:
+        tokens = [t.lower() for t in _TOKEN.findall(text)]
     es = sum(1 for t in tokens if t in _ES_FUNCTION)
     en = sum(1 for t in tokens if t in _EN_FUNCTION)
     accented = any(c in text for c in "ñáéíóú¿¡")
@@ -223,7 +225,7 @@ def score(text: str) -> float:
         return 0.0
     lower = text.lower().replace("’", "'")
     tokens = _TOKEN.findall(lower)
-    if is_spanish(text):
+    if is_spanish(text, tokens):
         base, _ = _lexicon_score(tokens, ES_LEXICON, {}, ES_NEGATORS)
         cues = _ES_CUES
     else:
