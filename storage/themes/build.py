@@ -138,15 +138,33 @@ def _subthemes(
     parts = sorted((p for p in parts if len(p)), key=lambda p: (-len(p), int(p.min())))
     if len(parts) < 2:
         return ()
-    out: list[Theme] = []
+    # name every part; a part with no name of its own joins the sibling whose name it shares
+    # (or, when its only name is the parent's, the largest part)
+    named: list[tuple[str, tuple[str, ...], np.ndarray]] = []
+    leftover: list[tuple[list[str], np.ndarray]] = []
     used: set[str] = {parent_label}
-    for j, part in enumerate(parts):
+    for part in parts:
         phrases = _phrases(ctx, part, within=members)
-        label = _unique(
-            labels.label_of(phrases[0]) if phrases else f"Part {j + 1}",
-            used,
-            [labels.label_of(p) for p in phrases[1:]],
-        )
+        more = [r[1] for r in ctx.phrases.ranked(part.tolist(), within=members.tolist())]
+        more += [r[1] for r in ctx.phrases.ranked(part.tolist())]
+        candidates = [labels.label_of(p) for p in (*phrases, *more)]
+        label = next((c for c in candidates if c not in used), None)
+        if label is None:
+            leftover.append((candidates, part))
+            continue
+        used.add(label)
+        named.append((label, phrases, part))
+    if not named:
+        return ()
+    for candidates, part in leftover:
+        into = next((j for j, (lab, _, _) in enumerate(named)
+                     if candidates and lab == candidates[0]), 0)
+        lab, phr, mem = named[into]
+        named[into] = (lab, phr, np.sort(np.concatenate([mem, part])))
+    if len(named) < 2:
+        return ()
+    out: list[Theme] = []
+    for j, (label, phrases, part) in enumerate(named):
         reps = clustering.order_by_closeness(ctx.z, part)
         out.append(
             Theme(

@@ -165,9 +165,10 @@ def cluster(
     k_max: int = MAX_THEMES,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-level themes of unit rows ``z``: k in [k_min, k_max] (fewer when there are too few
-    comments for ``min_size`` each): the smallest k whose silhouette comes within 80% of the
-    best k's (silhouette alone splits near-duplicates apart). Small sets are smoothed over
-    their nearest neighbours first. Returns (labels, centroids)."""
+    comments for ``min_size`` each) chosen by silhouette. A small set (up to 3,000 comments) is
+    smoothed over its nearest neighbours first and gets the fewest themes whose silhouette comes
+    within 80% of the best (silhouette alone splits near-duplicates apart in small sets); a
+    large set gets the best k. Returns (labels, centroids)."""
     n = z.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, z.shape[1]), dtype=np.float32)
@@ -186,7 +187,8 @@ def cluster(
         scores[k] = silhouette(probe, labels, seed) if k > 1 else 0.0
     top = max(scores.values())
     # the fewest themes that separate the comments nearly as well as the best number does
-    chosen = min(k for k, v in scores.items() if v >= _K_TOLERANCE * top) if top > 0 else k_min
+    tolerance = _K_TOLERANCE if n <= _SMOOTH_UP_TO else 1.0
+    chosen = min(k for k, v in scores.items() if v >= tolerance * top) if top > 0 else k_min
     best = (scores[chosen], chosen)
     fit = z if n <= _FIT_SAMPLE else z[np.sort(rng.choice(n, _FIT_SAMPLE, replace=False))]
     _, centroids, _ = kmeans(fit, best[1], seed, n_init=2, max_iter=40)
