@@ -12,11 +12,14 @@ from storage.themes import (
     Codebook,
     CodebookTheme,
     EmbeddingThemer,
+    EngineUnavailable,
     TfidfThemer,
     ThemeResult,
     align,
     load_codebook,
+    make_themer,
     quotes,
+    semantic_available,
 )
 from storage.themes.text import NOT_TOPICAL
 from tests.test_codebook import WORKPLACE
@@ -411,3 +414,25 @@ def test_alignment_keeps_labels_and_codes_across_rounds() -> None:
 def test_embedding_themer_missing_model_dir_is_clear(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(FileNotFoundError, match="not-here"):
         EmbeddingThemer(str(tmp_path / "not-here"))
+
+
+def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.themes import engines
+
+    monkeypatch.setattr(engines, "semantic_available", lambda: False)
+    assert isinstance(make_themer(""), TfidfThemer)  # the light default without the extra
+    assert isinstance(make_themer("tfidf"), TfidfThemer)
+    with pytest.raises(EngineUnavailable, match=r"outward\[semantic\]"):
+        make_themer("semantic")
+    with pytest.raises(ValueError, match="unknown theming engine"):
+        make_themer("bert")
+
+
+def test_semantic_engine_when_installed() -> None:
+    if not semantic_available():
+        pytest.skip("semantic engine not installed (make semantic)")
+    texts, labels = chatty(per_topic=12)
+    result = make_themer("").theme(texts)  # installed: used without any setting
+    assert result.engine == "semantic"
+    check_consistent(result, len(texts))
+    assert normalized_mutual_info_score(labels, result.assignments) >= 0.6
