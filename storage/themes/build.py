@@ -69,11 +69,11 @@ class Context:
     def profile(self, members: Sequence[int]) -> tuple[tuple[str, float], ...]:
         """The theme's most distinctive stems, weighted by share x lift (both on samples)."""
         if self._df is None:
-            step = max(1, len(self.texts) // 2_000)
+            step = max(1, len(self.texts) // 1_000)
             sample = range(0, len(self.texts), step)
             self._df = Counter(t for i in sample for t in self.stems(i))
             self._background = max(len(sample), 1)
-        chosen = list(members)[:: max(1, len(members) // 500)]
+        chosen = list(members)[:: max(1, len(members) // 300)]
         local: Counter[str] = Counter(t for i in chosen for t in self.stems(i))
         weights = {
             t: (c / len(chosen)) * math.log1p(
@@ -117,10 +117,17 @@ def _unique(value: str, used: set[str], alternatives: Sequence[str]) -> str:
 
 def _phrases(ctx: Context, members: np.ndarray, within: np.ndarray | None = None
              ) -> tuple[str, ...]:
+    return _ranked_phrases(ctx, members, within)[0]
+
+
+def _ranked_phrases(
+    ctx: Context, members: np.ndarray, within: np.ndarray | None = None
+) -> tuple[tuple[str, ...], list[str]]:
+    """(key phrases by MMR, every candidate by relevance)."""
     ranked = ctx.phrases.ranked(
         members.tolist(), within=None if within is None else within.tolist()
     )
-    return labels.mmr(ranked, ctx.phrase_vectors)
+    return labels.mmr(ranked, ctx.phrase_vectors), [r[1] for r in ranked]
 
 
 def _subthemes(
@@ -144,11 +151,12 @@ def _subthemes(
     leftover: list[tuple[list[str], np.ndarray]] = []
     used: set[str] = {parent_label}
     for part in parts:
-        phrases = _phrases(ctx, part, within=members)
-        more = [r[1] for r in ctx.phrases.ranked(part.tolist(), within=members.tolist())]
-        more += [r[1] for r in ctx.phrases.ranked(part.tolist())]
+        phrases, more = _ranked_phrases(ctx, part, within=members)
         candidates = [labels.label_of(p) for p in (*phrases, *more)]
         label = next((c for c in candidates if c not in used), None)
+        if label is None:  # nothing distinctive against the parent: against everyone, then
+            candidates += [labels.label_of(r[1]) for r in ctx.phrases.ranked(part.tolist())]
+            label = next((c for c in candidates if c not in used), None)
         if label is None:
             leftover.append((candidates, part))
             continue

@@ -196,7 +196,7 @@ def cluster(
     return fold_small(z, labels, normalize_rows(centre_sums(z, labels, best[1])), min_size)
 
 
-def subclusters(z: np.ndarray, seed: int, min_size: int, max_k: int = 5) -> np.ndarray | None:
+def subclusters(z: np.ndarray, seed: int, min_size: int, max_k: int = 4) -> np.ndarray | None:
     """Sub-theme labels for the rows of one theme, or None when it does not split well."""
     n = z.shape[0]
     k_max = min(max_k, n // max(min_size, 2))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,26 +29,35 @@ def _tag(word: str, lexicon: dict[str, str]) -> str:
     return lexicon.get(word, "NN")  # unknown words are usually names of things
 
 
+@lru_cache(maxsize=200_000)
+def _kind(word: str) -> tuple[bool, bool, str]:
+    """(may be inside a phrase, may end one, stem) of a lower-case word."""
+    if not is_topical(word):
+        return False, False, ""
+    tag = _tag(word, pos_lexicon())
+    if not tag.startswith(_INNER) or tag.startswith("CD"):
+        return False, False, ""
+    return True, tag.startswith(_NOUN), stem(word)
+
+
 def phrases_of(text: str) -> dict[Key, str]:
     """Candidate phrases of one comment: stem key -> the words as written (lower case)."""
-    lexicon = pos_lexicon()
     out: dict[Key, str] = {}
     for clause in clauses(text):
-        run: list[str] = []
+        run: list[tuple[str, bool, str]] = []
         for word in [*clause, ""]:
-            if word and is_topical(word) and _tag(word, lexicon).startswith(_INNER):
-                run.append(word)
+            inner, noun, root = _kind(word) if word else (False, False, "")
+            if inner:
+                run.append((word, noun, root))
                 continue
             for end in range(len(run)):
-                if not _tag(run[end], lexicon).startswith(_NOUN):
+                if not run[end][1]:
                     continue
                 for start in range(max(0, end - _MAX_WORDS + 1), end + 1):
                     span = run[start : end + 1]
-                    if _tag(span[0], lexicon).startswith("CD"):
-                        continue
-                    key = tuple(stem(w) for w in span)
+                    key = tuple(r for _, _, r in span)
                     if len(set(key)) == len(key):
-                        out.setdefault(key, " ".join(span))
+                        out.setdefault(key, " ".join(w for w, _, _ in span))
             run = []
     return out
 
@@ -56,12 +66,13 @@ class PhraseIndex:
     """Candidate phrases of the comments, found on demand (cached), with document frequencies
     estimated on a deterministic sample of at most ``background`` comments."""
 
-    def __init__(self, texts: Sequence[str], background: int = 2_000, per_theme: int = 500
+    def __init__(self, texts: Sequence[str], background: int = 1_500, per_theme: int = 300
                  ) -> None:
         self.texts = list(texts)
         self.per_theme = per_theme
         self._found: dict[int, dict[Key, str]] = {}
         self._by_text: dict[str, dict[Key, str]] = {}
+        self._within: dict[tuple[int, ...], tuple[Counter[Key], int]] = {}
         n = len(self.texts)
         step = max(1, math.ceil(n / background))
         self.df: Counter[Key] = Counter()
@@ -92,18 +103,23 @@ class PhraseIndex:
             return []
         df, total = self.df, self.n
         if within is not None:
-            step = max(1, math.ceil(len(within) / self.per_theme))
-            back = list(within)[::step]
-            df = Counter(k for i in back for k in self.of(i))
-            total = max(len(back), 1)
+            marker = (len(within), within[0], within[-1], within[len(within) // 2])
+            cached = self._within.get(marker)
+            if cached is None:
+                step = max(1, math.ceil(len(within) / self.per_theme))
+                back = list(within)[::step]
+                cached = (Counter(k for i in back for k in self.of(i)), max(len(back), 1))
+                self._within[marker] = cached
+            df, total = cached
         step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
         sample = list(members)[::step]
         local: Counter[Key] = Counter()
-        surfaces: dict[Key, Counter[str]] = {}
+        surfaces: dict[Key, str] = {}  # the first wording met stands for the phrase
         for i in sample:
-            for key, surface in self.of(i).items():
-                local[key] += 1
-                surfaces.setdefault(key, Counter())[surface] += 1
+            found = self.of(i)
+            local.update(found.keys())
+            for key, surface in found.items():
+                surfaces.setdefault(key, surface)
         m = len(sample)
         floor = 2 if m >= 6 else 1
         scored: list[tuple[Key, str, float]] = []
@@ -114,7 +130,7 @@ class PhraseIndex:
             overall = max(df[key], 1) / total
             lift = math.log1p(inside / overall)
             weight = 1.0 + 0.25 * (len(key) - 1) if inside >= 0.05 else 1.0
-            scored.append((key, surfaces[key].most_common(1)[0][0], inside * lift * weight))
+            scored.append((key, surfaces[key], inside * lift * weight))
         scored.sort(key=lambda item: (-item[2], item[1]))
         return scored[:limit]
 
@@ -131,6 +147,7 @@ def mmr(
     vector is None). A phrase contained in a chosen one is skipped."""
     if not ranked:
         return ()
+    ranked = ranked[:20]  # the best few are where key phrases come from
     top = max(r for _, _, r in ranked) or 1.0
     found = vectors([(key, surface) for key, surface, _ in ranked])
     vecs = {key: v for (key, _, _), v in zip(ranked, found, strict=True)}

@@ -106,8 +106,9 @@ _ES_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 
-_EN_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EN_CUES))
-_ES_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ES_CUES))
+# all cues in one pattern (a cue that starts inside another's match is not counted twice)
+_EN_ANY = re.compile("|".join(f"(?P<c{j}>{p.pattern})" for j, (p, _) in enumerate(_EN_CUES)))
+_ES_ANY = re.compile("|".join(f"(?P<c{j}>{p.pattern})" for j, (p, _) in enumerate(_ES_CUES)))
 
 
 @lru_cache(maxsize=1)
@@ -233,14 +234,15 @@ def score(text: str) -> float:
         base, _ = _lexicon_score(tokens, polarity, intensity, _NEGATORS)
         cues = _EN_CUES
     adjust = 0.0
-    if not (_ES_ANY if cues is _ES_CUES else _EN_ANY).search(lower):
-        cues = ()  # one pass tells that no cue can match
-    for pattern, weight in cues:
-        found = pattern.search(lower)
-        if found is None:
-            continue
+    combined = _ES_ANY if cues is _ES_CUES else _EN_ANY
+    first: dict[int, int] = {}  # cue -> where it first matches, in one pass over the comment
+    for match in combined.finditer(lower):
+        first.setdefault(int((match.lastgroup or "c0")[1:]), match.start())
+    for j in sorted(first):
+        pattern, weight = cues[j]
+        start = first[j]
         negatable = weight > 0 or pattern.pattern == _COMPLAINTS
-        if negatable and _NEGATED.search(lower[max(0, found.start() - 30) : found.start()]):
+        if negatable and _NEGATED.search(lower[max(0, start - 30) : start]):
             weight = -weight  # "nobody listens", "not helpful", "no problems", "sin apoyo"
         adjust += weight
     # cues refine a strong lexicon verdict less than they decide a neutral one

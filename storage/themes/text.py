@@ -118,7 +118,8 @@ def analyze(text: str) -> list[str]:
 
 def clauses(text: str) -> list[list[str]]:
     """The comment split at punctuation into runs of lower-case words (for key phrases)."""
-    return [ws for part in CLAUSE.split(clean(text)) if (ws := words(part))]
+    lower = clean(text).lower().replace("’", "'")
+    return [ws for part in CLAUSE.split(lower) if (ws := WORD.findall(part))]
 
 
 def textblob_data(name: str) -> Path | None:
