@@ -4,8 +4,9 @@ Comments are generated deterministically from templates (topic phrases x openers
 closers), so they are varied but reproducible. For 10,000 and 100,000 comments (or the sizes
 given) it prints Outward's time (themes, labels, sub-themes, representatives and sentiment
 included), the baseline's (scikit-learn's TfidfVectorizer + MiniBatchKMeans, k=10, defaults;
-no labels, sub-themes or sentiment) and the ratio. Goals: 10,000 comments in under 1.5 s (a chair's /themes on 10k
-comments within 3 s end to end, cold); 100,000 under 30 s.
+no labels, sub-themes or sentiment) and the ratio. Goals: 10,000 comments in under 1.5 s (a
+chair's /themes on 10k comments within 3 s end to end, cold); 100,000 under 30 s. The machine
+is shared: read the ratio to the baseline of the same run as much as the seconds.
 
 Run: python bench/themes_speed.py [N ...]
 """

@@ -17,6 +17,15 @@ Public API (everything a caller needs; the submodules are implementation):
 * ``load_codebook(path)``: a validated :class:`Codebook`; problems raise :class:`CodebookError`
   as ``FILE:LINE: message``.
 
+Typical use (a round summary)::
+
+    result = themer.theme(texts, codebook, min_theme_size=k_comments)
+    previous = themer.theme(previous_texts, codebook)       # the last round of the series
+    result = align(result, previous)                        # same topic: same label and code
+    for theme in result.themes:                             # biggest first, "other" last
+        quotes(texts, theme, n=2, seed=round_seed, groups=submission_ids)
+        theme.sentiment, theme.subthemes, theme.key_phrases
+
 This package never touches the database (import-linter checks it).
 """
 
