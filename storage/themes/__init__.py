@@ -2,9 +2,10 @@
 
 Public API (everything a caller needs; the submodules are implementation):
 
-* ``make_themer(engine="", model_path="")`` -> a :class:`Themer`: ``TfidfThemer`` (default,
-  scikit-learn only) or ``SemanticThemer`` (sentence embeddings; used automatically when
-  ``pip install 'outward[semantic]'`` installed it). ``semantic_available()`` tells which.
+* ``make_themer(engine="", model_path="")`` -> a :class:`Themer`: ``TfidfThemer`` (default;
+  numpy and scipy, no model files) or ``SemanticThemer`` (sentence embeddings; used
+  automatically once ``pip install 'outward[semantic]'`` installed it).
+  ``semantic_available()`` tells which.
 * ``themer.theme(texts, codebook=None)`` -> :class:`ThemeResult`: 3-12 named top-level themes
   (fewer for small sets), each with ``subthemes``, ``representatives`` (members closest to the
   theme's centre first), ``sentiment`` counts, a stable ``code``; ``assignments`` and

@@ -1,7 +1,7 @@
 """Clustering of unit-length comment vectors: spherical k-means, the number of themes chosen by
 silhouette, small clusters folded into their nearest neighbour, sub-themes inside each theme.
 
-Everything here is numpy (silhouette from scikit-learn) and deterministic for a given seed.
+Everything here is numpy and deterministic for a given seed.
 """
 
 from __future__ import annotations
