@@ -178,16 +178,18 @@ def cluster(
     k_max = max(1, min(k_max, distinct))
     k_min = min(k_min, k_max)
     rng = np.random.RandomState(seed)
-    if n <= _SMOOTH_UP_TO:
+    small = n <= _SMOOTH_UP_TO
+    if small:
         z = smooth(z, max(2, min(10, n // 12)))
     probe = z if n <= _PROBE_SAMPLE else z[np.sort(rng.choice(n, _PROBE_SAMPLE, replace=False))]
     scores: dict[int, float] = {}
     for k in range(k_min, k_max + 1):
-        labels, _, _ = kmeans(probe, k, seed, n_init=1, max_iter=25)
+        # a large set takes the best k, so its curve must be steady: two starts per k
+        labels, _, _ = kmeans(probe, k, seed, n_init=1 if small else 2, max_iter=25)
         scores[k] = silhouette(probe, labels, seed) if k > 1 else 0.0
     top = max(scores.values())
     # the fewest themes that separate the comments nearly as well as the best number does
-    tolerance = _K_TOLERANCE if n <= _SMOOTH_UP_TO else 1.0
+    tolerance = _K_TOLERANCE if small else 1.0
     chosen = min(k for k, v in scores.items() if v >= tolerance * top) if top > 0 else k_min
     best = (scores[chosen], chosen)
     fit = z if n <= _FIT_SAMPLE else z[np.sort(rng.choice(n, _FIT_SAMPLE, replace=False))]
