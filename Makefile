@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench postgres clean
+.PHONY: run test lint bench semantic postgres clean
 
 # The last step installs spaCy's Spanish pipeline, for names in Spanish comments (Explosion,
 # GPL-3.0). Its metadata pins spaCy 3.1, but it loads and finds names with the spaCy 3.8 that
@@ -38,13 +38,19 @@ lint: $(STAMP)
 test: $(STAMP) postgres lint
 	$(PY) -m pytest -q
 
-# Speed and quality goals, each printed against a baseline measured in the same run.
-bench: $(STAMP)
+# The semantic theming engine (sentence embeddings, CPU torch): used automatically once
+# installed. torch first, from the machine's own CPU wheel (plain `torch` would pull CUDA).
+semantic: $(STAMP)
 	$(PY) -m pip install --quiet 'torch==2.13.0' || $(PY) -m pip install --quiet torch
+	$(PY) -m pip install --quiet -e '.[semantic]'
+
+# Speed and quality goals, each printed against a baseline measured in the same run.
+bench: semantic
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/themes_speed.py
 	$(PY) bench/scrub_recall.py
 	$(PY) bench/themes_quality.py
+	$(PY) bench/sentiment.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -211,33 +211,40 @@ def secret_for(settings: Settings) -> bytes:
 
 
 class LazyThemer:
-    """The configured theming engine and codebook, loaded on first use (startup stays fast).
+    """The configured theming engine, loaded on first use (startup stays fast), and the
+    codebook, loaded and validated at build time (a broken codebook stops the start).
 
-    Default: scikit-learn TF-IDF themes mapped onto the bundled workplace codebook."""
+    Engine: OUTWARD_THEMES_ENGINE (tfidf | semantic), by default the semantic engine when it is
+    installed (``pip install 'outward[semantic]'``) and TF-IDF otherwise. Codebook:
+    OUTWARD_CODEBOOK, by default the bundled workplace codebook."""
 
-    def __init__(self, model: str = "", codebook: str = "") -> None:
+    def __init__(self, model: str = "", codebook: str = "", engine: str = "") -> None:
+        from storage.themes import load_codebook
+
         self.model = model
-        self.codebook_path = codebook
+        self.engine = engine
         self._engine: Any = None
-        self._codebook: Any = None
+        if codebook:
+            self.codebook = load_codebook(Path(codebook))
+        else:
+            ref = resources.files("prompts").joinpath("codebooks/workplace.yaml")
+            with resources.as_file(ref) as path:
+                self.codebook = load_codebook(path)
 
     def load(self) -> None:
-        from storage.themes import EmbeddingThemer, TfidfThemer, load_codebook
+        from storage.themes import make_themer
 
         if self._engine is None:
-            self._engine = EmbeddingThemer(self.model) if self.model else TfidfThemer()
-            if self.codebook_path:
-                self._codebook = load_codebook(Path(self.codebook_path))
-            else:
-                ref = resources.files("prompts").joinpath("codebooks/workplace.yaml")
-                with resources.as_file(ref) as path:
-                    self._codebook = load_codebook(path)
+            self._engine = make_themer(self.engine, self.model)
 
-    def theme(self, texts: Any, codebook: Any = None) -> Any:
+    def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None
+              ) -> Any:
         self.load()
-        return self._engine.theme(texts, codebook or self._codebook)
+        return self._engine.theme(texts, codebook or self.codebook,
+                                  min_theme_size=min_theme_size)
 
 
 def themes_for(settings: Settings) -> tuple[Any, Any]:
-    """The theming engine the settings ask for, and (None:) its own codebook."""
-    return LazyThemer(settings.themes_model, settings.codebook), None
+    """The theming engine the settings ask for, and the codebook it maps themes onto."""
+    themer = LazyThemer(settings.themes_model, settings.codebook, settings.themes_engine)
+    return themer, themer.codebook

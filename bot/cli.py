@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.bootstrap import Outward, build
 from bot.clock import ShiftableClock
@@ -425,19 +426,28 @@ async def _themes_file(settings: Settings, args: argparse.Namespace) -> int:
         raise UserError(f"{args.file}: line {reader.line_num}: {exc}") from None
     themer, codebook = themes_for(settings)
     result = await asyncio.to_thread(themer.theme, texts, codebook)
-    themes = [{"id": t.id, "label": t.label, "code": t.code, "count": len(t.members),
-               "key_phrases": list(t.key_phrases),
-               "sentiment": dict(zip(("positive", "neutral", "negative"), t.sentiment,
-                                     strict=True))} for t in result.themes]
+    def as_dict(t: Any) -> dict[str, Any]:
+        return {"id": t.id, "label": t.label, "code": t.code, "count": len(t.members),
+                "key_phrases": list(t.key_phrases),
+                "sentiment": dict(zip(("positive", "neutral", "negative"), t.sentiment,
+                                      strict=True)),
+                "subthemes": [{**as_dict(s), "members": list(s.members)} for s in t.subthemes]}
+
+    themes = [as_dict(t) for t in result.themes]
     if args.format == "json":
-        json.dump({"assignments": list(result.assignments), "themes": themes}, sys.stdout,
+        json.dump({"engine": result.engine, "assignments": list(result.assignments),
+                   "sentiments": list(result.sentiments), "themes": themes}, sys.stdout,
                   ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        for i, theme_id in enumerate(result.assignments, start=1):
-            print(f"{i}\t{theme_id}")
+        for i, (theme_id, feeling) in enumerate(
+            zip(result.assignments, result.sentiments, strict=True), start=1
+        ):
+            print(f"{i}\t{theme_id}\t{feeling}")
         for t in themes:
             print(f"theme {t['id']}\t{t['count']}\t{t['label']}\t{t['code'] or ''}")
+            for sub in t["subthemes"]:
+                print(f"  sub {t['id']}.{sub['id']}\t{sub['count']}\t{sub['label']}")
     return 0
 
 

@@ -51,6 +51,7 @@ class Settings:
     log_level: str = "INFO"
     retention_days: int = 365
     themes_model: str = ""
+    themes_engine: str = ""  # "", "tfidf" or "semantic" ("": semantic when installed)
     codebook: str = ""
     spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
     secret: str = field(default="", repr=False)
@@ -173,9 +174,32 @@ class Settings:
         for name in ("OUTWARD_THEMES_MODEL", "OUTWARD_CODEBOOK"):
             if get(name) and not Path(get(name)).exists():
                 raise SettingsError(f"{name} {get(name)!r} does not exist")
+        engine = get("OUTWARD_THEMES_ENGINE").lower()
+        if engine not in ("", "tfidf", "semantic"):
+            raise SettingsError(f"OUTWARD_THEMES_ENGINE must be tfidf or semantic, got {engine!r}")
+        if engine == "semantic" and not get("OUTWARD_THEMES_MODEL"):
+            from storage.themes import semantic_available
+
+            if not semantic_available():
+                raise SettingsError(
+                    "OUTWARD_THEMES_ENGINE=semantic but the semantic engine is not installed "
+                    "(pip install 'outward[semantic]' or make semantic)"
+                )
+        if get("OUTWARD_CODEBOOK"):
+            from storage.themes import CodebookError, load_codebook
+
+            try:
+                load_codebook(Path(get("OUTWARD_CODEBOOK")))
+            except CodebookError as exc:
+                more = len(exc.problems) - 1
+                raise SettingsError(
+                    f"OUTWARD_CODEBOOK: {exc.problems[0]}"
+                    + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+                ) from None
         return cls(
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
             themes_model=get("OUTWARD_THEMES_MODEL"),
+            themes_engine=engine,
             codebook=get("OUTWARD_CODEBOOK"),
             spacy_model=get("OUTWARD_SPACY_MODEL"),
             secret=secret,

@@ -181,7 +181,7 @@ class Summaries:
                      sorted(kept, key=lambda t: -t.comments)], shown, True)
         live = [r for r in commented if r.text]
         texts = [str(r.text) for r in live]
-        result = await asyncio.to_thread(self._theme, texts)
+        result = await asyncio.to_thread(self._theme, texts, k_comments)
         from storage.themes import quotes as pick_quotes
 
         lines: list[ThemeLine] = []
@@ -194,9 +194,8 @@ class Summaries:
                 other_sentiment = [a + b for a, b in zip(other_sentiment, theme.sentiment,
                                                          strict=True)]
                 continue
-            ranked = pick_quotes(texts, theme, n=len(theme.members),
-                                 seed=zlib.crc32(seed.encode()))
-            picked = distinct_submissions(ranked, members, 2)
+            picked = pick_quotes(texts, theme, n=2, seed=zlib.crc32(seed.encode()),
+                                 groups=[r.submission or r.id for r in live])  # two submissions
             lines.append(ThemeLine(theme.label, theme.code, len(theme.members), 0.0,
                                    theme.sentiment, tuple(picked), None))
         total = len(texts)
@@ -209,8 +208,9 @@ class Summaries:
                                    (pos, neu, neg), (), None))
         return lines, total, True
 
-    def _theme(self, texts: Sequence[str]) -> Any:
-        return self.deps.themer.theme(texts, self.deps.codebook)
+    def _theme(self, texts: Sequence[str], k_comments: int) -> Any:
+        # themes under k comments could never be shown: ask for none that small
+        return self.deps.themer.theme(texts, self.deps.codebook, min_theme_size=k_comments)
 
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()
@@ -240,26 +240,6 @@ class Summaries:
                       if (t.code or t.label) in old_share else None)
             for t in themes
         ]
-
-
-def distinct_submissions(quotes: Sequence[str], rows: Sequence[Response], n: int) -> list[str]:
-    """The first `n` quotes that come from different submissions (one person's two comments
-    are never shown as if two people said them). A quote whose text several submissions share
-    may stand for any of them."""
-    owners: dict[str, set[str]] = {}
-    for r in rows:
-        owners.setdefault(str(r.text).strip(), set()).add(r.submission or r.id)
-    chosen: list[str] = []
-    used: set[str] = set()
-    for q in quotes:
-        free = owners.get(q.strip(), set()) - used
-        if not free:
-            continue
-        used.add(sorted(free)[0])
-        chosen.append(q)
-        if len(chosen) == n:
-            break
-    return chosen
 
 
 def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:

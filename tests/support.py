@@ -34,8 +34,10 @@ async def wired(
     sample: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> Outward:
+    # the TF-IDF engine unless a test asks otherwise: fast, and the same on every machine
     settings = Settings.from_env({"OUTWARD_DATABASE_URL": database_url,
-                                  "OUTWARD_SECRET": TEST_SECRET, **(env or {})})
+                                  "OUTWARD_SECRET": TEST_SECRET, "OUTWARD_THEMES_ENGINE": "tfidf",
+                                  **(env or {})})
     app = await build(settings, clock=clock or FakeClock(TUESDAY_9AM_LA))
     if sample:
         async with app.deps.uow() as tx:

@@ -157,7 +157,8 @@ def test_scrub_and_themes_commands(tmp_path: Path) -> None:
     comments.write_text("\n".join(rows) + "\n")
     themed = subprocess.run(
         [sys.executable, "-m", "bot", "themes", str(comments), "--column", "text",
-         "--format", "json"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+         "--format", "json"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**env, "OUTWARD_THEMES_ENGINE": "tfidf"})
     assert themed.returncode == 0, themed.stderr
     import json
 
@@ -166,6 +167,15 @@ def test_scrub_and_themes_commands(tmp_path: Path) -> None:
     staff, training = set(data["assignments"][:20]), set(data["assignments"][20:])
     assert staff.isdisjoint(training)
     assert all(t["label"] for t in data["themes"])
+    # one sentiment per comment, aligned with the assignments; complaints read as negative
+    assert len(data["sentiments"]) == 40
+    assert data["sentiments"][0] == "negative"  # "Short staffed at the desk again"
+    assert data["sentiments"][1] == "negative"  # "Not enough staff on weekend shifts"
+    for theme in data["themes"]:
+        assert sum(theme["sentiment"].values()) == theme["count"]
+        for sub in theme["subthemes"]:
+            assert set(sub["members"]) <= {i for i, a in enumerate(data["assignments"])
+                                           if a == theme["id"]}
     bad = subprocess.run([sys.executable, "-m", "bot", "themes", str(comments), "--column",
                           "nope"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert bad.returncode == 2 and "no column 'nope'" in bad.stderr

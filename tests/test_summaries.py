@@ -126,10 +126,10 @@ async def test_a_closed_round_is_themed_once_not_on_every_request(
         calls = 0
         engine = app.deps.themer.theme
 
-        def counting(texts, codebook=None):  # type: ignore[no-untyped-def]
+        def counting(texts, codebook=None, **options):  # type: ignore[no-untyped-def]
             nonlocal calls
             calls += 1
-            return engine(texts, codebook)
+            return engine(texts, codebook, **options)
 
         app.deps.themer.theme = counting  # type: ignore[method-assign]
         await console.say(":as jordan")

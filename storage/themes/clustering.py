@@ -1,0 +1,232 @@
+"""Clustering of unit-length comment vectors: spherical k-means, the number of themes chosen by
+silhouette, small clusters folded into their nearest neighbour, sub-themes inside each theme.
+
+Everything here is numpy and deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+MIN_THEMES = 3
+MAX_THEMES = 12
+_SILHOUETTE_SAMPLE = 1_000
+_FIT_SAMPLE = 5_000  # k-means is fitted on at most this many comments, then all are assigned
+_PROBE_SAMPLE = 2_000  # the number of themes is chosen on at most this many
+_SMOOTH_UP_TO = 3_000  # smaller sets are smoothed over their nearest neighbours first
+_K_TOLERANCE = 0.8  # the fewest themes whose silhouette is within 80% of the best
+
+
+def normalize_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(x / norms, dtype=np.float32)
+
+
+def centre_sums(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Sum of the rows of each cluster (a sparse one-hot product: np.add.at is slow)."""
+    import scipy.sparse as sp
+
+    n = z.shape[0]
+    onehot = sp.csr_matrix(
+        (np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n), dtype=np.float32
+    )
+    return np.asarray(onehot @ z, dtype=np.float32)
+
+
+def _plus_plus(z: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
+    """k-means++ seeding on cosine distance."""
+    n = z.shape[0]
+    centres = [int(rng.randint(n))]
+    dist = np.clip(1.0 - z @ z[centres[0]], 0.0, None)
+    for _ in range(1, k):
+        total = float(dist.sum())
+        if total <= 1e-12:
+            centres.append(int(rng.randint(n)))
+        else:
+            centres.append(int(rng.choice(n, p=dist / total)))
+        dist = np.minimum(dist, np.clip(1.0 - z @ z[centres[-1]], 0.0, None))
+    return z[centres].copy()
+
+
+def assign(z: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest centroid (cosine) per row, and the similarity to it."""
+    labels = np.empty(z.shape[0], dtype=np.int64)
+    sims = np.empty(z.shape[0], dtype=np.float32)
+    for start in range(0, z.shape[0], 16_384):
+        block = z[start : start + 16_384] @ centroids.T
+        best = np.argmax(block, axis=1)
+        labels[start : start + 16_384] = best
+        sims[start : start + 16_384] = block[np.arange(block.shape[0]), best]
+    return labels, sims
+
+
+def kmeans(
+    z: np.ndarray, k: int, seed: int, n_init: int = 3, max_iter: int = 60
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Spherical k-means: (labels, unit centroids, mean similarity to the own centroid)."""
+    rng = np.random.RandomState(seed)
+    best: tuple[np.ndarray, np.ndarray, float] | None = None
+    k = max(1, min(k, z.shape[0]))
+    for _ in range(n_init):
+        centroids = _plus_plus(z, k, rng)
+        labels = np.full(z.shape[0], -1, dtype=np.int64)
+        for _ in range(max_iter):
+            new, _ = assign(z, centroids)
+            if np.count_nonzero(new != labels) <= z.shape[0] // 500:
+                labels = new
+                break  # (almost) nothing moves any more
+            labels = new
+            sums = centre_sums(z, labels, centroids.shape[0])
+            empty = np.flatnonzero(np.linalg.norm(sums, axis=1) == 0)
+            if len(empty):  # an empty cluster restarts at the worst-fitting comment
+                _, sims = assign(z, normalize_rows(sums))
+                sums[empty] = z[np.argsort(sims)[: len(empty)]]
+            centroids = normalize_rows(sums)
+        labels, sims = assign(z, centroids)
+        score = float(sims.mean())
+        if best is None or score > best[2]:
+            best = (labels, centroids, score)
+    assert best is not None
+    return best
+
+
+def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE
+               ) -> float:
+    """Mean cosine silhouette on a deterministic sample (-1 when it is undefined)."""
+    n = z.shape[0]
+    idx = np.arange(n)
+    if n > sample:
+        idx = np.sort(np.random.RandomState(seed).choice(n, sample, replace=False))
+    lab = labels[idx]
+    ks, lab = np.unique(lab, return_inverse=True)
+    if len(ks) < 2 or len(ks) >= len(idx):
+        return -1.0
+    rows = z[idx]
+    dist = 1.0 - rows @ rows.T  # cosine distances
+    sizes = np.bincount(lab, minlength=len(ks)).astype(np.float32)
+    onehot = np.zeros((len(idx), len(ks)), dtype=np.float32)
+    onehot[np.arange(len(idx)), lab] = 1.0
+    sums = dist @ onehot  # distance of each point to every cluster, summed
+    own = sizes[lab] - 1
+    a = np.where(own > 0, sums[np.arange(len(idx)), lab] / np.maximum(own, 1), 0.0)
+    other = sums / sizes
+    other[np.arange(len(idx)), lab] = np.inf
+    b = other.min(axis=1)
+    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
+
+
+def fold_small(
+    z: np.ndarray, labels: np.ndarray, centroids: np.ndarray, min_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dissolve clusters under ``min_size`` (smallest first) into their nearest neighbours."""
+    labels = labels.copy()
+    alive = list(range(centroids.shape[0]))
+    while len(alive) > 1:
+        sizes = {c: int((labels == c).sum()) for c in alive}
+        smallest = min(alive, key=lambda c: (sizes[c], c))
+        if sizes[smallest] >= min_size:
+            break
+        alive.remove(smallest)
+        rows = np.flatnonzero(labels == smallest)
+        if len(rows):
+            sub, _ = assign(z[rows], centroids[alive])
+            labels[rows] = np.asarray(alive)[sub]
+    remap = {c: i for i, c in enumerate(alive)}
+    out = np.array([remap[int(c)] for c in labels], dtype=np.int64)
+    return out, normalize_rows(centre_sums(z, out, len(alive)))
+
+
+def smooth(z: np.ndarray, neighbours: int) -> np.ndarray:
+    """Every row averaged with its nearest neighbours (cosine), re-normalised: removes noise
+    before clustering a small set."""
+    n = z.shape[0]
+    m = min(neighbours, n - 1)
+    if m < 2:
+        return z
+    out = np.empty_like(z)
+    for start in range(0, n, 1024):
+        block = z[start : start + 1024] @ z.T
+        idx = np.argpartition(-block, m, axis=1)[:, : m + 1]
+        out[start : start + 1024] = z[idx].mean(axis=1)
+    return normalize_rows(out)
+
+
+def cluster(
+    z: np.ndarray,
+    seed: int,
+    min_size: int,
+    k_min: int = MIN_THEMES,
+    k_max: int = MAX_THEMES,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-level themes of unit rows ``z``: k in [k_min, k_max] (fewer when there are too few
+    comments for ``min_size`` each) chosen by silhouette. A small set (up to 3,000 comments) is
+    smoothed over its nearest neighbours first and gets the fewest themes whose silhouette comes
+    within 80% of the best (silhouette alone splits near-duplicates apart in small sets); a
+    large set gets the best k. Returns (labels, centroids)."""
+    n = z.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, z.shape[1]), dtype=np.float32)
+    k_max = max(1, min(k_max, n // max(min_size, 1)))
+    k_min = max(1, min(k_min, k_max))
+    distinct = len(np.unique(np.round(z[: min(n, 5_000)], 3), axis=0))
+    k_max = max(1, min(k_max, distinct))
+    k_min = min(k_min, k_max)
+    rng = np.random.RandomState(seed)
+    small = n <= _SMOOTH_UP_TO
+    if small:
+        z = smooth(z, max(2, min(10, n // 12)))
+    probe = z if n <= _PROBE_SAMPLE else z[np.sort(rng.choice(n, _PROBE_SAMPLE, replace=False))]
+    scores: dict[int, float] = {}
+    for k in range(k_min, k_max + 1):
+        # a large set takes the best k, so its curve must be steady: two starts per k
+        labels, _, _ = kmeans(probe, k, seed, n_init=1 if small else 2, max_iter=25)
+        scores[k] = silhouette(probe, labels, seed) if k > 1 else 0.0
+    top = max(scores.values())
+    # the fewest themes that separate the comments nearly as well as the best number does
+    tolerance = _K_TOLERANCE if small else 1.0
+    chosen = min(k for k, v in scores.items() if v >= tolerance * top) if top > 0 else k_min
+    best = (scores[chosen], chosen)
+    fit = z if n <= _FIT_SAMPLE else z[np.sort(rng.choice(n, _FIT_SAMPLE, replace=False))]
+    _, centroids, _ = kmeans(fit, best[1], seed, n_init=2, max_iter=40)
+    labels, _ = assign(z, centroids)
+    return fold_small(z, labels, normalize_rows(centre_sums(z, labels, best[1])), min_size)
+
+
+def subclusters(z: np.ndarray, seed: int, min_size: int, max_k: int = 4) -> np.ndarray | None:
+    """Sub-theme labels for the rows of one theme, or None when it does not split well."""
+    n = z.shape[0]
+    k_max = min(max_k, n // max(min_size, 2))
+    if k_max < 2:
+        return None
+    fit = z if n <= _SILHOUETTE_SAMPLE else z[np.sort(np.random.RandomState(seed).choice(
+        n, _SILHOUETTE_SAMPLE, replace=False))]
+    best: tuple[float, np.ndarray] | None = None
+    for k in range(2, k_max + 1):
+        _, centroids, _ = kmeans(fit, k, seed, n_init=1, max_iter=20)
+        labels, _ = assign(z, centroids)
+        labels, centroids = fold_small(z, labels, centroids, min_size)
+        if centroids.shape[0] < 2:
+            continue
+        score = silhouette(z, labels, seed, sample=500) + 0.01 * math.log(centroids.shape[0])
+        if best is None or score > best[0]:
+            best = (score, labels)
+    return None if best is None else best[1]
+
+
+def order_by_closeness(z: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``members`` ordered by cosine to their own (mean) centre, closest first; ties by index."""
+    if len(members) == 0:
+        return members
+    rows = z[members]
+    centre = rows.sum(axis=0)
+    norm = float(np.linalg.norm(centre))
+    if norm == 0:
+        return np.sort(members)
+    sims = rows @ (centre / norm)
+    return members[np.lexsort((members, -np.round(sims, 6)))]

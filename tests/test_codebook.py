@@ -1,0 +1,92 @@
+"""Codebooks: the bundled one loads; a broken one is reported as FILE:LINE and stops the start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+from storage.themes import CodebookError, load_codebook
+
+REPO = Path(__file__).resolve().parents[1]
+WORKPLACE = REPO / "prompts" / "codebooks" / "workplace.yaml"
+
+
+def test_workplace_codebook_loads() -> None:
+    codebook = load_codebook(WORKPLACE)
+    assert len(codebook.themes) == 10
+    for theme in codebook.themes:
+        assert 10 <= len(theme.keywords) <= 25, theme.code
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "fragment"),
+    [
+        ("name: x\nthemes:\n  - code: pay\n    name: Pay\n    keywords: []\n", 5, "keywords"),
+        (
+            "name: x\nthemes:\n  - code: pay\n    name: Pay\n    keywords: [a]\n"
+            "  - code: pay\n    name: Pay again\n    keywords: [b]\n",
+            6,
+            "duplicate code 'pay' (first on line 3)",
+        ),
+        ("name: x\nthemes:\n  - code: safety\n    keywords: [a]\n", 3, "'name' is missing"),
+        ("name: x\nthemes:\n  - name: No code\n    keywords: [a]\n", 3, "theme #1"),
+        ("name: x\nthemes:\n  - code: a\n    name: A\n    keywords: [a, 7, '']\n", 5,
+         "keywords.2"),
+        ("name: x\nthemes:\n  - code: other\n    name: A\n    keywords: [a]\n", 3, "reserved"),
+        ("name: x\nthemes:\n  - code: a\n    name: A\n    colour: red\n    keywords: [a]\n", 5,
+         "unknown field 'colour'"),
+        ("name: x\nthemes: [\n", 3, "not valid YAML"),
+        ("- just\n- a list\n", 1, "must be a mapping"),
+    ],
+)
+def test_codebook_problems_are_reported_with_file_and_line(
+    tmp_path: Path, body: str, line: int, fragment: str
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    assert any(p.startswith(f"{path}:{line}: ") and fragment in p for p in info.value.problems), (
+        info.value.problems
+    )
+
+
+def test_a_broken_codebook_stops_settings_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text("name: x\nthemes:\n  - code: pay\n    name: Pay\n    keywords: []\n")
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({"OUTWARD_CODEBOOK": str(path)})
+    message = str(info.value)
+    assert message.startswith(f"OUTWARD_CODEBOOK: {path}:5: ")
+    assert "\n" not in message
+
+
+def test_the_program_refuses_to_start_on_a_broken_codebook(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text("name: x\nthemes:\n  - code: pay\n    name: Pay\n    keywords: [a\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "current"],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+        env={"OUTWARD_CODEBOOK": str(path), "PATH": "/usr/bin:/bin",
+             "OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"},
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"outward: OUTWARD_CODEBOOK: {path}:")
+
+
+def test_theming_engine_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SettingsError, match="OUTWARD_THEMES_ENGINE must be tfidf or semantic"):
+        Settings.from_env({"OUTWARD_THEMES_ENGINE": "bert"})
+    assert Settings.from_env({"OUTWARD_THEMES_ENGINE": "TFIDF"}).themes_engine == "tfidf"
+    import storage.themes
+
+    monkeypatch.setattr(storage.themes, "semantic_available", lambda: False)
+    with pytest.raises(SettingsError, match="not installed.*outward\\[semantic\\]"):
+        Settings.from_env({"OUTWARD_THEMES_ENGINE": "semantic"})
