@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,39 +43,36 @@ class EngineUnavailable(RuntimeError):
     """The semantic engine was asked for but its packages are not installed."""
 
 
-_COUNTED = re.compile(r"\b[^\W\d_][\w'-]*[^\W_]\b|\b[^\W\d_]\w\b")
-
-
 def _tfidf(texts: Sequence[str], extra: Sequence[str]) -> tuple[Any, list[str]]:
     """(TF-IDF over stems of texts + extra, stem vocabulary), or (None, []) when there are no
-    topical words. Sublinear tf, smooth idf, unit rows (as scikit-learn's TfidfTransformer
-    computes them; written out with scipy so that a chair's first /themes does not wait for
-    scikit-learn to import). Each distinct word is stemmed once, not every occurrence."""
+    topical words. Words are counted by scikit-learn's tokenizer, then merged into stems at
+    the vocabulary level (stemming each distinct word once, not every occurrence)."""
     import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    docs = [*texts, *extra]
-    column: dict[str, int] = {}  # word -> stem column, -1 for words that name no topic
+    n = len(texts)
+    counter = CountVectorizer(
+        preprocessor=lambda t: clean(t).lower().replace("’", "'"),
+        token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b[^\W\d_]\w\b",
+        dtype=np.float32,
+    )
+    try:
+        counts = counter.fit_transform([*texts, *extra]).tocsr()
+    except ValueError:  # no words at all
+        return None, []
+    words = counter.get_feature_names_out()
     stems: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    for doc in docs:
-        for word in _COUNTED.findall(clean(doc).lower().replace("’", "'")):
-            j = column.get(word)
-            if j is None:
-                j = column[word] = stems.setdefault(stem(word), len(stems)) if is_topical(
-                    word) else -1
-            if j >= 0:
-                indices.append(j)
-        indptr.append(len(indices))
+    rows, cols = [], []
+    for j, word in enumerate(words):
+        if is_topical(word):
+            rows.append(j)
+            cols.append(stems.setdefault(stem(word), len(stems)))
     if not stems:
         return None, []
-    counts = sp.csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), np.asarray(indices), np.asarray(indptr)),
-        shape=(len(docs), len(stems)),
+    merge = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(words), len(stems))
     )
-    counts.sum_duplicates()
-    n = len(texts)
-    x = counts.tocsc()
+    x = (counts @ merge).tocsc()
     df = np.diff(x.indptr)
     keep = df >= (2 if n >= 50 else 1)
     if n >= 200:
@@ -85,39 +81,14 @@ def _tfidf(texts: Sequence[str], extra: Sequence[str]) -> tuple[Any, list[str]]:
         return None, []
     vocab = np.array(list(stems), dtype=object)[keep]
     x = x[:, np.flatnonzero(keep)].tocsr()
-    x.data = 1.0 + np.log(x.data)  # sublinear tf
-    df = np.diff(x.tocsc().indptr).astype(np.float32)
-    idf = np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0
-    x = (x @ sp.diags(idf.astype(np.float32))).tocsr()
-    return _unit_rows(x), [str(v) for v in vocab]
-
-
-def _unit_rows(x: Any) -> Any:
-    """Sparse rows scaled to unit length (empty rows stay empty)."""
-    import scipy.sparse as sp
-
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return (sp.diags((1.0 / norms).astype(np.float32)) @ x).astype(np.float32).tocsr()
-
-
-def _randomized_svd(a: Any, k: int, seed: int, n_iter: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k left singular vectors and values of a symmetric sparse matrix (Halko et al.:
-    a random range, a few power iterations, an exact SVD of the small projection)."""
-    rng = np.random.RandomState(seed)
-    q = np.asarray(a @ rng.normal(size=(a.shape[1], k + 10)).astype(np.float32))
-    for _ in range(n_iter):
-        q, _ = np.linalg.qr(q)
-        q = np.asarray(a @ np.asarray(a.T @ q))
-    q, _ = np.linalg.qr(q)
-    small = np.asarray((a.T @ q).T)  # q^T a
-    u, s, _ = np.linalg.svd(small, full_matrices=False)
-    return (q @ u[:, :k]).astype(np.float32), s[:k].astype(np.float32)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(x).astype(np.float32).tocsr()
+    return tfidf, [str(v) for v in vocab]
 
 
 def _term_vectors(x: Any, seed: int) -> np.ndarray:
     """Unit word vectors from positive PMI of co-occurrence in the same comment (SVD)."""
     import scipy.sparse as sp
+    from sklearn.utils.extmath import randomized_svd
 
     n_docs, n_terms = x.shape
     binary = (x > 0).astype(np.float32).tocsc()
@@ -132,7 +103,7 @@ def _term_vectors(x: Any, seed: int) -> np.ndarray:
     dims = min(_TERM_DIMS, n_terms - 1, max(2, round(1.5 * n_terms**0.5)))
     if dims < 2:
         return np.eye(n_terms, dtype=np.float32)
-    u, s = _randomized_svd(ppmi, dims, seed)
+    u, s, _ = randomized_svd(ppmi, dims, n_iter=2, random_state=seed)
     return clustering.normalize_rows(u * np.sqrt(s))
 
 
@@ -199,7 +170,9 @@ def word_space(
         return np.zeros((n, 1), dtype=np.float32), np.zeros(n, bool), lambda c: [None] * len(c)
     vectors = _term_vectors(x, seed)
     index = {t: i for i, t in enumerate(vocab)}
-    xt = _unit_rows(x[:n])
+    from sklearn.preprocessing import normalize
+
+    xt = normalize(x[:n])
     z = clustering.normalize_rows(np.asarray(xt @ vectors))
     has_content = np.diff(xt.indptr) > 0
 
