@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.clock import SystemClock
 from bot.settings import Settings, SettingsError
@@ -26,13 +26,13 @@ from conversations.keyed import KeyedHash
 from conversations.learning import LearningPlanner
 from conversations.mentorship import MentorshipPlanner
 from conversations.outreach import Planner
-from conversations.ports import Clock, Sender
+from conversations.ports import Clock, Sender, UnitOfWork
 from conversations.router import Router
 from prompts.loader import builtin_round_templates, builtin_tracks, load_catalog
 from storage.anonymise import NameRecogniser, Scrubber
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.repositories import UnitOfWork
+from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,11 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)
-    sessions = session_factory(engine)
+    uow = sql_storage(session_factory(engine))
     scrub = RosterScrub(await asyncio.to_thread(name_recogniser, settings))
     themer, codebook = themes_for(settings)
     deps = Deps(
-        uow=lambda: UnitOfWork(sessions),
+        uow=uow,
         clock=clock or SystemClock(),
         catalog=load_catalog(),
         templates=builtin_round_templates(),
@@ -172,6 +172,16 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
         platforms=platforms,
     )
     return app
+
+
+def sql_storage(sessions: async_sessionmaker[Any]) -> Callable[[], UnitOfWork]:
+    """Units of work on the SQL storage, typed as the core's port (so mypy checks that the
+    SQL repositories satisfy conversations.ports)."""
+
+    def uow() -> UnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    return uow
 
 
 def name_recogniser(settings: Settings) -> NameRecogniser | None:

@@ -475,13 +475,12 @@ async def _report(app: Outward, args: argparse.Namespace) -> int:
 async def _learning_report(app: Outward, args: argparse.Namespace) -> int:
     """Learning aggregates for every track (never who), with the anonymity threshold."""
     from conversations.learning import learning_stats_lines
-    from storage.learning_models import Enrolments
 
     lines = ["Learning tracks (counts below "
              f"{app.settings.k_responses} are hidden)"]
     async with app.deps.uow() as tx:
         for track in app.deps.tracks.values():
-            enrolments = await Enrolments(tx.session).for_track(track.id)
+            enrolments = await tx.enrolments.for_track(track.id)
             lines += learning_stats_lines(app.deps.catalog, "en", track, enrolments,
                                           app.settings.k_responses)
     text = "\n".join(line.replace("*", "") for line in lines) + "\n"

@@ -18,7 +18,7 @@ from conversations.events import Address
 from conversations.messages import Message
 from conversations.outreach import Outreach, route
 from conversations.ports import DeliveryError, NotYet, Sender
-from storage.repositories import Claimed
+from storage.models import Claimed
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,9 @@ from typing import Any
 
 from conversations.events import Address
 from conversations.keyed import KeyedHash
-from conversations.ports import Clock, Scrub
+from conversations.ports import Clock, Scrub, UnitOfWork
 from prompts.loader import Catalog, RoundTemplate, Track
 from storage.models import Person
-from storage.repositories import UnitOfWork
 
 
 @dataclass(frozen=True)

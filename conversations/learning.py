@@ -19,11 +19,11 @@ from typing import Any
 from conversations.context import Deps, roles
 from conversations.messages import Button, Message, TextInput
 from conversations.outreach import route
+from conversations.ports import UnitOfWork
 from conversations.schedule import local, sendable
 from prompts.loader import Catalog, Schedule, Track, TrackStep
-from storage.learning_models import Enrolment, Enrolments
-from storage.models import Person, Round
-from storage.repositories import SEGMENTS, UnitOfWork
+from storage.learning_models import Enrolment
+from storage.models import SEGMENTS, Person, Round
 
 FLOW = "learn"
 DONE, SNOOZE, SKIP, STOP, REFLECT = (
@@ -77,7 +77,7 @@ class LearningFlow:
             track = tracks.get(rest[0].lower())
             if track is None:
                 return [self._unknown_track(loc, rest[0])]
-            repo = Enrolments(tx.session)
+            repo = tx.enrolments
             if sub == "join":
                 e, fresh = await repo.enrol(person.id, track.id, self._today(person), "self")
                 key = (
@@ -117,7 +117,7 @@ class LearningFlow:
     async def overview(self, tx: UnitOfWork, person: Person) -> Message:
         """The person's own progress and the tracks they can join."""
         loc = person.locale
-        mine = {e.track_id: e for e in await Enrolments(tx.session).for_person(person.id)}
+        mine = {e.track_id: e for e in await tx.enrolments.for_person(person.id)}
         lines = [self.cat.text(loc, "learn.overview")]
         for track in self.deps.tracks.values():
             e = mine.get(track.id)
@@ -162,7 +162,7 @@ class LearningFlow:
             ]
             if not people:
                 return Message(self.cat.text(loc, "learn.nobody", who=who[:100]), private=True)
-        repo = Enrolments(tx.session)
+        repo = tx.enrolments
         added = 0
         for p in people:
             _, fresh = await repo.enrol(p.id, track.id, self._today(p), "admin")
@@ -195,7 +195,7 @@ class LearningFlow:
         for track in wanted:
             lines.extend(
                 learning_stats_lines(
-                    self.cat, loc, track, await Enrolments(tx.session).for_track(track.id), k
+                    self.cat, loc, track, await tx.enrolments.for_track(track.id), k
                 )
             )
         return Message("\n".join(lines) or "-", private=True)
@@ -238,7 +238,7 @@ class LearningFlow:
         loc = person.locale
         parts = value.split("|")
         track = self.deps.tracks.get(parts[0])
-        enrolment = await Enrolments(tx.session).get(person.id, parts[0]) if track else None
+        enrolment = await tx.enrolments.get(person.id, parts[0]) if track else None
         if track is None or enrolment is None or len(parts) < 2:
             return [Message(self.cat.text(loc, "unknown_action"))]
         step_id = parts[1]
@@ -312,7 +312,7 @@ class LearningFlow:
         if text.strip().lower() in ("skip", "omitir", "stop", "parar"):
             return [Message(self.cat.text(loc, "learn.reflection_skipped"))]
         track = self.deps.tracks.get(str(data.get("track")))
-        enrolment = await Enrolments(tx.session).get(person.id, track.id) if track else None
+        enrolment = await tx.enrolments.get(person.id, track.id) if track else None
         if track is None or enrolment is None:
             return [Message(self.cat.text(loc, "unknown_action"))]
         stripped = text.strip()
@@ -382,7 +382,7 @@ class LearningFlow:
     async def home_lines(self, tx: UnitOfWork, person: Person) -> list[str]:
         loc = person.locale
         out = []
-        for e in await Enrolments(tx.session).for_person(person.id):
+        for e in await tx.enrolments.for_person(person.id):
             track = self.deps.tracks.get(e.track_id)
             if track is not None and e.status == "active":
                 done = len([s for s in track.steps if s.id in (e.done or [])])
@@ -445,7 +445,7 @@ class LearningPlanner:
         added = 0
         async with self.deps.uow() as tx:
             busy = await self._busy_today(tx)
-            for enrolment, person in await Enrolments(tx.session).active():
+            for enrolment, person in await tx.enrolments.active():
                 track = self.deps.tracks.get(enrolment.track_id)
                 if track is None:
                     continue
@@ -503,7 +503,7 @@ async def render_step(
     if track is None:
         return None
     step = next((s for s in track.steps if s.id == payload.get("step")), None)
-    enrolment = await Enrolments(tx.session).get(person.id, track.id)
+    enrolment = await tx.enrolments.get(person.id, track.id)
     if step is None or enrolment is None or enrolment.status != "active":
         return None
     return LearningFlow(deps).nudge(person, track, step)

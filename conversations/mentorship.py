@@ -34,6 +34,7 @@ import yaml
 
 from conversations.context import Deps, roles
 from conversations.messages import Button, Message, TextInput
+from conversations.ports import Mentorship, UnitOfWork
 from conversations.pulse import RESUME_WORDS
 from conversations.schedule import local, sendable
 from conversations.thresholds import snapshot_problem
@@ -44,10 +45,8 @@ from storage.mentorship_models import (
     MentorMember,
     MentorPair,
     MentorProgramme,
-    Mentorship,
 )
 from storage.models import Person
-from storage.repositories import UnitOfWork
 
 FLOW = "mentor"
 PREFIX = "mentor:"
@@ -455,7 +454,7 @@ class MentorshipFlow:
         if not words:
             return [self._msg(person, "mentor.usage")]
         sub, rest = words[0].lower(), words[1:]
-        m = Mentorship(tx.session)
+        m = tx.mentorship
         admin = "admin" in roles(person)
         if sub in ("create", "import", "propose", "confirm", "pair") and not admin:
             return [self._msg(person, "mentor.admin_only", action=sub)]
@@ -539,13 +538,11 @@ class MentorshipFlow:
         programme = await m.programme(prog_id)
         if programme is None:
             definition = await asyncio.to_thread(load_definition)
-            programme = MentorProgramme(id=prog_id, title=_loc(definition.get("title"), "en"),
-                                        lead_id=lead.id, definition=definition)
-            await m.add(programme)
+            programme = await m.add_programme(prog_id, _loc(definition.get("title"), "en"),
+                                              lead.id, definition)
         elif opts.get("lead"):
             programme.lead_id = lead.id
-        await m.add(MentorCohort(id=cohort_id, programme_id=prog_id, start_on=start,
-                                 weeks=weeks, status="open"))
+        await m.add_cohort(cohort_id, prog_id, start, weeks)
         return self._msg(person, "mentor.created", programme=prog_id, cohort=cohort_id,
                          start=start.isoformat(), weeks=weeks,
                          end=(end_of(start, weeks) - timedelta(days=1)).isoformat())
@@ -582,13 +579,11 @@ class MentorshipFlow:
                 continue
             mem = await m.member(ctx.cohort.id, who.id)
             if mem is None:
-                mem = MentorMember(cohort_id=ctx.cohort.id, person_id=who.id, role=row.role)
-                await m.add(mem)
+                mem = await m.add_member(ctx.cohort.id, who.id, row.role)
             mem.role, mem.goals, mem.availability = row.role, row.goals, row.availability
             mem.manager, mem.priority, mem.prefers = row.manager, row.priority, row.prefers
             mem.left, mem.paused = False, False
             counts[row.role] += 1
-        await tx.session.flush()
         out = self._msg(person, "mentor.imported", cohort=ctx.cohort.id, mentees=counts["mentee"],
                         mentors=counts["mentor"], liaisons=counts["liaison"])
         if problems:
@@ -611,8 +606,7 @@ class MentorshipFlow:
             return self._msg(person, "mentor.in_other_cohort", cohort=other)
         mem = await m.member(ctx.cohort.id, person.id)
         if mem is None:
-            mem = MentorMember(cohort_id=ctx.cohort.id, person_id=person.id, role=rest[1].lower())
-            await m.add(mem)
+            mem = await m.add_member(ctx.cohort.id, person.id, rest[1].lower())
         mem.role = rest[1].lower()
         mem.goals = self.deps.scrub(opts.get("goals", ""))[:1000] if opts.get("goals") else ""
         mem.availability = opts.get("availability", "")[:200]
@@ -641,8 +635,7 @@ class MentorshipFlow:
         if ctx is None or ctx.cohort.status == "closed":
             return self._msg(person, "mentor.no_cohort", cohort=rest[0][:64])
         for p in await m.pairs(ctx.cohort.id, "proposed"):
-            await tx.session.delete(p)
-        await tx.session.flush()
+            await m.delete_pair(p)
         active = await m.pairs(ctx.cohort.id, "active")
         busy = {p.mentee_id for p in active} | {p.mentor_id for p in active}
         handles = await self._handles(tx, [mem.person_id for mem in ctx.members])
@@ -661,9 +654,8 @@ class MentorshipFlow:
             liaison = least_loaded(liaisons, load)
             if liaison is not None:
                 load[liaison] = load.get(liaison, 0) + 1
-            await m.add(MentorPair(cohort_id=ctx.cohort.id, mentee_id=mentee.person_id,
-                                   mentor_id=mentor.person_id, liaison_id=liaison,
-                                   status="proposed"))
+            await m.add_pair(ctx.cohort.id, mentee.person_id, mentor.person_id, liaison,
+                             "proposed")
             lines.append(self.cat.text(person.locale, "mentor.pair_line", mentee=mentee.handle,
                                        mentor=mentor.handle,
                                        liaison=(await self._handles(tx, [liaison]))[liaison]
@@ -776,7 +768,7 @@ class MentorshipFlow:
                     return self._msg(person, "mentor.already_paired", mentee=mentee.handle,
                                      mentor=mentor.handle)
                 liaison = liaison or p.liaison_id
-                await tx.session.delete(p)
+                await m.delete_pair(p)
         for p in await m.pairs(ctx.cohort.id, "ended"):
             if p.mentee_id == mentee.id and p.liaison_id is not None:
                 liaison = liaison or p.liaison_id
@@ -787,10 +779,9 @@ class MentorshipFlow:
                     load[p.liaison_id] = load.get(p.liaison_id, 0) + 1
             liaison = least_loaded(
                 [x.person_id for x in ctx.members if x.role == "liaison" and not x.left], load)
-        pair = MentorPair(cohort_id=ctx.cohort.id, mentee_id=mentee.id, mentor_id=mentor.id,
-                          liaison_id=liaison, status="active" if active else "proposed",
-                          started_on=self._org_today() if active else None)
-        await m.add(pair)
+        pair = await m.add_pair(ctx.cohort.id, mentee.id, mentor.id, liaison,
+                                "active" if active else "proposed",
+                                self._org_today() if active else None)
         if active:
             await self._notify_pair(tx, pair, ctx.cohort.id, self.deps.clock.now())
         return self._msg(person, "mentor.paired" if active else "mentor.pair_set",
@@ -819,7 +810,7 @@ class MentorshipFlow:
             was_active = p.status == "active"
             p.status = "ended" if was_active else "dropped"
             if not was_active:
-                await tx.session.delete(p)
+                await m.delete_pair(p)
                 continue
             partner = p.mentee_id if p.mentor_id == person.id else p.mentor_id
             await tx.outbox.enqueue_once(
@@ -1030,7 +1021,7 @@ class MentorshipFlow:
                      message_key: str = "") -> list[Message]:
         """A `mentor:` button: works whatever flow the person is in (it names its check-in)."""
         loc = person.locale
-        m = Mentorship(tx.session)
+        m = tx.mentorship
         if action == PAUSE:
             return [Message(self.cat.text(loc, "mentor.check.paused_here"),
                             replaces=message_key), await self._pause(tx, m, person, True)]
@@ -1129,7 +1120,7 @@ class MentorshipFlow:
 
     async def _note(self, tx: UnitOfWork, person: Person, data: Mapping[str, Any], text: str,
                     message_key: str) -> list[Message]:
-        m = Mentorship(tx.session)
+        m = tx.mentorship
         raw = data.get("checkin")
         c = await m.checkin(int(raw)) if isinstance(raw, int) else None
         if c is None or c.person_id != person.id or c.done:
@@ -1160,7 +1151,6 @@ class MentorshipFlow:
         state = await tx.states.get(person.id)
         if state is not None and state.flow == FLOW:
             await tx.states.clear(person.id)
-        await tx.session.flush()
         found = await self._checkin_ctx(m, c)
         out = [Message(self.cat.text(loc, "mentor.check.help_contact" if help_ == "contact"
                                      else "mentor.check.help_none"), replaces=message_key)]
@@ -1197,7 +1187,7 @@ class MentorshipFlow:
     async def render(self, tx: UnitOfWork, person: Person, kind: str,
                      payload: Mapping[str, Any]) -> list[Message] | None:
         """The messages for a planned `mentor.*` outbox row, or None if no longer due."""
-        m = Mentorship(tx.session)
+        m = tx.mentorship
         loc = person.locale
         if kind == "mentor.notice":
             values = dict(payload.get("values") or {})
@@ -1315,7 +1305,7 @@ class MentorshipPlanner:
         now = self.deps.clock.now()
         added = 0
         async with self.deps.uow() as tx:
-            m = Mentorship(tx.session)
+            m = tx.mentorship
             org_today = local(now, self.deps.policy.default_timezone).date()
             for cohort in await m.cohorts("active"):
                 prog = await m.programme(cohort.programme_id)
@@ -1373,8 +1363,6 @@ class MentorshipPlanner:
                             added += 1
                             closes = occ + timedelta(days=cad.response_days - 1)
                             if await m.checkin_for(pair.id, pid, occ.isoformat()) is None:
-                                await m.add(MentorCheckin(pair_id=pair.id, person_id=pid,
-                                                          occurrence=occ.isoformat(),
-                                                          closes_on=closes))
+                                await m.add_checkin(pair.id, pid, occ.isoformat(), closes)
             await tx.commit()
         return added

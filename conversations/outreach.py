@@ -12,10 +12,10 @@ from datetime import timedelta
 from conversations.context import Deps
 from conversations.events import Address
 from conversations.messages import Message
+from conversations.ports import UnitOfWork
 from conversations.pulse import PulseFlow, done_mark, schedule_of
 from conversations.schedule import due, local, occurrence_for
-from storage.models import Person
-from storage.repositories import Claimed, UnitOfWork
+from storage.models import Claimed, Person
 
 PLATFORM_ORDER = ("slack", "teams", "console")
 

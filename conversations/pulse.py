@@ -17,11 +17,10 @@ from typing import Any
 
 from conversations.context import Deps, Policy
 from conversations.messages import Button, Message, TextInput
-from conversations.ports import NotYet
+from conversations.ports import NotYet, UnitOfWork
 from conversations.schedule import closes_on, iso_week, local
 from prompts.loader import Catalog, Schedule
 from storage.models import Person, Round
-from storage.repositories import UnitOfWork
 
 FLOW = "pulse"
 START = "pulse:start"

@@ -24,9 +24,9 @@ import logging
 import uuid
 
 from conversations.context import Deps
+from conversations.ports import UnitOfWork
 from conversations.pulse import done_mark
 from storage.models import Round
-from storage.repositories import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from conversations.context import Deps
+from conversations.ports import UnitOfWork
 from conversations.summary import WHOLE, Refusal, Slice, Summaries, Summary, people_at_least
-from storage.models import Round
-from storage.repositories import SEGMENTS, UnitOfWork
+from storage.models import SEGMENTS, Round
 
 
 def _bars(items: Sequence[tuple[str, float]], width: int = 420) -> str:

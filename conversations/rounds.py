@@ -7,12 +7,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from conversations.context import Deps
+from conversations.ports import UnitOfWork
 from conversations.pulse import FLOW
 from conversations.release import participation, release_round
 from conversations.schedule import local
 from prompts.loader import Question, RoundTemplate
 from storage.models import Round
-from storage.repositories import UnitOfWork
 
 _ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 

@@ -28,6 +28,7 @@ from conversations.mentorship import NOTE_FORM as MENTOR_NOTE_FORM
 from conversations.mentorship import PREFIX as MENTOR_PREFIX
 from conversations.mentorship import MentorshipFlow
 from conversations.messages import BIDI_CONTROLS, Button, Message
+from conversations.ports import UnitOfWork
 from conversations.pulse import (
     ANSWER,
     CONSENT,
@@ -43,7 +44,6 @@ from conversations.rounds import Outcome, RoundAdmin
 from conversations.summary import Refusal, Summaries, Summary, parse_slice
 from prompts.loader import Catalog
 from storage.models import Person
-from storage.repositories import UnitOfWork
 from storage.roster import valid_zone
 
 log = logging.getLogger(__name__)

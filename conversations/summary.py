@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Deps
+from conversations.ports import UnitOfWork
 from conversations.release import participation
 from conversations.thresholds import (
     ALL,
@@ -20,8 +21,7 @@ from conversations.thresholds import (
     Slice,
     people_at_least,
 )
-from storage.models import Response, Round
-from storage.repositories import SEGMENTS, UnitOfWork
+from storage.models import SEGMENTS, Response, Round
 
 __all__ = ["WHOLE", "Slice", "Summaries", "Summary", "Refusal", "people_at_least", "parse_slice"]
 

@@ -22,8 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from storage.models import Response
-from storage.repositories import SEGMENTS
+from storage.models import SEGMENTS, Response
 
 Slice = tuple[str, str]  # (segment, value); ("", "") is the whole round
 WHOLE: Slice = ("", "")

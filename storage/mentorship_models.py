@@ -1,9 +1,9 @@
-"""Mentorship programme tables (programmes, cohorts, members, pairs, check-ins) and a small
-repository over one AsyncSession: `Mentorship(tx.session)`.
+"""Mentorship programme tables (programmes, cohorts, members, pairs, check-ins); queried by
+storage.repositories.mentorship.
 
 Check-in answers are about a pair, not anonymous survey data: they keep the pair and the person,
 because the pair's liaison must know who asked for help. Programme-wide aggregates built from
-them are shown only above the anonymity threshold (see conversations.mentorship)."""
+them are shown only above the anonymity threshold (see conversations.mentorship.stats)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UTCDateTime
@@ -122,89 +120,3 @@ class MentorShownStats(Base):
     )
     shown_on: Mapped[date] = mapped_column(Date)
     checkins: Mapped[list[Any]] = mapped_column(JSON, default=list)
-
-
-class Mentorship:
-    """Queries over the mentorship tables on one session (the caller's unit of work)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.s = session
-
-    async def programme(self, programme_id: str) -> MentorProgramme | None:
-        return await self.s.get(MentorProgramme, programme_id)
-
-    async def cohort(self, cohort_id: str) -> MentorCohort | None:
-        return await self.s.get(MentorCohort, cohort_id)
-
-    async def cohorts(self, *statuses: str) -> list[MentorCohort]:
-        q = select(MentorCohort).order_by(MentorCohort.id)
-        if statuses:
-            q = q.where(MentorCohort.status.in_(statuses))
-        return list(await self.s.scalars(q))
-
-    async def add(self, row: Base) -> None:
-        self.s.add(row)
-        await self.s.flush()
-
-    async def members(self, cohort_id: str) -> list[MentorMember]:
-        q = select(MentorMember).where(MentorMember.cohort_id == cohort_id)
-        return list(await self.s.scalars(q.order_by(MentorMember.id)))
-
-    async def memberships(self, person_id: int) -> list[MentorMember]:
-        q = select(MentorMember).where(MentorMember.person_id == person_id)
-        return list(await self.s.scalars(q.order_by(MentorMember.id)))
-
-    async def member(self, cohort_id: str, person_id: int) -> MentorMember | None:
-        q = select(MentorMember).where(
-            MentorMember.cohort_id == cohort_id, MentorMember.person_id == person_id
-        )
-        return (await self.s.scalars(q)).first()
-
-    async def pairs(self, cohort_id: str | None = None, *statuses: str) -> list[MentorPair]:
-        q = select(MentorPair).order_by(MentorPair.id)
-        if cohort_id is not None:
-            q = q.where(MentorPair.cohort_id == cohort_id)
-        if statuses:
-            q = q.where(MentorPair.status.in_(statuses))
-        return list(await self.s.scalars(q))
-
-    async def pair(self, pair_id: int) -> MentorPair | None:
-        return await self.s.get(MentorPair, pair_id)
-
-    async def pairs_of(self, person_id: int) -> list[MentorPair]:
-        q = select(MentorPair).where(
-            (MentorPair.mentee_id == person_id) | (MentorPair.mentor_id == person_id)
-        )
-        return list(await self.s.scalars(q.order_by(MentorPair.id)))
-
-    async def pairs_for_liaison(self, person_id: int) -> list[MentorPair]:
-        q = select(MentorPair).where(MentorPair.liaison_id == person_id)
-        return list(await self.s.scalars(q.order_by(MentorPair.id)))
-
-    async def checkin(self, checkin_id: int) -> MentorCheckin | None:
-        return await self.s.get(MentorCheckin, checkin_id)
-
-    async def checkin_for(
-        self, pair_id: int, person_id: int, occurrence: str
-    ) -> MentorCheckin | None:
-        q = select(MentorCheckin).where(
-            MentorCheckin.pair_id == pair_id,
-            MentorCheckin.person_id == person_id,
-            MentorCheckin.occurrence == occurrence,
-        )
-        return (await self.s.scalars(q)).first()
-
-    async def checkins(self, pair_ids: list[int]) -> list[MentorCheckin]:
-        if not pair_ids:
-            return []
-        q = select(MentorCheckin).where(MentorCheckin.pair_id.in_(pair_ids))
-        return list(await self.s.scalars(q.order_by(MentorCheckin.occurrence, MentorCheckin.id)))
-
-    async def shown_stats(self, cohort_id: str) -> list[MentorShownStats]:
-        q = select(MentorShownStats).where(MentorShownStats.cohort_id == cohort_id)
-        return list(await self.s.scalars(q.order_by(MentorShownStats.id)))
-
-    async def record_shown(self, cohort_id: str, shown_on: date, checkins: list[int]) -> None:
-        self.s.add(MentorShownStats(cohort_id=cohort_id, shown_on=shown_on,
-                                    checkins=sorted(checkins)))
-        await self.s.flush()

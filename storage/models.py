@@ -15,6 +15,8 @@ Anonymity is a property of this schema (DESIGN.md, "Anonymity model"):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -32,6 +34,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SEGMENTS: tuple[str, ...] = ("branch", "classification", "employment")
+"""The reporting segments a respondent may choose to share with their answers."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -238,3 +243,16 @@ class HeldSubmission(Base):
     # reflections only: a keyed hash of the author (not of the person alone: of the person and
     # the round), so a batch is released only when k different people are in it
     author: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row claimed for delivery (a plain value, not a mapped row)."""
+
+    id: int
+    key: str
+    person_id: int
+    kind: str
+    payload: Mapping[str, Any]
+    attempts: int
+    lease_until: datetime | None = None  # this worker's lease: its claim token

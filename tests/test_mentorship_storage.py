@@ -7,7 +7,6 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from bot.clock import FakeClock
-from storage.mentorship_models import Mentorship
 from storage.models import Base
 from tests.support import TUESDAY_9AM_LA, Console, wired
 from tests.test_mentorship_console import answer, make_cohort
@@ -31,7 +30,7 @@ async def test_mentorship_migration_matches_models_and_a_cohort_runs(database_ur
         out = await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
         assert "Thanks, your check-in is saved." in out
         async with app.deps.uow() as tx:
-            m = Mentorship(tx.session)
+            m = tx.mentorship
             pairs = await m.pairs("lib", "active")
             checkins = await m.checkins([p.id for p in pairs])
         assert len(pairs) == 2 and len(checkins) == 4

@@ -1,0 +1,73 @@
+"""Chat-platform accounts linked to roster people, with the route to reach them."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Identity, Person
+
+
+class Identities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def person_for(self, platform: str, workspace: str, user_id: str) -> Person | None:
+        q = (
+            select(Person)
+            .join(Identity, Identity.person_id == Person.id)
+            .where(
+                Identity.platform == platform,
+                Identity.workspace == workspace,
+                Identity.user_id == user_id,
+            )
+        )
+        return (await self.s.scalars(q)).first()
+
+    async def for_person(self, person_id: int) -> list[Identity]:
+        q = select(Identity).where(Identity.person_id == person_id).order_by(Identity.id)
+        return list(await self.s.scalars(q))
+
+    async def link(
+        self,
+        person_id: int,
+        platform: str,
+        workspace: str,
+        user_id: str,
+        conversation_id: str = "",
+        reference: str = "",
+    ) -> Identity:
+        """Link (or re-link) a platform account to a person, keeping the latest route."""
+        q = select(Identity).where(
+            Identity.platform == platform,
+            Identity.workspace == workspace,
+            Identity.user_id == user_id,
+        )
+        ident = (await self.s.scalars(q)).first()
+        if ident is None:
+            ident = Identity(
+                person_id=person_id,
+                platform=platform,
+                workspace=workspace,
+                user_id=user_id,
+                conversation_id=conversation_id,
+                reference=reference,
+            )
+            self.s.add(ident)
+        else:
+            ident.person_id = person_id
+            if conversation_id:
+                ident.conversation_id = conversation_id
+            if reference:
+                ident.reference = reference
+        await self.s.flush()
+        return ident
+
+    async def unlink(self, platform: str, workspace: str, user_id: str) -> None:
+        await self.s.execute(
+            delete(Identity).where(
+                Identity.platform == platform,
+                Identity.workspace == workspace,
+                Identity.user_id == user_id,
+            )
+        )

@@ -1,0 +1,96 @@
+"""Who was invited to which occurrence of a round (never linked to answers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Participation, Round
+from storage.repositories._sql import insert
+
+
+class Participations:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, round_id: str, occurrence: str, person_id: int) -> Participation | None:
+        q = select(Participation).where(
+            Participation.round_id == round_id,
+            Participation.occurrence == occurrence,
+            Participation.person_id == person_id,
+        )
+        return (await self.s.scalars(q)).first()
+
+    async def ensure(
+        self, round_id: str, occurrence: str, person_id: int, invited_on: date
+    ) -> Participation:
+        """Create the participation row unless it exists; safe when two clocks race."""
+        stmt = (
+            insert(self.s, Participation)
+            .values(
+                round_id=round_id,
+                occurrence=occurrence,
+                person_id=person_id,
+                invited_on=invited_on,
+                reminders=0,
+                completed=False,
+            )
+            .on_conflict_do_nothing(index_elements=["round_id", "occurrence", "person_id"])
+        )
+        await self.s.execute(stmt)
+        found = await self.get(round_id, occurrence, person_id)
+        assert found is not None
+        return found
+
+    async def complete_many(self, ids: Sequence[int], round_id: str | None = None) -> None:
+        """Mark these participation rows complete in one statement. With `round_id`, every
+        row of the round is rewritten in the same statement (the others unchanged), so on
+        PostgreSQL they all share one transaction id and none stands out."""
+        wanted = list(ids)
+        if round_id is not None:
+            await self.s.execute(
+                update(Participation)
+                .where(Participation.round_id == round_id)
+                .values(completed=Participation.completed | Participation.id.in_(wanted))
+                .execution_options(synchronize_session=False)
+            )
+            return
+        if wanted:
+            await self.s.execute(
+                update(Participation)
+                .where(Participation.id.in_(wanted))
+                .values(completed=True)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]:
+        q = select(Participation).where(Participation.round_id == round_id)
+        return {(p.occurrence, p.person_id): p for p in await self.s.scalars(q)}
+
+    async def open_for(self, person_id: int) -> list[Participation]:
+        """The person's unfinished invitations to open rounds, newest first."""
+        q = (
+            select(Participation)
+            .join(Round, Round.id == Participation.round_id)
+            .where(
+                Participation.person_id == person_id,
+                Participation.completed.is_(False),
+                Round.status == "open",
+            )
+            .order_by(Participation.invited_on.desc(), Participation.id.desc())
+        )
+        return list(await self.s.scalars(q))
+
+    async def counts(self, round_id: str) -> tuple[int, int]:
+        """(invited, marked complete) across every occurrence of a round. While a round is open
+        finishes are counted on the round (`Round.counted`), not here (see
+        conversations.results.release)."""
+        q = select(
+            func.count(Participation.id),
+            func.count(Participation.id).filter(Participation.completed.is_(True)),
+        ).where(Participation.round_id == round_id)
+        invited, completed = (await self.s.execute(q)).one()
+        return int(invited), int(completed)

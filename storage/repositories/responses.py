@@ -1,0 +1,106 @@
+"""Answers: held submissions (no person) and released responses (no person, no time)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import HeldSubmission, Response
+
+
+class Responses:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(
+        self,
+        round_id: str,
+        occurrence: str,
+        answers: Sequence[tuple[str, str, str | None]],
+        segments: Mapping[str, str],
+        week: str,
+        submission: str | None = None,
+        batch: int = 1,
+    ) -> None:
+        """Store one submission's answers: (question id, value, scrubbed text) each, the shared
+        segments and week, the submission id grouping them, and their release batch."""
+        for question_id, value, text in answers:
+            self.s.add(
+                Response(
+                    id=str(uuid.uuid4()),
+                    round_id=round_id,
+                    occurrence=occurrence,
+                    question_id=question_id,
+                    value=value,
+                    text=text,
+                    segments=dict(segments),
+                    week=week,
+                    submission=submission,
+                    batch=batch,
+                )
+            )
+        await self.s.flush()
+
+    async def for_round(self, round_id: str) -> list[Response]:
+        q = select(Response).where(Response.round_id == round_id).order_by(Response.id)
+        return list(await self.s.scalars(q))
+
+    async def hold(
+        self,
+        round_id: str,
+        occurrence: str,
+        answers: Sequence[tuple[str, str, str | None]],
+        segments: Mapping[str, str],
+        week: str,
+        counted: bool = True,
+        author: str | None = None,
+    ) -> None:
+        """Keep a finished submission, with no person, until it is released into responses."""
+        self.s.add(
+            HeldSubmission(
+                id=str(uuid.uuid4()),
+                round_id=round_id,
+                occurrence=occurrence,
+                answers=[list(a) for a in answers],
+                segments=dict(segments),
+                week=week,
+                counted=counted,
+                author=author,
+            )
+        )
+        await self.s.flush()
+
+    async def held_rounds(self) -> set[str]:
+        """Rounds with held submissions."""
+        q = select(HeldSubmission.round_id).distinct()
+        return {str(r) for r in await self.s.scalars(q)}
+
+    async def held_for(self, round_id: str) -> list[HeldSubmission]:
+        q = select(HeldSubmission).where(HeldSubmission.round_id == round_id)
+        return list(await self.s.scalars(q))
+
+    async def reseal(self) -> None:
+        """Rewrite every held row in one statement (new row versions, one transaction id)."""
+        await self.s.execute(
+            update(HeldSubmission).values(counted=HeldSubmission.counted)
+            .execution_options(synchronize_session=False))
+
+    async def next_batch(self, round_id: str) -> int:
+        q = select(func.max(Response.batch)).where(Response.round_id == round_id)
+        return int(await self.s.scalar(q) or 0) + 1
+
+    async def release(self, held: Sequence[tuple[HeldSubmission, str, str | None]],
+                      batch: int) -> None:
+        """Move held submissions into responses as release `batch`, in random order; each
+        given as (held row, occurrence to store, submission id)."""
+        rows = list(held)
+        random.SystemRandom().shuffle(rows)
+        for h, occurrence, submission in rows:
+            await self.add(h.round_id, occurrence, [tuple(a) for a in h.answers],
+                           h.segments, h.week, submission=submission, batch=batch)
+            await self.s.delete(h)
+        await self.s.flush()
