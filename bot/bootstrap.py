@@ -1,7 +1,10 @@
-"""The composition root: builds settings-driven storage, the core and its collaborators.
+"""The composition root: the one place that picks concrete storage, engines and adapters and
+fills the core's registries (conversations.registry) with each feature's handlers.
 
-Adapters are attached by `bot.cli` / `bot.server` (they receive `Outward.router` as their
-callback and register themselves in `Outward.senders`)."""
+`compose` wires the real core from settings around an injected storage (a unit-of-work
+factory), scrubber and theming engine; `build` makes the SQL storage and calls it. Adapters are
+attached by `bot.cli` / `bot.server` (they receive `Outward.router` as their callback and
+register themselves in `Outward.senders`)."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ import asyncio
 import logging
 import os
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,16 +22,37 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from adapters.console.adapter import address_for
 from bot.clock import SystemClock
 from bot.settings import Settings, SettingsError
 from bot.worker import DeliveryWorker
 from conversations.context import Deps, Policy
+from conversations.help import PRIVACY, Help
 from conversations.keyed import KeyedHash
-from conversations.learning import LearningPlanner
-from conversations.mentorship import MentorshipPlanner
-from conversations.outreach import Planner
-from conversations.ports import Clock, Sender, UnitOfWork
+from conversations.learning.buttons import LearningButtons
+from conversations.learning.commands import LearningCommands
+from conversations.learning.planner import LearningPlanner
+from conversations.learning.reflections import Reflections
+from conversations.learning.render import REFLECT_FORM, LearningRender
+from conversations.mentorship.checkins import NOTE_FORM, Checkins
+from conversations.mentorship.commands import MentorshipCommands
+from conversations.mentorship.planner import MentorshipPlanner
+from conversations.mentorship.render import MentorshipRender
+from conversations.outreach import Outreach
+from conversations.ports import Clock, Sender, Themer, UnitOfWork
+from conversations.pulse.admin import RoundAdmin
+from conversations.pulse.commands import PulseCommands
+from conversations.pulse.flow import PulseFlow
+from conversations.pulse.invitations import Invitations
+from conversations.pulse.planner import PulsePlanner, busy_today, delete_expired_drafts
+from conversations.pulse.render import TEXT_FORM
+from conversations.registry import Command, Registry
+from conversations.results.commands import ThemesCommand
+from conversations.results.release import Releaser
+from conversations.results.retention import Retention
 from conversations.router import Router
+from conversations.routes import Reach
+from conversations.words import ANSWERED_ANYWHERE
 from prompts.loader import builtin_round_templates, builtin_tracks, load_catalog
 from storage.anonymise import NameRecogniser, Scrubber
 from storage.db import create_engine, session_factory
@@ -77,17 +102,17 @@ class RosterScrub:
 
 
 @dataclass
-class Outward:
-    """Everything wired: storage, core, planner and worker. `senders` is filled by adapters."""
+class Core:
+    """Everything wired around a storage: the core (deps, registry, router), the clock's jobs
+    and the delivery worker. `senders` is filled by adapters."""
 
     settings: Settings
-    engine: AsyncEngine
     deps: Deps
+    registry: Registry
     router: Router
-    planner: Planner
+    planner: PulsePlanner
     worker: DeliveryWorker
     scrub: RosterScrub
-    learning: LearningPlanner
     senders: dict[str, Sender] = field(default_factory=dict)
     platforms: set[str] = field(default_factory=set)
 
@@ -101,40 +126,121 @@ class Outward:
         """Everything the clock does each minute except delivery: pick up roster changes made
         by another process, release held submissions in batches, then plan surveys, learning
         nudges and mentorship check-ins."""
-        from conversations.release import Releaser
-
         await self.scrub.refresh_if_changed(self.deps.uow)
         await Releaser(self.deps).release()
-        planned = await self.planner.plan()
-        planned += await self.learning.plan()
-        planned += await MentorshipPlanner(self.deps, self.platforms).plan()
+        planned = 0
+        for plan in self.registry.planners:
+            planned += await plan()
         return planned
 
     async def housekeeping(self) -> None:
         """Hourly: delete expired survey drafts and purge comment text past retention."""
-        from conversations.pulse import delete_expired_drafts
-        from conversations.report import Retention
-
-        await delete_expired_drafts(self.deps)
-        purged = await Retention(self.deps, self.settings.retention_days).purge()
-        if purged:
-            log.info("purged comment text of %d round(s) past retention", len(purged))
+        for job in self.registry.housekeeping:
+            await job()
 
     async def roster_changed(self) -> None:
         await self.scrub.refresh(self.deps.uow)
 
     async def close(self) -> None:
+        """Release what the storage holds (nothing for an in-memory one)."""
+
+
+@dataclass(kw_only=True)
+class Outward(Core):
+    """The core on the SQL storage `build` made (its engine, for migrations, the Slack
+    installation store and the CLI)."""
+
+    engine: AsyncEngine
+
+    async def close(self) -> None:
         await self.engine.dispose()
 
 
-async def build(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Outward:
-    """Wire Outward from settings. Applies migrations first unless `migrate` is False."""
-    engine = create_engine(settings.database_url)
-    if migrate:
-        await upgrade(engine)
-    uow = sql_storage(session_factory(engine))
-    scrub = RosterScrub(await asyncio.to_thread(name_recogniser, settings))
-    themer, codebook = themes_for(settings)
+# Other languages' names for commands (`/ayuda` is `/help`). Hook: when the content package
+# ships its alias map (prompts COMMAND_ALIASES), merge it in here.
+ALIASES: Mapping[str, str] = {
+    name: command for name, command in ANSWERED_ANYWHERE.items() if name != command
+}
+
+
+def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) -> Registry:
+    """Every feature's handlers, by the name, action, form, kind or order they answer to."""
+    help_ = Help(deps)
+    pulse, admin, invitations = PulseFlow(deps), RoundAdmin(deps), Invitations(deps)
+    reflections, learning = Reflections(deps), LearningRender(deps)
+    checkins = Checkins(deps)
+    mentorship = MentorshipRender(deps)
+
+    async def busy(tx: UnitOfWork) -> set[tuple[int, date]]:
+        return await busy_today(deps, tx)
+
+    async def expired_drafts() -> int:
+        return await delete_expired_drafts(deps)
+
+    async def retention() -> int:
+        purged = await Retention(deps, retention_days).purge()
+        if purged:
+            log.info("purged comment text of %d round(s) past retention", len(purged))
+        return len(purged)
+
+    return Registry(
+        commands={
+            "help": Command(help_.help_command),
+            "privacy": Command(help_.privacy_command),
+            "pulse": Command(PulseCommands(deps, pulse, admin)),
+            "themes": Command(ThemesCommand(deps)),
+            "learn": Command(LearningCommands(deps)),
+            "mentor": Command(MentorshipCommands(deps, start_round=admin.start)),
+            # "outward": the router's umbrella command, added by `compose`
+        },
+        aliases=dict(ALIASES),
+        buttons={
+            PRIVACY: help_.privacy_button,
+            "pulse:": pulse.button,
+            "learn:": LearningButtons(deps),
+            "mentor:": checkins.button,
+            "": pulse.button,  # anything else: an old survey's button
+        },
+        forms={
+            REFLECT_FORM: reflections.form,
+            NOTE_FORM: checkins.form,
+            TEXT_FORM: pulse.form,
+            "": pulse.form,
+        },
+        # who is waiting for typed text: a survey in progress, a reflection, a check-in note;
+        # then "start"/"continue" for the open survey
+        text=[pulse.text, reflections.text, checkins.text, pulse.resume_word],
+        hints=[pulse.open_hint],
+        renderers={
+            "pulse.invite": invitations.render,
+            "pulse.reminder": invitations.render,
+            "learn.step": learning.step,
+            "mentor.notice": mentorship,
+            "mentor.escalation": mentorship,
+            "mentor.milestone": mentorship,
+            "mentor.checkin": mentorship,
+        },
+        planners=[
+            PulsePlanner(deps, platforms),
+            LearningPlanner(deps, platforms, busy=busy),
+            MentorshipPlanner(deps, platforms),
+        ],
+        home=[invitations.home, learning.home],
+        housekeeping=[expired_drafts, retention],
+    )
+
+
+async def compose(
+    settings: Settings,
+    *,
+    uow: Callable[[], UnitOfWork],
+    scrub: RosterScrub,
+    themer: Themer | None,
+    keyed: KeyedHash,
+    clock: Clock | None = None,
+) -> Core:
+    """Wire the real core from settings around the storage, scrubber and theming engine given
+    (SQL in `build`; the tests pass an in-memory unit of work)."""
     deps = Deps(
         uow=uow,
         clock=clock or SystemClock(),
@@ -149,9 +255,10 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
             organisation=settings.organisation,
         ),
         scrub=scrub,
-        keyed=KeyedHash(secret_for(settings)),
+        keyed=keyed,
+        # the console addresses people by roster handle; Slack and Teams by stored identity
+        reach=Reach(order=("slack", "teams", "console"), by_handle={"console": address_for}),
         themer=themer,
-        codebook=codebook,
     )
     await scrub.refresh(deps.uow)
     senders: dict[str, Sender] = {}
@@ -159,19 +266,37 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
     # The clock plans for these even in a process that has no sender (Procfile `clock`).
     platforms = {name for name, conf in (("slack", settings.slack), ("teams", settings.teams))
                  if conf is not None}
-    app = Outward(
+    registry = registry_for(deps, platforms, settings.retention_days)
+    router = Router(deps, registry)
+    registry.commands["outward"] = Command(router.umbrella, bare=False)
+    return Core(
         settings=settings,
-        engine=engine,
         deps=deps,
-        router=Router(deps),
-        planner=Planner(deps, platforms),
-        learning=LearningPlanner(deps, platforms),
-        worker=DeliveryWorker(deps, senders),
+        registry=registry,
+        router=router,
+        planner=next(p for p in registry.planners if isinstance(p, PulsePlanner)),
+        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers)),
         scrub=scrub,
         senders=senders,
         platforms=platforms,
     )
-    return app
+
+
+async def build(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> Outward:
+    """Wire Outward from settings on SQL storage. Applies migrations first unless `migrate` is
+    False."""
+    engine = create_engine(settings.database_url)
+    if migrate:
+        await upgrade(engine)
+    core = await compose(
+        settings,
+        uow=sql_storage(session_factory(engine)),
+        scrub=RosterScrub(await asyncio.to_thread(name_recogniser, settings)),
+        themer=themes_for(settings)[0],
+        keyed=KeyedHash(secret_for(settings)),
+        clock=clock,
+    )
+    return Outward(**{f.name: getattr(core, f.name) for f in fields(core)}, engine=engine)
 
 
 def sql_storage(sessions: async_sessionmaker[Any]) -> Callable[[], UnitOfWork]:

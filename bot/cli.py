@@ -21,7 +21,7 @@ from bot.clock import ShiftableClock
 from bot.console import ConsoleControls
 from bot.server import start_site, web_app
 from bot.settings import Settings, SettingsError
-from conversations.rounds import RoundAdmin
+from conversations.pulse.admin import RoundAdmin
 from prompts.loader import ContentError, sample_roster_csv
 from storage.roster import RosterError, parse_roster, save_roster
 
@@ -148,7 +148,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if command == "report":
             return await _report(app, args)
         if command == "purge":
-            from conversations.report import Retention
+            from conversations.results.retention import Retention
 
             purged = await Retention(app.deps, settings.retention_days).purge()
             print(f"Purged comment text of {len(purged)} round(s): {', '.join(purged) or '-'}")
@@ -452,8 +452,8 @@ async def _themes_file(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _report(app: Outward, args: argparse.Namespace) -> int:
-    from conversations.report import Reports
-    from conversations.summary import Refusal
+    from conversations.results.report import Reports
+    from conversations.results.summary import Refusal
 
     if args.round == "learning":
         return await _learning_report(app, args)
@@ -474,7 +474,7 @@ async def _report(app: Outward, args: argparse.Namespace) -> int:
 
 async def _learning_report(app: Outward, args: argparse.Namespace) -> int:
     """Learning aggregates for every track (never who), with the anonymity threshold."""
-    from conversations.learning import learning_stats_lines
+    from conversations.learning.stats import learning_stats_lines
 
     lines = ["Learning tracks (counts below "
              f"{app.settings.k_responses} are hidden)"]

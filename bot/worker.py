@@ -16,7 +16,7 @@ from datetime import timedelta
 from conversations.context import Deps
 from conversations.events import Address
 from conversations.messages import Message
-from conversations.outreach import Outreach, route
+from conversations.outreach import Outreach
 from conversations.ports import DeliveryError, NotYet, Sender
 from storage.models import Claimed
 
@@ -28,13 +28,14 @@ class DeliveryWorker:
         self,
         deps: Deps,
         senders: Mapping[str, Sender],
+        outreach: Outreach,
         lease: timedelta = timedelta(minutes=5),
         max_attempts: int = 8,
         batch: int = 50,
     ) -> None:
         self.deps = deps
         self.senders = senders
-        self.outreach = Outreach(deps)
+        self.outreach = outreach
         self.lease = lease
         self.max_attempts = max_attempts
         self.batch = batch
@@ -64,7 +65,7 @@ class DeliveryWorker:
             rendered = await self.outreach.render(tx, row)
             if rendered is None:
                 return "no longer due"
-            address = await route(tx, rendered[0], self.senders.keys())
+            address = await self.deps.reach.route(tx, rendered[0], self.senders.keys())
             if address is None:
                 return "no way to reach this person"
             return address, rendered[1]

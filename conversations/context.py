@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
 
-from conversations.events import Address
 from conversations.keyed import KeyedHash
-from conversations.ports import Clock, Scrub, UnitOfWork
+from conversations.messages import Message
+from conversations.ports import Clock, Scrub, Themer, UnitOfWork
+from conversations.routes import Reach
+from conversations.schedule import today
 from prompts.loader import Catalog, RoundTemplate, Track
 from storage.models import Person
 
@@ -27,6 +29,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class Deps:
+    """Built once by bot.bootstrap; every feature receives it."""
+
     uow: Callable[[], UnitOfWork]
     clock: Clock
     catalog: Catalog
@@ -34,19 +38,25 @@ class Deps:
     policy: Policy
     scrub: Scrub
     keyed: KeyedHash
-    themer: Any = None  # storage.themes.Themer
+    reach: Reach = field(default_factory=Reach)
+    themer: Themer | None = None
     tracks: Mapping[str, Track] = field(default_factory=dict)
-    codebook: Any = None  # storage.themes.Codebook | None
 
+    def text(self, person: Person, key: str, **values: object) -> str:
+        """A catalog text in the person's language."""
+        return self.catalog.text(person.locale, key, **values)
 
-async def identify(tx: UnitOfWork, address: Address) -> Person | None:
-    """The roster person behind an address. The console's user id is the roster handle."""
-    person = await tx.identities.person_for(address.platform, address.workspace, address.user)
-    if person is None and address.platform == "console":
-        person = await tx.people.by_handle(address.user)
-    if person is not None and not person.active:
-        return None
-    return person
+    def reply(self, person: Person, key: str, **values: object) -> Message:
+        """A private reply (ephemeral where the platform has them) from the catalog."""
+        return Message(self.catalog.text(person.locale, key, **values), private=True)
+
+    def today(self, person: Person) -> date:
+        """The person's local date."""
+        return today(self.clock.now(), person.timezone)
+
+    def org_today(self) -> date:
+        """The organisation's local date (OUTWARD_TIMEZONE)."""
+        return today(self.clock.now(), self.policy.default_timezone)
 
 
 def roles(person: Person) -> frozenset[str]:

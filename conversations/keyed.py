@@ -25,3 +25,9 @@ class KeyedHash:
 
     def __repr__(self) -> str:  # never the secret
         return "KeyedHash(<secret>)"
+
+
+def done_mark(keyed: KeyedHash, round_id: str, occurrence: str, person_id: int) -> str:
+    """The mark that says this person finished this occurrence of a round (while their answers
+    are held; conversations.results.release settles it when the round closes)."""
+    return keyed("done", round_id, occurrence, person_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 # Unicode bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069):
 # text a user wrote could reorder what the bot's reply appears to say ("Trojan Source").
@@ -11,6 +13,13 @@ BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 def without_bidi(text: str) -> str:
     return text.translate(BIDI_CONTROLS)
+
+
+def localized(texts: Any, locale: str) -> str:
+    """A content text in the person's locale, else English, else "" (texts: locale -> text)."""
+    if isinstance(texts, Mapping):
+        return str(texts.get(locale) or texts.get("en") or "")
+    return str(texts or "")
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class Message:
     answered question loses its buttons); adapters that cannot update just send the new one.
     `private` asks for an ephemeral reply where the platform has them (slash commands).
     `chart` is a bar chart as data, (label, share 0..1) per bar, for platforms that show images
-    (see conversations.chart.bars_png); the text always carries the same numbers.
+    (see conversations.results.chart.bars_png); the text always carries the same numbers.
     `direct` means: deliver to the person's one-to-one chat with the bot, whatever conversation
     the event came from (never to a channel or group chat, and never as an ephemeral reply
     there); it wins over `private`. The router sets it on everything but help and privacy
@@ -65,3 +74,13 @@ class Message:
         object.__setattr__(self, "quotes", tuple(without_bidi(q) for q in self.quotes))
         object.__setattr__(self, "chart", tuple((without_bidi(label), share)
                                                 for label, share in self.chart))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of an action shared by chat and the CLI: a catalog key and its values,
+    rendered in the reader's locale."""
+
+    ok: bool
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)

@@ -1,16 +1,25 @@
-"""When is something due for a person: pure functions of the time, their zone and a schedule.
+"""When is something due for a person: the one place cadence is decided, as pure functions of
+the time, their zone and a schedule.
+
+- pulse rounds: the occurrence open now, its last day, invitations and reminders (`due`);
+- learning nudges: the track's cadence and snoozes (`nudge_due`);
+- mentorship: check-in occurrences, the cohort's end and milestone prompts.
 
 All arithmetic happens on local wall-clock dates and times via zoneinfo, so "09:00 every
 Tuesday" stays 09:00 local across daylight-saving changes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from prompts.loader import WEEKDAYS, Schedule, parse_window
+
+# working days and hours, for messages that have no schedule of their own (learning nudges)
+WORKING_HOURS = Schedule(weekdays=("mon", "tue", "wed", "thu", "fri"), send_window="09:00-17:00")
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,28 @@ class Due:
 
 def local(now: datetime, tz: str) -> datetime:
     return now.astimezone(ZoneInfo(tz))
+
+
+def today(now: datetime, tz: str) -> date:
+    """The local date in that time zone."""
+    return local(now, tz).date()
+
+
+def schedule_of(raw: Mapping[str, Any]) -> Schedule:
+    """A schedule as stored with a round (JSON) -> Schedule."""
+    values = dict(raw)
+    if "weekdays" in values:
+        values["weekdays"] = tuple(values["weekdays"])
+    return Schedule(**values)
+
+
+def schedule_data(schedule: Schedule) -> dict[str, Any]:
+    """A schedule as stored with a round (JSON)."""
+    names = ("every_days", "weekdays", "send_window", "response_days", "reminders",
+             "reminder_every_days")
+    data = {name: getattr(schedule, name) for name in names}
+    data["weekdays"] = list(schedule.weekdays)
+    return data
 
 
 def _inside(minute: int, window: tuple[int, int]) -> bool:
@@ -41,6 +72,9 @@ def sendable(now_local: datetime, schedule: Schedule, quiet_hours: str = "") -> 
     if not _inside(minute, parse_window(schedule.send_window)):
         return False
     return not (quiet_hours and _inside(minute, parse_window(quiet_hours)))
+
+
+# ---- pulse rounds --------------------------------------------------------------------------
 
 
 def occurrence(opened_local: date, today: date, schedule: Schedule) -> date | None:
@@ -99,6 +133,17 @@ def occurrence_for(
     return start
 
 
+def occurrence_key(start: date, opened_at: datetime, opened_on: date, tz: str,
+                   schedule: Schedule) -> str:
+    """The stored name of a person's occurrence: counted from the round's organisation date,
+    so a person whose time zone changes stays in the same occurrence."""
+    n = 0
+    if schedule.every_days > 0:
+        first = local(opened_at, tz).date()
+        n = (start - first).days // schedule.every_days
+    return (opened_on + timedelta(days=n * schedule.every_days)).isoformat()
+
+
 def _anchor(opened: datetime | date, tz: str) -> date:
     """The round's first day: its organisation date when given (so a person who changes time
     zone stays in the same occurrence), else the opening instant in the person's zone."""
@@ -110,3 +155,92 @@ def _anchor(opened: datetime | date, tz: str) -> date:
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+# ---- learning nudges -------------------------------------------------------------------------
+
+
+def nudge_due(today: date, last_sent_on: date | None, snoozed_until: date | None,
+              cadence_days: int) -> bool:
+    """A track's next step may go today: a snooze has run out, or (without one) the track's
+    cadence has passed since the last step."""
+    if snoozed_until:
+        return today >= snoozed_until
+    return not (last_sent_on and today < last_sent_on + timedelta(days=cadence_days))
+
+
+# ---- mentorship ------------------------------------------------------------------------------
+
+
+def end_of(start_on: date, weeks: int) -> date:
+    """The first day after a cohort."""
+    return start_on + timedelta(days=7 * weeks)
+
+
+def cohort_over(start_on: date, weeks: int, today: date, cadence: Schedule) -> bool:
+    """The cohort has ended and its last check-in window has closed."""
+    return today >= end_of(start_on, weeks) + timedelta(days=cadence.response_days)
+
+
+def checkin_occurrence(start_on: date, weeks: int, today: date, cadence: Schedule) -> date | None:
+    """The check-in occurrence open on `today`: every `every_days` after the start (not the
+    start itself, which is the kick-off), while its answer window is open and before the end."""
+    step = cadence.every_days
+    if step <= 0 or today < start_on + timedelta(days=step):
+        return None
+    n = (today - start_on).days // step
+    occ = start_on + timedelta(days=n * step)
+    if occ >= end_of(start_on, weeks):
+        return None
+    if today > closes_on(occ, cadence):
+        return None
+    return occ
+
+
+def next_checkin(start_on: date, weeks: int, occ: date, cadence: Schedule) -> date | None:
+    nxt = occ + timedelta(days=cadence.every_days)
+    return nxt if cadence.every_days > 0 and nxt < end_of(start_on, weeks) else None
+
+
+@dataclass(frozen=True)
+class MilestoneDate:
+    """A milestone prompt: `phase` is "main", "prepare" or "review"."""
+
+    milestone: str
+    phase: str
+    day: date
+
+
+MILESTONE_GRACE_DAYS = 6  # a milestone prompt still goes this many days after its date
+
+
+def milestone_dates(
+    start_on: date, weeks: int, milestones: Sequence[Mapping[str, Any]]
+) -> list[MilestoneDate]:
+    """When each milestone (and its preparation and review prompts) falls; `at` is a fraction
+    of the cohort, snapped to whole weeks (0 = the start date, 1 = the last week)."""
+    out: list[MilestoneDate] = []
+    for m in milestones:
+        week = round(float(m.get("at", 0)) * max(0, weeks - 1))
+        day = start_on + timedelta(days=7 * week)
+        if m.get("prepare"):
+            out.append(MilestoneDate(str(m["id"]), "prepare",
+                                     day - timedelta(days=int(m.get("prepare_days", 7)))))
+        out.append(MilestoneDate(str(m["id"]), "main", day))
+        if m.get("review"):
+            out.append(MilestoneDate(str(m["id"]), "review",
+                                     day + timedelta(days=int(m.get("review_days", 2)))))
+    return sorted(out, key=lambda d: d.day)
+
+
+def milestones_due(dates: Sequence[MilestoneDate], started: date,
+                   today: date) -> list[MilestoneDate]:
+    """The milestone prompts due today for a pair that started on `started`: within their
+    grace days, and not from before the pair started (the kick-off excepted)."""
+    out = []
+    for d in dates:
+        if d.day < started and not (d.milestone == dates[0].milestone and d.phase == "main"):
+            continue
+        if d.day <= today <= d.day + timedelta(days=MILESTONE_GRACE_DAYS):
+            out.append(d)
+    return out

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
-from conversations.router import console_address
 from prompts.loader import sample_roster_csv
 from storage.roster import parse_roster, save_roster
 from tests.support import wired

@@ -27,8 +27,8 @@ async def test_a_second_survey_never_replaces_a_draft_in_progress(
     app: Outward, console: Console
 ) -> None:
     await console.say("/pulse start listening-tour", "/pulse start listening-tour as second")
+    from adapters.console.adapter import address_for as console_address
     from conversations.events import ButtonPressed
-    from conversations.router import console_address
 
     dana, occ = console_address("dana"), "2026-11-24"
     await console.say(":as dana")

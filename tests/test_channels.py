@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from adapters.console.adapter import address_for as console_address
 from adapters.teams.convert import card_actions
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
@@ -21,8 +22,7 @@ from conversations.events import (
     FormSubmitted,
     TextReceived,
 )
-from conversations.pulse import CONSENT, TEXT_FORM
-from conversations.router import console_address
+from conversations.pulse.render import CONSENT, TEXT_FORM
 from tests.slack_mock import Call, Harness, buttons, harness
 from tests.support import Console
 from tests.teams_mock import TeamsHarness, card_text, channel_mention, channel_submit

@@ -41,7 +41,7 @@ async def test_early_results_then_one_more_person_never_reveals_that_person(
         assert "as first shown" in after
         assert "11 of" in after  # participation is counted in full at close
         # the report shows the same view
-        from conversations.report import Reports
+        from conversations.results.report import Reports
 
         async with app.deps.uow() as tx:
             rnd = await tx.rounds.get("listening-tour")

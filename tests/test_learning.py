@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
+from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from conversations.events import ButtonPressed
-from conversations.router import console_address
 from prompts.loader import ContentError, builtin_tracks, load_track
 from tests.support import Console
 
@@ -176,7 +176,7 @@ async def test_reflections_are_stored_without_the_person(app: Outward, console: 
     assert "one" not in str(held[0][1]), "the step id would name the few people sent it"
     assert held[0][2] in ({}, "{}") and held[0][3] == ""  # no segments, no date
     assert "reflected" not in enrolment_columns  # no per-person record of reflecting
-    from conversations.release import Releaser
+    from conversations.results.release import Releaser
 
     await Releaser(app.deps).release()
     async with app.engine.connect() as conn:

@@ -437,8 +437,8 @@ async def _at_help_question(app: Outward, console: Console, handle: str, *presse
 async def test_typing_a_button_label_or_a_decline_never_alerts_the_liaison(
     app: Outward, console: Console
 ) -> None:
+    from adapters.console.adapter import address_for as console_address
     from conversations.events import TextReceived
-    from conversations.router import console_address
 
     await make_cohort(console)
     await console.say(":clock +14d")
@@ -464,8 +464,8 @@ async def test_typing_a_button_label_or_a_decline_never_alerts_the_liaison(
 
 
 async def test_free_text_that_asks_for_help_still_alerts(app: Outward, console: Console) -> None:
+    from adapters.console.adapter import address_for as console_address
     from conversations.events import TextReceived
-    from conversations.router import console_address
 
     await make_cohort(console)
     await console.say(":clock +14d")

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from conversations.mentorship import (
-    Answer,
+from conversations.mentorship.cadence import cadence_of, load_definition
+from conversations.mentorship.csvimport import parse_cohort_csv
+from conversations.mentorship.escalation import Answer, escalation_reasons
+from conversations.mentorship.matching import (
     Applicant,
-    cadence_of,
-    checkin_occurrence,
-    escalation_reasons,
     least_loaded,
-    load_definition,
-    milestone_dates,
-    next_checkin,
-    parse_cohort_csv,
     propose,
     same_reporting_line,
 )
+from conversations.schedule import checkin_occurrence, milestone_dates, next_checkin
 from prompts.loader import load_catalog
 
 START = date(2026, 11, 24)

@@ -43,8 +43,8 @@ async def test_rating_out_of_range_empty_and_too_long_answers(app: Outward, cons
 
 
 async def test_the_core_rejects_an_empty_open_answer(app: Outward, console: Console) -> None:
+    from adapters.console.adapter import address_for as console_address
     from conversations.events import FormSubmitted
-    from conversations.router import console_address
 
     await _start_as_dana(console)
     key = console.adapter.pending["dana"].key
@@ -74,8 +74,8 @@ async def test_skip_back_stop_and_resume(app: Outward, console: Console) -> None
 
 
 async def test_old_buttons_cannot_answer_twice(app: Outward, console: Console) -> None:
+    from adapters.console.adapter import address_for as console_address
     from conversations.events import ButtonPressed
-    from conversations.router import console_address
 
     await _start_as_dana(console)
     await console.say("a", "b", "c", "d")
@@ -166,9 +166,9 @@ async def test_reminders_reach_only_people_who_have_not_finished(
 async def test_bidirectional_overrides_are_never_stored_or_posted(
     app: Outward, console: Console
 ) -> None:
+    from adapters.console.adapter import address_for as console_address
     from conversations.events import TextReceived
     from conversations.messages import Message
-    from conversations.router import console_address
 
     await _start_as_dana(console)
     sneaky = "The desk \u202eevah ew\u202c needs \u2066cover\u2069"

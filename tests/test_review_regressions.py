@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
-from conversations.rounds import RoundAdmin
-from conversations.router import console_address
+from conversations.pulse.admin import RoundAdmin
 from storage.roster import parse_roster, save_roster
 from tests.support import Console, wired
 

@@ -111,7 +111,7 @@ async def test_full_pulse_in_dm_with_buttons_modal_and_text(slack: Harness) -> N
     assert modal_answers >= 2 and text_answers >= 2
 
     # answers are held (no person) until k are waiting or the round closes
-    from conversations.rounds import RoundAdmin
+    from conversations.pulse.admin import RoundAdmin
 
     async with slack.app.deps.uow() as tx:
         assert (await RoundAdmin(slack.app.deps).close(tx, "listening-tour")).ok

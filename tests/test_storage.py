@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import inspect, text
 
+from adapters.console.adapter import address_for as console_address
 from bot.clock import FakeClock
-from conversations.router import console_address
+from conversations.pulse.admin import RoundAdmin
 from tests.support import TUESDAY_9AM_LA, wired
 
 
@@ -41,7 +42,7 @@ async def test_two_clocks_planning_at_once_never_double_send(database_url: str) 
             app.senders["console"] = _Recorder()
             app.platforms.add("console")
         async with a.deps.uow() as tx:
-            assert (await a.router.admin.start(tx, "listening-tour")).ok
+            assert (await RoundAdmin(a.deps).start(tx, "listening-tour")).ok
             await tx.commit()
         planned = await asyncio.gather(a.planner.plan(), b.planner.plan(), a.planner.plan())
         async with a.deps.uow() as tx:

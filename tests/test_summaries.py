@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
-from conversations.router import console_address
 from tests.summaries_support import answer, big_org
 from tests.support import Console
 
@@ -66,7 +66,7 @@ async def test_chair_gets_themes_staff_is_refused_and_small_slices_are_refused(
         replies = await app.router(TextReceived(console_address("jordan"), "/themes"))
         chart = replies[0].chart
         assert len(chart) == len(replies) - 1 and abs(sum(s for _, s in chart) - 1) < 0.01
-        from conversations.chart import bars_png
+        from conversations.results.chart import bars_png
 
         png = bars_png([s for _, s in chart])
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and b"IDAT" in png
@@ -79,7 +79,8 @@ async def test_report_html_and_retention(tmp_path: Path, clock: FakeClock) -> No
     try:
         console = Console(app, clock)
         await closed_round(app, clock, console)
-        from conversations.report import Reports, Retention
+        from conversations.results.report import Reports
+        from conversations.results.retention import Retention
 
         async with app.deps.uow() as tx:
             rnd = await tx.rounds.get("listening-tour")

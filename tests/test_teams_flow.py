@@ -84,7 +84,7 @@ async def test_full_pulse_answered_through_card_actions(teams: TeamsHarness) -> 
     assert len(updates) >= 12
 
     # answers are held (no person) until k are waiting or the round closes
-    from conversations.rounds import RoundAdmin
+    from conversations.pulse.admin import RoundAdmin
 
     async with teams.app.deps.uow() as tx:
         assert (await RoundAdmin(teams.app.deps).close(tx, "listening-tour")).ok

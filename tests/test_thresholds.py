@@ -1,11 +1,11 @@
-"""Anonymity thresholds and differencing, on synthetic answer sets (conversations.thresholds)."""
+"""Anonymity thresholds and differencing, on synthetic answer sets (conversations.results.thresholds)."""
 
 from __future__ import annotations
 
 import itertools
 
-from conversations.summary import parse_slice
-from conversations.thresholds import ALL, WHOLE, Ledger, Shown, people_at_least
+from conversations.results.summary import parse_slice
+from conversations.results.thresholds import ALL, WHOLE, Ledger, Shown, people_at_least
 from storage.models import Response
 
 _ids = itertools.count()

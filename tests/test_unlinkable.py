@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
-from conversations.router import console_address
 from tests.support import TUESDAY_9AM_LA, Console, wired
 
 K = 5

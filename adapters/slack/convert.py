@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.chart import bars_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -28,6 +27,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import Button, Message, TextInput
+from conversations.results.chart import bars_png
 
 PLATFORM = "slack"
 ACTION_PREFIX = "outward:"

@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.chart import bars_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -29,6 +28,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import Message
+from conversations.results.chart import bars_png
 
 PLATFORM = "teams"
 CHANNEL_ID = "msteams"

@@ -1,39 +1,23 @@
-"""Round administration shared by chat commands and the CLI: start, pause, resume, close, status."""
+"""Round administration shared by chat commands and the CLI: start, pause, resume, close,
+status, early results and thresholds. Each action returns an Outcome; the caller commits."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from conversations.context import Deps
+from conversations.messages import Outcome
 from conversations.ports import UnitOfWork
-from conversations.pulse import FLOW
-from conversations.release import participation, release_round
-from conversations.schedule import local
-from prompts.loader import Question, RoundTemplate
+from conversations.pulse.draft import FLOW
+from conversations.questions import Question
+from conversations.results.release import participation, release_round
+from conversations.schedule import schedule_data
+from prompts.loader import RoundTemplate
 from storage.models import Round
 
 _ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of an admin action: a catalog key and its values (rendered per locale)."""
-
-    ok: bool
-    key: str
-    values: dict[str, Any]
-
-
-def question_definition(q: Question) -> dict[str, Any]:
-    data = asdict(q)
-    data["text"] = dict(q.text)
-    data["choices"] = [{"value": c.value, "label": dict(c.label)} for c in q.choices]
-    data["scale"] = {k: list(v) for k, v in q.scale_labels.items()}
-    data.pop("scale_labels", None)
-    data["follow_up"] = dict(q.follow_up) if q.follow_up else None
-    return data
 
 
 def _title(rnd: Round) -> str:
@@ -51,7 +35,7 @@ class RoundAdmin:
         tx: UnitOfWork,
         name: str,
         new_id: str | None = None,
-        audience: dict[str, str] | None = None,
+        audience: Mapping[str, str] | None = None,
     ) -> Outcome:
         if not _ROUND_ID.match(name) or (new_id is not None and not _ROUND_ID.match(new_id)):
             return Outcome(False, "rounds.bad_id", {"name": name[:64]})
@@ -68,8 +52,7 @@ class RoundAdmin:
             return Outcome(True, "rounds.started", self._summary(rnd))
         if rnd is not None:
             return Outcome(False, "rounds.exists", {"round": round_id})
-        template_id = name if new_id is None else name
-        tpl = self.deps.templates.get(template_id)
+        tpl = self.deps.templates.get(name)
         if tpl is None:
             existing = await tx.rounds.get(name)
             if existing is not None and existing.status == "ongoing":
@@ -84,13 +67,12 @@ class RoundAdmin:
         rnd = self._from_template(tpl, round_id)
         if audience is not None:
             rnd.audience = dict(audience)
-        await tx.rounds.create(rnd, [question_definition(q) for q in tpl.questions])
+        await tx.rounds.create(rnd, [Question.from_content(q).definition()
+                                     for q in tpl.questions])
         self._open(rnd)
         return Outcome(True, "rounds.started", self._summary(rnd))
 
     def _from_template(self, tpl: RoundTemplate, round_id: str) -> Round:
-        sched = asdict(tpl.schedule)
-        sched["weekdays"] = list(tpl.schedule.weekdays)
         return Round(
             id=round_id,
             template=tpl.id,
@@ -98,7 +80,7 @@ class RoundAdmin:
             owner=dict(tpl.owner),
             status="draft",
             audience=dict(tpl.audience),
-            schedule=sched,
+            schedule=schedule_data(tpl.schedule),
             k_responses=self.deps.policy.k_responses,
             k_comments=self.deps.policy.k_comments,
             series=tpl.id,
@@ -122,11 +104,10 @@ class RoundAdmin:
         return Outcome(True, "rounds.started", self._summary(rnd))
 
     def _open(self, rnd: Round) -> None:
-        now = self.deps.clock.now()
         rnd.status = "open"
         if rnd.opened_at is None:
-            rnd.opened_at = now
-            rnd.opened_on = local(now, self.deps.policy.default_timezone).date()
+            rnd.opened_at = self.deps.clock.now()
+            rnd.opened_on = self.deps.org_today()
 
     def _summary(self, rnd: Round) -> dict[str, Any]:
         sched = rnd.schedule
@@ -165,7 +146,7 @@ class RoundAdmin:
         if rnd.status == "ongoing":
             return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
         rnd.status = "closed"
-        rnd.closed_on = local(self.deps.clock.now(), self.deps.policy.default_timezone).date()
+        rnd.closed_on = self.deps.org_today()
         await release_round(self.deps, tx, rnd, closing=True)  # what is held joins the results
         drafts = 0
         for state in await tx.states.in_flow(FLOW):

@@ -1,5 +1,6 @@
 """Anonymised round summaries for chairs: themes, ratings and trends, under the thresholds and
-differencing rules of conversations.thresholds (the one place k is applied to what is shown)."""
+differencing rules of conversations.results.thresholds (the one place k is applied to what is
+shown)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Deps
+from conversations.messages import localized
 from conversations.ports import UnitOfWork
-from conversations.release import participation
-from conversations.thresholds import (
+from conversations.questions import questions_of
+from conversations.results.release import participation
+from conversations.results.thresholds import (
     ALL,
     TEXT,
     WHOLE,
@@ -22,8 +25,6 @@ from conversations.thresholds import (
     people_at_least,
 )
 from storage.models import SEGMENTS, Response, Round
-
-__all__ = ["WHOLE", "Slice", "Summaries", "Summary", "Refusal", "people_at_least", "parse_slice"]
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,6 @@ class Refusal:
     values: Mapping[str, Any]
 
 
-def _loc(texts: Mapping[str, Any], locale: str) -> str:
-    return str(texts.get(locale) or texts.get("en") or "")
-
-
 class Summaries:
     """Builds summaries with the round's thresholds; records the slices it releases."""
 
@@ -108,10 +105,10 @@ class Summaries:
             return Refusal(reason or "themes.too_small",
                            {"round": rnd.id, "k": rnd.k_responses, "slice": where})
         views = [(ALL, b_all)]
-        questions = {q["id"]: q for q in await tx.rounds.questions(rnd.id)}
         ratings: list[RatingLine] = []
-        for qid, q in questions.items():
-            if q.get("kind") != "rating":
+        for q in await questions_of(tx, rnd.id):
+            qid = q.id
+            if q.kind != "rating":
                 continue
             batch, _ = ledger.choose(qid, wanted)
             if batch is None:
@@ -119,7 +116,7 @@ class Summaries:
             values = [int(r.value) for r in ledger.rows_in(wanted, batch)
                       if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
             if len(values) >= rnd.k_responses:
-                ratings.append(RatingLine(qid, _loc(q["text"], locale),
+                ratings.append(RatingLine(qid, localized(q.text, locale),
                                           round(sum(values) / len(values), 1), len(values)))
                 views.append((qid, batch))
         b_text, _ = ledger.choose(TEXT, wanted)
@@ -138,7 +135,7 @@ class Summaries:
                 await tx.views.record(rnd.id, wanted[0], wanted[1], item, batch)
         return Summary(
             round_id=rnd.id,
-            title=_loc(rnd.title, locale),
+            title=localized(rnd.title, locale),
             status=rnd.status,
             scope="" if wanted == WHOLE else f"{wanted[0]}={wanted[1]}",
             invited=invited,
@@ -210,7 +207,8 @@ class Summaries:
 
     def _theme(self, texts: Sequence[str], k_comments: int) -> Any:
         # themes under k comments could never be shown: ask for none that small
-        return self.deps.themer.theme(texts, self.deps.codebook, min_theme_size=k_comments)
+        assert self.deps.themer is not None, "no theming engine wired"
+        return self.deps.themer.theme(texts, min_theme_size=k_comments)
 
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()

@@ -1,15 +1,15 @@
-"""The committee report (self-contained HTML) and comment retention, with the chat thresholds."""
+"""The committee report: self-contained HTML, built from the same summaries (and so the same
+thresholds and differencing) as chat."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import Sequence
-from datetime import date, timedelta
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.summary import WHOLE, Refusal, Slice, Summaries, Summary, people_at_least
+from conversations.results.summary import Refusal, Summaries, Summary
+from conversations.results.thresholds import WHOLE, Slice
 from storage.models import SEGMENTS, Round
 
 
@@ -108,42 +108,3 @@ def _render(rnd: Round, s: Summary, segments: list[tuple[Slice, Summary]], org: 
              "#f3f6fa;padding:.6rem}")
     return (f"<!doctype html><html lang=en><meta charset=utf-8><title>{e(s.title)}</title>"
             f"<style>{style}</style><body>{''.join(body)}</body></html>\n")
-
-
-class Retention:
-    """Purges raw comment text some days after a round closes, keeping themes and counts."""
-
-    def __init__(self, deps: Deps, days: int) -> None:
-        self.deps = deps
-        self.days = days
-
-    async def purge(self) -> list[str]:
-        """Purge every round due; returns their ids."""
-        if self.days <= 0:
-            return []
-        today = self.deps.clock.now().date()
-        done: list[str] = []
-        async with self.deps.uow() as tx:
-            for rnd in await tx.rounds.with_status("closed"):
-                if rnd.purged_on is not None or rnd.closed_on is None:
-                    continue
-                if rnd.closed_on + timedelta(days=self.days) > today:
-                    continue
-                await self._purge_round(tx, rnd, today)
-                done.append(rnd.id)
-            await tx.commit()
-        return done
-
-    async def _purge_round(self, tx: UnitOfWork, rnd: Round, today: date) -> None:
-        live = [r for r in await tx.responses.for_round(rnd.id) if r.text]
-        if live and people_at_least(live) >= rnd.k_comments:
-            result = await asyncio.to_thread(
-                self.deps.themer.theme, [str(r.text) for r in live], self.deps.codebook)
-            labels = {t.id: t.label for t in result.themes}
-            small = {t.id for t in result.themes
-                     if people_at_least([live[i] for i in t.members]) < rnd.k_comments}
-            for r, theme_id in zip(live, result.assignments, strict=True):
-                r.theme = "other" if theme_id in small else labels.get(theme_id, "other")
-        for r in live:
-            r.text = None
-        rnd.purged_on = today

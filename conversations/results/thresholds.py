@@ -1,4 +1,6 @@
-"""Where the anonymity thresholds are applied: who counts as how many people, which slices and
+"""Where the anonymity thresholds are applied, and the only place: every count, statistic,
+theme or quote anyone is shown (chairs' summaries, the report, learning and mentorship
+statistics) is checked here. For round results: who counts as how many people, which slices and
 items of a round a chair may see, and which earlier view to repeat when a new one would differ
 from something already shown by too few people (differencing).
 
@@ -19,7 +21,7 @@ already shown is repeated (nothing new is learnt), else the newest earlier batch
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from storage.models import SEGMENTS, Response
@@ -186,6 +188,17 @@ def show_count(n: int, k: int) -> bool:
     return safe_difference(n, k)
 
 
+def split_shown(parts: Sequence[int], k: int) -> bool:
+    """Whether the parts of a total (active/finished/left) may be shown: only when every part
+    can be, so the total minus the shown parts never gives a hidden one away."""
+    return all(show_count(n, k) for n in parts)
+
+
+def enough(people: int, k: int) -> bool:
+    """Whether a statistic over this many distinct people may be shown."""
+    return people >= k
+
+
 def snapshot_problem(current: Mapping[int, int], earlier: Iterable[Mapping[int, int]],
                      k: int) -> bool:
     """For statistics over per-person records (mentorship check-ins): `current` and each
@@ -197,3 +210,24 @@ def snapshot_problem(current: Mapping[int, int], earlier: Iterable[Mapping[int, 
         if not (safe_difference(len(only_new), k) and safe_difference(len(only_old), k)):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class SnapshotChoice:
+    """Which records per-person statistics may be computed from: `repeat` is the index of the
+    earlier snapshot to show again (the latest), or None for the current records; `record`
+    says the current records are shown for the first time and must be remembered."""
+
+    repeat: int | None
+    record: bool
+
+
+def choose_snapshot(current: Mapping[int, int], earlier: Sequence[Mapping[int, int]],
+                    last_shown: Collection[int] | None, k: int) -> SnapshotChoice:
+    """The current records, unless they differ from statistics already shown by 1..k-1
+    people; then the latest snapshot shown is repeated. `last_shown` holds the record ids of
+    that latest snapshot (None when nothing was shown yet)."""
+    if snapshot_problem(current, earlier, k):
+        return SnapshotChoice(len(earlier) - 1, False)
+    fresh = last_shown is None or set(last_shown) != set(current)
+    return SnapshotChoice(None, enough(len(set(current.values())), k) and fresh)

@@ -24,8 +24,8 @@ import logging
 import uuid
 
 from conversations.context import Deps
+from conversations.keyed import done_mark
 from conversations.ports import UnitOfWork
-from conversations.pulse import done_mark
 from storage.models import Round
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ async def release_round(deps: Deps, tx: UnitOfWork, rnd: Round, closing: bool = 
         rnd.counted = len(done)
         return len(held)
     parts = await tx.participation.for_round(rnd.id)
-    finished = [p.id for p in parts.values()
-                if not p.completed and done_mark(deps, rnd.id, p.occurrence, p.person_id) in done]
+    finished = [p.id for p in parts.values() if not p.completed
+                and done_mark(deps.keyed, rnd.id, p.occurrence, p.person_id) in done]
     # every row of the round rewritten in one statement: one transaction id for all of them
     await tx.participation.complete_many(finished, round_id=rnd.id)
     await tx.marks.delete(rnd.id, "done")
@@ -84,6 +84,9 @@ class Releaser:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+
+    async def __call__(self) -> int:
+        return await self.release()
 
     async def release(self, round_id: str | None = None) -> int:
         async with self.deps.uow() as tx:

@@ -1,0 +1,116 @@
+"""`/learn`: a person's tracks and progress, joining and leaving a track; admins enrol people
+(everyone, a segment or one person); admins and chairs see aggregates."""
+
+from __future__ import annotations
+
+from conversations.context import Deps, roles
+from conversations.learning.stats import learning_stats_lines
+from conversations.messages import Message, localized
+from conversations.ports import UnitOfWork
+from conversations.words import split_args
+from storage.models import SEGMENTS, Person
+
+
+class LearningCommands:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
+        words = split_args(args)
+        if not words:
+            return [await self.overview(tx, person)]
+        sub, rest = words[0].lower(), words[1:]
+        if sub in ("join", "leave") and len(rest) == 1:
+            return [await self._join_or_leave(tx, person, sub, rest[0])]
+        if sub == "enrol":
+            return [await self.enrol_group(tx, person, rest)]
+        if sub == "stats":
+            return [await self.stats(tx, person, rest)]
+        return [self.deps.reply(person, "learn.usage")]
+
+    async def _join_or_leave(self, tx: UnitOfWork, person: Person, sub: str,
+                             name: str) -> Message:
+        loc = person.locale
+        track = self.deps.tracks.get(name.lower())
+        if track is None:
+            return self._unknown_track(person, name)
+        title = localized(track.title, loc)
+        if sub == "join":
+            e, fresh = await tx.enrolments.enrol(person.id, track.id, self.deps.today(person),
+                                                 "self")
+            key = ("learn.joined" if fresh else
+                   "learn.already_finished" if e.status == "finished" else "learn.already")
+            return self.deps.reply(person, key, title=title, days=track.cadence_days)
+        found = await tx.enrolments.get(person.id, track.id)
+        if found is None or found.status != "active":
+            return self.deps.reply(person, "learn.not_enrolled", title=title)
+        found.status = "stopped"
+        return self.deps.reply(person, "learn.left", title=title, track=track.id)
+
+    async def overview(self, tx: UnitOfWork, person: Person) -> Message:
+        """The person's own progress and the tracks they can join."""
+        loc = person.locale
+        mine = {e.track_id: e for e in await tx.enrolments.for_person(person.id)}
+        lines = [self.deps.text(person, "learn.overview")]
+        for track in self.deps.tracks.values():
+            e = mine.get(track.id)
+            line = f"• {track.id}: *{localized(track.title, loc)}* ({len(track.steps)})"
+            if e is not None:
+                done = len([s for s in track.steps if s.id in (e.done or [])])
+                line += " · " + self.deps.text(person, f"learn.status.{e.status}", done=done,
+                                               total=len(track.steps))
+            lines.append(line)
+        lines.append(self.deps.text(person, "learn.overview_hint"))
+        return Message("\n".join(lines), private=True)
+
+    async def enrol_group(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """Admins enrol everyone, a segment (`branch=X`) or one person (`@handle`)."""
+        if "admin" not in roles(person):
+            return self.deps.reply(person, "command.admin_only", action="enrol")
+        if len(rest) != 2:
+            return self.deps.reply(person, "learn.enrol_usage")
+        track = self.deps.tracks.get(rest[0].lower())
+        if track is None:
+            return self._unknown_track(person, rest[0])
+        who = rest[1]
+        if who.startswith("@"):
+            target = await tx.people.by_handle(who[1:].lower())
+            if target is None or not target.active:
+                return self.deps.reply(person, "learn.not_on_roster", handle=who[1:64])
+            people = [target]
+        elif who.lower() == "everyone":
+            people = await tx.people.active()
+        else:
+            key, _, value = who.partition("=")
+            if key.lower() not in SEGMENTS or not value:
+                return self.deps.reply(person, "learn.enrol_usage")
+            people = [p for p in await tx.people.active()
+                      if getattr(p, key.lower()).lower() == value.lower()]
+            if not people:
+                return self.deps.reply(person, "learn.nobody", who=who[:100])
+        added = 0
+        for p in people:
+            _, fresh = await tx.enrolments.enrol(p.id, track.id, self.deps.today(p), "admin")
+            added += int(fresh)
+        return self.deps.reply(person, "learn.enrolled", count=added,
+                               already=len(people) - added,
+                               title=localized(track.title, person.locale))
+
+    async def stats(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """Aggregates only (never who), with the anonymity threshold on every number."""
+        if not roles(person) & {"admin", "chair"}:
+            return self.deps.reply(person, "learn.stats_refused")
+        tracks = self.deps.tracks
+        wanted = [tracks[t] for t in rest if t in tracks] if rest else list(tracks.values())
+        if rest and not wanted:
+            return self._unknown_track(person, rest[0])
+        lines = []
+        for track in wanted:
+            lines += learning_stats_lines(self.deps.catalog, person.locale, track,
+                                          await tx.enrolments.for_track(track.id),
+                                          self.deps.policy.k_responses)
+        return Message("\n".join(lines) or "-", private=True)
+
+    def _unknown_track(self, person: Person, name: str) -> Message:
+        known = ", ".join(sorted(self.deps.tracks)) or "-"
+        return self.deps.reply(person, "learn.unknown_track", name=name[:64], known=known)

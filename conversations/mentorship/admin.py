@@ -1,0 +1,124 @@
+"""Admins (and a programme's lead) run cohorts: create one, import its people from a CSV, start
+its end-of-programme feedback survey; the clock closes it after its last check-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, timedelta
+
+from conversations.context import Deps, roles
+from conversations.mentorship.cadence import load_definition
+from conversations.mentorship.cohorts import COHORT_ID, load_cohort, other_cohort
+from conversations.mentorship.csvimport import ROLES, parse_cohort_csv, read_csv
+from conversations.messages import Message, Outcome, localized
+from conversations.ports import Mentorship, UnitOfWork
+from conversations.schedule import end_of
+from storage.mentorship_models import MentorCohort
+from storage.models import Person
+
+# starts a pulse round from a template under a new id, for an audience (the pulse feature's
+# RoundAdmin.start, passed in by the composition root)
+StartRound = Callable[[UnitOfWork, str, str, Mapping[str, str]], Awaitable[Outcome]]
+FEEDBACK_TEMPLATE = "mentorship-feedback"
+
+
+async def close_cohort(m: Mentorship, cohort: MentorCohort) -> None:
+    """End a cohort: its pairs end (history stays) and its members are free to join another."""
+    cohort.status = "closed"
+    for p in await m.pairs(cohort.id, "active", "proposed"):
+        p.status = "ended" if p.status == "active" else "dropped"
+
+
+class CohortAdmin:
+    def __init__(self, deps: Deps, start_round: StartRound) -> None:
+        self.deps = deps
+        self.start_round = start_round
+
+    async def create(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """`create PROGRAMME COHORT start=YYYY-MM-DD weeks=N [lead=HANDLE]`."""
+        say, m = self.deps.reply, tx.mentorship
+        if len(rest) < 4:
+            return say(person, "mentor.create_usage")
+        prog_id, cohort_id = rest[0].lower(), rest[1].lower()
+        opts = dict(w.partition("=")[::2] for w in rest[2:])
+        try:
+            start = date.fromisoformat(opts.get("start", ""))
+            weeks = int(opts.get("weeks", ""))
+        except ValueError:
+            return say(person, "mentor.create_usage")
+        if not (COHORT_ID.match(prog_id) and COHORT_ID.match(cohort_id)) or not 1 <= weeks <= 104:
+            return say(person, "mentor.create_usage")
+        if await m.cohort(cohort_id) is not None:
+            return say(person, "mentor.cohort_exists", cohort=cohort_id)
+        lead = person
+        if opts.get("lead"):
+            found = await tx.people.by_handle(opts["lead"].lstrip("@").lower())
+            if found is None:
+                return say(person, "mentor.unknown_person", handle=opts["lead"][:64])
+            lead = found
+        programme = await m.programme(prog_id)
+        if programme is None:
+            definition = await asyncio.to_thread(load_definition)
+            await m.add_programme(prog_id, localized(definition.get("title"), "en"), lead.id,
+                                  definition)
+        elif opts.get("lead"):
+            programme.lead_id = lead.id
+        await m.add_cohort(cohort_id, prog_id, start, weeks)
+        return say(person, "mentor.created", programme=prog_id, cohort=cohort_id,
+                   start=start.isoformat(), weeks=weeks,
+                   end=(end_of(start, weeks) - timedelta(days=1)).isoformat())
+
+    async def import_csv(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """`import COHORT FILE.csv`: everyone valid is imported; problems are listed by line."""
+        say, m = self.deps.reply, tx.mentorship
+        if len(rest) != 2:
+            return say(person, "mentor.import_usage")
+        ctx = await load_cohort(m, rest[0])
+        if ctx is None:
+            return say(person, "mentor.no_cohort", cohort=rest[0][:64])
+        text = await asyncio.to_thread(read_csv, rest[1])
+        if text is None:
+            return say(person, "mentor.no_file", file=rest[1][:200])
+        rows, problems = parse_cohort_csv(text)
+        counts = {r: 0 for r in ROLES}
+        for row in rows:
+            who = await tx.people.by_handle(row.handle)
+            if who is None or not who.active:
+                problems.append(f"line {row.line}: {row.handle} is not on the roster")
+                continue
+            other = await other_cohort(m, who.id, ctx.cohort.id)
+            if other is not None:
+                problems.append(f"line {row.line}: {row.handle} is already in cohort {other}")
+                continue
+            mem = await m.member(ctx.cohort.id, who.id)
+            if mem is None:
+                mem = await m.add_member(ctx.cohort.id, who.id, row.role)
+            mem.role, mem.goals, mem.availability = row.role, row.goals, row.availability
+            mem.manager, mem.priority, mem.prefers = row.manager, row.priority, row.prefers
+            mem.left, mem.paused = False, False
+            counts[row.role] += 1
+        out = say(person, "mentor.imported", cohort=ctx.cohort.id, mentees=counts["mentee"],
+                  mentors=counts["mentor"], liaisons=counts["liaison"])
+        if not problems:
+            return out
+        listed = "\n".join(f"• {p}" for p in problems[:20])
+        more = f"\n… +{len(problems) - 20}" if len(problems) > 20 else ""
+        return Message(out.text + "\n" + self.deps.text(person, "mentor.import_problems")
+                       + "\n" + listed + more, private=True)
+
+    async def feedback(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """End-of-programme feedback: a pulse round sent to the cohort's members only."""
+        say = self.deps.reply
+        if len(rest) != 1:
+            return say(person, "mentor.feedback_usage")
+        ctx = await load_cohort(tx.mentorship, rest[0].lower())
+        admin = "admin" in roles(person)
+        if ctx is None:
+            return say(person, "mentor.feedback_usage" if admin else "mentor.lead_only")
+        if not admin and ctx.programme.lead_id != person.id:
+            return say(person, "mentor.lead_only")
+        cohort_id = rest[0].lower()
+        outcome = await self.start_round(tx, FEEDBACK_TEMPLATE, f"{cohort_id}-feedback"[:64],
+                                         {"cohort": cohort_id})
+        return say(person, outcome.key, **outcome.values)

@@ -1,0 +1,59 @@
+"""`/mentor ...`: every bad input gets a usage message."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from conversations.context import Deps, roles
+from conversations.mentorship.admin import CohortAdmin, StartRound
+from conversations.mentorship.history import History
+from conversations.mentorship.liaison import Liaison
+from conversations.mentorship.members import Members
+from conversations.mentorship.pairing import Pairing
+from conversations.mentorship.stats import Stats
+from conversations.messages import Message
+from conversations.ports import UnitOfWork
+from conversations.words import split_args
+from storage.models import Person
+
+ADMIN_ONLY = ("create", "import", "propose", "confirm", "pair")
+
+
+class MentorshipCommands:
+    def __init__(self, deps: Deps, start_round: StartRound) -> None:
+        self.deps = deps
+        self.admin = CohortAdmin(deps, start_round)
+        self.pairing = Pairing(deps)
+        self.members = Members(deps)
+        self.history = History(deps)
+        self.liaison = Liaison(deps)
+        self.stats = Stats(deps)
+
+    async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
+        words = split_args(args)
+        if not words:
+            return [self.deps.reply(person, "mentor.usage")]
+        sub, rest = words[0].lower(), words[1:]
+        if sub in ADMIN_ONLY and "admin" not in roles(person):
+            return [self.deps.reply(person, "mentor.admin_only", action=sub)]
+        with_args: dict[str, Callable[[UnitOfWork, Person, list[str]], Awaitable[Message]]] = {
+            "create": self.admin.create,
+            "import": self.admin.import_csv,
+            "feedback": self.admin.feedback,
+            "propose": self.pairing.propose,
+            "confirm": self.pairing.confirm,
+            "pair": self.pairing.pair,
+            "stats": self.stats,
+            "join": self.members.join,
+        }
+        if sub in with_args:
+            return [await with_args[sub](tx, person, rest)]
+        if sub in ("pause", "resume"):
+            return [await self.members.pause(tx, person, sub == "pause")]
+        if sub == "leave":
+            return [await self.members.leave(tx, person)]
+        if sub == "history":
+            return [await self.history(tx, person)]
+        if sub == "pairs":
+            return [await self.liaison(tx, person)]
+        return [self.deps.reply(person, "mentor.usage")]

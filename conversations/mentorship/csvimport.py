@@ -1,0 +1,75 @@
+"""Cohort CSV files: reading one by bare file name (never a path), and validating its rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+ROLES = ("mentee", "mentor", "liaison")
+MAX_CSV_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A validated line of a cohort CSV."""
+
+    line: int
+    handle: str
+    role: str
+    goals: str = ""
+    availability: str = ""
+    manager: str = ""
+    priority: str = ""
+    prefers: str = ""
+
+
+def parse_cohort_csv(text: str) -> tuple[list[ImportRow], list[str]]:
+    """Rows and per-line problems. Columns: handle, role (mentee/mentor/liaison), and optional
+    goals, availability, manager (reporting line), priority (;-separated tags), prefers."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "handle" not in fields or "role" not in fields:
+        return [], ["the file needs a header with at least handle and role"]
+    rows: list[ImportRow] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(reader, start=2):
+        rec = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        handle = rec.get("handle", "").lstrip("@").lower()
+        role = rec.get("role", "").lower()
+        if not handle:
+            problems.append(f"line {n}: no handle")
+            continue
+        if role not in ROLES:
+            problems.append(f"line {n}: {handle}: role must be mentee, mentor or liaison")
+            continue
+        if handle in seen:
+            problems.append(f"line {n}: {handle} is listed twice")
+            continue
+        seen.add(handle)
+        rows.append(ImportRow(n, handle, role, rec.get("goals", "")[:1000],
+                              rec.get("availability", "")[:200],
+                              rec.get("manager", "").lstrip("@").lower()[:64],
+                              rec.get("priority", "")[:200], rec.get("prefers", "").lower()[:200]))
+    return rows, problems
+
+
+def read_csv(name: str) -> str | None:
+    """A cohort CSV by bare file name: the bundled samples (prompts/sample), then the folder
+    Outward runs in. Paths are refused, so a chat command can never read other files on the
+    server. None when it cannot be read."""
+    if not name.lower().endswith(".csv") or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    try:
+        ref = resources.files("prompts").joinpath("sample", name)
+        if ref.is_file():
+            return ref.read_text("utf-8")
+        path = Path.cwd() / name
+        if not path.is_file() or path.stat().st_size > MAX_CSV_BYTES:
+            return None
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,94 @@
+"""Who is invited to what, until when: whether someone finished (a keyed-hash mark while their
+answers are held), the survey open for them, the invitation and reminder messages the outbox
+delivers, and the home tab's line about it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from conversations.context import Deps
+from conversations.keyed import done_mark
+from conversations.messages import Button, Message
+from conversations.ports import NotYet, UnitOfWork
+from conversations.pulse.draft import Draft
+from conversations.pulse.render import START, invitation
+from conversations.schedule import closes_on, schedule_of
+from storage.models import Person, Round
+
+
+class Invitations:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def until(self, rnd: Round, occurrence: str) -> date:
+        """The last day answers to this occurrence are accepted."""
+        return closes_on(date.fromisoformat(occurrence), schedule_of(rnd.schedule))
+
+    async def finished(self, tx: UnitOfWork, round_id: str, occurrence: str,
+                       person: Person) -> bool:
+        """Finished: marked complete, or finished and waiting for a release batch."""
+        part = await tx.participation.get(round_id, occurrence, person.id)
+        if part is not None and part.completed:
+            return True
+        return await tx.marks.has(done_mark(self.deps.keyed, round_id, occurrence, person.id))
+
+    async def open_for(self, tx: UnitOfWork, person: Person) -> tuple[Round, str] | None:
+        """The newest open round this person was invited to and has not finished."""
+        for part in await tx.participation.open_for(person.id):
+            rnd = await tx.rounds.get(part.round_id)
+            if rnd is None:
+                continue
+            if await tx.marks.has(done_mark(self.deps.keyed, part.round_id, part.occurrence,
+                                            person.id)):
+                continue
+            if self.deps.today(person) <= self.until(rnd, part.occurrence):
+                return rnd, part.occurrence
+        return None
+
+    async def expired(self, tx: UnitOfWork, person: Person, draft: Draft) -> bool:
+        """True (and the draft deleted) if the round closed or the answer window passed."""
+        rnd = await tx.rounds.get(draft.round_id)
+        if (
+            rnd is not None
+            and rnd.status != "closed"
+            and self.deps.today(person) <= date.fromisoformat(draft.until)
+        ):
+            return False
+        await tx.states.clear(person.id)
+        return True
+
+    async def render(self, tx: UnitOfWork, person: Person, kind: str,
+                     payload: Mapping[str, Any]) -> list[Message] | None:
+        """A planned invitation (`pulse.invite`) or reminder (`pulse.reminder`), or None if it
+        no longer applies. A paused round's messages wait (NotYet) until it resumes."""
+        rnd = await tx.rounds.get(str(payload.get("round", "")))
+        occ = str(payload.get("occurrence", ""))
+        if rnd is not None and rnd.status == "paused":
+            raise NotYet("round paused")  # delivered after /pulse resume, if still due
+        if rnd is None or rnd.status != "open":
+            return None
+        part = await tx.participation.get(rnd.id, occ, person.id)
+        if part is None or await self.finished(tx, rnd.id, occ, person):
+            return None
+        until = self.until(rnd, occ)
+        if self.deps.today(person) > until:
+            return None
+        count = len(await tx.rounds.questions(rnd.id))
+        return [invitation(self.deps.catalog, person, rnd, occ, until.isoformat(), count,
+                           reminder=kind != "pulse.invite")]
+
+    async def home(self, tx: UnitOfWork, person: Person) -> list[Message]:
+        """The home tab's survey line: the open survey with its Start button, or nothing."""
+        found = await self.open_for(tx, person)
+        if found is None:
+            return [Message(self.deps.text(person, "home.nothing_open"))]
+        rnd, occ = found
+        loc = person.locale
+        title = str(rnd.title.get(loc) or rnd.title.get("en"))
+        start = Button(self.deps.text(person, "pulse.button.start"), START, f"{rnd.id}|{occ}",
+                       "primary")
+        return [Message(self.deps.text(person, "home.open_round", title=title, until=occ),
+                        (start,), key=f"home:{rnd.id}:{occ}")]
+

@@ -1,0 +1,59 @@
+"""Finishing a survey. In one transaction: the answers are held with no person
+(`held_submissions`), a keyed-hash mark records that this person finished (conversations.keyed),
+and the draft is deleted. Nothing naming the person is written then: their participation row is
+marked complete only when the round closes, with everyone else's, and the held answers join the
+results in batches of at least k (conversations.results.release)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conversations.context import Deps
+from conversations.keyed import done_mark
+from conversations.messages import Message, localized
+from conversations.ports import UnitOfWork
+from conversations.pulse.draft import CONSENT_STEP, Draft
+from conversations.pulse.invitations import Invitations
+from conversations.pulse.render import capital
+from conversations.schedule import iso_week
+from storage.models import Person
+
+
+async def submit(deps: Deps, tx: UnitOfWork, person: Person, draft: Draft) -> list[Message]:
+    """Hold the answers anonymously, mark (keyed) that this person finished, delete the
+    draft, give a receipt."""
+    loc = person.locale
+    rnd = await tx.rounds.get(draft.round_id)
+    if rnd is None or await Invitations(deps).expired(tx, person, draft):
+        await tx.states.clear(person.id)
+        return [Message(deps.text(person, "pulse.expired", until=draft.until))]
+    answers = [(key, a.value, a.text) for key, a in draft.answers.items() if key != CONSENT_STEP]
+    segments = {
+        k: v
+        for k, v in (("branch", person.branch), ("classification", person.classification),
+                     ("employment", person.employment))
+        if v
+    } if draft.share else {}
+    occ = draft.occurrence
+    week = iso_week(date.fromisoformat(occ))
+    # exactly once, even if the last answer arrives twice at the same moment
+    part = await tx.participation.get(rnd.id, occ, person.id)
+    if (part is None or part.completed
+            or not await tx.marks.add_once(done_mark(deps.keyed, rnd.id, occ, person.id),
+                                           rnd.id, "done")):
+        await tx.states.clear(person.id)
+        return [Message(deps.text(person, "pulse.already_done"))]
+    if answers:  # held with no person; released to responses in batches (see release)
+        await tx.responses.hold(rnd.id, occ, answers, segments, week)
+    await tx.states.clear(person.id)
+    receipt = deps.text(
+        person,
+        "pulse.receipt",
+        count=len(answers),
+        owner=capital(localized(rnd.owner, loc)),
+        k=deps.policy.k_responses,
+        k_comments=deps.policy.k_comments,
+        shared=deps.text(person, "pulse.receipt.shared" if segments
+                         else "pulse.receipt.notshared"),
+    )
+    return [Message(receipt)]
