@@ -1,4 +1,6 @@
-"""Shared fixtures: a wired app on SQLite, and a throwaway PostgreSQL on loopback when available."""
+"""Shared fixtures: the real core on the in-memory storage (`app`, `console`: behaviour tests,
+milliseconds per event), the same on SQLite (`sql_app`, `sql_console`: storage and end-to-end
+tests), and a throwaway PostgreSQL on loopback when available."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
-from tests.support import TUESDAY_9AM_LA, Console, wired
+from tests.support import TUESDAY_9AM_LA, Console, FakeOutward, in_memory, wired
 
 
 @pytest.fixture
@@ -29,15 +31,29 @@ def sqlite_url(tmp_path: os.PathLike[str]) -> str:
 
 
 @pytest.fixture
-async def app(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Outward]:
+async def app(clock: FakeClock) -> AsyncIterator[FakeOutward]:
+    """The real core with the sample organisation, on the in-memory storage."""
+    outward = await in_memory(clock)
+    yield outward
+    await outward.close()
+
+
+@pytest.fixture
+def console(app: FakeOutward, clock: FakeClock) -> Console:
+    return Console(app, clock)
+
+
+@pytest.fixture
+async def sql_app(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Outward]:
+    """The app as `python -m bot` builds it, on a migrated SQLite file."""
     outward = await wired(sqlite_url, clock)
     yield outward
     await outward.close()
 
 
 @pytest.fixture
-def console(app: Outward, clock: FakeClock) -> Console:
-    return Console(app, clock)
+def sql_console(sql_app: Outward, clock: FakeClock) -> Console:
+    return Console(sql_app, clock)
 
 
 def _free_port() -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.console.adapter import address_for as console_address
-from bot.bootstrap import Outward
+from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import TextReceived
 from prompts.loader import sample_roster_csv
-from storage.roster import parse_roster, save_roster
-from tests.support import wired
+from tests.support import FakeOutward, in_memory, load_roster
 
 TOPICS = [
     "We are short staffed at the desk and the workload keeps growing every month",
@@ -22,22 +21,20 @@ TOPICS = [
 ]
 
 
-async def big_org(tmp_path: Path, clock: FakeClock) -> Outward:
-    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k."""
-    app = await wired(f"sqlite+aiosqlite:///{tmp_path}/big.db", clock, sample=False)
+async def big_org(tmp_path: Path, clock: FakeClock) -> FakeOutward:
+    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k (the
+    real core on the in-memory storage)."""
+    app = await in_memory(clock, sample=False)
     extra = "".join(
         f"p{i},Person Number{i},p{i}@example.org,America/Los_Angeles,en,staff,"
         f"{'Central' if i % 2 else 'Eastside'},Library Assistant,{'FT' if i % 3 else 'PT'}\n"
         for i in range(24)
     )
-    async with app.deps.uow() as tx:
-        await save_roster(tx, parse_roster(sample_roster_csv() + extra, "org", "UTC"))
-        await tx.commit()
-    await app.roster_changed()
+    await load_roster(app, sample_roster_csv() + extra)
     return app
 
 
-async def answer(app: Outward, handle: str, i: int, share: bool = True) -> None:
+async def answer(app: Core, handle: str, i: int, share: bool = True) -> None:
     a = console_address(handle)
     await app.router(TextReceived(a, "/pulse"))
     await app.router(TextReceived(a, "yes" if share else "no"))

@@ -1,20 +1,24 @@
-"""Test helpers: a wired Outward on SQLite (or PostgreSQL) with a fake clock, and a console."""
+"""Test helpers: the real core wired on the in-memory storage (fast, for behaviour) or on
+SQLite/PostgreSQL (for storage and end-to-end tests), with a fake clock, and a console."""
 
 from __future__ import annotations
 
 import io
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter
-from bot.bootstrap import Outward, build
+from bot.bootstrap import Core, Outward, RosterScrub, build, compose, name_recogniser, themes_for
 from bot.clock import FakeClock
 from bot.console import ConsoleControls
 from bot.settings import Settings
+from conversations.keyed import KeyedHash
 from prompts.loader import sample_roster_csv
 from storage.roster import parse_roster, save_roster
+from tests.fakes import FakeDatabase, fake_storage
 
 TEST_SECRET = "test-secret-" + "0123456789abcdef" * 2
 
@@ -28,31 +32,70 @@ def shared_data() -> Path:
     return Path(os.environ.get("OUTWARD_SHARED_DATA", str(default)))
 
 
+def settings_for(database_url: str, env: Mapping[str, str] | None = None) -> Settings:
+    # the TF-IDF engine unless a test asks otherwise: fast, and the same on every machine
+    return Settings.from_env({"OUTWARD_DATABASE_URL": database_url,
+                              "OUTWARD_SECRET": TEST_SECRET, "OUTWARD_THEMES_ENGINE": "tfidf",
+                              **(env or {})})
+
+
+async def load_roster(app: Core, csv: str | None = None) -> None:
+    async with app.deps.uow() as tx:
+        await save_roster(tx, parse_roster(csv or sample_roster_csv(), "sample", "UTC"))
+        await tx.commit()
+    await app.roster_changed()
+
+
 async def wired(
     database_url: str,
     clock: FakeClock | None = None,
     sample: bool = True,
     env: Mapping[str, str] | None = None,
 ) -> Outward:
-    # the TF-IDF engine unless a test asks otherwise: fast, and the same on every machine
-    settings = Settings.from_env({"OUTWARD_DATABASE_URL": database_url,
-                                  "OUTWARD_SECRET": TEST_SECRET, "OUTWARD_THEMES_ENGINE": "tfidf",
-                                  **(env or {})})
-    app = await build(settings, clock=clock or FakeClock(TUESDAY_9AM_LA))
+    """The app on SQL storage (migrated), as `python -m bot` builds it."""
+    app = await build(settings_for(database_url, env), clock=clock or FakeClock(TUESDAY_9AM_LA))
     if sample:
-        async with app.deps.uow() as tx:
-            await save_roster(tx, parse_roster(sample_roster_csv(), "sample", "UTC"))
-            await tx.commit()
-        await app.roster_changed()
+        await load_roster(app)
+    return app
+
+
+@dataclass(kw_only=True)
+class FakeOutward(Core):
+    """The real core on the in-memory storage; `db` is its tables, to look at."""
+
+    db: FakeDatabase
+
+
+async def in_memory(
+    clock: FakeClock | None = None,
+    sample: bool = True,
+    env: Mapping[str, str] | None = None,
+    db: FakeDatabase | None = None,
+) -> FakeOutward:
+    """The real core, wired by bot.bootstrap.compose, on the in-memory storage."""
+    settings = settings_for("sqlite+aiosqlite:///:memory:", env)
+    database, uow = fake_storage(db)
+    core = await compose(
+        settings,
+        uow=uow,
+        scrub=RosterScrub(name_recogniser(settings)),
+        themer=themes_for(settings)[0],
+        keyed=KeyedHash(TEST_SECRET.encode()),
+        clock=clock or FakeClock(TUESDAY_9AM_LA),
+    )
+    app = FakeOutward(**{f.name: getattr(core, f.name) for f in fields(core)}, db=database)
+    if sample:
+        await load_roster(app)
     return app
 
 
 class Console:
     """The real console adapter wired to the real app, with output captured."""
 
-    def __init__(self, app: Outward, clock: FakeClock, handle: str = "amara") -> None:
+    def __init__(self, app: Core, clock: FakeClock, handle: str = "amara") -> None:
         self.out = io.StringIO()
-        self.adapter = ConsoleAdapter(app.router, ConsoleControls(app, clock), self.out, handle)
+        self.adapter = ConsoleAdapter(app.router, ConsoleControls(app, clock),  # type: ignore[arg-type]
+                                      self.out, handle)
         app.senders["console"] = self.adapter
         app.platforms.add("console")
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.bootstrap import Outward
 from bot.clock import FakeClock
-from tests.support import Console
+from tests.support import Console, FakeOutward
 
 
 async def test_early_results_are_an_admin_opt_in(console: Console) -> None:
@@ -24,7 +23,7 @@ async def test_early_results_are_an_admin_opt_in(console: Console) -> None:
 
 
 async def test_a_second_survey_never_replaces_a_draft_in_progress(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await console.say("/pulse start listening-tour", "/pulse start listening-tour as second")
     from adapters.console.adapter import address_for as console_address

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from adapters.console.adapter import address_for as console_address
 from adapters.teams.convert import card_actions
-from bot.bootstrap import Outward
+from bot.bootstrap import Core, Outward
 from bot.clock import FakeClock
 from conversations.events import (
     Address,
@@ -24,7 +24,7 @@ from conversations.events import (
 )
 from conversations.pulse.render import CONSENT, TEXT_FORM
 from tests.slack_mock import Call, Harness, buttons, harness
-from tests.support import Console
+from tests.support import Console, FakeOutward
 from tests.teams_mock import TeamsHarness, card_text, channel_mention, channel_submit
 
 NOTICE = "only in your 1:1 chat"
@@ -32,10 +32,15 @@ HELP = "What I can do"
 PRIVACY = "What happens to your answers"
 
 
-async def drafts(app: Outward) -> list[str]:
-    async with app.engine.connect() as conn:
-        rows = (await conn.execute(text(
-            "SELECT flow, data FROM conversation_state ORDER BY person_id"))).all()
+async def drafts(app: Core) -> list[str]:
+    """Every conversation state (flow and data), from whichever storage the app has."""
+    if isinstance(app, FakeOutward):
+        rows = [(s.flow, s.data) for _, s in sorted(app.db.states.items())]
+    else:
+        assert isinstance(app, Outward)
+        async with app.engine.connect() as conn:
+            rows = [tuple(r) for r in (await conn.execute(text(
+                "SELECT flow, data FROM conversation_state ORDER BY person_id"))).all()]
     return [json.dumps([r[0], r[1]], sort_keys=True, default=str) for r in rows]
 
 
@@ -54,7 +59,7 @@ def in_channel(handle: str) -> Address:
 
 
 async def test_core_answers_only_help_and_privacy_outside_the_1to1_chat(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await console.say("/pulse start listening-tour")
     await app.router(TextReceived(console_address("dana"), "/pulse"))  # a draft is open
@@ -104,7 +109,7 @@ async def test_core_answers_only_help_and_privacy_outside_the_1to1_chat(
     assert "su chat privado" in out[0].text and all(m.direct for m in out[1:])
 
 
-async def test_core_the_1to1_chat_is_unchanged(app: Outward, console: Console) -> None:
+async def test_core_the_1to1_chat_is_unchanged(app: FakeOutward, console: Console) -> None:
     dm = console_address("jordan")
     out = await app.router(CommandInvoked(dm, "pulse", "status"))
     assert out and not any(m.direct for m in out) and NOTICE not in out[0].text

@@ -1,4 +1,5 @@
-"""The walking skeleton end to end through the real console adapter and the wired app."""
+"""The walking skeleton end to end through the real console adapter: on SQLite, reading every
+stored row as someone with the database would; and the send window on the in-memory storage."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ async def answer_everything(console: Console) -> str:
 
 
 async def test_admin_starts_round_and_staff_answers_every_question(
-    app: Outward, console: Console
+    sql_app: Outward, sql_console: Console
 ) -> None:
+    app, console = sql_app, sql_console
     out = await console.say("/pulse start listening-tour")
     assert "Started" in out and "listening-tour" in out
     out = await answer_everything(console)
@@ -81,7 +83,7 @@ async def test_admin_starts_round_and_staff_answers_every_question(
 
 
 async def test_invitations_wait_for_each_persons_send_window(
-    app: Outward, console: Console, clock: FakeClock
+    console: Console, clock: FakeClock
 ) -> None:
     clock.set(clock.now().replace(hour=5))  # 21:00 Monday in Los Angeles
     out = await console.say("/pulse start listening-tour")

@@ -1,15 +1,16 @@
-"""Learning nudges through the console: cadence, one-a-day, snooze, edits mid-way, reflections."""
+"""Learning nudges through the console: cadence, one-a-day, snooze, edits mid-way, reflections
+(the real core on the in-memory storage)."""
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
-
 from adapters.console.adapter import address_for as console_address
-from bot.bootstrap import Outward
+from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import ButtonPressed
+from conversations.results.release import Releaser
 from prompts.loader import ContentError, builtin_tracks, load_track
-from tests.support import Console
+from storage.learning_models import Enrolment
+from tests.support import Console, FakeOutward
 
 TRACK = """
 id: test-track
@@ -22,7 +23,7 @@ steps:
 """
 
 
-def use_track(app: Outward, yaml_text: str = TRACK) -> None:
+def use_track(app: Core, yaml_text: str = TRACK) -> None:
     track = load_track("test.yaml", yaml_text)
     app.deps.tracks[track.id] = track  # type: ignore[index]
 
@@ -47,7 +48,7 @@ def test_bad_track_files_fail_with_file_step_and_problem() -> None:
 
 
 async def test_staff_join_get_steps_weekly_mark_done_snooze_and_resume(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     use_track(app)
     out = await console.say(":as dana", "/learn join test-track")
@@ -74,7 +75,7 @@ async def test_staff_join_get_steps_weekly_mark_done_snooze_and_resume(
 
 
 async def test_at_most_one_nudge_a_day_and_none_during_a_survey(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     use_track(app)
     use_track(app, TRACK.replace("test-track", "second-track"))
@@ -92,7 +93,7 @@ async def test_at_most_one_nudge_a_day_and_none_during_a_survey(
     assert "step 2 of 3" in out
 
 
-async def test_nudges_follow_each_persons_time_zone(app: Outward, console: Console,
+async def test_nudges_follow_each_persons_time_zone(app: FakeOutward, console: Console,
                                                    clock: FakeClock) -> None:
     use_track(app)
     clock.set(clock.now().replace(day=25, hour=14, minute=30))  # Wed 09:30 NY, 06:30 LA
@@ -105,7 +106,7 @@ async def test_nudges_follow_each_persons_time_zone(app: Outward, console: Conso
     assert "(to dana) Noticing · step 1 of 3" in out
 
 
-async def test_track_edited_midway_never_repeats_a_step(app: Outward, console: Console,
+async def test_track_edited_midway_never_repeats_a_step(app: FakeOutward, console: Console,
                                                        clock: FakeClock) -> None:
     use_track(app)
     await console.say(":as dana", "/learn join test-track", ":clock +7d")
@@ -132,7 +133,7 @@ steps:
 
 
 async def test_admin_enrols_a_segment_and_people_not_on_the_roster_are_refused(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     use_track(app)
     out = await console.say("/learn enrol test-track branch=Riverside")
@@ -155,7 +156,7 @@ async def test_admin_enrols_a_segment_and_people_not_on_the_roster_are_refused(
     assert "enrolled fewer than 5" in out and "enrolled 2" not in out
 
 
-async def test_reflections_are_stored_without_the_person(app: Outward, console: Console,
+async def test_reflections_are_stored_without_the_person(app: FakeOutward, console: Console,
                                                          clock: FakeClock) -> None:
     use_track(app)
     await console.say(":as dana", "/learn join test-track")
@@ -166,21 +167,16 @@ async def test_reflections_are_stored_without_the_person(app: Outward, console: 
     again = await app.router(ButtonPressed(console_address("dana"), "learn:reflect",
                                            "test-track|one"))
     assert "already shared a reflection" in again[0].text
-    async with app.engine.connect() as conn:
-        held = (await conn.execute(text(
-            "SELECT round_id, answers, segments, week FROM held_submissions"))).all()
-        enrolment_columns = {c["name"] for c in await conn.run_sync(
-            lambda c: inspect(c).get_columns("enrolments"))}
+    held = [(h.round_id, h.answers, h.segments, h.week) for h in app.db.held.values()]
+    enrolment_columns = {c.name for c in Enrolment.__table__.columns}
     assert len(held) == 1 and held[0][0] == "learn-test-track"
     assert "I noticed [NAME] greets every patron by name" in str(held[0][1])
     assert "one" not in str(held[0][1]), "the step id would name the few people sent it"
-    assert held[0][2] in ({}, "{}") and held[0][3] == ""  # no segments, no date
+    assert held[0][2] == {} and held[0][3] == ""  # no segments, no date
     assert "reflected" not in enrolment_columns  # no per-person record of reflecting
-    from conversations.results.release import Releaser
 
     await Releaser(app.deps).release()
-    async with app.engine.connect() as conn:
-        assert (await conn.execute(text("SELECT count(*) FROM responses"))).scalar() == 0
+    assert not app.db.responses
     # released only once max(k, k_comments) = 10 different people have reflected
     others = ["tom", "sam", "will", "noah", "mei", "luis", "grace", "rosa", "kwame"]
     for handle in others[:8]:  # "2" is Reflect in every language
@@ -188,28 +184,24 @@ async def test_reflections_are_stored_without_the_person(app: Outward, console: 
     await console.say(":as dana", "Reflect")  # a second reflection by the same person
     await console.say(":as dana")
     await Releaser(app.deps).release()
-    async with app.engine.connect() as conn:
-        assert (await conn.execute(text("SELECT count(*) FROM responses"))).scalar() == 0
+    assert not app.db.responses
     await console.say(f":as {others[8]}", "/learn join test-track", "2", "A note")
     await Releaser(app.deps).release()
-    async with app.engine.connect() as conn:
-        rows = (await conn.execute(text(
-            "SELECT round_id, question_id, text, segments, week, occurrence FROM responses"))
-        ).all()
+    rows = [(r.round_id, r.question_id, r.text, r.segments, r.week, r.occurrence)
+            for r in app.db.responses.values()]
     assert len(rows) == 10
     assert ("learn-test-track", "reflection", "I noticed [NAME] greets every patron by name"
             ) in [r[:3] for r in rows]
-    assert all(r[3] in ({}, "{}") and r[4] == "" for r in rows)
+    assert all(r[3] == {} and r[4] == "" for r in rows)
     assert {r[5] for r in rows} == {"r1"}  # one occurrence per release batch
 
 
 async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
-    sqlite_url: str, clock: FakeClock
+    clock: FakeClock
 ) -> None:
-    from tests.support import wired
+    from tests.support import in_memory
 
-    app = await wired(sqlite_url, clock, env={"OUTWARD_K_RESPONSES": "2",
-                                              "OUTWARD_K_COMMENTS": "3"})
+    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2", "OUTWARD_K_COMMENTS": "3"})
     try:
         use_track(app)
         console = Console(app, clock)

@@ -1,4 +1,5 @@
-"""The mentorship programme end to end through the real console adapter and the wired app."""
+"""The mentorship programme end to end through the real console adapter and the real core
+(on the in-memory storage; tests/test_mentorship_storage.py runs a cohort on both engines)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from bot.bootstrap import Outward
 from bot.clock import FakeClock
-from tests.support import Console, wired
+from tests.support import Console, FakeOutward, in_memory
 
 ERROR = "something went wrong"
 
@@ -43,8 +42,8 @@ def two_liaisons_csv(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def app_k2(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Outward]:
-    outward = await wired(sqlite_url, clock, env={"OUTWARD_K_RESPONSES": "2"})
+async def app_k2(clock: FakeClock) -> AsyncIterator[FakeOutward]:
+    outward = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2"})
     yield outward
     await outward.close()
 
@@ -53,7 +52,7 @@ async def app_k2(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Outward]:
 
 
 async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     out = await make_cohort(console, extra=" lead=jordan")
     assert "Imported into lib: 3 mentee(s), 2 mentor(s), 1 liaison(s)" in out
@@ -113,7 +112,7 @@ async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
 
 
 async def test_lead_sees_meeting_rate_and_usefulness_above_the_threshold(
-    app_k2: Outward, clock: FakeClock
+    app_k2: FakeOutward, clock: FakeClock
 ) -> None:
     console = Console(app_k2, clock)
     await make_cohort(console)
@@ -133,7 +132,7 @@ async def test_lead_sees_meeting_rate_and_usefulness_above_the_threshold(
 
 
 async def test_asking_for_the_liaison_sends_only_what_the_person_chose_to_share(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     await console.say(":clock +14d")
@@ -148,12 +147,11 @@ async def test_asking_for_the_liaison_sends_only_what_the_person_chose_to_share(
     assert "> Rosa Delgado: Necesito ayuda con el examen" in out
     assert "555-123-4567" not in out  # the note is scrubbed before it is kept
     assert "2026-12-08: Fatima Haddad asked you to get in touch" in out
-    async with app.engine.connect() as conn:
-        notes = (await conn.execute(text("SELECT note FROM mentor_checkins"))).scalars().all()
+    notes = [c.note for c in app.db.checkins.values()]
     assert not any("555" in n for n in notes)
 
 
-async def test_low_usefulness_twice_escalates(app: Outward, console: Console) -> None:
+async def test_low_usefulness_twice_escalates(app: FakeOutward, console: Console) -> None:
     await make_cohort(console)
     await console.say(":clock +14d")
     out = await answer(console, "grace", "Yes, we met", "2", "Skip", "No, all good")
@@ -167,7 +165,7 @@ async def test_low_usefulness_twice_escalates(app: Outward, console: Console) ->
 
 
 async def test_paused_people_get_no_checkins_and_their_pair_is_not_flagged(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     out = await answer(console, "rosa", "/mentor pause")
@@ -195,7 +193,7 @@ async def test_paused_people_get_no_checkins_and_their_pair_is_not_flagged(
 
 
 async def test_each_person_sees_only_what_their_role_allows(
-    app: Outward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: FakeOutward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = await make_cohort(console, two_liaisons_csv(tmp_path), " lead=jordan")
@@ -244,7 +242,7 @@ async def test_each_person_sees_only_what_their_role_allows(
 # ---- bad input --------------------------------------------------------------------------------
 
 
-async def test_bad_commands_get_usage_never_a_traceback(app: Outward, console: Console) -> None:
+async def test_bad_commands_get_usage_never_a_traceback(app: FakeOutward, console: Console) -> None:
     out = await console.say(
         "/mentor",
         "/mentor frobnicate",
@@ -279,7 +277,7 @@ async def test_bad_commands_get_usage_never_a_traceback(app: Outward, console: C
 
 
 async def test_a_person_can_be_in_one_running_cohort(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     out = await console.say("/mentor create library lib2 start=2027-03-02 weeks=8",
@@ -292,7 +290,7 @@ async def test_a_person_can_be_in_one_running_cohort(
     assert "You applied to lib2 as a mentor" in out
 
 
-async def test_admin_edits_respect_the_hard_rules(app: Outward, console: Console) -> None:
+async def test_admin_edits_respect_the_hard_rules(app: FakeOutward, console: Console) -> None:
     await console.say(":as amara", "/mentor create library lib start=2026-11-24 weeks=12",
                       "/mentor import lib mentorship-cohort.csv")
     out = await console.say("/mentor pair lib kwame mei")
@@ -311,7 +309,7 @@ async def test_admin_edits_respect_the_hard_rules(app: Outward, console: Console
 
 
 async def test_a_mentor_leaving_notifies_the_liaison_and_the_mentee_can_be_re_paired(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     out = await answer(console, "grace", "/mentor leave")
@@ -333,7 +331,7 @@ async def test_a_mentor_leaving_notifies_the_liaison_and_the_mentee_can_be_re_pa
 
 
 async def test_answers_after_the_window_closed_are_refused(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     await console.say(":clock +14d")
@@ -342,14 +340,12 @@ async def test_answers_after_the_window_closed_are_refused(
     out = await answer(console, "fatima", "4")
     assert "This check-in closed on 2026-12-14, so the answer was not saved." in out
     assert "The next one comes on 2026-12-22." in out
-    async with app.engine.connect() as conn:
-        rows = (await conn.execute(text("SELECT usefulness, done FROM mentor_checkins "
-                                        "WHERE usefulness IS NOT NULL"))).all()
+    rows = [(c.usefulness, c.done) for c in app.db.checkins.values() if c.usefulness is not None]
     assert rows == []
 
 
 async def test_a_checkin_waits_while_the_person_is_mid_survey(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     await console.say(":clock 2026-12-07T09:00", "/pulse start listening-tour")
@@ -369,7 +365,7 @@ async def test_a_checkin_waits_while_the_person_is_mid_survey(
 
 
 async def test_typed_text_is_a_note_only_right_after_the_question(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     await console.say(":clock +14d")
@@ -383,7 +379,7 @@ async def test_typed_text_is_a_note_only_right_after_the_question(
 
 
 async def test_a_cohort_closes_after_its_last_checkin_window(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     await console.say(":clock 2027-02-22T10:00")
@@ -402,7 +398,7 @@ async def test_a_cohort_closes_after_its_last_checkin_window(
 
 
 async def test_end_of_programme_feedback_goes_to_the_cohort_only(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await make_cohort(console)
     out = await console.say(":as dana", "/mentor feedback lib")
@@ -418,7 +414,7 @@ async def test_end_of_programme_feedback_goes_to_the_cohort_only(
 
 
 
-async def test_chat_imports_never_read_paths_on_the_server(app: Outward, console: Console
+async def test_chat_imports_never_read_paths_on_the_server(app: FakeOutward, console: Console
                                                           ) -> None:
     await console.say(":as amara", "/mentor create library lib start=2026-11-24 weeks=12")
     for name in ("/etc/passwd.csv", "../organisation.csv", "..\\x.csv", ".hidden.csv"):
@@ -429,13 +425,13 @@ async def test_chat_imports_never_read_paths_on_the_server(app: Outward, console
 # ---- privacy repairs: no false alarms, no differencing ------------------------------------------
 
 
-async def _at_help_question(app: Outward, console: Console, handle: str, *presses: str) -> None:
+async def _at_help_question(app: FakeOutward, console: Console, handle: str, *presses: str) -> None:
     out = await answer(console, handle, *presses)
     assert "liaison can help" in out or "enlace pueda ayudar" in out
 
 
 async def test_typing_a_button_label_or_a_decline_never_alerts_the_liaison(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     from adapters.console.adapter import address_for as console_address
     from conversations.events import TextReceived
@@ -455,15 +451,13 @@ async def test_typing_a_button_label_or_a_decline_never_alerts_the_liaison(
                    for m in replies), (handle, typed)
     out = await console.say(":clock +1m")
     assert "(to aiyana)" not in out
-    async with app.engine.connect() as conn:
-        asked = (await conn.execute(text(
-            "SELECT count(*) FROM mentor_checkins WHERE help = 'contact'"))).scalar()
-        alerts = (await conn.execute(text(
-            "SELECT count(*) FROM outbox WHERE kind = 'mentor.escalation'"))).scalar()
+    asked = sum(1 for c in app.db.checkins.values() if c.help == "contact")
+    alerts = sum(1 for r in app.db.outbox.values() if r.kind == "mentor.escalation")
     assert asked == 0 and alerts == 0
 
 
-async def test_free_text_that_asks_for_help_still_alerts(app: Outward, console: Console) -> None:
+async def test_free_text_that_asks_for_help_still_alerts(app: FakeOutward,
+                                                         console: Console) -> None:
     from adapters.console.adapter import address_for as console_address
     from conversations.events import TextReceived
 
@@ -477,7 +471,7 @@ async def test_free_text_that_asks_for_help_still_alerts(app: Outward, console: 
 
 
 async def test_mentor_stats_never_move_by_fewer_than_k_people(
-    app_k2: Outward, clock: FakeClock
+    app_k2: FakeOutward, clock: FakeClock
 ) -> None:
     console = Console(app_k2, clock)
     await make_cohort(console)

@@ -1,19 +1,16 @@
-"""Bad and unusual input in chat: clear replies, nothing stored wrongly, the flow continues."""
+"""Bad and unusual input in chat: clear replies, nothing stored wrongly, the flow continues
+(the real core on the in-memory storage)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
-
-from bot.bootstrap import Outward
 from bot.clock import FakeClock
-from tests.support import Console
+from tests.support import Console, FakeOutward
 
 
-async def _count(app: Outward, table: str) -> int:
-    async with app.engine.connect() as conn:
-        return int((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() or 0)
+def _count(app: FakeOutward, table: str) -> int:
+    return len(app.db.table(table))
 
 
 async def _start_as_dana(console: Console) -> str:
@@ -21,7 +18,7 @@ async def _start_as_dana(console: Console) -> str:
     return await console.say(":as dana", "1", "1")  # Start, share segments
 
 
-async def test_rating_out_of_range_empty_and_too_long_answers(app: Outward, console: Console
+async def test_rating_out_of_range_empty_and_too_long_answers(app: FakeOutward, console: Console
                                                               ) -> None:
     out = await _start_as_dana(console)
     assert "Question 1 of 8" in out
@@ -39,10 +36,10 @@ async def test_rating_out_of_range_empty_and_too_long_answers(app: Outward, cons
     assert "number from 1 to 5" in out
     out = await console.say("3")
     assert "Why did you choose that?" in out
-    assert await _count(app, "responses") == 0, "nothing is stored before the end"
+    assert _count(app, "responses") == 0, "nothing is stored before the end"
 
 
-async def test_the_core_rejects_an_empty_open_answer(app: Outward, console: Console) -> None:
+async def test_the_core_rejects_an_empty_open_answer(app: FakeOutward, console: Console) -> None:
     from adapters.console.adapter import address_for as console_address
     from conversations.events import FormSubmitted
 
@@ -56,7 +53,7 @@ async def test_the_core_rejects_an_empty_open_answer(app: Outward, console: Cons
     assert "Question 2 of 8" in replies[-1].text
 
 
-async def test_skip_back_stop_and_resume(app: Outward, console: Console) -> None:
+async def test_skip_back_stop_and_resume(app: FakeOutward, console: Console) -> None:
     await _start_as_dana(console)
     out = await console.say("skip", "skip")
     assert "Question 3 of 8" in out
@@ -73,7 +70,7 @@ async def test_skip_back_stop_and_resume(app: Outward, console: Console) -> None
     assert "already wrote something" in out
 
 
-async def test_old_buttons_cannot_answer_twice(app: Outward, console: Console) -> None:
+async def test_old_buttons_cannot_answer_twice(app: FakeOutward, console: Console) -> None:
     from adapters.console.adapter import address_for as console_address
     from conversations.events import ButtonPressed
 
@@ -90,9 +87,7 @@ async def test_old_buttons_cannot_answer_twice(app: Outward, console: Console) -
         ButtonPressed(console_address("dana"), "pulse:answer", "will-act=5", q5))
     assert "isn't in progress" in replies[0].text
     await console.say(":as amara", "/pulse close listening-tour")  # releases what is held
-    async with app.engine.connect() as conn:
-        values = (await conn.execute(text(
-            "SELECT value FROM responses WHERE question_id='training-time'"))).scalars().all()
+    values = [r.value for r in app.db.responses.values() if r.question_id == "training-time"]
     assert values == ["4"]
 
 
@@ -121,34 +116,34 @@ async def test_unknown_commands_and_refusals(console: Console) -> None:
     assert "no survey open" in out
 
 
-async def test_closing_a_round_deletes_unfinished_drafts(app: Outward, console: Console,
+async def test_closing_a_round_deletes_unfinished_drafts(app: FakeOutward, console: Console,
                                                          clock: FakeClock) -> None:
     await _start_as_dana(console)
     await console.say("A draft answer")
-    assert await _count(app, "conversation_state") == 1
+    assert _count(app, "states") == 1
     out = await console.say(":as amara", "/pulse close listening-tour")
     assert "is closed" in out and "1 unfinished draft" in out
-    assert await _count(app, "conversation_state") == 0
-    assert await _count(app, "responses") == 0
+    assert _count(app, "states") == 0
+    assert _count(app, "responses") == 0
     await console.say(":as dana")
     out = await console.say("more text")
     assert "Question" not in out
 
 
 async def test_answers_after_the_window_are_refused_and_the_draft_deleted(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     await _start_as_dana(console)
     await console.say("First answer")
     clock.advance(timedelta(days=11))
     out = await console.say("Second answer")
     assert "closed on 2026-12-03" in out
-    assert await _count(app, "conversation_state") == 0
-    assert await _count(app, "responses") == 0
+    assert _count(app, "states") == 0
+    assert _count(app, "responses") == 0
 
 
 async def test_reminders_reach_only_people_who_have_not_finished(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     await console.say("/pulse start listening-tour")
     await console.say(":as dana", "1", "1", *["skip"] * 8)
@@ -164,7 +159,7 @@ async def test_reminders_reach_only_people_who_have_not_finished(
 
 
 async def test_bidirectional_overrides_are_never_stored_or_posted(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     from adapters.console.adapter import address_for as console_address
     from conversations.events import TextReceived
@@ -174,8 +169,8 @@ async def test_bidirectional_overrides_are_never_stored_or_posted(
     sneaky = "The desk \u202eevah ew\u202c needs \u2066cover\u2069"
     replies = await app.router(TextReceived(console_address("dana"), sneaky))
     assert all("\u202e" not in m.text for m in replies)
-    async with app.engine.connect() as conn:
-        draft = (await conn.execute(text("SELECT data FROM conversation_state"))).scalar()
+    [state] = app.db.states.values()
+    draft = state.data
     assert "evah ew" in str(draft)
     assert not any(ch in str(draft) for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
     # a quote already stored with an override (from before this rule) is posted without it

@@ -9,15 +9,15 @@ from pathlib import Path
 from sqlalchemy import text
 
 from adapters.console.adapter import address_for as console_address
-from bot.bootstrap import Outward
+from bot.bootstrap import Core, Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
 from conversations.pulse.admin import RoundAdmin
 from storage.roster import parse_roster, save_roster
-from tests.support import Console, wired
+from tests.support import Console, FakeOutward, wired
 
 
-async def _finish(app: Outward, handle: str) -> str:
+async def _finish(app: Core, handle: str) -> str:
     a = console_address(handle)
     await app.router(TextReceived(a, "/pulse"))
     replies = []
@@ -27,7 +27,7 @@ async def _finish(app: Outward, handle: str) -> str:
 
 
 async def test_a_time_zone_change_does_not_invite_the_same_person_twice(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     await console.say("/pulse start listening-tour")
     assert "Thank you" in await _finish(app, "amara")
@@ -38,16 +38,15 @@ async def test_a_time_zone_change_does_not_invite_the_same_person_twice(
         await tx.commit()
     clock.set(datetime(2026, 11, 24, 21, 0, tzinfo=UTC))  # Wednesday 10:00 in Auckland
     await app.tick()
-    async with app.engine.connect() as conn:
-        parts = (await conn.execute(text(
-            "SELECT count(*) FROM participation WHERE person_id = :p"), {"p": amara.id})).scalar()
+    parts = sum(1 for p in app.db.participation.values() if p.person_id == amara.id)
     assert parts == 1
     reply = await app.router(TextReceived(console_address("amara"), "/pulse"))
     assert "no survey open" in reply[0].text
 
 
-async def test_the_last_answer_arriving_twice_is_stored_once(app: Outward, console: Console
-                                                           ) -> None:
+async def test_the_last_answer_arriving_twice_is_stored_once(sql_app: Outward,
+                                                           sql_console: Console) -> None:
+    app, console = sql_app, sql_console  # two transactions at once: the database decides
     await console.say("/pulse start listening-tour")
     a = console_address("dana")
     await app.router(TextReceived(a, "/pulse"))
@@ -59,7 +58,7 @@ async def test_the_last_answer_arriving_twice_is_stored_once(app: Outward, conso
     assert held == 1
 
 
-async def test_a_partial_roster_file_never_blanks_roles_or_segments(app: Outward) -> None:
+async def test_a_partial_roster_file_never_blanks_roles_or_segments(app: FakeOutward) -> None:
     rows = parse_roster("handle,name,email\namara,Amara Okafor,amara@example.org\n", "p.csv",
                         "UTC")
     async with app.deps.uow() as tx:
@@ -73,7 +72,7 @@ async def test_a_partial_roster_file_never_blanks_roles_or_segments(app: Outward
 
 
 async def test_control_characters_and_unusual_digits_get_clear_replies(
-    app: Outward, console: Console
+    app: FakeOutward, console: Console
 ) -> None:
     await console.say("/pulse start listening-tour", ":as dana", "1", "1")
     out = await console.say("An answer with a NUL\x00 in it")
@@ -87,7 +86,7 @@ async def test_control_characters_and_unusual_digits_get_clear_replies(
     assert "Why did you choose that?" in out  # help did not count as an answer
 
 
-async def test_one_bad_outbox_row_does_not_stop_delivery(app: Outward, console: Console,
+async def test_one_bad_outbox_row_does_not_stop_delivery(app: FakeOutward, console: Console,
                                                          clock: FakeClock) -> None:
     real = app.worker.outreach.render
 
@@ -108,13 +107,13 @@ async def test_one_bad_outbox_row_does_not_stop_delivery(app: Outward, console: 
     assert all(r.status == "sent" for r in rows[1:]) and len(rows) > 5
 
 
-async def test_expired_drafts_are_deleted_by_housekeeping(app: Outward, console: Console,
+async def test_expired_drafts_are_deleted_by_housekeeping(app: FakeOutward, console: Console,
                                                          clock: FakeClock) -> None:
     await console.say("/pulse start listening-tour", ":as dana", "1", "1", "A draft answer")
+    assert app.db.states
     clock.advance(timedelta(days=30))
     await app.housekeeping()
-    async with app.engine.connect() as conn:
-        assert (await conn.execute(text("SELECT count(*) FROM conversation_state"))).scalar() == 0
+    assert not app.db.states
 
 
 async def test_a_roster_imported_elsewhere_is_scrubbed_here(tmp_path: Path, clock: FakeClock
@@ -137,7 +136,7 @@ async def test_a_roster_imported_elsewhere_is_scrubbed_here(tmp_path: Path, cloc
 
 
 async def test_invitations_planned_before_a_pause_arrive_after_resume(
-    app: Outward, console: Console, clock: FakeClock
+    app: FakeOutward, console: Console, clock: FakeClock
 ) -> None:
     async with app.deps.uow() as tx:
         await RoundAdmin(app.deps).start(tx, "listening-tour")
@@ -151,7 +150,7 @@ async def test_invitations_planned_before_a_pause_arrive_after_resume(
     assert "(to dana) Hi Dana" in out
 
 
-async def test_a_row_whose_lease_ran_out_is_not_sent_twice(app: Outward, console: Console,
+async def test_a_row_whose_lease_ran_out_is_not_sent_twice(app: FakeOutward, console: Console,
                                                           clock: FakeClock) -> None:
     sent: list[str] = []
 

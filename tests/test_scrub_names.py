@@ -120,8 +120,9 @@ def test_model_choice_is_read_from_settings() -> None:
 
 
 async def test_the_wired_app_scrubs_an_unlisted_name_from_a_stored_answer(
-    app: Outward, console: Console
+    sql_app: Outward, sql_console: Console
 ) -> None:
+    app, console = sql_app, sql_console
     await console.say("/pulse start listening-tour")
     await console.say(":as dana", "1", "1")
     await console.say(

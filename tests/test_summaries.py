@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from adapters.console.adapter import address_for as console_address
-from bot.bootstrap import Outward
+from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import TextReceived
 from tests.summaries_support import answer, big_org
 from tests.support import Console
 
 
-async def closed_round(app: Outward, clock: FakeClock, console: Console, n: int = 24) -> None:
+async def closed_round(app: Core, clock: FakeClock, console: Console, n: int = 24) -> None:
     await console.say("/pulse start listening-tour")
     for i in range(n):
         await answer(app, f"p{i}", i)
@@ -95,11 +93,8 @@ async def test_report_html_and_retention(tmp_path: Path, clock: FakeClock) -> No
         assert await Retention(app.deps, days=30).purge() == []
         clock.advance(timedelta(days=31))
         assert await Retention(app.deps, days=30).purge() == ["listening-tour"]
-        async with app.engine.connect() as conn:
-            texts = (await conn.execute(text(
-                "SELECT count(*) FROM responses WHERE text IS NOT NULL"))).scalar()
-            themed = (await conn.execute(text(
-                "SELECT count(*) FROM responses WHERE theme IS NOT NULL"))).scalar()
+        texts = sum(1 for r in app.db.responses.values() if r.text is not None)
+        themed = sum(1 for r in app.db.responses.values() if r.theme is not None)
         assert texts == 0 and themed == 48
         out = await console.say(":as jordan", "/themes listening-tour")
         assert "comments in" in out and "    > " not in out  # themes and counts, no quotes

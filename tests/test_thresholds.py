@@ -1,4 +1,5 @@
-"""Anonymity thresholds and differencing, on synthetic answer sets (conversations.results.thresholds)."""
+"""Anonymity thresholds and differencing, on synthetic answer sets
+(conversations.results.thresholds)."""
 
 from __future__ import annotations
 

@@ -9,16 +9,16 @@ from pathlib import Path
 from sqlalchemy import text
 
 from adapters.console.adapter import address_for as console_address
-from bot.bootstrap import Outward
+from bot.bootstrap import Core, Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
-from tests.support import TUESDAY_9AM_LA, Console, wired
+from tests.support import TUESDAY_9AM_LA, Console, FakeOutward, wired
 
 K = 5
 NEAR = 3  # transaction ids this close count as "linked"
 
 
-async def finish(app: Outward, handle: str, comment: str = "skip") -> None:
+async def finish(app: Core, handle: str, comment: str = "skip") -> None:
     who = console_address(handle)
     await app.router(TextReceived(who, "/pulse"))
     replies = []
@@ -153,7 +153,7 @@ def _file_bytes(path: Path) -> bytes:
 
 
 async def test_a_finished_person_is_not_reminded_and_cannot_answer_twice(
-    app: Outward, clock: FakeClock
+    app: FakeOutward, clock: FakeClock
 ) -> None:
     from datetime import timedelta
 

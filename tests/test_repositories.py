@@ -1,0 +1,277 @@
+"""One contract for the repositories the core uses (conversations.ports), run against the
+in-memory fake the behaviour tests use and against the SQL storage on SQLite and PostgreSQL,
+so the fake cannot drift from what the database does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.bootstrap import sql_storage
+from conversations.ports import UnitOfWork
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import Round
+from tests.fakes import fake_storage
+
+NOW = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
+PEOPLE = [
+    {"handle": "ana", "display_name": "Ana A", "email": "ana@example.org",
+     "timezone": "America/Los_Angeles", "locale": "en", "roles": "staff", "branch": "Central",
+     "classification": "Page", "employment": "PT", "active": True},
+    {"handle": "ben", "display_name": "Ben B", "email": "ben@example.org", "timezone": "UTC",
+     "locale": "es", "roles": "admin;staff", "branch": "Eastside", "classification": "Page",
+     "employment": "FT", "active": True},
+    {"handle": "cy", "display_name": "Cy C", "email": "", "timezone": "UTC", "locale": "en",
+     "roles": "staff", "branch": "Central", "classification": "", "employment": "",
+     "active": False},
+]
+
+Storage = Callable[[], UnitOfWork]
+
+
+@pytest.fixture(params=["fake", "sqlite", "postgresql"])
+async def storage(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[Storage]:
+    if request.param == "fake":
+        yield fake_storage()[1]
+        return
+    url = (f"sqlite+aiosqlite:///{tmp_path}/contract.db" if request.param == "sqlite"
+           else str(request.getfixturevalue("postgres_url")))
+    engine = create_engine(url)
+    await upgrade(engine)
+    try:
+        yield sql_storage(session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+async def _people(uow: Storage) -> dict[str, int]:
+    async with uow() as tx:
+        assert await tx.people.upsert([(p, p) for p in PEOPLE]) == (3, 0)
+        await tx.commit()
+    async with uow() as tx:
+        return {p.handle: p.id for p in await tx.people.all()}
+
+
+def _round(round_id: str, status: str = "open") -> Round:
+    return Round(id=round_id, template="t", title={"en": "T"}, owner={"en": "us"}, status=status,
+                 audience={}, schedule={"response_days": 7}, k_responses=5, k_comments=10,
+                 series=round_id, opened_at=NOW, opened_on=NOW.date())
+
+
+async def test_people_identities_and_rounds(storage: Storage) -> None:
+    ids = await _people(storage)
+    async with storage() as tx:
+        assert [p.handle for p in await tx.people.all()] == ["ana", "ben", "cy"]
+        assert await tx.people.count() == 3
+        assert [p.handle for p in await tx.people.active()] == ["ana", "ben"]
+        assert [p.handle for p in await tx.people.active({"branch": "Central"})] == ["ana"]
+        assert await tx.people.upsert([({"handle": "ana"}, {"branch": "Riverside"})]) == (0, 1)
+        person = await tx.people.by_handle("ana")
+        assert person is not None and person.branch == "Riverside" and person.active is True
+        assert await tx.people.get(ids["ben"]) is not None and await tx.people.get(999) is None
+        await tx.identities.link(ids["ana"], "slack", "T1", "U1", "D1", "")
+        await tx.identities.link(ids["ana"], "slack", "T1", "U1", "", "ref")  # keeps D1
+        await tx.identities.link(ids["ben"], "teams", "tenant", "29:b")
+        await tx.rounds.create(_round("r2"), [{"id": "q1", "kind": "open"},
+                                              {"id": "q2", "kind": "rating"}])
+        await tx.rounds.create(_round("r1", "closed"), [])
+        await tx.commit()
+    async with storage() as tx:
+        found = await tx.identities.person_for("slack", "T1", "U1")
+        assert found is not None and found.handle == "ana"
+        [ident] = await tx.identities.for_person(ids["ana"])
+        assert (ident.conversation_id, ident.reference) == ("D1", "ref")
+        await tx.identities.unlink("slack", "T1", "U1")
+        assert await tx.identities.person_for("slack", "T1", "U1") is None
+        assert [r.id for r in await tx.rounds.all()] == ["r1", "r2"]
+        assert [r.id for r in await tx.rounds.with_status("open", "paused")] == ["r2"]
+        assert [q["id"] for q in await tx.rounds.questions("r2")] == ["q1", "q2"]
+        rnd = await tx.rounds.get("r2")
+        assert rnd is not None and rnd.counted == 0 and rnd.results_while_open is False
+        await tx.rounds.lock("r2")
+
+
+async def test_participation_responses_views_and_marks(storage: Storage) -> None:
+    ids = await _people(storage)
+    async with storage() as tx:
+        await tx.rounds.create(_round("r"), [])
+        await tx.rounds.create(_round("old", "closed"), [])
+        first = await tx.participation.ensure("r", "2026-11-24", ids["ana"], date(2026, 11, 24))
+        again = await tx.participation.ensure("r", "2026-11-24", ids["ana"], date(2026, 11, 25))
+        assert first.id == again.id and again.invited_on == date(2026, 11, 24)
+        await tx.participation.ensure("r", "2026-12-01", ids["ana"], date(2026, 12, 1))
+        await tx.participation.ensure("r", "2026-11-24", ids["ben"], date(2026, 11, 24))
+        await tx.participation.ensure("old", "2026-11-01", ids["ana"], date(2026, 11, 1))
+        await tx.commit()
+    async with storage() as tx:
+        assert [p.occurrence for p in await tx.participation.open_for(ids["ana"])] == [
+            "2026-12-01", "2026-11-24"]  # open rounds only, newest first
+        parts = await tx.participation.for_round("r")
+        assert set(parts) == {("2026-11-24", ids["ana"]), ("2026-12-01", ids["ana"]),
+                              ("2026-11-24", ids["ben"])}
+        await tx.participation.complete_many([parts[("2026-11-24", ids["ben"])].id],
+                                             round_id="r")
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.participation.counts("r") == (3, 1)
+        await tx.responses.hold("r", "2026-11-24", [("q1", "", "text"), ("q2", "4", None)],
+                                {"branch": "Central"}, "2026-W48")
+        await tx.responses.hold("r", "2026-11-24", [("q2", "2", None)], {}, "2026-W48",
+                                counted=False, author="a1")
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.responses.held_rounds() == {"r"}
+        held = await tx.responses.held_for("r")
+        assert sorted(h.author or "" for h in held) == ["", "a1"]
+        assert await tx.responses.next_batch("r") == 1
+        await tx.responses.release([(h, h.occurrence, f"s{i}") for i, h in enumerate(held)], 1)
+        await tx.responses.reseal()
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.responses.held_for("r") == [] and await tx.responses.held_rounds() == set()
+        rows = await tx.responses.for_round("r")
+        assert sorted((r.question_id, r.value, r.text, r.batch) for r in rows) == [
+            ("q1", "", "text", 1), ("q2", "2", None, 1), ("q2", "4", None, 1)]
+        assert {r.submission for r in rows} == {"s0", "s1"}
+        assert all(r.theme is None and r.week == "2026-W48" for r in rows)
+        assert await tx.responses.next_batch("r") == 2
+        await tx.views.record("r", "branch", "Central", "*", 1)
+        await tx.views.record("r", "branch", "Central", "*", 1)
+        await tx.views.record("r", "", "", "q2", 1)
+        assert sorted(await tx.views.shown("r")) == [("", "", "q2", 1),
+                                                     ("branch", "Central", "*", 1)]
+        assert await tx.marks.add_once("k1", "r", "done") is True
+        assert await tx.marks.add_once("k1", "r", "done") is False
+        assert await tx.marks.add_once("k2", "r", "reflected") is True
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.marks.has("k1") and not await tx.marks.has("nope")
+        assert await tx.marks.keys("r", "done") == {"k1"}
+        assert await tx.marks.rounds("reflected") == {"r"}
+        await tx.marks.reseal()
+        await tx.marks.delete("r", "done")
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.marks.keys("r", "done") == set() and await tx.marks.has("k2")
+
+
+async def test_states_outbox_and_enrolments(storage: Storage) -> None:
+    ids = await _people(storage)
+    async with storage() as tx:
+        await tx.states.put(ids["ana"], "pulse", {"round": "r", "answers": {}}, NOW)
+        await tx.states.put(ids["ana"], "pulse", {"round": "r", "pos": 2}, NOW)
+        await tx.states.put(ids["ben"], "learn", {"track": "t"}, NOW)
+        assert await tx.outbox.enqueue_once("k1", ids["ana"], "pulse.invite", {"a": 1}, NOW)
+        assert not await tx.outbox.enqueue_once("k1", ids["ana"], "pulse.invite", {}, NOW)
+        assert await tx.outbox.enqueue_once("k2", ids["ben"], "learn.step", {}, NOW)
+        assert await tx.outbox.enqueue_once("k3", ids["ben"], "pulse.reminder", {},
+                                            NOW + timedelta(hours=1))
+        await tx.commit()
+    async with storage() as tx:
+        state = await tx.states.get(ids["ana"])
+        assert state is not None and state.data == {"round": "r", "pos": 2}
+        assert [s.person_id for s in await tx.states.in_flow("learn")] == [ids["ben"]]
+        await tx.states.clear(ids["ana"])
+        claimed = await tx.outbox.claim(NOW, timedelta(minutes=5))
+        assert [c.key for c in claimed] == ["k1", "k2"] and claimed[0].payload == {"a": 1}
+        assert all(c.attempts == 1 for c in claimed)
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.states.get(ids["ana"]) is None
+        assert await tx.outbox.claim(NOW, timedelta(minutes=5)) == []  # leased
+        renewed = await tx.outbox.renew(claimed[0], NOW + timedelta(minutes=10))
+        assert renewed is not None
+        assert await tx.outbox.renew(claimed[0], NOW) is None  # the old lease is stale
+        await tx.outbox.sent(claimed[0].id, NOW)
+        await tx.outbox.retry(claimed[1].id, NOW + timedelta(minutes=1), "later", refund=True)
+        await tx.commit()
+    async with storage() as tx:
+        later = NOW + timedelta(hours=2)
+        again = await tx.outbox.claim(later, timedelta(minutes=5))
+        assert [(c.key, c.attempts) for c in again] == [("k2", 1), ("k3", 1)]
+        await tx.outbox.failed(again[1].id, "gone")
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.outbox.by_status() == {"sent": 1, "pending": 1, "failed": 1}
+        rows = await tx.outbox.rows()
+        assert [r.key for r in rows] == ["k1", "k2", "k3"] and rows[2].last_error == "gone"
+        assert [r.key for r in await tx.outbox.recent(NOW + timedelta(seconds=30))] == ["k2",
+                                                                                        "k3"]
+        e, fresh = await tx.enrolments.enrol(ids["ana"], "t", date(2026, 11, 24), "self")
+        assert fresh and e.status == "active" and e.sent == [] and e.last_sent_on is None
+        assert (await tx.enrolments.enrol(ids["ana"], "t", date(2026, 11, 25), "self"))[1] \
+            is False
+        await tx.enrolments.enrol(ids["cy"], "t", date(2026, 11, 24), "admin")  # inactive
+        await tx.enrolments.enrol(ids["ben"], "u", date(2026, 11, 24), "admin")
+        e.status = "stopped"
+        await tx.commit()
+    async with storage() as tx:
+        e2, fresh = await tx.enrolments.enrol(ids["ana"], "t", date(2026, 11, 26), "self")
+        assert fresh and e2.status == "active" and e2.enrolled_on == date(2026, 11, 24)
+        assert [x.track_id for x in await tx.enrolments.for_person(ids["ana"])] == ["t"]
+        assert [x.person_id for x in await tx.enrolments.for_track("t")] == [ids["ana"],
+                                                                             ids["cy"]]
+        active = await tx.enrolments.active()
+        assert [(x.track_id, p.handle) for x, p in active] == [("t", "ana"), ("u", "ben")]
+
+
+async def test_mentorship(storage: Storage) -> None:
+    ids = await _people(storage)
+    async with storage() as tx:
+        m = tx.mentorship
+        await m.add_programme("lib", "Library", ids["ben"], {"topics": []})
+        await m.add_cohort("c1", "lib", date(2026, 11, 24), 12)
+        mentee = await m.add_member("c1", ids["ana"], "mentee")
+        await m.add_member("c1", ids["ben"], "mentor")
+        assert mentee.paused is False and mentee.goals == ""
+        pair = await m.add_pair("c1", ids["ana"], ids["ben"], None, "active", date(2026, 11, 24))
+        other = await m.add_pair("c1", ids["ana"], ids["cy"], ids["ben"], "proposed")
+        checkin = await m.add_checkin(pair.id, ids["ana"], "2026-12-08", date(2026, 12, 14))
+        await m.add_checkin(other.id, ids["ana"], "2026-12-08", date(2026, 12, 14))
+        await m.record_shown("c1", date(2026, 12, 9), [3, 1])
+        await tx.commit()
+    async with storage() as tx:
+        m = tx.mentorship
+        assert [c.id for c in await m.cohorts("open")] == ["c1"]
+        prog = await m.programme("lib")
+        assert prog is not None and prog.lead_id == ids["ben"]
+        assert [x.role for x in await m.members("c1")] == ["mentee", "mentor"]
+        assert [x.cohort_id for x in await m.memberships(ids["ben"])] == ["c1"]
+        assert (await m.member("c1", ids["ana"])) is not None
+        assert [p.status for p in await m.pairs("c1")] == ["active", "proposed"]
+        assert [p.status for p in await m.pairs(None, "proposed")] == ["proposed"]
+        assert len(await m.pairs_of(ids["ana"])) == 2
+        assert [p.id for p in await m.pairs_for_liaison(ids["ben"])] == [other.id]
+        found = await m.checkin_for(pair.id, ids["ana"], "2026-12-08")
+        assert found is not None and found.id == checkin.id and found.done is False
+        assert found.met is None and found.help == ""
+        assert len(await m.checkins([pair.id, other.id])) == 2
+        [shown] = await m.shown_stats("c1")
+        assert shown.checkins == [1, 3] and shown.shown_on == date(2026, 12, 9)
+        await m.delete_pair(await m.pair(other.id))  # type: ignore[arg-type]
+        await tx.commit()
+    async with storage() as tx:
+        assert await tx.mentorship.pair(other.id) is None
+        assert len(await tx.mentorship.checkins([pair.id, other.id])) == 1  # cascaded
+
+
+async def test_leaving_without_commit_changes_nothing(storage: Storage) -> None:
+    ids = await _people(storage)
+    async with storage() as tx:
+        ana = await tx.people.by_handle("ana")
+        assert ana is not None
+        ana.branch = "Elsewhere"
+        await tx.states.put(ids["ana"], "pulse", {"round": "r"}, NOW)
+        await tx.outbox.enqueue_once("k", ids["ana"], "pulse.invite", {}, NOW)
+    async with storage() as tx:
+        again = await tx.people.by_handle("ana")
+        assert again is not None and again.branch == "Central"
+        assert await tx.states.get(ids["ana"]) is None and await tx.outbox.rows() == []
+        await tx.states.put(ids["ana"], "pulse", {"round": "r"}, NOW)
+        await tx.commit()  # what comes after a commit is a new transaction
+        await tx.states.clear(ids["ana"])
+    async with storage() as tx:
+        assert await tx.states.get(ids["ana"]) is not None
