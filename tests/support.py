@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter
-from bot.bootstrap import Core, Outward, RosterScrub, build, compose, name_recogniser, themes_for
+from bot.bootstrap import Core, Outward, build, compose
 from bot.clock import FakeClock
 from bot.console import ConsoleControls
+from bot.engines import RosterScrub, name_recogniser, themes_for
 from bot.settings import Settings
 from conversations.keyed import KeyedHash
 from prompts.loader import sample_roster_csv

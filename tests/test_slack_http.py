@@ -172,17 +172,20 @@ async def test_slow_core_acks_empty_then_answers_on_the_response_url(slack: Harn
 
     real = slack.adapter.on_event
 
+    finished: list[bool] = []
+
     async def slow(event: Any) -> Any:
         await asyncio.sleep(0.4)
-        return await real(event)
+        out = await real(event)
+        finished.append(True)
+        return out
 
     slack.adapter.on_event = slow
     old = slack_adapter.COMMAND_ACK_BUDGET
     slack_adapter.COMMAND_ACK_BUDGET = 0.05
     try:
-        started = time.monotonic()
         resp = await slack.command("U0DANA", "/privacy")
-        assert resp.status == 200 and time.monotonic() - started < 0.4
+        assert resp.status == 200 and not finished, "acked before the core answered"
         assert (await resp.text()) == ""
         await slack.settle()
     finally:
@@ -325,12 +328,15 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
 
     real = slack.adapter.on_event
     calls = 0
+    finished = 0
 
     async def slow(event: Any) -> Any:
-        nonlocal calls
+        nonlocal calls, finished
         calls += 1
         await asyncio.sleep(1.0)
-        return await real(event)
+        out = await real(event)
+        finished += 1
+        return out
 
     slack.adapter.on_event = slow
     help_post = Call("chat.postMessage", {"channel": "D0MEI", "_ts": "1.1", "blocks": [
@@ -341,10 +347,9 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
                  lambda: slack.press("U0MEI", help_post, "Privacy"),
                  lambda: slack.event({"type": "app_home_opened", "user": "U0MEI",
                                       "channel": "D0MEI", "tab": "home"})):
-        started = time.monotonic()
         resp = await send()
         assert resp.status == 200
-        assert time.monotonic() - started < 0.5, "acked before the core ran"
+        assert finished == 0, "acked before the core ran"
     await slack.settle()
     assert calls == 3
     assert len(slack.mock.posts_to("D0MEI")) == 2 and slack.mock.of("views.publish")

@@ -1,0 +1,137 @@
+"""What the core is handed from the outside world, built from settings: the scrubber (rebuilt
+when the roster changes, with the process-wide name recogniser), the theming engine with its
+codebook, and the keyed-hash secret."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings, SettingsError
+from conversations.ports import UnitOfWork
+from storage.anonymise import NameRecogniser, Scrubber
+
+log = logging.getLogger(__name__)
+
+
+class RosterScrub:
+    """The scrubber, rebuilt from the roster's names whenever the roster changes.
+
+    Every rebuild reuses the one ``NameRecogniser`` (the loaded spaCy pipelines) it was given:
+    a roster change never reloads a model."""
+
+    _scrub: Callable[[str], str] | None
+
+    def __call__(self, text: str) -> str:
+        if self._scrub is None:
+            raise RuntimeError("RosterScrub used before refresh()")
+        return self._scrub(text)
+
+    def __init__(self, recogniser: NameRecogniser | None) -> None:
+        self._scrub = None
+        self.recogniser = recogniser
+
+    async def refresh(self, uow: Callable[[], UnitOfWork]) -> None:
+        async with uow() as tx:
+            names = [p.display_name for p in await tx.people.all()]
+        scrubber = await asyncio.to_thread(Scrubber, names, recogniser=self.recogniser)
+        self._scrub = scrubber.scrub
+        self._names = sorted(names)
+
+    async def refresh_if_changed(self, uow: Callable[[], UnitOfWork]) -> bool:
+        """Rebuild when the roster's names changed (e.g. imported by another process)."""
+        async with uow() as tx:
+            names = sorted(p.display_name for p in await tx.people.all())
+        if names == getattr(self, "_names", None):
+            return False
+        await self.refresh(uow)
+        return True
+
+    async def warm_up(self) -> None:
+        """Load the NER pipelines off the event loop (else the first answer loads them)."""
+        if self.recogniser is not None:
+            await asyncio.to_thread(self.recogniser.load)
+
+
+def name_recogniser(settings: Settings) -> NameRecogniser | None:
+    """The process-wide NER for the configured pipelines (OUTWARD_SPACY_MODEL; default: the
+    shipped English and Spanish ones), checked to be installed; loaded on first use or by
+    ``RosterScrub.warm_up``. Every app built in this process shares it."""
+    try:
+        recogniser = NameRecogniser.shared(settings.spacy_model)
+        if recogniser is not None:
+            recogniser.check()
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    return recogniser
+
+
+def secret_for(settings: Settings) -> bytes:
+    """The keyed-hash secret: OUTWARD_SECRET; on a SQLite file without it, a random secret kept
+    in a file beside the database (created once, readable by its owner only); on an in-memory
+    database, a random one for this process. (PostgreSQL requires OUTWARD_SECRET: see Settings.)
+    """
+    if settings.secret:
+        return settings.secret.encode("utf-8")
+    database = make_url(settings.database_url).database
+    if not database or database == ":memory:":
+        return secrets.token_bytes(32)
+    path = Path(database).with_name(Path(database).name + ".secret")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        log.warning("OUTWARD_SECRET is not set: created %s for this database (set "
+                    "OUTWARD_SECRET in production and keep it out of backups)", path)
+    return path.read_text().strip().encode("utf-8")
+
+
+class LazyThemer:
+    """The configured theming engine, loaded on first use (startup stays fast), and the
+    codebook, loaded and validated at build time (a broken codebook stops the start).
+
+    Engine: OUTWARD_THEMES_ENGINE (tfidf | semantic), by default the semantic engine when it is
+    installed (``pip install 'outward[semantic]'``) and TF-IDF otherwise. Codebook:
+    OUTWARD_CODEBOOK, by default the bundled workplace codebook."""
+
+    def __init__(self, model: str = "", codebook: str = "", engine: str = "") -> None:
+        from storage.themes import load_codebook
+
+        self.model = model
+        self.engine = engine
+        self._engine: Any = None
+        if codebook:
+            self.codebook = load_codebook(Path(codebook))
+        else:
+            ref = resources.files("prompts").joinpath("codebooks/workplace.yaml")
+            with resources.as_file(ref) as path:
+                self.codebook = load_codebook(path)
+
+    def load(self) -> None:
+        from storage.themes import make_themer
+
+        if self._engine is None:
+            self._engine = make_themer(self.engine, self.model)
+
+    def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None
+              ) -> Any:
+        self.load()
+        return self._engine.theme(texts, codebook or self.codebook,
+                                  min_theme_size=min_theme_size)
+
+
+def themes_for(settings: Settings) -> tuple[Any, Any]:
+    """The theming engine the settings ask for, and the codebook it maps themes onto."""
+    themer = LazyThemer(settings.themes_model, settings.codebook, settings.themes_engine)
+    return themer, themer.codebook
