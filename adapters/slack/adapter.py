@@ -15,8 +15,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -77,7 +78,7 @@ class SlackAdapter:
         """users.list for every workspace; returns how many accounts were seen."""
         return await self.directory.sync()
 
-    def spawn(self, coro: Any) -> Any:
+    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
         """Run `coro` in the background; failures are logged."""
         return self.tasks.spawn(coro)
 

@@ -65,6 +65,11 @@ class TeamsHttp:
             activity = Activity().deserialize(body)
         except Exception:  # msrest raises several types for a wrong-typed field
             return _error(400, "body is not a Bot Framework activity")
+        # Replies are posted through the Bot Connector, never buffered into the HTTP answer, so
+        # `expectReplies` (a Direct Line/skills mode Teams does not send) is not offered: with it
+        # CloudAdapter would answer an invoke with ExpectedReplies instead of its invoke response.
+        # https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#delivery-mode
+        activity.delivery_mode = None
         try:
             auth = await self.auth.authenticate_request(activity, header)
         except Exception as exc:  # PermissionError, jwt errors, metadata failures
