@@ -52,6 +52,7 @@ class Settings:
     retention_days: int = 365
     themes_model: str = ""
     codebook: str = ""
+    content_dir: str = ""  # OUTWARD_CONTENT_DIR: the organisation's own rounds, tracks ...
     spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
     secret: str = field(default="", repr=False)
     slack: SlackSettings | None = None
@@ -173,10 +174,17 @@ class Settings:
         for name in ("OUTWARD_THEMES_MODEL", "OUTWARD_CODEBOOK"):
             if get(name) and not Path(get(name)).exists():
                 raise SettingsError(f"{name} {get(name)!r} does not exist")
+        content_dir = get("OUTWARD_CONTENT_DIR")
+        if content_dir and not Path(content_dir).is_dir():
+            raise SettingsError(
+                f"OUTWARD_CONTENT_DIR {content_dir!r} "
+                f"{'is not a directory' if Path(content_dir).exists() else 'does not exist'}: "
+                "it should be a folder holding rounds/, tracks/, codebooks/ or mentorship/")
         return cls(
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
             themes_model=get("OUTWARD_THEMES_MODEL"),
             codebook=get("OUTWARD_CODEBOOK"),
+            content_dir=content_dir,
             spacy_model=get("OUTWARD_SPACY_MODEL"),
             secret=secret,
             database_url=url,
