@@ -49,7 +49,9 @@ from conversations.results.retention import Retention
 from conversations.router import Router
 from conversations.routes import Reach
 from conversations.words import ANSWERED_ANYWHERE
-from prompts.loader import builtin_round_templates, builtin_tracks, load_catalog
+from prompts.commands import COMMAND_ALIASES
+from prompts.content import Content, load_content
+from prompts.loader import load_catalog
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
@@ -112,10 +114,11 @@ class Outward(Core):
         await self.engine.dispose()
 
 
-# Other languages' names for commands (`/ayuda` is `/help`). Hook: when the content package
-# ships its alias map (prompts COMMAND_ALIASES), merge it in here.
+# Other languages' names for commands (`/ayuda` is `/help`, `/encuesta` is `/pulse`): the
+# content package's list, and the names answered anywhere.
 ALIASES: Mapping[str, str] = {
-    name: command for name, command in ANSWERED_ANYWHERE.items() if name != command
+    **COMMAND_ALIASES,
+    **{name: command for name, command in ANSWERED_ANYWHERE.items() if name != command},
 }
 
 
@@ -194,15 +197,19 @@ async def compose(
     themer: Themer | None,
     keyed: KeyedHash,
     clock: Clock | None = None,
+    content: Content | None = None,
 ) -> Core:
     """Wire the real core from settings around the storage, scrubber and theming engine given
-    (SQL in `build`; the tests pass an in-memory unit of work)."""
+    (SQL in `build`; the tests pass an in-memory unit of work). `content`: the round templates
+    and tracks (default: the bundled ones plus OUTWARD_CONTENT_DIR)."""
+    if content is None:
+        content = await asyncio.to_thread(load_content, settings.content_dir)
     deps = Deps(
         uow=uow,
         clock=clock or SystemClock(),
         catalog=load_catalog(),
-        templates=builtin_round_templates(),
-        tracks=builtin_tracks(),
+        templates=dict(content.rounds),
+        tracks=dict(content.tracks),
         policy=Policy(
             k_responses=settings.k_responses,
             k_comments=settings.k_comments,
@@ -244,13 +251,16 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)
+    # Bundled content plus OUTWARD_CONTENT_DIR; a broken file stops the start (ContentError).
+    content = await asyncio.to_thread(load_content, settings.content_dir)
     core = await compose(
         settings,
         uow=sql_storage(session_factory(engine)),
         scrub=RosterScrub(await asyncio.to_thread(name_recogniser, settings)),
-        themer=themes_for(settings)[0],
+        themer=themes_for(settings, content)[0],
         keyed=KeyedHash(secret_for(settings)),
         clock=clock,
+        content=content,
     )
     return Outward(**{f.name: getattr(core, f.name) for f in fields(core)}, engine=engine)
 

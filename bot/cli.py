@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|serve|worker|clock|console|db|roster|pulse] ...`.
+"""Command line: `python -m bot [run|serve|worker|clock|console|db|roster|pulse|rounds] ...`.
 
 Every failure a user can cause ends in one clear line on stderr and exit status 2."""
 
@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     pulse.add_argument("action", choices=["start", "pause", "resume", "close", "status"])
     pulse.add_argument("round", nargs="?", default=None)
     pulse.add_argument("--as-id", dest="new_id", default=None, help="start a copy under this id")
+    rounds = sub.add_parser("rounds", help="check content files; list rounds that can start")
+    rounds_sub = rounds.add_subparsers(dest="action", required=True)
+    check = rounds_sub.add_parser("validate", help="check round/track/codebook/mentorship files "
+                                  "or content folders; prints FILE:LINE: problem")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    rounds_sub.add_parser("list", help="rounds that can be started, and where each comes from")
     scrub = sub.add_parser("scrub", help="remove personal data from stdin lines, to stdout")
     scrub.add_argument("--roster", help="roster CSV whose names to remove (default: the database)")
     themes = sub.add_parser("themes", help="theme the comments in a CSV column")
@@ -122,6 +128,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await engine.dispose()
         return 0
+    if command == "rounds":  # content only: no database (prompts.content does the work)
+        from prompts.content import load_content, round_listing, validation_report
+
+        if args.action == "validate":
+            status, lines = validation_report(args.files)
+        else:
+            status, lines = 0, round_listing(load_content(settings.content_dir))
+        print("\n".join(lines))
+        return status
     if command == "scrub" and args.roster:
         return await _scrub_with_file(settings, args.roster)
     if command == "themes":

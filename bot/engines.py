@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings, SettingsError
 from conversations.ports import UnitOfWork
+from prompts.content import BUNDLED, DEFAULT_CODEBOOK, Content, load_content
 from storage.anonymise import NameRecogniser, Scrubber
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,19 @@ class LazyThemer:
                                   min_theme_size=min_theme_size)
 
 
-def themes_for(settings: Settings) -> tuple[Any, Any]:
-    """The theming engine the settings ask for, and the codebook it maps themes onto."""
-    themer = LazyThemer(settings.themes_model, settings.codebook, settings.themes_engine)
+def themes_for(settings: Settings, content: Content | None = None) -> tuple[Any, Any]:
+    """The theming engine the settings ask for, and the codebook it maps themes onto:
+    OUTWARD_CODEBOOK, else the content folder's codebooks/workplace.yaml, else the bundled one."""
+    themer = LazyThemer(settings.themes_model, codebook_path(settings, content),
+                        settings.themes_engine)
     return themer, themer.codebook
+
+
+def codebook_path(settings: Settings, content: Content | None = None) -> str:
+    """The codebook file to theme with ("" = the bundled workplace codebook)."""
+    if settings.codebook or not settings.content_dir:
+        return settings.codebook
+    content = content or load_content(settings.content_dir)
+    if content.origin("codebook", DEFAULT_CODEBOOK) == BUNDLED:
+        return ""
+    return content.codebooks[DEFAULT_CODEBOOK].source

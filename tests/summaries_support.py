@@ -9,7 +9,7 @@ from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import TextReceived
 from prompts.loader import sample_roster_csv
-from tests.support import FakeOutward, in_memory, load_roster
+from tests.support import in_memory, load_roster, wired
 
 TOPICS = [
     "We are short staffed at the desk and the workload keeps growing every month",
@@ -21,10 +21,11 @@ TOPICS = [
 ]
 
 
-async def big_org(tmp_path: Path, clock: FakeClock) -> FakeOutward:
-    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k (the
-    real core on the in-memory storage)."""
-    app = await in_memory(clock, sample=False)
+async def big_org(tmp_path: Path, clock: FakeClock, url: str = "") -> Core:
+    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k: on the
+    SQL storage at `url` when given, else the real core on the in-memory storage."""
+    app: Core = (await wired(url, clock, sample=False) if url
+                 else await in_memory(clock, sample=False))
     extra = "".join(
         f"p{i},Person Number{i},p{i}@example.org,America/Los_Angeles,en,staff,"
         f"{'Central' if i % 2 else 'Eastside'},Library Assistant,{'FT' if i % 3 else 'PT'}\n"
