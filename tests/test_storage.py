@@ -19,16 +19,19 @@ async def test_migrations_create_the_schema_and_responses_hold_no_identity(
     app = await wired(database_url, sample=False)
     try:
         async with app.engine.connect() as conn:
-            tables, columns = await conn.run_sync(
+            tables, columns, enrolments = await conn.run_sync(
                 lambda c: (
                     set(inspect(c).get_table_names()),
                     {col["name"] for col in inspect(c).get_columns("responses")},
+                    {col["name"] for col in inspect(c).get_columns("enrolments")},
                 )
             )
         assert {"people", "rounds", "responses", "participation", "outbox",
                 "conversation_state", "identities", "alembic_version"} <= tables
         assert columns == {"id", "round_id", "occurrence", "question_id", "value", "text",
                            "segments", "week", "theme", "submission", "batch"}
+        # no per-person record of reflecting on a learning step (a keyed mark only)
+        assert not {c for c in enrolments if "reflect" in c}
     finally:
         await app.close()
 
