@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.results.thresholds import people_at_least
+from conversations.results.thresholds import enough_people
 from storage.models import Round
 
 
@@ -38,12 +38,12 @@ class Retention:
 
     async def _purge_round(self, tx: UnitOfWork, rnd: Round, today: date) -> None:
         live = [r for r in await tx.responses.for_round(rnd.id) if r.text]
-        if live and people_at_least(live) >= rnd.k_comments:
+        if live and enough_people(live, rnd.k_comments):
             assert self.deps.themer is not None, "no theming engine wired"
             result = await asyncio.to_thread(self.deps.themer.theme, [str(r.text) for r in live])
             labels = {t.id: t.label for t in result.themes}
             small = {t.id for t in result.themes
-                     if people_at_least([live[i] for i in t.members]) < rnd.k_comments}
+                     if not enough_people([live[i] for i in t.members], rnd.k_comments)}
             for r, theme_id in zip(live, result.assignments, strict=True):
                 r.theme = "other" if theme_id in small else labels.get(theme_id, "other")
         for r in live:

@@ -22,7 +22,8 @@ from conversations.results.thresholds import (
     Ledger,
     Shown,
     Slice,
-    people_at_least,
+    enough,
+    enough_people,
 )
 from storage.models import SEGMENTS, Response, Round
 
@@ -115,15 +116,16 @@ class Summaries:
                 continue
             values = [int(r.value) for r in ledger.rows_in(wanted, batch)
                       if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
-            if len(values) >= rnd.k_responses:
+            if enough(len(values), rnd.k_responses):  # one value per person
                 ratings.append(RatingLine(qid, localized(q.text, locale),
                                           round(sum(values) / len(values), 1), len(values)))
                 views.append((qid, batch))
         b_text, _ = ledger.choose(TEXT, wanted)
         commented = ([r for r in ledger.rows_in(wanted, b_text) if r.text or r.theme]
                      if b_text is not None else [])
-        themes, comments, enough = await self._themes(commented, rnd.k_comments, seed=rnd.id)
-        if enough and b_text is not None:
+        themes, comments, commented_enough = await self._themes(commented, rnd.k_comments,
+                                                                seed=rnd.id)
+        if commented_enough and b_text is not None:
             views.append((TEXT, b_text))
         previous = await self._previous(tx, rnd)
         if previous is not None and themes:
@@ -143,7 +145,7 @@ class Summaries:
             ratings=tuple(ratings),
             themes=tuple(themes),
             comments=comments,
-            enough_comments=enough,
+            enough_comments=commented_enough,
             previous=previous.id if previous is not None else None,
             earlier=any(batch < ledger.latest for _, batch in views),
         )
@@ -151,7 +153,7 @@ class Summaries:
     async def _themes(self, responses: Sequence[Response], k_comments: int, seed: str
                       ) -> tuple[list[ThemeLine], int, bool]:
         commented = [r for r in responses if r.text or r.theme]
-        if people_at_least(commented) < k_comments:
+        if not enough_people(commented, k_comments):
             return [], 0, False
         key = (seed, k_comments, frozenset((r.id, r.text, r.theme) for r in commented))
         if key not in self._cache:
@@ -170,7 +172,7 @@ class Summaries:
             kept = [
                 ThemeLine(label, "other" if label == "other" else None, len(rs), 0.0,
                           (0, 0, 0), (), None)
-                for label, rs in groups.items() if people_at_least(rs) >= k_comments
+                for label, rs in groups.items() if enough_people(rs, k_comments)
             ]
             shown = sum(line.comments for line in kept)
             return ([ThemeLine(t.label, t.code, t.comments, t.comments / max(shown, 1),
@@ -186,7 +188,7 @@ class Summaries:
         other_sentiment = [0, 0, 0]
         for theme in result.themes:
             members = [live[i] for i in theme.members]
-            if theme.code == "other" or people_at_least(members) < k_comments:
+            if theme.code == "other" or not enough_people(members, k_comments):
                 other.extend(theme.members)
                 other_sentiment = [a + b for a, b in zip(other_sentiment, theme.sentiment,
                                                          strict=True)]
@@ -199,7 +201,7 @@ class Summaries:
         lines = [ThemeLine(t.label, t.code, t.comments, t.comments / total, t.sentiment,
                            t.quotes, None) for t in sorted(lines, key=lambda t: -t.comments)]
         if other:
-            big = people_at_least([live[i] for i in other]) >= k_comments
+            big = enough_people([live[i] for i in other], k_comments)
             pos, neu, neg = other_sentiment if big else (0, 0, 0)
             lines.append(ThemeLine("other", "other", len(other), len(other) / total,
                                    (pos, neu, neg), (), None))
@@ -224,12 +226,12 @@ class Summaries:
         if batch is None:
             return themes
         before = [r for r in prior.rows_in(WHOLE, batch) if r.text or r.theme]
-        if people_at_least(before) < max(k_comments, previous.k_comments):
+        if not enough_people(before, max(k_comments, previous.k_comments)):
             return themes
         await tx.views.record(previous.id, "", "", TEXT, batch)
-        old, _, enough = await self._themes(before, max(k_comments, previous.k_comments),
+        old, _, old_enough = await self._themes(before, max(k_comments, previous.k_comments),
                                             seed=previous.id)
-        if not enough:
+        if not old_enough:
             return themes
         old_share = {t.code or t.label: t.share for t in old}
         return [

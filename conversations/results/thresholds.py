@@ -199,6 +199,12 @@ def enough(people: int, k: int) -> bool:
     return people >= k
 
 
+def enough_people(rows: Iterable[Row], k: int) -> bool:
+    """Whether these responses (a theme's comments, a slice's ratings) come from at least k
+    people, counted conservatively (`people_at_least`)."""
+    return enough(people_at_least(rows), k)
+
+
 def snapshot_problem(current: Mapping[int, int], earlier: Iterable[Mapping[int, int]],
                      k: int) -> bool:
     """For statistics over per-person records (mentorship check-ins): `current` and each
