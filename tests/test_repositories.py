@@ -275,3 +275,22 @@ async def test_leaving_without_commit_changes_nothing(storage: Storage) -> None:
         await tx.states.clear(ids["ana"])
     async with storage() as tx:
         assert await tx.states.get(ids["ana"]) is not None
+
+
+def test_the_fake_has_every_method_of_the_ports_with_the_same_parameters() -> None:
+    import inspect
+
+    from conversations import ports
+    from storage import repositories as sql
+    from tests import fakes
+
+    for name in ("People", "Identities", "Rounds", "Participations", "Responses", "Views",
+                 "Marks", "States", "Outbox", "Enrolments", "Mentorship"):
+        port = getattr(ports, name)
+        wanted = {m: list(inspect.signature(f).parameters)
+                  for m, f in vars(port).items() if inspect.isfunction(f) and m[0] != "_"}
+        assert wanted, name
+        for impl in (getattr(fakes, name), getattr(sql, name)):
+            have = {m: list(inspect.signature(getattr(impl, m)).parameters)
+                    for m in wanted if hasattr(impl, m)}
+            assert have == wanted, f"{impl.__module__}.{name}"
