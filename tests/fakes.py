@@ -12,6 +12,7 @@ import copy
 import itertools
 import random
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -90,6 +91,11 @@ class _Repo:
     def _all(self, rows: Iterable[Any]) -> list[Any]:
         return [self._out(r) for r in rows]
 
+    def _sorted(self, table: str, keep: Callable[[Any], bool]) -> list[Any]:
+        """The rows of `table` that `keep` keeps, by id, as handed to the core."""
+        return self._all(sorted((r for r in self.db.table(table).values() if keep(r)),
+                                key=lambda r: r.id))
+
     def _insert(self, table: str, key: Any, row: Any) -> Any:
         self.tx.put(table, key, row)
         return self._out(row)
@@ -140,9 +146,9 @@ class People(_Repo):
 
 class Identities(_Repo):
     def _find(self, platform: str, workspace: str, user_id: str) -> Identity | None:
+        key = (platform, workspace, user_id)
         return next((i for i in self.db.identities.values()
-                     if (i.platform, i.workspace, i.user_id) == (platform, workspace, user_id)),
-                    None)
+                     if (i.platform, i.workspace, i.user_id) == key), None)
 
     async def person_for(self, platform: str, workspace: str, user_id: str) -> Person | None:
         ident = self._find(platform, workspace, user_id)
@@ -180,8 +186,8 @@ class Rounds(_Repo):
     async def all(self) -> list[Round]:
         return self._all(sorted(self.db.rounds.values(), key=lambda r: r.id))
 
-    async def lock(self, round_id: str) -> None:
-        pass  # one event loop: nothing runs between two awaits of this fake
+    async def lock(self, round_id: str) -> None:  # nothing runs between two awaits here
+        pass
 
     async def with_status(self, *statuses: str) -> list[Round]:
         return [r for r in await self.all() if r.status in statuses]
@@ -261,8 +267,8 @@ class Responses(_Repo):
     async def held_for(self, round_id: str) -> list[HeldSubmission]:
         return self._all(h for h in self.db.held.values() if h.round_id == round_id)
 
-    async def reseal(self) -> None:
-        pass  # no transaction ids here
+    async def reseal(self) -> None:  # no transaction ids here
+        pass
 
     async def next_batch(self, round_id: str) -> int:
         return max((r.batch for r in self.db.responses.values() if r.round_id == round_id),
@@ -304,7 +310,7 @@ class Marks(_Repo):
     async def rounds(self, kind: str) -> set[str]:
         return {rid for rid, k in self.db.marks.values() if k == kind}
 
-    async def reseal(self) -> None:
+    async def reseal(self) -> None:  # no transaction ids here
         pass
 
     async def delete(self, round_id: str, kind: str, keys: Iterable[str] | None = None) -> None:
@@ -385,10 +391,7 @@ class Outbox(_Repo):
         self._update(row_id, status="failed", lease_until=None, last_error=error[:300])
 
     async def by_status(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.db.outbox.values():
-            out[r.status] = out.get(r.status, 0) + 1
-        return out
+        return dict(Counter(r.status for r in self.db.outbox.values()))
 
     async def recent(self, since: datetime) -> list[OutboxRow]:
         return self._all(r for r in await self.rows() if r.due_at >= since)
@@ -399,16 +402,15 @@ class Outbox(_Repo):
 
 class Enrolments(_Repo):
     async def get(self, person_id: int, track_id: str) -> Enrolment | None:
-        return self._out(next((e for e in self.db.enrolments.values()
-                               if (e.person_id, e.track_id) == (person_id, track_id)), None))
+        found = self._sorted("enrolments", lambda e: (e.person_id, e.track_id)
+                             == (person_id, track_id))
+        return found[0] if found else None
 
     async def for_person(self, person_id: int) -> list[Enrolment]:
-        return self._all(sorted((e for e in self.db.enrolments.values()
-                                 if e.person_id == person_id), key=lambda e: e.id))
+        return self._sorted("enrolments", lambda e: e.person_id == person_id)
 
     async def for_track(self, track_id: str) -> list[Enrolment]:
-        return self._all(sorted((e for e in self.db.enrolments.values()
-                                 if e.track_id == track_id), key=lambda e: e.id))
+        return self._sorted("enrolments", lambda e: e.track_id == track_id)
 
     async def active(self) -> list[tuple[Enrolment, Person]]:
         rows = [(e, self.db.people[e.person_id]) for e in self.db.enrolments.values()
@@ -438,26 +440,21 @@ class Mentorship(_Repo):
 
     async def add_programme(self, programme_id: str, title: str, lead_id: int | None,
                             definition: dict[str, Any]) -> MentorProgramme:
-        row = MentorProgramme(id=programme_id, title=title, lead_id=lead_id,
-                              definition=definition)
-        return self._insert("programmes", programme_id, row)
+        return self._insert("programmes", programme_id, MentorProgramme(
+            id=programme_id, title=title, lead_id=lead_id, definition=definition))
 
     async def cohort(self, cohort_id: str) -> MentorCohort | None:
         return self._out(self.db.cohorts.get(cohort_id))
 
     async def add_cohort(self, cohort_id: str, programme_id: str, start_on: date,
                          weeks: int) -> MentorCohort:
-        row = MentorCohort(id=cohort_id, programme_id=programme_id, start_on=start_on,
-                           weeks=weeks, status="open")
-        return self._insert("cohorts", cohort_id, row)
+        return self._insert("cohorts", cohort_id, MentorCohort(
+            id=cohort_id, programme_id=programme_id, start_on=start_on, weeks=weeks,
+            status="open"))
 
     async def cohorts(self, *statuses: str) -> list[MentorCohort]:
         rows = sorted(self.db.cohorts.values(), key=lambda c: c.id)
         return self._all(c for c in rows if not statuses or c.status in statuses)
-
-    def _sorted(self, table: str, keep: Callable[[Any], bool]) -> list[Any]:
-        return self._all(sorted((r for r in self.db.table(table).values() if keep(r)),
-                                key=lambda r: r.id))
 
     async def members(self, cohort_id: str) -> list[MentorMember]:
         return self._sorted("members", lambda m: m.cohort_id == cohort_id)
@@ -466,9 +463,8 @@ class Mentorship(_Repo):
         return self._sorted("members", lambda m: m.person_id == person_id)
 
     async def member(self, cohort_id: str, person_id: int) -> MentorMember | None:
-        found = self._sorted("members", lambda m: (m.cohort_id, m.person_id)
-                             == (cohort_id, person_id))
-        return found[0] if found else None
+        return next(iter(self._sorted("members", lambda m: (m.cohort_id, m.person_id)
+                                      == (cohort_id, person_id))), None)
 
     async def add_member(self, cohort_id: str, person_id: int, role: str) -> MentorMember:
         row = MentorMember(id=self.db.next_id("members"), cohort_id=cohort_id,
@@ -597,8 +593,8 @@ class FakeUnitOfWork:
             self.touch(row)
 
 
-def fake_storage(db: FakeDatabase | None = None) -> tuple[FakeDatabase,
-                                                          Callable[[], FakeUnitOfWork]]:
+def fake_storage(db: FakeDatabase | None = None
+                 ) -> tuple[FakeDatabase, Callable[[], FakeUnitOfWork]]:
     """A database and the unit-of-work factory to hand to bot.bootstrap.compose."""
     shared = db or FakeDatabase()
     return shared, lambda: FakeUnitOfWork(shared)
