@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 test: $(STAMP) postgres lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 # The semantic theming engine (sentence embeddings, CPU torch): used automatically once
 # installed. torch first, from the machine's own CPU wheel (plain `torch` would pull CUDA).

@@ -171,19 +171,21 @@ async def test_slow_core_acks_empty_then_answers_on_the_response_url(slack: Harn
     from adapters.slack import adapter as slack_adapter
 
     real = slack.adapter.on_event
+    release = asyncio.Event()
 
-    async def slow(event: Any) -> Any:
-        await asyncio.sleep(0.4)
+    async def slow(event: Any) -> Any:  # the core cannot answer until the ack has been sent
+        await release.wait()
         return await real(event)
 
     slack.adapter.on_event = slow
     old = slack_adapter.COMMAND_ACK_BUDGET
     slack_adapter.COMMAND_ACK_BUDGET = 0.05
     try:
-        started = time.monotonic()
-        resp = await slack.command("U0DANA", "/privacy")
-        assert resp.status == 200 and time.monotonic() - started < 0.4
-        assert (await resp.text()) == ""
+        # an ack that waited for the core would never come (the guard only stops a hang)
+        resp = await asyncio.wait_for(slack.command("U0DANA", "/privacy"), 60)
+        assert resp.status == 200 and (await resp.text()) == ""
+        assert not slack.mock.hooks, "nothing answered yet"
+        release.set()
         await slack.settle()
     finally:
         slack_adapter.COMMAND_ACK_BUDGET = old
@@ -324,12 +326,13 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
     from tests.slack_mock import Call
 
     real = slack.adapter.on_event
+    release = asyncio.Event()
     calls = 0
 
-    async def slow(event: Any) -> Any:
+    async def slow(event: Any) -> Any:  # the core cannot run until every request was acked
         nonlocal calls
         calls += 1
-        await asyncio.sleep(1.0)
+        await release.wait()
         return await real(event)
 
     slack.adapter.on_event = slow
@@ -341,10 +344,11 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
                  lambda: slack.press("U0MEI", help_post, "Privacy"),
                  lambda: slack.event({"type": "app_home_opened", "user": "U0MEI",
                                       "channel": "D0MEI", "tab": "home"})):
-        started = time.monotonic()
-        resp = await send()
-        assert resp.status == 200
-        assert time.monotonic() - started < 0.5, "acked before the core ran"
+        # an ack that waited for the core would never come (the guard only stops a hang)
+        resp = await asyncio.wait_for(send(), 60)
+        assert resp.status == 200, "acked before the core ran"
+    assert not slack.mock.posts_to("D0MEI"), "nothing answered before the core ran"
+    release.set()
     await slack.settle()
     assert calls == 3
     assert len(slack.mock.posts_to("D0MEI")) == 2 and slack.mock.of("views.publish")
