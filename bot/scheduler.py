@@ -108,6 +108,8 @@ class OutwardScheduler:
             self._scheduler.add_job(self.run_job, "interval", seconds=seconds, args=[job],
                                     id=job, name=job, next_run_time=now)
         self._scheduler.start()
+        log.info("%s scheduler: %s", self.role,
+                 ", ".join(f"{job} every {seconds:g} s" for job, seconds in self.jobs().items()))
 
     async def stop(self) -> None:
         """No new runs; wait for a running job to finish; shut the scheduler down."""
