@@ -28,7 +28,8 @@ from conversations.mentorship import MentorshipPlanner
 from conversations.outreach import Planner
 from conversations.ports import Clock, Sender
 from conversations.router import Router
-from prompts.loader import builtin_round_templates, builtin_tracks, load_catalog
+from prompts.content import BUNDLED, DEFAULT_CODEBOOK, Content, load_content
+from prompts.loader import load_catalog
 from storage.anonymise import NameRecogniser, Scrubber
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
@@ -134,13 +135,15 @@ async def build(settings: Settings, clock: Clock | None = None, migrate: bool = 
         await upgrade(engine)
     sessions = session_factory(engine)
     scrub = RosterScrub(await asyncio.to_thread(name_recogniser, settings))
-    themer, codebook = themes_for(settings)
+    # Bundled content plus OUTWARD_CONTENT_DIR; a broken file stops the start (ContentError).
+    content = await asyncio.to_thread(load_content, settings.content_dir)
+    themer, codebook = themes_for(settings, content)
     deps = Deps(
         uow=lambda: UnitOfWork(sessions),
         clock=clock or SystemClock(),
         catalog=load_catalog(),
-        templates=builtin_round_templates(),
-        tracks=builtin_tracks(),
+        templates=dict(content.rounds),
+        tracks=dict(content.tracks),
         policy=Policy(
             k_responses=settings.k_responses,
             k_comments=settings.k_comments,
@@ -244,7 +247,19 @@ class LazyThemer:
                                   min_theme_size=min_theme_size)
 
 
-def themes_for(settings: Settings) -> tuple[Any, Any]:
-    """The theming engine the settings ask for, and the codebook it maps themes onto."""
-    themer = LazyThemer(settings.themes_model, settings.codebook, settings.themes_engine)
+def themes_for(settings: Settings, content: Content | None = None) -> tuple[Any, Any]:
+    """The theming engine the settings ask for, and the codebook it maps themes onto:
+    OUTWARD_CODEBOOK, else the content folder's codebooks/workplace.yaml, else the bundled one."""
+    themer = LazyThemer(settings.themes_model, codebook_path(settings, content),
+                        settings.themes_engine)
     return themer, themer.codebook
+
+
+def codebook_path(settings: Settings, content: Content | None = None) -> str:
+    """The codebook file to theme with ("" = the bundled workplace codebook)."""
+    if settings.codebook or not settings.content_dir:
+        return settings.codebook
+    content = content or load_content(settings.content_dir)
+    if content.origin("codebook", DEFAULT_CODEBOOK) == BUNDLED:
+        return ""
+    return content.codebooks[DEFAULT_CODEBOOK].source

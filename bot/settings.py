@@ -53,6 +53,7 @@ class Settings:
     themes_model: str = ""
     themes_engine: str = ""  # "", "tfidf" or "semantic" ("": semantic when installed)
     codebook: str = ""
+    content_dir: str = ""  # OUTWARD_CONTENT_DIR: the organisation's own rounds, tracks ...
     spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
     secret: str = field(default="", repr=False)
     slack: SlackSettings | None = None
@@ -196,11 +197,18 @@ class Settings:
                     f"OUTWARD_CODEBOOK: {exc.problems[0]}"
                     + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
                 ) from None
+        content_dir = get("OUTWARD_CONTENT_DIR")
+        if content_dir and not Path(content_dir).is_dir():
+            raise SettingsError(
+                f"OUTWARD_CONTENT_DIR {content_dir!r} "
+                f"{'is not a directory' if Path(content_dir).exists() else 'does not exist'}: "
+                "it should be a folder holding rounds/, tracks/, codebooks/ or mentorship/")
         return cls(
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
             themes_model=get("OUTWARD_THEMES_MODEL"),
             themes_engine=engine,
             codebook=get("OUTWARD_CODEBOOK"),
+            content_dir=content_dir,
             spacy_model=get("OUTWARD_SPACY_MODEL"),
             secret=secret,
             database_url=url,

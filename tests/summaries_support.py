@@ -22,9 +22,10 @@ TOPICS = [
 ]
 
 
-async def big_org(tmp_path: Path, clock: FakeClock) -> Outward:
-    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k."""
-    app = await wired(f"sqlite+aiosqlite:///{tmp_path}/big.db", clock, sample=False)
+async def big_org(tmp_path: Path, clock: FakeClock, url: str = "") -> Outward:
+    """The sample organisation plus 24 more Central/Eastside staff, so groups pass k (on
+    `url`, default a SQLite file in tmp_path)."""
+    app = await wired(url or f"sqlite+aiosqlite:///{tmp_path}/big.db", clock, sample=False)
     extra = "".join(
         f"p{i},Person Number{i},p{i}@example.org,America/Los_Angeles,en,staff,"
         f"{'Central' if i % 2 else 'Eastside'},Library Assistant,{'FT' if i % 3 else 'PT'}\n"

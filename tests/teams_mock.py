@@ -404,7 +404,7 @@ class TeamsHarness:
         async def no_sleep(_: float) -> None:
             return None
 
-        adapter.sleep = no_sleep
+        adapter.sender.sleep = no_sleep
         client = TestClient(TestServer(web_application, host="127.0.0.1"))
         await client.start_server()
         return cls(app, client, mock, adapter)

@@ -16,9 +16,9 @@ def rating_ns(out: str) -> list[int]:
 
 
 async def test_early_results_then_one_more_person_never_reveals_that_person(
-    tmp_path: Path, clock: FakeClock
+    tmp_path: Path, clock: FakeClock, database_url: str
 ) -> None:
-    app = await big_org(tmp_path, clock)
+    app = await big_org(tmp_path, clock, database_url)
     console = Console(app, clock)
     try:
         await console.say("/pulse start listening-tour", "/pulse early-results listening-tour on")

@@ -56,7 +56,7 @@ async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
     app: Outward, console: Console
 ) -> None:
     out = await make_cohort(console, extra=" lead=jordan")
-    assert "Imported into lib: 3 mentee(s), 2 mentor(s), 1 liaison(s)" in out
+    assert "Imported into lib: 3 mentees, 2 mentors, 1 liaison" in out
     assert "• fatima → grace (liaison aiyana)" in out
     assert "• rosa → mei (liaison aiyana)" in out
     assert "Mentees without a mentor: kwame" in out  # odd numbers: listed for the admin
@@ -73,7 +73,7 @@ async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
     assert "(to kwame)" not in out
     out = await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
     assert "How useful was it" in out and "What did you work on?" in out
-    assert "Thanks, your check-in is saved. Next check-in: 2026-12-22." in out
+    assert "Thanks, your check-in is saved. Next check-in: December 22, 2026." in out
     out = await answer(console, "grace", "Yes, we met", "5", "Mock interview prep", "No, all good")
     assert "Usefulness: 5/5" in out and "Worked on: Mock interview prep" in out
     out = await answer(console, "rosa", "No, esta vez no", "No, todo bien")
@@ -90,8 +90,8 @@ async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
     out = await answer(console, "rosa", "No, esta vez no", "No, todo bien")
     assert "(to aiyana)" not in out  # one notice per stall, not one per answer
     out = await answer(console, "aiyana", "/mentor pairs")
-    assert "Rosa Delgado & Mei Tanaka (lib): stalled, met at 0 of 2 check-in(s)" in out
-    assert "Fatima Haddad & Grace Kim (lib): active, met at 1 of 2 check-in(s)" in out
+    assert "Rosa Delgado & Mei Tanaka (lib): stalled, met at 0 of 2 check-ins" in out
+    assert "Fatima Haddad & Grace Kim (lib): active, met at 1 of 2 check-ins" in out
 
     # the mock interview: preparation a week before, the interview, a review after
     out = await console.say(":clock 2027-01-12T10:00")
@@ -106,7 +106,7 @@ async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
 
     # the programme lead sees aggregates; four people are below the threshold of five
     out = await answer(console, "jordan", "/mentor stats lib")
-    assert "lib (library): 2 active pair(s), 3 mentee(s), 2 mentor(s)." in out
+    assert "lib (library): 2 active pairs, 3 mentees, 2 mentors." in out
     assert "fewer than 5 people have answered check-ins" in out
     assert "Meeting rate:" not in out
     assert "Milestones: 3 of 4 reached · kick-off ✓ · mid-point ✓ · mock-interview ✓" in out
@@ -124,8 +124,8 @@ async def test_lead_sees_meeting_rate_and_usefulness_above_the_threshold(
     await answer(console, "grace", "Yes, we met", "1", "Goals", "No, all good")
     await answer(console, "mei", *NOT_MET)
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Meeting rate: 50% of 2 pair check-in(s) reported a meeting." in out
-    assert "Average usefulness: 2.5 of 5 (2 rating(s))." in out
+    assert "Meeting rate: 50% of 2 pair check-ins reported a meeting." in out
+    assert "Average usefulness: 2.5 of 5 (2 ratings)." in out
     assert "Worked on: Goals 2" in out
 
 
@@ -139,7 +139,7 @@ async def test_asking_for_the_liaison_sends_only_what_the_person_chose_to_share(
     await console.say(":clock +14d")
     out = await answer(console, "rosa", "Sí, nos reunimos", "3", "Metas",
                        "Necesito ayuda con el examen, llámame al 555-123-4567")
-    assert "Tu enlace se comunicará contigo." in out
+    assert "Su enlace se comunicará con usted." in out
     assert "(to aiyana) Rosa Delgado in the pair Rosa Delgado & Mei Tanaka (lib) asked you" in out
     out = await answer(console, "fatima", "Yes, we met", "5", "Goals",
                        "Please have my liaison contact me")
@@ -147,7 +147,7 @@ async def test_asking_for_the_liaison_sends_only_what_the_person_chose_to_share(
     out = await answer(console, "aiyana", "/mentor pairs")
     assert "> Rosa Delgado: Necesito ayuda con el examen" in out
     assert "555-123-4567" not in out  # the note is scrubbed before it is kept
-    assert "2026-12-08: Fatima Haddad asked you to get in touch" in out
+    assert "Dec 8, 2026: Fatima Haddad asked you to get in touch" in out
     async with app.engine.connect() as conn:
         notes = (await conn.execute(text("SELECT note FROM mentor_checkins"))).scalars().all()
     assert not any("555" in n for n in notes)
@@ -181,9 +181,9 @@ async def test_paused_people_get_no_checkins_and_their_pair_is_not_flagged(
     out = await answer(console, "aiyana", "/mentor pairs")
     assert "Rosa Delgado & Mei Tanaka (lib): paused" in out
     out = await answer(console, "rosa", "/mentor resume")
-    assert "Hola Rosa, es hora del seguimiento" in out  # the open check-in comes at once
+    assert "Hola, Rosa: es hora del seguimiento" in out  # the open check-in comes at once
     out = await console.say(":clock +14d")
-    assert "Hola Rosa, es hora del seguimiento" in out
+    assert "Hola, Rosa: es hora del seguimiento" in out
     # the pause button on a check-in works too
     out = await answer(console, "fatima", "Pause my check-ins")
     assert "Check-ins paused." in out and "paused" in out
@@ -209,7 +209,7 @@ async def test_each_person_sees_only_what_their_role_allows(
     # mentor and mentee: their own pair only; their own answers, the partner's met and topic
     out = await answer(console, "fatima", "/mentor history")
     assert "lib with Grace Kim (active)" in out
-    assert "2026-12-08: you: met, 4/5, Goals · Grace: met, Goals" in out
+    assert "Dec 8, 2026: you: met, 4/5, Goals · Grace: met, Goals" in out
     assert "1/5" not in out and "liaison" not in out and "Rosa" not in out
     out = await answer(console, "grace", "/mentor history")
     assert "you: met, 1/5, Goals, asked the liaison to get in touch · Fatima: met, Goals" in out
@@ -233,7 +233,7 @@ async def test_each_person_sees_only_what_their_role_allows(
     # cohort aggregates: the programme lead and admins only
     for handle in ("jordan", "amara"):
         out = await answer(console, handle, "/mentor stats lib")
-        assert "lib (library): 2 active pair(s)" in out
+        assert "lib (library): 2 active pairs" in out
     for handle in ("tom", "aiyana", "grace", "fatima", "will"):
         out = await answer(console, handle, "/mentor stats lib")
         assert "for programme leads and admins" in out and "active pair" not in out
@@ -285,7 +285,7 @@ async def test_a_person_can_be_in_one_running_cohort(
     out = await console.say("/mentor create library lib2 start=2027-03-02 weeks=8",
                             "/mentor import lib2 mentorship-cohort.csv")
     assert "line 2: mei is already in cohort lib" in out
-    assert "Imported into lib2: 0 mentee(s), 0 mentor(s), 0 liaison(s)" in out
+    assert "Imported into lib2: 0 mentees, 0 mentors, 0 liaisons" in out
     out = await answer(console, "kwame", '/mentor join lib2 mentee goals="management"')
     assert "You are already in cohort lib" in out
     out = await answer(console, "tom", '/mentor join lib2 mentor goals="interviews"')
@@ -303,7 +303,7 @@ async def test_admin_edits_respect_the_hard_rules(app: Outward, console: Console
     assert "Proposed kwame → grace in lib" in out
     # a fresh proposal replaces the edit; confirm takes what is proposed
     out = await console.say("/mentor pair lib kwame grace", "/mentor confirm lib")
-    assert "Confirmed 2 pair(s)" in out
+    assert "Confirmed 2 pairs" in out
     assert "(to kwame) You are in mentorship cohort lib: your mentor is Grace Kim" in out
     assert "Mentees without a mentor: fatima" in out
     out = await console.say("/mentor pair lib fatima grace")
@@ -340,8 +340,8 @@ async def test_answers_after_the_window_closed_are_refused(
     out = await answer(console, "fatima", "Yes, we met")
     await console.say(":clock +7d")  # the window was 2026-12-08 .. 2026-12-14
     out = await answer(console, "fatima", "4")
-    assert "This check-in closed on 2026-12-14, so the answer was not saved." in out
-    assert "The next one comes on 2026-12-22." in out
+    assert "This check-in closed on December 14, 2026, so the answer was not saved." in out
+    assert "The next one comes on December 22, 2026." in out
     async with app.engine.connect() as conn:
         rows = (await conn.execute(text("SELECT usefulness, done FROM mentor_checkins "
                                         "WHERE usefulness IS NOT NULL"))).all()
@@ -396,7 +396,7 @@ async def test_a_cohort_closes_after_its_last_checkin_window(
     out = await answer(console, "kwame", '/mentor join lib2 mentee goals="management"')
     assert "You applied to lib2 as a mentee" in out
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "lib (library): 0 active pair(s)" in out
+    assert "lib (library): 0 active pairs" in out
     out = await console.say(":clock +14d")
     assert "check-in" not in out
 
@@ -485,14 +485,14 @@ async def test_mentor_stats_never_move_by_fewer_than_k_people(
     await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
     await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.0 of 5 (2 rating(s))." in out
+    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
     # one more person's check-in: showing it would give away their score (3.0 -> 3.7 = 5)
     await answer(console, "rosa", "Sí, nos reunimos", "5", "Metas", "No, todo bien")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.0 of 5 (2 rating(s))." in out
-    assert "As shown on 2026-12-08" in out
+    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
+    assert "As shown on December 8, 2026" in out
     # a second new person: the figures move by two people, which k=2 allows
     await answer(console, "mei", "Yes, we met", "3", "Goals", "No, all good")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.5 of 5 (4 rating(s))." in out
+    assert "Average usefulness: 3.5 of 5 (4 ratings)." in out
     assert "As shown on" not in out

@@ -142,7 +142,7 @@ async def test_answers_after_the_window_are_refused_and_the_draft_deleted(
     await console.say("First answer")
     clock.advance(timedelta(days=11))
     out = await console.say("Second answer")
-    assert "closed on 2026-12-03" in out
+    assert "closed on December 3, 2026" in out
     assert await _count(app, "conversation_state") == 0
     assert await _count(app, "responses") == 0
 

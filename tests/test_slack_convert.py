@@ -213,7 +213,7 @@ def test_members_from_the_directory() -> None:
 def test_manifest_has_exactly_the_scopes_commands_and_events_used() -> None:
     import yaml
 
-    from adapters.slack.adapter import BOT_SCOPES
+    from adapters.slack.oauth import BOT_SCOPES
 
     manifest = yaml.safe_load((Path(convert.__file__).with_name("manifest.yml")).read_text())
     assert manifest["oauth_config"]["scopes"]["bot"] == sorted(BOT_SCOPES)

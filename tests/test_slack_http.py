@@ -93,8 +93,8 @@ async def test_signature_vectors_from_slack_docs(sqlite_url: str, clock: FakeClo
     secret = vectors["cases"][0]["signing_secret"]
     async with harness(sqlite_url, clock, env={"SLACK_SIGNING_SECRET": secret}) as slack:
         for case in vectors["cases"]:
-            slack.adapter.now = lambda c=case: float(c["now"])
-            assert slack.adapter.verify(case["body"].encode(), {
+            slack.adapter.http.now = lambda c=case: float(c["now"])
+            assert slack.adapter.http.verify(case["body"].encode(), {
                 "X-Slack-Request-Timestamp": case["timestamp"],
                 "X-Slack-Signature": case["signature"]}) is case["expected_valid"], case["name"]
             resp = await slack.client.post("/slack/events", data=case["body"].encode(), headers={
@@ -168,27 +168,21 @@ async def test_a_stranger_is_refused_without_details(slack: Harness) -> None:
 async def test_slow_core_acks_empty_then_answers_on_the_response_url(slack: Harness) -> None:
     import asyncio
 
-    from adapters.slack import adapter as slack_adapter
-
-    real = slack.adapter.on_event
+    real = slack.adapter.listeners.on_event
     release = asyncio.Event()
 
     async def slow(event: Any) -> Any:  # the core cannot answer until the ack has been sent
         await release.wait()
         return await real(event)
 
-    slack.adapter.on_event = slow
-    old = slack_adapter.COMMAND_ACK_BUDGET
-    slack_adapter.COMMAND_ACK_BUDGET = 0.05
-    try:
-        # an ack that waited for the core would never come (the guard only stops a hang)
-        resp = await asyncio.wait_for(slack.command("U0DANA", "/privacy"), 60)
-        assert resp.status == 200 and (await resp.text()) == ""
-        assert not slack.mock.hooks, "nothing answered yet"
-        release.set()
-        await slack.settle()
-    finally:
-        slack_adapter.COMMAND_ACK_BUDGET = old
+    slack.adapter.listeners.on_event = slow
+    slack.adapter.listeners.command_ack_budget = 0.05
+    # an ack that waited for the core would never come (the guard only stops a hang)
+    resp = await asyncio.wait_for(slack.command("U0DANA", "/privacy"), 60)
+    assert resp.status == 200 and (await resp.text()) == ""
+    assert not slack.mock.hooks, "nothing answered yet"
+    release.set()
+    await slack.settle()
     (name, payload), = slack.mock.hooks
     assert name == "U0DANA" and payload["response_type"] == "ephemeral"
     assert "What happens to your answers" in payload["text"]
@@ -325,7 +319,7 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
 
     from tests.slack_mock import Call
 
-    real = slack.adapter.on_event
+    real = slack.adapter.listeners.on_event
     release = asyncio.Event()
     calls = 0
 
@@ -335,7 +329,7 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
         await release.wait()
         return await real(event)
 
-    slack.adapter.on_event = slow
+    slack.adapter.listeners.on_event = slow
     help_post = Call("chat.postMessage", {"channel": "D0MEI", "_ts": "1.1", "blocks": [
         {"type": "actions", "elements": [{"type": "button", "action_id": "outward:b0",
                                           "text": {"type": "plain_text", "text": "Privacy"},

@@ -69,20 +69,20 @@ async def test_stores_work_on_outwards_database(database_url: str, clock: FakeCl
 
 
 async def test_seen_events_dedupe_and_prune(database_url: str, clock: FakeClock) -> None:
-    from adapters.slack.adapter import SeenEvents
+    from adapters.slack.dedupe import SlackDedupe
     from storage.slack_tables import seen_events
 
     app = await wired(database_url, clock, sample=False)
     try:
-        seen = SeenEvents(app.engine)
+        seen = SlackDedupe(app.engine)
         assert await seen.first_time("Ev1") is True
         assert await seen.first_time("Ev1") is False
-        # a second process (another SeenEvents on the same database) agrees
-        assert await SeenEvents(app.engine).first_time("Ev1") is False
+        # a second process (another SlackDedupe on the same database) agrees
+        assert await SlackDedupe(app.engine).first_time("Ev1") is False
         old = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=2)
         async with app.engine.begin() as conn:
             await conn.execute(seen_events.insert().values(event_id="EvOld", seen_at=old))
-        fresh = SeenEvents(app.engine)
+        fresh = SlackDedupe(app.engine)
         assert await fresh.first_time("Ev2") is True  # the first insert also prunes
         async with app.engine.connect() as conn:
             ids: Any = (await conn.execute(text("SELECT event_id FROM slack_seen_events"))

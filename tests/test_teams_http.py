@@ -226,6 +226,22 @@ async def test_unsupported_invokes_are_refused_with_400(teams: TeamsHarness) -> 
     assert "unsupported invoke" in (await resp.json())["error"]
 
 
+async def test_expect_replies_delivery_mode_gets_the_same_answers(teams: TeamsHarness) -> None:
+    """`deliveryMode: expectReplies` (a Direct Line/skills mode Teams does not use) changes
+    nothing: invokes still get their own invoke response, not a buffered ExpectedReplies."""
+    good = text_message(teams.url, teams.people["dana"], "privacy")
+    card = dict(good, type="invoke", name="adaptiveCard/action", deliveryMode="expectReplies",
+                value={"action": {"type": "Action.Execute", "data": {"a": "privacy"}}})
+    status, body = await teams.post(card)
+    assert status == 200 and json.loads(body)["statusCode"] == 200
+    status, body = await teams.post(dict(card, name="composeExtension/query"))
+    assert status == 400 and "unsupported invoke" in json.loads(body)["error"]
+    teams.mock.clear()
+    status, _ = await teams.post(dict(good, deliveryMode="expectReplies"))
+    assert status == 200  # and the reply was posted to the conversation, not buffered
+    assert any("What happens to your answers" in card_text(c) for c in teams.mock.cards())
+
+
 # ---- python -m bot ------------------------------------------------------------------------------
 
 

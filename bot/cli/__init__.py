@@ -20,6 +20,7 @@ from bot.cli import (
     purge,
     report,
     roster,
+    rounds,
     scrub,
     serve,
     teams_package,
@@ -41,13 +42,15 @@ COMMANDS: dict[str, Handler] = {
     "db": db.db,
     "roster": roster.roster,
     "pulse": pulse.pulse,
+    "rounds": rounds.rounds,
     "scrub": scrub.scrub,
     "themes": themes.themes,
     "report": report.report,
     "purge": purge.purge,
     "teams-package": teams_package.teams_package,
 }
-_MODULES = (serve, console, db, roster, pulse, scrub, themes, report, purge, teams_package)
+_MODULES = (serve, console, db, roster, pulse, rounds, scrub, themes, report, purge,
+            teams_package)
 
 # What a user can cause: shown as one line, exit status 2.
 _USER_ERRORS = (UserError, RosterError, ContentError, SettingsError, OSError)

@@ -1,0 +1,125 @@
+"""The content types the core uses: small frozen dataclasses, built from validated files.
+
+`prompts.schema` validates the YAML files and builds these; nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuestionKind = Literal["rating", "choice", "open"]
+LOCALES: tuple[str, ...] = ("en", "es")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
+
+
+def parse_window(text: str) -> tuple[int, int]:
+    """'09:00-17:00' -> (540, 1020) minutes after midnight. Raises ValueError."""
+    m = _WINDOW.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a time window like 09:00-17:00")
+    start = int(m.group(1)) * 60 + int(m.group(2))
+    end = int(m.group(3)) * 60 + int(m.group(4))
+    if end > 24 * 60:
+        raise ValueError(f"{text!r} ends after 24:00")
+    if start == end:
+        raise ValueError(f"{text!r} is empty")
+    return start, end
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice question (`value` is what is stored)."""
+
+    value: str
+    label: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a question set. Text is per locale."""
+
+    id: str
+    kind: QuestionKind
+    text: Mapping[str, str]
+    choices: tuple[Choice, ...] = ()
+    scale_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    follow_up: Mapping[str, str] | None = None  # optional open "why?" asked after a rating/choice
+
+    def localized(self, locale: str) -> str:
+        return self.text.get(locale) or self.text["en"]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a round's invitations and reminders go out, in each person's own time zone."""
+
+    every_days: int = 0  # 0 = once; 7 = weekly; 14 = fortnightly
+    weekdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    send_window: str = "09:00-17:00"
+    response_days: int = 7
+    reminders: int = 2
+    reminder_every_days: int = 2
+
+
+@dataclass(frozen=True)
+class RoundTemplate:
+    """A round's default definition: questions + audience + schedule."""
+
+    id: str
+    title: Mapping[str, str]
+    owner: Mapping[str, str]  # who reads the results, e.g. "the Equity Committee"
+    questions: tuple[Question, ...]
+    audience: Mapping[str, str]  # empty = everyone; else segment filters, e.g. {"branch": "X"}
+    schedule: Schedule
+    source: str
+    languages: tuple[str, ...] = ("en",)  # every text is complete in these
+
+
+@dataclass(frozen=True)
+class TrackStep:
+    """One step of a learning track: a short reading, an optional activity and reflection."""
+
+    id: str
+    text: Mapping[str, str]
+    activity: Mapping[str, str] | None = None
+    reflection: Mapping[str, str] | None = None
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Track:
+    """A self-paced learning track delivered one step at a time."""
+
+    id: str
+    title: Mapping[str, str]
+    summary: Mapping[str, str]
+    cadence_days: int
+    steps: tuple[TrackStep, ...]
+    source: str
+    languages: tuple[str, ...] = ("en",)
+
+
+@dataclass(frozen=True)
+class CodebookEntry:
+    """One theme of an organisation's codebook: stable code, display name, keywords (lower case,
+    single spaces)."""
+
+    code: str
+    name: str
+    keywords: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CodebookSpec:
+    """A validated codebook file (`id` is the file name without .yaml)."""
+
+    id: str
+    name: str
+    themes: tuple[CodebookEntry, ...]
+    source: str

@@ -1,0 +1,36 @@
+"""The self-hosting files say the same as the Procfile (no Docker engine needed to check)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_compose_runs_every_procfile_process_with_the_same_command() -> None:
+    procfile = {
+        name: shlex.split(cmd)
+        for name, _, cmd in (line.partition(": ") for line in
+                             (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    }
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name, command in procfile.items():
+        assert services[name]["command"] == command, name
+    assert services["db"]["image"].startswith("postgres:")
+    for name in ("web", "worker", "clock"):
+        env = services[name]["environment"]
+        assert env["OUTWARD_DATABASE_URL"].startswith("postgresql+asyncpg://")
+        assert services[name]["depends_on"]["release"]["condition"] == \
+            "service_completed_successfully"
+
+
+def test_image_runs_as_a_non_root_user_and_ignores_local_secrets() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", "*.secret", "*.db", ".venv"} <= set(ignored)
