@@ -111,6 +111,10 @@ class OutwardScheduler:
         log.info("%s scheduler: %s", self.role,
                  ", ".join(f"{job} every {seconds:g} s" for job, seconds in self.jobs().items()))
 
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
     async def stop(self) -> None:
         """No new runs; wait for a running job to finish; shut the scheduler down."""
         if not self._scheduler.running:

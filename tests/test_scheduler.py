@@ -65,7 +65,7 @@ async def test_run_ticks_at_start_and_stops_cleanly(app: Outward, console: Conso
             return bool(await outbox(app)) and set(await outbox(app)) == {"sent"}
 
         await until(delivered, "the first tick planned and delivered the invitations")
-    assert not scheduler._scheduler.running
+    assert not scheduler.running
     assert INVITATION in console.out.getvalue()
 
 
@@ -155,4 +155,4 @@ async def test_stopping_lets_a_running_delivery_finish(
     assert not stopping.done(), "stop waits for the delivery in progress"
     release.set()
     await stopping
-    assert finished == [1] and not scheduler._scheduler.running
+    assert finished == [1] and not scheduler.running
