@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,17 @@ _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
 
 class ConsoleControls:
-    """Implements adapters.console.ConsoleHooks on top of the wired app."""
+    """Implements adapters.console.ConsoleHooks on top of the wired app.
 
-    def __init__(self, outward: Outward, clock: ShiftableClock | FakeClock) -> None:
+    `tick` plans and delivers what is due: by default `outward.tick`; in a process with a
+    scheduler (`run`), `OutwardScheduler.tick`, so the console's ticks and the scheduled ones
+    take turns."""
+
+    def __init__(self, outward: Outward, clock: ShiftableClock | FakeClock,
+                 tick: Callable[[], Awaitable[object]] | None = None) -> None:
         self.outward = outward
         self.clock = clock
+        self._tick = tick or outward.tick
 
     async def _zone(self, handle: str) -> str:
         async with self.outward.deps.uow() as tx:
@@ -72,6 +79,6 @@ class ConsoleControls:
 
     async def tick(self) -> None:
         try:
-            await self.outward.tick()
+            await self._tick()
         except Exception:  # the console keeps going; the error is in the log
             log.exception("clock tick failed")

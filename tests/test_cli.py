@@ -1,15 +1,22 @@
-"""The commands a newcomer and an admin run, as real processes."""
+"""The commands a newcomer and an admin run: in this process through `bot.cli.main` (the same
+parsing, settings, dispatch and errors as the program), and `python -m bot` once as a real
+process."""
 
 from __future__ import annotations
 
+import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from tests.cli_support import Cli, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,21 +45,21 @@ Workplace culture
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft"))}
-    env.pop("OUTWARD_TEAMS_DEV_NO_AUTH", None)
-    env.update(OUTWARD_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/outward.db", **extra)
-    return env
+    """The environment of a fresh install: no platform credentials, a database in tmp_path."""
+    return {"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/outward.db", **extra}
 
 
-def test_scripted_console_session_from_start_to_receipt(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--sample"],
-        input=SESSION, capture_output=True, text=True, timeout=120, cwd=ROOT,
-        env=_env(tmp_path),
-    )
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
-    assert "Traceback" not in out + proc.stderr
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(_env(tmp_path), capsys, monkeypatch)
+
+
+def test_scripted_console_session_from_start_to_receipt(cli: Cli, tmp_path: Path) -> None:
+    proc = cli("console", "--sample", stdin=SESSION)
+    assert proc.code == 0, proc.err
+    out = proc.out
+    assert "Traceback" not in out + proc.err
     assert "Started *Equity listening tour*" not in out  # markup is rendered, not echoed
     assert "Started Equity listening tour" in out
     assert "Question 8 of 8" in out
@@ -76,50 +83,45 @@ def test_scripted_console_session_from_start_to_receipt(tmp_path: Path) -> None:
     assert db.execute("SELECT count(*) FROM conversation_state").fetchone()[0] == 0
 
 
-def test_cli_admin_commands_and_migrations(tmp_path: Path) -> None:
-    env = _env(tmp_path)
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
-                              text=True, timeout=120, cwd=ROOT, env=env)
-
-    up = run("db", "upgrade")
-    assert up.returncode == 0 and "revision" in up.stdout
-    assert run("roster", "import", "--sample").returncode == 0
-    started = run("pulse", "start", "listening-tour")
-    assert started.returncode == 0 and "Started" in started.stdout
-    again = run("pulse", "start", "listening-tour")
-    assert again.returncode == 2 and "already open" in again.stdout
-    status = run("pulse", "status")
-    assert "listening-tour" in status.stdout and "open" in status.stdout
-    closed = run("pulse", "close", "listening-tour")
-    assert closed.returncode == 0 and "is closed" in closed.stdout
-    missing = run("pulse", "pause")
-    assert missing.returncode == 2 and "needs a ROUND" in missing.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def test_cli_admin_commands_and_migrations(cli: Cli) -> None:
+    up = cli("db", "upgrade")
+    assert up.code == 0 and "revision" in up.out
+    assert cli("roster", "import", "--sample").code == 0
+    started = cli("pulse", "start", "listening-tour")
+    assert started.code == 0 and "Started" in started.out
+    again = cli("pulse", "start", "listening-tour")
+    assert again.code == 2 and "already open" in again.out
+    status = cli("pulse", "status")
+    assert "listening-tour" in status.out and "open" in status.out
+    closed = cli("pulse", "close", "listening-tour")
+    assert closed.code == 0 and "is closed" in closed.out
+    missing = cli("pulse", "pause")
+    assert missing.code == 2 and "needs a ROUND" in missing.err
+    assert missing.err.count("\n") == 1 and "Traceback" not in missing.err
 
 
 def test_main_command_serves_health_with_non_terminal_stdin(tmp_path: Path) -> None:
-    port = _free_port()
+    """The one real-process smoke test: `python -m bot` (no command: everything in one
+    process) serves /healthz and stops cleanly on SIGTERM, as a platform stops a dyno."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft"))}
+    env.pop("OUTWARD_TEAMS_DEV_NO_AUTH", None)
+    env.update(_env(tmp_path, PORT=str(port), OUTWARD_HOST="127.0.0.1"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env=_env(tmp_path, PORT=str(port), OUTWARD_HOST="127.0.0.1"),
+        stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
     )
     try:
         body = b""
-        for _ in range(100):
+        for _ in range(300):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
                     body = r.read()
                     assert r.status == 200
                 break
             except OSError:
+                if proc.poll() is not None:
+                    break
                 time.sleep(0.2)
         assert b"ok" in body
     finally:
@@ -130,39 +132,31 @@ def test_main_command_serves_health_with_non_terminal_stdin(tmp_path: Path) -> N
     assert "Traceback" not in err
 
 
-def test_scrub_and_themes_commands(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+COMMENTS = (["Short staffed at the desk again", "Not enough staff on weekend shifts",
+             "We need more staff at the branch", "Staffing levels are too low"] * 5
+            + ["Paid time for equity training please", "More training on bias",
+               "Training sessions should be during paid hours", "I want training on allyship"] * 5)
+
+
+def test_scrub_and_themes_commands(cli: Cli, tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("handle,name\nmaria,Maria Lopez\nwill,Will Patterson\n")
-    scrubbed = subprocess.run(
-        [sys.executable, "-m", "bot", "scrub", "--roster", str(roster)],
-        input="Ask Maria Lopez, maria@example.org or 555-867-5309\nWill you help? Will said no\n",
-        capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
-    )
-    assert scrubbed.returncode == 0, scrubbed.stderr
-    first, second = scrubbed.stdout.splitlines()
+    scrubbed = cli("scrub", "--roster", str(roster),
+                   stdin="Ask Maria Lopez, maria@example.org or 555-867-5309\n"
+                         "Will you help? Will said no\n")
+    assert scrubbed.code == 0, scrubbed.err
+    first, second = scrubbed.out.splitlines()
     assert "Maria" not in first and "[NAME]" in first and "[EMAIL]" in first
     assert "[PHONE]" in first
     assert second.startswith("Will you help?") and "[NAME] said no" in second
 
     comments = tmp_path / "comments.csv"
-    rows = ["id,text"] + [
-        f"{i},{t}" for i, t in enumerate(
-            ["Short staffed at the desk again", "Not enough staff on weekend shifts",
-             "We need more staff at the branch", "Staffing levels are too low"] * 5
-            + ["Paid time for equity training please", "More training on bias",
-               "Training sessions should be during paid hours", "I want training on allyship"] * 5
-        )
-    ]
-    comments.write_text("\n".join(rows) + "\n")
-    themed = subprocess.run(
-        [sys.executable, "-m", "bot", "themes", str(comments), "--column", "text",
-         "--format", "json"], capture_output=True, text=True, timeout=120, cwd=ROOT,
-        env={**env, "OUTWARD_THEMES_ENGINE": "tfidf"})
-    assert themed.returncode == 0, themed.stderr
-    import json
-
-    data = json.loads(themed.stdout)
+    comments.write_text("\n".join(["id,text"] + [f"{i},{t}" for i, t in enumerate(COMMENTS)])
+                        + "\n")
+    cli.env["OUTWARD_THEMES_ENGINE"] = "tfidf"
+    themed = cli("themes", str(comments), "--column", "text", "--format", "json")
+    assert themed.code == 0, themed.err
+    data = json.loads(themed.out)
     assert len(data["assignments"]) == 40
     staff, training = set(data["assignments"][:20]), set(data["assignments"][20:])
     assert staff.isdisjoint(training)
@@ -176,30 +170,63 @@ def test_scrub_and_themes_commands(tmp_path: Path) -> None:
         for sub in theme["subthemes"]:
             assert set(sub["members"]) <= {i for i, a in enumerate(data["assignments"])
                                            if a == theme["id"]}
-    bad = subprocess.run([sys.executable, "-m", "bot", "themes", str(comments), "--column",
-                          "nope"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
-    assert bad.returncode == 2 and "no column 'nope'" in bad.stderr
-    assert "Traceback" not in bad.stderr
+    text = cli("themes", str(comments))
+    assert text.code == 0 and text.out.splitlines()[0] == f"1\t{data['assignments'][0]}\tnegative"
+    bad = cli("themes", str(comments), "--column", "nope")
+    assert bad.code == 2 and "no column 'nope'" in bad.err
+    assert "Traceback" not in bad.err
 
 
-def test_report_and_purge_commands(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+def test_report_and_purge_commands(cli: Cli, tmp_path: Path) -> None:
+    assert cli("roster", "import", "--sample").code == 0
+    assert cli("pulse", "start", "listening-tour").code == 0
+    early = cli("report", "listening-tour", "--out", str(tmp_path / "r.html"))
+    assert early.code == 2 and "still open" in early.err
+    assert cli("pulse", "close", "listening-tour").code == 0
+    small = cli("report", "listening-tour", "--out", str(tmp_path / "r.html"))
+    assert small.code == 2 and "too few people" in small.err  # nobody answered
+    assert not (tmp_path / "r.html").exists()
+    missing = cli("report", "nope")
+    assert missing.code == 2 and "no round 'nope'" in missing.err
+    learning = cli("report", "learning")
+    assert learning.code == 0 and "Learning tracks" in learning.out
+    assert "step 1 (" in learning.out and "enrolled 0" in learning.out
+    purge = cli("purge")
+    assert purge.code == 0 and "Purged comment text of 0 round(s)" in purge.out
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
-                              text=True, timeout=120, cwd=ROOT, env=env)
 
-    assert run("roster", "import", "--sample").returncode == 0
-    assert run("pulse", "start", "listening-tour").returncode == 0
-    early = run("report", "listening-tour", "--out", str(tmp_path / "r.html"))
-    assert early.returncode == 2 and "still open" in early.stderr
-    assert run("pulse", "close", "listening-tour").returncode == 0
-    small = run("report", "listening-tour", "--out", str(tmp_path / "r.html"))
-    assert small.returncode == 2 and "too few people" in small.stderr  # nobody answered
-    missing = run("report", "nope")
-    assert missing.returncode == 2 and "no round 'nope'" in missing.stderr
-    learning = run("report", "learning")
-    assert learning.returncode == 0 and "Learning tracks" in learning.stdout
-    assert "step 1 (" in learning.stdout and "enrolled 0" in learning.stdout
-    purge = run("purge")
-    assert purge.returncode == 0 and "Purged comment text of 0 round(s)" in purge.stdout
+def test_commands_map_to_their_handlers() -> None:
+    """Every command the parser accepts has a handler, and nothing else does."""
+    from bot.cli import COMMANDS, parser
+
+    sub = next(a for a in parser()._actions if a.dest == "command")
+    assert set(sub.choices or ()) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("role", ["clock", "worker"])
+def test_procfile_clock_and_worker_processes_do_their_part(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, role: str) -> None:
+    """`clock` releases, plans and keeps house; `worker` delivers. Each runs its jobs at once
+    and stops cleanly on SIGTERM (exit status 0)."""
+    import signal
+
+    from bot.bootstrap import Outward
+    from bot.worker import DeliveryWorker
+
+    ran: list[str] = []
+
+    def record(name: str, result: object) -> Callable[..., object]:
+        async def job(*_: object) -> object:
+            ran.append(name)
+            if {"plan", "housekeeping"} <= set(ran) or name == "deliver":
+                os.kill(os.getpid(), signal.SIGTERM)  # the platform stopping the process
+            return result
+        return job
+
+    monkeypatch.setattr(Outward, "plan_all", record("plan", 0))
+    monkeypatch.setattr(Outward, "housekeeping", record("housekeeping", None))
+    monkeypatch.setattr(DeliveryWorker, "run_once", record("deliver", 0))
+    assert cli("db", "upgrade").code == 0
+    done = cli(role)
+    assert done.code == 0, done.err
+    assert sorted(ran) == (["housekeeping", "plan"] if role == "clock" else ["deliver"])

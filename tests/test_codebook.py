@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.settings import Settings, SettingsError
 from storage.themes import CodebookError, load_codebook
 
@@ -65,20 +64,21 @@ def test_a_broken_codebook_stops_settings_with_one_line(tmp_path: Path) -> None:
     assert "\n" not in message
 
 
-def test_the_program_refuses_to_start_on_a_broken_codebook(tmp_path: Path) -> None:
+def test_the_program_refuses_to_start_on_a_broken_codebook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "codebook.yaml"
     path.write_text("name: x\nthemes:\n  - code: pay\n    name: Pay\n    keywords: [a\n")
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "current"],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-        env={"OUTWARD_CODEBOOK": str(path), "PATH": "/usr/bin:/bin",
-             "OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"},
-    )
-    assert run.returncode == 2
-    assert "Traceback" not in run.stderr
-    lines = run.stderr.strip().splitlines()
+    code = main(["db", "current"], env={
+        "OUTWARD_CODEBOOK": str(path),
+        "OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"})
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"outward: OUTWARD_CODEBOOK: {path}:")
+    assert not (tmp_path / "x.db").exists(), "stopped before touching the database"
 
 
 def test_theming_engine_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -60,11 +60,26 @@ async def test_429_burst_is_deferred_and_everything_arrives_once(
     assert len([c for c in slack.mock.of("chat.postMessage") if not c.ok]) == 3
 
 
-async def test_short_retry_after_is_retried_in_place(slack: Harness) -> None:
+async def test_short_retry_after_is_retried_in_place(
+        slack: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import types
+
+    from slack_sdk.http_retry import builtin_async_handlers
+
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # what slack_sdk waits, without waiting
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(builtin_async_handlers, "asyncio", types.SimpleNamespace(sleep=sleep))
     await start(slack)
     slack.mock.fail("chat.postMessage", times=1, status=429, retry_after=0)
     _, sent = await slack.app.tick()
-    assert sent == 5, "all delivered in the same tick, none put back in the outbox"
+    assert sent == 5, "all delivered in the same tick, none deferred"
+    assert len(waits) == 1 and 0 <= waits[0] < 1, "Retry-After: 0 (plus jitter), not longer"
+    assert [r[:2] for r in await outbox(slack)] == [("sent", 1)] * 5
     assert delivered(slack) == dict.fromkeys(PEOPLE, 1)
     assert [c.ok for c in slack.mock.of("chat.postMessage")].count(False) == 1  # retried once
 

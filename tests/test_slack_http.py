@@ -169,20 +169,19 @@ async def test_slow_core_acks_empty_then_answers_on_the_response_url(slack: Harn
     import asyncio
 
     real = slack.adapter.listeners.on_event
+    release = asyncio.Event()
 
-    finished: list[bool] = []
-
-    async def slow(event: Any) -> Any:
-        await asyncio.sleep(0.4)
-        out = await real(event)
-        finished.append(True)
-        return out
+    async def slow(event: Any) -> Any:  # the core cannot answer until the ack has been sent
+        await release.wait()
+        return await real(event)
 
     slack.adapter.listeners.on_event = slow
     slack.adapter.listeners.command_ack_budget = 0.05
-    resp = await slack.command("U0DANA", "/privacy")
-    assert resp.status == 200 and not finished, "acked before the core answered"
-    assert (await resp.text()) == ""
+    # an ack that waited for the core would never come (the guard only stops a hang)
+    resp = await asyncio.wait_for(slack.command("U0DANA", "/privacy"), 60)
+    assert resp.status == 200 and (await resp.text()) == ""
+    assert not slack.mock.hooks, "nothing answered yet"
+    release.set()
     await slack.settle()
     (name, payload), = slack.mock.hooks
     assert name == "U0DANA" and payload["response_type"] == "ephemeral"
@@ -321,16 +320,14 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
     from tests.slack_mock import Call
 
     real = slack.adapter.listeners.on_event
+    release = asyncio.Event()
     calls = 0
-    finished = 0
 
-    async def slow(event: Any) -> Any:
-        nonlocal calls, finished
+    async def slow(event: Any) -> Any:  # the core cannot run until every request was acked
+        nonlocal calls
         calls += 1
-        await asyncio.sleep(1.0)
-        out = await real(event)
-        finished += 1
-        return out
+        await release.wait()
+        return await real(event)
 
     slack.adapter.listeners.on_event = slow
     help_post = Call("chat.postMessage", {"channel": "D0MEI", "_ts": "1.1", "blocks": [
@@ -341,9 +338,11 @@ async def test_everything_is_acked_before_slow_work(slack: Harness) -> None:
                  lambda: slack.press("U0MEI", help_post, "Privacy"),
                  lambda: slack.event({"type": "app_home_opened", "user": "U0MEI",
                                       "channel": "D0MEI", "tab": "home"})):
-        resp = await send()
-        assert resp.status == 200
-        assert finished == 0, "acked before the core ran"
+        # an ack that waited for the core would never come (the guard only stops a hang)
+        resp = await asyncio.wait_for(send(), 60)
+        assert resp.status == 200, "acked before the core ran"
+    assert not slack.mock.posts_to("D0MEI"), "nothing answered before the core ran"
+    release.set()
     await slack.settle()
     assert calls == 3
     assert len(slack.mock.posts_to("D0MEI")) == 2 and slack.mock.of("views.publish")

@@ -3,13 +3,9 @@ recorded Teams activity (never a 5xx), and `python -m bot` serving it."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +21,6 @@ from tests.teams_mock import (
 )
 
 FIXTURES = shared_data() / "teams_activity_fixtures"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _fixtures() -> list[Path]:
@@ -250,61 +245,32 @@ async def test_expect_replies_delivery_mode_gets_the_same_answers(teams: TeamsHa
 # ---- python -m bot ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+async def test_python_m_bot_serves_api_messages_in_dev_mode(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`python -m bot run --sample --no-console` (through bot.cli, in this process) serves
+    /api/messages with the Teams adapter and answers through the connector."""
+    import aiohttp
 
-
-async def test_python_m_bot_serves_api_messages_in_dev_mode(tmp_path: Path) -> None:
+    from tests.cli_support import free_port, serving
     from tests.teams_mock import MockConnector, sample_accounts
 
     mock = MockConnector(sample_accounts())
     await mock.start()
-    port = _free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "SLACK_"))},
         "OUTWARD_TEAMS_DEV_NO_AUTH": "1",
-        "PORT": str(port),
+        "PORT": str(free_port()),
         "OUTWARD_HOST": "127.0.0.1",
         "OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
     }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--sample", "--no-console",
-        cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    import aiohttp
-
-    ready = False
-    err = b""
     try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(150):
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                        if r.status == 200:
-                            ready = True
-                            break
-                except aiohttp.ClientError:
-                    pass
-                if proc.returncode is not None:
-                    break
-                await asyncio.sleep(0.2)
-            if ready:
-                act = text_message(mock.url, mock.accounts[next(iter(mock.accounts))], "help")
-                async with http.post(f"http://127.0.0.1:{port}/api/messages", json=act) as r:
-                    status = r.status
+        async with serving(["run", "--sample", "--no-console"], env) as base, \
+                aiohttp.ClientSession() as http:
+            act = text_message(mock.url, mock.accounts[next(iter(mock.accounts))], "help")
+            async with http.post(f"{base}/api/messages", json=act) as r:
+                status = r.status
     finally:
-        if proc.returncode is None:
-            proc.terminate()
-        try:
-            _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
-        except TimeoutError:
-            proc.kill()
-            _, err = await proc.communicate()
         await mock.close()
-    assert ready, "python -m bot did not serve: " + err.decode(errors="replace")[-2000:]
     assert status == 200
     assert mock.cards(), "the reply reached the connector"
-    assert b"OUTWARD_TEAMS_DEV_NO_AUTH" in err, "dev mode is logged loudly at start"
+    assert "OUTWARD_TEAMS_DEV_NO_AUTH" in caplog.text, "dev mode is logged loudly at start"

@@ -1,0 +1,109 @@
+"""Command line: `python -m bot [COMMAND] ...` (also the `outward` console script).
+
+Each command lives in a small module of this package that adds its argparse sub-parser
+(`add_parsers`) and an async handler; `COMMANDS` maps command names to handlers. Every failure
+a user can cause ends in one clear line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from bot.cli import (
+    console,
+    db,
+    pulse,
+    purge,
+    report,
+    roster,
+    rounds,
+    scrub,
+    serve,
+    teams_package,
+    themes,
+)
+from bot.cli.common import Context, Handler, UserError
+from bot.settings import Settings, SettingsError
+from prompts.loader import ContentError
+from storage.roster import RosterError
+
+__all__ = ["COMMANDS", "UserError", "execute", "main", "parser"]
+
+COMMANDS: dict[str, Handler] = {
+    "run": serve.run,
+    "serve": serve.serve,
+    "worker": serve.worker,
+    "clock": serve.clock,
+    "console": console.console,
+    "db": db.db,
+    "roster": roster.roster,
+    "pulse": pulse.pulse,
+    "rounds": rounds.rounds,
+    "scrub": scrub.scrub,
+    "themes": themes.themes,
+    "report": report.report,
+    "purge": purge.purge,
+    "teams-package": teams_package.teams_package,
+}
+_MODULES = (serve, console, db, roster, pulse, rounds, scrub, themes, report, purge,
+            teams_package)
+
+# What a user can cause: shown as one line, exit status 2.
+_USER_ERRORS = (UserError, RosterError, ContentError, SettingsError, OSError)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="outward",
+        description="Outward: listening-tour pulse surveys, learning nudges and mentorship "
+        "check-ins in Slack, Teams and the terminal.",
+    )
+    sub = p.add_subparsers(dest="command")
+    for module in _MODULES:
+        module.add_parsers(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run one command (`argv` without the program name; default sys.argv) with settings from
+    `env` (default os.environ); returns the exit status."""
+    try:
+        return asyncio.run(execute(argv, env))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def execute(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
+                  ) -> int:
+    """`main` on the running event loop (tests run long-lived commands as a task and cancel it).
+    """
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None:  # `python -m bot`: everything in one process
+        args = p.parse_args(["run"])
+    environ = os.environ if env is None else env
+    try:
+        settings = Settings.from_env(environ)
+    except SettingsError as exc:
+        print(f"outward: {exc}", file=sys.stderr)
+        return 2
+    _logging(settings)
+    try:
+        return await COMMANDS[args.command](Context(settings, environ), args)
+    except _USER_ERRORS as exc:
+        print(f"outward: {exc}", file=sys.stderr)
+        return 2
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("presidio-analyzer", "presidio-anonymizer", "alembic", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,26 @@
+"""`db upgrade|current`: database migrations (Procfile: release)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Context, Subparsers
+
+
+def add_parsers(sub: Subparsers) -> None:
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "current"])
+
+
+async def db(ctx: Context, args: argparse.Namespace) -> int:
+    from storage.db import create_engine
+    from storage.migrate import current, upgrade
+
+    engine = create_engine(ctx.settings.database_url)
+    try:
+        if args.action == "upgrade":
+            await upgrade(engine)
+        print(f"database at revision {await current(engine)}")
+    finally:
+        await engine.dispose()
+    return 0

@@ -1,0 +1,63 @@
+"""`report ROUND [--out FILE]`: the committee report; `report learning`: learning aggregates."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.bootstrap import Outward
+from bot.cli.common import Context, Subparsers, UserError, opened
+
+
+def add_parsers(sub: Subparsers) -> None:
+    report = sub.add_parser("report", help="committee report for a round, or `report learning`")
+    report.add_argument("round", help="a round id, or `learning` for learning-track aggregates")
+    report.add_argument("--format", choices=["html"], default="html")
+    report.add_argument("--out", help="output file (default ROUND.html)")
+
+
+async def report(ctx: Context, args: argparse.Namespace) -> int:
+    async with opened(ctx) as app:
+        if args.round == "learning":
+            return await _learning(app, args.out)
+        return await _round(app, args.round, args.out)
+
+
+async def _round(app: Outward, round_id: str, out: str | None) -> int:
+    from conversations.results.report import Reports
+    from conversations.results.summary import Refusal
+
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(round_id)
+        if rnd is None:
+            raise UserError(f"there is no round {round_id!r} (python -m bot pulse status)")
+        result = await Reports(app.deps).html(tx, rnd)
+        if isinstance(result, Refusal):
+            print(app.deps.catalog.text("en", result.key, **result.values), file=sys.stderr)
+            return 2
+        await tx.commit()
+    path = Path(out or f"{rnd.id}.html")
+    await asyncio.to_thread(path.write_text, result, "utf-8")
+    print(f"Wrote {path}")
+    return 0
+
+
+async def _learning(app: Outward, out: str | None) -> int:
+    """Learning aggregates for every track (never who), with the anonymity threshold."""
+    from conversations.learning.stats import learning_stats_lines
+
+    k = app.settings.k_responses
+    lines = [f"Learning tracks (counts below {k} are hidden)"]
+    async with app.deps.uow() as tx:
+        for track in app.deps.tracks.values():
+            enrolments = await tx.enrolments.for_track(track.id)
+            lines += learning_stats_lines(app.deps.catalog, "en", track, enrolments, k)
+    text = "\n".join(line.replace("*", "") for line in lines) + "\n"
+    if out:
+        await asyncio.to_thread(Path(out).write_text, text, "utf-8")
+        print(f"Wrote {out}")
+    else:
+        sys.stdout.write(text)
+    return 0

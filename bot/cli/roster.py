@@ -1,0 +1,55 @@
+"""`roster import FILE|--sample` and `roster list`: the staff roster."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from bot.cli.common import Context, Subparsers, UserError, opened
+from prompts.loader import sample_roster_csv
+from storage.roster import parse_roster, save_roster
+
+
+def add_parsers(sub: Subparsers) -> None:
+    roster = sub.add_parser("roster", help="load or list the staff roster")
+    roster_sub = roster.add_subparsers(dest="action", required=True)
+    imp = roster_sub.add_parser("import", help="import a roster CSV (columns: see README)")
+    imp.add_argument("file", nargs="?", help="CSV file")
+    imp.add_argument("--sample", action="store_true", help="import the bundled sample organisation")
+    roster_sub.add_parser("list", help="list people")
+
+
+async def roster(ctx: Context, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        return await _list(ctx)
+    if args.sample:
+        data: bytes | str = sample_roster_csv()
+        source = "sample organisation"
+    elif args.file:
+        path = Path(args.file)
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
+        source = str(path)
+    else:
+        raise UserError("roster import needs a CSV file or --sample")
+    rows = parse_roster(data, source, ctx.settings.timezone)  # before opening: nothing to undo
+    async with opened(ctx) as app:
+        async with app.deps.uow() as tx:
+            added, updated = await save_roster(tx, rows, source)
+            await tx.commit()
+        await app.roster_changed()
+    print(f"Imported {source}: {added} added, {updated} updated.")
+    return 0
+
+
+async def _list(ctx: Context) -> int:
+    async with opened(ctx) as app, app.deps.uow() as tx:
+        for p in await tx.people.all():
+            print(
+                f"{p.handle}\t{p.display_name}\t{p.roles}\t{p.branch}\t"
+                f"{p.classification}\t{p.employment}\t{p.timezone}"
+            )
+    return 0

@@ -1,0 +1,48 @@
+"""`scrub [--roster FILE]`: remove personal data from stdin lines, to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.cli.common import Context, Subparsers, UserError, opened, stdin_lines
+from storage.roster import parse_roster
+
+
+def add_parsers(sub: Subparsers) -> None:
+    scrub = sub.add_parser("scrub", help="remove personal data from stdin lines, to stdout")
+    scrub.add_argument("--roster", help="roster CSV whose names to remove (default: the database)")
+
+
+async def scrub(ctx: Context, args: argparse.Namespace) -> int:
+    if args.roster:
+        await _lines(await _roster_scrubber(ctx, args.roster))
+        return 0
+    async with opened(ctx) as app:
+        await _lines(app.deps.scrub)
+    return 0
+
+
+async def _lines(scrub: Callable[[str], str]) -> None:
+    async for line in stdin_lines():
+        sys.stdout.write(scrub(line.rstrip("\n")) + "\n")
+    sys.stdout.flush()
+
+
+async def _roster_scrubber(ctx: Context, roster: str) -> Callable[[str], str]:
+    """A scrubber for the names in a roster CSV (no database)."""
+    from bot.engines import name_recogniser
+    from storage.anonymise import Scrubber
+
+    try:
+        data = await asyncio.to_thread(Path(roster).read_bytes)
+    except OSError as exc:
+        raise UserError(f"cannot read {roster}: {exc.strerror}") from None
+    rows = parse_roster(data, roster, ctx.settings.timezone, required=("handle", "name"))
+    recogniser = await asyncio.to_thread(name_recogniser, ctx.settings)
+    scrubber = await asyncio.to_thread(Scrubber, [r.display_name for r in rows],
+                                       recogniser=recogniser)
+    return scrubber.scrub

@@ -1,0 +1,133 @@
+"""The clock of every long-running process: one APScheduler ``AsyncIOScheduler`` per process.
+
+What it runs depends on the process (the `python -m bot` command, see the Procfile):
+
+- ``run`` (web + clock + worker in one process): each minute the tick (release held
+  submissions, plan what is due, deliver it), and hourly housekeeping;
+- ``clock``: each minute release and plan only (delivery is the worker's), and hourly
+  housekeeping;
+- ``worker``: deliver due outbox rows, polling every few seconds;
+- ``serve`` (web only): rebuild the scrubber each minute when another process changed the
+  roster (the clock process does this as part of planning).
+
+Every job starts at once and then runs at its interval. Jobs run one at a time: a job waits
+for another to finish, and a run that finds its own previous run still busy is skipped (the
+next one catches up: planning and delivery work from what is due, not from what was missed).
+The console's `:clock` ticks through `tick()`, which waits its turn the same way, so a console
+tick and a scheduled one never interleave. Stopping lets a running job finish (a delivery is
+not cut between being sent and being marked sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Literal
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.bootstrap import Outward
+
+log = logging.getLogger(__name__)
+
+Role = Literal["run", "clock", "worker", "serve"]
+
+MINUTE = 60.0
+HOUR = 3600.0
+WORKER_POLL = 5.0
+
+
+class OutwardScheduler:
+    """Schedules the jobs of one process (``role``) on the running event loop."""
+
+    def __init__(self, app: Outward, role: Role, poll: float = WORKER_POLL) -> None:
+        self.app = app
+        self.role = role
+        self.poll = poll
+        self._busy = asyncio.Lock()  # one job at a time, console ticks included
+        self._running: set[str] = set()
+        self._stopping = False
+        self._scheduler = AsyncIOScheduler(
+            timezone="UTC",
+            # coalesce: after a stall, run once, not once per missed interval; no grace limit,
+            # so a late run still happens (the loop may be busy answering people).
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 2},
+        )
+
+    def jobs(self) -> dict[str, float]:
+        """What this process runs: job id -> interval in seconds."""
+        if self.role == "run":
+            return {"tick": MINUTE, "housekeeping": HOUR}
+        if self.role == "clock":
+            return {"plan": MINUTE, "housekeeping": HOUR}
+        if self.role == "worker":
+            return {"deliver": self.poll}
+        return {"roster": MINUTE}
+
+    def _work(self, job: str) -> Callable[[], Awaitable[object]]:
+        app = self.app
+        return {
+            "tick": app.tick,  # plan (with release and roster refresh), then deliver
+            "plan": app.plan_all,
+            "housekeeping": app.housekeeping,
+            "deliver": app.worker.run_once,
+            "roster": lambda: app.scrub.refresh_if_changed(app.deps.uow),
+        }[job]
+
+    async def run_job(self, job: str) -> bool:
+        """Run one job after any other that is running; False when skipped (its previous run
+        is still going, or the scheduler is stopping). Errors are logged, never raised: the
+        next run tries again."""
+        if job in self._running:
+            log.debug("%s skipped: its previous run is still going", job)
+            return False
+        self._running.add(job)
+        try:
+            async with self._busy:
+                if self._stopping:
+                    return False
+                try:
+                    await self._work(job)()
+                except Exception:
+                    log.exception("%s failed; trying again at the next run", job)
+                return True
+        finally:
+            self._running.discard(job)
+
+    async def tick(self) -> tuple[int, int]:
+        """Plan and deliver now, after any running job (the console's clock controls)."""
+        async with self._busy:
+            return await self.app.tick()
+
+    def start(self) -> None:
+        """Add this role's jobs (each runs at once, then at its interval) and start."""
+        now = datetime.now(UTC)
+        for job, seconds in self.jobs().items():
+            self._scheduler.add_job(self.run_job, "interval", seconds=seconds, args=[job],
+                                    id=job, name=job, next_run_time=now)
+        self._scheduler.start()
+        log.info("%s scheduler: %s", self.role,
+                 ", ".join(f"{job} every {seconds:g} s" for job, seconds in self.jobs().items()))
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    async def stop(self) -> None:
+        """No new runs; wait for a running job to finish; shut the scheduler down."""
+        if not self._scheduler.running:
+            return
+        self._stopping = True
+        self._scheduler.pause()
+        async with self._busy:
+            self._scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
+
+    async def __aenter__(self) -> OutwardScheduler:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
