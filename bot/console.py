@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.bootstrap import Outward
+from bot.bootstrap import Core
 from bot.clock import FakeClock, ShiftableClock
 from conversations.schedule import local
 
@@ -25,7 +25,7 @@ class ConsoleControls:
     scheduler (`run`), `OutwardScheduler.tick`, so the console's ticks and the scheduled ones
     take turns."""
 
-    def __init__(self, outward: Outward, clock: ShiftableClock | FakeClock,
+    def __init__(self, outward: Core, clock: ShiftableClock | FakeClock,
                  tick: Callable[[], Awaitable[object]] | None = None) -> None:
         self.outward = outward
         self.clock = clock

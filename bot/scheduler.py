@@ -28,7 +28,7 @@ from typing import Literal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bootstrap import Outward
+from bot.bootstrap import Core
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ WORKER_POLL = 5.0
 class OutwardScheduler:
     """Schedules the jobs of one process (``role``) on the running event loop."""
 
-    def __init__(self, app: Outward, role: Role, poll: float = WORKER_POLL) -> None:
+    def __init__(self, app: Core, role: Role, poll: float = WORKER_POLL) -> None:
         self.app = app
         self.role = role
         self.poll = poll

@@ -95,7 +95,7 @@ class Console:
 
     def __init__(self, app: Core, clock: FakeClock, handle: str = "amara") -> None:
         self.out = io.StringIO()
-        self.adapter = ConsoleAdapter(app.router, ConsoleControls(app, clock),  # type: ignore[arg-type]
+        self.adapter = ConsoleAdapter(app.router, ConsoleControls(app, clock),
                                       self.out, handle)
         app.senders["console"] = self.adapter
         app.platforms.add("console")
