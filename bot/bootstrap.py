@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -238,7 +238,8 @@ async def compose(
         registry=registry,
         router=router,
         planner=next(p for p in registry.planners if isinstance(p, PulsePlanner)),
-        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers)),
+        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers),
+                              lease=timedelta(seconds=settings.outbox_lease_seconds)),
         scrub=scrub,
         senders=senders,
         platforms=platforms,

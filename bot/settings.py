@@ -50,6 +50,7 @@ class Settings:
     organisation: str = "your organisation"
     log_level: str = "INFO"
     retention_days: int = 365
+    outbox_lease_seconds: int = 300  # how long a worker holds outbox rows it claimed
     themes_model: str = ""
     themes_engine: str = ""  # "", "tfidf" or "semantic" ("": semantic when installed)
     codebook: str = ""
@@ -205,6 +206,7 @@ class Settings:
                 "it should be a folder holding rounds/, tracks/, codebooks/ or mentorship/")
         return cls(
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
+            outbox_lease_seconds=integer("OUTWARD_OUTBOX_LEASE_SECONDS", 300, 1, 86400),
             themes_model=get("OUTWARD_THEMES_MODEL"),
             themes_engine=engine,
             codebook=get("OUTWARD_CODEBOOK"),

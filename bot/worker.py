@@ -1,16 +1,41 @@
-"""The delivery worker: claim due outbox rows, render them, send through the person's adapter.
+"""The delivery worker: claim due outbox rows in batches, render them, send them concurrently,
+write the results back in batches.
 
-A row is marked sent only after the adapter returned. A retryable failure (rate limit, 5xx,
-network) puts it back with a delay (the platform's Retry-After when given, else exponential
-backoff); waiting out a Retry-After does not use up an attempt. A permanent failure (user gone,
-channel not found), a row that cannot be rendered, or one past `max_attempts` is marked failed
-with the reason, and delivery to everyone else goes on. A crash between claim and send leaves
-the row leased; the lease expires and another worker takes it."""
+For each batch of up to `batch` rows (claimed in one statement):
+
+1. every row is rendered in one read transaction (rolled back: rendering never writes);
+2. the messages are sent through each person's adapter, up to `per_workspace` at a time for
+   each workspace or tenant (the adapters pace themselves within the platform's rate limits),
+   each only while this worker's lease on its row holds: when the lease runs low, the rows not
+   yet done are renewed together in one statement, and a send never outlives its lease;
+3. outcomes are written as they come, `flush` at a time, in one transaction: sent, put back
+   and failed rows (one statement each), and the routes the platforms resolved (a Slack DM
+   channel, a Teams 1:1 conversation), stored with the person's identity so that the next send
+   skips the lookup. That transaction holds no answers (the worker never touches them), so a
+   route never shares a transaction with an answer.
+
+A retryable failure (rate limit, 5xx, network) puts the row back with a delay: the platform's
+Retry-After when given (that wait does not use up an attempt), else exponential backoff. A
+permanent failure (user gone, channel not found), a row that cannot be rendered, or one past
+`max_attempts` is marked failed with the reason, and delivery to everyone else goes on.
+
+What a crash costs: a row is sent at most once per lease, and nothing is lost. If the process
+dies (kill -9) between a send and the write of its outcome, the row stays leased; when the lease
+runs out another worker (or this one, restarted) sends it again. So the people whose messages
+were in flight or sent but not yet recorded at that moment (at most `per_workspace` per
+workspace plus `flush`) get that message twice, once per crash; everyone else gets it exactly
+once. Slack and Teams take no idempotency key for a new message, so a send whose outcome was
+not recorded cannot be told from one that never happened: Outward prefers a rare duplicate to
+a lost invitation. If the database is away when outcomes are written, they are kept and
+written first at the next run, before anything new is claimed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from conversations.context import Deps
@@ -18,9 +43,20 @@ from conversations.events import Address
 from conversations.messages import Message
 from conversations.outreach import Outreach
 from conversations.ports import DeliveryError, NotYet, Sender
-from storage.models import Claimed
+from storage.models import Claimed, Outcome
 
 log = logging.getLogger(__name__)
+
+MAX_DEFER = 3600.0  # seconds: the longest a row is put back for
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A rendered row and where it goes."""
+
+    row: Claimed
+    address: Address
+    messages: list[Message]
 
 
 class DeliveryWorker:
@@ -29,19 +65,31 @@ class DeliveryWorker:
         deps: Deps,
         senders: Mapping[str, Sender],
         outreach: Outreach,
-        lease: timedelta = timedelta(minutes=5),
+        lease: timedelta = timedelta(seconds=300),
         max_attempts: int = 8,
-        batch: int = 50,
+        batch: int = 200,
+        per_workspace: int = 10,
+        flush: int = 100,
     ) -> None:
         self.deps = deps
         self.senders = senders
         self.outreach = outreach
         self.lease = lease
+        self.margin = lease / 4  # a lease this close to its end is renewed before a send
         self.max_attempts = max_attempts
         self.batch = batch
+        self.per_workspace = per_workspace
+        self.flush_every = flush
+        self._outcomes: list[Outcome] = []
+        self._routes: list[tuple[int, Address]] = []
+        self._leases: dict[int, Claimed] = {}
+        self._renewing = asyncio.Lock()
+        self._writing = asyncio.Lock()
+        self._tally: Counter[str] = Counter()
 
     async def run_once(self) -> int:
         """Deliver what is due now; returns how many rows were sent."""
+        await self.flush()  # what a failed write left behind comes first
         sent = 0
         while True:
             async with self.deps.uow() as tx:
@@ -49,78 +97,172 @@ class DeliveryWorker:
                 await tx.commit()
             if not claimed:
                 return sent
-            for row in claimed:
-                sent += await self._deliver(row)
+            sent += await self.deliver(claimed)
             if len(claimed) < self.batch:
                 return sent
 
-    async def _fail(self, row: Claimed, reason: str) -> int:
-        async with self.deps.uow() as tx:
-            await tx.outbox.failed(row.id, reason)
-            await tx.commit()
-        return 0
+    async def deliver(self, rows: Sequence[Claimed]) -> int:
+        """Render, send and record rows this worker has claimed; returns how many were sent.
+        Raises when the outcomes could not be written (they are kept for the next run)."""
+        self._tally = Counter()
+        self._leases = {r.id: r for r in rows}
+        ready = await self.render(rows)
+        lanes: dict[tuple[str, str], list[Ready]] = {}
+        for item in ready:
+            lanes.setdefault((item.address.platform, item.address.workspace), []).append(item)
+        runs = []
+        for items in lanes.values():
+            queue = iter(items)
+            runs += [self._lane(queue) for _ in range(min(self.per_workspace, len(items)))]
+        await asyncio.gather(*runs)
+        self._leases = {}
+        await self.flush()
+        if set(self._tally) - {"sent"}:
+            log.info("outbox batch of %d: %s", len(rows),
+                     ", ".join(f"{n} {what}" for what, n in sorted(self._tally.items())))
+        return self._tally["sent"]
 
-    async def _prepare(self, row: Claimed) -> tuple[Address, list[Message]] | str:
-        async with self.deps.uow() as tx:
-            rendered = await self.outreach.render(tx, row)
-            if rendered is None:
-                return "no longer due"
-            address = await self.deps.reach.route(tx, rendered[0], self.senders.keys())
-            if address is None:
-                return "no way to reach this person"
-            return address, rendered[1]
+    # ---- rendering ------------------------------------------------------------------------
 
-    async def _deliver(self, row: Claimed) -> int:
-        if row.attempts > self.max_attempts:
-            return await self._fail(row, "gave up after repeated failures")
-        try:
-            prepared = await self._prepare(row)
-        except NotYet as exc:
+    async def render(self, rows: Sequence[Claimed]) -> list[Ready]:
+        """Render rows in one read transaction (a fresh one after a row that raised)."""
+        ready: list[Ready] = []
+        todo = list(rows)
+        while todo:
             async with self.deps.uow() as tx:
-                later = self.deps.clock.now() + timedelta(hours=1)
-                await tx.outbox.retry(row.id, later, str(exc), refund=True)
-                await tx.commit()
-            return 0
-        except Exception as exc:  # one bad row must not stop delivery to everyone else
-            log.exception("rendering outbox row %s failed", row.id)
-            return await self._fail(row, f"could not render: {type(exc).__name__}")
-        if isinstance(prepared, str):
-            return await self._fail(row, prepared)
-        address, messages = prepared
-        async with self.deps.uow() as tx:
-            # a slow batch may have outlived its lease: send only while this claim still holds
-            renewed = await tx.outbox.renew(row, self.deps.clock.now() + self.lease)
-            await tx.commit()
-        if renewed is None:
-            log.warning("outbox row %s was re-claimed by another worker; not sending", row.id)
-            return 0
+                while todo:
+                    row = todo.pop(0)
+                    if row.attempts > self.max_attempts:
+                        self._record(Outcome(row, "failed", "gave up after repeated failures"))
+                        continue
+                    try:
+                        rendered = await self.outreach.render(tx, row)
+                        if rendered is None:
+                            self._record(Outcome(row, "failed", "no longer due"))
+                            continue
+                        person, messages = rendered
+                        address = await self.deps.reach.route(tx, person, self.senders.keys())
+                    except NotYet as exc:
+                        later = self.deps.clock.now() + timedelta(hours=1)
+                        self._record(Outcome(row, "pending", str(exc), later, refund=True))
+                        continue
+                    except Exception as exc:  # one bad row must not stop everyone else's
+                        log.exception("rendering outbox row %s failed", row.id)
+                        self._record(Outcome(row, "failed",
+                                             f"could not render: {type(exc).__name__}"))
+                        break  # the transaction may be unusable now: go on in a new one
+                    if address is None:
+                        self._record(Outcome(row, "failed", "no way to reach this person"))
+                    else:
+                        ready.append(Ready(row, address, messages))
+        return ready
+
+    # ---- sending --------------------------------------------------------------------------
+
+    async def _lane(self, queue: Iterator[Ready]) -> None:
+        for item in queue:
+            await self._send(item)
+            if len(self._outcomes) >= self.flush_every:
+                try:
+                    await self.flush()
+                except Exception:  # kept; written at the end of the batch or the next run
+                    log.warning("writing outbox outcomes failed; will try again", exc_info=True)
+
+    async def _send(self, item: Ready) -> None:
+        row = await self._hold(item.row)
+        if row is None:
+            self._tally["left to another worker (lease ran out)"] += 1
+            return
+        now = self.deps.clock.now()
         try:
-            await self.senders[address.platform].send(address, messages)
+            async with asyncio.timeout(max(0.0, (row.lease_until - now).total_seconds())
+                                       if row.lease_until else None):
+                route = await self.senders[item.address.platform].send(item.address,
+                                                                        item.messages)
         except DeliveryError as exc:
-            async with self.deps.uow() as tx:
-                if exc.retry and row.attempts < self.max_attempts:
-                    delay = exc.retry_after if exc.retry_after else 30 * 2 ** (row.attempts - 1)
-                    due = self.deps.clock.now() + timedelta(seconds=min(delay, 3600))
-                    await tx.outbox.retry(row.id, due, exc.reason,
-                                          refund=exc.retry_after is not None)
-                    log.warning("delivery of outbox row %s deferred %.0fs: %s", row.id, delay,
-                                exc.reason)
-                else:
-                    await tx.outbox.failed(row.id, exc.reason)
-                    log.warning("delivery of outbox row %s failed: %s", row.id, exc.reason)
-                await tx.commit()
-            return 0
+            self._route(row, exc.route)
+            self._record(self._failure(row, exc))
+        except TimeoutError:
+            self._record(self._failure(row, DeliveryError("timed out", retry=True)))
         except Exception as exc:  # an adapter bug must not stop delivery to everyone else
             log.exception("delivery of outbox row %s raised", row.id)
-            async with self.deps.uow() as tx:
-                if row.attempts < self.max_attempts:
-                    due = self.deps.clock.now() + timedelta(minutes=5)
-                    await tx.outbox.retry(row.id, due, type(exc).__name__)
-                else:
-                    await tx.outbox.failed(row.id, type(exc).__name__)
-                await tx.commit()
-            return 0
-        async with self.deps.uow() as tx:
-            await tx.outbox.sent(row.id, self.deps.clock.now())
-            await tx.commit()
-        return 1
+            if row.attempts < self.max_attempts:
+                due = self.deps.clock.now() + timedelta(minutes=5)
+                self._record(Outcome(row, "pending", type(exc).__name__, due))
+            else:
+                self._record(Outcome(row, "failed", type(exc).__name__))
+        else:
+            self._route(row, route)
+            self._record(Outcome(row, "sent"))
+
+    def _failure(self, row: Claimed, exc: DeliveryError) -> Outcome:
+        now = self.deps.clock.now()
+        if exc.retry and exc.retry_after is not None:
+            # the platform said when: waiting for it is not a failed attempt
+            due = now + timedelta(seconds=min(max(exc.retry_after, 1.0), MAX_DEFER))
+            return Outcome(row, "pending", exc.reason, due, refund=True)
+        if exc.retry and row.attempts < self.max_attempts:
+            delay = min(30.0 * 2 ** (row.attempts - 1), MAX_DEFER)
+            return Outcome(row, "pending", exc.reason, now + timedelta(seconds=delay))
+        log.warning("delivery of outbox row %s failed: %s", row.id, exc.reason)
+        return Outcome(row, "failed", exc.reason)
+
+    async def _hold(self, row: Claimed) -> Claimed | None:
+        """The row with this worker's current lease, renewing the leases of every row not yet
+        done (one statement) when they run low; None when the row is no longer ours."""
+        current = self._leases.get(row.id)
+        if current is None or self._fresh(current):
+            return current
+        async with self._renewing:
+            current = self._leases.get(row.id)
+            if current is None or self._fresh(current):
+                return current
+            waiting = list(self._leases.values())
+            try:
+                async with self.deps.uow() as tx:
+                    held = await tx.outbox.renew(waiting, self.deps.clock.now() + self.lease)
+                    await tx.commit()
+            except Exception:
+                log.warning("renewing outbox leases failed; not sending on an old lease",
+                            exc_info=True)
+                return None
+            self._leases = {r.id: r for r in held}
+            if len(held) < len(waiting):
+                log.warning("%d outbox rows were claimed by another worker after their lease "
+                            "ran out; not sending them", len(waiting) - len(held))
+            return self._leases.get(row.id)
+
+    def _fresh(self, row: Claimed) -> bool:
+        return row.lease_until is not None and \
+            self.deps.clock.now() < row.lease_until - self.margin
+
+    # ---- recording ------------------------------------------------------------------------
+
+    def _record(self, outcome: Outcome) -> None:
+        self._outcomes.append(outcome)
+        self._leases.pop(outcome.row.id, None)
+        what = outcome.status if outcome.status != "pending" else f"put back ({outcome.error})"
+        self._tally[what] += 1
+
+    def _route(self, row: Claimed, route: Address | None) -> None:
+        if route is not None:
+            self._routes.append((row.person_id, route))
+
+    async def flush(self) -> None:
+        """Write the outcomes and routes gathered so far, in one transaction; kept when the
+        write fails (for the next try), then the error is raised."""
+        async with self._writing:
+            outcomes, routes = self._outcomes, self._routes
+            if not outcomes and not routes:
+                return
+            self._outcomes, self._routes = [], []
+            try:
+                async with self.deps.uow() as tx:
+                    for person_id, a in routes:
+                        await tx.identities.link(person_id, a.platform, a.workspace, a.user,
+                                                 a.conversation, a.reference)
+                    await tx.outbox.settle(outcomes, self.deps.clock.now())
+                    await tx.commit()
+            except BaseException:
+                self._outcomes[:0], self._routes[:0] = outcomes, routes
+                raise

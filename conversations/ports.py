@@ -30,6 +30,7 @@ from storage.models import (
     HeldSubmission,
     Identity,
     OutboxRow,
+    Outcome,
     Participation,
     Person,
     Response,
@@ -48,20 +49,25 @@ class Sender(Protocol):
 
     platform: str
 
-    async def send(self, address: Address, messages: Sequence[Message]) -> None:
-        """Deliver or raise DeliveryError."""
+    async def send(self, address: Address, messages: Sequence[Message]) -> Address | None:
+        """Deliver or raise DeliveryError. Returns the address with the route the platform
+        resolved (a Slack DM channel, a Teams 1:1 conversation) when `address` lacked it, so
+        the worker stores it and the next send skips the lookup; None when nothing is new."""
         ...
 
 
 class DeliveryError(Exception):
     """A send failed. `retry` says whether trying again later can help; `retry_after` (seconds)
-    is the platform's own hint (HTTP Retry-After), when it gave one."""
+    is the platform's own hint (HTTP Retry-After), when it gave one. `route`: as `Sender.send`
+    returns it, when the route was resolved before the failure (stored all the same)."""
 
-    def __init__(self, reason: str, *, retry: bool, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, *, retry: bool, retry_after: float | None = None,
+                 route: Address | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry = retry
         self.retry_after = retry_after
+        self.route = route
 
 
 class Scrub(Protocol):
@@ -182,12 +188,15 @@ class Outbox(Protocol):
                            payload: Mapping[str, Any], due_at: datetime) -> bool:
         """Insert unless `key` exists (any clock, any process). True if inserted."""
         ...
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]: ...
-    async def renew(self, row: Claimed, until: datetime) -> Claimed | None: ...
-    async def sent(self, row_id: int, now: datetime) -> None: ...
-    async def retry(self, row_id: int, due_at: datetime, error: str,
-                    refund: bool = False) -> None: ...
-    async def failed(self, row_id: int, error: str) -> None: ...
+    async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]:
+        """Lease due rows to this worker (never to two workers at once); counts an attempt."""
+        ...
+    async def renew(self, rows: Sequence[Claimed], until: datetime) -> list[Claimed]:
+        """Extend leases still held; the rows another worker has claimed since are left out."""
+        ...
+    async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Record sent / put back / failed rows: one statement per kind of outcome."""
+        ...
     async def by_status(self) -> dict[str, int]: ...
     async def recent(self, since: datetime) -> list[OutboxRow]: ...
     async def rows(self) -> list[OutboxRow]: ...

@@ -256,3 +256,18 @@ class Claimed:
     payload: Mapping[str, Any]
     attempts: int
     lease_until: datetime | None = None  # this worker's lease: its claim token
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a claimed outbox row, written back in batches (`Outbox.settle`).
+
+    `status` "sent"; "pending": put back until `due_at` (`refund` gives the attempt back: a
+    rate-limit wait is not a failure); "failed" with `error`. `row.lease_until` is the lease the
+    worker held, so a row another worker has claimed since is not put back or failed."""
+
+    row: Claimed
+    status: str
+    error: str = ""
+    due_at: datetime | None = None
+    refund: bool = False

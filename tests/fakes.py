@@ -9,6 +9,7 @@ that the fake and the SQL storage agree)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import random
 import uuid
@@ -34,6 +35,7 @@ from storage.models import (
     HeldSubmission,
     Identity,
     OutboxRow,
+    Outcome,
     Participation,
     Person,
     Response,
@@ -364,31 +366,26 @@ class Outbox(_Repo):
                                r.attempts, r.lease_until))
         return out
 
-    async def renew(self, row: Claimed, until: datetime) -> Claimed | None:
-        r = self._out(self.db.outbox.get(row.id))
-        if r is None or r.status != "pending" or r.lease_until != row.lease_until:
-            return None
-        r.lease_until = until
-        return Claimed(row.id, row.key, row.person_id, row.kind, row.payload, row.attempts,
-                       until)
+    async def renew(self, rows: Sequence[Claimed], until: datetime) -> list[Claimed]:
+        held = [r for r in rows if (o := self._out(self.db.outbox.get(r.id))) is not None
+                and o.status == "pending" and o.lease_until == r.lease_until]
+        for r in held:
+            self.db.outbox[r.id].lease_until = until
+        return [dataclasses.replace(r, lease_until=until) for r in held]
 
-    def _update(self, row_id: int, **values: Any) -> None:
-        r = self._out(self.db.outbox.get(row_id))
-        if r is not None:
-            for k, v in values.items():
-                setattr(r, k, v)
-
-    async def sent(self, row_id: int, now: datetime) -> None:
-        self._update(row_id, status="sent", sent_at=now, lease_until=None, last_error="")
-
-    async def retry(self, row_id: int, due_at: datetime, error: str,
-                    refund: bool = False) -> None:
-        r = self.db.outbox.get(row_id)
-        extra = {"attempts": r.attempts - 1} if refund and r is not None else {}
-        self._update(row_id, due_at=due_at, lease_until=None, last_error=error[:300], **extra)
-
-    async def failed(self, row_id: int, error: str) -> None:
-        self._update(row_id, status="failed", lease_until=None, last_error=error[:300])
+    async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        for o in outcomes:
+            r = self._out(self.db.outbox.get(o.row.id))
+            if r is None or (o.status != "sent" and (r.status != "pending"
+                                                     or r.lease_until != o.row.lease_until)):
+                continue
+            r.lease_until, r.last_error = None, o.error[:300]
+            if o.status == "sent":
+                r.status, r.sent_at = "sent", now
+            elif o.status == "failed":
+                r.status = "failed"
+            else:
+                r.due_at, r.attempts = o.due_at or now, o.row.attempts - (1 if o.refund else 0)
 
     async def by_status(self) -> dict[str, int]:
         return dict(Counter(r.status for r in self.db.outbox.values()))

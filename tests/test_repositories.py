@@ -13,7 +13,7 @@ from bot.bootstrap import sql_storage
 from conversations.ports import UnitOfWork
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Round
+from storage.models import Outcome, Round
 from tests.fakes import fake_storage
 
 NOW = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
@@ -182,17 +182,20 @@ async def test_states_outbox_and_enrolments(storage: Storage) -> None:
     async with storage() as tx:
         assert await tx.states.get(ids["ana"]) is None
         assert await tx.outbox.claim(NOW, timedelta(minutes=5)) == []  # leased
-        renewed = await tx.outbox.renew(claimed[0], NOW + timedelta(minutes=10))
-        assert renewed is not None
-        assert await tx.outbox.renew(claimed[0], NOW) is None  # the old lease is stale
-        await tx.outbox.sent(claimed[0].id, NOW)
-        await tx.outbox.retry(claimed[1].id, NOW + timedelta(minutes=1), "later", refund=True)
+        renewed = await tx.outbox.renew(claimed, NOW + timedelta(minutes=10))
+        assert [r.lease_until for r in renewed] == [NOW + timedelta(minutes=10)] * 2
+        assert await tx.outbox.renew(claimed, NOW) == []  # the old lease is stale
+        await tx.outbox.settle([
+            Outcome(renewed[0], "sent"),
+            Outcome(renewed[1], "pending", "later", NOW + timedelta(minutes=1), refund=True),
+            Outcome(claimed[1], "failed", "stale lease: ignored"),
+        ], NOW)
         await tx.commit()
     async with storage() as tx:
         later = NOW + timedelta(hours=2)
         again = await tx.outbox.claim(later, timedelta(minutes=5))
         assert [(c.key, c.attempts) for c in again] == [("k2", 1), ("k3", 1)]
-        await tx.outbox.failed(again[1].id, "gone")
+        await tx.outbox.settle([Outcome(again[1], "failed", "gone")], later)
         await tx.commit()
     async with storage() as tx:
         assert await tx.outbox.by_status() == {"sent": 1, "pending": 1, "failed": 1}

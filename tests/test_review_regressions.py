@@ -170,6 +170,6 @@ async def test_a_row_whose_lease_ran_out_is_not_sent_twice(app: FakeOutward, con
         await tx.commit()
     clock.advance(timedelta(minutes=6))  # ...its lease runs out; another worker delivers
     assert await app.worker.run_once() == len(slow)
-    for row in slow:  # the slow worker finally gets to its rows: it must not send them again
-        assert await app.worker._deliver(row) == 0
+    # the slow worker finally gets to its rows: it must not send them again
+    assert await app.worker.deliver(slow) == 0
     assert len(sent) == len(set(sent)) == len(slow)
