@@ -170,6 +170,10 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         # then "start"/"continue" for the open survey
         text=[pulse.text, reflections.text, checkins.text, pulse.resume_word],
         hints=[pulse.open_hint],
+        renderers_many={
+            "pulse.invite": invitations.render_many,
+            "pulse.reminder": invitations.render_many,
+        },
         renderers={
             "pulse.invite": invitations.render,
             "pulse.reminder": invitations.render,
@@ -238,7 +242,8 @@ async def compose(
         registry=registry,
         router=router,
         planner=next(p for p in registry.planners if isinstance(p, PulsePlanner)),
-        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers),
+        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers,
+                                                      registry.renderers_many),
                               lease=timedelta(seconds=settings.outbox_lease_seconds)),
         scrub=scrub,
         senders=senders,

@@ -3,7 +3,8 @@ write the results back in batches.
 
 For each batch of up to `batch` rows (claimed in one statement):
 
-1. every row is rendered in one read transaction (rolled back: rendering never writes);
+1. every row is rendered in one read transaction (rolled back: rendering never writes), the
+   people, their routes and each kind's data loaded for the whole batch at once;
 2. the messages are sent through each person's adapter, up to `per_workspace` at a time for
    each workspace or tenant (the adapters pace themselves within the platform's rate limits),
    each only while this worker's lease on its row holds: when the lease runs low, the rows not
@@ -41,7 +42,7 @@ from datetime import timedelta
 from conversations.context import Deps
 from conversations.events import Address
 from conversations.messages import Message
-from conversations.outreach import Outreach
+from conversations.outreach import Delivery, Outreach
 from conversations.ports import DeliveryError, NotYet, Sender
 from storage.models import Claimed, Outcome
 
@@ -88,25 +89,54 @@ class DeliveryWorker:
         self._tally: Counter[str] = Counter()
 
     async def run_once(self) -> int:
-        """Deliver what is due now; returns how many rows were sent."""
+        """Deliver what is due now; returns how many rows were sent. The next batch is claimed
+        and rendered while the current one is being sent."""
         await self.flush()  # what a failed write left behind comes first
-        sent = 0
-        while True:
-            async with self.deps.uow() as tx:
-                claimed = await tx.outbox.claim(self.deps.clock.now(), self.lease, self.batch)
-                await tx.commit()
-            if not claimed:
-                return sent
-            sent += await self.deliver(claimed)
-            if len(claimed) < self.batch:
-                return sent
+        self._tally = Counter()
+        upcoming: asyncio.Task[tuple[list[Claimed], list[Ready]]] | None = \
+            asyncio.create_task(self._next())
+        try:
+            while upcoming is not None:
+                rows, ready = await upcoming
+                upcoming = None
+                if len(rows) >= self.batch:
+                    upcoming = asyncio.create_task(self._next())
+                await self._send_all(ready)
+        finally:
+            if upcoming is not None:  # stopped early: put back what was claimed ahead
+                await self._put_back(upcoming)
+            await self.flush()
+            self._report()
+        return self._tally["sent"]
 
     async def deliver(self, rows: Sequence[Claimed]) -> int:
         """Render, send and record rows this worker has claimed; returns how many were sent.
         Raises when the outcomes could not be written (they are kept for the next run)."""
         self._tally = Counter()
-        self._leases = {r.id: r for r in rows}
-        ready = await self.render(rows)
+        self._leases.update((r.id, r) for r in rows)
+        await self._send_all(await self.render(rows))
+        await self.flush()
+        self._report()
+        return self._tally["sent"]
+
+    async def _next(self) -> tuple[list[Claimed], list[Ready]]:
+        async with self.deps.uow() as tx:
+            rows = await tx.outbox.claim(self.deps.clock.now(), self.lease, self.batch)
+            await tx.commit()
+        self._leases.update((r.id, r) for r in rows)
+        return rows, await self.render(rows)
+
+    async def _put_back(self, task: asyncio.Task[tuple[list[Claimed], list[Ready]]]) -> None:
+        try:
+            rows, _ = await task
+        except Exception:
+            return  # nothing was claimed, or it is leased and comes back when the lease ends
+        now = self.deps.clock.now()
+        for row in rows:
+            if row.id in self._leases:
+                self._record(Outcome(row, "pending", "", now, refund=True))
+
+    async def _send_all(self, ready: Sequence[Ready]) -> None:
         lanes: dict[tuple[str, str], list[Ready]] = {}
         for item in ready:
             lanes.setdefault((item.address.platform, item.address.workspace), []).append(item)
@@ -115,47 +145,75 @@ class DeliveryWorker:
             queue = iter(items)
             runs += [self._lane(queue) for _ in range(min(self.per_workspace, len(items)))]
         await asyncio.gather(*runs)
-        self._leases = {}
-        await self.flush()
+
+    def _report(self) -> None:
         if set(self._tally) - {"sent"}:
-            log.info("outbox batch of %d: %s", len(rows),
-                     ", ".join(f"{n} {what}" for what, n in sorted(self._tally.items())))
-        return self._tally["sent"]
+            log.info("outbox: %s", ", ".join(f"{n} {what}"
+                                             for what, n in sorted(self._tally.items())))
 
     # ---- rendering ------------------------------------------------------------------------
 
     async def render(self, rows: Sequence[Claimed]) -> list[Ready]:
-        """Render rows in one read transaction (a fresh one after a row that raised)."""
-        ready: list[Ready] = []
-        todo = list(rows)
-        while todo:
+        """Render rows in one read transaction: people, routes and each kind's data in a few
+        queries for the whole batch. If that raises, the rows are rendered one by one, each in
+        its own transaction, so that only the row at fault fails."""
+        todo = []
+        for row in rows:
+            if row.attempts > self.max_attempts:
+                self._record(Outcome(row, "failed", "gave up after repeated failures"))
+            else:
+                todo.append(row)
+        if not todo:
+            return []
+        try:
             async with self.deps.uow() as tx:
-                while todo:
-                    row = todo.pop(0)
-                    if row.attempts > self.max_attempts:
-                        self._record(Outcome(row, "failed", "gave up after repeated failures"))
-                        continue
-                    try:
-                        rendered = await self.outreach.render(tx, row)
-                        if rendered is None:
-                            self._record(Outcome(row, "failed", "no longer due"))
-                            continue
-                        person, messages = rendered
-                        address = await self.deps.reach.route(tx, person, self.senders.keys())
-                    except NotYet as exc:
-                        later = self.deps.clock.now() + timedelta(hours=1)
-                        self._record(Outcome(row, "pending", str(exc), later, refund=True))
-                        continue
-                    except Exception as exc:  # one bad row must not stop everyone else's
-                        log.exception("rendering outbox row %s failed", row.id)
-                        self._record(Outcome(row, "failed",
-                                             f"could not render: {type(exc).__name__}"))
-                        break  # the transaction may be unusable now: go on in a new one
-                    if address is None:
-                        self._record(Outcome(row, "failed", "no way to reach this person"))
-                    else:
-                        ready.append(Ready(row, address, messages))
-        return ready
+                results = await self.outreach.render_many(tx, todo)
+                found = {d[0].id for d in results if isinstance(d, tuple)}
+                idents = await tx.identities.for_people(found)
+        except Exception:
+            log.warning("rendering a batch of %d outbox rows failed; one by one now", len(todo),
+                        exc_info=True)
+            return [ready for row in todo if (ready := await self._render_one(row))]
+        out = []
+        for row, result in zip(todo, results, strict=True):
+            address = None
+            if isinstance(result, tuple):
+                person, messages = result
+                address = self.deps.reach.choose(person, idents.get(person.id, []),
+                                                 self.senders.keys())
+            ready = self._ready(row, result, address)
+            if ready is not None:
+                out.append(ready)
+        return out
+
+    async def _render_one(self, row: Claimed) -> Ready | None:
+        try:
+            async with self.deps.uow() as tx:
+                try:
+                    result: Delivery | None | NotYet = await self.outreach.render(tx, row)
+                except NotYet as exc:
+                    result = exc
+                address = None
+                if isinstance(result, tuple):
+                    address = await self.deps.reach.route(tx, result[0], self.senders.keys())
+        except Exception as exc:  # one bad row must not stop everyone else's
+            log.exception("rendering outbox row %s failed", row.id)
+            self._record(Outcome(row, "failed", f"could not render: {type(exc).__name__}"))
+            return None
+        return self._ready(row, result, address)
+
+    def _ready(self, row: Claimed, result: Delivery | None | NotYet,
+               address: Address | None) -> Ready | None:
+        if isinstance(result, NotYet):
+            later = self.deps.clock.now() + timedelta(hours=1)
+            self._record(Outcome(row, "pending", str(result), later, refund=True))
+        elif result is None:
+            self._record(Outcome(row, "failed", "no longer due"))
+        elif address is None:
+            self._record(Outcome(row, "failed", "no way to reach this person"))
+        else:
+            return Ready(row, address, result[1])
+        return None
 
     # ---- sending --------------------------------------------------------------------------
 

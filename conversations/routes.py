@@ -6,12 +6,12 @@ needs no stored identity: the composition root says how such an address looks.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from conversations.events import Address
 from conversations.ports import UnitOfWork
-from storage.models import Person
+from storage.models import Identity, Person
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,13 @@ class Reach:
                     platforms: Collection[str]) -> Address | None:
         """Where to reach a person proactively: the first of `platforms`, in order, where
         they have a route; None when there is none."""
-        idents = {i.platform: i for i in await tx.identities.for_person(person.id)}
+        return self.choose(person, await tx.identities.for_person(person.id), platforms)
+
+    def choose(self, person: Person, identities: Iterable[Identity],
+               platforms: Collection[str]) -> Address | None:
+        """`route` from the person's identities, already loaded (the delivery worker loads
+        a whole batch's at once)."""
+        idents = {i.platform: i for i in identities}
         for platform in self.order:
             if platform not in platforms:
                 continue

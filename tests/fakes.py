@@ -9,13 +9,11 @@ that the fake and the SQL storage agree)."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import itertools
 import random
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -30,17 +28,15 @@ from storage.mentorship_models import (
 )
 from storage.models import (
     SEGMENTS,
-    Claimed,
     ConversationState,
     HeldSubmission,
     Identity,
-    OutboxRow,
-    Outcome,
     Participation,
     Person,
     Response,
     Round,
 )
+from tests.fake_outbox import Outbox
 
 TABLES = ("people", "identities", "rounds", "questions", "participation", "responses", "held",
           "views", "marks", "states", "outbox", "enrolments", "programmes", "cohorts",
@@ -113,6 +109,9 @@ class People(_Repo):
     async def get(self, person_id: int) -> Person | None:
         return self._out(self.db.people.get(person_id))
 
+    async def many(self, ids: Collection[int]) -> list[Person]:
+        return self._all(p for i in set(ids) if (p := self.db.people.get(i)) is not None)
+
     async def active(self, audience: Mapping[str, str] | None = None) -> list[Person]:
         rows = [p for p in self.db.people.values() if p.active]
         for key, value in (audience or {}).items():
@@ -159,6 +158,9 @@ class Identities(_Repo):
     async def for_person(self, person_id: int) -> list[Identity]:
         return self._all(sorted((i for i in self.db.identities.values()
                                  if i.person_id == person_id), key=lambda i: i.id))
+
+    async def for_people(self, person_ids: Collection[int]) -> dict[int, list[Identity]]:
+        return {pid: await self.for_person(pid) for pid in person_ids}
 
     async def link(self, person_id: int, platform: str, workspace: str, user_id: str,
                    conversation_id: str = "", reference: str = "") -> Identity:
@@ -208,6 +210,10 @@ class Rounds(_Repo):
 class Participations(_Repo):
     async def get(self, round_id: str, occurrence: str, person_id: int) -> Participation | None:
         return self._out(self.db.participation.get((round_id, occurrence, person_id)))
+
+    async def of(self, round_id: str, occurrence: str,
+                 person_ids: Collection[int]) -> dict[int, Participation]:
+        return {i: p for i in person_ids if (p := await self.get(round_id, occurrence, i))}
 
     async def ensure(self, round_id: str, occurrence: str, person_id: int,
                      invited_on: date) -> Participation:
@@ -306,6 +312,9 @@ class Marks(_Repo):
     async def has(self, key: str) -> bool:
         return key in self.db.marks
 
+    async def having(self, keys: Collection[str]) -> set[str]:
+        return {k for k in keys if k in self.db.marks}
+
     async def keys(self, round_id: str, kind: str) -> set[str]:
         return {k for k, v in self.db.marks.items() if v == (round_id, kind)}
 
@@ -340,61 +349,6 @@ class States(_Repo):
 
     async def in_flow(self, flow: str) -> list[ConversationState]:
         return self._all(s for s in self.db.states.values() if s.flow == flow)
-
-
-class Outbox(_Repo):
-    async def enqueue_once(self, key: str, person_id: int, kind: str,
-                           payload: Mapping[str, Any], due_at: datetime) -> bool:
-        if any(r.key == key for r in self.db.outbox.values()):
-            return False
-        row = OutboxRow(id=self.db.next_id("outbox"), key=key, person_id=person_id, kind=kind,
-                        payload=copy.deepcopy(dict(payload)), due_at=due_at, status="pending",
-                        attempts=0, last_error="", lease_until=None, sent_at=None)
-        self._insert("outbox", row.id, row)
-        return True
-
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]:
-        due = sorted((r for r in self.db.outbox.values()
-                      if r.status == "pending" and r.due_at <= now
-                      and (r.lease_until is None or r.lease_until <= now)),
-                     key=lambda r: (r.due_at, r.id))[:limit]
-        out = []
-        for r in self._all(due):
-            r.lease_until = now + lease
-            r.attempts += 1
-            out.append(Claimed(r.id, r.key, r.person_id, r.kind, copy.deepcopy(r.payload),
-                               r.attempts, r.lease_until))
-        return out
-
-    async def renew(self, rows: Sequence[Claimed], until: datetime) -> list[Claimed]:
-        held = [r for r in rows if (o := self._out(self.db.outbox.get(r.id))) is not None
-                and o.status == "pending" and o.lease_until == r.lease_until]
-        for r in held:
-            self.db.outbox[r.id].lease_until = until
-        return [dataclasses.replace(r, lease_until=until) for r in held]
-
-    async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None:
-        for o in outcomes:
-            r = self._out(self.db.outbox.get(o.row.id))
-            if r is None or (o.status != "sent" and (r.status != "pending"
-                                                     or r.lease_until != o.row.lease_until)):
-                continue
-            r.lease_until, r.last_error = None, o.error[:300]
-            if o.status == "sent":
-                r.status, r.sent_at = "sent", now
-            elif o.status == "failed":
-                r.status = "failed"
-            else:
-                r.due_at, r.attempts = o.due_at or now, o.row.attempts - (1 if o.refund else 0)
-
-    async def by_status(self) -> dict[str, int]:
-        return dict(Counter(r.status for r in self.db.outbox.values()))
-
-    async def recent(self, since: datetime) -> list[OutboxRow]:
-        return self._all(r for r in await self.rows() if r.due_at >= since)
-
-    async def rows(self) -> list[OutboxRow]:
-        return self._all(sorted(self.db.outbox.values(), key=lambda r: r.id))
 
 
 class Enrolments(_Repo):

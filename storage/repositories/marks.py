@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,13 @@ class Marks:
     async def has(self, key: str) -> bool:
         return (await self.s.scalar(
             select(PrivateMark.key).where(PrivateMark.key == key))) is not None
+
+    async def having(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` are set (`has` for many keys, in one query)."""
+        if not keys:
+            return set()
+        q = select(PrivateMark.key).where(PrivateMark.key.in_(list(keys)))
+        return set(await self.s.scalars(q))
 
     async def keys(self, round_id: str, kind: str) -> set[str]:
         q = select(PrivateMark.key).where(PrivateMark.round_id == round_id,
