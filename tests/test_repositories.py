@@ -297,3 +297,30 @@ def test_the_fake_has_every_method_of_the_ports_with_the_same_parameters() -> No
             have = {m: list(inspect.signature(getattr(impl, m)).parameters)
                     for m in wanted if hasattr(impl, m)}
             assert have == wanted, f"{impl.__module__}.{name}"
+
+
+async def test_lookups_for_a_batch_answer_as_one_at_a_time(storage: Storage) -> None:
+    """The delivery worker's batch lookups agree with the one-at-a-time ones."""
+    ids = await _people(storage)
+    async with storage() as tx:
+        await tx.identities.link(ids["ana"], "slack", "T1", "U1", "D1", "")
+        await tx.identities.link(ids["ana"], "teams", "tenant", "29:a", "", "ref")
+        await tx.identities.link(ids["ben"], "slack", "T1", "U2")
+        await tx.rounds.create(_round("r"), [])
+        await tx.participation.ensure("r", "2026-11-24", ids["ana"], date(2026, 11, 24))
+        await tx.participation.ensure("r", "2026-12-01", ids["ben"], date(2026, 12, 1))
+        await tx.marks.add_once("k1", "r", "done")
+        await tx.commit()
+    async with storage() as tx:
+        wanted = [ids["ana"], ids["cy"], 999]
+        assert sorted(p.handle for p in await tx.people.many(wanted)) == ["ana", "cy"]
+        assert await tx.people.many([]) == []
+        idents = await tx.identities.for_people([ids["ana"], ids["cy"]])
+        assert {pid: [(i.platform, i.user_id) for i in found]
+                for pid, found in idents.items()} == {
+            ids["ana"]: [("slack", "U1"), ("teams", "29:a")], ids["cy"]: []}
+        parts = await tx.participation.of("r", "2026-11-24", [ids["ana"], ids["ben"]])
+        assert list(parts) == [ids["ana"]] and parts[ids["ana"]].occurrence == "2026-11-24"
+        assert await tx.participation.of("r", "2026-11-24", []) == {}
+        assert await tx.marks.having(["k1", "k2"]) == {"k1"}
+        assert await tx.marks.having([]) == set()
