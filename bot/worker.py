@@ -9,8 +9,9 @@ For each batch of up to `batch` rows (claimed in one statement):
    each workspace or tenant (the adapters pace themselves within the platform's rate limits),
    each only while this worker's lease on its row holds: when the lease runs low, the rows not
    yet done are renewed together in one statement, and a send never outlives its lease;
-3. outcomes are written as they come, `flush` at a time, in one transaction: sent, put back
-   and failed rows (one statement each), and the routes the platforms resolved (a Slack DM
+3. outcomes are written as they come, a few at a time (`flush` of them, or whatever gathered
+   in `flush_after` seconds, while the other sends go on), in one transaction each: sent, put
+   back and failed rows (one statement each), and the routes the platforms resolved (a Slack DM
    channel, a Teams 1:1 conversation), stored with the person's identity so that the next send
    skips the lookup. That transaction holds no answers (the worker never touches them), so a
    route never shares a transaction with an answer.
@@ -23,17 +24,19 @@ permanent failure (user gone, channel not found), a row that cannot be rendered,
 What a crash costs: a row is sent at most once per lease, and nothing is lost. If the process
 dies (kill -9) between a send and the write of its outcome, the row stays leased; when the lease
 runs out another worker (or this one, restarted) sends it again. So the people whose messages
-were in flight or sent but not yet recorded at that moment (at most `per_workspace` per
-workspace plus `flush`) get that message twice, once per crash; everyone else gets it exactly
-once. Slack and Teams take no idempotency key for a new message, so a send whose outcome was
-not recorded cannot be told from one that never happened: Outward prefers a rare duplicate to
-a lost invitation. If the database is away when outcomes are written, they are kept and
-written first at the next run, before anything new is claimed."""
+were in flight (at most `per_workspace` per workspace) or sent but not yet recorded (one group
+being written and one gathering, each of about `flush` rows at most, fewer at a modest pace) at
+that moment get that message twice, once per crash; everyone else gets it exactly once. Slack
+and Teams take no idempotency key for a new message, so a send whose outcome was not recorded
+cannot be told from one that never happened: Outward prefers a rare duplicate to a lost
+invitation. If the database is away when outcomes are written, they are kept and written first
+(at the next claim or run) before anything new is claimed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,7 +73,8 @@ class DeliveryWorker:
         max_attempts: int = 8,
         batch: int = 200,
         per_workspace: int = 10,
-        flush: int = 100,
+        flush: int = 50,
+        flush_after: float = 0.02,
     ) -> None:
         self.deps = deps
         self.senders = senders
@@ -81,6 +85,8 @@ class DeliveryWorker:
         self.batch = batch
         self.per_workspace = per_workspace
         self.flush_every = flush
+        self.flush_after = flush_after  # seconds an outcome may wait for others to join it
+        self._oldest = 0.0  # when the oldest outcome not yet written was recorded
         self._outcomes: list[Outcome] = []
         self._routes: list[tuple[int, Address]] = []
         self._leases: dict[int, Claimed] = {}
@@ -102,6 +108,7 @@ class DeliveryWorker:
                 if len(rows) >= self.batch:
                     upcoming = asyncio.create_task(self._next())
                 await self._send_all(ready)
+                await self.flush()
         finally:
             if upcoming is not None:  # stopped early: put back what was claimed ahead
                 await self._put_back(upcoming)
@@ -120,6 +127,9 @@ class DeliveryWorker:
         return self._tally["sent"]
 
     async def _next(self) -> tuple[list[Claimed], list[Ready]]:
+        # outcomes first: a row sent but not yet recorded must not be claimed again (this
+        # raises while the database is away, and nothing new is claimed)
+        await self.flush()
         async with self.deps.uow() as tx:
             rows = await tx.outbox.claim(self.deps.clock.now(), self.lease, self.batch)
             await tx.commit()
@@ -220,7 +230,11 @@ class DeliveryWorker:
     async def _lane(self, queue: Iterator[Ready]) -> None:
         for item in queue:
             await self._send(item)
-            if len(self._outcomes) >= self.flush_every:
+            # written in small groups as they come (one lane writes while the others send): a
+            # crash then leaves few messages sent but not recorded
+            if self._outcomes and not self._writing.locked() and (
+                    len(self._outcomes) >= self.flush_every
+                    or time.monotonic() - self._oldest >= self.flush_after):
                 try:
                     await self.flush()
                 except Exception:  # kept; written at the end of the batch or the next run
@@ -232,16 +246,23 @@ class DeliveryWorker:
             self._tally["left to another worker (lease ran out)"] += 1
             return
         now = self.deps.clock.now()
+        # a send never outlives this worker's lease on its row
+        deadline = asyncio.timeout(max(0.0, (row.lease_until - now).total_seconds())
+                                   if row.lease_until else None)
         try:
-            async with asyncio.timeout(max(0.0, (row.lease_until - now).total_seconds())
-                                       if row.lease_until else None):
+            async with deadline:
                 route = await self.senders[item.address.platform].send(item.address,
                                                                         item.messages)
         except DeliveryError as exc:
             self._route(row, exc.route)
             self._record(self._failure(row, exc))
         except TimeoutError:
-            self._record(self._failure(row, DeliveryError("timed out", retry=True)))
+            if deadline.expired():  # not the message's fault, and it may have gone (at least
+                # once): back to the outbox now, for whoever claims it next
+                self._record(Outcome(row, "pending", "lease ran out while sending",
+                                     self.deps.clock.now(), refund=True))
+            else:
+                self._record(self._failure(row, DeliveryError("timed out", retry=True)))
         except Exception as exc:  # an adapter bug must not stop delivery to everyone else
             log.exception("delivery of outbox row %s raised", row.id)
             if row.attempts < self.max_attempts:
@@ -297,6 +318,8 @@ class DeliveryWorker:
     # ---- recording ------------------------------------------------------------------------
 
     def _record(self, outcome: Outcome) -> None:
+        if not self._outcomes:
+            self._oldest = time.monotonic()
         self._outcomes.append(outcome)
         self._leases.pop(outcome.row.id, None)
         what = outcome.status if outcome.status != "pending" else f"put back ({outcome.error})"

@@ -97,9 +97,11 @@ class MockSlack:
     uploads: dict[str, Upload] = field(default_factory=dict)
     posted: Counter[str] = field(default_factory=Counter)  # accepted messages per channel
     methods: Counter[str] = field(default_factory=Counter)  # calls per method (faults too)
-    storms: dict[str, tuple[float, int]] = field(default_factory=dict)
+    storms: dict[str, list[float]] = field(default_factory=dict)
     latency: float = 0.0  # seconds each Web API call takes
     lean: bool = False  # keep counts only, not every call (long runs)
+    total_posted: int = 0
+    _waiters: list[tuple[int, asyncio.Event]] = field(default_factory=list)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -115,8 +117,18 @@ class MockSlack:
         self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, user))
 
     def storm(self, method: str, seconds: float, retry_after: int = 1) -> None:
-        """Answer every `method` call with 429 and Retry-After for the next `seconds`."""
-        self.storms[method] = (time.monotonic() + seconds, retry_after)
+        """Answer every `method` call with 429 and Retry-After for `seconds`, from its next
+        call on."""
+        self.storms[method] = [0.0, seconds, retry_after]
+
+    def when_posted(self, n: int) -> asyncio.Event:
+        """An event set as soon as `n` messages in all have been accepted."""
+        event = asyncio.Event()
+        if self.total_posted >= n:
+            event.set()
+        else:
+            self._waiters.append((n, event))
+        return event
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -171,9 +183,12 @@ class MockSlack:
 
     def _fault(self, method: str, args: Mapping[str, Any]) -> web.Response | None:
         storm = self.storms.get(method)
-        if storm is not None and time.monotonic() < storm[0]:
-            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
-                                     headers={"Retry-After": str(storm[1])})
+        if storm is not None:
+            if not storm[0]:
+                storm[0] = time.monotonic() + storm[1]
+            if time.monotonic() < storm[0]:
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(int(storm[2]))})
         target = str(args.get("users") or args.get("user") or args.get("channel")
                      or args.get("channel_id") or "")
         for f in self.faults.get(method, []):
@@ -208,6 +223,10 @@ class MockSlack:
             return web.json_response({"ok": True})
         if method == "chat.postMessage":
             self.posted[str(args.get("channel"))] += 1
+            self.total_posted += 1
+            for n, event in self._waiters:
+                if self.total_posted >= n:
+                    event.set()
         return web.json_response(handler(args))
 
     async def _posted(self, request: web.Request) -> web.Response:
