@@ -33,7 +33,7 @@ async def _round(app: Outward, round_id: str, out: str | None) -> int:
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             raise UserError(f"there is no round {round_id!r} (python -m bot pulse status)")
-        result = await Reports(app.deps).html(tx, rnd)
+        result = await Reports(app.deps, app.registry.report_sections).html(tx, rnd)
         if isinstance(result, Refusal):
             print(app.deps.catalog.text("en", result.key, **result.values), file=sys.stderr)
             return 2
