@@ -197,6 +197,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
             "loop.share": share.render,
             "loop.update": announcements.render,
             "learn.step": learning.step,
+            "learn.enrolled": learning.enrolled,
             "mentor.notice": mentorship,
             "mentor.escalation": mentorship,
             "mentor.milestone": mentorship,
@@ -236,6 +237,7 @@ async def compose(
         catalog=load_catalog(),
         templates=dict(content.rounds),
         tracks=dict(content.tracks),
+        content=content,
         policy=Policy(
             k_responses=settings.k_responses,
             k_comments=settings.k_comments,

@@ -235,8 +235,10 @@ class Catalog:
         """A date and time of day in the reader's language, in the value's own time zone."""
         return _date_time(value, self._locale(locale))
 
-    def number(self, locale: str, value: float) -> str:
-        return format_decimal(value, locale=self._locale(locale))
+    def number(self, locale: str, value: float, decimals: int | None = None) -> str:
+        """A number in the reader's language ("3.5" / "3,5"); `decimals`: exactly that many."""
+        pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self._locale(locale))
 
     def _render(self, nodes: tuple[Node, ...], locale: Locale, values: Mapping[str, object],
                 hash_text: str | None) -> str:

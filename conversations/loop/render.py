@@ -31,7 +31,7 @@ def commitment_lines(cat: Catalog, loc: str, commitments: Sequence[Commitment],
         seen = progress.get(c.number)
         if seen is not None and seen.mean is not None:
             lines.append(cat.text(loc, "loop.progress_seen", round=seen.asked_in,
-                                  mean=cat.number(loc, seen.mean), answers=seen.answers))
+                                  mean=cat.number(loc, seen.mean, 1), answers=seen.answers))
         elif seen is not None:
             lines.append(cat.text(loc, "loop.progress_hidden", round=seen.asked_in))
     return lines
@@ -50,12 +50,12 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
         rate = f"{round(100 * completed / invited)}%" if invited else "-"
         lines.append(cat.text(loc, "loop.share.participation", invited=invited,
                               completed=completed, rate=rate))
-        texts = {q.id: localized(q.text, loc) for q in questions}
+        texts = {q.id: localized(q.text, loc).rstrip(" .") for q in questions}
         ratings = [r for r in headline.get("ratings", []) if r.get("question") in texts]
         if ratings:
             lines.append(cat.text(loc, "loop.share.ratings"))
             lines += [cat.text(loc, "loop.share.rating", text=texts[r["question"]],
-                               mean=cat.number(loc, float(r["mean"])), answers=int(r["answers"]))
+                               mean=cat.number(loc, float(r["mean"]), 1), answers=int(r["answers"]))
                       for r in ratings]
         if headline.get("themes"):
             lines.append(cat.text(loc, "loop.share.themes"))
