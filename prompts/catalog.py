@@ -186,8 +186,10 @@ def _date_time(value: object, locale: Locale) -> str:
         day = as_date(value)
         return str(value) if day is None else babel_format_date(day, "long", locale=locale)
     pattern = str(locale.datetime_formats.get("medium", "{1}, {0}"))
+    # CLDR puts a narrow no-break space before "AM"; some chat fonts lack it: a plain space
+    clock = babel_format_time(value, "short", tzinfo=value.tzinfo, locale=locale)
     return pattern.replace("{1}", babel_format_date(value.date(), "long", locale=locale)).replace(
-        "{0}", babel_format_time(value, "short", tzinfo=value.tzinfo, locale=locale))
+        "{0}", clock.replace("\u202f", " "))
 
 
 def _is_number(value: object) -> bool:

@@ -24,9 +24,9 @@ REPORT_SECTION = Environment(autoescape=True).from_string("""\
 <section class=commitments><h2>What we committed to</h2>
 {%- for block in blocks %}
 <h3>{{ block.title }}</h3>
-{%- if block.items %}
+{%- if block.entries %}
 <table><tr><th>#</th><th>commitment</th><th>status</th><th>progress seen (1-5)</th></tr>
-{%- for c in block.items %}
+{%- for c in block.entries %}
 <tr><td>{{ c.number }}</td><td>{{ c.text }}{% if c.note %}<br><small>{{ c.note }}</small>
 {%- endif %}</td><td>{{ c.status }}</td><td>{{ c.progress }}</td></tr>
 {%- endfor %}
@@ -53,7 +53,7 @@ def commitments_html(blocks: Sequence[tuple[str, Sequence[Commitment],
     the progress seen on each), a table of commitments with status and progress."""
     return REPORT_SECTION.render(blocks=[
         {"title": title,
-         "items": [{"number": c.number, "text": c.text, "note": c.note,
+         "entries": [{"number": c.number, "text": c.text, "note": c.note,
                     "status": STATUS_EN.get(c.status, c.status),
                     "progress": _progress_cell(progress.get(c.number))} for c in items]}
         for title, items, progress in blocks])
