@@ -3,11 +3,13 @@ pair ends, the partner and the liaison are told, and the admin can re-pair the p
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conversations.context import Deps
 from conversations.mentorship.cohorts import load_cohort, other_cohort
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
-from conversations.schedule import milestone_dates
+from conversations.schedule import MILESTONE_GRACE_DAYS, milestone_dates
 from storage.models import Person
 
 
@@ -53,10 +55,10 @@ class Members:
         return self.deps.reply(person, "mentor.paused" if on else "mentor.resumed")
 
     async def _missed_milestones(self, tx: UnitOfWork, person: Person) -> None:
-        """On resume: the latest milestone prompt of each active pair that fell due while the
-        person was paused (the planner skips paused people, and a prompt's grace days may
-        have passed), sent now. The key is the planner's, so a prompt already sent is never
-        sent again."""
+        """On resume: the latest milestone prompt of each active pair whose grace days passed
+        while the person was paused (the planner skips paused people, and sends a prompt only
+        within its grace days), sent now. The key is the planner's, so a prompt already sent
+        is never sent again."""
         m, now, today = tx.mentorship, self.deps.clock.now(), self.deps.today(person)
         for pair in await m.pairs_of(person.id):
             cohort = await m.cohort(pair.cohort_id) if pair.status == "active" else None
@@ -66,10 +68,12 @@ class Members:
             started = pair.started_on or cohort.start_on
             dates = milestone_dates(cohort.start_on, cohort.weeks,
                                     prog.definition.get("milestones", []))
-            due = [d for d in dates if d.day <= today and (
-                d.day >= started or (d.milestone == dates[0].milestone and d.phase == "main"))]
-            if due:
-                d = due[-1]
+            # past its grace days (the planner sends those still within them)
+            missed = [d for d in dates if d.day + timedelta(days=MILESTONE_GRACE_DAYS) < today
+                      and (d.day >= started
+                           or (d.milestone == dates[0].milestone and d.phase == "main"))]
+            if missed:
+                d = missed[-1]
                 await tx.outbox.enqueue_once(
                     f"mentor:ms:{pair.id}:{d.milestone}:{d.phase}:{person.id}", person.id,
                     "mentor.milestone",
