@@ -176,6 +176,9 @@ async def test_progress_is_asked_next_round_and_shown_next_to_the_commitment(
         second = "skip" if i == 0 else "2"
         await console.say(f":as {handle}", "1", "1", *ANSWERS[:-1], "Hiring and promotion",
                           "4" if i % 2 else "5", second)
+        progress = [r for r in app.db.responses.values() if r.question_id == "progress-1"]
+        # progress ratings are answers like any other: held until k people have finished
+        assert len(progress) == (5 if i == 4 else 0)
     await console.say(":as amara", "/pulse close lt-2", ":as jordan")
     out = await console.say("/themes lt-2")
     assert "Progress on what we committed to after listening-tour (asked in this round)" in out

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.scheduler import OutwardScheduler
 from conversations.pulse.admin import RoundAdmin
+from prompts.catalog import Catalog, TemplateError, parse_template
 from prompts.loader import load_round_template
 from tests.support import Console, FakeOutward, in_memory
 
@@ -179,3 +182,18 @@ async def test_the_cli_status_and_admin_work_without_a_reader(app: FakeOutward) 
         assert (await admin.schedule(tx, "listening-tour", None, opens, None)).ok
         outcome = await admin.status(tx, None)
     assert "scheduled, opens November 26, 2026" in str(outcome.values["lines"])
+
+
+def test_times_are_written_in_the_readers_language_and_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    cat = Catalog({"en": {"k": "opens {at, datetime}"}, "es": {"k": "se abre el {at, datetime}"}})
+    at = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
+    assert cat.text("en", "k", at=at.astimezone(ZoneInfo("America/Los_Angeles"))) == \
+        "opens December 1, 2026, 9:30 AM"
+    assert cat.text("es", "k", at=at.astimezone(ZoneInfo("America/New_York"))) == \
+        "se abre el 1 de diciembre de 2026, 12:30"
+    assert cat.text("en", "k", at="2026-12-01") == "opens December 1, 2026"  # a date alone
+    assert cat.text("en", "k", at="soon") == "opens soon"
+    with pytest.raises(TemplateError):
+        parse_template("{at, datetime, short}")

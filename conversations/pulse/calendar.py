@@ -34,6 +34,7 @@ class RoundCalendar:
         changed = 0
         for round_id in opening:
             async with self.deps.uow() as tx:
+                await tx.rounds.lock(round_id)  # one clock opens it
                 rnd = await tx.rounds.get(round_id)
                 if rnd is None or rnd.status != "scheduled":  # another clock got there first
                     continue
