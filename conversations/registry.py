@@ -8,7 +8,8 @@ another and the router names none of them.
 - text handlers, asked in order (active flow state first) until one takes the text; hints are
   asked after bare command words;
 - outbox renderers by kind (`pulse.invite`), one row at a time or (optionally) many at once,
-  planners, home sections, housekeeping jobs."""
+  planners, home sections, housekeeping jobs, the clock's round calendar (rounds opening and
+  closing on their dates) and report sections."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from conversations.events import ButtonPressed, FormSubmitted
 from conversations.messages import Message
 from conversations.ports import NotYet, UnitOfWork
-from storage.models import Person
+from storage.models import Person, Round
 
 CommandHandler = Callable[[UnitOfWork, Person, str], Awaitable[list[Message]]]
 ButtonHandler = Callable[[UnitOfWork, Person, ButtonPressed], Awaitable[list[Message]]]
@@ -35,6 +36,7 @@ ManyRenderer = Callable[[UnitOfWork, Sequence[tuple[Person, str, Mapping[str, An
                         Awaitable[list[Rendered]]]
 HomeSection = Callable[[UnitOfWork, Person], Awaitable[list[Message]]]
 Job = Callable[[], Awaitable[int]]  # a clock step: returns how many things it did
+ReportSection = Callable[[UnitOfWork, Round], Awaitable[str]]  # more HTML for a round's report
 
 H = TypeVar("H")
 
@@ -69,6 +71,8 @@ class Registry:
     planners: list[Job] = field(default_factory=list)
     home: list[HomeSection] = field(default_factory=list)
     housekeeping: list[Job] = field(default_factory=list)
+    calendar: list[Job] = field(default_factory=list)
+    report_sections: list[ReportSection] = field(default_factory=list)
 
     def command(self, name: str) -> Command | None:
         """The command called `name` (or an alias of it)."""
