@@ -35,12 +35,14 @@ invitation. If the database is away when outcomes are written, they are kept and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from conversations.context import Deps
 from conversations.events import Address
@@ -80,7 +82,7 @@ class DeliveryWorker:
         self.senders = senders
         self.outreach = outreach
         self.lease = lease
-        self.margin = lease / 4  # a lease this close to its end is renewed before a send
+        self.margin = lease / 4  # a lease this close to its end is renewed
         self.max_attempts = max_attempts
         self.batch = batch
         self.per_workspace = per_workspace
@@ -89,42 +91,99 @@ class DeliveryWorker:
         self._oldest = 0.0  # when the oldest outcome not yet written was recorded
         self._outcomes: list[Outcome] = []
         self._routes: list[tuple[int, Address]] = []
+        # every row this worker holds a lease on, from its claim until its outcome is written
         self._leases: dict[int, Claimed] = {}
-        self._renewing = asyncio.Lock()
-        self._writing = asyncio.Lock()
+        self._deadlines: dict[int, asyncio.Timeout] = {}  # sends in flight: their lease's end
+        self._writing = asyncio.Lock()  # writes and lease renewals, one at a time
+        self._failing = False  # the last write failed (logged once, not at every try)
         self._tally: Counter[str] = Counter()
 
     async def run_once(self) -> int:
-        """Deliver what is due now; returns how many rows were sent. The next batch is claimed
-        and rendered while the current one is being sent."""
+        """Deliver what is due now; returns how many rows were sent. Raises (after sending what
+        it holds) when the database is away; what it could not write is kept for the next run."""
         await self.flush()  # what a failed write left behind comes first
-        self._tally = Counter()
-        upcoming: asyncio.Task[tuple[list[Claimed], list[Ready]]] | None = \
-            asyncio.create_task(self._next())
-        try:
-            while upcoming is not None:
-                rows, ready = await upcoming
-                upcoming = None
-                if len(rows) >= self.batch:
-                    upcoming = asyncio.create_task(self._next())
-                await self._send_all(ready)
-                await self.flush()
-        finally:
-            if upcoming is not None:  # stopped early: put back what was claimed ahead
-                await self._put_back(upcoming)
-            await self.flush()
-            self._report()
-        return self._tally["sent"]
+        return await self._run((), claim=True)
 
     async def deliver(self, rows: Sequence[Claimed]) -> int:
         """Render, send and record rows this worker has claimed; returns how many were sent.
         Raises when the outcomes could not be written (they are kept for the next run)."""
-        self._tally = Counter()
         self._leases.update((r.id, r) for r in rows)
-        await self._send_all(await self.render(rows))
-        await self.flush()
-        self._report()
+        return await self._run(await self.render(rows), claim=False)
+
+    async def _run(self, ready: Sequence[Ready], claim: bool) -> int:
+        self._tally = Counter()
+        keeper = asyncio.create_task(self._keep())
+        try:
+            try:
+                await self._pump(ready, claim)
+            finally:
+                await self.flush()
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+            self._report()
         return self._tally["sent"]
+
+    async def _pump(self, ready: Sequence[Ready], claim: bool) -> None:
+        """Send through lanes: up to `per_workspace` at a time per workspace or tenant, each
+        taking the next message of its workspace's queue. Batches are claimed (and rendered)
+        while the lanes send, whenever fewer than `batch` messages are waiting, or, while some
+        workspace has nothing to send (another is held up by its rate limit), up to four
+        batches: a workspace that is waiting out a Retry-After does not hold up the others."""
+        queues: dict[tuple[str, str], deque[Ready]] = {}
+        active: Counter[tuple[str, str]] = Counter()
+        lanes: set[asyncio.Task[None]] = set()
+
+        def add(items: Sequence[Ready]) -> None:
+            for item in items:
+                queues.setdefault((item.address.platform, item.address.workspace),
+                                  deque()).append(item)
+            for key, queue in queues.items():
+                for _ in range(min(self.per_workspace - active[key], len(queue))):
+                    active[key] += 1
+                    lanes.add(asyncio.create_task(self._lane(queue, key, active)))
+
+        def wanted() -> bool:
+            waiting = sum(len(q) for q in queues.values())
+            return waiting < self.batch or (
+                waiting < 4 * self.batch and any(not q for q in queues.values()))
+
+        add(ready)
+        claiming = asyncio.create_task(self._next()) if claim else None
+        failure: BaseException | None = None
+        try:
+            while lanes or claiming is not None:
+                pending: set[asyncio.Future[Any]] = {*lanes}
+                if claiming is not None:
+                    pending.add(claiming)
+                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                lanes.difference_update(done)  # type: ignore[arg-type]
+                if claiming is not None and claiming.done():
+                    task, claiming = claiming, None
+                    try:
+                        rows, items = task.result()
+                    except Exception as exc:  # the database is away: send what is held, then
+                        failure, claim = exc, False  # raise (the next run tries again)
+                    else:
+                        claim = claim and len(rows) >= self.batch
+                        add(items)
+                if claiming is None and claim and wanted():
+                    claiming = asyncio.create_task(self._next())
+        except BaseException:  # cancelled: what was claimed and not yet sent goes back
+            if claiming is not None:
+                claiming.cancel()
+            for lane in lanes:
+                lane.cancel()
+            await asyncio.gather(*lanes, *([claiming] if claiming else []),
+                                 return_exceptions=True)
+            now = self.deps.clock.now()
+            for queue in queues.values():
+                for item in queue:
+                    self._record(Outcome(item.row, "pending", "", now, refund=True))
+            raise
+        if failure is not None:
+            raise failure
 
     async def _next(self) -> tuple[list[Claimed], list[Ready]]:
         # outcomes first: a row sent but not yet recorded must not be claimed again (this
@@ -135,26 +194,6 @@ class DeliveryWorker:
             await tx.commit()
         self._leases.update((r.id, r) for r in rows)
         return rows, await self.render(rows)
-
-    async def _put_back(self, task: asyncio.Task[tuple[list[Claimed], list[Ready]]]) -> None:
-        try:
-            rows, _ = await task
-        except Exception:
-            return  # nothing was claimed, or it is leased and comes back when the lease ends
-        now = self.deps.clock.now()
-        for row in rows:
-            if row.id in self._leases:
-                self._record(Outcome(row, "pending", "", now, refund=True))
-
-    async def _send_all(self, ready: Sequence[Ready]) -> None:
-        lanes: dict[tuple[str, str], list[Ready]] = {}
-        for item in ready:
-            lanes.setdefault((item.address.platform, item.address.workspace), []).append(item)
-        runs = []
-        for items in lanes.values():
-            queue = iter(items)
-            runs += [self._lane(queue) for _ in range(min(self.per_workspace, len(items)))]
-        await asyncio.gather(*runs)
 
     def _report(self) -> None:
         if set(self._tally) - {"sent"}:
@@ -227,28 +266,39 @@ class DeliveryWorker:
 
     # ---- sending --------------------------------------------------------------------------
 
-    async def _lane(self, queue: Iterator[Ready]) -> None:
-        for item in queue:
-            await self._send(item)
-            # written in small groups as they come (one lane writes while the others send): a
-            # crash then leaves few messages sent but not recorded
-            if self._outcomes and not self._writing.locked() and (
-                    len(self._outcomes) >= self.flush_every
-                    or time.monotonic() - self._oldest >= self.flush_after):
-                try:
-                    await self.flush()
-                except Exception:  # kept; written at the end of the batch or the next run
-                    log.warning("writing outbox outcomes failed; will try again", exc_info=True)
+    async def _lane(self, queue: deque[Ready], key: tuple[str, str],
+                    active: Counter[tuple[str, str]]) -> None:
+        try:
+            while queue:
+                await self._send(queue.popleft())
+                await self._written()
+        finally:
+            active[key] -= 1
+
+    async def _written(self) -> None:
+        """Write the outcomes gathered so far when there are `flush` of them, or when the
+        oldest has waited `flush_after` seconds and no write is under way. At `flush`, a lane
+        waits for the write under way and writes next: so at any moment at most two groups of
+        about `flush` messages are sent but not yet recorded (what a crash can repeat)."""
+        if not self._outcomes:
+            return
+        if len(self._outcomes) >= self.flush_every or (
+                not self._writing.locked()
+                and time.monotonic() - self._oldest >= self.flush_after):
+            try:
+                await self.flush()
+            except Exception:  # kept; written at the next try, the end, or the next run
+                pass
 
     async def _send(self, item: Ready) -> None:
         row = await self._hold(item.row)
         if row is None:
-            self._tally["left to another worker (lease ran out)"] += 1
             return
-        now = self.deps.clock.now()
-        # a send never outlives this worker's lease on its row
-        deadline = asyncio.timeout(max(0.0, (row.lease_until - now).total_seconds())
-                                   if row.lease_until else None)
+        loop = asyncio.get_running_loop()
+        # a send never outlives this worker's lease on its row (the keeper moves this deadline
+        # each time it renews the lease)
+        deadline = asyncio.timeout_at(loop.time() + self._left(row))
+        self._deadlines[row.id] = deadline
         try:
             async with deadline:
                 route = await self.senders[item.address.platform].send(item.address,
@@ -273,6 +323,8 @@ class DeliveryWorker:
         else:
             self._route(row, route)
             self._record(Outcome(row, "sent"))
+        finally:
+            self._deadlines.pop(row.id, None)
 
     def _failure(self, row: Claimed, exc: DeliveryError) -> Outcome:
         now = self.deps.clock.now()
@@ -286,34 +338,80 @@ class DeliveryWorker:
         log.warning("delivery of outbox row %s failed: %s", row.id, exc.reason)
         return Outcome(row, "failed", exc.reason)
 
+    # ---- leases ---------------------------------------------------------------------------
+
     async def _hold(self, row: Claimed) -> Claimed | None:
-        """The row with this worker's current lease, renewing the leases of every row not yet
-        done (one statement) when they run low; None when the row is no longer ours."""
+        """The row with this worker's current lease, renewed first when it runs low; None (and
+        not to be sent) when the row is no longer this worker's, or its lease could not be
+        renewed (then it goes back to the outbox)."""
         current = self._leases.get(row.id)
-        if current is None or self._fresh(current):
-            return current
-        async with self._renewing:
-            current = self._leases.get(row.id)
-            if current is None or self._fresh(current):
-                return current
-            waiting = list(self._leases.values())
+        if current is not None and not self._fresh(current):
             try:
-                async with self.deps.uow() as tx:
-                    held = await tx.outbox.renew(waiting, self.deps.clock.now() + self.lease)
-                    await tx.commit()
-            except Exception:
-                log.warning("renewing outbox leases failed; not sending on an old lease",
-                            exc_info=True)
+                await self._renew()
+            except Exception as exc:  # the keeper logs it with its traceback
+                log.info("renewing outbox leases failed (%s); row %s goes back", exc, row.id)
+                self._record(Outcome(current, "pending", "lease not renewed",
+                                     self.deps.clock.now(), refund=True))
                 return None
-            self._leases = {r.id: r for r in held}
+            current = self._leases.get(row.id)
+        if current is None:
+            self._tally["left to another worker (lease ran out)"] += 1
+        return current
+
+    async def _keep(self) -> None:
+        """Renew every lease this worker holds before it runs low, for as long as it runs: rows
+        waiting for their turn (behind a workspace's rate limit, or claimed ahead) and sends
+        waiting out a Retry-After keep their rows. Retries every second while the database is
+        away."""
+        while True:
+            now = self.deps.clock.now()
+            ends = [r.lease_until for r in self._leases.values() if r.lease_until is not None]
+            wait = self.margin.total_seconds()
+            if ends:
+                wait = min(wait, (min(ends) - self.margin - now).total_seconds())
+            await asyncio.sleep(max(wait, 0.05))
+            if any(not self._fresh(r) for r in self._leases.values()):
+                try:
+                    await self._renew()
+                except Exception:
+                    log.warning("renewing outbox leases failed; trying again", exc_info=True)
+                    await asyncio.sleep(min(1.0, self.margin.total_seconds()))
+
+    async def _renew(self) -> None:
+        """Renew the leases of all the rows this worker holds (one statement per lease: one
+        when they were renewed together before), unless another renewal just did; rows
+        another worker claimed after their lease ran out are let go."""
+        async with self._writing:
+            waiting = list(self._leases.values())
+            if all(self._fresh(r) for r in waiting):
+                return
+            async with self.deps.uow() as tx:
+                held = await tx.outbox.renew(waiting, self.deps.clock.now() + self.lease)
+                await tx.commit()
+            renewed = {r.id: r for r in held}
+            for r in waiting:
+                if r.id in renewed:
+                    self._leases[r.id] = renewed[r.id]
+                else:
+                    self._leases.pop(r.id, None)
             if len(held) < len(waiting):
                 log.warning("%d outbox rows were claimed by another worker after their lease "
                             "ran out; not sending them", len(waiting) - len(held))
-            return self._leases.get(row.id)
+            loop = asyncio.get_running_loop()
+            for row_id, deadline in list(self._deadlines.items()):
+                mine = renewed.get(row_id)
+                if mine is not None and not deadline.expired():
+                    deadline.reschedule(loop.time() + self._left(mine))
 
     def _fresh(self, row: Claimed) -> bool:
         return row.lease_until is not None and \
             self.deps.clock.now() < row.lease_until - self.margin
+
+    def _left(self, row: Claimed) -> float:
+        """Seconds left of this worker's lease on `row`."""
+        if row.lease_until is None:
+            return 0.0
+        return max(0.0, (row.lease_until - self.deps.clock.now()).total_seconds())
 
     # ---- recording ------------------------------------------------------------------------
 
@@ -321,7 +419,6 @@ class DeliveryWorker:
         if not self._outcomes:
             self._oldest = time.monotonic()
         self._outcomes.append(outcome)
-        self._leases.pop(outcome.row.id, None)
         what = outcome.status if outcome.status != "pending" else f"put back ({outcome.error})"
         self._tally[what] += 1
 
@@ -330,20 +427,29 @@ class DeliveryWorker:
             self._routes.append((row.person_id, route))
 
     async def flush(self) -> None:
-        """Write the outcomes and routes gathered so far, in one transaction; kept when the
-        write fails (for the next try), then the error is raised."""
+        """Write the outcomes and routes gathered so far, in one transaction, each row under
+        the lease this worker holds now (renewals included); kept when the write fails (for
+        the next try), then the error is raised."""
         async with self._writing:
             outcomes, routes = self._outcomes, self._routes
             if not outcomes and not routes:
                 return
             self._outcomes, self._routes = [], []
+            current = [replace(o, row=self._leases.get(o.row.id, o.row)) for o in outcomes]
             try:
                 async with self.deps.uow() as tx:
                     for person_id, a in routes:
                         await tx.identities.link(person_id, a.platform, a.workspace, a.user,
                                                  a.conversation, a.reference)
-                    await tx.outbox.settle(outcomes, self.deps.clock.now())
+                    await tx.outbox.settle(current, self.deps.clock.now())
                     await tx.commit()
             except BaseException:
                 self._outcomes[:0], self._routes[:0] = outcomes, routes
+                if not self._failing:
+                    self._failing = True
+                    log.warning("writing outbox outcomes failed; kept, trying again",
+                                exc_info=True)
                 raise
+            self._failing = False
+            for o in outcomes:
+                self._leases.pop(o.row.id, None)
