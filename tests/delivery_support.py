@@ -6,7 +6,7 @@ each person's time zone, which a test run at night would never see)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,19 @@ import yaml
 TEAM = "T0OUTWARD"  # the mock's workspace (tests/slack_mock.py)
 ROUND = "anytime"
 SECRET = "fanout-secret-" + "0123456789abcdef" * 2
+CLIENT_ID = "111.222"  # the Slack app's OAuth client, with several workspaces installed
+
+
+def token(team: str) -> str:
+    """The bot token of Outward's install in `team` (OAuth mode)."""
+    return f"xoxb-{team.lower()}"
+
+
+def oauth() -> dict[str, str]:
+    """Environment for multi-workspace mode: the OAuth client instead of one bot token (the
+    installs are saved by `populate`)."""
+    return {"SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": CLIENT_ID,
+            "SLACK_CLIENT_SECRET": "fanout-client-secret"}
 
 
 def uid(i: int) -> str:
@@ -62,11 +75,13 @@ def environment(database_url: str, mock_url: str, content: Path,
 
 
 async def populate(env: Mapping[str, str], n: int, stored_dm: bool = True,
-                   start: bool = True) -> dict[str, Any] | None:
+                   start: bool = True, teams: Sequence[str] = (TEAM,)) -> dict[str, Any] | None:
     """Migrate the database, put n people on the roster linked to Slack accounts uid(i) (with
     their DM channel stored when `stored_dm`), and start round ROUND (the clock plans its
-    invitations). With `start`, also plan them here and return one invitation rendered as Slack
-    Block Kit (what the benchmark's baseline posts)."""
+    invitations). Person i is in teams[i % len(teams)]; in OAuth mode (`oauth()`), Outward is
+    installed in each of the teams. With `start`, also plan them
+    here and return one invitation rendered as Slack Block Kit (what the benchmark's baseline
+    posts)."""
     from adapters.slack import convert
     from bot.bootstrap import build
     from bot.settings import Settings
@@ -76,6 +91,22 @@ async def populate(env: Mapping[str, str], n: int, stored_dm: bool = True,
 
     app = await build(Settings.from_env(env))
     try:
+        if env.get("SLACK_CLIENT_ID"):
+            from slack_sdk.oauth.installation_store import Installation
+            from slack_sdk.oauth.installation_store.sqlalchemy import (
+                AsyncSQLAlchemyInstallationStore,
+            )
+
+            from storage.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE
+
+            store = AsyncSQLAlchemyInstallationStore(
+                client_id=env["SLACK_CLIENT_ID"], engine=app.engine,
+                bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
+            for team in teams:
+                await store.async_save(Installation(
+                    app_id="A0OUTWARD", enterprise_id=None, team_id=team, user_id="U0ADMIN",
+                    bot_token=token(team), bot_id="B" + team, bot_user_id="U0BOT",
+                    bot_scopes=["chat:write", "im:write", "users:read"]))
         lines = ["handle,name,email,timezone,locale,roles,branch,classification,employment"]
         lines += [f"p{i},Person {i},p{i}@example.org,America/Chicago,en,staff,Main,Clerk,FT"
                   for i in range(n)]
@@ -85,7 +116,7 @@ async def populate(env: Mapping[str, str], n: int, stored_dm: bool = True,
         async with app.deps.uow() as tx:
             ids = {p.handle: p.id for p in await tx.people.all()}
             for i in range(n):
-                await tx.identities.link(ids[f"p{i}"], "slack", TEAM, uid(i),
+                await tx.identities.link(ids[f"p{i}"], "slack", teams[i % len(teams)], uid(i),
                                          dm(i) if stored_dm else "")
             outcome = await RoundAdmin(app.deps).start(tx, ROUND)
             assert outcome.ok, outcome

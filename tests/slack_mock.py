@@ -97,7 +97,9 @@ class MockSlack:
     uploads: dict[str, Upload] = field(default_factory=dict)
     posted: Counter[str] = field(default_factory=Counter)  # accepted messages per channel
     methods: Counter[str] = field(default_factory=Counter)  # calls per method (faults too)
-    storms: dict[str, list[float]] = field(default_factory=dict)
+    # (method, token or "" for all): [end (0: not begun), seconds, Retry-After]
+    storms: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    by_token: Counter[str] = field(default_factory=Counter)  # accepted messages per bot token
     latency: float = 0.0  # seconds each Web API call takes
     lean: bool = False  # keep counts only, not every call (long runs)
     total_posted: int = 0
@@ -116,10 +118,15 @@ class MockSlack:
              retry_after: int | None = None, user: str = "") -> None:
         self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, user))
 
-    def storm(self, method: str, seconds: float, retry_after: int = 1) -> None:
-        """Answer every `method` call with 429 and Retry-After for `seconds`, from its next
-        call on."""
-        self.storms[method] = [0.0, seconds, retry_after]
+    def storm(self, method: str, seconds: float, retry_after: int = 1, token: str = "") -> None:
+        """Answer every `method` call (with `token` only: one workspace's bot) with 429 and
+        Retry-After for `seconds`, from its next call on."""
+        self.storms[(method, token)] = [0.0, seconds, retry_after]
+
+    def storming(self, method: str, token: str = "") -> bool:
+        """Whether that storm has begun and is still going."""
+        storm = self.storms.get((method, token))
+        return bool(storm and storm[0] and time.monotonic() < storm[0])
 
     def when_posted(self, n: int) -> asyncio.Event:
         """An event set as soon as `n` messages in all have been accepted."""
@@ -181,9 +188,10 @@ class MockSlack:
                     pass
         return args
 
-    def _fault(self, method: str, args: Mapping[str, Any]) -> web.Response | None:
-        storm = self.storms.get(method)
-        if storm is not None:
+    def _fault(self, method: str, args: Mapping[str, Any], token: str) -> web.Response | None:
+        for storm in (self.storms.get((method, "")), self.storms.get((method, token))):
+            if storm is None:
+                continue
             if not storm[0]:
                 storm[0] = time.monotonic() + storm[1]
             if time.monotonic() < storm[0]:
@@ -214,7 +222,7 @@ class MockSlack:
         if not self.lean:
             self.calls.append(call)
         self.methods[method] += 1
-        fault = self._fault(method, args)
+        fault = self._fault(method, args, token)
         if fault is not None:
             call.ok = False
             return fault
@@ -223,6 +231,7 @@ class MockSlack:
             return web.json_response({"ok": True})
         if method == "chat.postMessage":
             self.posted[str(args.get("channel"))] += 1
+            self.by_token[token] += 1
             self.total_posted += 1
             for n, event in self._waiters:
                 if self.total_posted >= n:
