@@ -90,7 +90,7 @@ class DeliveryWorker:
         self.flush_after = flush_after  # seconds an outcome may wait for others to join it
         self._oldest = 0.0  # when the oldest outcome not yet written was recorded
         self._outcomes: list[Outcome] = []
-        self._routes: list[tuple[int, Address]] = []
+        self._routes: list[Address] = []
         # every row this worker holds a lease on, from its claim until its outcome is written
         self._leases: dict[int, Claimed] = {}
         self._deadlines: dict[int, asyncio.Timeout] = {}  # sends in flight: their lease's end
@@ -304,7 +304,7 @@ class DeliveryWorker:
                 route = await self.senders[item.address.platform].send(item.address,
                                                                         item.messages)
         except DeliveryError as exc:
-            self._route(row, exc.route)
+            self._route(exc.route)
             self._record(self._failure(row, exc))
         except TimeoutError:
             if deadline.expired():  # not the message's fault, and it may have gone (at least
@@ -321,7 +321,7 @@ class DeliveryWorker:
             else:
                 self._record(Outcome(row, "failed", type(exc).__name__))
         else:
-            self._route(row, route)
+            self._route(route)
             self._record(Outcome(row, "sent"))
         finally:
             self._deadlines.pop(row.id, None)
@@ -422,9 +422,9 @@ class DeliveryWorker:
         what = outcome.status if outcome.status != "pending" else f"put back ({outcome.error})"
         self._tally[what] += 1
 
-    def _route(self, row: Claimed, route: Address | None) -> None:
+    def _route(self, route: Address | None) -> None:
         if route is not None:
-            self._routes.append((row.person_id, route))
+            self._routes.append(route)
 
     async def flush(self) -> None:
         """Write the outcomes and routes gathered so far, in one transaction, each row under
@@ -438,9 +438,9 @@ class DeliveryWorker:
             current = [replace(o, row=self._leases.get(o.row.id, o.row)) for o in outcomes]
             try:
                 async with self.deps.uow() as tx:
-                    for person_id, a in routes:
-                        await tx.identities.link(person_id, a.platform, a.workspace, a.user,
-                                                 a.conversation, a.reference)
+                    await tx.identities.set_routes([
+                        (a.platform, a.workspace, a.user, a.conversation, a.reference)
+                        for a in routes])
                     await tx.outbox.settle(current, self.deps.clock.now())
                     await tx.commit()
             except BaseException:

@@ -177,6 +177,13 @@ class Identities(_Repo):
             ident.reference = reference
         return ident
 
+    async def set_routes(self, routes: Sequence[tuple[str, str, str, str, str]]) -> None:
+        for platform, workspace, user_id, conversation_id, reference in routes:
+            ident = self._out(self._find(platform, workspace, user_id))
+            if ident is not None:
+                ident.conversation_id = conversation_id or ident.conversation_id
+                ident.reference = reference or ident.reference
+
     async def unlink(self, platform: str, workspace: str, user_id: str) -> None:
         ident = self._find(platform, workspace, user_id)
         if ident is not None:

@@ -372,3 +372,26 @@ async def test_lookups_for_a_batch_answer_as_one_at_a_time(storage: Storage) -> 
         assert await tx.participation.of("r", "2026-11-24", []) == {}
         assert await tx.marks.having(["k1", "k2"]) == {"k1"}
         assert await tx.marks.having([]) == set()
+
+
+async def test_routes_are_stored_for_many_accounts_at_once(storage: Storage) -> None:
+    """The delivery worker stores the DM channels and Teams conversations it resolved in one
+    statement: a stored part is kept where the new one is empty, and an account unlinked
+    meanwhile is not linked again."""
+    ids = await _people(storage)
+    async with storage() as tx:
+        await tx.identities.link(ids["ana"], "slack", "T1", "U1")
+        await tx.identities.link(ids["ben"], "teams", "tenant", "29:b", "", "old-ref")
+        await tx.commit()
+    async with storage() as tx:
+        await tx.identities.set_routes([("slack", "T1", "U1", "D1", ""),
+                                        ("teams", "tenant", "29:b", "a:conv", ""),
+                                        ("slack", "T1", "U9", "D9", "")])
+        await tx.identities.set_routes([])
+        await tx.commit()
+    async with storage() as tx:
+        found = await tx.identities.for_people([ids["ana"], ids["ben"]])
+        assert [(i.user_id, i.conversation_id, i.reference)
+                for pid in (ids["ana"], ids["ben"]) for i in found[pid]] == [
+            ("U1", "D1", ""), ("29:b", "a:conv", "old-ref")]
+        assert await tx.identities.person_for("slack", "T1", "U9") is None
