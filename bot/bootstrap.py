@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -54,6 +53,7 @@ from prompts.content import Content, load_content
 from prompts.loader import load_catalog
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
+from storage.models import Person
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,8 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
     checkins = Checkins(deps)
     mentorship = MentorshipRender(deps)
 
-    async def busy(tx: UnitOfWork) -> set[tuple[int, date]]:
-        return await busy_today(deps, tx)
+    async def busy(tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
+        return await busy_today(deps, tx, people)
 
     async def expired_drafts() -> int:
         return await delete_expired_drafts(deps)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
     Enrolments,
+    Heartbeats,
     Identities,
     Marks,
     Mentorship,
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     marks: Marks
     enrolments: Enrolments
     mentorship: Mentorship
+    heartbeats: Heartbeats
 
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.marks = Marks(session)
         self.enrolments = Enrolments(session)
         self.mentorship = Mentorship(session)
+        self.heartbeats = Heartbeats(session)
         return self
 
     async def __aexit__(

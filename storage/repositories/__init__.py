@@ -4,6 +4,7 @@ They satisfy the core's repository protocols (conversations.ports) structurally:
 never imports them, and they never import the core."""
 
 from storage.repositories.enrolments import Enrolments
+from storage.repositories.heartbeats import Heartbeats
 from storage.repositories.identities import Identities
 from storage.repositories.marks import Marks
 from storage.repositories.mentorship import Mentorship
@@ -16,6 +17,6 @@ from storage.repositories.states import States
 from storage.repositories.views import Views
 
 __all__ = [
-    "Enrolments", "Identities", "Marks", "Mentorship", "Outbox", "Participations", "People",
-    "Responses", "Rounds", "States", "Views",
+    "Enrolments", "Heartbeats", "Identities", "Marks", "Mentorship", "Outbox", "Participations",
+    "People", "Responses", "Rounds", "States", "Views",
 ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.learning_models import Enrolment
 from storage.models import Person
+from storage.repositories._sql import in_audience, reachable_in
 
 
 class Enrolments:
@@ -64,3 +67,24 @@ class Enrolments:
         self.s.add(e)
         await self.s.flush()
         return e, True
+
+    async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
+                  cutoff: date, reachable: Collection[str] | None
+                  ) -> list[tuple[Enrolment, Person]]:
+        """Two index range scans (`ix_enrolments_due`): enrolments not sent a step since
+        `cutoff` and those whose snooze has ended, of people in `zones`."""
+        other = aliased(Enrolment)
+        sent_today = exists().where(other.person_id == Enrolment.person_id,
+                                    other.last_sent_on == today)
+        may = or_(
+            and_(Enrolment.snoozed_until.is_not(None), Enrolment.snoozed_until <= today),
+            and_(Enrolment.snoozed_until.is_(None),
+                 or_(Enrolment.last_sent_on.is_(None), Enrolment.last_sent_on <= cutoff)),
+        )
+        q = (select(Enrolment, Person)
+             .join(Person, Person.id == Enrolment.person_id)
+             .where(Enrolment.status == "active", Enrolment.track_id.in_(sorted(track_ids)),
+                    may, ~sent_today))
+        q = reachable_in(in_audience(q, None), zones, reachable)
+        q = q.order_by(Enrolment.person_id, Enrolment.id)
+        return [(e, p) for e, p in (await self.s.execute(q)).all()]
