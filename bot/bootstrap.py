@@ -26,7 +26,7 @@ from conversations.help import PRIVACY, Help
 from conversations.keyed import KeyedHash
 from conversations.learning.buttons import LearningButtons
 from conversations.learning.commands import LearningCommands
-from conversations.learning.planner import LearningPlanner
+from conversations.learning.planner import HoldBack, LearningPlanner
 from conversations.learning.reflections import Reflections
 from conversations.learning.render import REFLECT_FORM, LearningRender
 from conversations.mentorship.checkins import NOTE_FORM, Checkins
@@ -39,7 +39,12 @@ from conversations.pulse.admin import RoundAdmin
 from conversations.pulse.commands import PulseCommands
 from conversations.pulse.flow import PulseFlow
 from conversations.pulse.invitations import Invitations
-from conversations.pulse.planner import PulsePlanner, busy_today, delete_expired_drafts
+from conversations.pulse.planner import (
+    BUSY_KINDS,
+    PulsePlanner,
+    delete_expired_drafts,
+    in_survey,
+)
 from conversations.pulse.render import TEXT_FORM
 from conversations.registry import Command, Registry
 from conversations.results.commands import ThemesCommand
@@ -130,8 +135,8 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
     checkins = Checkins(deps)
     mentorship = MentorshipRender(deps)
 
-    async def busy(tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
-        return await busy_today(deps, tx, people)
+    async def in_a_survey(tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
+        return await in_survey(deps, tx, people)
 
     async def expired_drafts() -> int:
         return await delete_expired_drafts(deps)
@@ -181,7 +186,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         },
         planners=[
             PulsePlanner(deps, platforms),
-            LearningPlanner(deps, platforms, busy=busy),
+            LearningPlanner(deps, platforms, HoldBack(BUSY_KINDS, in_a_survey)),
             MentorshipPlanner(deps, platforms),
         ],
         home=[invitations.home, learning.home],

@@ -264,11 +264,13 @@ class Enrolments(Protocol):
     async def enrol(self, person_id: int, track_id: str, today: date,
                     source: str) -> tuple[Enrolment, bool]: ...
     async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
-                  cutoff: date, reachable: Reachable) -> list[tuple[Enrolment, Person]]:
+                  cutoff: date, reachable: Reachable, quiet_kinds: Sequence[str] = (),
+                  quiet_since: datetime | None = None) -> list[tuple[Enrolment, Person]]:
         """Active enrolments in these tracks of active, reachable people in `zones` (whose
         local date is `today`) that may get a step today: a snooze ended by today, or none
-        and no step since `cutoff` (inclusive); none for someone sent a step today. By
-        person, then enrolment."""
+        and no step since `cutoff` (inclusive). None for someone sent a step today, nor for
+        someone with an outbox message of a kind starting with one of `quiet_kinds` due
+        since `quiet_since`. By person, then enrolment."""
         ...
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,11 @@ def local(now: datetime, tz: str) -> datetime:
 def today(now: datetime, tz: str) -> date:
     """The local date in that time zone."""
     return local(now, tz).date()
+
+
+def day_start(day: date, tz: str) -> datetime:
+    """The instant (UTC) a local day begins in that time zone."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def schedule_of(raw: Mapping[str, Any]) -> Schedule:

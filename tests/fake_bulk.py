@@ -195,10 +195,14 @@ class OutboxBulk(_Base):
 
 class EnrolmentsBulk(_Base):
     async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
-                  cutoff: date, reachable: Collection[str] | None
+                  cutoff: date, reachable: Collection[str] | None,
+                  quiet_kinds: Sequence[str] = (), quiet_since: datetime | None = None
                   ) -> list[tuple[Enrolment, Person]]:
         sent_today = {e.person_id for e in self.db.enrolments.values()
                       if e.last_sent_on == today}
+        if quiet_kinds and quiet_since is not None:
+            sent_today |= {r.person_id for r in self.db.outbox.values()
+                           if r.due_at >= quiet_since and r.kind.startswith(tuple(quiet_kinds))}
         rows = []
         for e in self.db.enrolments.values():
             person = self.db.people[e.person_id]

@@ -1,6 +1,7 @@
 """Planning learning steps into the outbox: one nudge per person per local day across tracks,
 in working hours, on each track's cadence (conversations.schedule.nudge_due), and none for
-someone another feature is busy with that day (the `busy` port: a survey in progress).
+someone another feature is busy with that day (`HoldBack`: sent a survey today, or one in
+progress).
 
 A tick looks only at the time zones inside working hours now, and asks storage (by index) for
 the enrolments there that may get a step today; everything else is done in bulk."""
@@ -9,17 +10,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.schedule import WORKING_HOURS, local, sendable
+from conversations.schedule import WORKING_HOURS, day_start, local, sendable
 from prompts.loader import Track, TrackStep
 from storage.learning_models import Enrolment
 from storage.models import Person, Planned
 
-# which of these people another feature is busy with on their local today
+# which of these people another feature is busy with now
 Busy = Callable[[UnitOfWork, Sequence[Person]], Awaitable[set[int]]]
+
+
+@dataclass(frozen=True)
+class HoldBack:
+    """Whom another feature is busy with (given by the composition root, so features never
+    import each other): people sent an outbox message of one of `kinds` on their local today
+    (left out by storage's query), and those `check` names among the rest."""
+
+    kinds: tuple[str, ...] = ()
+    check: Busy | None = None
 
 
 def next_step(track: Track, enrolment: Enrolment) -> TrackStep | None:
@@ -29,10 +41,11 @@ def next_step(track: Track, enrolment: Enrolment) -> TrackStep | None:
 
 
 class LearningPlanner:
-    def __init__(self, deps: Deps, platforms: Collection[str], busy: Busy) -> None:
+    def __init__(self, deps: Deps, platforms: Collection[str],
+                 hold: HoldBack = HoldBack()) -> None:
         self.deps = deps
         self.platforms = platforms
-        self.busy = busy
+        self.hold = hold
 
     async def __call__(self) -> int:
         return await self.plan()
@@ -46,16 +59,18 @@ class LearningPlanner:
         for track in self.deps.tracks.values():
             cadences[track.cadence_days].append(track.id)
         async with self.deps.uow() as tx:
-            days: dict[date, list[str]] = defaultdict(list)  # local date -> zones open now
+            # zones open now, by their local date and the instant it began
+            days: dict[tuple[date, datetime], list[str]] = defaultdict(list)
             for tz in sorted(await tx.people.zones()):
                 now_local = local(now, tz)
                 if sendable(now_local, WORKING_HOURS, self.deps.policy.quiet_hours):
-                    days[now_local.date()].append(tz)
+                    days[(now_local.date(), day_start(now_local.date(), tz))].append(tz)
             due: list[tuple[Enrolment, Person, date]] = []
-            for today, zones in days.items():
+            for (today, began), zones in days.items():
                 for cadence, tracks in cadences.items():
-                    found = await tx.enrolments.due(tracks, zones, today,
-                                                    today - timedelta(days=cadence), reachable)
+                    found = await tx.enrolments.due(
+                        tracks, zones, today, today - timedelta(days=cadence), reachable,
+                        self.hold.kinds, began)
                     due += [(e, p, today) for e, p in found]
             if not due:
                 return 0
@@ -78,7 +93,7 @@ class LearningPlanner:
         """Per person, the first due enrolment (by id) with a step left, unless they are busy
         today or cannot be reached."""
         people = list({p.id: p for _, p, _ in due}.values())
-        busy = await self.busy(tx, people)
+        busy = await self.hold.check(tx, people) if self.hold.check else set()
         routes = await self.deps.reach.routes(tx, [p for p in people if p.id not in busy],
                                               self.platforms)
         out: list[tuple[Enrolment, TrackStep, Person, date]] = []

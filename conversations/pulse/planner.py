@@ -18,7 +18,7 @@ from conversations.context import Deps
 from conversations.keyed import done_mark
 from conversations.ports import Reachable, UnitOfWork
 from conversations.pulse.draft import FLOW
-from conversations.schedule import Window, local, occurrence_key, schedule_of, window
+from conversations.schedule import Window, occurrence_key, schedule_of, window
 from storage.models import Person, Planned, Round
 
 
@@ -110,24 +110,17 @@ class PulsePlanner:
         return len(added)
 
 
-async def busy_today(deps: Deps, tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
-    """Which of these people have a survey in progress now, or were sent one on their local
-    today: other features (learning nudges) hold their messages back for them. Two queries,
-    whatever the number of people."""
-    if not people:
-        return set()
-    now = deps.clock.now()
-    by_id = {p.id: p for p in people}
-    busy: set[int] = set()
-    for row in await tx.outbox.recent_for(by_id, now - timedelta(days=1)):
-        person = by_id[row.person_id]
-        if row.kind.startswith("pulse.") and (
-                local(row.due_at, person.timezone).date() == local(now, person.timezone).date()):
-            busy.add(person.id)
-    for pid, state in (await tx.states.for_people(by_id)).items():
-        if state.flow == FLOW and not state.data.get("paused"):
-            busy.add(pid)
-    return busy
+# Someone sent one of these on their local today is busy with a survey that day: other
+# features (learning nudges) hold their messages back (storage checks this in its queries).
+BUSY_KINDS = ("pulse.",)
+
+
+async def in_survey(deps: Deps, tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
+    """Which of these people have a survey in progress (not paused): other features hold
+    their messages back for them. One query, whatever the number of people."""
+    states = await tx.states.for_people(p.id for p in people)
+    return {pid for pid, state in states.items()
+            if state.flow == FLOW and not state.data.get("paused")}
 
 
 async def delete_expired_drafts(deps: Deps) -> int:

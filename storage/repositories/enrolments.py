@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import date
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.learning_models import Enrolment
-from storage.models import Person
+from storage.models import OutboxRow, Person
 from storage.repositories._sql import in_audience, reachable_in
 
 
@@ -69,10 +69,11 @@ class Enrolments:
         return e, True
 
     async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
-                  cutoff: date, reachable: Collection[str] | None
+                  cutoff: date, reachable: Collection[str] | None,
+                  quiet_kinds: Sequence[str] = (), quiet_since: datetime | None = None
                   ) -> list[tuple[Enrolment, Person]]:
-        """Two index range scans (`ix_enrolments_due`): enrolments not sent a step since
-        `cutoff` and those whose snooze has ended, of people in `zones`."""
+        """By index (`ix_enrolments_due`, the outbox's person index): enrolments not sent a
+        step since `cutoff` and those whose snooze has ended, of people in `zones`."""
         other = aliased(Enrolment)
         sent_today = exists().where(other.person_id == Enrolment.person_id,
                                     other.last_sent_on == today)
@@ -85,6 +86,10 @@ class Enrolments:
              .join(Person, Person.id == Enrolment.person_id)
              .where(Enrolment.status == "active", Enrolment.track_id.in_(sorted(track_ids)),
                     may, ~sent_today))
+        if quiet_kinds and quiet_since is not None:
+            q = q.where(~exists().where(
+                OutboxRow.person_id == Person.id, OutboxRow.due_at >= quiet_since,
+                or_(*(OutboxRow.kind.startswith(k, autoescape=True) for k in quiet_kinds))))
         q = reachable_in(in_audience(q, None), zones, reachable)
         q = q.order_by(Enrolment.person_id, Enrolment.id)
         return [(e, p) for e, p in (await self.s.execute(q)).all()]
