@@ -93,7 +93,12 @@ class Core:
         await Releaser(self.deps).release()
         planned = 0
         for plan in self.registry.planners:
-            planned += await plan()
+            added = await plan()
+            log.debug("%s planned %d message(s)", type(plan).__name__, added,
+                      extra={"planner": type(plan).__name__, "planned": added})
+            planned += added
+        if planned:
+            log.info("planned %d message(s)", planned, extra={"planned": planned})
         return planned
 
     async def housekeeping(self) -> None:
