@@ -220,6 +220,20 @@ class EnrolmentsBulk(_Base):
         return [(self._out(e), self._out(p)) for e, p in rows]
 
 
+class MentorshipBulk(_Base):
+    async def add_checkins(self, rows: Sequence[tuple[int, int, str, date]]) -> None:
+        for pair, person, occ, closes in rows:
+            if await self.checkin_for(pair, person, occ) is None:
+                await self.add_checkin(pair, person, occ, closes)
+
+    async def checkin_for(self, pair_id: int, person_id: int, occurrence: str) -> Any:
+        raise NotImplementedError  # tests.fakes.Mentorship.checkin_for
+
+    async def add_checkin(self, pair_id: int, person_id: int, occurrence: str,
+                          closes_on: date) -> Any:
+        raise NotImplementedError  # tests.fakes.Mentorship.add_checkin
+
+
 class Heartbeats:
     """Process heartbeats (nothing is handed out to change, so nothing to restore)."""
 

@@ -426,7 +426,7 @@ class Enrolments(_Repo, bulk.EnrolmentsBulk):
         return self._insert("enrolments", e.id, e), True
 
 
-class Mentorship(_Repo):
+class Mentorship(_Repo, bulk.MentorshipBulk):
     async def programme(self, programme_id: str) -> MentorProgramme | None:
         return self._out(self.db.programmes.get(programme_id))
 

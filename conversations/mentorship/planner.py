@@ -110,11 +110,9 @@ class MentorshipPlanner:
             checkins[key] = (s.pair.id, person.id, occ, cad)
         added = await tx.outbox.enqueue_many(rows)
         # only the clock that inserted the key creates the check-in row
-        for key in sorted(added & checkins.keys()):
-            pair_id, pid, occ, cad = checkins[key]
-            if await tx.mentorship.checkin_for(pair_id, pid, occ.isoformat()) is None:
-                await tx.mentorship.add_checkin(pair_id, pid, occ.isoformat(),
-                                                closes_on(occ, cad))
+        await tx.mentorship.add_checkins([
+            (pair_id, pid, occ.isoformat(), closes_on(occ, cad))
+            for pair_id, pid, occ, cad in (checkins[k] for k in sorted(added & checkins.keys()))])
         return len(added)
 
     def _sendable(self, side: _Side, person: Person | None, now: datetime) -> bool:

@@ -105,21 +105,23 @@ class Identities:
                           "user_id": account[2], "conversation_id": conversation,
                           "reference": reference}
                 for pid, account, conversation, reference in links}  # the last one wins
+        if not rows:
+            return
+        table = Identity.__table__
+        stmt = insert(self.s, table)
+        new = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "workspace", "user_id"],
+            set_={
+                "person_id": new.person_id,
+                "conversation_id": case((new.conversation_id == "", table.c.conversation_id),
+                                        else_=new.conversation_id),
+                "reference": case((new.reference == "", table.c.reference),
+                                  else_=new.reference),
+            },
+        )
         for batch in chunks(list(rows.values())):
-            stmt = insert(self.s, Identity).values(batch)
-            new = stmt.excluded
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["platform", "workspace", "user_id"],
-                set_={
-                    "person_id": new.person_id,
-                    "conversation_id": case((new.conversation_id == "",
-                                             Identity.conversation_id),
-                                            else_=new.conversation_id),
-                    "reference": case((new.reference == "", Identity.reference),
-                                      else_=new.reference),
-                },
-            )
-            await self.s.execute(stmt)
+            await self.s.execute(stmt, batch)
 
     async def unlink_many(self, accounts: Iterable[Account]) -> None:
         for (platform, workspace), users in _by_workspace(accounts).items():

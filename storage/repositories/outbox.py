@@ -114,16 +114,21 @@ class Outbox:
         return list(await self.s.scalars(select(OutboxRow).order_by(OutboxRow.id)))
 
     async def enqueue_many(self, rows: Sequence[Planned]) -> set[str]:
-        """`enqueue_once` for many rows: one INSERT ... ON CONFLICT DO NOTHING RETURNING key
-        per few thousand rows. Returns the keys inserted by this call."""
+        """`enqueue_once` for many rows: INSERT ... ON CONFLICT DO NOTHING RETURNING key,
+        executemany (batched into multi-row statements by the driver layer). Returns the keys
+        inserted by this call."""
+        if not rows:
+            return set()
+        table = OutboxRow.__table__
+        stmt = (insert(self.s, table).on_conflict_do_nothing(index_elements=["key"])
+                .returning(table.c.key))
         inserted: set[str] = set()
-        for batch in chunks(rows, 1000):
-            stmt = insert(self.s, OutboxRow).values([
+        for batch in chunks(rows):
+            result = await self.s.execute(stmt, [
                 {"key": r.key, "person_id": r.person_id, "kind": r.kind,
                  "payload": dict(r.payload), "due_at": r.due_at, "status": "pending",
                  "attempts": 0, "last_error": ""} for r in batch])
-            stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(OutboxRow.key)
-            inserted.update(await self.s.scalars(stmt))
+            inserted.update(result.scalars())
         return inserted
 
     async def recent_for(self, person_ids: Iterable[int], since: datetime) -> list[OutboxRow]:

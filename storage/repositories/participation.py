@@ -97,15 +97,17 @@ class Participations:
 
     async def ensure_many(self, round_id: str, occurrence: str, person_ids: Sequence[int],
                           invited_on: date) -> None:
-        """`ensure` for many people in one INSERT ... ON CONFLICT DO NOTHING per few thousand
-        rows. The rows go in by person id, so their order says nothing new."""
+        """`ensure` for many people: INSERT ... ON CONFLICT DO NOTHING, executemany. The rows
+        go in by person id, so their order says nothing new."""
+        if not person_ids:
+            return
+        stmt = insert(self.s, Participation.__table__).on_conflict_do_nothing(
+            index_elements=["round_id", "occurrence", "person_id"])
         for batch in chunks(sorted(set(person_ids))):
-            stmt = insert(self.s, Participation).values([
+            await self.s.execute(stmt, [
                 {"round_id": round_id, "occurrence": occurrence, "person_id": pid,
                  "invited_on": invited_on, "reminders": 0, "completed": False}
                 for pid in batch])
-            await self.s.execute(stmt.on_conflict_do_nothing(
-                index_elements=["round_id", "occurrence", "person_id"]))
 
     async def to_remind(self, round_id: str, occurrence: str, zones: Collection[str],
                         audience: Mapping[str, str], reachable: Collection[str] | None,
