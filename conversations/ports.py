@@ -265,12 +265,13 @@ class Enrolments(Protocol):
                     source: str) -> tuple[Enrolment, bool]: ...
     async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
                   cutoff: date, reachable: Reachable, quiet_kinds: Sequence[str] = (),
-                  quiet_since: datetime | None = None) -> list[tuple[Enrolment, Person]]:
+                  quiet_since: Mapping[str, datetime] | None = None
+                  ) -> list[tuple[Enrolment, Person]]:
         """Active enrolments in these tracks of active, reachable people in `zones` (whose
         local date is `today`) that may get a step today: a snooze ended by today, or none
         and no step since `cutoff` (inclusive). None for someone sent a step today, nor for
         someone with an outbox message of a kind starting with one of `quiet_kinds` due
-        since `quiet_since`. By person, then enrolment."""
+        since `quiet_since[their zone]`. By person, then enrolment."""
         ...
 
 

@@ -196,13 +196,15 @@ class OutboxBulk(_Base):
 class EnrolmentsBulk(_Base):
     async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
                   cutoff: date, reachable: Collection[str] | None,
-                  quiet_kinds: Sequence[str] = (), quiet_since: datetime | None = None
+                  quiet_kinds: Sequence[str] = (),
+                  quiet_since: Mapping[str, datetime] | None = None
                   ) -> list[tuple[Enrolment, Person]]:
         sent_today = {e.person_id for e in self.db.enrolments.values()
                       if e.last_sent_on == today}
-        if quiet_kinds and quiet_since is not None:
-            sent_today |= {r.person_id for r in self.db.outbox.values()
-                           if r.due_at >= quiet_since and r.kind.startswith(tuple(quiet_kinds))}
+        for r in self.db.outbox.values() if quiet_kinds and quiet_since else ():
+            since = quiet_since.get(self.db.people[r.person_id].timezone)  # type: ignore[union-attr]
+            if since is not None and r.due_at >= since and r.kind.startswith(tuple(quiet_kinds)):
+                sent_today.add(r.person_id)
         rows = []
         for e in self.db.enrolments.values():
             person = self.db.people[e.person_id]

@@ -59,18 +59,18 @@ class LearningPlanner:
         for track in self.deps.tracks.values():
             cadences[track.cadence_days].append(track.id)
         async with self.deps.uow() as tx:
-            # zones open now, by their local date and the instant it began
-            days: dict[tuple[date, datetime], list[str]] = defaultdict(list)
+            # zones open now, by their local date; the instant that date began in each
+            days: dict[date, dict[str, datetime]] = defaultdict(dict)
             for tz in sorted(await tx.people.zones()):
                 now_local = local(now, tz)
                 if sendable(now_local, WORKING_HOURS, self.deps.policy.quiet_hours):
-                    days[(now_local.date(), day_start(now_local.date(), tz))].append(tz)
+                    days[now_local.date()][tz] = day_start(now_local.date(), tz)
             due: list[tuple[Enrolment, Person, date]] = []
-            for (today, began), zones in days.items():
+            for today, zones in days.items():
                 for cadence, tracks in cadences.items():
                     found = await tx.enrolments.due(
                         tracks, zones, today, today - timedelta(days=cadence), reachable,
-                        self.hold.kinds, began)
+                        self.hold.kinds, zones)
                     due += [(e, p, today) for e, p in found]
             if not due:
                 return 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -70,7 +70,8 @@ class Enrolments:
 
     async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
                   cutoff: date, reachable: Collection[str] | None,
-                  quiet_kinds: Sequence[str] = (), quiet_since: datetime | None = None
+                  quiet_kinds: Sequence[str] = (),
+                  quiet_since: Mapping[str, datetime] | None = None
                   ) -> list[tuple[Enrolment, Person]]:
         """By index (`ix_enrolments_due`, the outbox's person index): enrolments not sent a
         step since `cutoff` and those whose snooze has ended, of people in `zones`."""
@@ -86,9 +87,11 @@ class Enrolments:
              .join(Person, Person.id == Enrolment.person_id)
              .where(Enrolment.status == "active", Enrolment.track_id.in_(sorted(track_ids)),
                     may, ~sent_today))
-        if quiet_kinds and quiet_since is not None:
+        if quiet_kinds and quiet_since:
+            since = case(*((Person.timezone == tz, at) for tz, at in sorted(quiet_since.items())),
+                         else_=None)
             q = q.where(~exists().where(
-                OutboxRow.person_id == Person.id, OutboxRow.due_at >= quiet_since,
+                OutboxRow.person_id == Person.id, OutboxRow.due_at >= since,
                 or_(*(OutboxRow.kind.startswith(k, autoescape=True) for k in quiet_kinds))))
         q = reachable_in(in_audience(q, None), zones, reachable)
         q = q.order_by(Enrolment.person_id, Enrolment.id)
