@@ -105,6 +105,9 @@ class People(Protocol):
         """Insert (first mapping) or update (second mapping) people by handle, in bulk; bumps
         the roster revision when a name is added or changed. Returns (added, updated)."""
         ...
+    async def update_many(self, changes: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+        """Set these columns (not the name) of these people, in bulk."""
+        ...
     async def emails(self) -> dict[str, str]:
         """Every handle with its email, lower-cased ("" when none)."""
         ...

@@ -114,6 +114,7 @@ class Router:
         by_email = await tx.people.by_emails(
             e.email for e in page.joined if e.email and _account(e.address) not in linked)
         links = []
+        changes: dict[int, dict[str, str]] = {}
         for event in page.joined:
             a = event.address
             person = linked.get(_account(a))
@@ -126,13 +127,15 @@ class Router:
             links.append((person.id, _account(a), a.conversation if a.direct else "",
                           a.reference if a.direct else ""))
             # the directory knows the person's zone and language better than an old CSV
+            change = changes.setdefault(person.id, {})
             if event.timezone and event.timezone != person.timezone and valid_zone(
                     event.timezone):
-                person.timezone = event.timezone
+                change["timezone"] = event.timezone
             lang = (event.locale or "").split("-")[0].lower()
             if lang in ("en", "es") and lang != person.locale:
-                person.locale = lang
+                change["locale"] = lang
         await tx.identities.link_many(links)
+        await tx.people.update_many(changes.items())
 
     async def _outside(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
         """An event from a channel or group chat, not the person's 1:1 chat with the bot.

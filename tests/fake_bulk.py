@@ -73,6 +73,12 @@ class PeopleBulk(_Base):
     def _bump_roster(self) -> None:
         self.tx.put("revisions", "roster", self.db.revisions.get("roster", 0) + 1)
 
+    async def update_many(self, changes: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+        for pid, values in changes:
+            person = self._out(self.db.people[pid])
+            for key, value in values.items():
+                setattr(person, key, value)
+
     async def emails(self) -> dict[str, str]:
         return {p.handle: (p.email or "").lower() for p in self.db.people.values()}
 

@@ -127,6 +127,10 @@ async def test_directory_and_roster_bulk(storage: Storage) -> None:  # noqa: F81
         [ana] = idents[ids["ana"]]
         assert (ana.conversation_id, ana.reference) == ("D1", "r2"), "kept, then added"
         await tx.identities.unlink_many([("slack", "T1", "U2"), ("slack", "T9", "U9")])
+        ben = await tx.people.get(ids["ben"])  # held by this transaction, and updated
+        await tx.people.update_many([(ids["ben"], {"timezone": NY, "locale": "en"}),
+                                     (ids["cy"], {})])
+        assert ben is not None and (ben.timezone, ben.locale) == (NY, "en")
         # the same names again: no new revision; a new name: a new one
         assert await tx.people.upsert([({"handle": "ana"}, {"branch": "X"})]) == (0, 1)
         assert await tx.people.revision() == 1
@@ -140,6 +144,7 @@ async def test_directory_and_roster_bulk(storage: Storage) -> None:  # noqa: F81
     async with storage() as tx:
         assert sorted(await tx.identities.people_for([("slack", "T1", "U2")])) == []
         assert [p.handle for p in await tx.people.all()] == ["ana", "ben", "cy", "dee"]
+        assert await tx.people.zones() == {LA, NY}
 
 
 async def test_heartbeats_and_bulk_checkins(storage: Storage) -> None:  # noqa: F811

@@ -68,14 +68,30 @@ class People:
                 await self.s.execute(table.insert(), same)
                 added += len(same)
                 renamed = True
-            for columns, params in changed.items():
-                stmt = (table.update().where(table.c.id == bindparam("_id"))
-                        .values({c: bindparam(f"v_{c}") for c in columns}))
-                await self.s.execute(stmt, params)
-                self._refresh_loaded(params)
+            await self._update(changed)
         if renamed:
             await self._bump(ROSTER)
         return added, updated
+
+    async def update_many(self, changes: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+        """Set these columns of these people (not their names), one executemany per set of
+        columns."""
+        changed: dict[frozenset[str], list[dict[str, Any]]] = {}
+        for pid, values in changes:
+            if values:
+                assert "display_name" not in values, "names change through upsert"
+                changed.setdefault(frozenset(values), []).append(
+                    {"_id": pid, **{f"v_{k}": v for k, v in values.items()}})
+        await self._update(changed)
+
+    async def _update(self, changed: Mapping[frozenset[str], list[dict[str, Any]]]) -> None:
+        table: Table = Person.__table__  # type: ignore[assignment]
+        for columns, params in changed.items():
+            stmt = (table.update().where(table.c.id == bindparam("_id"))
+                    .values({c: bindparam(f"v_{c}") for c in columns}))
+            for batch in chunks(params):
+                await self.s.execute(stmt, batch)
+            self._refresh_loaded(params)
 
     def _refresh_loaded(self, params: list[dict[str, Any]]) -> None:
         """People this session already holds take the new values (without a query)."""
