@@ -1,8 +1,8 @@
 """A clock whose cost follows what is due: indexes for the planners' and the directory's
 queries, process heartbeats for /healthz, and a roster revision
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 
 - `people.timezone`: the planners find the time zones inside a send window, then only the
   people in those zones; `lower(people.email)`: directory sync looks accounts up by email, one
@@ -20,8 +20,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
