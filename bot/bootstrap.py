@@ -29,6 +29,11 @@ from conversations.learning.commands import LearningCommands
 from conversations.learning.planner import HoldBack, LearningPlanner
 from conversations.learning.reflections import Reflections
 from conversations.learning.render import REFLECT_FORM, LearningRender
+from conversations.loop.announce import Announcements
+from conversations.loop.commitments import Commit
+from conversations.loop.results import ResultsCommand
+from conversations.loop.sections import CommitmentSections
+from conversations.loop.share import Share
 from conversations.mentorship.checkins import NOTE_FORM, Checkins
 from conversations.mentorship.commands import MentorshipCommands
 from conversations.mentorship.planner import MentorshipPlanner
@@ -36,9 +41,11 @@ from conversations.mentorship.render import MentorshipRender
 from conversations.outreach import Outreach
 from conversations.ports import Clock, Sender, Themer, UnitOfWork
 from conversations.pulse.admin import RoundAdmin
+from conversations.pulse.calendar import RoundCalendar
 from conversations.pulse.commands import PulseCommands
 from conversations.pulse.flow import PulseFlow
 from conversations.pulse.invitations import Invitations
+from conversations.pulse.notices import CLOSED, ClosedNotice
 from conversations.pulse.planner import (
     BUSY_KINDS,
     PulsePlanner,
@@ -80,10 +87,20 @@ class Core:
     platforms: set[str] = field(default_factory=set)
 
     async def tick(self) -> tuple[int, int]:
-        """One clock tick: plan what is due, then deliver it. Returns (planned, sent)."""
+        """One clock tick: open and close rounds on their dates, plan what is due, then
+        deliver it. Returns (planned, sent)."""
+        await self.rounds()
         planned = await self.plan_all()
         sent = await self.worker.run_once()
         return planned, sent
+
+    async def rounds(self) -> int:
+        """Scheduled rounds open at their start; rounds whose answer window has ended close
+        (through the same path as `/pulse close`). Returns how many changed."""
+        changed = 0
+        for job in self.registry.calendar:
+            changed += await job()
+        return changed
 
     async def plan_all(self) -> int:
         """Everything the clock does each minute except delivery: pick up roster changes made
@@ -137,6 +154,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
     help_ = Help(deps)
     pulse, admin, invitations = PulseFlow(deps), RoundAdmin(deps), Invitations(deps)
     reflections, learning = Reflections(deps), LearningRender(deps)
+    share, announcements, sections = Share(deps), Announcements(deps), CommitmentSections(deps)
     checkins = Checkins(deps)
     mentorship = MentorshipRender(deps)
 
@@ -156,8 +174,10 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         commands={
             "help": Command(help_.help_command),
             "privacy": Command(help_.privacy_command),
-            "pulse": Command(PulseCommands(deps, pulse, admin)),
-            "themes": Command(ThemesCommand(deps)),
+            "pulse": Command(PulseCommands(deps, pulse, admin,
+                                           more={"commit": Commit(deps), "share": share})),
+            "themes": Command(ThemesCommand(deps, sections=[sections.chat])),
+            "results": Command(ResultsCommand(deps)),
             "learn": Command(LearningCommands(deps)),
             "mentor": Command(MentorshipCommands(deps, start_round=admin.start)),
             # "outward": the router's umbrella command, added by `compose`
@@ -183,7 +203,11 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         renderers={
             "pulse.invite": invitations.render,
             "pulse.reminder": invitations.render,
+            CLOSED: ClosedNotice(deps),
+            "loop.share": share.render,
+            "loop.update": announcements.render,
             "learn.step": learning.step,
+            "learn.enrolled": learning.enrolled,
             "mentor.notice": mentorship,
             "mentor.escalation": mentorship,
             "mentor.milestone": mentorship,
@@ -193,9 +217,12 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
             PulsePlanner(deps, platforms),
             LearningPlanner(deps, platforms, HoldBack(BUSY_KINDS, in_a_survey)),
             MentorshipPlanner(deps, platforms),
+            announcements,
         ],
         home=[invitations.home, learning.home],
         housekeeping=[expired_drafts, retention],
+        calendar=[RoundCalendar(deps, admin)],
+        report_sections=[sections.html],
     )
 
 
@@ -220,6 +247,7 @@ async def compose(
         catalog=load_catalog(),
         templates=dict(content.rounds),
         tracks=dict(content.tracks),
+        content=content,
         policy=Policy(
             k_responses=settings.k_responses,
             k_comments=settings.k_comments,

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
+    Commitments,
     Enrolments,
     Heartbeats,
     Identities,
@@ -21,6 +22,7 @@ from storage.repositories import (
     People,
     Responses,
     Rounds,
+    ShareBacks,
     States,
     Views,
 )
@@ -41,6 +43,8 @@ class SqlUnitOfWork:
     enrolments: Enrolments
     mentorship: Mentorship
     heartbeats: Heartbeats
+    commitments: Commitments
+    sharebacks: ShareBacks
 
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
@@ -60,6 +64,8 @@ class SqlUnitOfWork:
         self.enrolments = Enrolments(session)
         self.mentorship = Mentorship(session)
         self.heartbeats = Heartbeats(session)
+        self.commitments = Commitments(session)
+        self.sharebacks = ShareBacks(session)
         return self
 
     async def __aexit__(

@@ -60,7 +60,8 @@ class PulsePlanner:
         groups: dict[tuple[Window, str], list[str]] = defaultdict(list)
         for tz in sorted(zones):
             open_ = window(now, tz, rnd.opened_at, sched, self.deps.policy.quiet_hours)
-            if open_ is not None:
+            if open_ is not None and (rnd.closes_on is None or open_.start <= rnd.closes_on):
+                # (an occurrence starting after the round's closing date is never sent)
                 occ = occurrence_key(open_.start, rnd.opened_at, rnd.opened_on, tz, sched)
                 groups[(open_, occ)].append(tz)
         return [(open_, occ, zs) for (open_, occ), zs in groups.items()]

@@ -4,7 +4,7 @@ thresholds and differencing) as chat."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
@@ -29,19 +29,25 @@ def _bars(items: Sequence[tuple[str, float]], width: int = 420) -> str:
     return "".join(parts)
 
 
+# more HTML about a round, after its results (closing the loop: "What we committed to")
+ReportSection = Callable[[UnitOfWork, Round], Awaitable[str]]
+
+
 class Reports:
     """Builds the committee report for a round."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, sections: Sequence[ReportSection] = ()) -> None:
         self.deps = deps
         self.summaries = Summaries(deps)
+        self.sections = tuple(sections)
 
     async def html(self, tx: UnitOfWork, rnd: Round) -> str | Refusal:
         whole = await self.summaries.build(tx, rnd, WHOLE)
         if isinstance(whole, Refusal):
             return whole
         segments = await self._segments(tx, rnd)
-        return _render(rnd, whole, segments, self.deps.policy.organisation)
+        extra = "".join([await section(tx, rnd) for section in self.sections])
+        return _render(rnd, whole, segments, self.deps.policy.organisation, extra)
 
     async def _segments(self, tx: UnitOfWork, rnd: Round) -> list[tuple[Slice, Summary]]:
         """Every segment slice that passes the same checks as in chat, released in turn."""
@@ -59,7 +65,8 @@ class Reports:
         return out
 
 
-def _render(rnd: Round, s: Summary, segments: list[tuple[Slice, Summary]], org: str) -> str:
+def _render(rnd: Round, s: Summary, segments: list[tuple[Slice, Summary]], org: str,
+            extra: str = "") -> str:
     e = html.escape
     rate = f"{s.completed / s.invited:.0%}" if s.invited else "-"
     body = [f"<h1>{e(s.title)}</h1>",
@@ -101,6 +108,7 @@ def _render(rnd: Round, s: Summary, segments: list[tuple[Slice, Summary]], org: 
             body.append(f"<tr><td>{e(key)} = {e(value)}</td><td>{n or '-'}</td>"
                         f"<td>{e(top)}</td></tr>")
         body.append("</table>")
+    body.append(extra)  # sections other features add (already HTML, escaped by them)
     style = ("body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;"
              "padding:0 1rem;color:#1d1d1f}table{border-collapse:collapse}td,th{border:1px solid"
              " #ccc;padding:.3rem .6rem;text-align:left}blockquote{border-left:3px solid #3b6ea5;"
