@@ -51,7 +51,6 @@ from bot.bootstrap import build  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from conversations.mentorship.cadence import load_definition  # noqa: E402
-from conversations.questions import Question  # noqa: E402
 from conversations.schedule import schedule_data  # noqa: E402
 from prompts.content import load_content  # noqa: E402
 from prompts.loader import Schedule  # noqa: E402
@@ -118,7 +117,7 @@ async def populate(url: str, n: int, now: datetime) -> None:
             series=tpl.id))
         await conn.execute(insert(RoundQuestion), [
             {"round_id": "bench", "question_id": q.id, "position": i,
-             "definition": Question.from_content(q).definition()}
+             "definition": q.definition()}
             for i, q in enumerate(tpl.questions)])
         definition = load_definition()
         await conn.execute(insert(MentorProgramme).values(
