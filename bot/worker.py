@@ -217,19 +217,16 @@ class DeliveryWorker:
         try:
             async with self.deps.uow() as tx:
                 results = await self.outreach.render_many(tx, todo)
-                found = {d[0].id for d in results if isinstance(d, tuple)}
-                idents = await tx.identities.for_people(found)
+                found = {d[0].id: d[0] for d in results if isinstance(d, tuple)}
+                routes = await self.deps.reach.routes(tx, list(found.values()),
+                                                      self.senders.keys())
         except Exception:
             log.warning("rendering a batch of %d outbox rows failed; one by one now", len(todo),
                         exc_info=True)
             return [ready for row in todo if (ready := await self._render_one(row))]
         out = []
         for row, result in zip(todo, results, strict=True):
-            address = None
-            if isinstance(result, tuple):
-                person, messages = result
-                address = self.deps.reach.choose(person, idents.get(person.id, []),
-                                                 self.senders.keys())
+            address = routes.get(result[0].id) if isinstance(result, tuple) else None
             ready = self._ready(row, result, address)
             if ready is not None:
                 out.append(ready)

@@ -12,17 +12,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from storage.models import Claimed, OutboxRow, Outcome
+from tests.fake_bulk import OutboxBulk
 
 
-class Outbox:
+class Outbox(OutboxBulk):
     def __init__(self, tx: Any) -> None:
         self.tx = tx
         self.db = tx.db
 
-    def _out(self, row: OutboxRow | None) -> OutboxRow | None:
+    def _out(self, row: Any) -> Any:
         if row is not None:
             self.tx.touch(row)
         return row
+
+    def _insert(self, table: str, key: Any, row: Any) -> Any:
+        self.tx.put(table, key, row)
+        return self._out(row)
 
     async def enqueue_once(self, key: str, person_id: int, kind: str,
                            payload: Mapping[str, Any], due_at: datetime) -> bool:
@@ -31,8 +36,7 @@ class Outbox:
         row = OutboxRow(id=self.db.next_id("outbox"), key=key, person_id=person_id, kind=kind,
                         payload=copy.deepcopy(dict(payload)), due_at=due_at, status="pending",
                         attempts=0, last_error="", lease_until=None, sent_at=None)
-        self.tx.put("outbox", row.id, row)
-        self._out(row)
+        self._insert("outbox", row.id, row)
         return True
 
     async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]:
