@@ -76,7 +76,7 @@ class DeliveryWorker:
         batch: int = 200,
         per_workspace: int = 10,
         flush: int = 50,
-        flush_after: float = 0.02,
+        flush_after: float = 0.1,
     ) -> None:
         self.deps = deps
         self.senders = senders

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Claimed, OutboxRow, Outcome, Planned
@@ -97,31 +98,16 @@ class Outbox:
         worker's lease on it holds."""
         sent = [o.row.id for o in outcomes if o.status == "sent"]
         if sent:
-            await self.s.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_(sent))
-                .values(status="sent", sent_at=now, lease_until=None, last_error="")
-                .execution_options(synchronize_session=False)
-            )
-        table = cast(Table, OutboxRow.__table__)
-        guard = (table.c.id == bindparam("row_id")) & (table.c.status == "pending") & (
-            table.c.lease_until == bindparam("lease"))
+            await self.s.execute(_settled()[0], {"ids": sent, "now": now})
         back = [{"row_id": o.row.id, "lease": o.row.lease_until, "due": o.due_at or now,
                  "error": o.error[:300], "tries": o.row.attempts - (1 if o.refund else 0)}
                 for o in outcomes if o.status == "pending"]
         if back:
-            await self.s.execute(
-                update(table).where(guard).values(
-                    due_at=bindparam("due"), lease_until=None, last_error=bindparam("error"),
-                    attempts=bindparam("tries")),
-                back)
+            await self.s.execute(_settled()[1], back)
         failed = [{"row_id": o.row.id, "lease": o.row.lease_until, "error": o.error[:300]}
                   for o in outcomes if o.status == "failed"]
         if failed:
-            await self.s.execute(
-                update(table).where(guard).values(
-                    status="failed", lease_until=None, last_error=bindparam("error")),
-                failed)
+            await self.s.execute(_settled()[2], failed)
 
     async def by_status(self) -> dict[str, int]:
         q = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
@@ -160,3 +146,22 @@ class Outbox:
                                         OutboxRow.due_at >= since)
             out += await self.s.scalars(q)
         return sorted(out, key=lambda r: r.id)
+
+
+@functools.cache
+def _settled() -> tuple[Update, Update, Update]:
+    """`settle`'s three statements (sent, put back, failed), built once: the worker writes a
+    few dozen outcomes at a time, so building and caching a statement each time would cost
+    more than running it."""
+    table = cast(Table, OutboxRow.__table__)
+    guard = (table.c.id == bindparam("row_id")) & (table.c.status == "pending") & (
+        table.c.lease_until == bindparam("lease"))
+    return (
+        update(table).where(table.c.id.in_(bindparam("ids", expanding=True))).values(
+            status="sent", sent_at=bindparam("now"), lease_until=None, last_error=""),
+        update(table).where(guard).values(
+            due_at=bindparam("due"), lease_until=None, last_error=bindparam("error"),
+            attempts=bindparam("tries")),
+        update(table).where(guard).values(
+            status="failed", lease_until=None, last_error=bindparam("error")),
+    )
