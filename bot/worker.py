@@ -128,9 +128,11 @@ class DeliveryWorker:
     async def _pump(self, ready: Sequence[Ready], claim: bool) -> None:
         """Send through lanes: up to `per_workspace` at a time per workspace or tenant, each
         taking the next message of its workspace's queue. Batches are claimed (and rendered)
-        while the lanes send, whenever fewer than `batch` messages are waiting, or, while some
-        workspace has nothing to send (another is held up by its rate limit), up to four
-        batches: a workspace that is waiting out a Retry-After does not hold up the others."""
+        while the lanes send, whenever fewer than half a batch of messages are waiting (a short
+        queue: workers share a fan-out evenly, and a dead worker's rows wait for its lease to
+        run out), or, while some workspace has nothing to send (another is held up by its rate
+        limit), up to four batches: a workspace that is waiting out a Retry-After does not hold
+        up the others."""
         queues: dict[tuple[str, str], deque[Ready]] = {}
         active: Counter[tuple[str, str]] = Counter()
         lanes: set[asyncio.Task[None]] = set()
@@ -146,7 +148,7 @@ class DeliveryWorker:
 
         def wanted() -> bool:
             waiting = sum(len(q) for q in queues.values())
-            return waiting < self.batch or (
+            return waiting < self.batch // 2 or (
                 waiting < 4 * self.batch and any(not q for q in queues.values()))
 
         add(ready)
