@@ -1,36 +1,40 @@
 """The delivery worker: claim due outbox rows in batches, render them, send them concurrently,
-write the results back in batches.
+write the results back in small groups.
 
-For each batch of up to `batch` rows (claimed in one statement):
-
-1. every row is rendered in one read transaction (rolled back: rendering never writes), the
-   people, their routes and each kind's data loaded for the whole batch at once;
-2. the messages are sent through each person's adapter, up to `per_workspace` at a time for
-   each workspace or tenant (the adapters pace themselves within the platform's rate limits),
-   each only while this worker's lease on its row holds: when the lease runs low, the rows not
-   yet done are renewed together in one statement, and a send never outlives its lease;
-3. outcomes are written as they come, a few at a time (`flush` of them, or whatever gathered
-   in `flush_after` seconds, while the other sends go on), in one transaction each: sent, put
-   back and failed rows (one statement each), and the routes the platforms resolved (a Slack DM
-   channel, a Teams 1:1 conversation), stored with the person's identity so that the next send
-   skips the lookup. That transaction holds no answers (the worker never touches them), so a
-   route never shares a transaction with an answer.
+1. Rows are claimed `batch` at a time in one statement, and each batch is rendered in one read
+   transaction (rolled back: rendering never writes), the people, their routes and each kind's
+   data loaded for the whole batch at once. The next batch is claimed and rendered while the
+   current one is being sent, once fewer than half a batch is waiting.
+2. Messages go out through lanes: up to `per_workspace` at a time for each workspace or tenant,
+   each lane taking the next message of its workspace's queue (the adapters pace themselves
+   within the platform's rate limits). A workspace waiting out a Retry-After holds up its own
+   lanes only; the others keep sending, and new batches keep coming while they have room.
+3. A keeper renews the lease of every row this worker holds (claimed, being sent, or sent but
+   not yet recorded) before it runs low, in one statement; a send never outlives its lease.
+4. Outcomes are written as they come, in small groups (`flush` of them, or whatever gathered in
+   `flush_after` seconds), in one transaction each: sent, put back and failed rows (one
+   statement each) and the routes the platforms resolved (a Slack DM channel, a Teams 1:1
+   conversation), stored with the person's identity so that the next send skips the lookup.
+   That transaction holds no answers (the worker never touches them).
 
 A retryable failure (rate limit, 5xx, network) puts the row back with a delay: the platform's
 Retry-After when given (that wait does not use up an attempt), else exponential backoff. A
 permanent failure (user gone, channel not found), a row that cannot be rendered, or one past
 `max_attempts` is marked failed with the reason, and delivery to everyone else goes on.
 
-What a crash costs: a row is sent at most once per lease, and nothing is lost. If the process
-dies (kill -9) between a send and the write of its outcome, the row stays leased; when the lease
-runs out another worker (or this one, restarted) sends it again. So the people whose messages
-were in flight (at most `per_workspace` per workspace) or sent but not yet recorded (one group
-being written and one gathering, each of about `flush` rows at most, fewer at a modest pace) at
-that moment get that message twice, once per crash; everyone else gets it exactly once. Slack
-and Teams take no idempotency key for a new message, so a send whose outcome was not recorded
+What a crash costs: a row is written "sent" only after the platform accepted its message, and a
+row leased to this worker is sent by no other until that lease runs out; nothing is lost. If the
+process dies (kill -9) between a send and the write of its outcome, the row stays leased; when
+the lease runs out another worker (or this one, restarted) sends it again. So exactly the
+people whose messages were in flight (at most `per_workspace` per workspace) or accepted but
+not yet recorded (the group being written and the one gathering behind it, each at most `flush`
+plus one per lane: a lane waits for the write under way when `flush` are gathered) at that
+moment get that message twice, once per crash; everyone else gets it exactly once. Slack and
+Teams take no idempotency key for a new message, so a send whose outcome was not recorded
 cannot be told from one that never happened: Outward prefers a rare duplicate to a lost
-invitation. If the database is away when outcomes are written, they are kept and written first
-(at the next claim or run) before anything new is claimed."""
+invitation. If the database is away, the worker sends what it holds while its leases last,
+keeps the outcomes it could not write and writes them first (before claiming anything) when
+the database is back; `run_once` then raises, and the next run carries on."""
 
 from __future__ import annotations
 
