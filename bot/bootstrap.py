@@ -216,6 +216,8 @@ async def compose(
             quiet_hours=settings.quiet_hours,
             default_timezone=settings.timezone,
             organisation=settings.organisation,
+            public_url=settings.public_url,
+            report_link_minutes=settings.report_link_minutes,
         ),
         scrub=scrub,
         keyed=keyed,

@@ -27,7 +27,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import Button, Message, TextInput
-from conversations.results.chart import bars_png
+from adapters.chart import alt_text, chart_png
 
 PLATFORM = "slack"
 ACTION_PREFIX = "outward:"
@@ -201,12 +201,11 @@ def chart_upload(message: Message) -> dict[str, Any] | None:
         return None
     first = message.text.strip().split("\n", 1)[0].replace("*", "").strip()
     title = escape("Theme shares — " + first if first else "Theme shares")
-    items = ", ".join(f"{label} {round(100 * share)}%" for label, share in message.chart)
     return {
-        "file": bars_png([share for _, share in message.chart]),
+        "file": chart_png(message.chart, message.chart_title or "Theme shares"),
         "filename": CHART_FILENAME,
         "title": _clip(title, MAX_FILE_TITLE),
-        "alt_txt": _clip(escape("Theme shares: " + items), MAX_ALT_TEXT),
+        "alt_txt": _clip(escape(alt_text(message.chart, message.chart_title or "Theme shares")), MAX_ALT_TEXT),
     }
 
 

@@ -109,14 +109,20 @@ class Ledger:
         self.shown = list(shown)
         self.latest = max((r.batch for r in rows), default=0)
         self._cells: dict[str, _Cells] = {}
+        # the answered rows of each item by (batch, segment values): a view's rows are
+        # gathered from the cells it keeps, so every slice costs its own rows, not the round's
+        self._index: dict[str, dict[tuple[int, tuple[str, ...]], list[Row]]] = {}
         for r in rows:
             if not answered(r):
                 continue
             group, unit = _unit(r)
-            key = (group, r.batch, segment_values(r))
+            segs = segment_values(r)
+            key = (group, r.batch, segs)
             items = [ALL, r.question_id] + ([TEXT] if (r.text or r.theme) else [])
             for item in items:
                 self._cells.setdefault(item, {}).setdefault(key, set()).add(unit)
+            for item in items[1:]:
+                self._index.setdefault(item, {}).setdefault((r.batch, segs), []).append(r)
 
     def people(self, item: str, keep: Keep) -> int:
         per_group: Counter[tuple[str, ...]] = Counter()
@@ -181,6 +187,37 @@ class Ledger:
 
     def rows_in(self, s: Slice, batch: int) -> list[Row]:
         return [r for r in self.rows if r.batch <= batch and in_slice(r, s)]
+
+    def rows_of(self, item: str, s: Slice, batch: int) -> list[Row]:
+        """The answered rows of one item (a question id, or TEXT for every comment) in slice
+        `s` as of `batch`, in the order of the round's rows."""
+        out: list[Row] = []
+        for (b, segs), rows in self._index.get(item, {}).items():
+            if b <= batch and _matches(s, segs):
+                out.extend(rows)
+        return out
+
+    def items(self) -> set[str]:
+        """The items (question ids, TEXT) that have answers."""
+        return set(self._index)
+
+
+def shown_parts(counts: Mapping[str, int], k: int) -> dict[str, int | None]:
+    """Which parts of a total of at least k people (the options of a choice; disagree, neutral
+    and agree of a rating) may be shown as numbers: a part of 1..k-1 people is hidden (None).
+    When the hidden parts add up to 1..k-1 people, the total minus the shown parts would give
+    that small group away, so the smallest shown parts are hidden too, until what is hidden
+    adds up to 0 or at least k (or everything is hidden)."""
+    out: dict[str, int | None] = {
+        key: (n if show_count(n, k) else None) for key, n in counts.items()}
+    while True:
+        hidden = sum(counts[key] for key, n in out.items() if n is None)
+        if safe_difference(hidden, k):
+            return out
+        shown = sorted((n, key) for key, n in out.items() if n is not None and n > 0)
+        if not shown:
+            return {key: None for key in out}
+        out[shown[0][1]] = None
 
 
 def show_count(n: int, k: int) -> bool:
