@@ -10,7 +10,8 @@ from PIL import Image
 from adapters.chart import BACKGROUND, FILL, INK, MUTED, PAD, SCALE, alt_text, chart_png
 
 BARS = (("Workload & staffing", 0.42),
-        ("Paid time for equity training and learning for part-time and evening staff", 0.33),
+        ("Paid time for equity training and learning for part-time, evening and weekend "
+         "staff at every branch", 0.33),
         ("other", 0.25))
 
 

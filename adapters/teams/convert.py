@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.chart import alt_text, chart_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -28,7 +29,6 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import Message
-from adapters.chart import alt_text, chart_png
 
 PLATFORM = "teams"
 CHANNEL_ID = "msteams"

@@ -80,8 +80,9 @@ async def _site(app: Outward) -> AsyncIterator[None]:
     # the theming engine's imports (scikit-learn, SciPy; the semantic model when installed)
     # likewise, so a chair's first /themes does not pay for them
     themer = app.deps.themer
-    if hasattr(themer, "warm_up"):
-        warm_themes = asyncio.create_task(asyncio.to_thread(themer.warm_up))
+    warm_up = getattr(themer, "warm_up", None)
+    if warm_up is not None:
+        warm_themes = asyncio.create_task(asyncio.to_thread(warm_up))
         warm_themes.add_done_callback(lambda t: t.cancelled() or t.exception())
     web = web_app(app)
     try:

@@ -13,7 +13,7 @@ from conversations.context import Deps, roles
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
 from conversations.results.links import report_link
-from conversations.results.model import OVERALL, Section, Summary
+from conversations.results.model import OVERALL, Result, Section, Summary
 from conversations.results.render import render_question, render_summary, render_theme
 from conversations.results.summary import Refusal, Summaries, parse_slice
 from conversations.results.thresholds import WHOLE, Slice
@@ -100,7 +100,7 @@ class ThemesCommand:
         return render_theme(cat, loc, result, target, query.theme, kc, kr, link)
 
     @staticmethod
-    def _target(s: Summary, question: str | None) -> object | None:
+    def _target(s: Summary, question: str | None) -> Result | None:
         if question is None:
             return s.overall
         return s.question(question)

@@ -68,8 +68,8 @@ def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
                  count=p.count, share=_pct(p.share)) if p.count is not None else
         cat.text(loc, "themes.part_hidden", label=cat.text(loc, f"themes.part.{p.key}"))
         for p in r.parts)
-    return cat.text(loc, "themes.rating", text=r.text.rstrip(". "), mean=f"{r.mean:.1f}", n=r.answers,
-                    parts=parts)
+    return cat.text(loc, "themes.rating", text=r.text.rstrip(". "), mean=f"{r.mean:.1f}",
+                    n=r.answers, parts=parts)
 
 
 def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:

@@ -34,7 +34,7 @@ class Group:
 
 
 def _group(key: str, value: str, g: Summary) -> Group:
-    answers = [q.answers for q in (*g.ratings, *g.choices)]
+    answers = [q.answers for q in g.ratings] + [q.answers for q in g.choices]
     top = tuple(t.label for t in g.overall.themes if t.code != "other")[:3]
     return Group(key, value, g, max(answers) if answers else None, top)
 

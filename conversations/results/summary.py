@@ -248,8 +248,8 @@ def _rating(q: Question, text: str, rows: Sequence[Row], k: int) -> RatingResult
     counts = {key: sum(1 for v in values if v in scores) for key, scores in RATING_PARTS}
     shown = shown_parts(counts, k)
     n = len(values)
-    parts = tuple(Part(key, key, shown[key], None if shown[key] is None else shown[key] / n)
-                  for key, _ in RATING_PARTS)
+    parts = tuple(Part(key, key, c, None if c is None else c / n)
+                  for key, c in ((key, shown[key]) for key, _ in RATING_PARTS))
     mean = round(sum(int(v) for v in values) / n, 1)
     return RatingResult(q.id, text, n, mean, parts)
 
