@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.bootstrap import Outward
+from bot.report_page import report_page
 
 OUTWARD_KEY = web.AppKey("outward", Outward)
 
@@ -17,6 +18,7 @@ def web_app(outward: Outward) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[OUTWARD_KEY] = outward
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/report/{round_id}", report_page(outward))
     return app
 
 

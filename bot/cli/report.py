@@ -14,18 +14,21 @@ from bot.cli.common import Context, Subparsers, UserError, opened
 def add_parsers(sub: Subparsers) -> None:
     report = sub.add_parser("report", help="committee report for a round, or `report learning`")
     report.add_argument("round", help="a round id, or `learning` for learning-track aggregates")
-    report.add_argument("--format", choices=["html"], default="html")
-    report.add_argument("--out", help="output file (default ROUND.html)")
+    report.add_argument("--format", choices=["html", "csv"], default="html",
+                        help="html: the committee report; csv: its figures, one row per "
+                             "question x option/theme x group (no quotes)")
+    report.add_argument("--out", help="output file (default ROUND.html or ROUND.csv)")
 
 
 async def report(ctx: Context, args: argparse.Namespace) -> int:
     async with opened(ctx) as app:
         if args.round == "learning":
             return await _learning(app, args.out)
-        return await _round(app, args.round, args.out)
+        return await _round(app, args.round, args.out, args.format)
 
 
-async def _round(app: Outward, round_id: str, out: str | None) -> int:
+async def _round(app: Outward, round_id: str, out: str | None, fmt: str = "html") -> int:
+    from conversations.results.export import csv_text
     from conversations.results.report import Reports
     from conversations.results.summary import Refusal
 
@@ -33,12 +36,19 @@ async def _round(app: Outward, round_id: str, out: str | None) -> int:
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             raise UserError(f"there is no round {round_id!r} (python -m bot pulse status)")
-        result = await Reports(app.deps).html(tx, rnd)
+        reports = Reports(app.deps)
+        result: str | Refusal
+        if fmt == "csv":
+            built = await reports.build(tx, rnd)
+            result = built if isinstance(built, Refusal) else csv_text(
+                built[0], built[1], rnd.k_responses, rnd.k_comments)
+        else:
+            result = await reports.html(tx, rnd)
         if isinstance(result, Refusal):
             print(app.deps.catalog.text("en", result.key, **result.values), file=sys.stderr)
             return 2
         await tx.commit()
-    path = Path(out or f"{rnd.id}.html")
+    path = Path(out or f"{rnd.id}.{fmt}")
     await asyncio.to_thread(path.write_text, result, "utf-8")
     print(f"Wrote {path}")
     return 0

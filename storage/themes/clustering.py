@@ -1,12 +1,14 @@
-"""Clustering of unit-length comment vectors: spherical k-means, the number of themes chosen by
-silhouette, small clusters folded into their nearest neighbour, sub-themes inside each theme.
+"""Clustering of unit-length comment vectors: k-means (scikit-learn's KMeans with k-means++
+seeding) for k themes, the number of themes chosen by scikit-learn's silhouette_score (cosine),
+small clusters folded into their nearest neighbour, sub-themes inside each theme.
 
-Everything here is numpy and deterministic for a given seed.
+Deterministic for a given seed.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -16,7 +18,8 @@ _SILHOUETTE_SAMPLE = 1_000
 _FIT_SAMPLE = 5_000  # k-means is fitted on at most this many comments, then all are assigned
 _PROBE_SAMPLE = 2_000  # the number of themes is chosen on at most this many
 _SMOOTH_UP_TO = 3_000  # smaller sets are smoothed over their nearest neighbours first
-_K_TOLERANCE = 0.8  # the fewest themes whose silhouette is within 80% of the best
+_K_TOLERANCE = 0.7  # small sets: the fewest themes at a silhouette peak within 70% of the best
+_K_STEP = 0.02  # one more theme that raises the silhouette by less than this is no better
 
 
 def normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -38,21 +41,6 @@ def centre_sums(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(onehot @ z, dtype=np.float32)
 
 
-def _plus_plus(z: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
-    """k-means++ seeding on cosine distance."""
-    n = z.shape[0]
-    centres = [int(rng.randint(n))]
-    dist = np.clip(1.0 - z @ z[centres[0]], 0.0, None)
-    for _ in range(1, k):
-        total = float(dist.sum())
-        if total <= 1e-12:
-            centres.append(int(rng.randint(n)))
-        else:
-            centres.append(int(rng.choice(n, p=dist / total)))
-        dist = np.minimum(dist, np.clip(1.0 - z @ z[centres[-1]], 0.0, None))
-    return z[centres].copy()
-
-
 def assign(z: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest centroid (cosine) per row, and the similarity to it."""
     labels = np.empty(z.shape[0], dtype=np.int64)
@@ -68,57 +56,37 @@ def assign(z: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def kmeans(
     z: np.ndarray, k: int, seed: int, n_init: int = 3, max_iter: int = 60
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Spherical k-means: (labels, unit centroids, mean similarity to the own centroid)."""
-    rng = np.random.RandomState(seed)
-    best: tuple[np.ndarray, np.ndarray, float] | None = None
+    """k-means of unit rows (scikit-learn's KMeans, k-means++ seeding; on unit vectors the
+    Euclidean objective is the cosine one): (labels, unit centroids, mean similarity to the own
+    centroid)."""
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
     k = max(1, min(k, z.shape[0]))
-    for _ in range(n_init):
-        centroids = _plus_plus(z, k, rng)
-        labels = np.full(z.shape[0], -1, dtype=np.int64)
-        for _ in range(max_iter):
-            new, _ = assign(z, centroids)
-            if np.count_nonzero(new != labels) <= z.shape[0] // 500:
-                labels = new
-                break  # (almost) nothing moves any more
-            labels = new
-            sums = centre_sums(z, labels, centroids.shape[0])
-            empty = np.flatnonzero(np.linalg.norm(sums, axis=1) == 0)
-            if len(empty):  # an empty cluster restarts at the worst-fitting comment
-                _, sims = assign(z, normalize_rows(sums))
-                sums[empty] = z[np.argsort(sims)[: len(empty)]]
-            centroids = normalize_rows(sums)
-        labels, sims = assign(z, centroids)
-        score = float(sims.mean())
-        if best is None or score > best[2]:
-            best = (labels, centroids, score)
-    assert best is not None
-    return best
+    with warnings.catch_warnings():  # near-duplicate comments: fewer distinct clusters than k
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = KMeans(n_clusters=k, init="k-means++", n_init=n_init, max_iter=max_iter,
+                     tol=1e-4, random_state=seed).fit(z)
+    centroids = normalize_rows(fit.cluster_centers_)
+    labels, sims = assign(z, centroids)
+    return labels, centroids, float(sims.mean())
 
 
 def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE
                ) -> float:
-    """Mean cosine silhouette on a deterministic sample (-1 when it is undefined)."""
+    """Mean cosine silhouette (scikit-learn's silhouette_score) on a deterministic sample of
+    at most `sample` rows (-1 when it is undefined)."""
+    from sklearn.metrics import silhouette_score
+
     n = z.shape[0]
     idx = np.arange(n)
     if n > sample:
         idx = np.sort(np.random.RandomState(seed).choice(n, sample, replace=False))
     lab = labels[idx]
-    ks, lab = np.unique(lab, return_inverse=True)
-    if len(ks) < 2 or len(ks) >= len(idx):
+    distinct = len(np.unique(lab))
+    if distinct < 2 or distinct >= len(idx):
         return -1.0
-    rows = z[idx]
-    dist = 1.0 - rows @ rows.T  # cosine distances
-    sizes = np.bincount(lab, minlength=len(ks)).astype(np.float32)
-    onehot = np.zeros((len(idx), len(ks)), dtype=np.float32)
-    onehot[np.arange(len(idx)), lab] = 1.0
-    sums = dist @ onehot  # distance of each point to every cluster, summed
-    own = sizes[lab] - 1
-    a = np.where(own > 0, sums[np.arange(len(idx)), lab] / np.maximum(own, 1), 0.0)
-    other = sums / sizes
-    other[np.arange(len(idx)), lab] = np.inf
-    b = other.min(axis=1)
-    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
-    return float(s.mean())
+    return float(silhouette_score(z[idx], lab, metric="cosine"))
 
 
 def fold_small(
@@ -166,9 +134,9 @@ def cluster(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-level themes of unit rows ``z``: k in [k_min, k_max] (fewer when there are too few
     comments for ``min_size`` each) chosen by silhouette. A small set (up to 3,000 comments) is
-    smoothed over its nearest neighbours first and gets the fewest themes whose silhouette comes
-    within 80% of the best (silhouette alone splits near-duplicates apart in small sets); a
-    large set gets the best k. Returns (labels, centroids)."""
+    smoothed over its nearest neighbours first and gets the fewest themes at which one more
+    theme stops separating the comments better, among those within 70% of the best silhouette
+    (silhouette alone splits near-duplicates apart in small sets); a large set gets the best k. Returns (labels, centroids)."""
     n = z.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, z.shape[1]), dtype=np.float32)
@@ -190,7 +158,11 @@ def cluster(
     top = max(scores.values())
     # the fewest themes that separate the comments nearly as well as the best number does
     tolerance = _K_TOLERANCE if small else 1.0
-    chosen = min(k for k, v in scores.items() if v >= tolerance * top) if top > 0 else k_min
+    near = [k for k, v in scores.items() if v >= tolerance * top]
+    # where one more theme stops separating better (near-duplicates keep raising the score at
+    # large k in a small set, so the first peak, not the highest)
+    peaks = [k for k in near if k == max(scores) or scores[k] >= scores[k + 1] - _K_STEP]
+    chosen = (min(peaks or near)) if top > 0 else k_min
     best = (scores[chosen], chosen)
     fit = z if n <= _FIT_SAMPLE else z[np.sort(rng.choice(n, _FIT_SAMPLE, replace=False))]
     _, centroids, _ = kmeans(fit, best[1], seed, n_init=2, max_iter=40)

@@ -111,16 +111,21 @@ def _assemble(
     texts: list[str], z: np.ndarray, has_content: np.ndarray, vector: Callable[..., Any],
     codebook: Codebook | None, options: Options, engine: str,
 ) -> ThemeResult:
+    from threadpoolctl import threadpool_limits
+
     n = len(texts)
     ctx = Context(texts, z, vector)
     labels = np.full(n, -1, dtype=np.int64)
     rows = np.flatnonzero(has_content)
-    if len(rows):
-        found, _ = clustering.cluster(
-            z[rows], options.random_state, options.min_size(n), k_max=options.max_themes
-        )
-        labels[rows] = found
-    return build(ctx, labels, codebook, options, engine)
+    # k-means is fitted many times on at most a few thousand rows: OpenMP threads cost more
+    # than they bring there (several times slower on two cores), so one thread
+    with threadpool_limits(limits=1, user_api="openmp"):
+        if len(rows):
+            found, _ = clustering.cluster(
+                z[rows], options.random_state, options.min_size(n), k_max=options.max_themes
+            )
+            labels[rows] = found
+        return build(ctx, labels, codebook, options, engine)
 
 
 @dataclass
