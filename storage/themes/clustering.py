@@ -136,7 +136,8 @@ def cluster(
     comments for ``min_size`` each) chosen by silhouette. A small set (up to 3,000 comments) is
     smoothed over its nearest neighbours first and gets the fewest themes at which one more
     theme stops separating the comments better, among those within 70% of the best silhouette
-    (silhouette alone splits near-duplicates apart in small sets); a large set gets the best k. Returns (labels, centroids)."""
+    (silhouette alone splits near-duplicates apart in small sets); a large set gets the best k.
+    Returns (labels, centroids)."""
     n = z.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, z.shape[1]), dtype=np.float32)
