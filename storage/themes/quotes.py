@@ -8,7 +8,6 @@ from collections.abc import Hashable, Sequence
 
 from storage.themes.model import Theme
 
-
 NEAR_DUPLICATE = 0.5  # word overlap (Jaccard) at which a second quote repeats the first
 
 
