@@ -38,19 +38,22 @@ LAYOUT_CHECK = r"""
   for (const table of document.querySelectorAll("table")) {
     const box = table.getBoundingClientRect();
     const name = table.caption ? table.caption.textContent.trim() : "(no caption)";
+    const [left, right] = [Math.round(box.left), Math.round(box.right)];
     if (box.left < -1 || box.right > width + 1)
-      problems.push(`table outside the page: ${name} (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
+      problems.push(`table outside the page: ${name} (${left}..${right} of ${width})`);
     if (!table.caption) problems.push("a table without a caption");
     for (const th of table.querySelectorAll("th"))
-      if (!th.getAttribute("scope")) problems.push(`a header without scope: ${th.textContent.trim()}`);
+      if (!th.getAttribute("scope"))
+        problems.push(`a header without scope: ${th.textContent.trim()}`);
   }
   const texts = "h1, h2, h3, h4, p, caption, th, td, blockquote, li, .value";
   for (const el of document.querySelectorAll(texts)) {
+    const what = `${el.tagName} "${el.textContent.trim().slice(0, 60)}"`;
     if (el.scrollWidth > el.clientWidth + 1)
-      problems.push(`text does not fit its box: ${el.tagName} "${el.textContent.trim().slice(0, 60)}" (${el.scrollWidth} > ${el.clientWidth})`);
+      problems.push(`text does not fit its box: ${what} (${el.scrollWidth} > ${el.clientWidth})`);
     const box = el.getBoundingClientRect();
     if (el.textContent.trim() && (box.width < 1 || box.height < 1))
-      problems.push(`text with no room: ${el.tagName} "${el.textContent.trim().slice(0, 60)}"`);
+      problems.push(`text with no room: ${what}`);
   }
   return problems;
 })()
