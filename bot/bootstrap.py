@@ -30,6 +30,11 @@ from conversations.learning.commands import LearningCommands
 from conversations.learning.planner import LearningPlanner
 from conversations.learning.reflections import Reflections
 from conversations.learning.render import REFLECT_FORM, LearningRender
+from conversations.loop.announce import Announcements
+from conversations.loop.commitments import Commit
+from conversations.loop.results import ResultsCommand
+from conversations.loop.sections import CommitmentSections
+from conversations.loop.share import Share
 from conversations.mentorship.checkins import NOTE_FORM, Checkins
 from conversations.mentorship.commands import MentorshipCommands
 from conversations.mentorship.planner import MentorshipPlanner
@@ -37,15 +42,19 @@ from conversations.mentorship.render import MentorshipRender
 from conversations.outreach import Outreach
 from conversations.ports import Clock, Sender, Themer, UnitOfWork
 from conversations.pulse.admin import RoundAdmin
+from conversations.pulse.calendar import RoundCalendar
 from conversations.pulse.commands import PulseCommands
 from conversations.pulse.flow import PulseFlow
 from conversations.pulse.invitations import Invitations
+from conversations.pulse.notices import CLOSED, ClosedNotice
 from conversations.pulse.planner import PulsePlanner, busy_today, delete_expired_drafts
 from conversations.pulse.render import TEXT_FORM
 from conversations.registry import Command, Registry
 from conversations.results.commands import ThemesCommand
 from conversations.results.release import Releaser
+from conversations.results.report import Reports
 from conversations.results.retention import Retention
+from conversations.results.summary import Summaries
 from conversations.router import Router
 from conversations.routes import Reach
 from conversations.words import ANSWERED_ANYWHERE
@@ -71,14 +80,25 @@ class Core:
     planner: PulsePlanner
     worker: DeliveryWorker
     scrub: RosterScrub
+    reports: Reports  # the committee report (CLI, the served page), on the /themes summaries
     senders: dict[str, Sender] = field(default_factory=dict)
     platforms: set[str] = field(default_factory=set)
 
     async def tick(self) -> tuple[int, int]:
-        """One clock tick: plan what is due, then deliver it. Returns (planned, sent)."""
+        """One clock tick: open and close rounds on their dates, plan what is due, then
+        deliver it. Returns (planned, sent)."""
+        await self.rounds()
         planned = await self.plan_all()
         sent = await self.worker.run_once()
         return planned, sent
+
+    async def rounds(self) -> int:
+        """Scheduled rounds open at their start; rounds whose answer window has ended close
+        (through the same path as `/pulse close`). Returns how many changed."""
+        changed = 0
+        for job in self.registry.calendar:
+            changed += await job()
+        return changed
 
     async def plan_all(self) -> int:
         """Everything the clock does each minute except delivery: pick up roster changes made
@@ -122,11 +142,17 @@ ALIASES: Mapping[str, str] = {
 }
 
 
-def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) -> Registry:
-    """Every feature's handlers, by the name, action, form, kind or order they answer to."""
+def registry_for(deps: Deps, platforms: Collection[str], retention_days: int,
+                 summaries: Summaries | None = None) -> Registry:
+    """Every feature's handlers, by the name, action, form, kind or order they answer to.
+    `summaries`: the process's round summaries (one, so a round is themed once for /themes,
+    the report, commitments and share-backs)."""
     help_ = Help(deps)
+    summaries = summaries or Summaries(deps)
     pulse, admin, invitations = PulseFlow(deps), RoundAdmin(deps), Invitations(deps)
     reflections, learning = Reflections(deps), LearningRender(deps)
+    share, announcements = Share(deps, summaries), Announcements(deps)
+    sections = CommitmentSections(deps, summaries)
     checkins = Checkins(deps)
     mentorship = MentorshipRender(deps)
 
@@ -146,8 +172,10 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         commands={
             "help": Command(help_.help_command),
             "privacy": Command(help_.privacy_command),
-            "pulse": Command(PulseCommands(deps, pulse, admin)),
-            "themes": Command(ThemesCommand(deps)),
+            "pulse": Command(PulseCommands(deps, pulse, admin,
+                                           more={"commit": Commit(deps), "share": share})),
+            "themes": Command(ThemesCommand(deps, summaries, sections=[sections.chat])),
+            "results": Command(ResultsCommand(deps)),
             "learn": Command(LearningCommands(deps)),
             "mentor": Command(MentorshipCommands(deps, start_round=admin.start)),
             # "outward": the router's umbrella command, added by `compose`
@@ -173,7 +201,11 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         renderers={
             "pulse.invite": invitations.render,
             "pulse.reminder": invitations.render,
+            CLOSED: ClosedNotice(deps),
+            "loop.share": share.render,
+            "loop.update": announcements.render,
             "learn.step": learning.step,
+            "learn.enrolled": learning.enrolled,
             "mentor.notice": mentorship,
             "mentor.escalation": mentorship,
             "mentor.milestone": mentorship,
@@ -183,9 +215,12 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
             PulsePlanner(deps, platforms),
             LearningPlanner(deps, platforms, busy=busy),
             MentorshipPlanner(deps, platforms),
+            announcements,
         ],
         home=[invitations.home, learning.home],
         housekeeping=[expired_drafts, retention],
+        calendar=[RoundCalendar(deps, admin)],
+        report_sections=[sections.report],
     )
 
 
@@ -210,6 +245,7 @@ async def compose(
         catalog=load_catalog(),
         templates=dict(content.rounds),
         tracks=dict(content.tracks),
+        content=content,
         policy=Policy(
             k_responses=settings.k_responses,
             k_comments=settings.k_comments,
@@ -231,7 +267,8 @@ async def compose(
     # The clock plans for these even in a process that has no sender (Procfile `clock`).
     platforms = {name for name, conf in (("slack", settings.slack), ("teams", settings.teams))
                  if conf is not None}
-    registry = registry_for(deps, platforms, settings.retention_days)
+    summaries = Summaries(deps)
+    registry = registry_for(deps, platforms, settings.retention_days, summaries)
     router = Router(deps, registry)
     registry.commands["outward"] = Command(router.umbrella, bare=False)
     return Core(
@@ -242,6 +279,7 @@ async def compose(
         planner=next(p for p in registry.planners if isinstance(p, PulsePlanner)),
         worker=DeliveryWorker(deps, senders, Outreach(registry.renderers)),
         scrub=scrub,
+        reports=Reports(deps, summaries, sections=registry.report_sections),
         senders=senders,
         platforms=platforms,
     )

@@ -10,7 +10,6 @@ from aiohttp import web
 
 from bot.bootstrap import Core
 from conversations.results.links import open_report
-from conversations.results.report import Reports
 
 # a report holds committee results: never cached, never sent on as a referrer, never framed,
 # no script and nothing fetched from elsewhere
@@ -25,9 +24,9 @@ HEADERS = {
 
 
 def report_page(outward: Core) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """The route's handler; one Reports per process, so a round is themed once for every
-    page and every /themes."""
-    reports = Reports(outward.deps)
+    """The route's handler, on the process's report (the same summaries as /themes, so a
+    round is themed once for every page and every /themes)."""
+    reports = outward.reports
 
     async def handle(request: web.Request) -> web.Response:
         q = request.query

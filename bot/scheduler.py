@@ -2,10 +2,11 @@
 
 What it runs depends on the process (the `python -m bot` command, see the Procfile):
 
-- ``run`` (web + clock + worker in one process): each minute the tick (release held
-  submissions, plan what is due, deliver it), and hourly housekeeping;
-- ``clock``: each minute release and plan only (delivery is the worker's), and hourly
+- ``run`` (web + clock + worker in one process): each minute the tick (open and close rounds
+  on their dates, release held submissions, plan what is due, deliver it), and hourly
   housekeeping;
+- ``clock``: each minute the round calendar (rounds open and close on their dates), release
+  and plan (delivery is the worker's), and hourly housekeeping;
 - ``worker``: deliver due outbox rows, polling every few seconds;
 - ``serve`` (web only): rebuild the scrubber each minute when another process changed the
   roster (the clock process does this as part of planning).
@@ -61,7 +62,7 @@ class OutwardScheduler:
         if self.role == "run":
             return {"tick": MINUTE, "housekeeping": HOUR}
         if self.role == "clock":
-            return {"plan": MINUTE, "housekeeping": HOUR}
+            return {"rounds": MINUTE, "plan": MINUTE, "housekeeping": HOUR}
         if self.role == "worker":
             return {"deliver": self.poll}
         return {"roster": MINUTE}
@@ -69,7 +70,8 @@ class OutwardScheduler:
     def _work(self, job: str) -> Callable[[], Awaitable[object]]:
         app = self.app
         return {
-            "tick": app.tick,  # plan (with release and roster refresh), then deliver
+            "tick": app.tick,  # rounds, plan (with release and roster refresh), deliver
+            "rounds": app.rounds,  # open and close rounds on their dates
             "plan": app.plan_all,
             "housekeeping": app.housekeeping,
             "deliver": app.worker.run_once,

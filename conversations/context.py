@@ -11,6 +11,7 @@ from conversations.messages import Message
 from conversations.ports import Clock, Scrub, Themer, UnitOfWork
 from conversations.routes import Reach
 from conversations.schedule import today
+from prompts.content import Content
 from prompts.loader import Catalog, RoundTemplate, Track
 from storage.models import Person
 
@@ -43,6 +44,9 @@ class Deps:
     reach: Reach = field(default_factory=Reach)
     themer: Themer | None = None
     tracks: Mapping[str, Track] = field(default_factory=dict)
+    # everything loaded (bundled plus OUTWARD_CONTENT_DIR), e.g. mentorship programmes; None:
+    # read the bundled content when needed
+    content: Content | None = None
 
     def text(self, person: Person, key: str, **values: object) -> str:
         """A catalog text in the person's language."""

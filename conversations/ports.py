@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from conversations.events import Address
 from conversations.messages import Message
 from storage.learning_models import Enrolment
+from storage.loop_models import Commitment, ShareBack
 from storage.mentorship_models import (
     MentorCheckin,
     MentorCohort,
@@ -119,6 +120,10 @@ class Rounds(Protocol):
     async def create(self, rnd: Round, questions: Sequence[Mapping[str, Any]]) -> Round: ...
     async def questions(self, round_id: str) -> list[dict[str, Any]]:
         """The round's question definitions as stored (JSON), in order."""
+        ...
+    async def append_questions(self, round_id: str,
+                               questions: Sequence[Mapping[str, Any]]) -> None:
+        """Add question definitions after the round's last one (before it opens)."""
         ...
 
 
@@ -235,6 +240,27 @@ class Mentorship(Protocol):
                            checkins: list[int]) -> None: ...
 
 
+class Commitments(Protocol):
+    async def for_round(self, round_id: str) -> list[Commitment]:
+        """The round's commitments, by number."""
+        ...
+    async def add(self, round_id: str, text: str, author_id: int | None,
+                  today: date) -> Commitment:
+        """The round's next commitment (hold the round first: Rounds.lock)."""
+        ...
+
+
+class ShareBacks(Protocol):
+    async def get(self, round_id: str) -> ShareBack | None: ...
+    async def add_once(self, round_id: str, sent_at: datetime, sent_by: int | None,
+                       headline: Mapping[str, Any]) -> bool:
+        """Record the round's share-back unless it has one. True if this call recorded it."""
+        ...
+    async def all(self) -> list[ShareBack]:
+        """Every share-back, the newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository: `async with uow() as tx: ...; await
     tx.commit()`. Leaving the block without commit rolls back."""
@@ -261,6 +287,10 @@ class UnitOfWork(Protocol):
     def enrolments(self) -> Enrolments: ...
     @property
     def mentorship(self) -> Mentorship: ...
+    @property
+    def commitments(self) -> Commitments: ...
+    @property
+    def sharebacks(self) -> ShareBacks: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, exc_type: type[BaseException] | None,

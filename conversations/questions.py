@@ -74,6 +74,15 @@ class Question:
         return value
 
 
+def commitment_of(definition: Mapping[str, Any]) -> tuple[str, int] | None:
+    """(round, number) of the commitment a stored question asks about ("Have you seen progress
+    on ...?", added when a round opens), or None for every other question."""
+    ref = definition.get("commitment")
+    if isinstance(ref, Mapping) and isinstance(ref.get("number"), int):
+        return str(ref.get("round", "")), int(ref["number"])
+    return None
+
+
 async def questions_of(tx: UnitOfWork, round_id: str) -> list[Question]:
     """A round's questions, in order."""
     return [Question.from_definition(d) for d in await tx.rounds.questions(round_id)]

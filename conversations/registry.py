@@ -7,7 +7,8 @@ another and the router names none of them.
   prefix ending in ":" (`"mentor:"`), else the fallback registered under "";
 - text handlers, asked in order (active flow state first) until one takes the text; hints are
   asked after bare command words;
-- outbox renderers by kind (`pulse.invite`), planners, home sections, housekeeping jobs."""
+- outbox renderers by kind (`pulse.invite`), planners, home sections, housekeeping jobs, the
+  clock's round calendar (rounds opening and closing on their dates) and report sections."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 from conversations.events import ButtonPressed, FormSubmitted
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
-from storage.models import Person
+from storage.models import Person, Round
 
 CommandHandler = Callable[[UnitOfWork, Person, str], Awaitable[list[Message]]]
 ButtonHandler = Callable[[UnitOfWork, Person, ButtonPressed], Awaitable[list[Message]]]
@@ -29,6 +30,8 @@ TextHandler = Callable[[UnitOfWork, Person, str], Awaitable[list[Message] | None
 Renderer = Callable[[UnitOfWork, Person, str, Mapping[str, Any]], Awaitable[list[Message] | None]]
 HomeSection = Callable[[UnitOfWork, Person], Awaitable[list[Message]]]
 Job = Callable[[], Awaitable[int]]  # a clock step: returns how many things it did
+# template variables for a round's report (conversations.results.report.ReportSection)
+ReportSection = Callable[[UnitOfWork, Round, str], Awaitable[Mapping[str, Any]]]
 
 H = TypeVar("H")
 
@@ -62,6 +65,8 @@ class Registry:
     planners: list[Job] = field(default_factory=list)
     home: list[HomeSection] = field(default_factory=list)
     housekeeping: list[Job] = field(default_factory=list)
+    calendar: list[Job] = field(default_factory=list)
+    report_sections: list[ReportSection] = field(default_factory=list)
 
     def command(self, name: str) -> Command | None:
         """The command called `name` (or an alias of it)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -72,6 +72,28 @@ def sendable(now_local: datetime, schedule: Schedule, quiet_hours: str = "") -> 
     if not _inside(minute, parse_window(schedule.send_window)):
         return False
     return not (quiet_hours and _inside(minute, parse_window(quiet_hours)))
+
+
+def next_sendable(now: datetime, tz: str, schedule: Schedule = WORKING_HOURS,
+                  quiet_hours: str = "", within_days: int = 14) -> datetime:
+    """The first moment from `now` (UTC) when a proactive message may go to someone in `tz`:
+    `now` itself when it is sendable, else the start of the send window or the end of quiet
+    hours on the next days that allow it (`now` when none does within `within_days`)."""
+    here = local(now, tz)
+    if sendable(here, schedule, quiet_hours):
+        return now
+    starts = {parse_window(schedule.send_window)[0]}
+    if quiet_hours:
+        starts.add(parse_window(quiet_hours)[1] % (24 * 60))
+    zone = ZoneInfo(tz)
+    for days in range(within_days + 1):
+        day = here.date() + timedelta(days=days)
+        for minute in sorted(starts):
+            at = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
+            at = at.astimezone(UTC).astimezone(zone)  # a time in a DST gap moves to a real one
+            if at > here and sendable(at, schedule, quiet_hours):
+                return at.astimezone(UTC)
+    return now
 
 
 # ---- pulse rounds --------------------------------------------------------------------------

@@ -9,6 +9,9 @@ Texts in ``prompts/i18n/*.yaml`` use ``{name}`` placeholders plus two ICU-like f
 * ``{until, date}`` (or ``{until, date, medium}``): a date in the reader's language, e.g.
   "December 9, 2026" / "9 de diciembre de 2026". The value may be a ``date``, a ``datetime`` or
   an ISO string ("2026-12-09"); anything else is shown as it is.
+* ``{opens, datetime}``: a date and time of day, "December 1, 2026, 9:00 AM" /
+  "1 de diciembre de 2026, 9:00", in the value's own time zone (pass an aware datetime already
+  in the reader's zone); a plain date is shown as ``{x, date}`` would.
 
 There is no ICU apostrophe quoting: an apostrophe is just an apostrophe.
 """
@@ -23,6 +26,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
 
 from prompts.model import LOCALES
@@ -94,7 +98,7 @@ def _argument(text: str, pos: int) -> tuple[_Arg, int]:
         return _Arg(name), end + 1
     type_end = _find(text, end + 1, ",}")
     kind = text[end + 1:type_end].strip()
-    if kind in ("date", "number"):
+    if kind in ("date", "number", "datetime"):
         style = ""
         if text[type_end] == ",":
             close = _find(text, type_end + 1, "}")
@@ -103,9 +107,12 @@ def _argument(text: str, pos: int) -> tuple[_Arg, int]:
         if kind == "date" and style and style not in DATE_STYLES:
             raise TemplateError(f"{{{name}, date, {style}}}: the style is one of "
                                 f"{', '.join(DATE_STYLES)}")
+        if kind == "datetime" and style:
+            raise TemplateError(f"{{{name}, datetime}} takes no style")
         return _Arg(name, kind, style or ("long" if kind == "date" else "")), type_end + 1
     if kind != "plural" or text[type_end] != ",":
-        raise TemplateError(f"{{{name}, {kind}...}}: the forms are plural, date and number")
+        raise TemplateError(f"{{{name}, {kind}...}}: the forms are plural, date, datetime and "
+                            "number")
     branches: dict[str, tuple[Node, ...]] = {}
     pos = type_end + 1
     while True:
@@ -172,6 +179,19 @@ def as_date(value: object) -> date | None:
     return None
 
 
+def _date_time(value: object, locale: Locale) -> str:
+    """"December 1, 2026, 9:00 AM": the long date and the short time, joined the locale's way
+    (CLDR's medium date-time pattern); a date alone is the long date."""
+    if not isinstance(value, datetime):
+        day = as_date(value)
+        return str(value) if day is None else babel_format_date(day, "long", locale=locale)
+    pattern = str(locale.datetime_formats.get("medium", "{1}, {0}"))
+    # CLDR puts a narrow no-break space before "AM"; some chat fonts lack it: a plain space
+    clock = babel_format_time(value, "short", tzinfo=value.tzinfo, locale=locale)
+    return pattern.replace("{1}", babel_format_date(value.date(), "long", locale=locale)).replace(
+        "{0}", clock.replace("\u202f", " "))
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -213,8 +233,14 @@ class Catalog:
             return str(value)
         return babel_format_date(day, format=style, locale=self._locale(locale))
 
-    def number(self, locale: str, value: float) -> str:
-        return format_decimal(value, locale=self._locale(locale))
+    def datetime(self, locale: str, value: object) -> str:
+        """A date and time of day in the reader's language, in the value's own time zone."""
+        return _date_time(value, self._locale(locale))
+
+    def number(self, locale: str, value: float, decimals: int | None = None) -> str:
+        """A number in the reader's language ("3.5" / "3,5"); `decimals`: exactly that many."""
+        pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self._locale(locale))
 
     def _render(self, nodes: tuple[Node, ...], locale: Locale, values: Mapping[str, object],
                 hash_text: str | None) -> str:
@@ -231,6 +257,8 @@ class Catalog:
                 day = as_date(value)
                 out.append(str(value) if day is None
                            else babel_format_date(day, format=node.style, locale=locale))
+            elif node.kind == "datetime":
+                out.append(_date_time(values[node.name], locale))
             elif node.kind == "number":
                 value = values[node.name]
                 out.append(format_decimal(value, locale=locale)  # type: ignore[arg-type]

@@ -102,7 +102,9 @@ class Round(Base):
     template: Mapped[str] = mapped_column(String(64))
     title: Mapped[dict[str, Any]] = mapped_column(JSON)
     owner: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft/open/paused/closed
+    # draft / scheduled (opens at `starts_at`) / open / paused / closed; "ongoing" for the
+    # learning reflections' rounds
+    status: Mapped[str] = mapped_column(String(12), default="draft")
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     k_responses: Mapped[int] = mapped_column(Integer)
@@ -116,6 +118,12 @@ class Round(Base):
     # finishes counted so far while the round is open (in release batches of at least k);
     # written to the participation rows, all at once, when the round closes
     counted: Mapped[int] = mapped_column(Integer, default=0)
+    # when a scheduled round opens by itself, and the last day answers are accepted when an
+    # admin gave one (a recurring round closes after it); None: no such date
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # chairs who asked for results while the round was open: told when it closes
+    waiting: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class RoundQuestion(Base):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
+    Commitments,
     Enrolments,
     Identities,
     Marks,
@@ -20,6 +21,7 @@ from storage.repositories import (
     People,
     Responses,
     Rounds,
+    ShareBacks,
     States,
     Views,
 )
@@ -39,6 +41,8 @@ class SqlUnitOfWork:
     marks: Marks
     enrolments: Enrolments
     mentorship: Mentorship
+    commitments: Commitments
+    sharebacks: ShareBacks
 
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
@@ -57,6 +61,8 @@ class SqlUnitOfWork:
         self.marks = Marks(session)
         self.enrolments = Enrolments(session)
         self.mentorship = Mentorship(session)
+        self.commitments = Commitments(session)
+        self.sharebacks = ShareBacks(session)
         return self
 
     async def __aexit__(

@@ -1,10 +1,9 @@
 """An in-memory unit of work: the same repository protocols as storage (conversations.ports),
-over dicts, so the real core runs in tests without a database.
-
-Records are the storage models' own classes used as plain attribute objects (never added to a
-session). A unit of work left without commit rolls back its own changes: rows it added or
-removed, and the attributes of every record it handed out (tests/test_repositories.py checks
-that the fake and the SQL storage agree)."""
+over dicts, so the real core runs in tests without a database (closing the loop's repositories
+are in tests/fakes_loop.py). Records are the storage models' own classes used as plain attribute
+objects (never added to a session). A unit of work left without commit rolls back its own
+changes: rows it added or removed, and the attributes of every record it handed out
+(tests/test_repositories.py checks that the fake and the SQL storage agree)."""
 
 from __future__ import annotations
 
@@ -39,10 +38,11 @@ from storage.models import (
     Response,
     Round,
 )
+from tests.fakes_loop import Commitments, ShareBacks
 
 TABLES = ("people", "identities", "rounds", "questions", "participation", "responses", "held",
           "views", "marks", "states", "outbox", "enrolments", "programmes", "cohorts",
-          "members", "pairs", "checkins", "shown_stats")
+          "members", "pairs", "checkins", "shown_stats", "commitments", "sharebacks")
 
 
 _MISSING = object()
@@ -201,6 +201,11 @@ class Rounds(_Repo):
 
     async def questions(self, round_id: str) -> list[dict[str, Any]]:
         return copy.deepcopy(self.db.questions.get(round_id, []))
+
+    async def append_questions(self, round_id: str,
+                               questions: Sequence[Mapping[str, Any]]) -> None:
+        self.tx.put("questions", round_id, [*copy.deepcopy(self.db.questions.get(round_id, [])),
+                                            *(copy.deepcopy(dict(q)) for q in questions)])
 
 
 class Participations(_Repo):
@@ -534,17 +539,12 @@ class FakeUnitOfWork:
 
     def __init__(self, db: FakeDatabase) -> None:
         self.db = db
-        self.people = People(self)
-        self.identities = Identities(self)
-        self.rounds = Rounds(self)
-        self.participation = Participations(self)
-        self.responses = Responses(self)
-        self.states = States(self)
-        self.outbox = Outbox(self)
-        self.views = Views(self)
-        self.marks = Marks(self)
-        self.enrolments = Enrolments(self)
-        self.mentorship = Mentorship(self)
+        self.people, self.identities, self.rounds = People(self), Identities(self), Rounds(self)
+        self.participation, self.responses = Participations(self), Responses(self)
+        self.states, self.outbox, self.views, self.marks = (States(self), Outbox(self),
+                                                            Views(self), Marks(self))
+        self.enrolments, self.mentorship = Enrolments(self), Mentorship(self)
+        self.commitments, self.sharebacks = Commitments(self), ShareBacks(self)
 
     def touch(self, row: Any) -> None:
         """`row` is handed to the core: keep its state, to restore it on rollback."""

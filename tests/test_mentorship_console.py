@@ -299,8 +299,14 @@ async def test_admin_edits_respect_the_hard_rules(app: FakeOutward, console: Con
     assert "kwame is not a mentor in lib" in out
     out = await console.say("/mentor pair lib kwame grace", "/mentor propose lib")
     assert "Proposed kwame → grace in lib" in out
+    # the proposal gave grace to fatima, who comes first in the priority order: a warning,
+    # nothing changed, until the admin confirms the edit
+    out = await console.say("/mentor pair lib kwame grace")
+    assert ("Pairing kwame with grace would leave fatima without a mentor, ahead of kwame in "
+            "the programme's priority order (entry-level, under-represented)") in out
+    assert "/mentor pair lib kwame grace confirm" in out and "Proposed kwame" not in out
     # a fresh proposal replaces the edit; confirm takes what is proposed
-    out = await console.say("/mentor pair lib kwame grace", "/mentor confirm lib")
+    out = await console.say("/mentor pair lib kwame grace confirm", "/mentor confirm lib")
     assert "Confirmed 2 pairs" in out
     assert "(to kwame) You are in mentorship cohort lib: your mentor is Grace Kim" in out
     assert "Mentees without a mentor: fatima" in out
@@ -384,7 +390,7 @@ async def test_a_cohort_closes_after_its_last_checkin_window(
     await make_cohort(console)
     await console.say(":clock 2027-02-22T10:00")
     out = await answer(console, "kwame", '/mentor join lib mentee goals="x"')
-    assert "You applied to lib as a mentee" in out  # still running
+    assert "You are already in lib as a mentee" in out  # still running
     await console.say(":clock 2027-02-23T10:00")  # 12 weeks + the 7-day answer window
     out = await answer(console, "fatima", "/mentor history")
     assert "lib with Grace Kim (ended)" in out

@@ -258,6 +258,53 @@ async def test_mentorship(storage: Storage) -> None:
         assert len(await tx.mentorship.checkins([pair.id, other.id])) == 1  # cascaded
 
 
+async def test_schedules_commitments_and_share_backs(storage: Storage) -> None:
+    ids = await _people(storage)
+    async with storage() as tx:
+        later = _round("later", "scheduled")
+        later.opened_at, later.opened_on = None, None
+        later.starts_at, later.closes_on = NOW + timedelta(days=7), date(2026, 12, 9)
+        await tx.rounds.create(later, [{"id": "q1", "kind": "open"}])
+        await tx.rounds.create(_round("r", "closed"), [])
+        await tx.rounds.append_questions("later", [{"id": "progress-1", "kind": "rating"},
+                                                   {"id": "progress-2", "kind": "rating"}])
+        first = await tx.commitments.add("r", "Paid training time", ids["ben"],
+                                         date(2026, 12, 10))
+        second = await tx.commitments.add("r", "Interpreters at every branch", None,
+                                          date(2026, 12, 10))
+        await tx.commitments.add("later", "Not this round's", None, date(2026, 12, 10))
+        assert (first.number, second.number) == (1, 2)
+        assert first.status == "planned" and first.announced == "" and first.note == ""
+        assert await tx.sharebacks.add_once("r", NOW, ids["ben"], {"invited": 14})
+        assert not await tx.sharebacks.add_once("r", NOW + timedelta(days=1), None, {})
+        await tx.rounds.create(_round("r0", "closed"), [])
+        assert await tx.sharebacks.add_once("r0", NOW - timedelta(days=30), None, {})
+        await tx.commit()
+    async with storage() as tx:
+        rnd = await tx.rounds.get("later")
+        assert rnd is not None and rnd.status == "scheduled" and rnd.waiting == []
+        assert rnd.starts_at == NOW + timedelta(days=7) and rnd.closes_on == date(2026, 12, 9)
+        assert [q["id"] for q in await tx.rounds.questions("later")] == [
+            "q1", "progress-1", "progress-2"]
+        assert (await tx.rounds.get("r")).starts_at is None  # type: ignore[union-attr]
+        rnd.waiting = [ids["ben"]]
+        done = (await tx.commitments.for_round("r"))[0]
+        done.status, done.note, done.announced = "done", "in the budget", "planned"
+        await tx.commit()
+    async with storage() as tx:
+        assert (await tx.rounds.get("later")).waiting == [ids["ben"]]  # type: ignore[union-attr]
+        got = await tx.commitments.for_round("r")
+        assert [(c.number, c.text, c.status, c.note) for c in got] == [
+            (1, "Paid training time", "done", "in the budget"),
+            (2, "Interpreters at every branch", "planned", "")]
+        assert got[0].author_id == ids["ben"] and got[1].author_id is None
+        share = await tx.sharebacks.get("r")
+        assert share is not None and share.headline == {"invited": 14}
+        assert share.sent_at == NOW and share.announced_at == NOW and share.announcements == 0
+        assert [s.round_id for s in await tx.sharebacks.all()] == ["r", "r0"]
+        assert await tx.sharebacks.get("later") is None
+
+
 async def test_leaving_without_commit_changes_nothing(storage: Storage) -> None:
     ids = await _people(storage)
     async with storage() as tx:
@@ -285,7 +332,8 @@ def test_the_fake_has_every_method_of_the_ports_with_the_same_parameters() -> No
     from tests import fakes
 
     for name in ("People", "Identities", "Rounds", "Participations", "Responses", "Views",
-                 "Marks", "States", "Outbox", "Enrolments", "Mentorship"):
+                 "Marks", "States", "Outbox", "Enrolments", "Mentorship", "Commitments",
+                 "ShareBacks"):
         port = getattr(ports, name)
         wanted = {m: list(inspect.signature(f).parameters)
                   for m, f in vars(port).items() if inspect.isfunction(f) and m[0] != "_"}

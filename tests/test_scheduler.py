@@ -43,7 +43,8 @@ async def until(condition: object, what: str) -> None:
 
 async def test_the_clock_plans_and_the_worker_delivers(app: Core, console: Console) -> None:
     assert OutwardScheduler(app, "run").jobs() == {"tick": 60, "housekeeping": 3600}
-    assert OutwardScheduler(app, "clock").jobs() == {"plan": 60, "housekeeping": 3600}
+    assert OutwardScheduler(app, "clock").jobs() == {"rounds": 60, "plan": 60,
+                                                     "housekeeping": 3600}
     assert OutwardScheduler(app, "worker").jobs() == {"deliver": 5}
     assert OutwardScheduler(app, "serve").jobs() == {"roster": 60}
     await open_round(app)

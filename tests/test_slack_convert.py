@@ -219,7 +219,8 @@ def test_manifest_has_exactly_the_scopes_commands_and_events_used() -> None:
     assert manifest["oauth_config"]["scopes"]["bot"] == sorted(BOT_SCOPES)
     assert "user" not in manifest["oauth_config"]["scopes"]
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert commands == {"/outward", "/pulse", "/themes", "/privacy", "/learn", "/mentor"}
+    assert commands == {"/outward", "/pulse", "/themes", "/privacy", "/learn", "/mentor",
+                        "/results"}
     for c in manifest["features"]["slash_commands"]:
         assert c["url"].endswith("/slack/events")
     settings = manifest["settings"]

@@ -108,4 +108,4 @@ def test_missing_or_wrong_settings_name_the_variable(
 
 def test_commands_cover_the_slack_command_set() -> None:
     words = {title.split()[0] for title, _, _ in COMMANDS}
-    assert words == {"help", "privacy", "pulse", "themes", "learn", "mentor"}
+    assert words == {"help", "privacy", "pulse", "themes", "learn", "mentor", "results"}

@@ -40,6 +40,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("learn", "Short self-paced equity learning tracks", ("personal",)),
     ("mentor history", "Mentorship: your pair's check-ins", ("personal",)),
     ("themes", "Chairs: theme summary of a round", ("personal",)),
+    ("results", "What the committee heard and committed to do", ("personal",)),
 )
 
 

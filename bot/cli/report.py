@@ -1,4 +1,5 @@
-"""`report ROUND [--out FILE]`: the committee report; `report learning`: learning aggregates."""
+"""`report ROUND [--format html|csv] [--out FILE]`: the committee report, or its figures;
+`report learning`: learning aggregates."""
 
 from __future__ import annotations
 
@@ -14,29 +15,35 @@ from bot.cli.common import Context, Subparsers, UserError, opened
 def add_parsers(sub: Subparsers) -> None:
     report = sub.add_parser("report", help="committee report for a round, or `report learning`")
     report.add_argument("round", help="a round id, or `learning` for learning-track aggregates")
-    report.add_argument("--format", choices=["html", "csv"], default="html",
-                        help="html: the committee report; csv: its figures, one row per "
-                             "question x option/theme x group (no quotes)")
+    report.add_argument("--format", choices=["html", "csv", "text"], default=None,
+                        help="a round: html (the committee report, default) or csv (its "
+                             "figures, one row per question x option/theme x group, no quotes); "
+                             "`learning`: text unless html is asked for or --out ends in .html")
     report.add_argument("--out", help="output file (default ROUND.html or ROUND.csv)")
 
 
 async def report(ctx: Context, args: argparse.Namespace) -> int:
     async with opened(ctx) as app:
         if args.round == "learning":
-            return await _learning(app, args.out)
-        return await _round(app, args.round, args.out, args.format)
+            if args.format == "csv":
+                raise UserError("`report learning` is text or html (--format text|html)")
+            html = args.format == "html" or (args.format is None and str(args.out or "")
+                                             .lower().endswith((".html", ".htm")))
+            return await _learning(app, args.out, html)
+        if args.format == "text":
+            raise UserError("a round's report is HTML or CSV (--format html|csv)")
+        return await _round(app, args.round, args.out, args.format or "html")
 
 
 async def _round(app: Outward, round_id: str, out: str | None, fmt: str = "html") -> int:
     from conversations.results.export import csv_text
-    from conversations.results.report import Reports
     from conversations.results.summary import Refusal
 
     async with app.deps.uow() as tx:
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             raise UserError(f"there is no round {round_id!r} (python -m bot pulse status)")
-        reports = Reports(app.deps)
+        reports = app.reports
         result: str | Refusal
         if fmt == "csv":
             built = await reports.build(tx, rnd)
@@ -54,17 +61,26 @@ async def _round(app: Outward, round_id: str, out: str | None, fmt: str = "html"
     return 0
 
 
-async def _learning(app: Outward, out: str | None) -> int:
-    """Learning aggregates for every track (never who), with the anonymity threshold."""
+async def _learning(app: Outward, out: str | None, html: bool) -> int:
+    """Learning aggregates for every track (never who), with the anonymity threshold, as text
+    or as an HTML page."""
+    from conversations.learning.report import learning_report_html
     from conversations.learning.stats import learning_stats_lines
+    from conversations.messages import localized
 
     k = app.settings.k_responses
     lines = [f"Learning tracks (counts below {k} are hidden)"]
+    tracks: list[tuple[str, list[str]]] = []
     async with app.deps.uow() as tx:
         for track in app.deps.tracks.values():
             enrolments = await tx.enrolments.for_track(track.id)
-            lines += learning_stats_lines(app.deps.catalog, "en", track, enrolments, k)
+            found = learning_stats_lines(app.deps.catalog, "en", track, enrolments, k)
+            lines += found
+            tracks.append((localized(track.title, "en"),
+                           [line.replace("*", "").strip() for line in found]))
     text = "\n".join(line.replace("*", "") for line in lines) + "\n"
+    if html:
+        text = learning_report_html(app.settings.organisation, k, tracks)
     if out:
         await asyncio.to_thread(Path(out).write_text, text, "utf-8")
         print(f"Wrote {out}")

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from conversations.context import Deps, roles
+from conversations.learning.render import ENROLLED
 from conversations.learning.stats import learning_stats_lines
 from conversations.messages import Message, localized
 from conversations.ports import UnitOfWork
+from conversations.schedule import next_sendable
 from conversations.words import split_args
 from storage.models import SEGMENTS, Person
 
@@ -89,9 +91,15 @@ class LearningCommands:
             if not people:
                 return self.deps.reply(person, "learn.nobody", who=who[:100])
         added = 0
+        now = self.deps.clock.now()
         for p in people:
             _, fresh = await tx.enrolments.enrol(p.id, track.id, self.deps.today(p), "admin")
             added += int(fresh)
+            if fresh and p.id != person.id:  # told who enrolled them and how to leave
+                due = next_sendable(now, p.timezone, quiet_hours=self.deps.policy.quiet_hours)
+                await tx.outbox.enqueue_once(
+                    f"learn:enrolled:{track.id}:{p.id}:{self.deps.today(p).isoformat()}", p.id,
+                    ENROLLED, {"track": track.id, "admin": person.display_name}, due)
         return self.deps.reply(person, "learn.enrolled", count=added,
                                already=len(people) - added,
                                title=localized(track.title, person.locale))

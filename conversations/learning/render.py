@@ -21,6 +21,7 @@ DONE, SNOOZE, SKIP, STOP, REFLECT = (
     "learn:reflect",
 )
 REFLECT_FORM = "learn:reflection"
+ENROLLED = "learn.enrolled"  # the outbox kind of "an admin enrolled you"
 
 
 def nudge(cat: Catalog, person: Person, track: Track, step: TrackStep) -> list[Message]:
@@ -36,21 +37,36 @@ def nudge(cat: Catalog, person: Person, track: Track, step: TrackStep) -> list[M
     if step.link:
         parts.append(step.link)
     value = f"{track.id}|{step.id}"
-    buttons = [Button(cat.text(loc, "learn.button.done"), DONE, value, "primary")]
-    if step.reflection:
-        buttons.append(Button(cat.text(loc, "learn.button.reflect"), REFLECT, value))
-    buttons += [
+    # Reflect comes last, when the step has one: every other button keeps its place (the
+    # console numbers buttons, so "2" means the same on every step)
+    buttons = [
+        Button(cat.text(loc, "learn.button.done"), DONE, value, "primary"),
         Button(cat.text(loc, "learn.button.tomorrow"), SNOOZE, f"{value}|1"),
         Button(cat.text(loc, "learn.button.week"), SNOOZE, f"{value}|7"),
         Button(cat.text(loc, "learn.button.skip"), SKIP, value),
         Button(cat.text(loc, "learn.button.stop"), STOP, value, "danger"),
     ]
+    if step.reflection:
+        buttons.append(Button(cat.text(loc, "learn.button.reflect"), REFLECT, value))
     return [Message("\n".join(parts), tuple(buttons), key=f"learn:{track.id}:{step.id}")]
 
 
 class LearningRender:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+
+    async def enrolled(self, tx: UnitOfWork, person: Person, kind: str,
+                       payload: Mapping[str, Any]) -> list[Message] | None:
+        """`learn.enrolled`: who enrolled the person in which track, and how to leave (None
+        when the track is gone or they have left it already)."""
+        track = self.deps.tracks.get(str(payload.get("track")))
+        enrolment = await tx.enrolments.get(person.id, track.id) if track else None
+        if track is None or enrolment is None or enrolment.status != "active":
+            return None
+        return [Message(self.deps.text(
+            person, "learn.enrolled_notice", admin=str(payload.get("admin", ""))[:200],
+            title=localized(track.title, person.locale), days=track.cadence_days,
+            track=track.id))]
 
     async def step(self, tx: UnitOfWork, person: Person, kind: str,
                    payload: Mapping[str, Any]) -> list[Message] | None:

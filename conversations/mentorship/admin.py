@@ -6,14 +6,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from conversations.context import Deps, roles
-from conversations.mentorship.cadence import load_definition
 from conversations.mentorship.cohorts import COHORT_ID, load_cohort, other_cohort
 from conversations.mentorship.csvimport import ROLES, parse_cohort_csv, read_csv
 from conversations.messages import Message, Outcome, localized
 from conversations.ports import Mentorship, UnitOfWork
 from conversations.schedule import end_of
+from prompts.content import mentorship_definition
 from storage.mentorship_models import MentorCohort
 from storage.models import Person
 
@@ -59,15 +60,24 @@ class CohortAdmin:
             lead = found
         programme = await m.programme(prog_id)
         if programme is None:
-            definition = await asyncio.to_thread(load_definition)
+            definition = await self._definition(prog_id)
             await m.add_programme(prog_id, localized(definition.get("title"), "en"), lead.id,
                                   definition)
         elif opts.get("lead"):
             programme.lead_id = lead.id
         await m.add_cohort(cohort_id, prog_id, start, weeks)
         return say(person, "mentor.created", programme=prog_id, cohort=cohort_id,
-                   start=start.isoformat(), weeks=weeks,
-                   end=(end_of(start, weeks) - timedelta(days=1)).isoformat())
+                   start=start, weeks=weeks, end=end_of(start, weeks) - timedelta(days=1))
+
+    async def _definition(self, programme_id: str) -> dict[str, Any]:
+        """The programme's definition (from OUTWARD_CONTENT_DIR or the bundled files): the one
+        with the programme's id, else the default one. A new programme snapshots it."""
+        content = self.deps.content
+        known = content.mentorship if content is not None else {}
+        name = programme_id if programme_id in known else "default"
+        if content is None:  # nothing loaded: read the bundled files (off the event loop)
+            return await asyncio.to_thread(mentorship_definition, name, None)
+        return mentorship_definition(name, content)
 
     async def import_csv(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """`import COHORT FILE.csv`: everyone valid is imported; problems are listed by line."""

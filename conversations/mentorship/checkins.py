@@ -50,10 +50,11 @@ class Checkins:
             return None
         return pair, cohort, prog
 
-    def _next(self, cohort: MentorCohort, prog: MentorProgramme, c: MentorCheckin) -> str:
-        nxt = next_checkin(cohort.start_on, cohort.weeks, date.fromisoformat(c.occurrence),
-                           cadence_of(prog.definition))
-        return nxt.isoformat() if nxt else "-"
+    def _next(self, cohort: MentorCohort, prog: MentorProgramme, c: MentorCheckin
+              ) -> date | None:
+        """The next check-in's date, or None after the programme's last one."""
+        return next_checkin(cohort.start_on, cohort.weeks, date.fromisoformat(c.occurrence),
+                            cadence_of(prog.definition))
 
     # ---- buttons --------------------------------------------------------------------------
 
@@ -73,8 +74,10 @@ class Checkins:
             return [self._say(person, "mentor.check.gone", key)]
         _, cohort, prog = found
         if self.deps.today(person) > c.closes_on:
-            return [self._say(person, "mentor.check.closed", key, until=c.closes_on,
-                              next=self._next(cohort, prog, c))]
+            nxt = self._next(cohort, prog, c)
+            if nxt is None:
+                return [self._say(person, "mentor.check.closed_last", key, until=c.closes_on)]
+            return [self._say(person, "mentor.check.closed", key, until=c.closes_on, next=nxt)]
         if c.done:
             return [self._say(person, "mentor.check.already", key)]
         topics = prog.definition.get("topics", [])
@@ -165,7 +168,11 @@ class Checkins:
             return [self._say(person, "mentor.check.gone")]
         if self.deps.today(person) > c.closes_on:
             await tx.states.clear(person.id)
-            return [self._say(person, "mentor.check.closed", until=c.closes_on, next="-")]
+            found = await self._context(tx, c)
+            nxt = self._next(found[1], found[2], c) if found is not None else None
+            if nxt is None:
+                return [self._say(person, "mentor.check.closed_last", until=c.closes_on)]
+            return [self._say(person, "mentor.check.closed", until=c.closes_on, next=nxt)]
         labels = {choice: [self.deps.catalog.text(loc, f"mentor.button.{key}")
                            for loc in ("en", "es")]
                   for choice, key in (("none", "no_help"), ("contact", "contact"))}
@@ -190,5 +197,7 @@ class Checkins:
             return out
         pair, cohort, prog = found
         await escalate(self.deps, tx, pair, c)
-        out.append(self._say(person, "mentor.check.thanks", next=self._next(cohort, prog, c)))
+        nxt = self._next(cohort, prog, c)
+        out.append(self._say(person, "mentor.check.thanks", next=nxt) if nxt is not None
+                   else self._say(person, "mentor.check.thanks_last"))
         return out

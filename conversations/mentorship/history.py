@@ -45,6 +45,11 @@ class History:
             lines.append(say(person, "mentor.h.header", cohort=p.cohort_id,
                              other=partner.display_name if partner else "?",
                              status=say(person, f"mentor.status.{p.status}")))
+            for who, mem in ((person.id, await m.member(p.cohort_id, person.id)),
+                             (partner_id, await m.member(p.cohort_id, partner_id))):
+                if p.status == "active" and mem is not None and mem.paused and not mem.left:
+                    lines.append(say(person, "mentor.h.paused_you") if who == person.id
+                                 else say(person, "mentor.h.paused_them", name=pname))
             labels = await topics(m, p.cohort_id)
             by_occ: dict[str, dict[int, MentorCheckin]] = {}
             for c in await m.checkins([p.id]):

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from conversations.context import Deps
-from conversations.mentorship.cohorts import handles, load_cohort, previous_pairs
+from conversations.mentorship.cohorts import Cohort, handles, load_cohort, previous_pairs
 from conversations.mentorship.matching import (
     Applicant,
     applicant,
     least_loaded,
+    priority_rank,
     propose,
     same_reporting_line,
 )
@@ -109,12 +110,35 @@ class Pairing:
                 x.person_id, "mentor.notice",
                 {"key": "mentor.notice.unmatched", "values": {"cohort": ctx.cohort.id}}, now)
         text = [self.deps.text(person, "mentor.confirmed", cohort=ctx.cohort.id,
-                               n=len(proposed), start=ctx.cohort.start_on.isoformat())]
+                               n=len(proposed), start=ctx.cohort.start_on)]
         text += self._unmatched_lines(
             person,
             [applicant(x, names[x.person_id]) for x in left_out if x.role == "mentee"],
             [applicant(x, names[x.person_id]) for x in left_out if x.role == "mentor"])
         return Message("\n".join(text), private=True)
+
+    @staticmethod
+    def _order(ctx: Cohort) -> list[str]:
+        return [str(t).lower() for t in ctx.programme.definition.get("priority", [])]
+
+    async def _bumped(self, tx: UnitOfWork, ctx: Cohort, mentee_m: MentorMember,
+                      mentee_id: int, mentor_id: int) -> list[Applicant]:
+        """Mentees this pairing would take a proposed mentor from who come before the mentee
+        in the programme's priority order."""
+        order = self._order(ctx)
+        names = await handles(tx, [mentee_id])
+        rank = priority_rank(applicant(mentee_m, names[mentee_id]), order)
+        out = []
+        for p in await tx.mentorship.pairs(ctx.cohort.id, "proposed"):
+            if p.mentor_id != mentor_id or p.mentee_id == mentee_id:
+                continue
+            other = await tx.mentorship.member(ctx.cohort.id, p.mentee_id)
+            if other is None:
+                continue
+            them = applicant(other, (await handles(tx, [p.mentee_id]))[p.mentee_id])
+            if priority_rank(them, order) < rank:
+                out.append(them)
+        return out
 
     async def notify_pair(self, tx: UnitOfWork, p: MentorPair, cohort: str,
                           now: datetime) -> None:
@@ -143,7 +167,8 @@ class Pairing:
     async def pair(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """`pair COHORT MENTEE MENTOR`: by hand, within the same hard rules."""
         m, say = tx.mentorship, self.deps.reply
-        if len(rest) != 3:
+        confirmed = len(rest) == 4 and rest[3].lower() == "confirm"
+        if len(rest) != 3 and not confirmed:
             return say(person, "mentor.pair_usage")
         ctx = await load_cohort(m, rest[0])
         if ctx is None or ctx.cohort.status == "closed":
@@ -153,7 +178,8 @@ class Pairing:
             who = await tx.people.by_handle(handle.lstrip("@").lower())
             mem = await m.member(ctx.cohort.id, who.id) if who else None
             if who is None or mem is None or mem.left or mem.role != role:
-                return say(person, "mentor.not_member", handle=handle[:64], role=role,
+                return say(person, "mentor.not_member", handle=handle[:64],
+                           role=self.deps.text(person, f"mentor.role.{role}"),
                            cohort=ctx.cohort.id)
             found.append((who, mem))
         (mentee, mentee_m), (mentor, mentor_m) = found
@@ -162,6 +188,14 @@ class Pairing:
             return say(person, "mentor.same_line", mentee=mentee.handle, mentor=mentor.handle)
         if (mentee.id, mentor.id) in await previous_pairs(m):
             return say(person, "mentor.repeat", mentee=mentee.handle, mentor=mentor.handle)
+        if not confirmed:
+            bumped = await self._bumped(tx, ctx, mentee_m, mentee.id, mentor.id)
+            if bumped:
+                return say(person, "mentor.pair_warning", mentee=mentee.handle,
+                           mentor=mentor.handle, cohort=ctx.cohort.id,
+                           others=", ".join(a.handle for a in bumped),
+                           priority=", ".join(sorted({t for a in bumped for t in a.priority
+                                                      if t in self._order(ctx)})))
         liaison: int | None = None
         active = ctx.cohort.status == "active"
         for p in await m.pairs(ctx.cohort.id, "proposed", "active"):

@@ -75,7 +75,7 @@ class MentorshipRender:
         role = "mentor" if person.id == pair.mentee_id else "mentee"
         text = self.deps.text(person, "mentor.check.intro", name=first_name(person),
                               role=self.deps.text(person, f"mentor.role.{role}"),
-                              other=other_name, until=closes.isoformat(),
+                              other=other_name, until=closes,
                               liaison=liaison.display_name if liaison else "-")
         buttons = (
             Button(self.deps.text(person, "mentor.button.met"), MET, f"{c.id}|yes", "primary"),

@@ -48,7 +48,7 @@ class Stats:
             lines.append(say(person, "mentor.s.too_few", k=k))
         else:
             if as_of is not None:
-                lines.append(say(person, "mentor.s.as_of", date=as_of.isoformat(), k=k))
+                lines.append(say(person, "mentor.s.as_of", date=as_of, k=k))
             by_pair: dict[int, list[Answer]] = {}
             for c in answered:
                 by_pair.setdefault(c.pair_id, []).append(answer_of(c))
@@ -72,7 +72,8 @@ class Stats:
                     f"{localized(labels.get(t, {}), loc) or t} {n}"
                     for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))))
         today = self.deps.org_today()
-        marks = [f"{d.milestone} {'✓' if d.day <= today else d.day.isoformat()}"
+        day = self.deps.catalog.date
+        marks = [f"{d.milestone} {'✓' if d.day <= today else day(loc, d.day, 'medium')}"
                  for d in milestone_dates(ctx.cohort.start_on, ctx.cohort.weeks,
                                           ctx.programme.definition.get("milestones", []))
                  if d.phase == "main"]

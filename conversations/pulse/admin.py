@@ -1,23 +1,31 @@
-"""Round administration shared by chat commands and the CLI: start, pause, resume, close,
-status, early results and thresholds. Each action returns an Outcome; the caller commits."""
+"""Round administration shared by chat commands, the CLI and the clock: start, schedule, pause,
+resume, close, status, early results and thresholds. Each action returns an Outcome; the caller
+commits. Closing, by hand or by the clock (conversations.pulse.calendar), is one path: held
+answers are released and participation rewritten (conversations.results.release), drafts are
+deleted, and the chairs are told."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from conversations.context import Deps
 from conversations.messages import Outcome
 from conversations.ports import UnitOfWork
 from conversations.pulse.draft import FLOW
-from conversations.questions import Question
+from conversations.pulse.notices import tell_chairs
+from conversations.pulse.progress import progress_questions
+from conversations.pulse.status import status_lines
+from conversations.questions import Question, commitment_of
 from conversations.results.release import participation, release_round
-from conversations.schedule import schedule_data
+from conversations.schedule import local, schedule_data, schedule_of, today
 from prompts.loader import RoundTemplate
 from storage.models import Round
 
 _ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+MAX_WINDOW_DAYS = 366  # a scheduled round closes at most this long after it opens
 
 
 def _title(rnd: Round) -> str:
@@ -37,6 +45,42 @@ class RoundAdmin:
         new_id: str | None = None,
         audience: Mapping[str, str] | None = None,
     ) -> Outcome:
+        """Open a round now: a template under its own id (or `new_id`), a copy of an existing
+        round's questions under `new_id`, or a scheduled or paused round."""
+        found = await self._round_for(tx, name, new_id, audience, reopen_paused=True)
+        if isinstance(found, Outcome):
+            return found
+        await self._open(tx, found)
+        return Outcome(True, "rounds.started", self._summary(found))
+
+    async def schedule(self, tx: UnitOfWork, name: str, new_id: str | None,
+                       starts_at: datetime, closes_on: date | None) -> Outcome:
+        """Open a round later, at `starts_at` (aware); `closes_on` is the last day answers are
+        accepted (a recurring round runs until then). Validated before anything is stored."""
+        now = self.deps.clock.now()
+        if starts_at <= now:
+            return Outcome(False, "rounds.start_past", {"start": starts_at, "now": now})
+        first = today(starts_at, self.deps.policy.default_timezone)
+        if closes_on is not None and closes_on < first:
+            return Outcome(False, "rounds.close_before_start",
+                           {"start": starts_at, "close": closes_on})
+        if closes_on is not None and (closes_on - first).days >= MAX_WINDOW_DAYS:
+            return Outcome(False, "rounds.close_too_far", {"days": MAX_WINDOW_DAYS})
+        found = await self._round_for(tx, name, new_id, None, reopen_paused=False)
+        if isinstance(found, Outcome):
+            return found
+        found.status, found.starts_at, found.closes_on = "scheduled", starts_at, closes_on
+        self._fit_window(found, first)
+        return Outcome(True, "rounds.scheduled",
+                       {**self._summary(found), "start": starts_at, "close": closes_on or "",
+                        "closing": int(closes_on is not None)})
+
+    async def _round_for(self, tx: UnitOfWork, name: str, new_id: str | None,
+                         audience: Mapping[str, str] | None,
+                         reopen_paused: bool) -> Round | Outcome:
+        """The round to open: an existing draft, scheduled (or, to start, paused) round, or a
+        new draft one from a template or a copy. An Outcome when there is none (nothing is
+        stored then)."""
         if not _ROUND_ID.match(name) or (new_id is not None and not _ROUND_ID.match(new_id)):
             return Outcome(False, "rounds.bad_id", {"name": name[:64]})
         round_id = new_id or name
@@ -44,12 +88,11 @@ class RoundAdmin:
         if rnd is not None and rnd.status == "ongoing":
             return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
         if rnd is not None and new_id is None:
-            if rnd.status == "open":
+            if rnd.status == "open" or (rnd.status == "paused" and not reopen_paused):
                 return Outcome(False, "rounds.already_open", {"round": rnd.id})
             if rnd.status == "closed":
                 return Outcome(False, "rounds.is_closed", {"round": rnd.id})
-            self._open(rnd)
-            return Outcome(True, "rounds.started", self._summary(rnd))
+            return rnd
         if rnd is not None:
             return Outcome(False, "rounds.exists", {"round": round_id})
         tpl = self.deps.templates.get(name)
@@ -67,10 +110,8 @@ class RoundAdmin:
         rnd = self._from_template(tpl, round_id)
         if audience is not None:
             rnd.audience = dict(audience)
-        await tx.rounds.create(rnd, [Question.from_content(q).definition()
-                                     for q in tpl.questions])
-        self._open(rnd)
-        return Outcome(True, "rounds.started", self._summary(rnd))
+        return await tx.rounds.create(rnd, [Question.from_content(q).definition()
+                                            for q in tpl.questions])
 
     def _from_template(self, tpl: RoundTemplate, round_id: str) -> Round:
         return Round(
@@ -86,7 +127,7 @@ class RoundAdmin:
             series=tpl.id,
         )
 
-    async def _copy(self, tx: UnitOfWork, src: Round, round_id: str) -> Outcome:
+    async def _copy(self, tx: UnitOfWork, src: Round, round_id: str) -> Round:
         rnd = Round(
             id=round_id,
             template=src.template,
@@ -99,15 +140,28 @@ class RoundAdmin:
             k_comments=max(src.k_comments, self.deps.policy.k_comments),
             series=src.series or src.id,
         )
-        await tx.rounds.create(rnd, await tx.rounds.questions(src.id))
-        self._open(rnd)
-        return Outcome(True, "rounds.started", self._summary(rnd))
+        # the copy asks about its own predecessor's commitments, not the ones src asked about
+        questions = [q for q in await tx.rounds.questions(src.id) if commitment_of(q) is None]
+        return await tx.rounds.create(rnd, questions)
 
-    def _open(self, rnd: Round) -> None:
-        rnd.status = "open"
+    async def _open(self, tx: UnitOfWork, rnd: Round) -> None:
+        """Open the round. The first time: stamp when, and append the questions about the
+        previous round's commitments."""
         if rnd.opened_at is None:
             rnd.opened_at = self.deps.clock.now()
             rnd.opened_on = self.deps.org_today()
+            self._fit_window(rnd, rnd.opened_on)
+            extra = await progress_questions(self.deps, tx, rnd)
+            if extra:
+                await tx.rounds.append_questions(rnd.id, extra)
+        rnd.status = "open"
+
+    @staticmethod
+    def _fit_window(rnd: Round, first: date) -> None:
+        """A one-off round with a closing date accepts answers from `first` until then."""
+        if rnd.closes_on is not None and schedule_of(rnd.schedule).every_days <= 0:
+            days = max(1, (rnd.closes_on - first).days + 1)
+            rnd.schedule = {**rnd.schedule, "response_days": days}
 
     def _summary(self, rnd: Round) -> dict[str, Any]:
         sched = rnd.schedule
@@ -138,6 +192,9 @@ class RoundAdmin:
         return Outcome(True, "rounds.resumed", {"round": rnd.id})
 
     async def close(self, tx: UnitOfWork, round_id: str) -> Outcome:
+        """Close a round (an admin, or the clock when its answer window has ended): what is
+        held joins the results and participation is rewritten at once, unfinished drafts are
+        deleted, and the chairs are told."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
@@ -145,6 +202,11 @@ class RoundAdmin:
             return Outcome(False, "rounds.is_closed", {"round": rnd.id})
         if rnd.status == "ongoing":
             return Outcome(False, "rounds.not_a_survey", {"round": rnd.id})
+        if rnd.status == "scheduled":  # not opened yet: it stays unopened, unscheduled
+            rnd.status, rnd.starts_at = "draft", None
+            return Outcome(True, "rounds.unscheduled", {"round": rnd.id})
+        if rnd.status == "draft":
+            return Outcome(False, "rounds.not_open", {"round": rnd.id, "status": rnd.status})
         rnd.status = "closed"
         rnd.closed_on = self.deps.org_today()
         await release_round(self.deps, tx, rnd, closing=True)  # what is held joins the results
@@ -153,6 +215,7 @@ class RoundAdmin:
             if state.data.get("round") == rnd.id:
                 await tx.states.clear(state.person_id)
                 drafts += 1
+        await tell_chairs(self.deps, tx, rnd)
         invited, completed = await participation(tx, rnd)
         return Outcome(
             True,
@@ -160,24 +223,20 @@ class RoundAdmin:
             {"round": rnd.id, "invited": invited, "completed": completed, "drafts": drafts},
         )
 
-    async def status(self, tx: UnitOfWork, round_id: str | None) -> Outcome:
+    async def status(self, tx: UnitOfWork, round_id: str | None, locale: str = "en",
+                     tz: str | None = None) -> Outcome:
+        """What is scheduled, open and closed (or one round), in the reader's language and
+        time zone (default: the organisation's)."""
         rounds = [await tx.rounds.get(round_id)] if round_id else await tx.rounds.all()
         if round_id and rounds[0] is None:
             return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
-        lines = []
-        for rnd in rounds:
-            assert rnd is not None
-            invited, completed = await participation(tx, rnd)
-            rate = f"{round(100 * completed / invited)}%" if invited else "-"
-            batches = (f"; counted in batches of at least {rnd.k_responses}"
-                       if rnd.status in ("open", "paused") else "")
-            lines.append(
-                f"{rnd.id} ({_title(rnd)}): {rnd.status}; invited {invited}, "
-                f"completed {completed} ({rate}{batches})"
-            )
-        unused = sorted(set(self.deps.templates) - {r.id for r in rounds if r is not None})
+        found = [r for r in rounds if r is not None]
+        lines = await status_lines(self.deps, tx, found, locale,
+                                   tz or self.deps.policy.default_timezone)
+        unused = sorted(set(self.deps.templates) - {r.id for r in found})
         if not round_id and unused:
-            lines.append("ready to start: " + ", ".join(unused))
+            lines.append(self.deps.catalog.text(locale, "rounds.line.ready",
+                                                names=", ".join(unused)))
         return Outcome(True, "rounds.status", {"lines": "\n".join(lines) or "-"})
 
     async def early_results(self, tx: UnitOfWork, round_id: str, on: bool) -> Outcome:
@@ -198,9 +257,28 @@ class RoundAdmin:
         new_kc = rnd.k_comments if k_comments is None else k_comments
         if min(new_k, new_kc) < 2 or max(new_k, new_kc) > 1000:
             return Outcome(False, "rounds.threshold_range", {})
-        if rnd.status != "draft" and (new_k < rnd.k_responses or new_kc < rnd.k_comments):
+        if rnd.status not in ("draft", "scheduled") and (new_k < rnd.k_responses
+                                                         or new_kc < rnd.k_comments):
             return Outcome(False, "rounds.threshold_lower",
                            {"round": rnd.id, "k": rnd.k_responses, "k_comments": rnd.k_comments})
         rnd.k_responses, rnd.k_comments = new_k, new_kc
         return Outcome(True, "rounds.thresholds", {"round": rnd.id, "k": new_k,
                                                     "k_comments": new_kc})
+
+
+def window_ended(rnd: Round, now: datetime, zones: set[str]) -> bool:
+    """A round's answer window has ended in every one of `zones`: a one-off round after its
+    last day (its closing date, else its opening day plus its answer days); a recurring round
+    only after its closing date, when it has one."""
+    if rnd.opened_at is None:
+        return False
+    sched = schedule_of(rnd.schedule)
+    if sched.every_days > 0 and rnd.closes_on is None:
+        return False
+    for tz in zones:
+        last = rnd.closes_on
+        if last is None:
+            last = local(rnd.opened_at, tz).date() + timedelta(days=sched.response_days - 1)
+        if today(now, tz) <= last:
+            return False
+    return True

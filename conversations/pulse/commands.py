@@ -1,17 +1,27 @@
-"""`/pulse`: staff start or continue their survey; admins start, pause, resume and close
-rounds, turn early results on and raise thresholds; chairs and admins read the status."""
+"""`/pulse`: staff start or continue their survey; admins start, schedule, pause, resume and
+close rounds, turn early results on and raise thresholds; chairs and admins read the status.
+Other features add subcommands (`/pulse commit`, `/pulse share`: closing the loop), passed in
+by the composition root."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from conversations.context import Deps, roles
 from conversations.messages import Message, Outcome
 from conversations.ports import UnitOfWork
 from conversations.pulse.admin import RoundAdmin
 from conversations.pulse.flow import PulseFlow
+from conversations.registry import CommandHandler
 from conversations.words import split_args
 from storage.models import Person
 
-ADMIN_ACTIONS = ("start", "pause", "resume", "close")
+ADMIN_ACTIONS = ("start", "pause", "resume", "close", "schedule")
+_START = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_thresholds(words: list[str]) -> dict[str, int]:
@@ -25,11 +35,33 @@ def parse_thresholds(words: list[str]) -> dict[str, int]:
     return values
 
 
+def parse_start(raw: str, tz: str) -> datetime | None:
+    """`2026-12-01` (midnight) or `2026-12-01T09:00`, in the zone `tz`, as an aware time."""
+    if not _START.match(raw):
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=ZoneInfo(tz))
+
+
+def parse_day(raw: str) -> date | None:
+    if not _DAY.match(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
 class PulseCommands:
-    def __init__(self, deps: Deps, flow: PulseFlow, admin: RoundAdmin) -> None:
+    def __init__(self, deps: Deps, flow: PulseFlow, admin: RoundAdmin,
+                 more: Mapping[str, CommandHandler] | None = None) -> None:
         self.deps = deps
         self.flow = flow
         self.admin = admin
+        self.more = dict(more or {})  # subcommand -> handler(tx, person, its arguments)
 
     async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
         words = split_args(args)
@@ -37,8 +69,13 @@ class PulseCommands:
             return await self.flow.start(tx, person)
         sub, rest = words[0].lower(), words[1:]
         r = roles(person)
+        if sub in self.more:
+            tail = re.split(r"\s+", args.strip(), maxsplit=1)[1:]  # what follows the subcommand
+            return await self.more[sub](tx, person, tail[0] if tail else "")
         if sub in (*ADMIN_ACTIONS, "early-results", "thresholds") and "admin" not in r:
             return [self.deps.reply(person, "command.admin_only", action=sub)]
+        if sub == "schedule":
+            return [await self._schedule(tx, person, rest)]
         if sub in ADMIN_ACTIONS:
             return [await self._admin_action(tx, person, sub, rest)]
         if sub == "early-results":
@@ -56,7 +93,8 @@ class PulseCommands:
         if sub in ("status", "list"):
             if not r & {"admin", "chair"}:
                 return [self.deps.reply(person, "command.chair_only")]
-            outcome = await self.admin.status(tx, rest[0].lower() if rest else None)
+            outcome = await self.admin.status(tx, rest[0].lower() if rest else None,
+                                              person.locale, person.timezone)
             return [self._outcome(person, outcome)]
         return [self.deps.reply(person, "command.pulse_usage")]
 
@@ -78,5 +116,39 @@ class PulseCommands:
                   "close": self.admin.close}[sub]
         return self._outcome(person, await action(tx, rest[0].lower()))
 
+    async def _schedule(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """`schedule ROUND [as NEW-ID] start=YYYY-MM-DD[THH:MM] [close=YYYY-MM-DD]`, times in
+        the admin's own time zone."""
+        usage = self.deps.reply(person, "command.schedule_usage", tz=person.timezone)
+        plain = [w for w in rest if "=" not in w]
+        options: dict[str, str] = {}
+        for word in rest:
+            if "=" in word:
+                key, _, value = word.partition("=")
+                if key.lower() not in ("start", "close") or key.lower() in options:
+                    return usage
+                options[key.lower()] = value.strip()
+        new_id = None
+        if len(plain) == 3 and plain[1].lower() == "as":
+            new_id = plain[2].lower()
+        elif len(plain) != 1:
+            return usage
+        if "start" not in options:
+            return usage
+        starts_at = parse_start(options["start"], person.timezone)
+        if starts_at is None:
+            return self.deps.reply(person, "rounds.bad_start", value=options["start"][:40])
+        closes_on = None
+        if "close" in options:
+            closes_on = parse_day(options["close"])
+            if closes_on is None:
+                return self.deps.reply(person, "rounds.bad_close", value=options["close"][:40])
+        outcome = await self.admin.schedule(tx, plain[0].lower(), new_id, starts_at, closes_on)
+        return self._outcome(person, outcome)
+
     def _outcome(self, person: Person, outcome: Outcome) -> Message:
-        return self.deps.reply(person, outcome.key, **outcome.values)
+        """The outcome in the person's language, times in their own zone."""
+        zone = ZoneInfo(person.timezone)
+        values = {k: v.astimezone(zone) if isinstance(v, datetime) else v
+                  for k, v in outcome.values.items()}
+        return self.deps.reply(person, outcome.key, **values)

@@ -23,8 +23,10 @@ class Invitations:
         self.deps = deps
 
     def until(self, rnd: Round, occurrence: str) -> date:
-        """The last day answers to this occurrence are accepted."""
-        return closes_on(date.fromisoformat(occurrence), schedule_of(rnd.schedule))
+        """The last day answers to this occurrence are accepted (never after the round's
+        closing date, when it has one)."""
+        last = closes_on(date.fromisoformat(occurrence), schedule_of(rnd.schedule))
+        return min(last, rnd.closes_on) if rnd.closes_on else last
 
     async def finished(self, tx: UnitOfWork, round_id: str, occurrence: str,
                        person: Person) -> bool:

@@ -38,8 +38,8 @@ class PulsePlanner:
                 done = await tx.marks.keys(rnd.id, "done")  # finished, answers still held
                 for person in await tx.people.active(rnd.audience):
                     start = occurrence_for(now, person.timezone, rnd.opened_at, sched)
-                    if start is None:
-                        continue
+                    if start is None or (rnd.closes_on is not None and start > rnd.closes_on):
+                        continue  # not started here yet, or after the round's closing date
                     occ = occurrence_key(start, rnd.opened_at, rnd.opened_on, person.timezone,
                                          sched)
                     part = parts.get((occ, person.id))

@@ -2,11 +2,13 @@
 chairs only. With no question or theme: every question (ratings, choices, the themes of each
 open question and of every comment), and a personal link to the full report. `question=ID`
 narrows to one question; `theme=N` lists the sub-themes of theme N (of `question=ID`, or of
-the overall themes)."""
+the overall themes). Other features add messages after the whole summary (closing the loop:
+the round's commitments), passed in by the composition root. A chair who asks while the round
+is still open is told when it closes (`Round.waiting`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from conversations.context import Deps, roles
@@ -18,7 +20,10 @@ from conversations.results.render import render_question, render_summary, render
 from conversations.results.summary import Refusal, Summaries, parse_slice
 from conversations.results.thresholds import WHOLE, Slice
 from conversations.words import split_args
-from storage.models import Person
+from storage.models import Person, Round
+
+# more messages about a round, after its summary
+ChatSection = Callable[[UnitOfWork, Person, Round], Awaitable[list[Message]]]
 
 _ID_LIMIT = 80
 
@@ -55,24 +60,30 @@ def parse_query(args: Sequence[str]) -> Query:
 
 
 class ThemesCommand:
-    def __init__(self, deps: Deps, summaries: Summaries | None = None) -> None:
+    def __init__(self, deps: Deps, summaries: Summaries | None = None,
+                 sections: Sequence[ChatSection] = ()) -> None:
         self.deps = deps
         self.summaries = summaries or Summaries(deps)
+        self.sections = tuple(sections)
 
     async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
         loc = person.locale
         if "chair" not in roles(person):
-            return [self.deps.reply(person, "themes.chair_only")]
+            admin = "admin" in roles(person)
+            return [self.deps.reply(person, "themes.admin_not_chair" if admin
+                                    else "themes.chair_only")]
         query = parse_query(split_args(args))
         if query.error is not None:
             return [self.deps.reply(person, query.error)]
         rnd = (await tx.rounds.get(query.round_id) if query.round_id
                else await self.summaries.latest_round(tx))
-        if rnd is None or rnd.status == "draft":
+        if rnd is None or rnd.status in ("draft", "scheduled"):
             return [self.deps.reply(person, "themes.no_round",
                                     round=(query.round_id or "")[:64])]
         result = await self.summaries.build(tx, rnd, query.slice, loc)
         if isinstance(result, Refusal):
+            if result.key == "themes.still_open" and person.id not in (rnd.waiting or []):
+                rnd.waiting = [*(rnd.waiting or []), person.id]  # told when it closes
             return [self.deps.reply(person, result.key, **result.values)]
         cat, kc, kr = self.deps.catalog, rnd.k_comments, rnd.k_responses
         link = ""
@@ -80,7 +91,10 @@ class ThemesCommand:
             link = cat.text(loc, "themes.link", url=report_link(self.deps, rnd.id, person.id),
                             minutes=self.deps.policy.report_link_minutes)
         if query.question is None and query.theme is None:
-            return render_summary(cat, loc, result, kc, kr, link)
+            out = render_summary(cat, loc, result, kc, kr, link)
+            for section in self.sections:
+                out += await section(tx, person, rnd)
+            return out
         target = self._target(result, query.question)
         if target is None:
             known = ", ".join(q.question_id for q in result.questions) or "-"

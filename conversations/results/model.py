@@ -146,8 +146,11 @@ class Headline:
     text: str  # the question, or a theme's label
     kind: str  # "rating" (share agreeing), "choice" (top option), "theme" (overall share)
     label: str  # the option or theme label ("" for a rating)
-    count: int
-    share: float  # 0..1
+    count: int | None  # people agreeing / choosing it / comments; None: hidden (under k)
+    share: float | None  # 0..1; None: hidden
+    key: str = ""  # the option's stored value (a choice), the theme's code (a theme)
+    answers: int = 0  # the question's answers (a rating or choice)
+    mean: float | None = None  # a rating's average (1-5)
 
 
 @dataclass(frozen=True)
@@ -161,3 +164,4 @@ class Headlines:
     invited: int
     completed: int
     items: tuple[Headline, ...]
+    themes_shown: bool = False  # enough people commented for themes (maybe none but "other")

@@ -4,12 +4,16 @@ chat.
 
 A round is read once (one Ledger) and each of its items themed once; the whole round and then
 every group (branch=..., classification=..., employment=...) that passes the same checks as in
-chat are counted from them. Templates: conversations/results/templates/ (`report.html.j2`; the
-`commitments` block is where a "What we committed to" section goes)."""
+chat are counted from them. Templates: conversations/results/templates/ (`report.html.j2`).
+
+Other features add to the page through `sections` (passed in by the composition root): each
+gives template variables for the round, never HTML, so everything on the page goes through the
+same autoescaped templates. Closing the loop gives `commitments`, the "What we committed to"
+section (`commitments.html.j2`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,12 +43,18 @@ def _group(key: str, value: str, g: Summary) -> Group:
     return Group(key, value, g, max(answers) if answers else None, top)
 
 
+# more about a round for its report, as template variables (closing the loop: `commitments`)
+ReportSection = Callable[[UnitOfWork, Round, str], Awaitable[Mapping[str, Any]]]
+
+
 class Reports:
     """Builds the committee report for a round."""
 
-    def __init__(self, deps: Deps, summaries: Summaries | None = None) -> None:
+    def __init__(self, deps: Deps, summaries: Summaries | None = None,
+                 sections: Sequence[ReportSection] = ()) -> None:
         self.deps = deps
         self.summaries = summaries or Summaries(deps)
+        self.sections = tuple(sections)
         self._env: Any = None
 
     def _templates(self) -> Any:
@@ -78,8 +88,8 @@ class Reports:
 
     async def html(self, tx: UnitOfWork, rnd: Round, locale: str = "en",
                    extra: Mapping[str, Any] | None = None) -> str | Refusal:
-        """The report in `locale`. `extra` goes to the template as is (e.g. `commitments`,
-        for the "What we committed to" block)."""
+        """The report in `locale`. The sections' variables, then `extra`, go to the template
+        as they are (autoescaped there)."""
         built = await self.build(tx, rnd, locale)
         if isinstance(built, Refusal):
             return built
@@ -103,6 +113,8 @@ class Reports:
             "pct": lambda share: "-" if share is None else f"{round(100 * share)}%",
             "width": lambda share: f"{max(0.0, min(1.0, share or 0.0)) * 100:.1f}%",
             "commitments": None,
-            **(extra or {}),
         }
+        for section in self.sections:
+            context.update(await section(tx, rnd, locale))
+        context.update(extra or {})
         return str(self._templates().get_template("report.html.j2").render(context))

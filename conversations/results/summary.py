@@ -78,7 +78,7 @@ class Summaries:
         self._themed: OrderedDict[tuple[Any, ...], Themed] = OrderedDict()
 
     async def latest_round(self, tx: UnitOfWork) -> Round | None:
-        rounds = [r for r in await tx.rounds.all() if r.status != "draft"]
+        rounds = [r for r in await tx.rounds.all() if r.status not in ("draft", "scheduled")]
         closed = sorted((r for r in rounds if r.status == "closed"),
                         key=lambda r: (r.closed_on or r.opened_on, r.id))
         if closed:

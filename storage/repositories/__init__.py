@@ -3,6 +3,7 @@
 They satisfy the core's repository protocols (conversations.ports) structurally: the core
 never imports them, and they never import the core."""
 
+from storage.repositories.commitments import Commitments
 from storage.repositories.enrolments import Enrolments
 from storage.repositories.identities import Identities
 from storage.repositories.marks import Marks
@@ -12,10 +13,11 @@ from storage.repositories.participation import Participations
 from storage.repositories.people import People
 from storage.repositories.responses import Responses
 from storage.repositories.rounds import Rounds
+from storage.repositories.sharebacks import ShareBacks
 from storage.repositories.states import States
 from storage.repositories.views import Views
 
 __all__ = [
-    "Enrolments", "Identities", "Marks", "Mentorship", "Outbox", "Participations", "People",
-    "Responses", "Rounds", "States", "Views",
+    "Commitments", "Enrolments", "Identities", "Marks", "Mentorship", "Outbox",
+    "Participations", "People", "Responses", "Rounds", "ShareBacks", "States", "Views",
 ]

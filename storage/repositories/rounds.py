@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Round, RoundQuestion
@@ -45,6 +45,17 @@ class Rounds:
             )
         await self.s.flush()
         return rnd
+
+    async def append_questions(self, round_id: str,
+                               questions: Sequence[Mapping[str, Any]]) -> None:
+        """Add question definitions after the round's last one."""
+        last = await self.s.scalar(select(func.max(RoundQuestion.position))
+                                   .where(RoundQuestion.round_id == round_id))
+        start = -1 if last is None else int(last)
+        for pos, definition in enumerate(questions, start=start + 1):
+            self.s.add(RoundQuestion(round_id=round_id, question_id=definition["id"],
+                                     position=pos, definition=dict(definition)))
+        await self.s.flush()
 
     async def questions(self, round_id: str) -> list[dict[str, Any]]:
         """The round's question definitions (JSON), in order."""

@@ -1,0 +1,103 @@
+"""`/pulse commit ROUND TEXT` (chairs): record what the committee will do after a closed round;
+`/pulse commit ROUND N started|done|dropped [note]`: update it.
+
+Commitment texts are written by chairs, not staff, and are shown to everyone who was asked, by
+design naming what leadership will do (a branch, a programme, sometimes who leads it). So they
+are not scrubbed like answers (the scrubber would also blank legitimate names such as a
+branch's or a partner organisation's); they are cleaned like anything the bot posts: control
+and bidirectional characters removed, whitespace and line breaks collapsed, length capped."""
+
+from __future__ import annotations
+
+import re
+
+from conversations.context import Deps, roles
+from conversations.messages import Message, without_bidi
+from conversations.ports import UnitOfWork
+from conversations.words import split_args
+from storage.loop_models import STATUSES, Commitment
+from storage.models import Person
+
+MAX_TEXT = 280  # a commitment reads as one line in chat
+MAX_NOTE = 200
+# status words, with the Spanish ones a chair may type
+STATUS_WORDS = {"planned": "planned", "started": "started", "done": "done",
+                "dropped": "dropped", "previsto": "planned", "iniciado": "started",
+                "hecho": "done", "descartado": "dropped"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """One line of plain text: no control, zero-width or bidirectional characters, spaces
+    collapsed, surrounding quotes removed."""
+    text = _CONTROL.sub(" ", without_bidi(text))
+    text = " ".join(text.split())
+    if len(text) >= 2 and (text[0], text[-1]) in (('"', '"'), ("'", "'"), ("“", "”")):
+        text = text[1:-1].strip()
+    return text
+
+
+class Commit:
+    """The `/pulse commit` subcommand."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
+        say = self.deps.reply
+        if "chair" not in roles(person):
+            return [say(person, "loop.chairs_only")]
+        round_word, _, rest = args.strip().partition(" ")
+        rest = rest.strip()
+        if not round_word or not rest:
+            return [say(person, "loop.commit_usage")]
+        rnd = await tx.rounds.get(round_word.lower()[:64])
+        if rnd is None:
+            return [say(person, "rounds.no_such", round=round_word[:64])]
+        if rnd.status != "closed":
+            return [say(person, "loop.not_closed", round=rnd.id,
+                        status=self.deps.text(person, f"rounds.state.{rnd.status}"))]
+        await tx.rounds.lock(rnd.id)  # one numbering at a time
+        existing = await tx.commitments.for_round(rnd.id)
+        words = split_args(rest)
+        first = words[0] if words else ""
+        if first.isascii() and first.isdigit() and (
+                len(words) == 1 or words[1].lower() in STATUS_WORDS
+                or int(first) in {c.number for c in existing}):
+            return [await self._update(tx, person, rnd.id, existing, words)]
+        text = clean_text(rest)
+        if not text:
+            return [say(person, "loop.commit_usage")]
+        if len(text) > MAX_TEXT:
+            return [say(person, "loop.too_long", length=len(text), limit=MAX_TEXT)]
+        if any(c.text.casefold() == text.casefold() for c in existing):
+            return [say(person, "loop.duplicate", round=rnd.id)]
+        c = await tx.commitments.add(rnd.id, text, person.id, self.deps.org_today())
+        shared = await tx.sharebacks.get(rnd.id) is not None
+        return [say(person, "loop.committed", number=c.number, round=rnd.id, text=c.text,
+                    shared=int(shared))]
+
+    async def _update(self, tx: UnitOfWork, person: Person, round_id: str,
+                      existing: list[Commitment], words: list[str]) -> Message:
+        say = self.deps.reply
+        number = int(words[0]) if len(words[0]) < 6 else 0
+        found = next((c for c in existing if c.number == number), None)
+        if found is None:
+            return say(person, "loop.no_commitment", round=round_id, number=words[0][:6],
+                       count=len(existing))
+        if len(words) < 2 or words[1].lower() not in STATUS_WORDS:
+            return say(person, "loop.bad_status", word=(words[1] if len(words) > 1 else "")[:20],
+                       number=found.number, round=round_id)
+        status = STATUS_WORDS[words[1].lower()]
+        assert status in STATUSES
+        note = clean_text(" ".join(words[2:]))
+        if len(note) > MAX_NOTE:
+            return say(person, "loop.too_long", length=len(note), limit=MAX_NOTE)
+        if status == found.status and note == found.note:
+            return say(person, "loop.unchanged", number=found.number, round=round_id,
+                       status=self.deps.text(person, f"loop.status.{status}"))
+        found.status, found.note = status, note
+        found.updated_on = self.deps.org_today()
+        shared = await tx.sharebacks.get(round_id) is not None
+        return say(person, "loop.updated", number=found.number, round=round_id,
+                   status=self.deps.text(person, f"loop.status.{status}"), shared=int(shared))
