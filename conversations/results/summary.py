@@ -4,8 +4,12 @@ thresholds and differencing rules of conversations.results.thresholds (the one p
 applied to what is shown; each question is its own item there, the comments together are
 TEXT).
 
-A round's comments are themed once per item and release batch (conversations.results.themed)
-and every slice counts those themes within itself."""
+A round's comments are themed once per release batch (conversations.results.themed) and every
+slice counts those themes within itself. A round of up to PER_QUESTION_MAX comments themes each
+open question on its own (finer themes, quick at that size) and all its comments together for
+the overall view; a larger round is themed once, all its comments together, and each question's
+section counts those themes among its own comments (the same topic has the same name in every
+SWOT section), so a county-sized round stays fast."""
 
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ __all__ = ["Refusal", "Summaries", "Summary", "ThemeLine", "parse_slice", "secti
 
 RATING_PARTS = (("disagree", ("1", "2")), ("neutral", ("3",)), ("agree", ("4", "5")))
 _CACHE = 48  # themed items kept per process (a round has a handful)
+PER_QUESTION_MAX = 2_000  # comments in a round up to which each question is themed on its own
 
 
 def section_title(text: str, limit: int = 48) -> str:
@@ -179,19 +184,19 @@ class Summaries:
             return Section(item if item != TEXT else OVERALL, title, text, 0, False, ())
         whole, _ = ledger.choose(item, WHOLE)
         at = max(whole or batch, batch)
-        themed = await self._themed_item(rnd, ledger, item, at)
+        source = item if ledger.comments(at) <= PER_QUESTION_MAX else TEXT
+        themed = await self._themed_item(rnd, ledger, source, at)
         old_share = None
         if previous is not None and prior is not None and themed.result is not None:
-            old_share = await self._old_shares(tx, previous, prior, item, themed, k)
+            old_share = await self._old_shares(tx, previous, prior, item, source, themed, k)
         lines, total, ok = section_lines(themed, commented, k, seed=f"{rnd.id}:{item}",
                                          old_share=old_share)
         return Section(item if item != TEXT else OVERALL, title, text, total, ok, tuple(lines),
                        engine=themed.engine)
 
     async def _themed_item(self, rnd: Round, ledger: Ledger, item: str, batch: int) -> Themed:
-        rows = sorted((r for r in ledger.rows_of(item, WHOLE, batch) if r.text or r.theme),
-                      key=lambda r: r.id)
-        live = [r for r in rows if r.text]
+        rows = ledger.commented(item, batch)
+        live = ledger.live(item, batch)
         key = (rnd.id, item, batch, rnd.k_comments, len(rows), len(live))
         found = self._themed.get(key)
         if found is not None:
@@ -200,9 +205,8 @@ class Summaries:
         if not live:
             themed = Themed(rows, None)
         else:
-            size = sum(1 for r in ledger.rows_of(TEXT, WHOLE, batch) if r.text)
             result = await asyncio.to_thread(self._theme, [str(r.text) for r in live],
-                                             rnd.k_comments, size)
+                                             rnd.k_comments, ledger.comments(batch))
             themed = Themed(live, result)
         self._themed[key] = themed
         if len(self._themed) > _CACHE:
@@ -222,10 +226,13 @@ class Summaries:
         return max(same, key=lambda r: r.opened_at or 0, default=None)  # type: ignore[arg-type]
 
     async def _old_shares(self, tx: UnitOfWork, previous: Round, prior: Ledger, item: str,
-                          themed: Themed, k_comments: int) -> dict[str, float] | None:
+                          source: str, themed: Themed, k_comments: int
+                          ) -> dict[str, float] | None:
         """The previous round's theme shares for the same item (its whole-round view, under
         its own thresholds, recorded as shown), with this round's themes aligned to its
-        topics so the same topic keeps its label and code."""
+        topics so the same topic keeps its label and code. `source`: what this round's
+        themes come from (the item, or every comment); the previous round's are taken the
+        same way, so the two align."""
         batch, _ = prior.choose(item, WHOLE)
         if batch is None:
             return None
@@ -233,7 +240,7 @@ class Summaries:
         k = max(k_comments, previous.k_comments)
         if not enough_people(before, k):
             return None
-        old = await self._themed_item(previous, prior, item, batch)
+        old = await self._themed_item(previous, prior, source, batch)
         themed.align_to(old, previous.id)
         old_lines, _, ok = section_lines(old, before, k, seed=f"{previous.id}:{item}")
         if not ok:

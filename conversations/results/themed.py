@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 from conversations.results.model import SubThemeLine, ThemeLine
@@ -30,9 +31,13 @@ class Themed:
     index: dict[str, int] = field(default_factory=dict)
     sub_of: list[int] = field(default_factory=list)
     aligned: str = ""  # the previous round whose topics the labels were aligned to
+    texts: list[str] = field(default_factory=list)  # for quotes
+    groups: list[str] = field(default_factory=list)  # each comment's submission, for quotes
 
     def __post_init__(self) -> None:
         self.index = {r.id: i for i, r in enumerate(self.rows)}
+        self.texts = [str(r.text or "") for r in self.rows]
+        self.groups = [r.submission or r.id for r in self.rows]
         self.sub_of = [-1] * len(self.rows)
         if self.result is None:
             return
@@ -62,12 +67,11 @@ def _quotes(themed: Themed, members: Sequence[int], order: Sequence[int], n: int
     from storage.themes import quotes as pick_quotes
 
     inside = set(members)
-    shortlist = tuple(i for i in order if i in inside)[: 20 * n]
+    shortlist = tuple(islice((i for i in order if i in inside), 20 * n))
     theme = themed.result.themes[0]
-    picked = pick_quotes([str(r.text or "") for r in themed.rows],
+    picked = pick_quotes(themed.texts,
                          replace(theme, representatives=shortlist, members=shortlist), n=n,
-                         seed=zlib.crc32(seed.encode()),
-                         groups=[r.submission or r.id for r in themed.rows])
+                         seed=zlib.crc32(seed.encode()), groups=themed.groups)
     return tuple(picked)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storage.models import SEGMENTS, Response
 
@@ -32,17 +33,40 @@ ALL = "*"  # the item that stands for the submissions themselves
 TEXT = "*text"  # the item that stands for every comment of a round
 
 
-Row = Response
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A response as results read it: a plain copy of the stored row (a report reads these
+    attributes millions of times; a database row's attributes are several times slower)."""
+
+    id: str
+    question_id: str
+    occurrence: str
+    value: str
+    text: str | None
+    theme: str | None
+    segments: Mapping[str, Any]
+    submission: str | None
+    batch: int
+
+    @classmethod
+    def of(cls, r: Response | Row) -> Row:
+        if isinstance(r, Row):
+            return r
+        return cls(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
+                   r.segments or {}, r.submission, r.batch)
 
 
-def _unit(r: Row) -> tuple[tuple[str, ...], str]:
+AnyRow = Row | Response
+
+
+def _unit(r: AnyRow) -> tuple[tuple[str, ...], str]:
     """(count group, unit): distinct units in one group are distinct people."""
     if r.submission:
         return (r.occurrence,), r.submission
     return (r.occurrence, r.question_id), r.id
 
 
-def people_at_least(rows: Iterable[Row]) -> int:
+def people_at_least(rows: Iterable[AnyRow]) -> int:
     """A lower bound on the distinct people behind these responses (exact 0 when empty)."""
     groups: dict[tuple[str, ...], set[str]] = {}
     for r in rows:
@@ -56,16 +80,16 @@ def safe_difference(n: int, k: int) -> bool:
     return n == 0 or n >= k
 
 
-def segment_values(r: Row) -> tuple[str, ...]:
+def segment_values(r: AnyRow) -> tuple[str, ...]:
     segs = r.segments or {}
     return tuple(str(segs.get(s, "")).lower() for s in SEGMENTS)
 
 
-def in_slice(r: Row, s: Slice) -> bool:
+def in_slice(r: AnyRow, s: Slice) -> bool:
     return s == WHOLE or str((r.segments or {}).get(s[0], "")).lower() == s[1].lower()
 
 
-def answered(r: Row) -> bool:
+def answered(r: AnyRow) -> bool:
     return bool(r.value) or bool(r.text) or bool(r.theme)
 
 
@@ -103,16 +127,17 @@ class Ledger:
     Counting works on cells of (count group, batch, segment values), so a check costs the
     number of distinct cells, not the number of responses."""
 
-    def __init__(self, rows: Sequence[Row], shown: Iterable[Shown], k: int) -> None:
+    def __init__(self, rows: Sequence[AnyRow], shown: Iterable[Shown], k: int) -> None:
         self.k = k
-        self.rows = rows
+        self.rows = [Row.of(r) for r in rows]
+        self._memo: dict[tuple[Any, ...], Any] = {}
         self.shown = list(shown)
         self.latest = max((r.batch for r in rows), default=0)
         self._cells: dict[str, _Cells] = {}
         # the answered rows of each item by (batch, segment values): a view's rows are
         # gathered from the cells it keeps, so every slice costs its own rows, not the round's
         self._index: dict[str, dict[tuple[int, tuple[str, ...]], list[Row]]] = {}
-        for r in rows:
+        for r in self.rows:
             if not answered(r):
                 continue
             group, unit = _unit(r)
@@ -197,6 +222,32 @@ class Ledger:
                 out.extend(rows)
         return out
 
+    def commented(self, item: str, batch: int) -> list[Row]:
+        """The rows of `item` in the whole round as of `batch` that have a comment (its text,
+        or the theme it kept after retention), sorted by id: what is themed, in the order it is
+        themed (kept, like every count here, for the life of the ledger)."""
+        key = ("commented", item, batch)
+        if key not in self._memo:
+            self._memo[key] = sorted((r for r in self.rows_of(item, WHOLE, batch)
+                                      if r.text or r.theme), key=lambda r: r.id)
+        rows: list[Row] = self._memo[key]
+        return rows
+
+    def live(self, item: str, batch: int) -> list[Row]:
+        """`commented(item, batch)` that still have their text (not purged by retention)."""
+        key = ("live", item, batch)
+        if key not in self._memo:
+            self._memo[key] = [r for r in self.commented(item, batch) if r.text]
+        rows: list[Row] = self._memo[key]
+        return rows
+
+    def comments(self, batch: int) -> int:
+        """How many comments (with text) the whole round has as of `batch`."""
+        key = ("comments", batch)
+        if key not in self._memo:
+            self._memo[key] = len(self.live(TEXT, batch))
+        return int(self._memo[key])
+
     def items(self) -> set[str]:
         """The items (question ids, TEXT) that have answers."""
         return set(self._index)
@@ -236,7 +287,7 @@ def enough(people: int, k: int) -> bool:
     return people >= k
 
 
-def enough_people(rows: Iterable[Row], k: int) -> bool:
+def enough_people(rows: Iterable[AnyRow], k: int) -> bool:
     """Whether these responses (a theme's comments, a slice's ratings) come from at least k
     people, counted conservatively (`people_at_least`)."""
     return enough(people_at_least(rows), k)
