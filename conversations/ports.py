@@ -145,6 +145,10 @@ class Responses(Protocol):
                   segments: Mapping[str, str], week: str, submission: str | None = None,
                   batch: int = 1) -> None: ...
     async def for_round(self, round_id: str) -> list[Response]: ...
+    async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
+        """(responses, latest batch, with text, with a kept theme): changes whenever the
+        round's responses do (a release, retention)."""
+        ...
     async def hold(self, round_id: str, occurrence: str, answers: Sequence[Answer],
                    segments: Mapping[str, str], week: str, counted: bool = True,
                    author: str | None = None) -> None:

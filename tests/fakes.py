@@ -258,6 +258,12 @@ class Responses(_Repo):
         return self._all(sorted((r for r in self.db.responses.values()
                                  if r.round_id == round_id), key=lambda r: r.id))
 
+    async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
+        rows = [r for r in self.db.responses.values() if r.round_id == round_id]
+        return (len(rows), max((r.batch for r in rows), default=0),
+                sum(1 for r in rows if r.text is not None),
+                sum(1 for r in rows if r.theme is not None))
+
     async def hold(self, round_id: str, occurrence: str,
                    answers: Sequence[tuple[str, str, str | None]], segments: Mapping[str, str],
                    week: str, counted: bool = True, author: str | None = None) -> None:

@@ -93,6 +93,8 @@ async def test_report_html_and_retention(tmp_path: Path, clock: FakeClock) -> No
         assert "<script" not in html and "Person Number" not in html
 
         assert await Retention(app.deps, days=30).purge() == []
+        before = await console.say(":as jordan", "/themes listening-tour")
+        assert "    > " in before  # quotes, until retention purges the text
         clock.advance(timedelta(days=31))
         assert await Retention(app.deps, days=30).purge() == ["listening-tour"]
         texts = sum(1 for r in app.db.responses.values() if r.text is not None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from conversations.context import Deps
@@ -52,7 +53,8 @@ from storage.models import SEGMENTS, Round
 __all__ = ["Refusal", "Summaries", "Summary", "ThemeLine", "parse_slice", "section_title"]
 
 RATING_PARTS = (("disagree", ("1", "2")), ("neutral", ("3",)), ("agree", ("4", "5")))
-_CACHE = 48  # themed items kept per process (a round has a handful)
+_CACHE = 48  # themed items, and summaries, kept per process (a round has a handful)
+_LEDGERS = 4  # rounds' responses kept per process
 PER_QUESTION_MAX = 2_000  # comments in a round up to which each question is themed on its own
 
 
@@ -75,12 +77,18 @@ def clip(text: str, limit: int) -> str:
 
 class Summaries:
     """Builds summaries with the round's thresholds; records the views it releases. Themes of
-    the same comments are the same: each item of a round is themed once per release batch,
-    not on every /themes (kept for the life of the process)."""
+    the same comments are the same: a round is themed once per release batch, not on every
+    /themes. Kept for the life of the process, keyed by what they were computed from: the
+    round's responses as read (keyed by `responses.fingerprint`, which every release and
+    retention changes), the themings, and whole summaries (also keyed by the views shown of
+    the round and of the one before it, the thresholds and the language), so a chair who asks
+    again gets the same summary without the round being read or counted again."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self._themed: OrderedDict[tuple[Any, ...], Themed] = OrderedDict()
+        self._ledgers: OrderedDict[tuple[Any, ...], Ledger] = OrderedDict()
+        self._built: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
 
     async def latest_round(self, tx: UnitOfWork) -> Round | None:
         rounds = [r for r in await tx.rounds.all() if r.status not in ("draft", "scheduled")]
@@ -92,15 +100,48 @@ class Summaries:
 
     async def ledger(self, tx: UnitOfWork, rnd: Round) -> Ledger:
         """The round's responses and the views of it already shown."""
-        responses = await tx.responses.for_round(rnd.id)
         shown = [Shown((seg, val), item, batch)
                  for seg, val, item, batch in await tx.views.shown(rnd.id)]
-        return Ledger(responses, shown, rnd.k_responses)
+        key = (rnd.id, rnd.k_responses, await tx.responses.fingerprint(rnd.id))
+        found = self._ledgers.get(key)
+        if found is None:
+            found = Ledger(await tx.responses.for_round(rnd.id), [], rnd.k_responses)
+            _keep(self._ledgers, key, found, _LEDGERS)
+        return found.with_shown(shown)
+
+    async def _state(self, tx: UnitOfWork, rnd: Round | None) -> tuple[Any, ...]:
+        """What a round's summaries are computed from, besides its comments' themes."""
+        if rnd is None:
+            return ()
+        return (rnd.id, repr(rnd.title), rnd.status, rnd.results_while_open, rnd.k_responses,
+                rnd.k_comments, await tx.responses.fingerprint(rnd.id),
+                frozenset(await tx.views.shown(rnd.id)))
 
     async def build(self, tx: UnitOfWork, rnd: Round, wanted: Slice, locale: str = "en",
                     record: bool = True, ledger: Ledger | None = None) -> Summary | Refusal:
         """The summary of slice `wanted` (WHOLE: everyone), or why it cannot be shown. Pass
-        `ledger` to build many slices of one round from one reading of it (the report)."""
+        `ledger` to build many slices of one round from one reading of it (the report).
+
+        A summary already built from the same responses, views shown and thresholds is
+        returned again (with today's participation counts): building it again would give the
+        same summary and record no new view."""
+        if ledger is not None or not record:
+            return await self._build(tx, rnd, wanted, locale, record, ledger)
+        previous = await self._previous(tx, rnd)
+        key = (wanted, locale, await self._state(tx, rnd), await self._state(tx, previous))
+        found = self._built.get(key)
+        if found is not None:
+            self._built.move_to_end(key)
+            invited, completed = await participation(tx, rnd)
+            return replace(found, invited=invited, completed=completed)
+        got = await self._build(tx, rnd, wanted, locale, record, None)
+        if isinstance(got, Summary):  # as the views now stand, this is what it shows
+            after = (wanted, locale, await self._state(tx, rnd), await self._state(tx, previous))
+            _keep(self._built, after, got, _CACHE)
+        return got
+
+    async def _build(self, tx: UnitOfWork, rnd: Round, wanted: Slice, locale: str,
+                     record: bool, ledger: Ledger | None) -> Summary | Refusal:
         if rnd.status not in ("closed", "ongoing") and not rnd.results_while_open:
             return Refusal("themes.still_open", {"round": rnd.id})
         ledger = ledger or await self.ledger(tx, rnd)
@@ -208,9 +249,7 @@ class Summaries:
             result = await asyncio.to_thread(self._theme, [str(r.text) for r in live],
                                              rnd.k_comments, ledger.comments(batch))
             themed = Themed(live, result)
-        self._themed[key] = themed
-        if len(self._themed) > _CACHE:
-            self._themed.popitem(last=False)
+        _keep(self._themed, key, themed, _CACHE)
         return themed
 
     def _theme(self, texts: Sequence[str], k_comments: int, round_size: int) -> Any:
@@ -247,6 +286,14 @@ class Summaries:
             return None
         await tx.views.record(previous.id, "", "", item, batch)
         return shares(old_lines)
+
+
+def _keep(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any,
+          size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
 
 
 def _rating(q: Question, text: str, rows: Sequence[Row], k: int) -> RatingResult | None:

@@ -20,6 +20,7 @@ already shown is repeated (nothing new is learnt), else the newest earlier batch
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -148,6 +149,12 @@ class Ledger:
                 self._cells.setdefault(item, {}).setdefault(key, set()).add(unit)
             for item in items[1:]:
                 self._index.setdefault(item, {}).setdefault((r.batch, segs), []).append(r)
+
+    def with_shown(self, shown: Iterable[Shown]) -> Ledger:
+        """The same responses (their indexes shared, not rebuilt) with these views shown."""
+        other = copy.copy(self)
+        other.shown = list(shown)
+        return other
 
     def people(self, item: str, keep: Keep) -> int:
         per_group: Counter[tuple[str, ...]] = Counter()

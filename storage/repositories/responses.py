@@ -49,6 +49,16 @@ class Responses:
         q = select(Response).where(Response.round_id == round_id).order_by(Response.id)
         return list(await self.s.scalars(q))
 
+    async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
+        """(responses, latest batch, with text, with a kept theme) of a round: one indexed
+        aggregate, changed by every release and by retention, so results computed from the
+        round's responses can be kept until it changes."""
+        q = select(func.count(), func.coalesce(func.max(Response.batch), 0),
+                   func.count(Response.text), func.count(Response.theme)
+                   ).where(Response.round_id == round_id)
+        row = (await self.s.execute(q)).one()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
     async def hold(
         self,
         round_id: str,
