@@ -150,6 +150,14 @@ class LazyThemer:
         if getattr(self._engine, "name", "") == "semantic":
             self._engine.encode(["warm up the model"])
 
+    def forget(self) -> None:
+        """Drop the kept results and embeddings (as a new process starts, with the engine
+        still loaded); for benchmarks."""
+        with self._lock:
+            self._memo.clear()
+        for engine in (self._engine, self._tfidf):
+            getattr(engine, "forget", lambda: None)()
+
     def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None,
               round_size: int | None = None) -> Any:
         """Themes of `texts`. The semantic engine is used only when the round these comments

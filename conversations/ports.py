@@ -36,6 +36,7 @@ from storage.models import (
     Response,
     Round,
 )
+from storage.rows import ResponseRow
 
 
 class Clock(Protocol):
@@ -145,6 +146,9 @@ class Responses(Protocol):
                   segments: Mapping[str, str], week: str, submission: str | None = None,
                   batch: int = 1) -> None: ...
     async def for_round(self, round_id: str) -> list[Response]: ...
+    async def rows_for_round(self, round_id: str) -> list[ResponseRow]:
+        """The round's responses as plain read-only rows, by id (fast to read many of)."""
+        ...
     async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
         """(responses, latest batch, with text, with a kept theme): changes whenever the
         round's responses do (a release, retention)."""

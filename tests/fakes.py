@@ -38,6 +38,7 @@ from storage.models import (
     Response,
     Round,
 )
+from storage.rows import ResponseRow
 from tests.fakes_loop import Commitments, ShareBacks
 
 TABLES = ("people", "identities", "rounds", "questions", "participation", "responses", "held",
@@ -257,6 +258,11 @@ class Responses(_Repo):
     async def for_round(self, round_id: str) -> list[Response]:
         return self._all(sorted((r for r in self.db.responses.values()
                                  if r.round_id == round_id), key=lambda r: r.id))
+
+    async def rows_for_round(self, round_id: str) -> list[ResponseRow]:
+        return [ResponseRow(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
+                            dict(r.segments or {}), r.submission, r.batch)
+                for r in await self.for_round(round_id)]
 
     async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
         rows = [r for r in self.db.responses.values() if r.round_id == round_id]

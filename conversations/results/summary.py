@@ -90,6 +90,12 @@ class Summaries:
         self._ledgers: OrderedDict[tuple[Any, ...], Ledger] = OrderedDict()
         self._built: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
 
+    def forget(self) -> None:
+        """Drop everything kept (as a new process starts); for benchmarks."""
+        self._themed.clear()
+        self._ledgers.clear()
+        self._built.clear()
+
     async def latest_round(self, tx: UnitOfWork) -> Round | None:
         rounds = [r for r in await tx.rounds.all() if r.status not in ("draft", "scheduled")]
         closed = sorted((r for r in rounds if r.status == "closed"),
@@ -105,7 +111,7 @@ class Summaries:
         key = (rnd.id, rnd.k_responses, await tx.responses.fingerprint(rnd.id))
         found = self._ledgers.get(key)
         if found is None:
-            found = Ledger(await tx.responses.for_round(rnd.id), [], rnd.k_responses)
+            found = Ledger(await tx.responses.rows_for_round(rnd.id), [], rnd.k_responses)
             _keep(self._ledgers, key, found, _LEDGERS)
         return found.with_shown(shown)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.models import SEGMENTS, Response
+from storage.rows import ResponseRow
 
 Slice = tuple[str, str]  # (segment, value); ("", "") is the whole round
 WHOLE: Slice = ("", "")
@@ -34,27 +35,15 @@ ALL = "*"  # the item that stands for the submissions themselves
 TEXT = "*text"  # the item that stands for every comment of a round
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A response as results read it: a plain copy of the stored row (a report reads these
-    attributes millions of times; a database row's attributes are several times slower)."""
+Row = ResponseRow
 
-    id: str
-    question_id: str
-    occurrence: str
-    value: str
-    text: str | None
-    theme: str | None
-    segments: Mapping[str, Any]
-    submission: str | None
-    batch: int
 
-    @classmethod
-    def of(cls, r: Response | Row) -> Row:
-        if isinstance(r, Row):
-            return r
-        return cls(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
-                   r.segments or {}, r.submission, r.batch)
+def as_row(r: Response | Row) -> Row:
+    """A plain copy of a stored response (the row itself when it already is one)."""
+    if isinstance(r, ResponseRow):
+        return r
+    return ResponseRow(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
+                       r.segments or {}, r.submission, r.batch)
 
 
 AnyRow = Row | Response
@@ -130,7 +119,7 @@ class Ledger:
 
     def __init__(self, rows: Sequence[AnyRow], shown: Iterable[Shown], k: int) -> None:
         self.k = k
-        self.rows = [Row.of(r) for r in rows]
+        self.rows = [as_row(r) for r in rows]
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.shown = list(shown)
         self.latest = max((r.batch for r in rows), default=0)

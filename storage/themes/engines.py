@@ -277,6 +277,11 @@ class SemanticThemer:
         static = StaticModel.from_pretrained(str(path))
         return lambda texts: np.asarray(static.encode(texts), dtype=np.float32)
 
+    def forget(self) -> None:
+        """Drop the kept embeddings (the model stays loaded)."""
+        with self._lock:
+            self._cache.clear()
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit embeddings of ``texts`` (the model loads on first use). The last
         ``_EMBEDDING_CACHE`` comments' embeddings are kept: a round's questions and all its
