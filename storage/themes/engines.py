@@ -315,7 +315,9 @@ class SemanticThemer:
         texts = [t or "" for t in texts]
         cleaned = [" ".join(clean(t).split()) for t in texts]
         has_content = np.array([any(c.isalpha() for c in t) for t in cleaned], dtype=bool)
-        words, _, _ = word_space(texts, codebook, options.random_state)
+        # key phrases are told apart by the round's word associations, not the sentence
+        # model: one encoding per candidate phrase of every theme costs more than the comments
+        words, _, phrase_vectors = word_space(texts, codebook, options.random_state)
         z = np.zeros((len(texts), 1), dtype=np.float32)
         if has_content.any():
             rows = np.flatnonzero(has_content)
@@ -324,10 +326,7 @@ class SemanticThemer:
             z = np.zeros((len(texts), emb.shape[1] + words.shape[1]), dtype=np.float32)
             z[rows] = clustering.normalize_rows(np.hstack([emb, _WORD_WEIGHT * words[rows]]))
 
-        def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
-            return list(self.encode([surface for _, surface in candidates]))
-
-        result = _assemble(texts, z, has_content, vector, codebook, options, self.name)
+        result = _assemble(texts, z, has_content, phrase_vectors, codebook, options, self.name)
         self.last_k = sum(1 for t in result.themes if not t.is_other)
         return result
 
