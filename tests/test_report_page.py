@@ -144,10 +144,16 @@ needs_chromium = pytest.mark.skipif(
 async def test_the_report_lays_out_on_screen_phone_and_paper(served: tuple[Core, str],
                                                              tmp_path: Path) -> None:
     app, base = served
+    for words in ("Paid time for equity training at every branch, part-time staff included",
+                  "1 started Budget approved for the next fiscal year"):
+        await app.router(TextReceived(address_for("jordan"), f"/pulse commit {ROUND} {words}"))
     url = await served_link(app, base)
     binary = chromium()
     assert binary is not None
     async with browser(binary) as page:
+        await page.open(url, 1280)
+        text = await page.evaluate("document.body.innerText")
+        assert "What we committed to" in text and "Budget approved" in text  # the loop's part
         for width, media in ((1280, "screen"), (390, "screen"), (700, "print")):
             await page.open(url, width)
             await page.media(media)
