@@ -58,6 +58,7 @@ semantic: $(STAMP)
 bench: semantic
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/themes_speed.py
+	$(PY) bench/results_speed.py
 	$(PY) bench/scrub_recall.py
 	$(PY) bench/themes_quality.py
 	$(PY) bench/sentiment.py
