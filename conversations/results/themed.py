@@ -3,8 +3,9 @@
 The comments of one item (an open question, a rating's "why", or every comment of the round;
 conversations.results.summary says which a large round uses) are themed once per release batch
 (`Themed`); every slice, every question of a large round and the report then count the themes
-of the comments in their own view (`section_lines`), instead of theming each view again. Counting goes through the thresholds (a theme of fewer than k_comments people in the
-view is folded into "other"; quotes come only from themes above it)."""
+of the comments in their own view (`section_lines`), instead of theming each view again.
+Counting goes through the thresholds (a theme of fewer than k_comments people in the view is
+folded into "other"; quotes come only from themes above it)."""
 
 from __future__ import annotations
 
