@@ -62,6 +62,9 @@ bench: semantic
 	$(PY) bench/scrub_recall.py
 	$(PY) bench/themes_quality.py
 	$(PY) bench/sentiment.py
+	$(PY) bench/clock_tick.py
+	$(PY) bench/directory_sync.py
+	$(PY) bench/roster_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -27,7 +26,7 @@ from conversations.help import PRIVACY, Help
 from conversations.keyed import KeyedHash
 from conversations.learning.buttons import LearningButtons
 from conversations.learning.commands import LearningCommands
-from conversations.learning.planner import LearningPlanner
+from conversations.learning.planner import HoldBack, LearningPlanner
 from conversations.learning.reflections import Reflections
 from conversations.learning.render import REFLECT_FORM, LearningRender
 from conversations.loop.announce import Announcements
@@ -47,7 +46,12 @@ from conversations.pulse.commands import PulseCommands
 from conversations.pulse.flow import PulseFlow
 from conversations.pulse.invitations import Invitations
 from conversations.pulse.notices import CLOSED, ClosedNotice
-from conversations.pulse.planner import PulsePlanner, busy_today, delete_expired_drafts
+from conversations.pulse.planner import (
+    BUSY_KINDS,
+    PulsePlanner,
+    delete_expired_drafts,
+    in_survey,
+)
 from conversations.pulse.render import TEXT_FORM
 from conversations.registry import Command, Registry
 from conversations.results.commands import ThemesCommand
@@ -63,6 +67,7 @@ from prompts.content import Content, load_content
 from prompts.loader import load_catalog
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
+from storage.models import Person
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -108,7 +113,12 @@ class Core:
         await Releaser(self.deps).release()
         planned = 0
         for plan in self.registry.planners:
-            planned += await plan()
+            added = await plan()
+            log.debug("%s planned %d message(s)", type(plan).__name__, added,
+                      extra={"planner": type(plan).__name__, "planned": added})
+            planned += added
+        if planned:
+            log.info("planned %d message(s)", planned, extra={"planned": planned})
         return planned
 
     async def housekeeping(self) -> None:
@@ -156,8 +166,8 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int,
     checkins = Checkins(deps)
     mentorship = MentorshipRender(deps)
 
-    async def busy(tx: UnitOfWork) -> set[tuple[int, date]]:
-        return await busy_today(deps, tx)
+    async def in_a_survey(tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
+        return await in_survey(deps, tx, people)
 
     async def expired_drafts() -> int:
         return await delete_expired_drafts(deps)
@@ -213,7 +223,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int,
         },
         planners=[
             PulsePlanner(deps, platforms),
-            LearningPlanner(deps, platforms, busy=busy),
+            LearningPlanner(deps, platforms, HoldBack(BUSY_KINDS, in_a_survey)),
             MentorshipPlanner(deps, platforms),
             announcements,
         ],

@@ -45,16 +45,18 @@ class RosterScrub:
 
     async def refresh(self, uow: Callable[[], UnitOfWork]) -> None:
         async with uow() as tx:
-            names = [p.display_name for p in await tx.people.all()]
+            revision = await tx.people.revision()
+            names = await tx.people.names()
         scrubber = await asyncio.to_thread(Scrubber, names, recogniser=self.recogniser)
         self._scrub = scrubber.scrub
-        self._names = sorted(names)
+        self._revision: int | None = revision
 
     async def refresh_if_changed(self, uow: Callable[[], UnitOfWork]) -> bool:
-        """Rebuild when the roster's names changed (e.g. imported by another process)."""
+        """Rebuild when the roster's names changed (e.g. imported by another process): the
+        roster's revision number says so, so a clock tick reads one row, not the roster."""
         async with uow() as tx:
-            names = sorted(p.display_name for p in await tx.people.all())
-        if names == getattr(self, "_names", None):
+            revision = await tx.people.revision()
+        if revision == getattr(self, "_revision", None):
             return False
         await self.refresh(uow)
         return True

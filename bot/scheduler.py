@@ -11,6 +11,13 @@ What it runs depends on the process (the `python -m bot` command, see the Procfi
 - ``serve`` (web only): rebuild the scrubber each minute when another process changed the
   roster (the clock process does this as part of planning).
 
+A successful `plan`, `deliver` or `tick` writes a heartbeat for its role (`clock`, `worker`;
+`tick` both) with this process's host and pid, which `GET /healthz` reports (bot.server).
+`clock --once` runs the clock's jobs once, for cron or a platform scheduler (`once`).
+
+The jobs of each role are the `JOBS` table and what they do is `_work`: a new job is a row in
+each.
+
 Every job starts at once and then runs at its interval. Jobs run one at a time: a job waits
 for another to finish, and a run that finds its own previous run still busy is skipped (the
 next one catches up: planning and delivery work from what is due, not from what was missed).
@@ -23,6 +30,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Literal
@@ -39,6 +48,23 @@ MINUTE = 60.0
 HOUR = 3600.0
 WORKER_POLL = 5.0
 
+# What each process runs: role -> job -> interval in seconds (the worker's poll is set per
+# scheduler).
+JOBS: dict[Role, dict[str, float]] = {
+    "run": {"tick": MINUTE, "housekeeping": HOUR},
+    "clock": {"rounds": MINUTE, "plan": MINUTE, "housekeeping": HOUR},
+    "worker": {"deliver": WORKER_POLL},
+    "serve": {"roster": MINUTE},
+}
+# The roles a successful run of a job shows alive (heartbeats, reported by GET /healthz).
+BEATS: dict[str, tuple[str, ...]] = {
+    "tick": ("clock", "worker"), "plan": ("clock",), "deliver": ("worker",)}
+
+
+def process_id() -> str:
+    """This process, as heartbeats name it: host and pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
 
 class OutwardScheduler:
     """Schedules the jobs of one process (``role``) on the running event loop."""
@@ -50,6 +76,7 @@ class OutwardScheduler:
         self._busy = asyncio.Lock()  # one job at a time, console ticks included
         self._running: set[str] = set()
         self._stopping = False
+        self.process = process_id()
         self._scheduler = AsyncIOScheduler(
             timezone="UTC",
             # coalesce: after a stall, run once, not once per missed interval; no grace limit,
@@ -59,13 +86,10 @@ class OutwardScheduler:
 
     def jobs(self) -> dict[str, float]:
         """What this process runs: job id -> interval in seconds."""
-        if self.role == "run":
-            return {"tick": MINUTE, "housekeeping": HOUR}
-        if self.role == "clock":
-            return {"rounds": MINUTE, "plan": MINUTE, "housekeeping": HOUR}
-        if self.role == "worker":
-            return {"deliver": self.poll}
-        return {"roster": MINUTE}
+        jobs = dict(JOBS[self.role])
+        if "deliver" in jobs:
+            jobs["deliver"] = self.poll
+        return jobs
 
     def _work(self, job: str) -> Callable[[], Awaitable[object]]:
         app = self.app
@@ -82,21 +106,47 @@ class OutwardScheduler:
         """Run one job after any other that is running; False when skipped (its previous run
         is still going, or the scheduler is stopping). Errors are logged, never raised: the
         next run tries again."""
+        return await self._run(job) is not None
+
+    async def once(self) -> bool:
+        """Every job of this role once, in order (`clock --once`); True when all succeeded."""
+        results = [await self._run(job) for job in self.jobs()]
+        return all(results)
+
+    async def _run(self, job: str) -> bool | None:
+        """None when skipped; else whether the job succeeded (a success beats)."""
         if job in self._running:
             log.debug("%s skipped: its previous run is still going", job)
-            return False
+            return None
         self._running.add(job)
         try:
             async with self._busy:
                 if self._stopping:
-                    return False
+                    return None
+                started = asyncio.get_running_loop().time()
                 try:
                     await self._work(job)()
                 except Exception:
                     log.exception("%s failed; trying again at the next run", job)
+                    return False
+                log.debug("%s done", job, extra={
+                    "job": job, "seconds": round(asyncio.get_running_loop().time() - started, 3)})
+                await self._beat(job)
                 return True
         finally:
             self._running.discard(job)
+
+    async def _beat(self, job: str) -> None:
+        roles = BEATS.get(job, ())
+        if not roles:
+            return
+        try:
+            async with self.app.deps.uow() as tx:
+                for role in roles:
+                    await tx.heartbeats.beat(role, self.process, self.app.deps.clock.now())
+                await tx.commit()
+        except Exception as exc:  # the job itself went fine; the next one beats again
+            log.warning("could not record the %s heartbeat (%s)", job, type(exc).__name__)
 
     async def tick(self) -> tuple[int, int]:
         """Plan and deliver now, after any running job (the console's clock controls)."""

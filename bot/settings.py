@@ -49,6 +49,7 @@ class Settings:
     quiet_hours: str = "20:00-07:00"
     organisation: str = "your organisation"
     log_level: str = "INFO"
+    log_format: str = "text"  # OUTWARD_LOG_FORMAT: "text" or "json" (one JSON object a line)
     retention_days: int = 365
     themes_model: str = ""
     themes_engine: str = ""  # "", "tfidf" or "semantic" ("": semantic when installed)
@@ -119,6 +120,9 @@ class Settings:
             raise SettingsError(
                 f"OUTWARD_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}"
             )
+        log_format = (get("OUTWARD_LOG_FORMAT") or "text").strip().lower()
+        if log_format not in ("text", "json"):
+            raise SettingsError(f"OUTWARD_LOG_FORMAT must be text or json, got {log_format!r}")
 
         slack = None
         if get("SLACK_SIGNING_SECRET") or get("SLACK_BOT_TOKEN") or get("SLACK_CLIENT_ID"):
@@ -233,6 +237,7 @@ class Settings:
             quiet_hours=quiet,
             organisation=get("OUTWARD_ORGANISATION") or "your organisation",
             log_level=level,
+            log_format=log_format,
             slack=slack,
             teams=teams,
         )

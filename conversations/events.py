@@ -80,6 +80,17 @@ class MemberLeft:
 
 
 @dataclass(frozen=True)
+class DirectoryPage:
+    """A page of a platform's directory (Slack users.list, a Teams team roster): the accounts
+    there and those that have left, handled in one transaction with one look-up for all their
+    emails. `address` names the platform and workspace (no user)."""
+
+    address: Address
+    joined: tuple[MemberJoined, ...] = ()
+    left: tuple[MemberLeft, ...] = ()
+
+
+@dataclass(frozen=True)
 class HomeOpened:
     """The person opened the app's home (Slack App Home, Teams personal tab/first run)."""
 
@@ -93,5 +104,6 @@ Event = (
     | CommandInvoked
     | MemberJoined
     | MemberLeft
+    | DirectoryPage
     | HomeOpened
 )

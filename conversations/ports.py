@@ -8,7 +8,7 @@ and sets their attributes, and the unit of work writes what changed when it comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
@@ -33,6 +33,7 @@ from storage.models import (
     OutboxRow,
     Participation,
     Person,
+    Planned,
     Response,
     Round,
 )
@@ -88,6 +89,10 @@ class NotYet(Exception):
 # ---- repositories ----------------------------------------------------------------------------
 
 Answer = tuple[str, str, str | None]  # (question id, value, scrubbed text)
+Account = tuple[str, str, str]  # (platform, workspace, user id)
+# Whom the clock can reach: people with an identity on one of these platforms, or None for
+# everyone (a platform that addresses people by roster handle, the console, is in use).
+Reachable = Collection[str] | None
 
 
 class People(Protocol):
@@ -100,7 +105,35 @@ class People(Protocol):
     async def all(self) -> list[Person]: ...
     async def upsert(
         self, rows: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
-    ) -> tuple[int, int]: ...
+    ) -> tuple[int, int]:
+        """Insert (first mapping) or update (second mapping) people by handle, in bulk; bumps
+        the roster revision when a name is added or changed. Returns (added, updated)."""
+        ...
+    async def update_many(self, changes: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+        """Set these columns (not the name) of these people, in bulk."""
+        ...
+    async def emails(self) -> dict[str, str]:
+        """Every handle with its email, lower-cased ("" when none)."""
+        ...
+    async def names(self) -> list[str]:
+        """Every display name on the roster (what the scrubber is built from)."""
+        ...
+    async def revision(self) -> int:
+        """A number that changes whenever a name on the roster is added or changed."""
+        ...
+    async def get_many(self, ids: Iterable[int]) -> dict[int, Person]: ...
+    async def by_emails(self, emails: Iterable[str]) -> dict[str, Person]:
+        """People whose email is one of these, compared case-insensitively; keyed by the
+        lower-cased email."""
+        ...
+    async def zones(self) -> set[str]:
+        """The time zones active people are in."""
+        ...
+    async def to_invite(self, round_id: str, occurrence: str, zones: Collection[str],
+                        audience: Mapping[str, str], reachable: Reachable) -> list[Person]:
+        """Active people of `audience` in `zones`, reachable, with no participation row for
+        this occurrence of the round, by id."""
+        ...
 
 
 class Identities(Protocol):
@@ -109,6 +142,16 @@ class Identities(Protocol):
     async def link(self, person_id: int, platform: str, workspace: str, user_id: str,
                    conversation_id: str = "", reference: str = "") -> Identity: ...
     async def unlink(self, platform: str, workspace: str, user_id: str) -> None: ...
+    async def for_people(self, ids: Iterable[int]) -> dict[int, list[Identity]]:
+        """The identities of each of these people (people without one are left out)."""
+        ...
+    async def people_for(self, accounts: Iterable[Account]) -> dict[Account, Person]:
+        """The person linked to each of these accounts (unlinked ones are left out)."""
+        ...
+    async def link_many(self, links: Sequence[tuple[int, Account, str, str]]) -> None:
+        """`link` for many (person id, account, conversation id, reference) at once."""
+        ...
+    async def unlink_many(self, accounts: Iterable[Account]) -> None: ...
 
 
 class Rounds(Protocol):
@@ -139,6 +182,19 @@ class Participations(Protocol):
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]: ...
     async def open_for(self, person_id: int) -> list[Participation]: ...
     async def counts(self, round_id: str) -> tuple[int, int]: ...
+    async def ensure_many(self, round_id: str, occurrence: str, person_ids: Sequence[int],
+                          invited_on: date) -> None:
+        """`ensure` for many people of one occurrence, in bulk; safe when two clocks race."""
+        ...
+    async def to_remind(self, round_id: str, occurrence: str, zones: Collection[str],
+                        audience: Mapping[str, str], reachable: Reachable,
+                        below: int) -> list[Participation]:
+        """Unfinished rows of this occurrence with fewer than `below` reminders, of active
+        people of `audience` in `zones` who are reachable."""
+        ...
+    async def remind(self, ids: Sequence[int], number: int) -> None:
+        """Record that reminder `number` went (or was not needed) for these rows."""
+        ...
 
 
 class Responses(Protocol):
@@ -180,6 +236,9 @@ class Marks(Protocol):
     async def keys(self, round_id: str, kind: str) -> set[str]: ...
     async def rounds(self, kind: str) -> set[str]: ...
     async def reseal(self) -> None: ...
+    async def present(self, keys: Iterable[str]) -> set[str]:
+        """Which of these keys are set."""
+        ...
     async def delete(self, round_id: str, kind: str,
                      keys: Iterable[str] | None = None) -> None: ...
 
@@ -190,6 +249,7 @@ class States(Protocol):
                   now: datetime) -> None: ...
     async def clear(self, person_id: int) -> None: ...
     async def in_flow(self, flow: str) -> list[ConversationState]: ...
+    async def for_people(self, ids: Iterable[int]) -> dict[int, ConversationState]: ...
 
 
 class Outbox(Protocol):
@@ -206,6 +266,12 @@ class Outbox(Protocol):
     async def by_status(self) -> dict[str, int]: ...
     async def recent(self, since: datetime) -> list[OutboxRow]: ...
     async def rows(self) -> list[OutboxRow]: ...
+    async def enqueue_many(self, rows: Sequence[Planned]) -> set[str]:
+        """`enqueue_once` for many rows in bulk; returns the keys this call inserted."""
+        ...
+    async def recent_for(self, person_ids: Iterable[int], since: datetime) -> list[OutboxRow]:
+        """`recent`, for these people only."""
+        ...
 
 
 class Enrolments(Protocol):
@@ -215,6 +281,16 @@ class Enrolments(Protocol):
     async def active(self) -> list[tuple[Enrolment, Person]]: ...
     async def enrol(self, person_id: int, track_id: str, today: date,
                     source: str) -> tuple[Enrolment, bool]: ...
+    async def due(self, track_ids: Collection[str], zones: Collection[str], today: date,
+                  cutoff: date, reachable: Reachable, quiet_kinds: Sequence[str] = (),
+                  quiet_since: Mapping[str, datetime] | None = None
+                  ) -> list[tuple[Enrolment, Person]]:
+        """Active enrolments in these tracks of active, reachable people in `zones` (whose
+        local date is `today`) that may get a step today: a snooze ended by today, or none
+        and no step since `cutoff` (inclusive). None for someone sent a step today, nor for
+        someone with an outbox message of a kind starting with one of `quiet_kinds` due
+        since `quiet_since[their zone]`. By person, then enrolment."""
+        ...
 
 
 class Mentorship(Protocol):
@@ -243,9 +319,21 @@ class Mentorship(Protocol):
     async def checkins(self, pair_ids: list[int]) -> list[MentorCheckin]: ...
     async def add_checkin(self, pair_id: int, person_id: int, occurrence: str,
                           closes_on: date) -> MentorCheckin: ...
+    async def add_checkins(self, rows: Sequence[tuple[int, int, str, date]]) -> None:
+        """`add_checkin` for many (pair, person, occurrence, closes on), unless present."""
+        ...
     async def shown_stats(self, cohort_id: str) -> list[MentorShownStats]: ...
     async def record_shown(self, cohort_id: str, shown_on: date,
                            checkins: list[int]) -> None: ...
+
+
+class Heartbeats(Protocol):
+    """When each `worker` and `clock` process last finished a run (for `GET /healthz`)."""
+
+    async def beat(self, role: str, process: str, at: datetime) -> None: ...
+    async def latest(self) -> dict[str, tuple[str, datetime]]:
+        """Each role's newest beat: role -> (process, time)."""
+        ...
 
 
 class Commitments(Protocol):
@@ -295,6 +383,8 @@ class UnitOfWork(Protocol):
     def enrolments(self) -> Enrolments: ...
     @property
     def mentorship(self) -> Mentorship: ...
+    @property
+    def heartbeats(self) -> Heartbeats: ...
     @property
     def commitments(self) -> Commitments: ...
     @property

@@ -12,8 +12,10 @@ from dataclasses import replace
 
 from conversations.context import Deps
 from conversations.events import (
+    Address,
     ButtonPressed,
     CommandInvoked,
+    DirectoryPage,
     Event,
     FormSubmitted,
     HomeOpened,
@@ -57,11 +59,13 @@ class Router:
 
     async def _handle(self, tx: UnitOfWork, event: Event) -> list[Message]:
         if isinstance(event, MemberJoined):
-            await self._member_joined(tx, event)
+            await self._directory(tx, DirectoryPage(event.address, joined=(event,)))
             return []
         if isinstance(event, MemberLeft):
-            a = event.address
-            await tx.identities.unlink(a.platform, a.workspace, a.user)
+            await self._directory(tx, DirectoryPage(event.address, left=(event,)))
+            return []
+        if isinstance(event, DirectoryPage):
+            await self._directory(tx, event)
             return []
         person = await self.deps.reach.identify(tx, event.address)
         if person is None:
@@ -97,26 +101,41 @@ class Router:
             return await self.home(tx, person)
         return []
 
-    async def _member_joined(self, tx: UnitOfWork, event: MemberJoined) -> None:
-        """Link a platform account to the roster person with the same email (or handle)."""
-        a = event.address
-        person = await self.deps.reach.identify(tx, a)
-        if person is None and event.email:
-            for candidate in await tx.people.all():
-                if candidate.email and candidate.email.lower() == event.email.lower():
-                    person = candidate
-                    break
-        if person is None:
+    async def _directory(self, tx: UnitOfWork, page: DirectoryPage) -> None:
+        """Link platform accounts to the roster people with the same email (or handle), and
+        unlink those that left: one query for the accounts already linked and one for all the
+        emails, whatever the size of the page or of the roster."""
+        if page.left:
+            await tx.identities.unlink_many(_account(e.address) for e in page.left)
+        if not page.joined:
             return
-        await tx.identities.link(person.id, a.platform, a.workspace, a.user,
-                                 a.conversation if a.direct else "",
-                                 a.reference if a.direct else "")
-        # the directory knows the person's zone and language better than an old CSV
-        if event.timezone and valid_zone(event.timezone):
-            person.timezone = event.timezone
-        lang = (event.locale or "").split("-")[0].lower()
-        if lang in ("en", "es"):
-            person.locale = lang
+        linked = await tx.identities.people_for(_account(e.address) for e in page.joined)
+        linked = {k: p for k, p in linked.items() if p.active}
+        by_email = await tx.people.by_emails(
+            e.email for e in page.joined if e.email and _account(e.address) not in linked)
+        links = []
+        changes: dict[int, dict[str, str]] = {}
+        for event in page.joined:
+            a = event.address
+            person = linked.get(_account(a))
+            if person is None and self.deps.reach.uses_handles(a.platform):
+                person = await self.deps.reach.identify(tx, a)  # the console: by handle
+            if person is None and event.email:
+                person = by_email.get(event.email.lower())
+            if person is None:
+                continue
+            links.append((person.id, _account(a), a.conversation if a.direct else "",
+                          a.reference if a.direct else ""))
+            # the directory knows the person's zone and language better than an old CSV
+            change = changes.setdefault(person.id, {})
+            if event.timezone and event.timezone != person.timezone and valid_zone(
+                    event.timezone):
+                change["timezone"] = event.timezone
+            lang = (event.locale or "").split("-")[0].lower()
+            if lang in ("en", "es") and lang != person.locale:
+                change["locale"] = lang
+        await tx.identities.link_many(links)
+        await tx.people.update_many(changes.items())
 
     async def _outside(self, tx: UnitOfWork, person: Person, event: Event) -> list[Message]:
         """An event from a channel or group chat, not the person's 1:1 chat with the bot.
@@ -193,6 +212,10 @@ class Router:
         for section in self.registry.home:
             out += await section(tx, person)
         return [*out, self.help.privacy(person)]
+
+
+def _account(a: Address) -> tuple[str, str, str]:
+    return a.platform, a.workspace, a.user
 
 
 _CONTROL: dict[int, None] = dict.fromkeys(c for c in range(32) if c not in (9, 10))

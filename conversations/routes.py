@@ -6,12 +6,12 @@ needs no stored identity: the composition root says how such an address looks.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from conversations.events import Address
-from conversations.ports import UnitOfWork
-from storage.models import Person
+from conversations.ports import Reachable, UnitOfWork
+from storage.models import Identity, Person
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,35 @@ class Reach:
                     platforms: Collection[str]) -> Address | None:
         """Where to reach a person proactively: the first of `platforms`, in order, where
         they have a route; None when there is none."""
-        idents = {i.platform: i for i in await tx.identities.for_person(person.id)}
+        return self._first(person, await tx.identities.for_person(person.id), platforms)
+
+    async def routes(self, tx: UnitOfWork, people: Sequence[Person],
+                     platforms: Collection[str]) -> dict[int, Address]:
+        """`route` for many people in one query: person id -> address, for those who have
+        one."""
+        if not people:
+            return {}
+        idents: Mapping[int, list[Identity]] = {}
+        if any(p in platforms and p not in self.by_handle for p in self.order):
+            idents = await tx.identities.for_people(p.id for p in people)
+        out = {}
+        for person in people:
+            address = self._first(person, idents.get(person.id, []), platforms)
+            if address is not None:
+                out[person.id] = address
+        return out
+
+    def reachable(self, platforms: Collection[str]) -> Reachable:
+        """Which identities make someone reachable on `platforms`: None when anyone is (a
+        platform that addresses people by handle is among them)."""
+        usable = [p for p in self.order if p in platforms]
+        if any(p in self.by_handle for p in usable):
+            return None
+        return usable
+
+    def _first(self, person: Person, identities: Sequence[Identity],
+               platforms: Collection[str]) -> Address | None:
+        idents = {i.platform: i for i in identities}
         for platform in self.order:
             if platform not in platforms:
                 continue

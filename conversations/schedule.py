@@ -40,6 +40,11 @@ def today(now: datetime, tz: str) -> date:
     return local(now, tz).date()
 
 
+def day_start(day: date, tz: str) -> datetime:
+    """The instant (UTC) a local day begins in that time zone."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
 def schedule_of(raw: Mapping[str, Any]) -> Schedule:
     """A schedule as stored with a round (JSON) -> Schedule."""
     values = dict(raw)
@@ -114,6 +119,32 @@ def closes_on(occurrence_start: date, schedule: Schedule) -> date:
     return occurrence_start + timedelta(days=schedule.response_days - 1)
 
 
+@dataclass(frozen=True)
+class Window:
+    """What a round may send now to everyone in one time zone: their occurrence (its local
+    start date) and how many reminders they may have had by now."""
+
+    start: date
+    reminders: int
+
+
+def window(now: datetime, tz: str, opened_at: datetime | date, schedule: Schedule,
+           quiet_hours: str = "") -> Window | None:
+    """The round's occurrence open now in `tz`, when this is a moment to send (its weekdays
+    and send window, outside quiet hours); else None. The same for everyone in the zone, so
+    the clock decides per zone and looks only at the people of zones that are open."""
+    now_local = local(now, tz)
+    start = occurrence(_anchor(opened_at, tz), now_local.date(), schedule)
+    if start is None or now_local.date() > closes_on(start, schedule):
+        return None
+    if not sendable(now_local, schedule, quiet_hours):
+        return None
+    days_in = (now_local.date() - start).days
+    every = schedule.reminder_every_days
+    reminders = schedule.reminders if every <= 0 else min(schedule.reminders, days_in // every)
+    return Window(start, max(0, reminders))
+
+
 def due(
     now: datetime,
     tz: str,
@@ -128,20 +159,14 @@ def due(
 
     `invited/completed/reminders_sent` describe their participation in that occurrence; call
     `occurrence_for` first to know which one that is."""
-    now_local = local(now, tz)
-    start = occurrence(_anchor(opened_at, tz), now_local.date(), schedule)
-    if start is None or now_local.date() > closes_on(start, schedule):
-        return None
-    if not sendable(now_local, schedule, quiet_hours):
+    open_ = window(now, tz, opened_at, schedule, quiet_hours)
+    if open_ is None:
         return None
     if not invited:
-        return Due("invite", start)
-    if completed or reminders_sent >= schedule.reminders:
+        return Due("invite", open_.start)
+    if completed or reminders_sent >= open_.reminders:
         return None
-    days_in = (now_local.date() - start).days
-    if days_in >= (reminders_sent + 1) * schedule.reminder_every_days:
-        return Due("remind", start, reminders_sent + 1)
-    return None
+    return Due("remind", open_.start, reminders_sent + 1)
 
 
 def occurrence_for(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, cast
 
 QuestionKind = Literal["rating", "choice", "open"]
 LOCALES: tuple[str, ...] = ("en", "es")
@@ -52,6 +52,42 @@ class Question:
 
     def localized(self, locale: str) -> str:
         return self.text.get(locale) or self.text["en"]
+
+    @classmethod
+    def from_definition(cls, raw: Mapping[str, Any]) -> Question:
+        """From a stored definition (`definition()`): every round keeps a snapshot of its
+        questions, so editing the YAML never changes an open round."""
+        kind = str(raw["kind"])
+        if kind not in ("rating", "choice", "open"):
+            raise ValueError(f"unknown question kind {kind!r}")
+        return cls(
+            id=str(raw["id"]),
+            kind=cast(QuestionKind, kind),
+            text=dict(raw.get("text") or {}),
+            choices=tuple(Choice(str(c["value"]), dict(c["label"]))
+                          for c in raw.get("choices") or ()),
+            scale_labels={str(k): (str(v[0]), str(v[1]))
+                          for k, v in (raw.get("scale") or {}).items()},
+            follow_up=dict(raw["follow_up"]) if raw.get("follow_up") else None,
+        )
+
+    def definition(self) -> dict[str, Any]:
+        """The JSON kept with a round."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "text": dict(self.text),
+            "choices": [{"value": c.value, "label": dict(c.label)} for c in self.choices],
+            "scale": {k: list(v) for k, v in self.scale_labels.items()},
+            "follow_up": dict(self.follow_up) if self.follow_up else None,
+        }
+
+    def choice_label(self, value: str, locale: str) -> str:
+        """How a stored value reads: a choice's label (locale, else English), else the value."""
+        for c in self.choices:
+            if c.value == value:
+                return str(c.label.get(locale) or c.label.get("en") or "")
+        return value
 
 
 @dataclass(frozen=True)

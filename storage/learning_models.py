@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
@@ -17,7 +17,11 @@ class Enrolment(Base):
     track edited mid-way (steps added, removed, reordered) never repeats a step."""
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("person_id", "track_id"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "track_id"),
+        # the learning planner's "due today" query
+        Index("ix_enrolments_due", "status", "track_id", "last_sent_on"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     track_id: Mapped[str] = mapped_column(String(64))

@@ -26,11 +26,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -67,6 +69,7 @@ class Person(Base):
     """Someone on the roster."""
 
     __tablename__ = "people"
+    __table_args__ = (Index("ix_people_timezone", "timezone"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
@@ -78,6 +81,10 @@ class Person(Base):
     classification: Mapped[str] = mapped_column(String(100), default="")
     employment: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# directory sync looks people up by email, case-insensitively, a page of accounts at a time
+Index("ix_people_email_lower", func.lower(Person.email))
 
 
 class Identity(Base):
@@ -146,7 +153,8 @@ class Participation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     occurrence: Mapped[str] = mapped_column(String(10))  # local start date of the occurrence
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
     invited_on: Mapped[date] = mapped_column(Date)
     reminders: Mapped[int] = mapped_column(Integer, default=0)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -264,3 +272,14 @@ class Claimed:
     payload: Mapping[str, Any]
     attempts: int
     lease_until: datetime | None = None  # this worker's lease: its claim token
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An outbox row for `Outbox.enqueue_many` to insert unless its key exists (a plain value)."""
+
+    key: str
+    person_id: int
+    kind: str
+    payload: Mapping[str, Any]
+    due_at: datetime

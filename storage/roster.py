@@ -229,7 +229,7 @@ async def save_roster(tx: Any, rows: list[RosterRow], source: str = "roster") ->
 
     Raises RosterError, before changing anything, when the import would leave two people with
     the same email (compared case-insensitively) with someone already on the roster."""
-    final = {p.handle: (p.email or "").lower() for p in await tx.people.all()}
+    final = await tx.people.emails()  # handle -> email, lower-cased (two columns, no records)
     for r in rows:
         if "email" in r.present:
             final[r.handle] = r.email.lower()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     Commitments,
     Enrolments,
+    Heartbeats,
     Identities,
     Marks,
     Mentorship,
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     marks: Marks
     enrolments: Enrolments
     mentorship: Mentorship
+    heartbeats: Heartbeats
     commitments: Commitments
     sharebacks: ShareBacks
 
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.marks = Marks(session)
         self.enrolments = Enrolments(session)
         self.mentorship = Mentorship(session)
+        self.heartbeats = Heartbeats(session)
         self.commitments = Commitments(session)
         self.sharebacks = ShareBacks(session)
         return self

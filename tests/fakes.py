@@ -39,27 +39,17 @@ from storage.models import (
     Round,
 )
 from storage.rows import ResponseRow
+from tests import fake_bulk as bulk
+from tests.fake_bulk import _state, _with_defaults
 from tests.fakes_loop import Commitments, ShareBacks
 
 TABLES = ("people", "identities", "rounds", "questions", "participation", "responses", "held",
           "views", "marks", "states", "outbox", "enrolments", "programmes", "cohorts",
-          "members", "pairs", "checkins", "shown_stats", "commitments", "sharebacks")
+          "members", "pairs", "checkins", "shown_stats", "heartbeats", "revisions",
+          "commitments", "sharebacks")
 
 
 _MISSING = object()
-
-
-def _with_defaults(row: Any) -> Any:
-    """Fill what a database would: column defaults for attributes left unset."""
-    for col in type(row).__table__.columns:
-        if getattr(row, col.key, None) is None and col.default is not None:
-            arg = col.default.arg  # type: ignore[attr-defined]
-            setattr(row, col.key, arg(None) if callable(arg) else arg)
-    return row
-
-
-def _state(row: Any) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in vars(row).items() if not k.startswith("_sa_")}
 
 
 class FakeDatabase:
@@ -105,7 +95,7 @@ class _Repo:
         self.tx.remove(table, key)
 
 
-class People(_Repo):
+class People(_Repo, bulk.PeopleBulk):
     async def by_handle(self, handle: str) -> Person | None:
         return self._out(next((p for p in self.db.people.values() if p.handle == handle), None))
 
@@ -132,6 +122,7 @@ class People(_Repo):
     async def upsert(self, rows: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
                      ) -> tuple[int, int]:
         added = updated = 0
+        names = sorted(p.display_name for p in self.db.people.values())
         for insert, changes in rows:
             person = await self.by_handle(insert["handle"])
             if person is None:
@@ -142,10 +133,12 @@ class People(_Repo):
                 for key, value in changes.items():
                     setattr(person, key, value)
                 updated += 1
+        if names != sorted(p.display_name for p in self.db.people.values()):
+            self._bump_roster()
         return added, updated
 
 
-class Identities(_Repo):
+class Identities(_Repo, bulk.IdentitiesBulk):
     def _find(self, platform: str, workspace: str, user_id: str) -> Identity | None:
         key = (platform, workspace, user_id)
         return next((i for i in self.db.identities.values()
@@ -209,7 +202,7 @@ class Rounds(_Repo):
                                             *(copy.deepcopy(dict(q)) for q in questions)])
 
 
-class Participations(_Repo):
+class Participations(_Repo, bulk.ParticipationsBulk):
     async def get(self, round_id: str, occurrence: str, person_id: int) -> Participation | None:
         return self._out(self.db.participation.get((round_id, occurrence, person_id)))
 
@@ -311,7 +304,7 @@ class Views(_Repo):
         self.tx.put("views", (round_id, segment, value[:100], item[:80], batch), True)
 
 
-class Marks(_Repo):
+class Marks(_Repo, bulk.MarksBulk):
     async def add_once(self, key: str, round_id: str, kind: str) -> bool:
         if key in self.db.marks:
             return False
@@ -337,7 +330,7 @@ class Marks(_Repo):
                 self._delete("marks", key)
 
 
-class States(_Repo):
+class States(_Repo, bulk.StatesBulk):
     async def get(self, person_id: int) -> ConversationState | None:
         return self._out(self.db.states.get(person_id))
 
@@ -357,7 +350,7 @@ class States(_Repo):
         return self._all(s for s in self.db.states.values() if s.flow == flow)
 
 
-class Outbox(_Repo):
+class Outbox(_Repo, bulk.OutboxBulk):
     async def enqueue_once(self, key: str, person_id: int, kind: str,
                            payload: Mapping[str, Any], due_at: datetime) -> bool:
         if any(r.key == key for r in self.db.outbox.values()):
@@ -417,7 +410,7 @@ class Outbox(_Repo):
         return self._all(sorted(self.db.outbox.values(), key=lambda r: r.id))
 
 
-class Enrolments(_Repo):
+class Enrolments(_Repo, bulk.EnrolmentsBulk):
     async def get(self, person_id: int, track_id: str) -> Enrolment | None:
         found = self._sorted("enrolments", lambda e: (e.person_id, e.track_id)
                              == (person_id, track_id))
@@ -451,7 +444,7 @@ class Enrolments(_Repo):
         return self._insert("enrolments", e.id, e), True
 
 
-class Mentorship(_Repo):
+class Mentorship(_Repo, bulk.MentorshipBulk):
     async def programme(self, programme_id: str) -> MentorProgramme | None:
         return self._out(self.db.programmes.get(programme_id))
 
@@ -556,6 +549,7 @@ class FakeUnitOfWork:
         self.states, self.outbox, self.views, self.marks = (States(self), Outbox(self),
                                                             Views(self), Marks(self))
         self.enrolments, self.mentorship = Enrolments(self), Mentorship(self)
+        self.heartbeats = bulk.Heartbeats(self)
         self.commitments, self.sharebacks = Commitments(self), ShareBacks(self)
 
     def touch(self, row: Any) -> None:

@@ -230,3 +230,26 @@ def test_procfile_clock_and_worker_processes_do_their_part(
     done = cli(role)
     assert done.code == 0, done.err
     assert sorted(ran) == (["housekeeping", "plan"] if role == "clock" else ["deliver"])
+
+
+def test_clock_once_runs_the_clock_jobs_and_exits(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`clock --once` (cron, a platform scheduler): release and plan, housekeeping, a
+    heartbeat for /healthz, exit 0; a failing run exits 1 with the error logged."""
+    from bot.bootstrap import Outward
+
+    assert cli("roster", "import", "--sample").code == 0
+    done = cli("clock", "--once")
+    assert done.code == 0, done.err
+    with sqlite3.connect(tmp_path / "outward.db") as db:
+        beats = db.execute("SELECT role, process FROM heartbeats").fetchall()
+    assert [role for role, _ in beats] == ["clock"] and beats[0][1].endswith(f":{os.getpid()}")
+
+    async def broken(self: Outward) -> int:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Outward, "plan_all", broken)
+    failed = cli("clock", "--once")
+    assert failed.code == 1
+    assert "plan failed" in caplog.text and "database went away" in caplog.text

@@ -22,7 +22,7 @@ async def test_upgrade_keeps_rounds_and_answers(database_url: str) -> None:
                 "INSERT INTO responses (id, round_id, occurrence, question_id, value, text, "
                 "segments, week, submission, batch) VALUES "
                 "('a', 'tour', '2026-11-24', 'q1', '4', NULL, '{}', '2026-W48', 's1', 1)"))
-        await upgrade(engine)
+        await upgrade(engine, "0007")
         assert await current(engine) == "0007"
         async with engine.connect() as conn:
             answers = (await conn.execute(text("SELECT value FROM responses"))).all()

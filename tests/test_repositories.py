@@ -342,16 +342,16 @@ def test_the_fake_has_every_method_of_the_ports_with_the_same_parameters() -> No
 
     from conversations import ports
     from storage import repositories as sql
-    from tests import fakes
+    from tests import fake_bulk, fakes
 
     for name in ("People", "Identities", "Rounds", "Participations", "Responses", "Views",
-                 "Marks", "States", "Outbox", "Enrolments", "Mentorship", "Commitments",
-                 "ShareBacks"):
+                 "Marks", "States", "Outbox", "Enrolments", "Mentorship", "Heartbeats",
+                 "Commitments", "ShareBacks"):
         port = getattr(ports, name)
         wanted = {m: list(inspect.signature(f).parameters)
                   for m, f in vars(port).items() if inspect.isfunction(f) and m[0] != "_"}
         assert wanted, name
-        for impl in (getattr(fakes, name), getattr(sql, name)):
+        for impl in (getattr(fakes, name, None) or getattr(fake_bulk, name), getattr(sql, name)):
             have = {m: list(inspect.signature(getattr(impl, m)).parameters)
                     for m in wanted if hasattr(impl, m)}
             assert have == wanted, f"{impl.__module__}.{name}"

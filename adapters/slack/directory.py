@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import convert
 from adapters.slack.errors import delivery_error
 from adapters.slack.oauth import SlackWorkspaces
-from conversations.events import Address, Event
+from conversations.events import Address, DirectoryPage, Event, MemberJoined, MemberLeft
 from conversations.messages import Message
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,14 @@ class SlackDirectory:
         return await self._sync_team(team, await self.workspaces.client_for(team))
 
     async def _sync_team(self, team: str, client: AsyncWebClient) -> int:
+        """Each page of users.list goes to the core as one `DirectoryPage` (one transaction,
+        one look-up for all its emails), so a sync costs a few queries per page."""
         seen = 0
         cursor = ""
         while True:
             resp = await client.users_list(limit=PAGE_SIZE, include_locale=True,
                                            **({"cursor": cursor} if cursor else {}))
+            pages: dict[str, tuple[list[MemberJoined], list[MemberLeft]]] = {}
             for user in resp.get("members") or []:
                 if not isinstance(user, dict):
                     continue
@@ -94,7 +97,14 @@ class SlackDirectory:
                     continue
                 seen += 1
                 self.mark_known(event.address)
-                await self.on_event(event)
+                joined, left = pages.setdefault(event.address.workspace, ([], []))
+                if isinstance(event, MemberJoined):
+                    joined.append(event)
+                else:
+                    left.append(event)
+            for workspace, (joined, left) in pages.items():
+                await self.on_event(DirectoryPage(Address(convert.PLATFORM, workspace, ""),
+                                                  tuple(joined), tuple(left)))
             cursor = str((resp.get("response_metadata") or {}).get("next_cursor") or "")
             if not cursor:
                 return seen

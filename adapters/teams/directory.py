@@ -16,7 +16,7 @@ from botbuilder.core.teams import TeamsInfo
 from adapters.teams import convert
 from adapters.teams.errors import describe
 from adapters.teams.sender import TeamsSender
-from conversations.events import Event, MemberJoined, MemberLeft
+from conversations.events import Address, DirectoryPage, Event, MemberJoined, MemberLeft
 from conversations.messages import Message
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ class TeamsDirectory:
             except Exception as exc:
                 log.warning("Teams team roster fetch failed (%s)", type(exc).__name__)
                 return
+            joined = []
             for member in page.members or []:
                 user = {"id": member.id or "", "aadObjectId": member.aad_object_id or ""}
                 email = member.email or ""
@@ -98,9 +99,12 @@ class TeamsDirectory:
                     member.user_principal_name
                 ):
                     email = member.user_principal_name
-                await self.on_event(MemberJoined(
+                joined.append(MemberJoined(
                     convert.address(body, user, route="create"), member.name or "", email,
                 ))
+            # one transaction and one email look-up per page of up to 500 members
+            await self.on_event(DirectoryPage(
+                Address(convert.PLATFORM, convert.tenant_id(body), ""), tuple(joined)))
             token = page.continuation_token
             if not token:
                 return

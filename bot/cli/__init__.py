@@ -27,6 +27,7 @@ from bot.cli import (
     themes,
 )
 from bot.cli.common import Context, Handler, UserError
+from bot.logs import configure
 from bot.settings import Settings, SettingsError
 from prompts.loader import ContentError
 from storage.roster import RosterError
@@ -100,10 +101,7 @@ async def execute(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("presidio-analyzer", "presidio-anonymizer", "alembic", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """Text or JSON lines on stderr (bot.logs), unless logging was set up already (a test, or
+    a program embedding Outward)."""
+    if not logging.getLogger().handlers:
+        configure(settings)

@@ -26,7 +26,11 @@ def add_parsers(sub: Subparsers) -> None:
     run.add_argument("--no-console", action="store_true", help="never open the console")
     sub.add_parser("serve", help="serve HTTP only (Procfile: web)")
     sub.add_parser("worker", help="deliver due outbox messages (Procfile: worker)")
-    sub.add_parser("clock", help="plan due messages every minute (Procfile: clock)")
+    clock_ = sub.add_parser("clock", help="plan due messages every minute (Procfile: clock)")
+    clock_.add_argument(
+        "--once", action="store_true",
+        help="run the clock's jobs once (release and plan, housekeeping) and exit: for cron "
+        "or a platform scheduler instead of a long-running clock")
 
 
 async def run(ctx: Context, args: argparse.Namespace) -> int:
@@ -57,9 +61,13 @@ async def worker(ctx: Context, args: argparse.Namespace) -> int:
 
 
 async def clock(ctx: Context, args: argparse.Namespace) -> int:
-    """Planning and housekeeping only (no sender: delivery is the worker's)."""
-    async with opened(ctx) as app, OutwardScheduler(app, "clock"):
-        await _until_stopped()
+    """Planning and housekeeping only (no sender: delivery is the worker's). `--once`: one
+    run of each job, then exit (status 1 when one failed; the error is logged)."""
+    async with opened(ctx) as app:
+        if args.once:
+            return 0 if await OutwardScheduler(app, "clock").once() else 1
+        async with OutwardScheduler(app, "clock"):
+            await _until_stopped()
     return 0
 
 

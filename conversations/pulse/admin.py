@@ -18,7 +18,7 @@ from conversations.pulse.draft import FLOW
 from conversations.pulse.notices import tell_chairs
 from conversations.pulse.progress import progress_questions
 from conversations.pulse.status import status_lines
-from conversations.questions import Question, commitment_of
+from conversations.questions import commitment_of
 from conversations.results.release import participation, release_round
 from conversations.schedule import local, schedule_data, schedule_of, today
 from prompts.loader import RoundTemplate
@@ -110,7 +110,7 @@ class RoundAdmin:
         rnd = self._from_template(tpl, round_id)
         if audience is not None:
             rnd.audience = dict(audience)
-        return await tx.rounds.create(rnd, [Question.from_content(q).definition()
+        return await tx.rounds.create(rnd, [q.definition()
                                             for q in tpl.questions])
 
     def _from_template(self, tpl: RoundTemplate, round_id: str) -> Round:

@@ -1,18 +1,25 @@
 """Planning a round's invitations and reminders into the outbox, on every clock tick, in any
 number of processes: each send has a unique key (round, occurrence, person, invitation or
-reminder number) and `Outbox.enqueue_once` inserts it at most once, so two clocks never
-double-send. When they are due is decided in conversations.schedule."""
+reminder number) and the outbox inserts each key at most once, so two clocks never
+double-send. When they are due is decided in conversations.schedule.
+
+The cost of a tick follows what is due, not the size of the roster: whether a round may send
+now depends only on a person's time zone, so the planner first finds the zones where each
+round's window is open, then asks storage (in bulk, by index) only for the people there who
+have not been invited to their occurrence, or are behind on reminders."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import date, timedelta
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
 
 from conversations.context import Deps
 from conversations.keyed import done_mark
-from conversations.ports import UnitOfWork
+from conversations.ports import Reachable, UnitOfWork
 from conversations.pulse.draft import FLOW
-from conversations.schedule import due, local, occurrence_for, occurrence_key, schedule_of
+from conversations.schedule import Window, occurrence_key, schedule_of, window
+from storage.models import Person, Planned, Round
 
 
 class PulsePlanner:
@@ -28,66 +35,93 @@ class PulsePlanner:
     async def plan(self) -> int:
         """Plan everything due now; returns how many outbox rows were added."""
         now = self.deps.clock.now()
+        reachable = self.deps.reach.reachable(self.platforms)
+        if reachable is not None and not reachable:
+            return 0  # no platform to reach anyone on
         added = 0
         async with self.deps.uow() as tx:
-            for rnd in await tx.rounds.with_status("open"):
-                if rnd.opened_at is None or rnd.opened_on is None:
-                    continue
-                sched = schedule_of(rnd.schedule)
-                parts = await tx.participation.for_round(rnd.id)
-                done = await tx.marks.keys(rnd.id, "done")  # finished, answers still held
-                for person in await tx.people.active(rnd.audience):
-                    start = occurrence_for(now, person.timezone, rnd.opened_at, sched)
-                    if start is None or (rnd.closes_on is not None and start > rnd.closes_on):
-                        continue  # not started here yet, or after the round's closing date
-                    occ = occurrence_key(start, rnd.opened_at, rnd.opened_on, person.timezone,
-                                         sched)
-                    part = parts.get((occ, person.id))
-                    finished = bool(part and part.completed) or (
-                        part is not None
-                        and done_mark(self.deps.keyed, rnd.id, occ, person.id) in done)
-                    d = due(now, person.timezone, rnd.opened_at, sched,
-                            invited=part is not None, completed=finished,
-                            reminders_sent=part.reminders if part else 0,
-                            quiet_hours=self.deps.policy.quiet_hours)
-                    if d is None:
-                        continue
-                    if await self.deps.reach.route(tx, person, self.platforms) is None:
-                        continue
-                    payload = {"round": rnd.id, "occurrence": occ}
-                    if d.kind == "invite":
-                        key = f"pulse:{rnd.id}:{occ}:{person.id}:invite"
-                        if await tx.outbox.enqueue_once(key, person.id, "pulse.invite", payload,
-                                                        now):
-                            added += 1
-                        await tx.participation.ensure(rnd.id, occ, person.id, start)
-                    else:
-                        key = f"pulse:{rnd.id}:{occ}:{person.id}:remind-{d.number}"
-                        if await tx.outbox.enqueue_once(key, person.id, "pulse.reminder",
-                                                        payload, now):
-                            added += 1
-                        if part is not None:
-                            part.reminders = max(part.reminders, d.number)
+            rounds = [r for r in await tx.rounds.with_status("open")
+                      if r.opened_at is not None and r.opened_on is not None]
+            zones = await tx.people.zones() if rounds else set()
+            for rnd in rounds:
+                for open_, occ, in_zones in self._windows(rnd, zones, now):
+                    added += await self._invite(tx, rnd, open_, occ, in_zones, reachable, now)
+                    if open_.reminders:
+                        added += await self._remind(tx, rnd, open_, occ, in_zones, reachable,
+                                                    now)
             await tx.commit()
         return added
 
+    def _windows(self, rnd: Round, zones: Collection[str], now: datetime
+                 ) -> list[tuple[Window, str, list[str]]]:
+        """The round's open windows now, each with its occurrence key and its zones."""
+        assert rnd.opened_at is not None and rnd.opened_on is not None
+        sched = schedule_of(rnd.schedule)
+        groups: dict[tuple[Window, str], list[str]] = defaultdict(list)
+        for tz in sorted(zones):
+            open_ = window(now, tz, rnd.opened_at, sched, self.deps.policy.quiet_hours)
+            if open_ is not None and (rnd.closes_on is None or open_.start <= rnd.closes_on):
+                # (an occurrence starting after the round's closing date is never sent)
+                occ = occurrence_key(open_.start, rnd.opened_at, rnd.opened_on, tz, sched)
+                groups[(open_, occ)].append(tz)
+        return [(open_, occ, zs) for (open_, occ), zs in groups.items()]
 
-async def busy_today(deps: Deps, tx: UnitOfWork) -> set[tuple[int, date]]:
-    """(person, local day) pairs with a survey in progress now, or one sent that day: other
-    features (learning nudges) hold their messages back for them."""
-    busy: set[tuple[int, date]] = set()
-    now = deps.clock.now()
-    for row in await tx.outbox.recent(now - timedelta(days=1)):
-        if row.kind.startswith("pulse."):
-            person = await tx.people.get(row.person_id)
-            if person is not None:
-                busy.add((row.person_id, local(row.due_at, person.timezone).date()))
-    for state in await tx.states.in_flow(FLOW):
-        if not state.data.get("paused"):
-            person = await tx.people.get(state.person_id)
-            if person is not None:
-                busy.add((person.id, local(now, person.timezone).date()))
-    return busy
+    async def _invite(self, tx: UnitOfWork, rnd: Round, open_: Window, occ: str,
+                      zones: list[str], reachable: Reachable, now: datetime) -> int:
+        people = await tx.people.to_invite(rnd.id, occ, zones, rnd.audience or {}, reachable)
+        routes = await self.deps.reach.routes(tx, people, self.platforms)
+        people = [p for p in people if p.id in routes]
+        if not people:
+            return 0
+        payload = {"round": rnd.id, "occurrence": occ}
+        added = await tx.outbox.enqueue_many([
+            Planned(f"pulse:{rnd.id}:{occ}:{p.id}:invite", p.id, "pulse.invite", payload, now)
+            for p in people])
+        await tx.participation.ensure_many(rnd.id, occ, [p.id for p in people], open_.start)
+        return len(added)
+
+    async def _remind(self, tx: UnitOfWork, rnd: Round, open_: Window, occ: str,
+                      zones: list[str], reachable: Reachable, now: datetime) -> int:
+        """The next reminder for everyone behind. Someone who has finished (their answers
+        may still be held: only a keyed mark says so) gets none, and their row is brought up
+        to date like everyone else's, so it is not looked at again on every tick."""
+        parts = await tx.participation.to_remind(rnd.id, occ, zones, rnd.audience or {},
+                                                 reachable, open_.reminders)
+        if not parts:
+            return 0
+        marks = {p.id: done_mark(self.deps.keyed, rnd.id, occ, p.person_id) for p in parts}
+        finished = await tx.marks.present(marks.values())
+        people = await tx.people.get_many(p.person_id for p in parts)
+        todo = [p for p in parts if marks[p.id] not in finished and p.person_id in people]
+        routes = await self.deps.reach.routes(tx, [people[p.person_id] for p in todo],
+                                              self.platforms)
+        payload = {"round": rnd.id, "occurrence": occ}
+        rows: list[Planned] = []
+        numbers: dict[int, list[int]] = defaultdict(list)
+        for part in todo:
+            if part.person_id in routes:
+                n = part.reminders + 1
+                rows.append(Planned(f"pulse:{rnd.id}:{occ}:{part.person_id}:remind-{n}",
+                                    part.person_id, "pulse.reminder", payload, now))
+                numbers[n].append(part.id)
+        numbers[open_.reminders] += [p.id for p in parts if marks[p.id] in finished]
+        added = await tx.outbox.enqueue_many(rows)
+        for n, ids in sorted(numbers.items()):
+            await tx.participation.remind(ids, n)
+        return len(added)
+
+
+# Someone sent one of these on their local today is busy with a survey that day: other
+# features (learning nudges) hold their messages back (storage checks this in its queries).
+BUSY_KINDS = ("pulse.",)
+
+
+async def in_survey(deps: Deps, tx: UnitOfWork, people: Sequence[Person]) -> set[int]:
+    """Which of these people have a survey in progress (not paused): other features hold
+    their messages back for them. One query, whatever the number of people."""
+    states = await tx.states.for_people(p.id for p in people)
+    return {pid for pid, state in states.items()
+            if state.flow == FLOW and not state.data.get("paused")}
 
 
 async def delete_expired_drafts(deps: Deps) -> int:

@@ -95,7 +95,7 @@ def question(cat: Catalog, policy: Policy, person: Person, draft: Draft, step: S
         return Message(text, tuple(nav), _text_box(cat, loc, policy), key=key)
     text = f"{header}\n{localized(q.text, loc)}"
     if q.kind == "rating":
-        low, high = q.scale.get(loc) or q.scale.get("en") or ("", "")
+        low, high = q.scale_labels.get(loc) or q.scale_labels.get("en") or ("", "")
         text += "\n" + cat.text(loc, "pulse.scale", low=low or "1", high=high or "5")
         buttons = [Button(str(v), ANSWER, f"{q.id}={v}") for v in range(1, 6)]
     elif q.kind == "choice":

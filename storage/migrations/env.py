@@ -5,6 +5,7 @@ from alembic import context
 import storage.learning_models  # noqa: F401  (registers its tables on Base.metadata)
 import storage.loop_models  # noqa: F401
 import storage.mentorship_models  # noqa: F401
+import storage.ops_models  # noqa: F401
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")

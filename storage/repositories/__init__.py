@@ -5,6 +5,7 @@ never imports them, and they never import the core."""
 
 from storage.repositories.commitments import Commitments
 from storage.repositories.enrolments import Enrolments
+from storage.repositories.heartbeats import Heartbeats
 from storage.repositories.identities import Identities
 from storage.repositories.marks import Marks
 from storage.repositories.mentorship import Mentorship
@@ -18,6 +19,6 @@ from storage.repositories.states import States
 from storage.repositories.views import Views
 
 __all__ = [
-    "Commitments", "Enrolments", "Identities", "Marks", "Mentorship", "Outbox",
+    "Commitments", "Enrolments", "Heartbeats", "Identities", "Marks", "Mentorship", "Outbox",
     "Participations", "People", "Responses", "Rounds", "ShareBacks", "States", "Views",
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import case, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity, Person
+from storage.repositories._sql import chunks, insert
+
+Account = tuple[str, str, str]  # (platform, workspace, user id)
 
 
 class Identities:
@@ -71,3 +76,63 @@ class Identities:
                 Identity.user_id == user_id,
             )
         )
+
+    async def for_people(self, ids: Iterable[int]) -> dict[int, list[Identity]]:
+        out: dict[int, list[Identity]] = {}
+        for batch in chunks(sorted(set(ids))):
+            q = select(Identity).where(Identity.person_id.in_(batch)).order_by(Identity.id)
+            for ident in await self.s.scalars(q):
+                out.setdefault(ident.person_id, []).append(ident)
+        return out
+
+    async def people_for(self, accounts: Iterable[Account]) -> dict[Account, Person]:
+        """One query per workspace and a few thousand accounts (the unique index)."""
+        out: dict[Account, Person] = {}
+        for (platform, workspace), users in _by_workspace(accounts).items():
+            for batch in chunks(sorted(users)):
+                q = (select(Identity.user_id, Person)
+                     .join(Person, Person.id == Identity.person_id)
+                     .where(Identity.platform == platform, Identity.workspace == workspace,
+                            Identity.user_id.in_(batch)))
+                for user_id, person in (await self.s.execute(q)).all():
+                    out[(platform, workspace, user_id)] = person
+        return out
+
+    async def link_many(self, links: Sequence[tuple[int, Account, str, str]]) -> None:
+        """One INSERT ... ON CONFLICT DO UPDATE per few thousand accounts: re-linked to the
+        person given, the conversation and reference kept unless new ones are given."""
+        rows = {account: {"person_id": pid, "platform": account[0], "workspace": account[1],
+                          "user_id": account[2], "conversation_id": conversation,
+                          "reference": reference}
+                for pid, account, conversation, reference in links}  # the last one wins
+        if not rows:
+            return
+        table = Identity.__table__
+        stmt = insert(self.s, table)
+        new = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "workspace", "user_id"],
+            set_={
+                "person_id": new.person_id,
+                "conversation_id": case((new.conversation_id == "", table.c.conversation_id),
+                                        else_=new.conversation_id),
+                "reference": case((new.reference == "", table.c.reference),
+                                  else_=new.reference),
+            },
+        )
+        for batch in chunks(list(rows.values())):
+            await self.s.execute(stmt, batch)
+
+    async def unlink_many(self, accounts: Iterable[Account]) -> None:
+        for (platform, workspace), users in _by_workspace(accounts).items():
+            for batch in chunks(sorted(users)):
+                await self.s.execute(delete(Identity).where(
+                    Identity.platform == platform, Identity.workspace == workspace,
+                    Identity.user_id.in_(batch)))
+
+
+def _by_workspace(accounts: Iterable[Account]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for platform, workspace, user_id in accounts:
+        out.setdefault((platform, workspace), set()).add(user_id)
+    return out

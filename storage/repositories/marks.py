@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PrivateMark
-from storage.repositories._sql import insert
+from storage.repositories._sql import chunks, insert
 
 
 class Marks:
@@ -42,6 +42,13 @@ class Marks:
         """Rewrite every mark in one statement (one transaction id for all of them)."""
         await self.s.execute(update(PrivateMark).values(kind=PrivateMark.kind)
                              .execution_options(synchronize_session=False))
+
+    async def present(self, keys: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for batch in chunks(sorted(set(keys))):
+            q = select(PrivateMark.key).where(PrivateMark.key.in_(batch))
+            found.update(await self.s.scalars(q))
+        return found
 
     async def delete(self, round_id: str, kind: str, keys: Iterable[str] | None = None) -> None:
         q = delete(PrivateMark).where(PrivateMark.round_id == round_id, PrivateMark.kind == kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from storage.mentorship_models import (
     MentorProgramme,
     MentorShownStats,
 )
+from storage.repositories._sql import chunks, insert
 
 
 class Mentorship:
@@ -133,6 +135,19 @@ class Mentorship:
         return await self._add(MentorCheckin(pair_id=pair_id, person_id=person_id,
                                              occurrence=occurrence, closes_on=closes_on,
                                              topic="", help="", note="", done=False))
+
+    async def add_checkins(self, rows: Sequence[tuple[int, int, str, date]]) -> None:
+        """`add_checkin` for many (pair, person, occurrence, closes on), unless present:
+        INSERT ... ON CONFLICT DO NOTHING, executemany."""
+        if not rows:
+            return
+        stmt = insert(self.s, MentorCheckin.__table__).on_conflict_do_nothing(
+            index_elements=["pair_id", "person_id", "occurrence"])
+        for batch in chunks(rows):
+            await self.s.execute(stmt, [
+                {"pair_id": pair, "person_id": person, "occurrence": occ, "closes_on": closes,
+                 "topic": "", "help": "", "note": "", "done": False}
+                for pair, person, occ, closes in batch])
 
     # ---- statistics already shown ------------------------------------------------------------
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Claimed, OutboxRow
-from storage.repositories._sql import insert
+from storage.models import Claimed, OutboxRow, Planned
+from storage.repositories._sql import chunks, insert
 
 
 class Outbox:
@@ -112,3 +112,29 @@ class Outbox:
 
     async def rows(self) -> list[OutboxRow]:
         return list(await self.s.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+
+    async def enqueue_many(self, rows: Sequence[Planned]) -> set[str]:
+        """`enqueue_once` for many rows: INSERT ... ON CONFLICT DO NOTHING RETURNING key,
+        executemany (batched into multi-row statements by the driver layer). Returns the keys
+        inserted by this call."""
+        if not rows:
+            return set()
+        table = OutboxRow.__table__
+        stmt = (insert(self.s, table).on_conflict_do_nothing(index_elements=["key"])
+                .returning(table.c.key))
+        inserted: set[str] = set()
+        for batch in chunks(rows):
+            result = await self.s.execute(stmt, [
+                {"key": r.key, "person_id": r.person_id, "kind": r.kind,
+                 "payload": dict(r.payload), "due_at": r.due_at, "status": "pending",
+                 "attempts": 0, "last_error": ""} for r in batch])
+            inserted.update(result.scalars())
+        return inserted
+
+    async def recent_for(self, person_ids: Iterable[int], since: datetime) -> list[OutboxRow]:
+        out: list[OutboxRow] = []
+        for batch in chunks(sorted(set(person_ids))):
+            q = select(OutboxRow).where(OutboxRow.person_id.in_(batch),
+                                        OutboxRow.due_at >= since)
+            out += await self.s.scalars(q)
+        return sorted(out, key=lambda r: r.id)

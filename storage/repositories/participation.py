@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Participation, Round
-from storage.repositories._sql import insert
+from storage.models import Participation, Person, Round
+from storage.repositories._sql import chunks, in_audience, insert, reachable_in
 
 
 class Participations:
@@ -94,3 +94,39 @@ class Participations:
         ).where(Participation.round_id == round_id)
         invited, completed = (await self.s.execute(q)).one()
         return int(invited), int(completed)
+
+    async def ensure_many(self, round_id: str, occurrence: str, person_ids: Sequence[int],
+                          invited_on: date) -> None:
+        """`ensure` for many people: INSERT ... ON CONFLICT DO NOTHING, executemany. The rows
+        go in by person id, so their order says nothing new."""
+        if not person_ids:
+            return
+        stmt = insert(self.s, Participation.__table__).on_conflict_do_nothing(
+            index_elements=["round_id", "occurrence", "person_id"])
+        for batch in chunks(sorted(set(person_ids))):
+            await self.s.execute(stmt, [
+                {"round_id": round_id, "occurrence": occurrence, "person_id": pid,
+                 "invited_on": invited_on, "reminders": 0, "completed": False}
+                for pid in batch])
+
+    async def to_remind(self, round_id: str, occurrence: str, zones: Collection[str],
+                        audience: Mapping[str, str], reachable: Collection[str] | None,
+                        below: int) -> list[Participation]:
+        q = (select(Participation)
+             .join(Person, Person.id == Participation.person_id)
+             .where(Participation.round_id == round_id,
+                    Participation.occurrence == occurrence,
+                    Participation.completed.is_(False),
+                    Participation.reminders < below))
+        q = reachable_in(in_audience(q, audience), zones, reachable)
+        return list(await self.s.scalars(q.order_by(Participation.person_id)))
+
+    async def remind(self, ids: Sequence[int], number: int) -> None:
+        """Raise the rows' reminder count to `number` (never lower it: another clock may have
+        got further)."""
+        for batch in chunks(sorted(set(ids))):
+            await self.s.execute(
+                update(Participation)
+                .where(Participation.id.in_(batch), Participation.reminders < number)
+                .values(reminders=number)
+                .execution_options(synchronize_session=False))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationState
+from storage.repositories._sql import chunks
 
 
 class States:
@@ -39,3 +40,10 @@ class States:
     async def in_flow(self, flow: str) -> list[ConversationState]:
         q = select(ConversationState).where(ConversationState.flow == flow)
         return list(await self.s.scalars(q))
+
+    async def for_people(self, ids: Iterable[int]) -> dict[int, ConversationState]:
+        out: dict[int, ConversationState] = {}
+        for batch in chunks(sorted(set(ids))):
+            q = select(ConversationState).where(ConversationState.person_id.in_(batch))
+            out.update((st.person_id, st) for st in await self.s.scalars(q))
+        return out
