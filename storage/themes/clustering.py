@@ -72,21 +72,40 @@ def kmeans(
     return labels, centroids, float(sims.mean())
 
 
-def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE
-               ) -> float:
-    """Mean cosine silhouette (scikit-learn's silhouette_score) on a deterministic sample of
-    at most `sample` rows (-1 when it is undefined)."""
-    from sklearn.metrics import silhouette_score
-
-    n = z.shape[0]
+def silhouette_sample(n: int, seed: int, sample: int = _SILHOUETTE_SAMPLE) -> np.ndarray:
+    """The rows a silhouette is measured on: all of them, or a deterministic sample."""
     idx = np.arange(n)
     if n > sample:
         idx = np.sort(np.random.RandomState(seed).choice(n, sample, replace=False))
+    return idx
+
+
+def cosine_distances(z: np.ndarray) -> np.ndarray:
+    """Pairwise cosine distances of unit rows (computed once for the many silhouettes of one
+    set of rows, then passed to scikit-learn as precomputed)."""
+    d = 1.0 - z @ z.T
+    np.clip(d, 0.0, 2.0, out=d)
+    np.fill_diagonal(d, 0.0)
+    return np.asarray(d, dtype=np.float64)
+
+
+def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE,
+               distances: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """Mean cosine silhouette (scikit-learn's silhouette_score) on a deterministic sample of
+    at most `sample` rows (-1 when it is undefined). `distances`: (sample rows, their
+    `cosine_distances`), when one set of rows is scored for several clusterings."""
+    from sklearn.metrics import silhouette_score
+
+    if distances is None:
+        idx = silhouette_sample(z.shape[0], seed, sample)
+        d = cosine_distances(z[idx])
+    else:
+        idx, d = distances
     lab = labels[idx]
     distinct = len(np.unique(lab))
     if distinct < 2 or distinct >= len(idx):
         return -1.0
-    return float(silhouette_score(z[idx], lab, metric="cosine"))
+    return float(silhouette_score(d, lab, metric="precomputed"))
 
 
 def fold_small(
@@ -151,11 +170,13 @@ def cluster(
     if small:
         z = smooth(z, max(2, min(10, n // 12)))
     probe = z if n <= _PROBE_SAMPLE else z[np.sort(rng.choice(n, _PROBE_SAMPLE, replace=False))]
+    idx = silhouette_sample(probe.shape[0], seed)
+    distances = (idx, cosine_distances(probe[idx]))
     scores: dict[int, float] = {}
     for k in range(k_min, k_max + 1):
         # a large set takes the best k, so its curve must be steady: two starts per k
         labels, _, _ = kmeans(probe, k, seed, n_init=1 if small else 2, max_iter=25)
-        scores[k] = silhouette(probe, labels, seed) if k > 1 else 0.0
+        scores[k] = silhouette(probe, labels, seed, distances=distances) if k > 1 else 0.0
     top = max(scores.values())
     # the fewest themes that separate the comments nearly as well as the best number does
     tolerance = _K_TOLERANCE if small else 1.0
@@ -180,13 +201,16 @@ def subclusters(z: np.ndarray, seed: int, min_size: int, max_k: int = 4) -> np.n
     fit = z if n <= _SILHOUETTE_SAMPLE else z[np.sort(np.random.RandomState(seed).choice(
         n, _SILHOUETTE_SAMPLE, replace=False))]
     best: tuple[float, np.ndarray] | None = None
+    idx = silhouette_sample(n, seed, 500)
+    distances = (idx, cosine_distances(z[idx]))
     for k in range(2, k_max + 1):
         _, centroids, _ = kmeans(fit, k, seed, n_init=1, max_iter=20)
         labels, _ = assign(z, centroids)
         labels, centroids = fold_small(z, labels, centroids, min_size)
         if centroids.shape[0] < 2:
             continue
-        score = silhouette(z, labels, seed, sample=500) + 0.01 * math.log(centroids.shape[0])
+        score = silhouette(z, labels, seed, distances=distances) + 0.01 * math.log(
+            centroids.shape[0])
         if best is None or score > best[0]:
             best = (score, labels)
     return None if best is None else best[1]
