@@ -36,7 +36,8 @@ ManyRenderer = Callable[[UnitOfWork, Sequence[tuple[Person, str, Mapping[str, An
                         Awaitable[list[Rendered]]]
 HomeSection = Callable[[UnitOfWork, Person], Awaitable[list[Message]]]
 Job = Callable[[], Awaitable[int]]  # a clock step: returns how many things it did
-ReportSection = Callable[[UnitOfWork, Round], Awaitable[str]]  # more HTML for a round's report
+# template variables for a round's report (conversations.results.report.ReportSection)
+ReportSection = Callable[[UnitOfWork, Round, str], Awaitable[Mapping[str, Any]]]
 
 H = TypeVar("H")
 
