@@ -100,6 +100,7 @@ class MockSlack:
     # (method, token or "" for all): [end (0: not begun), seconds, Retry-After]
     storms: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     by_token: Counter[str] = field(default_factory=Counter)  # accepted messages per bot token
+    tries: Counter[tuple[str, str]] = field(default_factory=Counter)  # (method, token): calls
     latency: float = 0.0  # seconds each Web API call takes
     lean: bool = False  # keep counts only, not every call (long runs)
     total_posted: int = 0
@@ -118,15 +119,15 @@ class MockSlack:
              retry_after: int | None = None, user: str = "") -> None:
         self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, user))
 
-    def storm(self, method: str, seconds: float, retry_after: int = 1, token: str = "") -> None:
+    def storm(self, method: str, seconds: float = float("inf"), retry_after: int = 1,
+              token: str = "") -> None:
         """Answer every `method` call (with `token` only: one workspace's bot) with 429 and
-        Retry-After for `seconds`, from its next call on."""
+        Retry-After for `seconds` from its next call on (until `calm` when not given)."""
         self.storms[(method, token)] = [0.0, seconds, retry_after]
 
-    def storming(self, method: str, token: str = "") -> bool:
-        """Whether that storm has begun and is still going."""
-        storm = self.storms.get((method, token))
-        return bool(storm and storm[0] and time.monotonic() < storm[0])
+    def calm(self, method: str, token: str = "") -> None:
+        """End that storm now."""
+        self.storms.pop((method, token), None)
 
     def when_posted(self, n: int) -> asyncio.Event:
         """An event set as soon as `n` messages in all have been accepted."""
@@ -222,6 +223,7 @@ class MockSlack:
         if not self.lean:
             self.calls.append(call)
         self.methods[method] += 1
+        self.tries[(method, token)] += 1
         fault = self._fault(method, args, token)
         if fault is not None:
             call.ok = False
