@@ -31,3 +31,12 @@ def done_mark(keyed: KeyedHash, round_id: str, occurrence: str, person_id: int) 
     """The mark that says this person finished this occurrence of a round (while their answers
     are held; conversations.results.release settles it when the round closes)."""
     return keyed("done", round_id, occurrence, person_id)
+
+
+def author_tag(keyed: KeyedHash, round_id: str, person_id: int, step_id: str) -> str:
+    """The tag a held learning reflection carries: of its author *and its step*, so one
+    person's reflections carry different tags and a database reader cannot group them (how
+    many reflections one author wrote would point at the few people sent that many steps).
+    Only the running app can tell which tags are the same person's
+    (conversations.results.release)."""
+    return keyed("author", round_id, person_id, step_id)

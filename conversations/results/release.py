@@ -14,19 +14,23 @@ row versions say who finished when, or in which batch.
 Held rows and marks not yet settled are rewritten together on every clock tick, so within a
 minute their transaction id no longer sits next to their author's other activity.
 
-Learning reflections are held with a keyed author tag and released once at least
-max(k, k_comments) different people are waiting, as one occurrence per batch, with no step id.
+Learning reflections are held with a keyed tag of their author and step (different for each
+of a person's reflections, so none can be grouped by a database reader) and released once at
+least max(k, k_comments) different people are waiting: one reflection per person per batch,
+each with a submission id of its own, as one occurrence per batch, with no step id. A person's
+other reflections wait for later batches, so nothing released says how many one person wrote.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 
 from conversations.context import Deps
-from conversations.keyed import done_mark
+from conversations.keyed import author_tag, done_mark
 from conversations.ports import UnitOfWork
-from storage.models import Round
+from storage.models import HeldSubmission, Round
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ async def release_round(deps: Deps, tx: UnitOfWork, rnd: Round, closing: bool = 
     submissions were released."""
     await tx.rounds.lock(rnd.id)  # one release at a time per round, across processes
     if rnd.status == "ongoing":
-        return await _release_reflections(tx, rnd)
+        return await _release_reflections(deps, tx, rnd)
     done = await tx.marks.keys(rnd.id, "done")
     if not closing and len(done) - rnd.counted < rnd.k_responses:
         return 0
@@ -65,17 +69,38 @@ async def participation(tx: UnitOfWork, rnd: Round) -> tuple[int, int]:
     return invited, completed + rnd.counted
 
 
-async def _release_reflections(tx: UnitOfWork, rnd: Round) -> int:
+async def _authors(deps: Deps, tx: UnitOfWork, rnd: Round) -> dict[str, int]:
+    """Held reflection tag -> person, for everyone enrolled in the round's track: each
+    person's tag for every step of the track and every step they were sent (a step since
+    removed included), and the per-person tag reflections were held with before."""
+    track = deps.tracks.get(rnd.template)
+    steps = {s.id for s in track.steps} if track is not None else set()
+    owners: dict[str, int] = {}
+    for e in await tx.enrolments.for_track(rnd.template):
+        for step in steps | {str(s) for s in (e.sent or [])}:
+            owners[author_tag(deps.keyed, rnd.id, e.person_id, step)] = e.person_id
+        owners[deps.keyed("author", rnd.id, e.person_id)] = e.person_id
+    return owners
+
+
+async def _release_reflections(deps: Deps, tx: UnitOfWork, rnd: Round) -> int:
     held = await tx.responses.held_for(rnd.id)
-    authors = {h.author for h in held if h.author}
-    if len(authors) < max(rnd.k_responses, rnd.k_comments):
+    need = max(rnd.k_responses, rnd.k_comments)
+    tagged = [h for h in held if h.author]
+    if len(tagged) < need:  # (cheap: fewer reflections than people needed)
+        return 0
+    owners = await _authors(deps, tx, rnd)
+    by_person: dict[int | None, list[HeldSubmission]] = {}
+    for h in tagged:  # tags nobody enrolled owns (a person deleted since): one person at most
+        by_person.setdefault(owners.get(str(h.author)), []).append(h)
+    if len(by_person) < need:
         return 0
     batch = await tx.responses.next_batch(rnd.id)
-    ids = {a: str(uuid.uuid4()) for a in authors}
-    rows = [(h, f"r{batch}", ids[h.author]) if h.author else
-            (h, "x" + uuid.uuid4().hex[:9], None) for h in held]
+    pick = random.SystemRandom().choice
+    rows = [(pick(hs), f"r{batch}", str(uuid.uuid4())) for hs in by_person.values()]
+    rows += [(h, "x" + uuid.uuid4().hex[:9], None) for h in held if not h.author]
     await tx.responses.release(rows, batch)
-    return len(held)
+    return len(rows)
 
 
 class Releaser:
