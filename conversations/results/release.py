@@ -97,7 +97,8 @@ async def _release_reflections(deps: Deps, tx: UnitOfWork, rnd: Round) -> int:
         return 0
     batch = await tx.responses.next_batch(rnd.id)
     pick = random.SystemRandom().choice
-    rows = [(pick(hs), f"r{batch}", str(uuid.uuid4())) for hs in by_person.values()]
+    rows: list[tuple[HeldSubmission, str, str | None]] = [
+        (pick(hs), f"r{batch}", str(uuid.uuid4())) for hs in by_person.values()]
     rows += [(h, "x" + uuid.uuid4().hex[:9], None) for h in held if not h.author]
     await tx.responses.release(rows, batch)
     return len(rows)
