@@ -235,6 +235,16 @@ class Participations(_Repo, bulk.ParticipationsBulk):
         rows = [p for p in self.db.participation.values() if p.round_id == round_id]
         return len(rows), sum(1 for p in rows if p.completed)
 
+    async def segment_counts(self, round_id: str) -> dict[tuple[str, str, str], int]:
+        ids = {p.person_id for p in self.db.participation.values() if p.round_id == round_id}
+        out: dict[tuple[str, str, str], int] = {}
+        for pid in ids:
+            if (person := self.db.people.get(pid)) is not None:
+                combo = (person.branch or "", person.classification or "",
+                         person.employment or "")
+                out[combo] = out.get(combo, 0) + 1
+        return out
+
 
 class Responses(_Repo):
     async def add(self, round_id: str, occurrence: str,

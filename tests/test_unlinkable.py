@@ -3,6 +3,7 @@ would, system columns included (PostgreSQL `xmin`; SQLite storage order and free
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -178,3 +179,67 @@ async def test_a_finished_person_is_not_reminded_and_the_outbox_does_not_say_who
     assert "dana" in seen, "someone left out of the reminders is someone who finished"
     assert sorted(seen["dana"]) == sorted(seen["tom"])  # same zone: the same rows
     assert {len(v) for v in seen.values()} == {2}
+
+
+async def test_stored_segments_never_name_fewer_than_k_invited_people(
+    sql_app: Outward, clock: FakeClock
+) -> None:
+    """Luis is the only Central / Page / PT person on the roster. Reading the roster and the
+    answers' segments, a database reader must find at least k invited people behind every
+    stored combination, held or released."""
+    console = Console(sql_app, clock)
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    luis = console_address("luis")
+    await sql_app.router(TextReceived(luis, "/pulse"))
+    replies = []
+    for line in ["sí", "Necesitamos más intérpretes", "skip", "skip", "skip", "2", "skip",
+                 "skip", "skip", "skip"]:
+        replies = await sql_app.router(TextReceived(luis, line))
+    receipt = replies[-1].text
+    for handle in ("dana", "tom", "mei", "sam"):  # k finishes: released as a batch
+        await finish(sql_app, handle)
+    async with sql_app.engine.connect() as conn:
+        people = (await conn.execute(text(
+            "SELECT DISTINCT p.branch, p.classification, p.employment FROM people p "
+            "JOIN participation x ON x.person_id = p.id"))).all()
+        invited = (await conn.execute(text(
+            "SELECT p.branch, p.classification, p.employment FROM people p "
+            "WHERE p.id IN (SELECT person_id FROM participation)"))).all()
+        stored = [s for (s,) in (await conn.execute(text(
+            "SELECT segments FROM held_submissions UNION ALL "
+            "SELECT segments FROM responses"))).all()]
+    assert people and stored
+    fields = ("branch", "classification", "employment")
+    for raw in stored:
+        segs = json.loads(raw) if isinstance(raw, str) else raw
+        behind = [p for p in invited
+                  if all(dict(zip(fields, p, strict=True))[f] == v for f, v in segs.items())]
+        assert len(behind) >= K, (segs, len(behind))
+    assert "Solo se incluye esto: Central." in receipt  # he is told what was kept
+
+
+def test_segments_are_coarsened_alike_for_everyone_from_the_invited_alone() -> None:
+    from conversations.results.segments import recode
+
+    invited = {("Central", "Manager", "FT"): 1, ("Central", "Librarian", "FT"): 2,
+               ("Central", "Library Assistant", "PT"): 1, ("Central", "Page", "PT"): 1,
+               ("Eastside", "Library Assistant", "FT"): 1, ("Eastside", "Clerk", "PT"): 1,
+               ("Eastside", "Librarian", "FT"): 1, ("Eastside", "Manager", "FT"): 1,
+               ("North", "Librarian", "FT"): 6, ("North", "Page", "PT"): 1,
+               ("South", "Page", "PT"): 4, ("", "", ""): 3}
+    stored = recode(invited, K)
+    assert stored[("North", "Librarian", "FT")] == {
+        "branch": "North", "classification": "Librarian", "employment": "FT"}
+    # the Pages of three branches make a group of six at the Page/PT level
+    assert stored[("Central", "Page", "PT")] == stored[("North", "Page", "PT")] == \
+        stored[("South", "Page", "PT")] == {"classification": "Page", "employment": "PT"}
+    # the rest of Central (four) and Eastside (four) share only FT with enough others
+    assert stored[("Central", "Manager", "FT")] == stored[("Eastside", "Manager", "FT")] == {
+        "employment": "FT"}
+    assert stored[("Eastside", "Clerk", "PT")] == stored[("", "", "")] == {}
+    # every stored combination stands for at least k invited people
+    behind: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for combo, segs in stored.items():
+        if segs:
+            behind[tuple(sorted(segs.items()))] += invited[combo]
+    assert behind and min(behind.values()) >= K

@@ -95,6 +95,17 @@ class Participations:
         invited, completed = (await self.s.execute(q)).one()
         return int(invited), int(completed)
 
+    async def segment_counts(self, round_id: str) -> dict[tuple[str, str, str], int]:
+        """How many people invited to the round (any occurrence) have each combination of
+        segments (branch, classification, employment): one row per combination."""
+        q = (select(Person.branch, Person.classification, Person.employment,
+                    func.count(func.distinct(Person.id)))
+             .join(Participation, Participation.person_id == Person.id)
+             .where(Participation.round_id == round_id)
+             .group_by(Person.branch, Person.classification, Person.employment))
+        return {(b or "", c or "", e or ""): int(n)
+                for b, c, e, n in (await self.s.execute(q)).all()}
+
     async def ensure_many(self, round_id: str, occurrence: str, person_ids: Sequence[int],
                           invited_on: date) -> None:
         """`ensure` for many people: INSERT ... ON CONFLICT DO NOTHING, executemany. The rows
