@@ -171,7 +171,9 @@ async def test_bidirectional_overrides_are_never_stored_or_posted(
     replies = await app.router(TextReceived(console_address("dana"), sneaky))
     assert all("\u202e" not in m.text for m in replies)
     [state] = app.db.states.values()
-    draft = state.data
+    from conversations.pulse.draft import Draft
+
+    draft = Draft.opened(app.deps.keyed, state.person_id, state.data).to_data()  # (sealed)
     assert "evah ew" in str(draft)
     assert not any(ch in str(draft) for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
     # a quote already stored with an override (from before this rule) is posted without it

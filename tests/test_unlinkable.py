@@ -243,3 +243,32 @@ def test_segments_are_coarsened_alike_for_everyone_from_the_invited_alone() -> N
         if segs:
             behind[tuple(sorted(segs.items()))] += invited[combo]
     assert behind and min(behind.values()) >= K
+
+
+async def test_a_draft_in_progress_shows_a_database_reader_nothing_it_holds(
+    sql_app: Outward, clock: FakeClock, sqlite_url: str
+) -> None:
+    """Dana is partway through: her row in conversation_state names her, so it must not show
+    her answers, her consent or how far she got; she still picks up where she left off."""
+    console = Console(sql_app, clock)
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    out = await console.say(":as dana", "1", "1", "The ZEBRAFISH rota is unfair", "skip",
+                            "skip", "skip", "2", "stop")
+    assert "Paused" in out
+    async with sql_app.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT person_id, flow, data FROM conversation_state"))
+                ).all()
+        await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    [(person, flow, data)] = rows
+    assert flow == "pulse"
+    assert "ZEBRAFISH" not in data and '"answers"' not in data and '"share"' not in data
+    assert '"pos"' not in data
+    db = Path(sqlite_url.split("///", 1)[1])
+    assert b"ZEBRAFISH" not in _file_bytes(db) + _file_bytes(Path(f"{db}-wal"))
+    out = await console.say("continue")
+    assert "Welcome back" in out and "Question 5 of 8" in out and "Why did you choose" in out
+    out = await console.say("skip", "skip", "skip", "skip")
+    assert "Thank you" in out
+    async with sql_app.engine.connect() as conn:
+        held = (await conn.execute(text("SELECT answers FROM held_submissions"))).scalar()
+    assert "ZEBRAFISH" in str(held)  # held without a person, until a batch of k
