@@ -135,3 +135,19 @@ async def test_a_closed_round_is_themed_once_not_on_every_request(
         assert first == second and "comments in" in first
     finally:
         await app.close()
+
+
+async def test_a_round_never_goes_below_the_thresholds_staff_are_promised(
+    console: Console
+) -> None:
+    """Before a round opens an admin may change its thresholds, but never below the
+    organisation's (what /privacy, the consent question and the receipt tell staff)."""
+    out = await console.say("/pulse schedule listening-tour start=2026-12-01")
+    assert "opens" in out
+    out = await console.say("/pulse thresholds listening-tour k=2 comments=2")
+    assert "groups of 2+" not in out
+    assert "Staff are promised totals only for groups of 5+ and themes only for 10+" in out
+    out = await console.say("/pulse thresholds listening-tour k=7 comments=12")
+    assert "groups of 7+" in out and "12+" in out
+    out = await console.say("/pulse thresholds listening-tour k=6")
+    assert "groups of 6+" in out  # lowered before it opens, still above the promise

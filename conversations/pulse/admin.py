@@ -249,7 +249,9 @@ class RoundAdmin:
 
     async def thresholds(self, tx: UnitOfWork, round_id: str, k: int | None,
                          k_comments: int | None) -> Outcome:
-        """Change a round's thresholds: raised any time, lowered only before it opens."""
+        """Change a round's thresholds: raised any time, lowered only before it opens, and
+        never below the organisation's (OUTWARD_K_RESPONSES, OUTWARD_K_COMMENTS): those are
+        what staff are told in /privacy, at the consent question and in their receipt."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
@@ -261,6 +263,10 @@ class RoundAdmin:
                                                          or new_kc < rnd.k_comments):
             return Outcome(False, "rounds.threshold_lower",
                            {"round": rnd.id, "k": rnd.k_responses, "k_comments": rnd.k_comments})
+        floor = self.deps.policy
+        if new_k < floor.k_responses or new_kc < floor.k_comments:
+            return Outcome(False, "rounds.threshold_floor",
+                           {"k": floor.k_responses, "k_comments": floor.k_comments})
         rnd.k_responses, rnd.k_comments = new_k, new_kc
         return Outcome(True, "rounds.thresholds", {"round": rnd.id, "k": new_k,
                                                     "k_comments": new_kc})
