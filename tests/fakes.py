@@ -12,7 +12,7 @@ import itertools
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -275,7 +275,7 @@ class Responses(_Repo):
     async def held_for(self, round_id: str) -> list[HeldSubmission]:
         return self._all(h for h in self.db.held.values() if h.round_id == round_id)
 
-    async def reseal(self) -> None:  # no transaction ids here
+    async def reseal(self, round_ids: Collection[str]) -> None:  # no transaction ids here
         pass
 
     async def next_batch(self, round_id: str) -> int:
@@ -318,7 +318,7 @@ class Marks(_Repo, bulk.MarksBulk):
     async def rounds(self, kind: str) -> set[str]:
         return {rid for rid, k in self.db.marks.values() if k == kind}
 
-    async def reseal(self) -> None:  # no transaction ids here
+    async def reseal(self, round_ids: Collection[str]) -> None:  # no transaction ids here
         pass
 
     async def delete(self, round_id: str, kind: str, keys: Iterable[str] | None = None) -> None:

@@ -128,7 +128,7 @@ async def test_participation_responses_views_and_marks(storage: Storage) -> None
         assert sorted(h.author or "" for h in held) == ["", "a1"]
         assert await tx.responses.next_batch("r") == 1
         await tx.responses.release([(h, h.occurrence, f"s{i}") for i, h in enumerate(held)], 1)
-        await tx.responses.reseal()
+        await tx.responses.reseal({"r"})
         await tx.commit()
     async with storage() as tx:
         assert await tx.responses.held_for("r") == [] and await tx.responses.held_rounds() == set()
@@ -151,7 +151,7 @@ async def test_participation_responses_views_and_marks(storage: Storage) -> None
         assert await tx.marks.has("k1") and not await tx.marks.has("nope")
         assert await tx.marks.keys("r", "done") == {"k1"}
         assert await tx.marks.rounds("reflected") == {"r"}
-        await tx.marks.reseal()
+        await tx.marks.reseal({"r"})
         await tx.marks.delete("r", "done")
         await tx.commit()
     async with storage() as tx:

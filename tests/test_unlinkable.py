@@ -272,3 +272,34 @@ async def test_a_draft_in_progress_shows_a_database_reader_nothing_it_holds(
     async with sql_app.engine.connect() as conn:
         held = (await conn.execute(text("SELECT answers FROM held_submissions"))).scalar()
     assert "ZEBRAFISH" in str(held)  # held without a person, until a batch of k
+
+
+async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
+    postgres_url: str
+) -> None:
+    """PostgreSQL's heap keeps rows in the order they were written, and an UPDATE rewrites them
+    in that order: held answers and finish marks would line up, row for row, in the order
+    people finished (whoever holds OUTWARD_SECRET knows whose mark is whose, so then whose
+    answers are whose). After the clock's tick both are stored in the order of random keys."""
+    clock = FakeClock(TUESDAY_9AM_LA)
+    app = await wired(postgres_url, clock)
+    Console(app, clock)
+    try:
+        await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
+        await app.tick()
+        for handle in ("dana", "tom", "mei", "sam"):  # fewer than k: held
+            await finish(app, handle, f"{handle} says the desk needs cover")
+        await app.tick()
+        async with app.engine.connect() as conn:
+            held = [i for (i,) in (await conn.execute(text(
+                "SELECT id FROM held_submissions ORDER BY ctid"))).all()]
+            marks = [k for (k,) in (await conn.execute(text(
+                "SELECT key FROM private_marks ORDER BY ctid"))).all()]
+            answers = (await conn.execute(text(
+                "SELECT answers::text FROM held_submissions"))).scalars().all()
+        assert len(held) == len(marks) == 4
+        assert held == sorted(held) and marks == sorted(marks)
+        assert sum("says the desk needs cover" in a for a in answers) == 4  # nothing lost
+        assert await xmin_rule_holds(app) == []
+    finally:
+        await app.close()

@@ -129,9 +129,15 @@ class Releaser:
                                                 closing=rnd.status == "closed")
                 await tx.commit()
         # What is still held is rewritten together, so a held row's transaction id stops
-        # pointing at the moment (and so at the activity) of the person who wrote it.
+        # pointing at the moment (and so at the activity) of the person who wrote it, and its
+        # storage order at the order people finished in. Under the rounds' locks: a release
+        # or a close deleting held rows or marks meanwhile would miss the rewritten ones.
         async with self.deps.uow() as tx:
-            await tx.responses.reseal()
-            await tx.marks.reseal()
+            rounds = sorted(await tx.responses.held_rounds() | await tx.marks.rounds("done")
+                            | await tx.marks.rounds("reflected"))
+            for rid in rounds:
+                await tx.rounds.lock(rid)
+            await tx.responses.reseal(rounds)
+            await tx.marks.reseal(rounds)
             await tx.commit()
         return released
