@@ -215,12 +215,6 @@ class Participations(_Repo, bulk.ParticipationsBulk):
                             reminders=0, completed=False)
         return self._insert("participation", (round_id, occurrence, person_id), row)
 
-    async def complete_many(self, ids: Sequence[int], round_id: str | None = None) -> None:
-        wanted = set(ids)
-        for p in self._all(self.db.participation.values()):
-            if p.id in wanted:
-                p.completed = True
-
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]:
         return {(p.occurrence, p.person_id): self._out(p)
                 for p in self.db.participation.values() if p.round_id == round_id}

@@ -93,18 +93,24 @@ async def test_finishing_leaves_no_transaction_id_link_on_postgresql(postgres_ur
         assert "completed 5" in status[0].text
         assert await xmin_rule_holds(app) == []
         # one more finishes and the round closes: the remainder (fewer than k) is released in
-        # the closing transaction, which rewrites every participation row of the round
+        # the closing transaction; the round counts six finishes, and no participation row
+        # is touched (nothing per person says who finished)
         await finish(app, "will")
         assert await xmin_rule_holds(app) == []
-        await app.router(TextReceived(console_address("amara"), "/pulse close listening-tour"))
+        async with app.engine.connect() as conn:
+            before = (await conn.execute(text(
+                "SELECT id, xmin::text FROM participation ORDER BY id"))).all()
+        out = await app.router(TextReceived(console_address("amara"),
+                                            "/pulse close listening-tour"))
+        assert "6 of 14 invited people finished" in out[0].text
         assert await xmin_rule_holds(app) == []
         async with app.engine.connect() as conn:
-            invited = (await conn.execute(text("SELECT count(*) FROM participation"))).scalar()
+            after = (await conn.execute(text(
+                "SELECT id, xmin::text FROM participation ORDER BY id"))).all()
             done = (await conn.execute(text(
                 "SELECT count(*) FROM participation WHERE completed"))).scalar()
-            same = (await conn.execute(text(
-                "SELECT count(DISTINCT xmin::text) FROM participation"))).scalar()
-        assert done == 6 and same == 1 and invited >= K
+            marks = (await conn.execute(text("SELECT count(*) FROM private_marks"))).scalar()
+        assert done == 0 and marks == 0 and after == before and len(after) >= K
     finally:
         await app.close()
 
@@ -303,3 +309,29 @@ async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
         assert await xmin_rule_holds(app) == []
     finally:
         await app.close()
+
+
+async def test_after_close_nothing_says_who_finished_even_when_fewer_than_k_did(
+    sql_app: Outward, clock: FakeClock
+) -> None:
+    """Two of fourteen finish and the round closes. Their answers join the stored results;
+    a completed flag on their participation rows would hand each answer to one of two
+    people. The round keeps the count only."""
+    console = Console(sql_app, clock)
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    for handle in ("dana", "tom"):
+        await finish(sql_app, handle, f"A comment about the rota from {handle}")
+    out = await console.say("/pulse close listening-tour")
+    assert "2 of 14 invited people finished" in out
+    async with sql_app.engine.connect() as conn:
+        submissions = (await conn.execute(text(
+            "SELECT count(DISTINCT submission) FROM responses"))).scalar()
+        flagged = (await conn.execute(text(
+            "SELECT count(*) FROM participation WHERE completed"))).scalar()
+        marks = (await conn.execute(text("SELECT count(*) FROM private_marks"))).scalar()
+        rows = (await conn.execute(text(
+            "SELECT DISTINCT reminders, invited_on FROM participation"))).all()
+    assert submissions == 2  # kept, as every answer is
+    assert flagged == 0 and marks == 0 and len(rows) == 1  # every row says the same
+    out = await console.say("/pulse status listening-tour")
+    assert "2 of 14 invited people finished" in out

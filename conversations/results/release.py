@@ -6,10 +6,9 @@ by a keyed-hash mark (`private_marks`, HMAC with OUTWARD_SECRET). While the roun
 person-linked row records completion at all: once at least k finishes are waiting, the clock
 releases the held answers into `responses` as the round's next batch (shuffled, fresh random
 submission ids) and raises the round's count of finishes (`rounds.counted`), so the numbers a
-chair sees move in steps of at least k. When the round closes, what is still held is released
-and every participation row of the round is rewritten in that one transaction, the finished
-ones marked complete: on PostgreSQL they all share one transaction id, so neither `xmin` nor
-row versions say who finished when, or in which batch.
+chair sees move in steps of at least k. When the round closes, what is still held is released,
+the round counts every finish and the marks are deleted: who finished is never written down
+per person, so nothing stored says who finished, when, or in which batch.
 
 Held rows and marks not yet settled are rewritten together on every clock tick, so within a
 minute their transaction id no longer sits next to their author's other activity.
@@ -28,7 +27,7 @@ import random
 import uuid
 
 from conversations.context import Deps
-from conversations.keyed import author_tag, done_mark
+from conversations.keyed import author_tag
 from conversations.ports import UnitOfWork
 from storage.models import HeldSubmission, Round
 
@@ -49,22 +48,20 @@ async def release_round(deps: Deps, tx: UnitOfWork, rnd: Round, closing: bool = 
     if held:
         batch = await tx.responses.next_batch(rnd.id)
         await tx.responses.release([(h, h.occurrence, str(uuid.uuid4())) for h in held], batch)
-    if not closing:
-        rnd.counted = len(done)
-        return len(held)
-    parts = await tx.participation.for_round(rnd.id)
-    finished = [p.id for p in parts.values() if not p.completed
-                and done_mark(deps.keyed, rnd.id, p.occurrence, p.person_id) in done]
-    # every row of the round rewritten in one statement: one transaction id for all of them
-    await tx.participation.complete_many(finished, round_id=rnd.id)
-    await tx.marks.delete(rnd.id, "done")
-    rnd.counted = 0
+    # Who finished is never written down per person, not even once the round has closed: the
+    # round keeps how many did. A flag on each finisher's participation row would tie the
+    # round's answers to them whenever fewer than k finished, and every stored segment
+    # combination to its finished members, however many were invited.
+    rnd.counted = max(rnd.counted, len(done))
+    if closing:
+        await tx.marks.delete(rnd.id, "done")
     return len(held)
 
 
 async def participation(tx: UnitOfWork, rnd: Round) -> tuple[int, int]:
     """(invited, finished) as chairs may see them: finishes are counted in release batches
-    while the round is open, and from the participation rows once it has closed."""
+    while the round is open, and all of them once it has closed (participation rows of rounds
+    closed before completion stopped being recorded per person may still say it)."""
     invited, completed = await tx.participation.counts(rnd.id)
     return invited, completed + rnd.counted
 
