@@ -271,3 +271,26 @@ async def test_one_persons_reflections_cannot_be_grouped_held_or_released(
         assert len(app.db.responses) == 3, "two held reflections of one person are not enough"
     finally:
         await app.close()
+
+
+async def test_a_nudge_held_back_by_a_survey_never_dates_its_end(
+    app: FakeOutward, console: Console, clock: FakeClock
+) -> None:
+    """Dana is mid-survey when her step comes due. Sent the minute she finishes, the step's
+    outbox row would say when she finished (and so whose held answers are the newest): it
+    comes the next day instead, at the usual time."""
+    use_track(app)
+    await console.say(":as dana", "/learn join test-track")
+    await console.say(":as amara", "/pulse start listening-tour")
+    await console.say(":as dana", "Start", "1", "An answer")
+    for _ in range(6):  # day by day: the reminders go on days 3 and 6
+        await console.say(":clock +1d")
+    out = await console.say(":clock +1d")  # day 7: the step is due; dana is mid-survey
+    assert "A reminder" not in out and "step 2" not in out
+    out = await console.say(":as dana", "skip", "skip", "skip", "4", "skip", "skip", "skip",
+                            "skip")
+    assert "Thank you" in out
+    out += await console.say(":clock +1m", ":clock +3h")
+    assert "step 2" not in out, "planned the moment the survey ended"
+    out = await console.say(":clock +1d")
+    assert "(to dana) Noticing · step 2 of 3" in out or "Noticing · step 2 of 3" in out
