@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench semantic postgres clean
+.PHONY: run test lint bench semantic postgres browser clean
 
 # The last step installs spaCy's Spanish pipeline, for names in Spanish comments (Explosion,
 # GPL-3.0). Its metadata pins spaCy 3.1, but it loads and finds names with the spaCy 3.8 that
@@ -30,12 +30,22 @@ postgres:
 	  || echo "PostgreSQL could not be installed; its tests will skip"; \
 	else echo "PostgreSQL is not installed and apt is not available as root; its tests will skip"; fi
 
+# Debian's Chromium for the report's browser tests (tests/test_report_page.py, driven over the
+# DevTools protocol): installed with apt where we are root and it is missing; elsewhere those
+# tests skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "Chromium could not be installed; the browser tests will skip"; \
+	else echo "Chromium is not installed and apt is not available as root; the browser tests will skip"; fi
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: $(STAMP) postgres lint
+test: $(STAMP) postgres browser lint
 	$(PY) -m pytest -q --durations=15
 
 # The semantic theming engine (sentence embeddings, CPU torch): used automatically once
@@ -48,6 +58,7 @@ semantic: $(STAMP)
 bench: semantic
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/themes_speed.py
+	$(PY) bench/results_speed.py
 	$(PY) bench/scrub_recall.py
 	$(PY) bench/themes_quality.py
 	$(PY) bench/sentiment.py

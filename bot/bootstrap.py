@@ -56,7 +56,9 @@ from conversations.pulse.render import TEXT_FORM
 from conversations.registry import Command, Registry
 from conversations.results.commands import ThemesCommand
 from conversations.results.release import Releaser
+from conversations.results.report import Reports
 from conversations.results.retention import Retention
+from conversations.results.summary import Summaries
 from conversations.router import Router
 from conversations.routes import Reach
 from conversations.words import ANSWERED_ANYWHERE
@@ -83,6 +85,7 @@ class Core:
     planner: PulsePlanner
     worker: DeliveryWorker
     scrub: RosterScrub
+    reports: Reports  # the committee report (CLI, the served page), on the /themes summaries
     senders: dict[str, Sender] = field(default_factory=dict)
     platforms: set[str] = field(default_factory=set)
 
@@ -149,12 +152,17 @@ ALIASES: Mapping[str, str] = {
 }
 
 
-def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) -> Registry:
-    """Every feature's handlers, by the name, action, form, kind or order they answer to."""
+def registry_for(deps: Deps, platforms: Collection[str], retention_days: int,
+                 summaries: Summaries | None = None) -> Registry:
+    """Every feature's handlers, by the name, action, form, kind or order they answer to.
+    `summaries`: the process's round summaries (one, so a round is themed once for /themes,
+    the report, commitments and share-backs)."""
     help_ = Help(deps)
+    summaries = summaries or Summaries(deps)
     pulse, admin, invitations = PulseFlow(deps), RoundAdmin(deps), Invitations(deps)
     reflections, learning = Reflections(deps), LearningRender(deps)
-    share, announcements, sections = Share(deps), Announcements(deps), CommitmentSections(deps)
+    share, announcements = Share(deps, summaries), Announcements(deps)
+    sections = CommitmentSections(deps, summaries)
     checkins = Checkins(deps)
     mentorship = MentorshipRender(deps)
 
@@ -176,7 +184,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
             "privacy": Command(help_.privacy_command),
             "pulse": Command(PulseCommands(deps, pulse, admin,
                                            more={"commit": Commit(deps), "share": share})),
-            "themes": Command(ThemesCommand(deps, sections=[sections.chat])),
+            "themes": Command(ThemesCommand(deps, summaries, sections=[sections.chat])),
             "results": Command(ResultsCommand(deps)),
             "learn": Command(LearningCommands(deps)),
             "mentor": Command(MentorshipCommands(deps, start_round=admin.start)),
@@ -222,7 +230,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int) ->
         home=[invitations.home, learning.home],
         housekeeping=[expired_drafts, retention],
         calendar=[RoundCalendar(deps, admin)],
-        report_sections=[sections.html],
+        report_sections=[sections.report],
     )
 
 
@@ -254,6 +262,8 @@ async def compose(
             quiet_hours=settings.quiet_hours,
             default_timezone=settings.timezone,
             organisation=settings.organisation,
+            public_url=settings.public_url,
+            report_link_minutes=settings.report_link_minutes,
         ),
         scrub=scrub,
         keyed=keyed,
@@ -267,7 +277,8 @@ async def compose(
     # The clock plans for these even in a process that has no sender (Procfile `clock`).
     platforms = {name for name, conf in (("slack", settings.slack), ("teams", settings.teams))
                  if conf is not None}
-    registry = registry_for(deps, platforms, settings.retention_days)
+    summaries = Summaries(deps)
+    registry = registry_for(deps, platforms, settings.retention_days, summaries)
     router = Router(deps, registry)
     registry.commands["outward"] = Command(router.umbrella, bare=False)
     return Core(
@@ -278,6 +289,7 @@ async def compose(
         planner=next(p for p in registry.planners if isinstance(p, PulsePlanner)),
         worker=DeliveryWorker(deps, senders, Outreach(registry.renderers)),
         scrub=scrub,
+        reports=Reports(deps, summaries, sections=registry.report_sections),
         senders=senders,
         platforms=platforms,
     )

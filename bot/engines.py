@@ -5,9 +5,12 @@ codebook, and the keyed-hash secret."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -105,15 +108,26 @@ class LazyThemer:
     codebook, loaded and validated at build time (a broken codebook stops the start).
 
     Engine: OUTWARD_THEMES_ENGINE (tfidf | semantic), by default the semantic engine when it is
-    installed (``pip install 'outward[semantic]'``) and TF-IDF otherwise. Codebook:
-    OUTWARD_CODEBOOK, by default the bundled workplace codebook."""
+    installed (``pip install 'outward[semantic]'``) and TF-IDF otherwise. The semantic engine
+    themes at most ``semantic_max`` comments at once (OUTWARD_SEMANTIC_MAX_COMMENTS): above
+    that the TF-IDF engine does, so a chair's /themes stays fast; each result names the engine
+    that made it. Codebook: OUTWARD_CODEBOOK, by default the bundled workplace codebook.
 
-    def __init__(self, model: str = "", codebook: str = "", engine: str = "") -> None:
+    The same comments theme the same way, so the last few results are kept (keyed by a hash
+    of the comments): /themes, the served report and every slice share one theming."""
+
+    def __init__(self, model: str = "", codebook: str = "", engine: str = "",
+                 semantic_max: int = 1000, memo: int = 16) -> None:
         from storage.themes import load_codebook
 
         self.model = model
         self.engine = engine
+        self.semantic_max = semantic_max
         self._engine: Any = None
+        self._tfidf: Any = None
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._memo_size = memo
+        self._lock = threading.Lock()
         if codebook:
             self.codebook = load_codebook(Path(codebook))
         else:
@@ -122,23 +136,61 @@ class LazyThemer:
                 self.codebook = load_codebook(path)
 
     def load(self) -> None:
-        from storage.themes import make_themer
+        from storage.themes import TfidfThemer, make_themer
 
-        if self._engine is None:
-            self._engine = make_themer(self.engine, self.model)
+        with self._lock:
+            if self._engine is None:
+                self._engine = make_themer(self.engine, self.model)
+                self._tfidf = (self._engine if getattr(self._engine, "name", "") == "tfidf"
+                               else TfidfThemer())
 
-    def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None
-              ) -> Any:
+    def warm_up(self) -> None:
+        """Import the engine's libraries (scikit-learn, SciPy) and load it, off the event loop:
+        the first /themes then does not pay for the imports."""
         self.load()
-        return self._engine.theme(texts, codebook or self.codebook,
-                                  min_theme_size=min_theme_size)
+        self._tfidf.theme(["warm up the engine", "the engine warms up", "ready"])
+        if getattr(self._engine, "name", "") == "semantic":
+            self._engine.encode(["warm up the model"])
+
+    def forget(self) -> None:
+        """Drop the kept results and embeddings (as a new process starts, with the engine
+        still loaded); for benchmarks."""
+        with self._lock:
+            self._memo.clear()
+        for engine in (self._engine, self._tfidf):
+            getattr(engine, "forget", lambda: None)()
+
+    def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None,
+              round_size: int | None = None) -> Any:
+        """Themes of `texts`. The semantic engine is used only when the round these comments
+        come from (`round_size`, else the texts themselves) has at most `semantic_max`
+        comments: every item of a round is then themed the same way, within the time goal."""
+        self.load()
+        texts = [str(t or "") for t in texts]
+        digest = hashlib.sha256("\x1e".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+        key = (digest, len(texts), id(codebook) if codebook is not None else None,
+               min_theme_size)
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        engine = self._engine
+        size = max(len(texts), round_size or 0)
+        if getattr(engine, "name", "") == "semantic" and size > self.semantic_max:
+            engine = self._tfidf
+        result = engine.theme(texts, codebook or self.codebook, min_theme_size=min_theme_size)
+        with self._lock:
+            self._memo[key] = result
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        return result
 
 
 def themes_for(settings: Settings, content: Content | None = None) -> tuple[Any, Any]:
     """The theming engine the settings ask for, and the codebook it maps themes onto:
     OUTWARD_CODEBOOK, else the content folder's codebooks/workplace.yaml, else the bundled one."""
     themer = LazyThemer(settings.themes_model, codebook_path(settings, content),
-                        settings.themes_engine)
+                        settings.themes_engine, semantic_max=settings.semantic_max_comments)
     return themer, themer.codebook
 
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.bootstrap import Outward
+from bot.report_page import report_page
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def web_app(outward: Outward) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[OUTWARD_KEY] = outward
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/report/{round_id}", report_page(outward))
     return app
 
 

@@ -57,6 +57,11 @@ class Settings:
     content_dir: str = ""  # OUTWARD_CONTENT_DIR: the organisation's own rounds, tracks ...
     spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
     secret: str = field(default="", repr=False)
+    # the chair's report link: OUTWARD_PUBLIC_URL (default http://localhost:PORT) and how long
+    # a link works; the semantic engine themes up to this many comments at once (TF-IDF above)
+    public_url: str = ""
+    report_link_minutes: int = 60
+    semantic_max_comments: int = 1000
     slack: SlackSettings | None = None
     teams: TeamsSettings | None = None
 
@@ -207,7 +212,15 @@ class Settings:
                 f"OUTWARD_CONTENT_DIR {content_dir!r} "
                 f"{'is not a directory' if Path(content_dir).exists() else 'does not exist'}: "
                 "it should be a folder holding rounds/, tracks/, codebooks/ or mentorship/")
+        public_url = get("OUTWARD_PUBLIC_URL").rstrip("/")
+        if public_url and not public_url.startswith(("https://", "http://")):
+            raise SettingsError(
+                f"OUTWARD_PUBLIC_URL must start with https:// (or http://), got {public_url!r}")
+        port = integer("PORT", 3000, 1, 65535)
         return cls(
+            public_url=public_url or f"http://localhost:{port}",
+            report_link_minutes=integer("OUTWARD_REPORT_LINK_MINUTES", 60, 1, 1440),
+            semantic_max_comments=integer("OUTWARD_SEMANTIC_MAX_COMMENTS", 1000, 0, 10_000_000),
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
             themes_model=get("OUTWARD_THEMES_MODEL"),
             themes_engine=engine,
@@ -216,7 +229,7 @@ class Settings:
             spacy_model=get("OUTWARD_SPACY_MODEL"),
             secret=secret,
             database_url=url,
-            port=integer("PORT", 3000, 1, 65535),
+            port=port,
             host=get("OUTWARD_HOST") or "0.0.0.0",
             timezone=tz,
             k_responses=k,

@@ -26,6 +26,8 @@ class Policy:
     default_timezone: str = "UTC"
     max_answer_chars: int = 4000
     organisation: str = "your organisation"
+    public_url: str = ""  # where the web process serves chairs' report links ("": no link)
+    report_link_minutes: int = 60
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,9 @@ class Message:
     `key` names the message so a later message with `replaces=key` updates it in place (e.g. an
     answered question loses its buttons); adapters that cannot update just send the new one.
     `private` asks for an ephemeral reply where the platform has them (slash commands).
-    `chart` is a bar chart as data, (label, share 0..1) per bar, for platforms that show images
-    (see conversations.results.chart.bars_png); the text always carries the same numbers.
+    `chart` is a bar chart as data, (label, share 0..1) per bar, with `chart_title`, for
+    platforms that show images (adapters.chart draws it with its labels and values); the text
+    always carries the same numbers.
     `direct` means: deliver to the person's one-to-one chat with the bot, whatever conversation
     the event came from (never to a channel or group chat, and never as an ephemeral reply
     there); it wins over `private`. The router sets it on everything but help and privacy
@@ -67,6 +68,7 @@ class Message:
     private: bool = False
     chart: tuple[tuple[str, float], ...] = ()
     direct: bool = False
+    chart_title: str = ""
 
     def __post_init__(self) -> None:
         # nothing the bot posts carries a bidirectional control, whatever it quotes
@@ -74,6 +76,7 @@ class Message:
         object.__setattr__(self, "quotes", tuple(without_bidi(q) for q in self.quotes))
         object.__setattr__(self, "chart", tuple((without_bidi(label), share)
                                                 for label, share in self.chart))
+        object.__setattr__(self, "chart_title", without_bidi(self.chart_title))
 
 
 @dataclass(frozen=True)

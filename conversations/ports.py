@@ -37,6 +37,7 @@ from storage.models import (
     Response,
     Round,
 )
+from storage.rows import ResponseRow
 
 
 class Clock(Protocol):
@@ -73,10 +74,12 @@ class Scrub(Protocol):
 
 
 class Themer(Protocol):
-    """Themes a set of scrubbed comments (storage.themes), with its own codebook."""
+    """Themes a set of scrubbed comments (storage.themes), with its own codebook.
+    `round_size`: how many comments the whole round has (an engine may choose a faster
+    method for a large round; the result names the engine used)."""
 
     def theme(self, texts: Sequence[str], codebook: Any = None, *,
-              min_theme_size: int | None = None) -> Any: ...
+              min_theme_size: int | None = None, round_size: int | None = None) -> Any: ...
 
 
 class NotYet(Exception):
@@ -199,6 +202,13 @@ class Responses(Protocol):
                   segments: Mapping[str, str], week: str, submission: str | None = None,
                   batch: int = 1) -> None: ...
     async def for_round(self, round_id: str) -> list[Response]: ...
+    async def rows_for_round(self, round_id: str) -> list[ResponseRow]:
+        """The round's responses as plain read-only rows, by id (fast to read many of)."""
+        ...
+    async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
+        """(responses, latest batch, with text, with a kept theme): changes whenever the
+        round's responses do (a release, retention)."""
+        ...
     async def hold(self, round_id: str, occurrence: str, answers: Sequence[Answer],
                    segments: Mapping[str, str], week: str, counted: bool = True,
                    author: str | None = None) -> None:

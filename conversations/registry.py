@@ -30,7 +30,8 @@ TextHandler = Callable[[UnitOfWork, Person, str], Awaitable[list[Message] | None
 Renderer = Callable[[UnitOfWork, Person, str, Mapping[str, Any]], Awaitable[list[Message] | None]]
 HomeSection = Callable[[UnitOfWork, Person], Awaitable[list[Message]]]
 Job = Callable[[], Awaitable[int]]  # a clock step: returns how many things it did
-ReportSection = Callable[[UnitOfWork, Round], Awaitable[str]]  # more HTML for a round's report
+# template variables for a round's report (conversations.results.report.ReportSection)
+ReportSection = Callable[[UnitOfWork, Round, str], Awaitable[Mapping[str, Any]]]
 
 H = TypeVar("H")
 

@@ -38,6 +38,7 @@ from storage.models import (
     Response,
     Round,
 )
+from storage.rows import ResponseRow
 from tests import fake_bulk as bulk
 from tests.fake_bulk import _state, _with_defaults
 from tests.fakes_loop import Commitments, ShareBacks
@@ -254,6 +255,17 @@ class Responses(_Repo):
     async def for_round(self, round_id: str) -> list[Response]:
         return self._all(sorted((r for r in self.db.responses.values()
                                  if r.round_id == round_id), key=lambda r: r.id))
+
+    async def rows_for_round(self, round_id: str) -> list[ResponseRow]:
+        return [ResponseRow(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
+                            dict(r.segments or {}), r.submission, r.batch)
+                for r in await self.for_round(round_id)]
+
+    async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
+        rows = [r for r in self.db.responses.values() if r.round_id == round_id]
+        return (len(rows), max((r.batch for r in rows), default=0),
+                sum(1 for r in rows if r.text is not None),
+                sum(1 for r in rows if r.theme is not None))
 
     async def hold(self, round_id: str, occurrence: str,
                    answers: Sequence[tuple[str, str, str | None]], segments: Mapping[str, str],

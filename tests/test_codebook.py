@@ -29,12 +29,12 @@ def test_workplace_codebook_loads() -> None:
             "name: x\nthemes:\n  - code: pay\n    name: Pay\n    keywords: [a]\n"
             "  - code: pay\n    name: Pay again\n    keywords: [b]\n",
             6,
-            "duplicate code 'pay' (first on line 3)",
+            "theme code 'pay' is used twice (first on line 3)",
         ),
         ("name: x\nthemes:\n  - code: safety\n    keywords: [a]\n", 3, "'name' is missing"),
-        ("name: x\nthemes:\n  - name: No code\n    keywords: [a]\n", 3, "theme #1"),
+        ("name: x\nthemes:\n  - name: No code\n    keywords: [a]\n", 3, "'code' is missing"),
         ("name: x\nthemes:\n  - code: a\n    name: A\n    keywords: [a, 7, '']\n", 5,
-         "keywords.2"),
+         "keywords: 2: is empty"),
         ("name: x\nthemes:\n  - code: other\n    name: A\n    keywords: [a]\n", 3, "reserved"),
         ("name: x\nthemes:\n  - code: a\n    name: A\n    colour: red\n    keywords: [a]\n", 5,
          "unknown field 'colour'"),
@@ -49,9 +49,8 @@ def test_codebook_problems_are_reported_with_file_and_line(
     path.write_text(body, encoding="utf-8")
     with pytest.raises(CodebookError) as info:
         load_codebook(path)
-    assert any(p.startswith(f"{path}:{line}: ") and fragment in p for p in info.value.problems), (
-        info.value.problems
-    )
+    problems = [str(p) for p in info.value.problems]  # FILE:LINE: message, as all content
+    assert any(p.startswith(f"{path}:{line}: ") and fragment in p for p in problems), problems
 
 
 def test_a_broken_codebook_stops_settings_with_one_line(tmp_path: Path) -> None:

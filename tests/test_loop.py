@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from bot.clock import FakeClock
 from conversations.pulse.admin import RoundAdmin
-from conversations.results.report import Reports
 from tests.support import Console, FakeOutward, in_memory
 
 LT = "listening-tour"
@@ -204,11 +203,11 @@ async def test_the_report_has_what_we_committed_to(clock: FakeClock) -> None:
     await console.say(f"/pulse commit {LT} Paid <b>training</b> time",
                       f"/pulse commit {LT} 1 started Budget approved")
     async with app.deps.uow() as tx:
-        page = await Reports(app.deps, app.registry.report_sections).html(
-            tx, app.db.rounds[LT])
+        page = await app.reports.html(tx, app.db.rounds[LT])
     assert isinstance(page, str)
     assert "Harbor County Library" in page
-    assert "<h2>What we committed to</h2>" in page
+    assert '<h2 id="commitments">What we committed to</h2>' in page
+    assert "<caption>After listening-tour</caption>" in page
     assert "Paid &lt;b&gt;training&lt;/b&gt; time" in page and "<b>training" not in page
     assert "in progress" in page and "Budget approved" in page and "not asked yet" in page
     await app.close()

@@ -77,6 +77,10 @@ async def test_rounds_run_themselves_and_the_loop_closes(sql_app: Outward,
     assert "Preview of the share-back of listening-tour" in preview
     assert "(to dana)" not in preview, "a preview sends nothing"
     assert "I believe leadership will act on what staff say in this listening tour: 3.0" in preview
+    assert "I feel safe raising concerns about bias or racism at work: 4.0, 100% agree" in preview
+    # the priority question, from the same headlines as the results package's
+    assert ("Which should the committee work on first? — Hiring and promotion (100% of 11 "
+            "answers)") in preview
     assert "1. Paid time for equity training at every branch — planned" in preview
     out = await console.say("/pulse share listening-tour send")
     assert "goes to the 14 people who were asked" in out

@@ -136,6 +136,19 @@ async def test_participation_responses_views_and_marks(storage: Storage) -> None
         assert {r.submission for r in rows} == {"s0", "s1"}
         assert all(r.theme is None and r.week == "2026-W48" for r in rows)
         assert await tx.responses.next_batch("r") == 2
+        plain = await tx.responses.rows_for_round("r")  # the same rows, as plain copies
+        assert [(p.id, p.question_id, p.value, p.text, p.batch, p.submission, dict(p.segments))
+                for p in plain] == [(r.id, r.question_id, r.value, r.text, r.batch,
+                                     r.submission, r.segments) for r in rows]
+        assert {p.segments.get("branch") for p in plain} == {"Central", None}
+        # (responses, latest batch, with text, with a kept theme): retention changes it too
+        assert await tx.responses.fingerprint("r") == (3, 1, 1, 0)
+        assert await tx.responses.fingerprint("old") == (0, 0, 0, 0)
+        commented = next(r for r in rows if r.text)
+        commented.text, commented.theme = None, "Workload"
+        await tx.responses.add("r", "2026-12-01", [("q2", "5", None)], {}, "2026-W49",
+                               submission="s2", batch=2)
+        assert await tx.responses.fingerprint("r") == (4, 2, 0, 1)
         await tx.views.record("r", "branch", "Central", "*", 1)
         await tx.views.record("r", "branch", "Central", "*", 1)
         await tx.views.record("r", "", "", "q2", 1)

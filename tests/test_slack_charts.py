@@ -57,7 +57,8 @@ async def test_chair_gets_the_chart_as_a_png_in_their_dm(slack: Harness) -> None
     assert chart.data is not None and chart.data.startswith(b"\x89PNG")
     assert chart.title.startswith("Theme shares — Equity listening tour (listening-tour")
     assert "*" not in chart.title
-    assert chart.alt_txt.startswith("Theme shares: ") and "%" in chart.alt_txt
+    assert chart.alt_txt.startswith("Themes of all comments (share of comments): ")
+    assert "%" in chart.alt_txt
     [complete] = slack.mock.of("files.completeUploadExternal")
     assert complete.args["channel_id"] == JORDAN_DM
     assert "channels" not in complete.args

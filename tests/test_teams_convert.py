@@ -368,4 +368,4 @@ def test_a_chart_becomes_an_inline_png_image() -> None:
     images = [b for b in card["body"] if b["type"] == "Image"]
     assert len(images) == 1
     assert images[0]["url"].startswith("data:image/png;base64,iVBORw0KGgo")
-    assert images[0]["altText"] == "Workload 50%; Training 25%"
+    assert images[0]["altText"] == "Theme shares: Workload 50%, Training 25%"

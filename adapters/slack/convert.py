@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.chart import alt_text, chart_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -27,7 +28,6 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import Button, Message, TextInput
-from conversations.results.chart import bars_png
 
 PLATFORM = "slack"
 ACTION_PREFIX = "outward:"
@@ -201,12 +201,12 @@ def chart_upload(message: Message) -> dict[str, Any] | None:
         return None
     first = message.text.strip().split("\n", 1)[0].replace("*", "").strip()
     title = escape("Theme shares — " + first if first else "Theme shares")
-    items = ", ".join(f"{label} {round(100 * share)}%" for label, share in message.chart)
+    heading = message.chart_title or "Theme shares"
     return {
-        "file": bars_png([share for _, share in message.chart]),
+        "file": chart_png(message.chart, heading),
         "filename": CHART_FILENAME,
         "title": _clip(title, MAX_FILE_TITLE),
-        "alt_txt": _clip(escape("Theme shares: " + items), MAX_ALT_TEXT),
+        "alt_txt": _clip(escape(alt_text(message.chart, heading)), MAX_ALT_TEXT),
     }
 
 

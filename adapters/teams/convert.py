@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.chart import alt_text, chart_png
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -28,7 +29,6 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import Message
-from conversations.results.chart import bars_png
 
 PLATFORM = "teams"
 CHANNEL_ID = "msteams"
@@ -380,11 +380,12 @@ def render_card(msg: Message, lang: str = "en") -> JSON:
     if msg.chart:
         # Teams shows base64 data-URI images in cards, so the chart needs no hosting:
         # https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
-        png = base64.b64encode(bars_png([share for _, share in msg.chart])).decode("ascii")
+        png = base64.b64encode(chart_png(msg.chart, msg.chart_title or "Theme shares")
+                               ).decode("ascii")
         body.append({
             "type": "Image",
             "url": f"data:image/png;base64,{png}",
-            "altText": "; ".join(f"{label} {share:.0%}" for label, share in msg.chart)[:1000],
+            "altText": alt_text(msg.chart, msg.chart_title or "Theme shares")[:1000],
             "size": "Stretch",
         })
     for quote in msg.quotes:

@@ -1,4 +1,5 @@
-"""`report ROUND [--out FILE]`: the committee report; `report learning`: learning aggregates."""
+"""`report ROUND [--format html|csv] [--out FILE]`: the committee report, or its figures;
+`report learning`: learning aggregates."""
 
 from __future__ import annotations
 
@@ -14,37 +15,47 @@ from bot.cli.common import Context, Subparsers, UserError, opened
 def add_parsers(sub: Subparsers) -> None:
     report = sub.add_parser("report", help="committee report for a round, or `report learning`")
     report.add_argument("round", help="a round id, or `learning` for learning-track aggregates")
-    report.add_argument("--format", choices=["html", "text"], default=None,
-                        help="html (a round's report always is); `learning` is text unless "
-                             "html is asked for or --out ends in .html")
-    report.add_argument("--out", help="output file (default ROUND.html)")
+    report.add_argument("--format", choices=["html", "csv", "text"], default=None,
+                        help="a round: html (the committee report, default) or csv (its "
+                             "figures, one row per question x option/theme x group, no quotes); "
+                             "`learning`: text unless html is asked for or --out ends in .html")
+    report.add_argument("--out", help="output file (default ROUND.html or ROUND.csv)")
 
 
 async def report(ctx: Context, args: argparse.Namespace) -> int:
     async with opened(ctx) as app:
         if args.round == "learning":
+            if args.format == "csv":
+                raise UserError("`report learning` is text or html (--format text|html)")
             html = args.format == "html" or (args.format is None and str(args.out or "")
                                              .lower().endswith((".html", ".htm")))
             return await _learning(app, args.out, html)
         if args.format == "text":
-            raise UserError("a round's report is HTML (--format html)")
-        return await _round(app, args.round, args.out)
+            raise UserError("a round's report is HTML or CSV (--format html|csv)")
+        return await _round(app, args.round, args.out, args.format or "html")
 
 
-async def _round(app: Outward, round_id: str, out: str | None) -> int:
-    from conversations.results.report import Reports
+async def _round(app: Outward, round_id: str, out: str | None, fmt: str = "html") -> int:
+    from conversations.results.export import csv_text
     from conversations.results.summary import Refusal
 
     async with app.deps.uow() as tx:
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             raise UserError(f"there is no round {round_id!r} (python -m bot pulse status)")
-        result = await Reports(app.deps, app.registry.report_sections).html(tx, rnd)
+        reports = app.reports
+        result: str | Refusal
+        if fmt == "csv":
+            built = await reports.build(tx, rnd)
+            result = built if isinstance(built, Refusal) else csv_text(
+                built[0], built[1], rnd.k_responses, rnd.k_comments)
+        else:
+            result = await reports.html(tx, rnd)
         if isinstance(result, Refusal):
             print(app.deps.catalog.text("en", result.key, **result.values), file=sys.stderr)
             return 2
         await tx.commit()
-    path = Path(out or f"{rnd.id}.html")
+    path = Path(out or f"{rnd.id}.{fmt}")
     await asyncio.to_thread(path.write_text, result, "utf-8")
     print(f"Wrote {path}")
     return 0

@@ -85,6 +85,13 @@ async def _site(app: Outward) -> AsyncIterator[None]:
     # Load the NER pipelines in the background: /healthz answers meanwhile, and an answer
     # that arrives first waits for the load instead of racing it.
     warm = asyncio.create_task(app.scrub.warm_up())
+    # the theming engine's imports (scikit-learn, SciPy; the semantic model when installed)
+    # likewise, so a chair's first /themes does not pay for them
+    themer = app.deps.themer
+    warm_up = getattr(themer, "warm_up", None)
+    if warm_up is not None:
+        warm_themes = asyncio.create_task(asyncio.to_thread(warm_up))
+        warm_themes.add_done_callback(lambda t: t.cancelled() or t.exception())
     web = web_app(app)
     try:
         platforms = await attach_platforms(app, web)

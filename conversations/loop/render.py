@@ -54,9 +54,15 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
         ratings = [r for r in headline.get("ratings", []) if r.get("question") in texts]
         if ratings:
             lines.append(cat.text(loc, "loop.share.ratings"))
-            lines += [cat.text(loc, "loop.share.rating", text=texts[r["question"]],
-                               mean=cat.number(loc, float(r["mean"]), 1), answers=int(r["answers"]))
-                      for r in ratings]
+            lines += [_rating_line(cat, loc, texts[r["question"]], r) for r in ratings]
+        by_id = {q.id: q for q in questions}
+        choices = [c for c in headline.get("choices", []) if c.get("question") in by_id]
+        if choices:
+            lines.append(cat.text(loc, "loop.share.choices"))
+            lines += [cat.text(loc, "loop.share.choice", text=texts[c["question"]],
+                               label=by_id[c["question"]].choice_label(str(c["option"]), loc),
+                               share=round(100 * float(c["share"])), answers=int(c["answers"]))
+                      for c in choices]
         if headline.get("themes"):
             lines.append(cat.text(loc, "loop.share.themes"))
             lines += [cat.text(loc, "loop.share.theme", label=t["label"],
@@ -70,6 +76,14 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
               or [cat.text(loc, "loop.share.no_commitments")])
     lines.append(cat.text(loc, "loop.share.footer", round=rnd.id))
     return "\n".join(lines)
+
+
+def _rating_line(cat: Catalog, loc: str, text: str, r: Mapping[str, Any]) -> str:
+    mean, answers = cat.number(loc, float(r["mean"]), 1), int(r["answers"])
+    if r.get("agree") is None:  # hidden by the thresholds, or a share-back from before
+        return cat.text(loc, "loop.share.rating", text=text, mean=mean, answers=answers)
+    return cat.text(loc, "loop.share.rating_agree", text=text, mean=mean, answers=answers,
+                    agree=round(100 * float(r["agree"])))
 
 
 def update_text(cat: Catalog, loc: str, rnd: Round, changed: Sequence[Commitment]) -> str:

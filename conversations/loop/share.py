@@ -36,9 +36,9 @@ async def invited(tx: UnitOfWork, round_id: str) -> list[Person]:
 class ShareBackText:
     """A round's share-back in a reader's language, from what was stored when it was sent."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, summaries: Summaries | None = None) -> None:
         self.deps = deps
-        self.summaries = Summaries(deps)  # keeps themed comments between readers
+        self.summaries = summaries or Summaries(deps)  # keeps themed comments between readers
 
     async def __call__(self, tx: UnitOfWork, person: Person, rnd: Round,
                        data: Mapping[str, Any]) -> str:
@@ -51,9 +51,10 @@ class ShareBackText:
 class Share:
     """The `/pulse share` subcommand and the `loop.share` outbox renderer."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, summaries: Summaries | None = None) -> None:
         self.deps = deps
-        self.text = ShareBackText(deps)
+        self.summaries = summaries or Summaries(deps)
+        self.text = ShareBackText(deps, self.summaries)
 
     async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
         say = self.deps.reply
@@ -75,7 +76,7 @@ class Share:
         people = await invited(tx, rnd.id)
         if not people:
             return [say(person, "loop.share_nobody", round=rnd.id)]
-        data = await headline(self.deps, tx, rnd)
+        data = await headline(self.deps, tx, rnd, self.summaries)
         if len(words) == 1:
             preview = await self.text(tx, person, rnd, data)
             return [say(person, "loop.share_preview", round=rnd.id, count=len(people)),

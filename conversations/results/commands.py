@@ -1,28 +1,69 @@
-"""`/themes [ROUND] [segment=VALUE]`: a round's anonymised summary, for chairs only. Other
-features add sections after the summary (closing the loop: the round's commitments), passed in
-by the composition root. A chair who asks while the round is still open is told when it
-closes (`Round.waiting`)."""
+"""`/themes [ROUND] [segment=VALUE] [question=ID] [theme=N]`: a round's anonymised summary, for
+chairs only. With no question or theme: every question (ratings, choices, the themes of each
+open question and of every comment), and a personal link to the full report. `question=ID`
+narrows to one question; `theme=N` lists the sub-themes of theme N (of `question=ID`, or of
+the overall themes). Other features add messages after the whole summary (closing the loop:
+the round's commitments), passed in by the composition root. A chair who asks while the round
+is still open is told when it closes (`Round.waiting`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from conversations.context import Deps, roles
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
-from conversations.results.render import render_summary
+from conversations.results.links import report_link
+from conversations.results.model import OVERALL, Result, Section, Summary
+from conversations.results.render import render_question, render_summary, render_theme
 from conversations.results.summary import Refusal, Summaries, parse_slice
+from conversations.results.thresholds import WHOLE, Slice
 from conversations.words import split_args
 from storage.models import Person, Round
 
 # more messages about a round, after its summary
-Section = Callable[[UnitOfWork, Person, Round], Awaitable[list[Message]]]
+ChatSection = Callable[[UnitOfWork, Person, Round], Awaitable[list[Message]]]
+
+_ID_LIMIT = 80
+
+
+@dataclass(frozen=True)
+class Query:
+    round_id: str | None
+    slice: Slice
+    question: str | None
+    theme: int | None
+    error: str | None = None
+
+
+def parse_query(args: Sequence[str]) -> Query:
+    """`[ROUND] [segment=VALUE] [question=ID] [theme=N]`; `error` is a catalog key."""
+    question: str | None = None
+    theme: int | None = None
+    rest: list[str] = []
+    for word in args:
+        key, eq, value = word.partition("=")
+        key = key.strip().lower()
+        if eq and key in ("question", "q"):
+            if question is not None or not value.strip() or len(value) > _ID_LIMIT:
+                return Query(None, WHOLE, None, None, "themes.usage")
+            question = value.strip().lower()
+        elif eq and key == "theme":
+            if theme is not None or not value.strip().isdigit() or len(value) > 3:
+                return Query(None, WHOLE, None, None, "themes.bad_theme_number")
+            theme = int(value.strip())
+        else:
+            rest.append(word)
+    round_id, wanted, error = parse_slice(rest)
+    return Query(round_id, wanted, question, theme, error)
 
 
 class ThemesCommand:
-    def __init__(self, deps: Deps, sections: Sequence[Section] = ()) -> None:
+    def __init__(self, deps: Deps, summaries: Summaries | None = None,
+                 sections: Sequence[ChatSection] = ()) -> None:
         self.deps = deps
-        self.summaries = Summaries(deps)
+        self.summaries = summaries or Summaries(deps)
         self.sections = tuple(sections)
 
     async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
@@ -31,18 +72,49 @@ class ThemesCommand:
             admin = "admin" in roles(person)
             return [self.deps.reply(person, "themes.admin_not_chair" if admin
                                     else "themes.chair_only")]
-        round_id, wanted, error = parse_slice(split_args(args))
-        if error is not None:
-            return [self.deps.reply(person, error)]
-        rnd = await tx.rounds.get(round_id) if round_id else await self.summaries.latest_round(tx)
+        query = parse_query(split_args(args))
+        if query.error is not None:
+            return [self.deps.reply(person, query.error)]
+        rnd = (await tx.rounds.get(query.round_id) if query.round_id
+               else await self.summaries.latest_round(tx))
         if rnd is None or rnd.status in ("draft", "scheduled"):
-            return [self.deps.reply(person, "themes.no_round", round=(round_id or "")[:64])]
-        result = await self.summaries.build(tx, rnd, wanted, loc)
+            return [self.deps.reply(person, "themes.no_round",
+                                    round=(query.round_id or "")[:64])]
+        result = await self.summaries.build(tx, rnd, query.slice, loc)
         if isinstance(result, Refusal):
             if result.key == "themes.still_open" and person.id not in (rnd.waiting or []):
                 rnd.waiting = [*(rnd.waiting or []), person.id]  # told when it closes
             return [self.deps.reply(person, result.key, **result.values)]
-        out = render_summary(self.deps.catalog, loc, result, rnd.k_comments, rnd.k_responses)
-        for section in self.sections:
-            out += await section(tx, person, rnd)
-        return out
+        cat, kc, kr = self.deps.catalog, rnd.k_comments, rnd.k_responses
+        link = ""
+        if self.deps.policy.public_url:
+            link = cat.text(loc, "themes.link", url=report_link(self.deps, rnd.id, person.id),
+                            minutes=self.deps.policy.report_link_minutes)
+        if query.question is None and query.theme is None:
+            out = render_summary(cat, loc, result, kc, kr, link)
+            for section in self.sections:
+                out += await section(tx, person, rnd)
+            return out
+        target = self._target(result, query.question)
+        if target is None:
+            known = ", ".join(q.question_id for q in result.questions) or "-"
+            return [self.deps.reply(person, "themes.bad_question", question=query.question,
+                                    round=rnd.id, known=known)]
+        if query.theme is None:
+            return render_question(cat, loc, result, target, kc, kr, link)
+        if not isinstance(target, Section):
+            known = ", ".join(s.question_id for s in result.sections) or "-"
+            return [self.deps.reply(person, "themes.theme_needs_open",
+                                    question=target.question_id, known=known)]
+        if not target.enough or not 1 <= query.theme <= len(target.themes):
+            where = f" question={target.question_id}" if target.question_id != OVERALL else ""
+            return [self.deps.reply(person, "themes.bad_theme", theme=query.theme,
+                                    count=len(target.themes) if target.enough else 0,
+                                    round=rnd.id, where=where)]
+        return render_theme(cat, loc, result, target, query.theme, kc, kr, link)
+
+    @staticmethod
+    def _target(s: Summary, question: str | None) -> Result | None:
+        if question is None:
+            return s.overall
+        return s.question(question)

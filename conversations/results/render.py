@@ -1,61 +1,182 @@
-"""A summary as chat messages: a header (participation, ratings, how many comments), then one
-message per theme with its bar, sentiment, trend and quotes. The theme shares also go out as
-chart data for platforms that show images (conversations.results.chart)."""
+"""A summary as chat messages.
+
+The overview (`render_summary`): a header (participation, the theming engine, the personal
+report link), the numbers of every rating and choice question, then one message per open
+question (the SWOT sections under their own names) and one for the themes of every comment
+together, each theme with its count, share, sentiment, trend and a bar. The overall themes
+also go out as chart data (label, share) for platforms that show images.
+
+Narrower views: `render_question` (one question; an open one gets a message per theme with its
+quotes and sub-themes) and `render_theme` (one theme's sub-themes, each with a quote)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from conversations.messages import Message
-from conversations.results.summary import Summary
+from conversations.results.model import (
+    ChoiceResult,
+    RatingResult,
+    Result,
+    Section,
+    Summary,
+    ThemeLine,
+)
 from prompts.loader import Catalog
 
+BAR = 20
+OVERVIEW_QUOTES = 3  # themes of a section that lend one quote each to the overview
 
-def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int,
-                   k_responses: int) -> list[Message]:
+
+def bar(share: float, width: int = BAR) -> str:
+    filled = max(1, round(width * share)) if share > 0 else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{round(100 * share)}"
+
+
+def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "") -> Message:
     rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
     lines = [
-        cat.text(
-            loc,
-            "themes.header",
-            title=s.title,
-            round=s.round_id,
-            status=s.status,
-            scope=s.scope or cat.text(loc, "themes.everyone"),
-        ),
-        cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited, rate=rate),
+        cat.text(loc, "themes.header", title=s.title, round=s.round_id, status=s.status,
+                 scope=s.scope or cat.text(loc, "themes.everyone")),
+        cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited,
+                 rate=rate),
     ]
+    if s.engine:
+        lines.append(cat.text(loc, "themes.engine", engine=engine_names(cat, loc, s.engine)))
     if s.earlier:
         lines.append(cat.text(loc, "themes.earlier", k=k_responses))
-    if s.ratings:
+    if link:
+        lines.append(link)
+    chart = tuple((cat.text(loc, "themes.other") if t.code == "other" else t.label, t.share)
+                  for t in s.overall.themes) if s.overall.enough else ()
+    return Message("\n".join(lines), private=True, chart=chart,
+                   chart_title=cat.text(loc, "themes.chart_title") if chart else "")
+
+
+def engine_names(cat: Catalog, loc: str, engines: str) -> str:
+    return ", ".join(cat.text(loc, f"themes.engine.{e.strip()}") if e.strip() in
+                     ("tfidf", "semantic") else e.strip() for e in engines.split(","))
+
+
+def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
+    parts = " · ".join(
+        cat.text(loc, "themes.part", label=cat.text(loc, f"themes.part.{p.key}"),
+                 count=p.count, share=_pct(p.share)) if p.count is not None else
+        cat.text(loc, "themes.part_hidden", label=cat.text(loc, f"themes.part.{p.key}"))
+        for p in r.parts)
+    return cat.text(loc, "themes.rating", text=r.text.rstrip(". "), mean=f"{r.mean:.1f}",
+                    n=r.answers, parts=parts)
+
+
+def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
+    lines = [cat.text(loc, "themes.choice", text=c.text, answers=c.answers)]
+    lines += [cat.text(loc, "themes.option", n=i, label=p.label, count=p.count,
+                       share=_pct(p.share)) for i, p in enumerate(c.options, start=1)]
+    if c.hidden:
+        lines.append(cat.text(loc, "themes.hidden_options", labels=", ".join(c.hidden)))
+    return lines
+
+
+def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | None) -> str:
+    pos, neu, neg = t.sentiment
+    label = cat.text(loc, "themes.other") if t.code == "other" else t.label
+    text = cat.text(loc, "themes.theme", n=n, label=label, comments=t.comments,
+                    share=round(100 * t.share), pos=pos, neu=neu, neg=neg)
+    text += "\n" + bar(t.share)
+    if t.change is not None and previous:
+        arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="
+        text += " " + cat.text(loc, "themes.change", arrow=arrow,
+                               points=f"{abs(t.change):.0f}", previous=previous)
+    return text
+
+
+def section_message(cat: Catalog, loc: str, sec: Section, k_comments: int,
+                    previous: str | None, quotes: int = OVERVIEW_QUOTES) -> Message:
+    if not sec.enough:
+        return Message(cat.text(loc, "themes.section_small", title=sec.title, k=k_comments),
+                       private=True)
+    named = [t for t in sec.themes if t.code != "other"]
+    lines = [cat.text(loc, "themes.section", title=sec.title, comments=sec.comments,
+                      themes=len(named))]
+    lines += [theme_line(cat, loc, i, t, previous) for i, t in enumerate(sec.themes, start=1)]
+    picked = tuple(t.quotes[0] for t in named[:quotes] if t.quotes)
+    if picked:
+        lines.append(cat.text(loc, "themes.quotes_from", themes=len(picked)))
+    return Message("\n".join(lines), quotes=picked, private=True)
+
+
+def numbers_message(cat: Catalog, loc: str, results: Sequence[Result]) -> Message | None:
+    ratings = [r for r in results if isinstance(r, RatingResult)]
+    choices = [r for r in results if isinstance(r, ChoiceResult)]
+    if not ratings and not choices:
+        return None
+    lines: list[str] = []
+    if ratings:
         lines.append(cat.text(loc, "themes.ratings"))
-        lines += [f"• {r.text} {r.mean:.1f} (n={r.answers})" for r in s.ratings]
-    if not s.enough_comments:
-        lines.append(cat.text(loc, "themes.not_enough_comments", k=k_comments))
+        lines += [rating_line(cat, loc, r) for r in ratings]
+    for c in choices:
+        lines += choice_lines(cat, loc, c)
+    return Message("\n".join(lines), private=True)
+
+
+def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int, k_responses: int,
+                   link: str = "") -> list[Message]:
+    """The overview of every question."""
+    out = [header(cat, loc, s, k_responses, link)]
+    numbers = numbers_message(cat, loc, s.questions)
+    if numbers is not None:
+        out.append(numbers)
+    out += [section_message(cat, loc, sec, k_comments, s.previous) for sec in s.sections]
+    if s.overall.enough or s.sections:
+        out.append(section_message(cat, loc, s.overall, k_comments, s.previous))
     else:
-        lines.append(cat.text(loc, "themes.count", comments=s.comments, themes=len(s.themes)))
-    chart = tuple((t.label, t.share) for t in s.themes) if s.enough_comments else ()
-    out = [Message("\n".join(lines), private=True, chart=chart)]
-    for i, t in enumerate(s.themes, start=1):
-        pos, neu, neg = t.sentiment
-        text = cat.text(
-            loc,
-            "themes.theme",
-            n=i,
-            label=t.label,
-            comments=t.comments,
-            share=round(100 * t.share),
-            pos=pos,
-            neu=neu,
-            neg=neg,
-        )
-        text += "\n" + "█" * max(1, round(20 * t.share)) + "░" * (20 - max(1, round(20 * t.share)))
-        if t.change is not None and s.previous:
-            arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="
-            text += " " + cat.text(
-                loc,
-                "themes.change",
-                arrow=arrow,
-                points=f"{abs(t.change):.0f}",
-                previous=s.previous,
-            )
+        out.append(Message(cat.text(loc, "themes.not_enough_comments", k=k_comments),
+                           private=True))
+    return out
+
+
+def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: int,
+                    k_responses: int, link: str = "") -> list[Message]:
+    """One question: its numbers, or (open) a message per theme with quotes and sub-themes."""
+    out = [header(cat, loc, s, k_responses, link)]
+    if not isinstance(q, Section):
+        numbers = numbers_message(cat, loc, [q])
+        return out + ([numbers] if numbers is not None else [])
+    if not q.enough:
+        return [*out, section_message(cat, loc, q, k_comments, s.previous)]
+    named = [t for t in q.themes if t.code != "other"]
+    out.append(Message(cat.text(loc, "themes.section", title=q.title, comments=q.comments,
+                                themes=len(named)) + "\n" + q.text, private=True))
+    for i, t in enumerate(q.themes, start=1):
+        text = theme_line(cat, loc, i, t, s.previous)
+        if t.subthemes:
+            text += "\n" + cat.text(loc, "themes.inside",
+                                    names=", ".join(sub.label for sub in t.subthemes))
         out.append(Message(text, quotes=t.quotes, private=True))
+    return out
+
+
+def render_theme(cat: Catalog, loc: str, s: Summary, sec: Section, n: int, k_comments: int,
+                 k_responses: int, link: str = "") -> list[Message]:
+    """Theme number n of a section: its sub-themes, each with its count and a quote."""
+    t = sec.themes[n - 1]
+    out = [header(cat, loc, s, k_responses, link),
+           Message(sec.title + "\n" + theme_line(cat, loc, n, t, s.previous), quotes=t.quotes,
+                   private=True)]
+    if not t.subthemes:
+        out.append(Message(cat.text(loc, "themes.no_subthemes", k=k_comments), private=True))
+        return out
+    lines = [cat.text(loc, "themes.sub", n=n, m=j, label=sub.label, comments=sub.comments,
+                      share=round(100 * sub.comments / max(t.comments, 1)))
+             for j, sub in enumerate(t.subthemes, start=1)]
+    if t.other_in_theme:
+        lines.append(cat.text(loc, "themes.sub_other", comments=t.other_in_theme))
+    quotes = tuple(sub.quote for sub in t.subthemes if sub.quote)
+    if quotes:
+        lines.append(cat.text(loc, "themes.sub_quotes"))
+    out.append(Message("\n".join(lines), quotes=quotes, private=True))
     return out

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
 from conversations.results.thresholds import enough_people
-from storage.models import Round
+from storage.models import Response, Round
 
 
 class Retention:
@@ -38,13 +38,21 @@ class Retention:
 
     async def _purge_round(self, tx: UnitOfWork, rnd: Round, today: date) -> None:
         live = [r for r in await tx.responses.for_round(rnd.id) if r.text]
-        if live and enough_people(live, rnd.k_comments):
+        by_question: dict[str, list[Response]] = {}
+        for r in sorted(live, key=lambda r: r.id):  # the order summaries theme them in
+            by_question.setdefault(r.question_id, []).append(r)
+        for rows in by_question.values():  # each question keeps its own themes
+            if not enough_people(rows, rnd.k_comments):
+                for r in rows:  # never themed or quoted; still counted as comments
+                    r.theme = "other"
+                continue
             assert self.deps.themer is not None, "no theming engine wired"
-            result = await asyncio.to_thread(self.deps.themer.theme, [str(r.text) for r in live])
-            labels = {t.id: t.label for t in result.themes}
+            result = await asyncio.to_thread(self.deps.themer.theme, [str(r.text) for r in rows],
+                                             min_theme_size=rnd.k_comments)
+            labels = {t.id: t.label for t in result.themes if not t.is_other}
             small = {t.id for t in result.themes
-                     if not enough_people([live[i] for i in t.members], rnd.k_comments)}
-            for r, theme_id in zip(live, result.assignments, strict=True):
+                     if not enough_people([rows[i] for i in t.members], rnd.k_comments)}
+            for r, theme_id in zip(rows, result.assignments, strict=True):
                 r.theme = "other" if theme_id in small else labels.get(theme_id, "other")
         for r in live:
             r.text = None

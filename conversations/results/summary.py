@@ -1,84 +1,100 @@
-"""Anonymised round summaries for chairs: themes, ratings and trends, under the thresholds and
-differencing rules of conversations.results.thresholds (the one place k is applied to what is
-shown)."""
+"""Anonymised round summaries for chairs: every question its own way (ratings, choices, the
+themes of each open question), the overall themes, participation and trend, under the
+thresholds and differencing rules of conversations.results.thresholds (the one place k is
+applied to what is shown; each question is its own item there, the comments together are
+TEXT).
+
+A round's comments are themed once per release batch (conversations.results.themed) and every
+slice counts those themes within itself. A round of up to PER_QUESTION_MAX comments themes each
+open question on its own (finer themes, quick at that size) and all its comments together for
+the overall view; a larger round is themed once, all its comments together, and each question's
+section counts those themes among its own comments (the same topic has the same name in every
+SWOT section), so a county-sized round stays fast."""
 
 from __future__ import annotations
 
 import asyncio
-import zlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from conversations.context import Deps
 from conversations.messages import localized
 from conversations.ports import UnitOfWork
-from conversations.questions import questions_of
+from conversations.questions import Question, questions_of
+from conversations.results.model import (
+    OVERALL,
+    ChoiceResult,
+    Part,
+    RatingResult,
+    Refusal,
+    Result,
+    Section,
+    Summary,
+    ThemeLine,
+)
 from conversations.results.release import participation
+from conversations.results.themed import Themed, section_lines, shares
 from conversations.results.thresholds import (
     ALL,
     TEXT,
     WHOLE,
     Ledger,
+    Row,
     Shown,
     Slice,
     enough,
     enough_people,
+    shown_parts,
 )
-from storage.models import SEGMENTS, Response, Round
+from storage.models import SEGMENTS, Round
+
+__all__ = ["Refusal", "Summaries", "Summary", "ThemeLine", "parse_slice", "section_title"]
+
+RATING_PARTS = (("disagree", ("1", "2")), ("neutral", ("3",)), ("agree", ("4", "5")))
+_CACHE = 48  # themed items, and summaries, kept per process (a round has a handful)
+_LEDGERS = 4  # rounds' responses kept per process
+PER_QUESTION_MAX = 2_000  # comments in a round up to which each question is themed on its own
 
 
-@dataclass(frozen=True)
-class ThemeLine:
-    label: str
-    code: str | None
-    comments: int
-    share: float  # of all comments shown
-    sentiment: tuple[int, int, int]
-    quotes: tuple[str, ...]
-    change: float | None  # share points since the previous round of the series
+def section_title(text: str, limit: int = 48) -> str:
+    """A question's short name: "Strengths" for "Strengths: what is ...", else its text cut at
+    a word (never mid-word)."""
+    head, sep, _ = text.partition(":")
+    if sep and 0 < len(head.split()) <= 4 and len(head) <= 40:
+        return head.strip()
+    return clip(text, limit)
 
 
-@dataclass(frozen=True)
-class RatingLine:
-    question_id: str
-    text: str
-    mean: float
-    answers: int
-
-
-@dataclass(frozen=True)
-class Summary:
-    round_id: str
-    title: str
-    status: str
-    scope: str  # "" for everyone, else "branch=Central"
-    invited: int
-    completed: int
-    ratings: tuple[RatingLine, ...]
-    themes: tuple[ThemeLine, ...]
-    comments: int  # comments behind the themes shown ("other" included)
-    enough_comments: bool
-    previous: str | None
-    # True when some numbers are repeated from an earlier view, because the newest answers
-    # would differ from what was already shown by fewer than k people
-    earlier: bool = False
-
-
-@dataclass(frozen=True)
-class Refusal:
-    key: str
-    values: Mapping[str, Any]
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-–(")
+    return (cut or text[: limit - 1]) + "…"
 
 
 class Summaries:
-    """Builds summaries with the round's thresholds; records the slices it releases."""
+    """Builds summaries with the round's thresholds; records the views it releases. Themes of
+    the same comments are the same: a round is themed once per release batch, not on every
+    /themes. Kept for the life of the process, keyed by what they were computed from: the
+    round's responses as read (keyed by `responses.fingerprint`, which every release and
+    retention changes), the themings, and whole summaries (also keyed by the views shown of
+    the round and of the one before it, the thresholds and the language), so a chair who asks
+    again gets the same summary without the round being read or counted again."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        # themes of the same comments are the same: a closed round is themed once, not on
-        # every /themes (keyed by the exact set of comments, so new answers re-theme)
-        self._cache: dict[tuple[Any, ...], tuple[list[ThemeLine], int, bool]] = {}
+        self._themed: OrderedDict[tuple[Any, ...], Themed] = OrderedDict()
+        self._ledgers: OrderedDict[tuple[Any, ...], Ledger] = OrderedDict()
+        self._built: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
+
+    def forget(self) -> None:
+        """Drop everything kept (as a new process starts); for benchmarks."""
+        self._themed.clear()
+        self._ledgers.clear()
+        self._built.clear()
 
     async def latest_round(self, tx: UnitOfWork) -> Round | None:
         rounds = [r for r in await tx.rounds.all() if r.status not in ("draft", "scheduled")]
@@ -90,51 +106,104 @@ class Summaries:
 
     async def ledger(self, tx: UnitOfWork, rnd: Round) -> Ledger:
         """The round's responses and the views of it already shown."""
-        responses = await tx.responses.for_round(rnd.id)
         shown = [Shown((seg, val), item, batch)
                  for seg, val, item, batch in await tx.views.shown(rnd.id)]
-        return Ledger(responses, shown, rnd.k_responses)
+        key = (rnd.id, rnd.k_responses, await tx.responses.fingerprint(rnd.id))
+        found = self._ledgers.get(key)
+        if found is None:
+            found = Ledger(await tx.responses.rows_for_round(rnd.id), [], rnd.k_responses)
+            _keep(self._ledgers, key, found, _LEDGERS)
+        return found.with_shown(shown)
+
+    async def _state(self, tx: UnitOfWork, rnd: Round | None) -> tuple[Any, ...]:
+        """What a round's summaries are computed from, besides its comments' themes."""
+        if rnd is None:
+            return ()
+        return (rnd.id, repr(rnd.title), rnd.status, rnd.results_while_open, rnd.k_responses,
+                rnd.k_comments, await tx.responses.fingerprint(rnd.id),
+                frozenset(await tx.views.shown(rnd.id)))
 
     async def build(self, tx: UnitOfWork, rnd: Round, wanted: Slice, locale: str = "en",
-                    record: bool = True) -> Summary | Refusal:
+                    record: bool = True, ledger: Ledger | None = None) -> Summary | Refusal:
+        """The summary of slice `wanted` (WHOLE: everyone), or why it cannot be shown. Pass
+        `ledger` to build many slices of one round from one reading of it (the report).
+
+        A summary already built from the same responses, views shown and thresholds is
+        returned again (with today's participation counts): building it again would give the
+        same summary and record no new view."""
+        if ledger is not None or not record:
+            return await self._build(tx, rnd, wanted, locale, record, ledger)
+        previous = await self._previous(tx, rnd)
+        key = (wanted, locale, await self._state(tx, rnd), await self._state(tx, previous))
+        found = self._built.get(key)
+        if found is not None:
+            self._built.move_to_end(key)
+            invited, completed = await participation(tx, rnd)
+            return replace(found, invited=invited, completed=completed)
+        got = await self._build(tx, rnd, wanted, locale, record, None)
+        if isinstance(got, Summary):  # as the views now stand, this is what it shows
+            after = (wanted, locale, await self._state(tx, rnd), await self._state(tx, previous))
+            _keep(self._built, after, got, _CACHE)
+        return got
+
+    async def _build(self, tx: UnitOfWork, rnd: Round, wanted: Slice, locale: str,
+                     record: bool, ledger: Ledger | None) -> Summary | Refusal:
         if rnd.status not in ("closed", "ongoing") and not rnd.results_while_open:
             return Refusal("themes.still_open", {"round": rnd.id})
-        ledger = await self.ledger(tx, rnd)
+        ledger = ledger or await self.ledger(tx, rnd)
         where = f"{wanted[0]}={wanted[1]}" if wanted != WHOLE else rnd.id
         b_all, reason = ledger.choose(ALL, wanted)
         if b_all is None:
             return Refusal(reason or "themes.too_small",
                            {"round": rnd.id, "k": rnd.k_responses, "slice": where})
-        views = [(ALL, b_all)]
-        ratings: list[RatingLine] = []
-        for q in await questions_of(tx, rnd.id):
-            qid = q.id
-            if q.kind != "rating":
-                continue
-            batch, _ = ledger.choose(qid, wanted)
-            if batch is None:
-                continue
-            values = [int(r.value) for r in ledger.rows_in(wanted, batch)
-                      if r.question_id == qid and r.value in ("1", "2", "3", "4", "5")]
-            if enough(len(values), rnd.k_responses):  # one value per person
-                ratings.append(RatingLine(qid, localized(q.text, locale),
-                                          round(sum(values) / len(values), 1), len(values)))
-                views.append((qid, batch))
-        b_text, _ = ledger.choose(TEXT, wanted)
-        commented = ([r for r in ledger.rows_in(wanted, b_text) if r.text or r.theme]
-                     if b_text is not None else [])
-        themes, comments, commented_enough = await self._themes(commented, rnd.k_comments,
-                                                                seed=rnd.id)
-        if commented_enough and b_text is not None:
-            views.append((TEXT, b_text))
+        views: list[tuple[str, int]] = [(ALL, b_all)]
         previous = await self._previous(tx, rnd)
-        if previous is not None and themes:
-            themes = await self._with_trend(tx, previous, themes, rnd.k_comments)
+        prior = await self.ledger(tx, previous) if previous is not None else None
+        results: list[Result] = []
+        for q in await questions_of(tx, rnd.id):
+            items = [(q.id, localized(q.text, locale), section_title(localized(q.text, locale)))]
+            if q.follow_up:
+                why = self.deps.catalog.text(locale, "themes.why_title",
+                                             question=section_title(localized(q.text, locale),
+                                                                    40))
+                items.append((f"{q.id}.why", localized(q.follow_up, locale), why))
+            for item, text, title in items:
+                batch, _ = ledger.choose(item, wanted)
+                if batch is None:
+                    continue
+                rows = ledger.rows_of(item, wanted, batch)
+                got: Result | None
+                if item == q.id and q.kind == "rating":
+                    got = _rating(q, text, rows, rnd.k_responses)
+                elif item == q.id and q.kind == "choice":
+                    got = _choice(q, text, rows, rnd.k_responses, locale)
+                else:
+                    got = await self._section(tx, rnd, ledger, item, title, text, rows, batch,
+                                              previous, prior)
+                    if got is not None and not got.enough:
+                        results.append(got)  # shown as "too few comments", nothing released
+                        continue
+                if got is not None:
+                    results.append(got)
+                    views.append((item, batch))
+        b_text, _ = ledger.choose(TEXT, wanted)
+        overall_title = self.deps.catalog.text(locale, "themes.overall_title")
+        overall = Section(OVERALL, overall_title, overall_title, 0, False, ())
+        if b_text is not None:
+            rows = ledger.rows_of(TEXT, wanted, b_text)
+            got = await self._section(tx, rnd, ledger, TEXT, overall_title, overall_title, rows,
+                                      b_text, previous, prior)
+            if got is not None:
+                overall = got
+                if got.enough:
+                    views.append((TEXT, b_text))
         invited, completed = await participation(tx, rnd)
         if record:
             for item, batch in views:
                 ledger.record(item, wanted, batch)
                 await tx.views.record(rnd.id, wanted[0], wanted[1], item, batch)
+        engines = sorted({s.engine for s in (*results, overall)
+                          if isinstance(s, Section) and s.engine})
         return Summary(
             round_id=rnd.id,
             title=localized(rnd.title, locale),
@@ -142,75 +211,57 @@ class Summaries:
             scope="" if wanted == WHOLE else f"{wanted[0]}={wanted[1]}",
             invited=invited,
             completed=completed,
-            ratings=tuple(ratings),
-            themes=tuple(themes),
-            comments=comments,
-            enough_comments=commented_enough,
+            questions=tuple(results),
+            overall=overall,
             previous=previous.id if previous is not None else None,
             earlier=any(batch < ledger.latest for _, batch in views),
+            engine=", ".join(engines),
         )
 
-    async def _themes(self, responses: Sequence[Response], k_comments: int, seed: str
-                      ) -> tuple[list[ThemeLine], int, bool]:
-        commented = [r for r in responses if r.text or r.theme]
-        if not enough_people(commented, k_comments):
-            return [], 0, False
-        key = (seed, k_comments, frozenset((r.id, r.text, r.theme) for r in commented))
-        if key not in self._cache:
-            if len(self._cache) >= 64:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = await self._theme_comments(commented, k_comments, seed)
-        return self._cache[key]
+    async def _section(self, tx: UnitOfWork, rnd: Round, ledger: Ledger, item: str, title: str,
+                       text: str, rows: Sequence[Row], batch: int, previous: Round | None,
+                       prior: Ledger | None) -> Section | None:
+        """The themes of one open item in one view: the item is themed once (as of the batch
+        its whole-round view shows, or this view's when that is newer), then counted here."""
+        k = rnd.k_comments
+        commented = [r for r in rows if r.text or r.theme]
+        if not commented:
+            return None
+        if not enough_people(commented, k):
+            return Section(item if item != TEXT else OVERALL, title, text, 0, False, ())
+        whole, _ = ledger.choose(item, WHOLE)
+        at = max(whole or batch, batch)
+        source = item if ledger.comments(at) <= PER_QUESTION_MAX else TEXT
+        themed = await self._themed_item(rnd, ledger, source, at)
+        old_share = None
+        if previous is not None and prior is not None and themed.result is not None:
+            old_share = await self._old_shares(tx, previous, prior, item, source, themed, k)
+        lines, total, ok = section_lines(themed, commented, k, seed=f"{rnd.id}:{item}",
+                                         old_share=old_share)
+        return Section(item if item != TEXT else OVERALL, title, text, total, ok, tuple(lines),
+                       engine=themed.engine)
 
-    async def _theme_comments(self, commented: Sequence[Response], k_comments: int, seed: str
-                              ) -> tuple[list[ThemeLine], int, bool]:
-        purged = all(r.text is None for r in commented)
-        if purged:  # raw text is gone after retention: group by the stored theme labels
-            groups: dict[str, list[Response]] = {}
-            for r in commented:
-                groups.setdefault(r.theme or "other", []).append(r)
-            kept = [
-                ThemeLine(label, "other" if label == "other" else None, len(rs), 0.0,
-                          (0, 0, 0), (), None)
-                for label, rs in groups.items() if enough_people(rs, k_comments)
-            ]
-            shown = sum(line.comments for line in kept)
-            return ([ThemeLine(t.label, t.code, t.comments, t.comments / max(shown, 1),
-                               t.sentiment, (), None) for t in
-                     sorted(kept, key=lambda t: -t.comments)], shown, True)
-        live = [r for r in commented if r.text]
-        texts = [str(r.text) for r in live]
-        result = await asyncio.to_thread(self._theme, texts, k_comments)
-        from storage.themes import quotes as pick_quotes
+    async def _themed_item(self, rnd: Round, ledger: Ledger, item: str, batch: int) -> Themed:
+        rows = ledger.commented(item, batch)
+        live = ledger.live(item, batch)
+        key = (rnd.id, item, batch, rnd.k_comments, len(rows), len(live))
+        found = self._themed.get(key)
+        if found is not None:
+            self._themed.move_to_end(key)
+            return found
+        if not live:
+            themed = Themed(rows, None)
+        else:
+            result = await asyncio.to_thread(self._theme, [str(r.text) for r in live],
+                                             rnd.k_comments, ledger.comments(batch))
+            themed = Themed(live, result)
+        _keep(self._themed, key, themed, _CACHE)
+        return themed
 
-        lines: list[ThemeLine] = []
-        other: list[int] = []
-        other_sentiment = [0, 0, 0]
-        for theme in result.themes:
-            members = [live[i] for i in theme.members]
-            if theme.code == "other" or not enough_people(members, k_comments):
-                other.extend(theme.members)
-                other_sentiment = [a + b for a, b in zip(other_sentiment, theme.sentiment,
-                                                         strict=True)]
-                continue
-            picked = pick_quotes(texts, theme, n=2, seed=zlib.crc32(seed.encode()),
-                                 groups=[r.submission or r.id for r in live])  # two submissions
-            lines.append(ThemeLine(theme.label, theme.code, len(theme.members), 0.0,
-                                   theme.sentiment, tuple(picked), None))
-        total = len(texts)
-        lines = [ThemeLine(t.label, t.code, t.comments, t.comments / total, t.sentiment,
-                           t.quotes, None) for t in sorted(lines, key=lambda t: -t.comments)]
-        if other:
-            big = enough_people([live[i] for i in other], k_comments)
-            pos, neu, neg = other_sentiment if big else (0, 0, 0)
-            lines.append(ThemeLine("other", "other", len(other), len(other) / total,
-                                   (pos, neu, neg), (), None))
-        return lines, total, True
-
-    def _theme(self, texts: Sequence[str], k_comments: int) -> Any:
+    def _theme(self, texts: Sequence[str], k_comments: int, round_size: int) -> Any:
         # themes under k comments could never be shown: ask for none that small
         assert self.deps.themer is not None, "no theming engine wired"
-        return self.deps.themer.theme(texts, min_theme_size=k_comments)
+        return self.deps.themer.theme(texts, min_theme_size=k_comments, round_size=round_size)
 
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()
@@ -219,27 +270,68 @@ class Summaries:
                 and r.opened_at < rnd.opened_at]
         return max(same, key=lambda r: r.opened_at or 0, default=None)  # type: ignore[arg-type]
 
-    async def _with_trend(self, tx: UnitOfWork, previous: Round, themes: list[ThemeLine],
-                          k_comments: int) -> list[ThemeLine]:
-        prior = await self.ledger(tx, previous)
-        batch, _ = prior.choose(TEXT, WHOLE)
+    async def _old_shares(self, tx: UnitOfWork, previous: Round, prior: Ledger, item: str,
+                          source: str, themed: Themed, k_comments: int
+                          ) -> dict[str, float] | None:
+        """The previous round's theme shares for the same item (its whole-round view, under
+        its own thresholds, recorded as shown), with this round's themes aligned to its
+        topics so the same topic keeps its label and code. `source`: what this round's
+        themes come from (the item, or every comment); the previous round's are taken the
+        same way, so the two align."""
+        batch, _ = prior.choose(item, WHOLE)
         if batch is None:
-            return themes
-        before = [r for r in prior.rows_in(WHOLE, batch) if r.text or r.theme]
-        if not enough_people(before, max(k_comments, previous.k_comments)):
-            return themes
-        await tx.views.record(previous.id, "", "", TEXT, batch)
-        old, _, old_enough = await self._themes(before, max(k_comments, previous.k_comments),
-                                            seed=previous.id)
-        if not old_enough:
-            return themes
-        old_share = {t.code or t.label: t.share for t in old}
-        return [
-            ThemeLine(t.label, t.code, t.comments, t.share, t.sentiment, t.quotes,
-                      round(100 * (t.share - old_share[t.code or t.label]), 1)
-                      if (t.code or t.label) in old_share else None)
-            for t in themes
-        ]
+            return None
+        before = [r for r in prior.rows_of(item, WHOLE, batch) if r.text or r.theme]
+        k = max(k_comments, previous.k_comments)
+        if not enough_people(before, k):
+            return None
+        old = await self._themed_item(previous, prior, source, batch)
+        themed.align_to(old, previous.id)
+        old_lines, _, ok = section_lines(old, before, k, seed=f"{previous.id}:{item}")
+        if not ok:
+            return None
+        await tx.views.record(previous.id, "", "", item, batch)
+        return shares(old_lines)
+
+
+def _keep(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any,
+          size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def _rating(q: Question, text: str, rows: Sequence[Row], k: int) -> RatingResult | None:
+    values = [r.value for r in rows if r.value in ("1", "2", "3", "4", "5")]
+    if not enough(len(values), k):  # one value per person
+        return None
+    counts = {key: sum(1 for v in values if v in scores) for key, scores in RATING_PARTS}
+    shown = shown_parts(counts, k)
+    n = len(values)
+    parts = tuple(Part(key, key, c, None if c is None else c / n)
+                  for key, c in ((key, shown[key]) for key, _ in RATING_PARTS))
+    mean = round(sum(int(v) for v in values) / n, 1)
+    return RatingResult(q.id, text, n, mean, parts)
+
+
+def _choice(q: Question, text: str, rows: Sequence[Row], k: int, locale: str
+            ) -> ChoiceResult | None:
+    values = [r.value for r in rows if r.value]
+    if not enough(len(values), k):
+        return None
+    order = [c.value for c in q.choices]
+    counts = {value: 0 for value in order}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    shown = shown_parts(counts, k)
+    n = len(values)
+    options = sorted(
+        (Part(v, q.choice_label(v, locale), c, c / n) for v, c in shown.items()
+         if c is not None),
+        key=lambda p: (-(p.count or 0), order.index(p.key) if p.key in order else len(order)))
+    hidden = tuple(q.choice_label(v, locale) for v, c in shown.items() if c is None)
+    return ChoiceResult(q.id, text, n, tuple(options), hidden)
 
 
 def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:

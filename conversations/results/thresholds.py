@@ -20,11 +20,14 @@ already shown is repeated (nothing new is learnt), else the newest earlier batch
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storage.models import SEGMENTS, Response
+from storage.rows import ResponseRow
 
 Slice = tuple[str, str]  # (segment, value); ("", "") is the whole round
 WHOLE: Slice = ("", "")
@@ -32,17 +35,28 @@ ALL = "*"  # the item that stands for the submissions themselves
 TEXT = "*text"  # the item that stands for every comment of a round
 
 
-Row = Response
+Row = ResponseRow
 
 
-def _unit(r: Row) -> tuple[tuple[str, ...], str]:
+def as_row(r: Response | Row) -> Row:
+    """A plain copy of a stored response (the row itself when it already is one)."""
+    if isinstance(r, ResponseRow):
+        return r
+    return ResponseRow(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
+                       r.segments or {}, r.submission, r.batch)
+
+
+AnyRow = Row | Response
+
+
+def _unit(r: AnyRow) -> tuple[tuple[str, ...], str]:
     """(count group, unit): distinct units in one group are distinct people."""
     if r.submission:
         return (r.occurrence,), r.submission
     return (r.occurrence, r.question_id), r.id
 
 
-def people_at_least(rows: Iterable[Row]) -> int:
+def people_at_least(rows: Iterable[AnyRow]) -> int:
     """A lower bound on the distinct people behind these responses (exact 0 when empty)."""
     groups: dict[tuple[str, ...], set[str]] = {}
     for r in rows:
@@ -56,16 +70,16 @@ def safe_difference(n: int, k: int) -> bool:
     return n == 0 or n >= k
 
 
-def segment_values(r: Row) -> tuple[str, ...]:
+def segment_values(r: AnyRow) -> tuple[str, ...]:
     segs = r.segments or {}
     return tuple(str(segs.get(s, "")).lower() for s in SEGMENTS)
 
 
-def in_slice(r: Row, s: Slice) -> bool:
+def in_slice(r: AnyRow, s: Slice) -> bool:
     return s == WHOLE or str((r.segments or {}).get(s[0], "")).lower() == s[1].lower()
 
 
-def answered(r: Row) -> bool:
+def answered(r: AnyRow) -> bool:
     return bool(r.value) or bool(r.text) or bool(r.theme)
 
 
@@ -103,20 +117,33 @@ class Ledger:
     Counting works on cells of (count group, batch, segment values), so a check costs the
     number of distinct cells, not the number of responses."""
 
-    def __init__(self, rows: Sequence[Row], shown: Iterable[Shown], k: int) -> None:
+    def __init__(self, rows: Sequence[AnyRow], shown: Iterable[Shown], k: int) -> None:
         self.k = k
-        self.rows = rows
+        self.rows = [as_row(r) for r in rows]
+        self._memo: dict[tuple[Any, ...], Any] = {}
         self.shown = list(shown)
         self.latest = max((r.batch for r in rows), default=0)
         self._cells: dict[str, _Cells] = {}
-        for r in rows:
+        # the answered rows of each item by (batch, segment values): a view's rows are
+        # gathered from the cells it keeps, so every slice costs its own rows, not the round's
+        self._index: dict[str, dict[tuple[int, tuple[str, ...]], list[Row]]] = {}
+        for r in self.rows:
             if not answered(r):
                 continue
             group, unit = _unit(r)
-            key = (group, r.batch, segment_values(r))
+            segs = segment_values(r)
+            key = (group, r.batch, segs)
             items = [ALL, r.question_id] + ([TEXT] if (r.text or r.theme) else [])
             for item in items:
                 self._cells.setdefault(item, {}).setdefault(key, set()).add(unit)
+            for item in items[1:]:
+                self._index.setdefault(item, {}).setdefault((r.batch, segs), []).append(r)
+
+    def with_shown(self, shown: Iterable[Shown]) -> Ledger:
+        """The same responses (their indexes shared, not rebuilt) with these views shown."""
+        other = copy.copy(self)
+        other.shown = list(shown)
+        return other
 
     def people(self, item: str, keep: Keep) -> int:
         per_group: Counter[tuple[str, ...]] = Counter()
@@ -182,6 +209,63 @@ class Ledger:
     def rows_in(self, s: Slice, batch: int) -> list[Row]:
         return [r for r in self.rows if r.batch <= batch and in_slice(r, s)]
 
+    def rows_of(self, item: str, s: Slice, batch: int) -> list[Row]:
+        """The answered rows of one item (a question id, or TEXT for every comment) in slice
+        `s` as of `batch`, in the order of the round's rows."""
+        out: list[Row] = []
+        for (b, segs), rows in self._index.get(item, {}).items():
+            if b <= batch and _matches(s, segs):
+                out.extend(rows)
+        return out
+
+    def commented(self, item: str, batch: int) -> list[Row]:
+        """The rows of `item` in the whole round as of `batch` that have a comment (its text,
+        or the theme it kept after retention), sorted by id: what is themed, in the order it is
+        themed (kept, like every count here, for the life of the ledger)."""
+        key = ("commented", item, batch)
+        if key not in self._memo:
+            self._memo[key] = sorted((r for r in self.rows_of(item, WHOLE, batch)
+                                      if r.text or r.theme), key=lambda r: r.id)
+        rows: list[Row] = self._memo[key]
+        return rows
+
+    def live(self, item: str, batch: int) -> list[Row]:
+        """`commented(item, batch)` that still have their text (not purged by retention)."""
+        key = ("live", item, batch)
+        if key not in self._memo:
+            self._memo[key] = [r for r in self.commented(item, batch) if r.text]
+        rows: list[Row] = self._memo[key]
+        return rows
+
+    def comments(self, batch: int) -> int:
+        """How many comments (with text) the whole round has as of `batch`."""
+        key = ("comments", batch)
+        if key not in self._memo:
+            self._memo[key] = len(self.live(TEXT, batch))
+        return int(self._memo[key])
+
+    def items(self) -> set[str]:
+        """The items (question ids, TEXT) that have answers."""
+        return set(self._index)
+
+
+def shown_parts(counts: Mapping[str, int], k: int) -> dict[str, int | None]:
+    """Which parts of a total of at least k people (the options of a choice; disagree, neutral
+    and agree of a rating) may be shown as numbers: a part of 1..k-1 people is hidden (None).
+    When the hidden parts add up to 1..k-1 people, the total minus the shown parts would give
+    that small group away, so the smallest shown parts are hidden too, until what is hidden
+    adds up to 0 or at least k (or everything is hidden)."""
+    out: dict[str, int | None] = {
+        key: (n if show_count(n, k) else None) for key, n in counts.items()}
+    while True:
+        hidden = sum(counts[key] for key, n in out.items() if n is None)
+        if safe_difference(hidden, k):
+            return out
+        shown = sorted((n, key) for key, n in out.items() if n is not None and n > 0)
+        if not shown:
+            return {key: None for key in out}
+        out[shown[0][1]] = None
+
 
 def show_count(n: int, k: int) -> bool:
     """Whether a count of people may be shown as a number (0 or at least k)."""
@@ -199,7 +283,7 @@ def enough(people: int, k: int) -> bool:
     return people >= k
 
 
-def enough_people(rows: Iterable[Row], k: int) -> bool:
+def enough_people(rows: Iterable[AnyRow], k: int) -> bool:
     """Whether these responses (a theme's comments, a slice's ratings) come from at least k
     people, counted conservatively (`people_at_least`)."""
     return enough(people_at_least(rows), k)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import HeldSubmission, Response
 from storage.repositories._sql import rewrite_in_key_order
+from storage.rows import ResponseRow
 
 
 class Responses:
@@ -49,6 +52,38 @@ class Responses:
     async def for_round(self, round_id: str) -> list[Response]:
         q = select(Response).where(Response.round_id == round_id).order_by(Response.id)
         return list(await self.s.scalars(q))
+
+    async def rows_for_round(self, round_id: str) -> list[ResponseRow]:
+        """The round's responses as plain rows, by id: read as columns, not ORM objects, and
+        each distinct segments document decoded once (a round has a handful), which is most of
+        the time a large round's results take to read."""
+        c = Response.__table__.c
+        q = (select(c.id, c.question_id, c.occurrence, c.value, c.text, c.theme,
+                    type_coerce(c.segments, Text), c.submission, c.batch)
+             .where(c.round_id == round_id).order_by(c.id))
+        decoded: dict[str, Mapping[str, Any]] = {}
+        out: list[ResponseRow] = []
+        for rid, qid, occurrence, value, text, theme, raw, submission, batch in (
+                await self.s.execute(q)):
+            if isinstance(raw, str):
+                segments = decoded.get(raw)
+                if segments is None:
+                    segments = decoded[raw] = json.loads(raw) or {}
+            else:  # a driver that decodes JSON itself
+                segments = raw or {}
+            out.append(ResponseRow(rid, qid, occurrence, value or "", text, theme, segments,
+                                   submission, batch))
+        return out
+
+    async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:
+        """(responses, latest batch, with text, with a kept theme) of a round: one indexed
+        aggregate, changed by every release and by retention, so results computed from the
+        round's responses can be kept until it changes."""
+        q = select(func.count(), func.coalesce(func.max(Response.batch), 0),
+                   func.count(Response.text), func.count(Response.theme)
+                   ).where(Response.round_id == round_id)
+        row = (await self.s.execute(q)).one()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     async def hold(
         self,

@@ -1,12 +1,14 @@
-"""Clustering of unit-length comment vectors: spherical k-means, the number of themes chosen by
-silhouette, small clusters folded into their nearest neighbour, sub-themes inside each theme.
+"""Clustering of unit-length comment vectors: k-means (scikit-learn's KMeans with k-means++
+seeding) for k themes, the number of themes chosen by scikit-learn's silhouette_score (cosine),
+small clusters folded into their nearest neighbour, sub-themes inside each theme.
 
-Everything here is numpy and deterministic for a given seed.
+Deterministic for a given seed.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -16,7 +18,8 @@ _SILHOUETTE_SAMPLE = 1_000
 _FIT_SAMPLE = 5_000  # k-means is fitted on at most this many comments, then all are assigned
 _PROBE_SAMPLE = 2_000  # the number of themes is chosen on at most this many
 _SMOOTH_UP_TO = 3_000  # smaller sets are smoothed over their nearest neighbours first
-_K_TOLERANCE = 0.8  # the fewest themes whose silhouette is within 80% of the best
+_K_TOLERANCE = 0.7  # small sets: the fewest themes at a silhouette peak within 70% of the best
+_K_STEP = 0.02  # one more theme that raises the silhouette by less than this is no better
 
 
 def normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -38,21 +41,6 @@ def centre_sums(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(onehot @ z, dtype=np.float32)
 
 
-def _plus_plus(z: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
-    """k-means++ seeding on cosine distance."""
-    n = z.shape[0]
-    centres = [int(rng.randint(n))]
-    dist = np.clip(1.0 - z @ z[centres[0]], 0.0, None)
-    for _ in range(1, k):
-        total = float(dist.sum())
-        if total <= 1e-12:
-            centres.append(int(rng.randint(n)))
-        else:
-            centres.append(int(rng.choice(n, p=dist / total)))
-        dist = np.minimum(dist, np.clip(1.0 - z @ z[centres[-1]], 0.0, None))
-    return z[centres].copy()
-
-
 def assign(z: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest centroid (cosine) per row, and the similarity to it."""
     labels = np.empty(z.shape[0], dtype=np.int64)
@@ -68,57 +56,56 @@ def assign(z: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def kmeans(
     z: np.ndarray, k: int, seed: int, n_init: int = 3, max_iter: int = 60
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Spherical k-means: (labels, unit centroids, mean similarity to the own centroid)."""
-    rng = np.random.RandomState(seed)
-    best: tuple[np.ndarray, np.ndarray, float] | None = None
+    """k-means of unit rows (scikit-learn's KMeans, k-means++ seeding; on unit vectors the
+    Euclidean objective is the cosine one): (labels, unit centroids, mean similarity to the own
+    centroid)."""
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
     k = max(1, min(k, z.shape[0]))
-    for _ in range(n_init):
-        centroids = _plus_plus(z, k, rng)
-        labels = np.full(z.shape[0], -1, dtype=np.int64)
-        for _ in range(max_iter):
-            new, _ = assign(z, centroids)
-            if np.count_nonzero(new != labels) <= z.shape[0] // 500:
-                labels = new
-                break  # (almost) nothing moves any more
-            labels = new
-            sums = centre_sums(z, labels, centroids.shape[0])
-            empty = np.flatnonzero(np.linalg.norm(sums, axis=1) == 0)
-            if len(empty):  # an empty cluster restarts at the worst-fitting comment
-                _, sims = assign(z, normalize_rows(sums))
-                sums[empty] = z[np.argsort(sims)[: len(empty)]]
-            centroids = normalize_rows(sums)
-        labels, sims = assign(z, centroids)
-        score = float(sims.mean())
-        if best is None or score > best[2]:
-            best = (labels, centroids, score)
-    assert best is not None
-    return best
+    with warnings.catch_warnings():  # near-duplicate comments: fewer distinct clusters than k
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = KMeans(n_clusters=k, init="k-means++", n_init=n_init, max_iter=max_iter,
+                     tol=1e-4, random_state=seed).fit(z)
+    centroids = normalize_rows(fit.cluster_centers_)
+    labels, sims = assign(z, centroids)
+    return labels, centroids, float(sims.mean())
 
 
-def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE
-               ) -> float:
-    """Mean cosine silhouette on a deterministic sample (-1 when it is undefined)."""
-    n = z.shape[0]
+def silhouette_sample(n: int, seed: int, sample: int = _SILHOUETTE_SAMPLE) -> np.ndarray:
+    """The rows a silhouette is measured on: all of them, or a deterministic sample."""
     idx = np.arange(n)
     if n > sample:
         idx = np.sort(np.random.RandomState(seed).choice(n, sample, replace=False))
+    return idx
+
+
+def cosine_distances(z: np.ndarray) -> np.ndarray:
+    """Pairwise cosine distances of unit rows (computed once for the many silhouettes of one
+    set of rows, then passed to scikit-learn as precomputed)."""
+    d = 1.0 - z @ z.T
+    np.clip(d, 0.0, 2.0, out=d)
+    np.fill_diagonal(d, 0.0)
+    return np.asarray(d, dtype=np.float64)
+
+
+def silhouette(z: np.ndarray, labels: np.ndarray, seed: int, sample: int = _SILHOUETTE_SAMPLE,
+               distances: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """Mean cosine silhouette (scikit-learn's silhouette_score) on a deterministic sample of
+    at most `sample` rows (-1 when it is undefined). `distances`: (sample rows, their
+    `cosine_distances`), when one set of rows is scored for several clusterings."""
+    from sklearn.metrics import silhouette_score
+
+    if distances is None:
+        idx = silhouette_sample(z.shape[0], seed, sample)
+        d = cosine_distances(z[idx])
+    else:
+        idx, d = distances
     lab = labels[idx]
-    ks, lab = np.unique(lab, return_inverse=True)
-    if len(ks) < 2 or len(ks) >= len(idx):
+    distinct = len(np.unique(lab))
+    if distinct < 2 or distinct >= len(idx):
         return -1.0
-    rows = z[idx]
-    dist = 1.0 - rows @ rows.T  # cosine distances
-    sizes = np.bincount(lab, minlength=len(ks)).astype(np.float32)
-    onehot = np.zeros((len(idx), len(ks)), dtype=np.float32)
-    onehot[np.arange(len(idx)), lab] = 1.0
-    sums = dist @ onehot  # distance of each point to every cluster, summed
-    own = sizes[lab] - 1
-    a = np.where(own > 0, sums[np.arange(len(idx)), lab] / np.maximum(own, 1), 0.0)
-    other = sums / sizes
-    other[np.arange(len(idx)), lab] = np.inf
-    b = other.min(axis=1)
-    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
-    return float(s.mean())
+    return float(silhouette_score(d, lab, metric="precomputed"))
 
 
 def fold_small(
@@ -166,9 +153,10 @@ def cluster(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-level themes of unit rows ``z``: k in [k_min, k_max] (fewer when there are too few
     comments for ``min_size`` each) chosen by silhouette. A small set (up to 3,000 comments) is
-    smoothed over its nearest neighbours first and gets the fewest themes whose silhouette comes
-    within 80% of the best (silhouette alone splits near-duplicates apart in small sets); a
-    large set gets the best k. Returns (labels, centroids)."""
+    smoothed over its nearest neighbours first and gets the fewest themes at which one more
+    theme stops separating the comments better, among those within 70% of the best silhouette
+    (silhouette alone splits near-duplicates apart in small sets); a large set gets the best k.
+    Returns (labels, centroids)."""
     n = z.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, z.shape[1]), dtype=np.float32)
@@ -182,15 +170,21 @@ def cluster(
     if small:
         z = smooth(z, max(2, min(10, n // 12)))
     probe = z if n <= _PROBE_SAMPLE else z[np.sort(rng.choice(n, _PROBE_SAMPLE, replace=False))]
+    idx = silhouette_sample(probe.shape[0], seed)
+    distances = (idx, cosine_distances(probe[idx]))
     scores: dict[int, float] = {}
     for k in range(k_min, k_max + 1):
         # a large set takes the best k, so its curve must be steady: two starts per k
         labels, _, _ = kmeans(probe, k, seed, n_init=1 if small else 2, max_iter=25)
-        scores[k] = silhouette(probe, labels, seed) if k > 1 else 0.0
+        scores[k] = silhouette(probe, labels, seed, distances=distances) if k > 1 else 0.0
     top = max(scores.values())
     # the fewest themes that separate the comments nearly as well as the best number does
     tolerance = _K_TOLERANCE if small else 1.0
-    chosen = min(k for k, v in scores.items() if v >= tolerance * top) if top > 0 else k_min
+    near = [k for k, v in scores.items() if v >= tolerance * top]
+    # where one more theme stops separating better (near-duplicates keep raising the score at
+    # large k in a small set, so the first peak, not the highest)
+    peaks = [k for k in near if k == max(scores) or scores[k] >= scores[k + 1] - _K_STEP]
+    chosen = (min(peaks or near)) if top > 0 else k_min
     best = (scores[chosen], chosen)
     fit = z if n <= _FIT_SAMPLE else z[np.sort(rng.choice(n, _FIT_SAMPLE, replace=False))]
     _, centroids, _ = kmeans(fit, best[1], seed, n_init=2, max_iter=40)
@@ -207,13 +201,16 @@ def subclusters(z: np.ndarray, seed: int, min_size: int, max_k: int = 4) -> np.n
     fit = z if n <= _SILHOUETTE_SAMPLE else z[np.sort(np.random.RandomState(seed).choice(
         n, _SILHOUETTE_SAMPLE, replace=False))]
     best: tuple[float, np.ndarray] | None = None
+    idx = silhouette_sample(n, seed, 500)
+    distances = (idx, cosine_distances(z[idx]))
     for k in range(2, k_max + 1):
         _, centroids, _ = kmeans(fit, k, seed, n_init=1, max_iter=20)
         labels, _ = assign(z, centroids)
         labels, centroids = fold_small(z, labels, centroids, min_size)
         if centroids.shape[0] < 2:
             continue
-        score = silhouette(z, labels, seed, sample=500) + 0.01 * math.log(centroids.shape[0])
+        score = silhouette(z, labels, seed, distances=distances) + 0.01 * math.log(
+            centroids.shape[0])
         if best is None or score > best[0]:
             best = (score, labels)
     return None if best is None else best[1]

@@ -1,6 +1,7 @@
-"""Codebooks: loading with a typed schema and line-numbered errors, and mapping themes onto them.
+"""Codebooks: loading (through the content schema of prompts/, the one place codebooks are
+validated) and mapping themes onto them.
 
-A codebook is YAML (see ``prompts/codebooks/workplace.yaml``)::
+A codebook is YAML (see ``prompts/codebooks/workplace.yaml``; schema: ``prompts.schema``)::
 
     name: Public-sector workplace
     themes:
@@ -9,7 +10,7 @@ A codebook is YAML (see ``prompts/codebooks/workplace.yaml``)::
         keywords: [workload, understaffed, short staffed]
         description: optional free text
 
-Every problem is reported as ``FILE:LINE: message`` with the line of the offending YAML node.
+Every problem is reported as ``FILE:LINE: message`` (:class:`prompts.problems.Problem`).
 """
 
 from __future__ import annotations
@@ -17,126 +18,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-
-from storage.themes.model import OTHER_CODE, Codebook, CodebookTheme
+from prompts.content import read_codebook
+from prompts.problems import ContentError
+from storage.themes.model import Codebook, CodebookTheme
 from storage.themes.text import analyze, words
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-class CodebookError(ValueError):
-    """A codebook that cannot be used. ``problems`` holds one ``FILE:LINE: message`` each."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
-
-
-class _ThemeSchema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: NonEmpty
-    name: NonEmpty
-    keywords: Annotated[list[NonEmpty], Field(min_length=1)]
-    description: str | None = None
-
-
-class _CodebookSchema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: NonEmpty
-    themes: Annotated[list[_ThemeSchema], Field(min_length=1)]
-
-
-def _line_of(node: Any, loc: Sequence[int | str]) -> int:
-    """1-based line of the YAML node at ``loc`` (or of its deepest existing ancestor)."""
-    import yaml
-
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-            if found is None:
-                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
-                return key.start_mark.line + 1 if key is not None else line
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return line
-            node = node.value[part]
-        else:
-            return line
-        line = node.start_mark.line + 1
-    return line
-
-
-def _message(error: Any) -> str:
-    loc = ".".join(str(p) for p in error["loc"])
-    kind = error["type"]
-    if kind == "missing":
-        return f"'{error['loc'][-1]}' is missing" + (f" in {_where(error['loc'][:-1])}" or "")
-    if kind == "extra_forbidden":
-        return f"unknown field '{error['loc'][-1]}'" + (
-            f" in {_where(error['loc'][:-1])}" if len(error["loc"]) > 1 else ""
-        )
-    return f"{loc}: {error['msg']}"
-
-
-def _where(loc: Sequence[int | str]) -> str:
-    if len(loc) >= 2 and loc[0] == "themes" and isinstance(loc[1], int):
-        return f"theme #{loc[1] + 1}"
-    return ".".join(str(p) for p in loc) or "the codebook"
+# A codebook that cannot be used: the content error every content file raises, whose
+# ``problems`` are ``FILE:LINE: message`` each.
+CodebookError = ContentError
 
 
 def load_codebook(path: Path | str) -> Codebook:
-    """Load and validate a YAML codebook; raise :class:`CodebookError` (a ValueError) listing
-    every problem as ``FILE:LINE: message``."""
-    import yaml
-
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError([f"{path}:1: cannot read codebook: {exc}"]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise CodebookError([f"{path}:{line}: not valid YAML: {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise CodebookError([f"{path}:1: not valid YAML: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise CodebookError(
-            [f"{path}:{_line_of(node, ())}: a codebook must be a mapping with 'name' and 'themes'"]
-        )
-    try:
-        parsed = _CodebookSchema.model_validate(data)
-    except ValidationError as exc:
-        raise CodebookError(
-            [f"{path}:{_line_of(node, e['loc'])}: {_message(e)}" for e in exc.errors()]
-        ) from None
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    themes: list[CodebookTheme] = []
-    for i, raw in enumerate(parsed.themes):
-        line = _line_of(node, ("themes", i, "code"))
-        if raw.code == OTHER_CODE:
-            problems.append(f"{path}:{line}: the code '{OTHER_CODE}' is reserved")
-        elif raw.code in seen:
-            problems.append(
-                f"{path}:{line}: duplicate code '{raw.code}' (first on line {seen[raw.code]})"
-            )
-        seen.setdefault(raw.code, line)
-        keywords = tuple(" ".join(k.lower().split()) for k in raw.keywords)
-        themes.append(CodebookTheme(code=raw.code, name=raw.name, keywords=keywords))
-    if problems:
-        raise CodebookError(problems)
-    return Codebook(name=parsed.name, themes=tuple(themes))
+    """Load and validate a YAML codebook with the content schema (prompts.schema); raise
+    :class:`CodebookError` (a ContentError, a ValueError) listing every problem as
+    ``FILE:LINE: message``."""
+    spec = read_codebook(path)
+    return Codebook(name=spec.name, themes=tuple(
+        CodebookTheme(code=t.code, name=t.name, keywords=t.keywords) for t in spec.themes))
 
 
 # --------------------------------------------------------------------------------------------

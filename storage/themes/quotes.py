@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Hashable, Sequence
 
 from storage.themes.model import Theme
+
+NEAR_DUPLICATE = 0.5  # word overlap (Jaccard) at which a second quote repeats the first
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def quotes(
@@ -20,11 +31,13 @@ def quotes(
 
     ``groups[i]`` is the submission (or person-free group id) comment ``i`` came from; None or
     a missing list means every comment is its own group. The quotes are returned in an order
-    shuffled by ``seed``, so the first quote says nothing about rank."""
+    shuffled by ``seed``, so the first quote says nothing about rank. A comment that says
+    nearly what a chosen quote says (half its words or more in common) is passed over."""
     if n <= 0:
         return []
     order = list(theme.representatives) or list(theme.members)
     chosen: list[str] = []
+    chosen_words: list[set[str]] = []
     seen_text: set[str] = set()
     seen_group: set[Hashable] = set()
     for i in order:
@@ -35,7 +48,11 @@ def quotes(
         group = groups[i] if groups is not None else None
         if group is not None and group in seen_group:
             continue
+        words = _words(key)
+        if any(_overlap(words, other) >= NEAR_DUPLICATE for other in chosen_words):
+            continue  # the same thing said again in other words adds nothing
         seen_text.add(key)
+        chosen_words.append(words)
         if group is not None:
             seen_group.add(group)
         chosen.append(text)

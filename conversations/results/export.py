@@ -1,0 +1,69 @@
+"""The committee's figures as CSV: one row per question x part (option, disagree/neutral/agree,
+theme) x group, only for aggregates that pass the thresholds (never a quote, never a count of
+fewer than k people), from the same summaries as chat and the report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from conversations.results.model import (
+    OVERALL,
+    ChoiceResult,
+    RatingResult,
+    Section,
+    Summary,
+)
+from conversations.results.thresholds import Slice
+
+COLUMNS = ("round", "segment", "value", "question_id", "question", "kind", "item", "count",
+           "share", "answers", "average", "change_pts")
+ALL_COMMENTS = "all-comments"
+
+
+def _cell(value: object) -> str:
+    """A cell as text; text a spreadsheet would run as a formula is kept as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _share(share: float | None) -> str:
+    return "" if share is None else f"{share:.4f}"
+
+
+def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: int,
+         k_comments: int) -> list[tuple[str, ...]]:
+    """Every aggregate of the whole round and of each group shown, as CSV rows."""
+    out: list[tuple[str, ...]] = []
+    for (segment, value), s in [(("", ""), whole), *groups]:
+        base = (s.round_id, segment, value)
+        for q in (*s.questions, s.overall):
+            if isinstance(q, RatingResult):
+                out.append((*base, q.question_id, q.text, "rating", "all answers",
+                            str(q.answers), _share(1.0), str(q.answers), f"{q.mean:.1f}", ""))
+                out += [(*base, q.question_id, q.text, "rating", p.key, str(p.count),
+                         _share(p.share), str(q.answers), "", "")
+                        for p in q.parts if p.count is not None and p.count >= k_responses]
+            elif isinstance(q, ChoiceResult):
+                out += [(*base, q.question_id, q.text, "choice", p.label, str(p.count),
+                         _share(p.share), str(q.answers), "", "")
+                        for p in q.options if p.count is not None and p.count >= k_responses]
+            elif isinstance(q, Section) and q.enough:
+                qid = ALL_COMMENTS if q.question_id == OVERALL else q.question_id
+                out += [(*base, qid, q.text, "theme", t.label, str(t.comments),
+                         _share(t.share), str(q.comments), "",
+                         "" if t.change is None else f"{t.change:+.1f}")
+                        for t in q.themes
+                        if t.comments >= max(k_comments, k_responses)]
+    return out
+
+
+def csv_text(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: int,
+             k_comments: int) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows(whole, groups, k_responses, k_comments):
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()

@@ -1,0 +1,167 @@
+"""What a chair may see of a round, as small frozen values: every question its own way (ratings
+as a distribution with average and n, choices ranked, open questions as themes), the overall
+cross-question themes, participation and the trend. Built by conversations.results.summary
+under the thresholds; rendered for chat (render.py), HTML (report.py) and CSV (export.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+OVERALL = "*text"  # the id of the overall (cross-question) theme view: thresholds.TEXT
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a total: an option of a choice, or disagree/neutral/agree of a rating.
+    `count` is None when it is hidden (a group of fewer than k, or needed to keep one
+    hidden); `key` is the option value or "disagree" / "neutral" / "agree"."""
+
+    key: str
+    label: str
+    count: int | None
+    share: float | None  # of the question's answers, 0..1
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """A 1-5 item: its answers, average and distribution."""
+
+    question_id: str
+    text: str
+    answers: int
+    mean: float
+    parts: tuple[Part, ...]  # disagree (1-2), neutral (3), agree (4-5)
+    kind: str = "rating"
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    """A choice question: the options that may be shown, most chosen first; `hidden` are the
+    labels of the others (small groups), in the question's order, never ranked."""
+
+    question_id: str
+    text: str
+    answers: int
+    options: tuple[Part, ...]
+    hidden: tuple[str, ...]
+    kind: str = "choice"
+
+
+@dataclass(frozen=True)
+class SubThemeLine:
+    label: str
+    comments: int
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    label: str
+    code: str | None
+    comments: int
+    share: float  # of all comments shown in its section
+    sentiment: tuple[int, int, int]  # positive, neutral, negative
+    quotes: tuple[str, ...]
+    change: float | None  # share points since the previous round of the series
+    subthemes: tuple[SubThemeLine, ...] = ()
+    other_in_theme: int = 0  # comments of sub-themes too small to show
+
+
+@dataclass(frozen=True)
+class Section:
+    """The themes of one open question (or of every comment: `question_id == OVERALL`)."""
+
+    question_id: str
+    title: str  # "Strengths", or the question's text cut at a word
+    text: str
+    comments: int  # comments behind the themes shown ("other" included)
+    enough: bool  # False: fewer than k_comments people commented here
+    themes: tuple[ThemeLine, ...]
+    engine: str = ""
+    kind: str = "open"
+
+
+Result = RatingResult | ChoiceResult | Section
+
+
+@dataclass(frozen=True)
+class Summary:
+    round_id: str
+    title: str
+    status: str
+    scope: str  # "" for everyone, else "branch=Central"
+    invited: int
+    completed: int
+    questions: tuple[Result, ...]  # in the round's order; a question not shown is left out
+    overall: Section
+    previous: str | None
+    # True when some numbers are repeated from an earlier view, because the newest answers
+    # would differ from what was already shown by fewer than k people
+    earlier: bool = False
+    engine: str = ""  # the theming engine(s) used, e.g. "tfidf"
+
+    @property
+    def themes(self) -> tuple[ThemeLine, ...]:
+        return self.overall.themes
+
+    @property
+    def comments(self) -> int:
+        return self.overall.comments
+
+    @property
+    def enough_comments(self) -> bool:
+        return self.overall.enough
+
+    @property
+    def ratings(self) -> tuple[RatingResult, ...]:
+        return tuple(q for q in self.questions if isinstance(q, RatingResult))
+
+    @property
+    def choices(self) -> tuple[ChoiceResult, ...]:
+        return tuple(q for q in self.questions if isinstance(q, ChoiceResult))
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return tuple(q for q in self.questions if isinstance(q, Section))
+
+    def question(self, question_id: str) -> Result | None:
+        if question_id == OVERALL:
+            return self.overall
+        return next((q for q in self.questions if q.question_id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    key: str
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline result: what it is about and its figure as text-free numbers."""
+
+    question_id: str
+    text: str  # the question, or a theme's label
+    kind: str  # "rating" (share agreeing), "choice" (top option), "theme" (overall share)
+    label: str  # the option or theme label ("" for a rating)
+    count: int | None  # people agreeing / choosing it / comments; None: hidden (under k)
+    share: float | None  # 0..1; None: hidden
+    key: str = ""  # the option's stored value (a choice), the theme's code (a theme)
+    answers: int = 0  # the question's answers (a rating or choice)
+    mean: float | None = None  # a rating's average (1-5)
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The round's headline results that pass the thresholds, for a share-back to staff:
+    participation, the share agreeing with each rating item, the top option of each choice
+    question and the biggest overall themes (never quotes, never a slice)."""
+
+    round_id: str
+    title: str
+    invited: int
+    completed: int
+    items: tuple[Headline, ...]
+    themes_shown: bool = False  # enough people commented for themes (maybe none but "other")

@@ -1,0 +1,174 @@
+"""A round's comments themed once, and counted for any view of them.
+
+The comments of one item (an open question, a rating's "why", or every comment of the round;
+conversations.results.summary says which a large round uses) are themed once per release batch
+(`Themed`); every slice, every question of a large round and the report then count the themes
+of the comments in their own view (`section_lines`), instead of theming each view again.
+Counting goes through the thresholds (a theme of fewer than k_comments people in the view is
+folded into "other"; quotes come only from themes above it)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from typing import Any
+
+from conversations.results.model import SubThemeLine, ThemeLine
+from conversations.results.thresholds import Row, enough_people
+
+SENTIMENT_INDEX = {"positive": 0, "neutral": 1, "negative": 2}
+
+
+@dataclass
+class Themed:
+    """One item's comments (rows with text, sorted by id, so the same comments always theme
+    the same way) and the engine's result for them. `result` is None after retention purged
+    the text: the stored theme labels are used instead."""
+
+    rows: list[Row]
+    result: Any
+    index: dict[str, int] = field(default_factory=dict)
+    sub_of: list[int] = field(default_factory=list)
+    aligned: str = ""  # the previous round whose topics the labels were aligned to
+    texts: list[str] = field(default_factory=list)  # for quotes
+    groups: list[str] = field(default_factory=list)  # each comment's submission, for quotes
+
+    def __post_init__(self) -> None:
+        self.index = {r.id: i for i, r in enumerate(self.rows)}
+        self.texts = [str(r.text or "") for r in self.rows]
+        self.groups = [r.submission or r.id for r in self.rows]
+        self.sub_of = [-1] * len(self.rows)
+        if self.result is None:
+            return
+        for theme in self.result.themes:
+            for j, sub in enumerate(theme.subthemes):
+                for i in sub.members:
+                    self.sub_of[i] = j
+
+    @property
+    def engine(self) -> str:
+        return str(getattr(self.result, "engine", "") or "")
+
+    def align_to(self, previous: Themed, name: str) -> None:
+        """Give the same topics the labels and codes they had in `previous` (once)."""
+        if self.aligned == name or self.result is None or previous.result is None:
+            return
+        from storage.themes import align
+
+        self.result = align(self.result, previous.result)
+        self.aligned = name
+
+
+def _quotes(themed: Themed, members: Sequence[int], order: Sequence[int], n: int,
+            seed: str) -> tuple[str, ...]:
+    """Up to n quotes from `members` (the view's comments of a theme): closest to the theme's
+    centre first (the engine's `order`), each from a different submission."""
+    from storage.themes import quotes as pick_quotes
+
+    inside = set(members)
+    shortlist = tuple(islice((i for i in order if i in inside), 20 * n))
+    theme = themed.result.themes[0]
+    picked = pick_quotes(themed.texts,
+                         replace(theme, representatives=shortlist, members=shortlist), n=n,
+                         seed=zlib.crc32(seed.encode()), groups=themed.groups)
+    return tuple(picked)
+
+
+def section_lines(themed: Themed | None, view: Sequence[Row], k_comments: int, seed: str,
+                  old_share: dict[str, float] | None = None
+                  ) -> tuple[list[ThemeLine], int, bool]:
+    """(theme lines, comments behind them, enough commenters) for the comments of one view.
+
+    Themes with fewer than k_comments people in the view, and the engine's "other", are
+    shown together as "other" (its sentiment only when it holds k_comments people)."""
+    commented = [r for r in view if r.text or r.theme]
+    if not enough_people(commented, k_comments):
+        return [], 0, False
+    if themed is None or themed.result is None or not any(r.text for r in commented):
+        lines, total = _purged_lines(commented, k_comments)
+    else:
+        lines, total = _live_lines(themed, commented, k_comments, seed)
+    if old_share is not None:
+        lines = [replace(t, change=round(100 * (t.share - old_share[t.code or t.label]), 1)
+                         if (t.code or t.label) in old_share and t.code != "other" else None)
+                 for t in lines]
+    return lines, total, True
+
+
+def _purged_lines(commented: Sequence[Row], k_comments: int) -> tuple[list[ThemeLine], int]:
+    """After retention: the stored theme label of each comment, no quotes, no sentiment."""
+    groups: dict[str, list[Row]] = {}
+    for r in commented:
+        groups.setdefault(r.theme or "other", []).append(r)
+    kept = [(label, rs) for label, rs in groups.items()
+            if label != "other" and enough_people(rs, k_comments)]
+    total = len(commented)
+    lines = [ThemeLine(label, None, len(rs), len(rs) / total, (0, 0, 0), (), None)
+             for label, rs in sorted(kept, key=lambda kv: (-len(kv[1]), kv[0]))]
+    rest = total - sum(t.comments for t in lines)
+    if rest:
+        lines.append(ThemeLine("other", "other", rest, rest / total, (0, 0, 0), (), None))
+    return lines, total
+
+
+def _live_lines(themed: Themed, commented: Sequence[Row], k_comments: int, seed: str
+                ) -> tuple[list[ThemeLine], int]:
+    result = themed.result
+    positions = [themed.index[r.id] for r in commented if r.id in themed.index]
+    total = len(positions)
+    buckets: dict[int, list[int]] = {}
+    for i in positions:
+        buckets.setdefault(result.assignments[i], []).append(i)
+    lines: list[ThemeLine] = []
+    other: list[int] = []
+    for tid, members in buckets.items():
+        theme = result.themes[tid]
+        if theme.is_other or not enough_people([themed.rows[i] for i in members], k_comments):
+            other.extend(members)
+            continue
+        lines.append(_line(themed, theme, members, total, k_comments, f"{seed}:{theme.code}"))
+    lines.sort(key=lambda t: (-t.comments, t.label))
+    if other:
+        big = enough_people([themed.rows[i] for i in other], k_comments)
+        lines.append(ThemeLine("other", "other", len(other), len(other) / total,
+                               _sentiment(result, other) if big else (0, 0, 0), (), None))
+    return lines, total
+
+
+def _sentiment(result: Any, members: Sequence[int]) -> tuple[int, int, int]:
+    counts = [0, 0, 0]
+    if result.sentiments:
+        for i in members:
+            counts[SENTIMENT_INDEX.get(result.sentiments[i], 1)] += 1
+    return counts[0], counts[1], counts[2]
+
+
+def _line(themed: Themed, theme: Any, members: list[int], total: int, k_comments: int,
+          seed: str) -> ThemeLine:
+    subs: dict[int, list[int]] = {}
+    for i in members:
+        subs.setdefault(themed.sub_of[i], []).append(i)
+    sub_lines: list[SubThemeLine] = []
+    small = 0
+    for j, sub_members in subs.items():
+        if j < 0 or not enough_people([themed.rows[i] for i in sub_members], k_comments):
+            small += len(sub_members)
+            continue
+        sub = theme.subthemes[j]
+        quote = _quotes(themed, sub_members, sub.representatives or sub.members, 1,
+                        f"{seed}:{sub.code}")
+        sub_lines.append(SubThemeLine(sub.label, len(sub_members), quote[0] if quote else None))
+    sub_lines.sort(key=lambda s: (-s.comments, s.label))
+    return ThemeLine(
+        label=theme.label, code=theme.code, comments=len(members), share=len(members) / total,
+        sentiment=_sentiment(themed.result, members),
+        quotes=_quotes(themed, members, theme.representatives or theme.members, 2, seed),
+        change=None, subthemes=tuple(sub_lines) if len(sub_lines) > 1 else (),
+        other_in_theme=small if len(sub_lines) > 1 else 0)
+
+
+def shares(lines: Sequence[ThemeLine]) -> dict[str, float]:
+    """Each theme's share by code (or label), for the trend of the next round."""
+    return {t.code or t.label: t.share for t in lines}

@@ -1,0 +1,211 @@
+"""The chair's personal report link: signed and expiring, refused once tampered with, expired
+or when the chair role is gone; the page served by the web process holds the same numbers as
+/themes; and in a real headless Chromium its layout holds (labels not cut, tables inside the
+page, no overflow when printed), in English and Spanish."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from adapters.console.adapter import address_for
+from bot.bootstrap import Core
+from bot.clock import FakeClock
+from bot.server import web_app
+from conversations.events import TextReceived
+from conversations.results.links import open_report
+from tests.browser import LABELS, LAYOUT_CHECK, browser, chromium
+from tests.results_support import ROUND, organisation, realistic_round
+
+N = 120
+
+
+@pytest.fixture
+async def tour(clock: FakeClock) -> AsyncIterator[Core]:
+    app = await organisation(clock, N)
+    await realistic_round(app, clock, N)
+    yield app
+    await app.close()
+
+
+async def link_and_text(app: Core, handle: str = "jordan") -> tuple[str, str]:
+    replies = await app.router(TextReceived(address_for(handle), f"/themes {ROUND}"))
+    text = "\n".join(m.text for m in replies)
+    found = re.search(r"(http://\S+/report/\S+)", text)
+    assert found, text
+    return found.group(1), text
+
+
+def parts(url: str) -> tuple[str, str, str, str]:
+    split = urlsplit(url)
+    q = {k: v[0] for k, v in parse_qs(split.query).items()}
+    return split.path.rsplit("/", 1)[1], q["chair"], q["expires"], q["sig"]
+
+
+async def test_the_link_is_personal_and_the_page_has_the_same_numbers(tour: Core) -> None:
+    url, text = await link_and_text(tour)
+    assert "This link is personal" in text and "60 minutes" in text
+    assert "listening" not in parse_qs(urlsplit(url).query).get("chair", [""])[0]
+    page = await open_report(tour.deps, *parts(url))
+    assert page.status == 200
+    html = page.html
+    # every rating's average and n, the priority counts and the overall themes, as in chat
+    for mean, n in re.findall(r"average (\d\.\d) \(n=(\d+)\)", text):
+        assert f'<span class="mean">{mean}</span>' in html
+        assert f'<span class="answers">{n}</span>' in html
+    for label, count in re.findall(r"^\s+\d+\. (.+?): (\d+) \(\d+%\)$", text, re.M):
+        assert f">{label}</th>" in html and f">{count} (" in html
+    overall = text.split("*All comments, across questions*", 1)[1]
+    for label in re.findall(r"^\d+\. \*(.+?)\*", overall, re.M):
+        assert label.replace("&", "&amp;") in html
+    assert "<script" not in html and "<caption>" in html and 'scope="col"' in html
+
+
+async def test_a_tampered_expired_or_no_longer_chair_link_is_refused(
+        tour: Core, clock: FakeClock) -> None:
+    url, _ = await link_and_text(tour)
+    round_id, chair, expires, sig = parts(url)
+    bad_sig = sig[:-1] + ("0" if sig[-1] != "0" else "1")
+    for args in ((round_id, chair, expires, bad_sig), (round_id, str(int(chair) + 1), expires,
+                 sig), (round_id, chair, str(int(expires) + 3600), sig),
+                 ("other-round", chair, expires, sig), (round_id, "x", expires, sig)):
+        page = await open_report(tour.deps, *args)
+        assert page.status in (400, 403) and "not valid" in page.html, args
+        assert "Training and learning" not in page.html
+    clock.advance(timedelta(minutes=61))
+    page = await open_report(tour.deps, round_id, chair, expires, sig)
+    assert page.status == 403 and "expired" in page.html
+    url, _ = await link_and_text(tour)  # a fresh link works ...
+    assert (await open_report(tour.deps, *parts(url))).status == 200
+    async with tour.deps.uow() as tx:  # ... until the chair role is taken away
+        person = await tx.people.by_handle("jordan")
+        assert person is not None
+        person.roles = "staff"
+        await tx.commit()
+    page = await open_report(tour.deps, *parts(url))
+    assert page.status == 403 and "not one now" in page.html
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def served(tour: Core) -> AsyncIterator[tuple[Core, str]]:
+    """The web process's app (bot.server) on 127.0.0.1, with the report route."""
+    app = web_app(tour)  # type: ignore[arg-type]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield tour, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def served_link(app: Core, base: str, handle: str = "jordan") -> str:
+    url, _ = await link_and_text(app, handle)
+    return base + url[url.index("/report/"):]
+
+
+async def test_the_web_process_serves_the_page_privately(served: tuple[Core, str]) -> None:
+    app, base = served
+    url = await served_link(app, base)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(url) as resp:
+            assert resp.status == 200 and resp.content_type == "text/html"
+            assert resp.headers["Cache-Control"] == "no-store"
+            assert resp.headers["Referrer-Policy"] == "no-referrer"
+            assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+            assert "Training and learning" in await resp.text()
+        async with http.get(url.replace("sig=", "sig=0")) as resp:
+            assert resp.status == 403 and "Training and learning" not in await resp.text()
+        async with http.get(f"{base}/report/{ROUND}") as resp:
+            assert resp.status == 400
+
+
+needs_chromium = pytest.mark.skipif(
+    chromium() is None,
+    reason="Chromium is not installed (make test installs Debian's chromium with apt as root)")
+
+
+@needs_chromium
+async def test_the_report_lays_out_on_screen_phone_and_paper(served: tuple[Core, str],
+                                                             tmp_path: Path) -> None:
+    app, base = served
+    for words in ("Paid time for equity training at every branch, part-time staff included",
+                  "1 started Budget approved for the next fiscal year"):
+        await app.router(TextReceived(address_for("jordan"), f"/pulse commit {ROUND} {words}"))
+    url = await served_link(app, base)
+    binary = chromium()
+    assert binary is not None
+    async with browser(binary) as page:
+        await page.open(url, 1280)
+        text = await page.evaluate("document.body.innerText")
+        assert "What we committed to" in text and "Budget approved" in text  # the loop's part
+        for width, media in ((1280, "screen"), (390, "screen"), (700, "print")):
+            await page.open(url, width)
+            await page.media(media)
+            problems = await page.evaluate(LAYOUT_CHECK)
+            assert problems == [], (width, media, problems)
+            shot = await page.screenshot()
+            assert shot.startswith(b"\x89PNG") and len(shot) > 20_000
+            (tmp_path / f"report-{width}-{media}.png").write_bytes(shot)
+        labels = await page.evaluate(LABELS)
+        assert "Training and learning" in labels and "Workplace culture" in labels
+        assert all(not label.endswith("…") for label in labels)
+        pdf = await page.pdf()
+        assert pdf.startswith(b"%PDF")
+
+
+@needs_chromium
+async def test_the_layout_check_catches_a_broken_page(tmp_path: Path) -> None:
+    """The same check fails on a page whose table is wider than the window and whose label is
+    cut: it is a check that can fail."""
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        "<!doctype html><meta charset=utf-8><style>p{white-space:nowrap;width:4rem;"
+        "overflow:hidden}</style><p>A label far too long for its little box</p>"
+        "<table style='width:2000px'><caption>x</caption><tr><th scope=row>A</th><td>1</td>"
+        "</tr></table>",
+        encoding="utf-8")
+    binary = chromium()
+    assert binary is not None
+    async with browser(binary) as page:
+        await page.open(broken.as_uri(), 800)
+        problems = await page.evaluate(LAYOUT_CHECK)
+    assert any("wider than the window" in p for p in problems), problems
+    assert any("outside the page" in p for p in problems)
+    assert any("does not fit its box" in p for p in problems)
+
+
+@needs_chromium
+async def test_a_spanish_chair_gets_the_report_in_spanish(served: tuple[Core, str]) -> None:
+    app, base = served
+    async with app.deps.uow() as tx:
+        person = await tx.people.by_handle("jordan")
+        assert person is not None
+        person.locale = "es"
+        await tx.commit()
+    url = await served_link(app, base)
+    binary = chromium()
+    assert binary is not None
+    async with browser(binary) as page:
+        await page.open(url, 390)
+        assert await page.evaluate("document.documentElement.lang") == "es"
+        text = await page.evaluate("document.body.innerText")
+        assert re.search(r"Generado el \d+ de \w+ de 20\d\d", text), text[:400]
+        assert "Participación" in text
+        problems = await page.evaluate(LAYOUT_CHECK)
+        assert problems == [], problems

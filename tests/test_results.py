@@ -1,0 +1,193 @@
+"""A chair's results after a realistic listening-tour round (tests/rounds_data.py), on the real
+core: every question with its numbers, the SWOT themes question by question with readable
+labels and fitting quotes, sentiment, a chart with labels, `question=` and `theme=`, the CSV
+and the headlines for a share-back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.console.adapter import address_for
+from bot.bootstrap import Core
+from bot.clock import FakeClock
+from conversations.events import TextReceived
+from conversations.messages import Message
+from conversations.results.export import COLUMNS, csv_text
+from conversations.results.headlines import headlines
+from conversations.results.report import Reports
+from conversations.results.summary import Summaries
+from tests.results_support import ROUND, organisation, realistic_round
+from tests.rounds_data import COMMENTS
+from tests.support import Console
+
+N = 150
+SWOT = {"Strengths": "strengths", "Weaknesses": "barriers", "Opportunities": "opportunities",
+        "Worries": "worries"}
+
+
+@pytest.fixture
+async def tour(clock: FakeClock) -> AsyncIterator[Core]:
+    app = await organisation(clock, N)
+    await realistic_round(app, clock, N)
+    yield app
+    await app.close()
+
+
+async def themes(app: Core, args: str = ROUND) -> list[Message]:
+    return await app.router(TextReceived(address_for("jordan"), f"/themes {args}".strip()))
+
+
+def topic_of(quote: str, question: str) -> str | None:
+    """Which topic of `question` a quote was written from (None: not from that question)."""
+    low = quote.lower()
+    for topic, phrases in COMMENTS[question].items():
+        if any(p.lower() in low for p in phrases):
+            return topic
+    return None
+
+
+def section(replies: list[Message], title: str) -> Message:
+    return next(m for m in replies if m.text.startswith(f"*{title}*"))
+
+
+def theme_lines(text: str) -> list[tuple[str, int, int]]:
+    """(label, comments, share %) of every theme line of a section."""
+    return [(m[1], int(m[2]), int(m[3])) for m in
+            re.finditer(r"^\d+\. \*(.+?)\*: (\d+) comments? \((\d+)%\)", text, re.M)]
+
+
+async def test_the_chair_sees_every_question_with_its_numbers(tour: Core) -> None:
+    replies = await themes(tour)
+    text = "\n".join(m.text for m in replies)
+    assert f"Participation: {N} of" in text
+    # every rating: average, n and the disagree / neutral / agree split with counts
+    for statement in ("I have enough time during my paid hours", "I feel safe raising concerns",
+                      "I believe leadership will act"):
+        line = next(li for li in text.splitlines() if statement in li)
+        assert re.search(r"average \d\.\d \(n=\d+\)", line), line
+        parts = re.findall(r"(disagree|neutral|agree) (\d+) \((\d+)%\)", line)
+        assert [p[0] for p in parts] == ["disagree", "neutral", "agree"], line
+        assert all(int(count) >= 5 for _, count, _ in parts)  # every part shown is 5+ people
+    # the priority question, ranked: most chosen first, counts going down
+    block = text.split("*Which should the committee work on first?*", 1)[1]
+    options = re.findall(r"^\s+(\d+)\. (.+?): (\d+) \((\d+)%\)$", block, re.M)[:5]
+    assert options[0][1] == "Training and learning"
+    counts = [int(o[2]) for o in options]
+    assert counts == sorted(counts, reverse=True) and sum(counts) <= N
+
+
+async def test_swot_themes_by_question_with_readable_labels_fitting_quotes_and_sentiment(
+        tour: Core) -> None:
+    replies = await themes(tour)
+    for title, qid in SWOT.items():
+        msg = section(replies, title)
+        lines = theme_lines(msg.text)
+        named = [li for li in lines if li[0] != "other"]
+        assert 2 <= len(named) <= 12, msg.text
+        for label, _, _ in named:  # readable: short, words, a capital, never cut mid-word
+            assert 2 <= len(label) <= 40 and label[0].isupper() and "…" not in label, label
+        other = sum(share for label, _, share in lines if label == "other")
+        assert other <= 25, f"{title}: other is {other}%"
+        assert re.search(r"\d+ positive, \d+ neutral, \d+ negative", msg.text)
+        # quotes come from this question's answers, one per theme
+        assert msg.quotes and all(topic_of(q, qid) for q in msg.quotes), (title, msg.quotes)
+    # a worry sounds negative on the whole; a strength positive
+    worry = theme_lines(section(replies, "Worries").text)
+    assert worry
+    strengths = section(replies, "Strengths").text
+    pos = sum(int(n) for n in re.findall(r"(\d+) positive", strengths))
+    neg = sum(int(n) for n in re.findall(r"(\d+) negative", strengths))
+    assert pos > neg
+    # one question in detail: each theme's two quotes are from different people and fit it
+    detail = await themes(tour, f"{ROUND} question=barriers")
+    quoted = [m for m in detail if m.quotes]
+    assert len(quoted) >= 2
+    fitting = 0
+    for m in quoted:
+        assert len(set(m.quotes)) == len(m.quotes)
+        topics = {topic_of(q, "barriers") for q in m.quotes}
+        assert None not in topics
+        fitting += len(topics) == 1
+    assert fitting >= len(quoted) - 1, [m.quotes for m in quoted]
+
+
+async def test_the_overall_themes_come_with_a_chart_of_their_labels(tour: Core) -> None:
+    replies = await themes(tour)
+    head, overall = replies[0], replies[-1]
+    assert overall.text.startswith("*All comments, across questions*")
+    lines = theme_lines(overall.text)
+    assert [(label, round(100 * share)) for label, share in head.chart] == \
+        [(label, share) for label, _, share in lines]
+    assert head.chart_title and "Themes found by the TF-IDF engine" in head.text
+    from adapters.chart import chart_png
+
+    assert chart_png(head.chart, head.chart_title).startswith(b"\x89PNG")
+
+
+async def test_question_and_theme_arguments_are_checked(tour: Core, clock: FakeClock) -> None:
+    console = Console(tour, clock)
+    await console.say(":as jordan")
+    out = await console.say(f"/themes {ROUND} question=barriers theme=1")
+    assert "Weaknesses" in out
+    assert ("1.1 " in out and "Quotes, one for each sub-theme" in out) or "no sub-themes" in out
+    out = await console.say(f"/themes {ROUND} theme=1")  # the overall themes' first
+    assert "All comments, across questions" in out
+    for args, expected in (
+        ("theme=0", "numbered 1 to"), ("theme=99", "numbered 1 to"),
+        ("theme=two", "theme= takes a theme's number"), ("theme=1 theme=2", "theme= takes"),
+        ("question=nope", "There is no question nope"),
+        ("question=first-priority theme=1", "not an open question"),
+        ("question=", "Usage: /themes"), ("question=strengths shoe=9", "branch=VALUE"),
+    ):
+        out = await console.say(f"/themes {ROUND} {args}")
+        assert expected in out, (args, out)
+        assert "Traceback" not in out
+    out = await console.say(f"/themes {ROUND} question=first-priority")
+    assert "1. Training and learning" in out and "Strengths" not in out
+
+
+async def test_the_csv_holds_aggregates_of_k_or_more_and_never_a_quote(tour: Core) -> None:
+    summaries = Summaries(tour.deps)
+    async with tour.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None
+        built = await Reports(tour.deps, summaries).build(tx, rnd)
+        assert not isinstance(built, Exception) and isinstance(built, tuple)
+        whole, groups = built
+        text = csv_text(whole, groups, rnd.k_responses, rnd.k_comments)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == COLUMNS
+    assert groups and {r["segment"] for r in rows} >= {"", "branch"}
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"rating", "choice", "theme"}
+    assert all(int(r["count"]) >= rnd.k_responses for r in rows), "no row below k"
+    assert all(int(r["count"]) >= rnd.k_comments for r in rows if r["kind"] == "theme")
+    quotes = {q for m in await themes(tour, f"{ROUND} question=barriers") for q in m.quotes}
+    phrases = [p for topics in COMMENTS.values() for ps in topics.values() for p in ps]
+    for phrase in phrases:  # no comment, nor any phrase people wrote, is in the CSV
+        assert phrase.lower() not in text.lower()
+    assert quotes and not any(q in text for q in quotes)
+    one = [(r["question_id"], r["item"], r["segment"], r["value"]) for r in rows]
+    assert len(one) == len(set(one)), "one row per question x option/theme x group"
+
+
+async def test_headlines_for_a_share_back_pass_the_thresholds(tour: Core) -> None:
+    async with tour.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None
+        got = await headlines(tour.deps, tx, rnd)
+        await tx.commit()
+    assert got is not None and got.completed == N
+    kinds = [h.kind for h in got.items]
+    assert kinds.count("rating") == 3 and kinds.count("choice") == 1
+    assert 1 <= kinds.count("theme") <= 3
+    assert all(h.count is None or h.count >= rnd.k_responses for h in got.items)
+    ratings = [h for h in got.items if h.kind == "rating"]
+    assert all(h.mean is not None and h.answers >= rnd.k_responses for h in ratings)
+    top = next(h for h in got.items if h.kind == "choice")
+    assert top.label == "Training and learning"
