@@ -95,7 +95,8 @@ class DeliveryWorker:
             log.warning("outbox row %s was re-claimed by another worker; not sending", row.id)
             return 0
         try:
-            await self.senders[address.platform].send(address, messages)
+            if messages:  # none: settled without a message, recorded like a delivered row
+                await self.senders[address.platform].send(address, messages)
         except DeliveryError as exc:
             async with self.deps.uow() as tx:
                 if exc.retry and row.attempts < self.max_attempts:

@@ -13,7 +13,8 @@ from storage.models import Claimed, Person
 
 class Outreach:
     """Renders outbox rows; None when a row no longer applies (its person left, its survey
-    closed, its step was removed ...)."""
+    closed, its step was removed ...). An empty list: the row is settled with nothing to send
+    (a reminder to someone who has finished), and must end like a delivered row."""
 
     def __init__(self, renderers: Mapping[str, Renderer]) -> None:
         self.renderers = renderers
@@ -26,4 +27,4 @@ class Outreach:
         if renderer is None:
             return None
         messages = await renderer(tx, person, row.kind, row.payload)
-        return (person, messages) if messages else None
+        return None if messages is None else (person, list(messages))

@@ -64,7 +64,12 @@ class Invitations:
     async def render(self, tx: UnitOfWork, person: Person, kind: str,
                      payload: Mapping[str, Any]) -> list[Message] | None:
         """A planned invitation (`pulse.invite`) or reminder (`pulse.reminder`), or None if it
-        no longer applies. A paused round's messages wait (NotYet) until it resumes."""
+        no longer applies. A paused round's messages wait (NotYet) until it resumes.
+
+        Someone who has finished gets no message, but their row is settled like a delivered
+        one (an empty list, not None): a row left "no longer due" only for the people who
+        finished would tell a database reader who they are while their answers are held.
+        So every check that treats everyone alike comes first."""
         rnd = await tx.rounds.get(str(payload.get("round", "")))
         occ = str(payload.get("occurrence", ""))
         if rnd is not None and rnd.status == "paused":
@@ -72,11 +77,13 @@ class Invitations:
         if rnd is None or rnd.status != "open":
             return None
         part = await tx.participation.get(rnd.id, occ, person.id)
-        if part is None or await self.finished(tx, rnd.id, occ, person):
+        if part is None:
             return None
         until = self.until(rnd, occ)
         if self.deps.today(person) > until:
             return None
+        if await self.finished(tx, rnd.id, occ, person):
+            return []
         count = len(await tx.rounds.questions(rnd.id))
         return [invitation(self.deps.catalog, person, rnd, occ, until.isoformat(), count,
                            reminder=kind != "pulse.invite")]
