@@ -294,6 +294,9 @@ class DeliveryWorker:
                 pass
 
     async def _send(self, item: Ready) -> None:
+        """Send a rendered row and record what became of it. A row rendered with no message
+        (a reminder to someone who has finished) is recorded "sent" all the same, through the
+        same steps, so that the outbox cannot tell finishers from the others."""
         row = await self._hold(item.row)
         if row is None:
             return
@@ -304,8 +307,8 @@ class DeliveryWorker:
         self._deadlines[row.id] = deadline
         try:
             async with deadline:
-                route = await self.senders[item.address.platform].send(item.address,
-                                                                        item.messages)
+                route = await self.senders[item.address.platform].send(
+                    item.address, item.messages) if item.messages else None
         except DeliveryError as exc:
             self._route(exc.route)
             self._record(self._failure(row, exc))

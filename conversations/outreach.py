@@ -16,7 +16,8 @@ Delivery = tuple[Person, list[Message]]
 
 class Outreach:
     """Renders outbox rows; None when a row no longer applies (its person left, its survey
-    closed, its step was removed ...)."""
+    closed, its step was removed ...). An empty list: the row is settled with nothing to send
+    (a reminder to someone who has finished), and must end like a delivered row."""
 
     def __init__(self, renderers: Mapping[str, Renderer],
                  many: Mapping[str, ManyRenderer] | None = None) -> None:
@@ -31,14 +32,15 @@ class Outreach:
         if renderer is None:
             return None
         messages = await renderer(tx, person, row.kind, row.payload)
-        return (person, messages) if messages else None
+        return None if messages is None else (person, list(messages))
 
     async def render_many(self, tx: UnitOfWork,
                           rows: Sequence[Claimed]) -> list[Delivery | None | NotYet]:
         """`render` for many rows in one transaction, a result per row in order: the people in
         one query, and each kind's rows through its many-row renderer when it has one. A row
-        that must wait gets its NotYet; any other error is raised (the caller can then render
-        the rows one by one, to find the one at fault)."""
+        that must wait gets its NotYet, one settled with nothing to send its person and an
+        empty list; any other error is raised (the caller can then render the rows one by one,
+        to find the one at fault)."""
         people = {p.id: p for p in await tx.people.many({r.person_id for r in rows})}
         kinds: dict[str, list[int]] = {}
         for i, row in enumerate(rows):
@@ -61,6 +63,6 @@ class Outreach:
             for i, result in zip(index, results, strict=False):
                 if isinstance(result, NotYet):
                     out[i] = result
-                elif result:
-                    out[i] = (people[rows[i].person_id], result)
+                elif result is not None:  # [] too: settled with nothing to send
+                    out[i] = (people[rows[i].person_id], list(result))
         return out

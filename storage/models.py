@@ -7,10 +7,11 @@ Anonymity is a property of this schema (DESIGN.md, "Anonymity model"):
   has one row per submission).
   Its key is a random UUID, and on SQLite it is a WITHOUT ROWID table, so neither the key nor the
   physical order follows insertion order.
-- `participation` (who was invited, reminded, completed) is created at invitation time, in
-  roster order, and holds only a completed flag, no time: it cannot be lined up with `responses`.
-  The flag is set only when the round closes, for everyone at once; until then who finished is
-  a keyed-hash mark (`private_marks`) and the round keeps a count (`rounds.counted`).
+- `participation` (who was invited and reminded) is created at invitation time, in roster
+  order: it cannot be lined up with `responses`. Who finished is never recorded per person:
+  while the round is open it is a keyed-hash mark (`private_marks`, deleted at close), and the
+  round keeps a count (`rounds.counted`). (`completed` is kept for rounds closed before, and
+  cleared by migration 0009.)
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ class Round(Base):
     series: Mapped[str] = mapped_column(String(64), default="")
     results_while_open: Mapped[bool] = mapped_column(Boolean, default=False)
     purged_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    # finishes counted so far while the round is open (in release batches of at least k);
-    # written to the participation rows, all at once, when the round closes
+    # finishes counted so far: in release batches of at least k while the round is open, all
+    # of them once it has closed (never per person)
     counted: Mapped[int] = mapped_column(Integer, default=0)
     # when a scheduled round opens by itself, and the last day answers are accepted when an
     # admin gave one (a recurring round closes after it); None: no such date
@@ -146,7 +147,8 @@ class RoundQuestion(Base):
 
 
 class Participation(Base):
-    """Who was invited to which occurrence, reminders sent, completed. Never linked to answers."""
+    """Who was invited to which occurrence, reminders sent. Never linked to answers; who
+    finished is not recorded here (`completed` stays False; see the module docstring)."""
 
     __tablename__ = "participation"
     __table_args__ = (UniqueConstraint("round_id", "occurrence", "person_id"),)

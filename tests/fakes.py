@@ -228,12 +228,6 @@ class Participations(_Repo, bulk.ParticipationsBulk):
                             reminders=0, completed=False)
         return self._insert("participation", (round_id, occurrence, person_id), row)
 
-    async def complete_many(self, ids: Sequence[int], round_id: str | None = None) -> None:
-        wanted = set(ids)
-        for p in self._all(self.db.participation.values()):
-            if p.id in wanted:
-                p.completed = True
-
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]:
         return {(p.occurrence, p.person_id): self._out(p)
                 for p in self.db.participation.values() if p.round_id == round_id}
@@ -247,6 +241,16 @@ class Participations(_Repo, bulk.ParticipationsBulk):
     async def counts(self, round_id: str) -> tuple[int, int]:
         rows = [p for p in self.db.participation.values() if p.round_id == round_id]
         return len(rows), sum(1 for p in rows if p.completed)
+
+    async def segment_counts(self, round_id: str) -> dict[tuple[str, str, str], int]:
+        ids = {p.person_id for p in self.db.participation.values() if p.round_id == round_id}
+        out: dict[tuple[str, str, str], int] = {}
+        for pid in ids:
+            if (person := self.db.people.get(pid)) is not None:
+                combo = (person.branch or "", person.classification or "",
+                         person.employment or "")
+                out[combo] = out.get(combo, 0) + 1
+        return out
 
 
 class Responses(_Repo):
@@ -289,7 +293,7 @@ class Responses(_Repo):
     async def held_for(self, round_id: str) -> list[HeldSubmission]:
         return self._all(h for h in self.db.held.values() if h.round_id == round_id)
 
-    async def reseal(self) -> None:  # no transaction ids here
+    async def reseal(self, round_ids: Collection[str]) -> None:  # no transaction ids here
         pass
 
     async def next_batch(self, round_id: str) -> int:
@@ -335,7 +339,7 @@ class Marks(_Repo, bulk.MarksBulk):
     async def rounds(self, kind: str) -> set[str]:
         return {rid for rid, k in self.db.marks.values() if k == kind}
 
-    async def reseal(self) -> None:  # no transaction ids here
+    async def reseal(self, round_ids: Collection[str]) -> None:  # no transaction ids here
         pass
 
     async def delete(self, round_id: str, kind: str, keys: Iterable[str] | None = None) -> None:

@@ -267,6 +267,10 @@ def test_a_round_from_the_content_folder_can_be_started(
     write(content, "rounds/ours.yaml", ROUND)
     env = {"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/o.db",
            "OUTWARD_CONTENT_DIR": str(content), "OUTWARD_SPACY_MODEL": "none"}
+    assert main(["pulse", "start", "my-round"], env=env) == 2  # nobody on the roster yet
+    assert "its audience has nobody, fewer than 5" in capsys.readouterr().out
+    roster = Path(__file__).resolve().parent.parent / "prompts/sample/organisation.csv"
+    assert main(["roster", "import", str(roster)], env=env) == 0
     assert main(["pulse", "start", "my-round"], env=env) == 0
     assert "Started *My round* (my-round)" in capsys.readouterr().out
 

@@ -227,3 +227,70 @@ async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
         assert out.count("not a survey") == 2
     finally:
         await app.close()
+
+
+THREE_REFLECTIONS = """
+id: three-reflections
+title: {en: Noticing daily, es: Notar a diario}
+cadence_days: 1
+steps:
+  - {id: one, text: {en: Step one, es: Paso uno}, reflection: {en: "What did you notice?"}}
+  - {id: two, text: {en: Step two, es: Paso dos}, reflection: {en: "And today?"}}
+  - {id: three, text: {en: Step three, es: Paso tres}, reflection: {en: "And now?"}}
+"""
+
+
+async def test_one_persons_reflections_cannot_be_grouped_held_or_released(
+    clock: FakeClock
+) -> None:
+    """Dana reflects on three steps, Tom and Sam on one each. A tag shared by Dana's three
+    held reflections (or a submission id shared once released) would say that one author
+    wrote three: the few people sent three steps, and every one of her reflections with them."""
+    from tests.support import in_memory
+
+    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2", "OUTWARD_K_COMMENTS": "3"})
+    try:
+        use_track(app, THREE_REFLECTIONS)
+        console = Console(app, clock)
+        await console.say(":as dana", "/learn join three-reflections", "Reflect",
+                          "I noticed the queue at the desk")
+        for text in ("I noticed who gets asked for ID", "I noticed my own tone"):
+            await console.say(":as dana", ":clock +1d", "Reflect", text)
+        assert len(app.db.held) == 3 and not app.db.responses  # one person: nothing released
+        tags = [h.author for h in app.db.held.values()]
+        assert len(set(tags)) == 3, "one person's reflections share a tag"
+        for handle in ("tom", "sam"):  # (the console's clock releases after each line)
+            await console.say(f":as {handle}", "/learn join three-reflections", "Reflect",
+                              f"A note about patrons from {handle}")
+        await Releaser(app.deps).release()
+        released = list(app.db.responses.values())
+        # three people were waiting: one reflection each is released, each on its own
+        assert len(released) == 3 and len({r.submission for r in released}) == 3
+        assert len(app.db.held) == 2  # Dana's other two wait for batches of their own
+        await console.say(":clock +1m")
+        assert len(app.db.responses) == 3, "two held reflections of one person are not enough"
+    finally:
+        await app.close()
+
+
+async def test_a_nudge_held_back_by_a_survey_never_dates_its_end(
+    app: FakeOutward, console: Console, clock: FakeClock
+) -> None:
+    """Dana is mid-survey when her step comes due. Sent the minute she finishes, the step's
+    outbox row would say when she finished (and so whose held answers are the newest): it
+    comes the next day instead, at the usual time."""
+    use_track(app)
+    await console.say(":as dana", "/learn join test-track")
+    await console.say(":as amara", "/pulse start listening-tour")
+    await console.say(":as dana", "Start", "1", "An answer")
+    for _ in range(6):  # day by day: the reminders go on days 3 and 6
+        await console.say(":clock +1d")
+    out = await console.say(":clock +1d")  # day 7: the step is due; dana is mid-survey
+    assert "A reminder" not in out and "step 2" not in out
+    out = await console.say(":as dana", "skip", "skip", "skip", "4", "skip", "skip", "skip",
+                            "skip")
+    assert "Thank you" in out
+    out += await console.say(":clock +1m", ":clock +3h")
+    assert "step 2" not in out, "planned the moment the survey ended"
+    out = await console.say(":clock +1d")
+    assert "(to dana) Noticing · step 2 of 3" in out or "Noticing · step 2 of 3" in out

@@ -496,3 +496,43 @@ async def test_mentor_stats_never_move_by_fewer_than_k_people(
     out = await answer(console, "amara", "/mentor stats lib")
     assert "Average usefulness: 3.5 of 5 (4 ratings)." in out
     assert "As shown on" not in out
+
+
+async def test_a_score_given_after_a_view_never_moves_the_average_by_one_person(
+    app_k2: FakeOutward, clock: FakeClock
+) -> None:
+    """Rosa has said they met but not yet how useful it was when the lead looks; she scores it
+    afterwards. Counting her unfinished check-in then would let the next view move the average
+    by her score alone (3.0 over 2 ratings -> 3.7 over 3: a 5)."""
+    console = Console(app_k2, clock)
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    await answer(console, "rosa", "Sí, nos reunimos")  # stops before the usefulness question
+    await answer(console, "mei", "Yes, we met")
+    first = await answer(console, "amara", "/mentor stats lib")
+    assert "Average usefulness: 3.0 of 5 (2 ratings)." in first
+    await answer(console, "rosa", "5")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "3.7" not in out and "(3 ratings)" not in out
+    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
+
+
+async def test_the_usefulness_average_never_moves_by_fewer_than_k_scores(
+    app_k2: FakeOutward, clock: FakeClock
+) -> None:
+    """Two more check-ins are enough (k=2) to move the check-in figures, but only one of them
+    has a score: the average would move by that one person's score (3.0 -> 3.7: a 5)."""
+    console = Console(app_k2, clock)
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
+    await answer(console, "rosa", "Sí, nos reunimos", "5", "Metas", "No, todo bien")
+    await answer(console, "mei", *NOT_MET)
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "3.7" not in out and "(3 ratings)" not in out
+    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out and "As shown on" in out

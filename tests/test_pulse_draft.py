@@ -101,3 +101,22 @@ def test_questions_keep_their_stored_definition() -> None:
         assert Question.from_definition(q.definition()) == q
     assert QUESTIONS[2].choice_label("hiring", "es") == "Hiring"
     assert QUESTIONS[2].choice_label("unknown", "en") == "unknown"
+
+
+def test_a_stored_draft_is_sealed_for_its_person_and_still_reads_old_drafts() -> None:
+    from conversations.keyed import KeyedHash
+
+    keyed = KeyedHash(b"k" * 32)
+    d = draft().consent(True).advance(STEPS).answer(STEPS[1], Answer(text="The rota")) \
+        .advance(STEPS)
+    stored = d.sealed(keyed, 7)
+    assert "The rota" not in str(stored) and "answers" not in stored and "share" not in stored
+    assert {k: stored[k] for k in ("round", "occurrence", "until", "paused")} == {
+        "round": "listening-tour", "occurrence": "2026-11-24", "until": "2026-12-03",
+        "paused": False}  # what the clock needs to find drafts
+    assert Draft.opened(keyed, 7, stored) == d
+    # another person's key (or another secret) opens nothing: that draft starts over
+    assert Draft.opened(keyed, 8, stored) == draft()
+    assert Draft.opened(KeyedHash(b"x" * 32), 7, stored) == draft()
+    # a draft stored before drafts were sealed
+    assert Draft.opened(keyed, 7, d.to_data()) == d

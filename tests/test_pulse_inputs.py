@@ -152,8 +152,9 @@ async def test_reminders_reach_only_people_who_have_not_finished(
     assert "(to jordan) A reminder" in out
     async with app.deps.uow() as tx:
         rows = await tx.outbox.rows()
-    reminders = [r for r in rows if r.kind == "pulse.reminder"]
-    assert reminders and all(r.person_id != 3 for r in reminders)
+    reminders = {r.person_id: r.status for r in rows if r.kind == "pulse.reminder"}
+    # her row is planned and settled like everyone's (the outbox must not say who finished)
+    assert reminders[3] == reminders[2] == "sent"
     out = await console.say(":clock +1h")
     assert "A reminder" not in out, "the same reminder is never sent twice"
 
@@ -170,7 +171,9 @@ async def test_bidirectional_overrides_are_never_stored_or_posted(
     replies = await app.router(TextReceived(console_address("dana"), sneaky))
     assert all("\u202e" not in m.text for m in replies)
     [state] = app.db.states.values()
-    draft = state.data
+    from conversations.pulse.draft import Draft
+
+    draft = Draft.opened(app.deps.keyed, state.person_id, state.data).to_data()  # (sealed)
     assert "evah ew" in str(draft)
     assert not any(ch in str(draft) for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
     # a quote already stored with an override (from before this rule) is posted without it

@@ -142,3 +142,45 @@ async def test_a_closed_round_is_themed_once_not_on_every_request(
         assert first == third and "comments in" in first and "branch=Central" in second
     finally:
         await app.close()
+
+
+async def test_a_round_never_goes_below_the_thresholds_staff_are_promised(
+    console: Console
+) -> None:
+    """Before a round opens an admin may change its thresholds, but never below the
+    organisation's (what /privacy, the consent question and the receipt tell staff)."""
+    out = await console.say("/pulse schedule listening-tour start=2026-12-01")
+    assert "opens" in out
+    out = await console.say("/pulse thresholds listening-tour k=2 comments=2")
+    assert "groups of 2+" not in out
+    assert "Staff are promised totals only for groups of 5+ and themes only for 10+" in out
+    out = await console.say("/pulse thresholds listening-tour k=7 comments=12")
+    assert "groups of 7+" in out and "12+" in out
+    out = await console.say("/pulse thresholds listening-tour k=6")
+    assert "groups of 6+" in out  # lowered before it opens, still above the promise
+
+
+async def test_a_round_for_fewer_than_k_people_is_never_started(clock: FakeClock) -> None:
+    """Three people on the roster: whatever they answered would be tied to one of three by
+    anyone who can read who was asked."""
+    from tests.support import in_memory, load_roster
+
+    app = await in_memory(clock, sample=False)
+    try:
+        await load_roster(app, "handle,name,email,timezone,locale,roles,branch,"
+                               "classification,employment\n"
+                               "amara,Amara Okafor,a@example.org,America/Los_Angeles,en,"
+                               "admin;staff,Central,Manager,FT\n"
+                               "dana,Dana Whitfield,d@example.org,America/Los_Angeles,en,staff,"
+                               "Central,Page,PT\n"
+                               "tom,Tom Becker,t@example.org,America/Los_Angeles,en,staff,"
+                               "Central,Clerk,FT\n")
+        console = Console(app, clock)
+        out = await console.say("/pulse start listening-tour")
+        assert "was not started: its audience has 3 people, fewer than 5" in out
+        assert "(to dana)" not in out and not app.db.participation
+        out = await console.say("/pulse schedule listening-tour start=2026-12-01")
+        assert "was not started: its audience has 3 people" in out
+        assert app.db.rounds["listening-tour"].status == "draft"
+    finally:
+        await app.close()

@@ -3,6 +3,7 @@ would, system columns included (PostgreSQL `xmin`; SQLite storage order and free
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Core, Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
-from tests.support import TUESDAY_9AM_LA, Console, FakeOutward, wired
+from tests.support import TUESDAY_9AM_LA, Console, wired
 
 K = 5
 NEAR = 3  # transaction ids this close count as "linked"
@@ -92,18 +93,24 @@ async def test_finishing_leaves_no_transaction_id_link_on_postgresql(postgres_ur
         assert "completed 5" in status[0].text
         assert await xmin_rule_holds(app) == []
         # one more finishes and the round closes: the remainder (fewer than k) is released in
-        # the closing transaction, which rewrites every participation row of the round
+        # the closing transaction; the round counts six finishes, and no participation row
+        # is touched (nothing per person says who finished)
         await finish(app, "will")
         assert await xmin_rule_holds(app) == []
-        await app.router(TextReceived(console_address("amara"), "/pulse close listening-tour"))
+        async with app.engine.connect() as conn:
+            before = (await conn.execute(text(
+                "SELECT id, xmin::text FROM participation ORDER BY id"))).all()
+        out = await app.router(TextReceived(console_address("amara"),
+                                            "/pulse close listening-tour"))
+        assert "6 of 14 invited people finished" in out[0].text
         assert await xmin_rule_holds(app) == []
         async with app.engine.connect() as conn:
-            invited = (await conn.execute(text("SELECT count(*) FROM participation"))).scalar()
+            after = (await conn.execute(text(
+                "SELECT id, xmin::text FROM participation ORDER BY id"))).all()
             done = (await conn.execute(text(
                 "SELECT count(*) FROM participation WHERE completed"))).scalar()
-            same = (await conn.execute(text(
-                "SELECT count(DISTINCT xmin::text) FROM participation"))).scalar()
-        assert done == 6 and same == 1 and invited >= K
+            marks = (await conn.execute(text("SELECT count(*) FROM private_marks"))).scalar()
+        assert done == 0 and marks == 0 and after == before and len(after) >= K
     finally:
         await app.close()
 
@@ -152,22 +159,179 @@ def _file_bytes(path: Path) -> bytes:
     return path.read_bytes() if path.exists() else b""
 
 
-async def test_a_finished_person_is_not_reminded_and_cannot_answer_twice(
-    app: FakeOutward, clock: FakeClock
+async def test_a_finished_person_is_not_reminded_and_the_outbox_does_not_say_who_finished(
+    sql_app: Outward, clock: FakeClock
 ) -> None:
-    from datetime import timedelta
-
-    console = Console(app, clock)
+    """One person finishes (held: fewer than k). Reminders go out over the following week: she
+    gets none, but her outbox rows look exactly like everyone's, so the outbox cannot name the
+    author of the one held submission."""
+    console = Console(sql_app, clock)
     await console.say("/pulse start listening-tour", ":clock 09:30")
-    await finish(app, "dana")
+    await finish(sql_app, "dana", "The desk needs cover on Saturdays")
     out = await console.say(":as dana", "/pulse")
     assert "no survey open for you" in out  # not asked again while the answers are held
-    async with app.deps.uow() as tx:
-        rows_before = len(await tx.outbox.rows())
-    clock.advance(timedelta(days=3))  # reminders are due for everyone who has not finished
-    await app.tick()
-    async with app.deps.uow() as tx:
-        new = [r for r in await tx.outbox.rows()][rows_before:]
-        dana = await tx.people.by_handle("dana")
-    assert dana is not None
-    assert new and all(r.person_id != dana.id for r in new)
+    out = await console.say(":clock +3d", ":clock +3d")  # both reminders are due
+    assert "(to tom) A reminder" in out and "(to dana)" not in out
+    async with sql_app.engine.connect() as conn:
+        held = (await conn.execute(text("SELECT count(*) FROM held_submissions"))).scalar()
+        rows = (await conn.execute(text(
+            "SELECT p.handle, o.key, o.kind, o.payload, o.due_at, o.status, o.attempts, "
+            "o.sent_at, o.last_error FROM outbox o JOIN people p ON p.id = o.person_id "
+            "WHERE o.kind = 'pulse.reminder'"))).all()
+    assert held == 1
+    seen: dict[str, list[tuple[object, ...]]] = {}
+    for handle, key, *rest in rows:
+        seen.setdefault(handle, []).append((key.rsplit(":", 1)[-1], *rest))
+    assert "dana" in seen, "someone left out of the reminders is someone who finished"
+    assert sorted(seen["dana"]) == sorted(seen["tom"])  # same zone: the same rows
+    assert {len(v) for v in seen.values()} == {2}
+
+
+async def test_stored_segments_never_name_fewer_than_k_invited_people(
+    sql_app: Outward, clock: FakeClock
+) -> None:
+    """Luis is the only Central / Page / PT person on the roster. Reading the roster and the
+    answers' segments, a database reader must find at least k invited people behind every
+    stored combination, held or released."""
+    console = Console(sql_app, clock)
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    luis = console_address("luis")
+    await sql_app.router(TextReceived(luis, "/pulse"))
+    replies = []
+    for line in ["sí", "Necesitamos más intérpretes", "skip", "skip", "skip", "2", "skip",
+                 "skip", "skip", "skip"]:
+        replies = await sql_app.router(TextReceived(luis, line))
+    receipt = replies[-1].text
+    for handle in ("dana", "tom", "mei", "sam"):  # k finishes: released as a batch
+        await finish(sql_app, handle)
+    async with sql_app.engine.connect() as conn:
+        people = (await conn.execute(text(
+            "SELECT DISTINCT p.branch, p.classification, p.employment FROM people p "
+            "JOIN participation x ON x.person_id = p.id"))).all()
+        invited = (await conn.execute(text(
+            "SELECT p.branch, p.classification, p.employment FROM people p "
+            "WHERE p.id IN (SELECT person_id FROM participation)"))).all()
+        stored = [s for (s,) in (await conn.execute(text(
+            "SELECT segments FROM held_submissions UNION ALL "
+            "SELECT segments FROM responses"))).all()]
+    assert people and stored
+    fields = ("branch", "classification", "employment")
+    for raw in stored:
+        segs = json.loads(raw) if isinstance(raw, str) else raw
+        behind = [p for p in invited
+                  if all(dict(zip(fields, p, strict=True))[f] == v for f, v in segs.items())]
+        assert len(behind) >= K, (segs, len(behind))
+    assert "Solo se incluye esto: Central." in receipt  # he is told what was kept
+
+
+def test_segments_are_coarsened_alike_for_everyone_from_the_invited_alone() -> None:
+    from conversations.results.segments import recode
+
+    invited = {("Central", "Manager", "FT"): 1, ("Central", "Librarian", "FT"): 2,
+               ("Central", "Library Assistant", "PT"): 1, ("Central", "Page", "PT"): 1,
+               ("Eastside", "Library Assistant", "FT"): 1, ("Eastside", "Clerk", "PT"): 1,
+               ("Eastside", "Librarian", "FT"): 1, ("Eastside", "Manager", "FT"): 1,
+               ("North", "Librarian", "FT"): 6, ("North", "Page", "PT"): 1,
+               ("South", "Page", "PT"): 4, ("", "", ""): 3}
+    stored = recode(invited, K)
+    assert stored[("North", "Librarian", "FT")] == {
+        "branch": "North", "classification": "Librarian", "employment": "FT"}
+    # the Pages of three branches make a group of six at the Page/PT level
+    assert stored[("Central", "Page", "PT")] == stored[("North", "Page", "PT")] == \
+        stored[("South", "Page", "PT")] == {"classification": "Page", "employment": "PT"}
+    # the rest of Central (four) and Eastside (four) share only FT with enough others
+    assert stored[("Central", "Manager", "FT")] == stored[("Eastside", "Manager", "FT")] == {
+        "employment": "FT"}
+    assert stored[("Eastside", "Clerk", "PT")] == stored[("", "", "")] == {}
+    # every stored combination stands for at least k invited people
+    behind: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for combo, segs in stored.items():
+        if segs:
+            behind[tuple(sorted(segs.items()))] += invited[combo]
+    assert behind and min(behind.values()) >= K
+
+
+async def test_a_draft_in_progress_shows_a_database_reader_nothing_it_holds(
+    sql_app: Outward, clock: FakeClock, sqlite_url: str
+) -> None:
+    """Dana is partway through: her row in conversation_state names her, so it must not show
+    her answers, her consent or how far she got; she still picks up where she left off."""
+    console = Console(sql_app, clock)
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    out = await console.say(":as dana", "1", "1", "The ZEBRAFISH rota is unfair", "skip",
+                            "skip", "skip", "2", "stop")
+    assert "Paused" in out
+    async with sql_app.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT person_id, flow, data FROM conversation_state"))
+                ).all()
+        await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    [(person, flow, data)] = rows
+    assert flow == "pulse"
+    assert "ZEBRAFISH" not in data and '"answers"' not in data and '"share"' not in data
+    assert '"pos"' not in data
+    db = Path(sqlite_url.split("///", 1)[1])
+    assert b"ZEBRAFISH" not in _file_bytes(db) + _file_bytes(Path(f"{db}-wal"))
+    out = await console.say("continue")
+    assert "Welcome back" in out and "Question 5 of 8" in out and "Why did you choose" in out
+    out = await console.say("skip", "skip", "skip", "skip")
+    assert "Thank you" in out
+    async with sql_app.engine.connect() as conn:
+        held = (await conn.execute(text("SELECT answers FROM held_submissions"))).scalar()
+    assert "ZEBRAFISH" in str(held)  # held without a person, until a batch of k
+
+
+async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
+    postgres_url: str
+) -> None:
+    """PostgreSQL's heap keeps rows in the order they were written, and an UPDATE rewrites them
+    in that order: held answers and finish marks would line up, row for row, in the order
+    people finished (whoever holds OUTWARD_SECRET knows whose mark is whose, so then whose
+    answers are whose). After the clock's tick both are stored in the order of random keys."""
+    clock = FakeClock(TUESDAY_9AM_LA)
+    app = await wired(postgres_url, clock)
+    Console(app, clock)
+    try:
+        await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
+        await app.tick()
+        for handle in ("dana", "tom", "mei", "sam"):  # fewer than k: held
+            await finish(app, handle, f"{handle} says the desk needs cover")
+        await app.tick()
+        async with app.engine.connect() as conn:
+            held = [i for (i,) in (await conn.execute(text(
+                "SELECT id FROM held_submissions ORDER BY ctid"))).all()]
+            marks = [k for (k,) in (await conn.execute(text(
+                "SELECT key FROM private_marks ORDER BY ctid"))).all()]
+            answers = (await conn.execute(text(
+                "SELECT answers::text FROM held_submissions"))).scalars().all()
+        assert len(held) == len(marks) == 4
+        assert held == sorted(held) and marks == sorted(marks)
+        assert sum("says the desk needs cover" in a for a in answers) == 4  # nothing lost
+        assert await xmin_rule_holds(app) == []
+    finally:
+        await app.close()
+
+
+async def test_after_close_nothing_says_who_finished_even_when_fewer_than_k_did(
+    sql_app: Outward, clock: FakeClock
+) -> None:
+    """Two of fourteen finish and the round closes. Their answers join the stored results;
+    a completed flag on their participation rows would hand each answer to one of two
+    people. The round keeps the count only."""
+    console = Console(sql_app, clock)
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    for handle in ("dana", "tom"):
+        await finish(sql_app, handle, f"A comment about the rota from {handle}")
+    out = await console.say("/pulse close listening-tour")
+    assert "2 of 14 invited people finished" in out
+    async with sql_app.engine.connect() as conn:
+        submissions = (await conn.execute(text(
+            "SELECT count(DISTINCT submission) FROM responses"))).scalar()
+        flagged = (await conn.execute(text(
+            "SELECT count(*) FROM participation WHERE completed"))).scalar()
+        marks = (await conn.execute(text("SELECT count(*) FROM private_marks"))).scalar()
+        rows = (await conn.execute(text(
+            "SELECT DISTINCT reminders, invited_on FROM participation"))).all()
+    assert submissions == 2  # kept, as every answer is
+    assert flagged == 0 and marks == 0 and len(rows) == 1  # every row says the same
+    out = await console.say("/pulse status listening-tour")
+    assert "2 of 14 invited people finished" in out

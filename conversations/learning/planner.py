@@ -94,6 +94,12 @@ class LearningPlanner:
         today or cannot be reached."""
         people = list({p.id: p for _, p, _ in due}.values())
         busy = await self.hold.check(tx, people) if self.hold.check else set()
+        # Someone busy when their step comes due gets it tomorrow, not as soon as they are
+        # free: a nudge planned the minute a survey ended would date, in the outbox, the
+        # moment that person finished it.
+        for e, p, today in due:
+            if p.id in busy:
+                e.snoozed_until = today + timedelta(days=1)
         routes = await self.deps.reach.routes(tx, [p for p in people if p.id not in busy],
                                               self.platforms)
         out: list[tuple[Enrolment, TrackStep, Person, date]] = []

@@ -1,7 +1,8 @@
 """Reflections on a learning step: optional, scrubbed, and stored like survey answers in the
 track's own round (`learn-<track>`): no person, no step, no segments, no date. They are held
-with a keyed author tag and released once max(k, k_comments) different people reflected
-(conversations.results.release); that someone reflected on a step is only a keyed-hash mark."""
+with a keyed tag of their author and step and released once max(k, k_comments) different
+people are waiting, one reflection per person per batch (conversations.results.release); that
+someone reflected on a step is only a keyed-hash mark."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from conversations.context import Deps
 from conversations.events import FormSubmitted
+from conversations.keyed import author_tag
 from conversations.learning.render import FLOW
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
@@ -76,7 +78,7 @@ class Reflections:
         # different people reflected (conversations.results.release)
         await tx.responses.hold(
             rnd.id, "ongoing", [(REFLECTION, "", self.deps.scrub(stripped))], {}, "",
-            counted=False, author=self.deps.keyed("author", rnd.id, person.id),
+            counted=False, author=author_tag(self.deps.keyed, rnd.id, person.id, step_id),
         )
         return [Message(self.deps.text(person, "learn.reflection_saved",
                                        k_comments=rnd.k_comments))]

@@ -4,7 +4,7 @@ figures by fewer than k people, is decided by conversations.results.thresholds."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from conversations.context import Deps, roles
 from conversations.mentorship.cohorts import load_cohort, topics
@@ -37,7 +37,7 @@ class Stats:
         k = self.deps.policy.k_responses
         pairs = await m.pairs(ctx.cohort.id, "active", "ended")
         checkins = await m.checkins([p.id for p in pairs])
-        answered = [c for c in checkins if c.met is not None]
+        answered = [c for c in checkins if c.met is not None and self._settled(c)]
         answered, as_of = await self._view(tx, ctx.cohort.id, answered, k)
         lines = [say(person, "mentor.s.header", cohort=ctx.cohort.id,
                      programme=ctx.programme.id,
@@ -82,16 +82,26 @@ class Stats:
                          marks=" · ".join(marks)))
         return Message("\n".join(lines), private=True)
 
+    def _settled(self, c: MentorCheckin) -> bool:
+        """A check-in that can no longer change: finished, or past its answer window in every
+        time zone. Only these are counted, so a view repeated later is exactly the view shown
+        then (a score added after a view would otherwise move it by one person)."""
+        return c.done or self.deps.org_today() > c.closes_on + timedelta(days=1)
+
     async def _view(self, tx: UnitOfWork, cohort_id: str, answered: list[MentorCheckin],
                     k: int) -> tuple[list[MentorCheckin], date | None]:
         """The check-ins the statistics may be computed from, and the date of the earlier
-        view repeated (None: the current ones). A view shown for the first time is recorded."""
+        view repeated (None: the current ones). A view shown for the first time is recorded.
+        The usefulness average covers only the check-ins with a score, so that part is
+        checked against earlier views like the whole."""
         by_id = {c.id: c for c in answered}
         current = {c.id: c.person_id for c in answered}
+        scored = {c.id for c in answered if c.usefulness is not None}
         shown = await tx.mentorship.shown_stats(cohort_id)
         earlier = [{cid: by_id[cid].person_id for cid in v.checkins if cid in by_id}
                    for v in shown]
-        choice = choose_snapshot(current, earlier, shown[-1].checkins if shown else None, k)
+        choice = choose_snapshot(current, earlier, shown[-1].checkins if shown else None, k,
+                                 parts=[scored])
         if choice.repeat is not None:
             view = shown[choice.repeat]
             return [by_id[cid] for cid in view.checkins if cid in by_id], view.shown_on

@@ -50,8 +50,23 @@ class RoundAdmin:
         found = await self._round_for(tx, name, new_id, audience, reopen_paused=True)
         if isinstance(found, Outcome):
             return found
+        small = await self._too_few(tx, found)
+        if small is not None:
+            if found.status == "scheduled":  # not retried every minute by the clock
+                found.status, found.starts_at = "draft", None
+            return small
         await self._open(tx, found)
         return Outcome(True, "rounds.started", self._summary(found))
+
+    async def _too_few(self, tx: UnitOfWork, rnd: Round) -> Outcome | None:
+        """A refusal when fewer than k people are in the round's audience: whatever they
+        answered would be tied to fewer than k people by anyone who can read who was asked
+        (nothing would ever be shown to chairs either)."""
+        count = len(await tx.people.active(rnd.audience or {}))
+        if count >= rnd.k_responses:
+            return None
+        return Outcome(False, "rounds.audience_small",
+                       {"round": rnd.id, "count": count, "k": rnd.k_responses})
 
     async def schedule(self, tx: UnitOfWork, name: str, new_id: str | None,
                        starts_at: datetime, closes_on: date | None) -> Outcome:
@@ -69,6 +84,9 @@ class RoundAdmin:
         found = await self._round_for(tx, name, new_id, None, reopen_paused=False)
         if isinstance(found, Outcome):
             return found
+        small = await self._too_few(tx, found)
+        if small is not None:
+            return small
         found.status, found.starts_at, found.closes_on = "scheduled", starts_at, closes_on
         self._fit_window(found, first)
         return Outcome(True, "rounds.scheduled",
@@ -249,7 +267,9 @@ class RoundAdmin:
 
     async def thresholds(self, tx: UnitOfWork, round_id: str, k: int | None,
                          k_comments: int | None) -> Outcome:
-        """Change a round's thresholds: raised any time, lowered only before it opens."""
+        """Change a round's thresholds: raised any time, lowered only before it opens, and
+        never below the organisation's (OUTWARD_K_RESPONSES, OUTWARD_K_COMMENTS): those are
+        what staff are told in /privacy, at the consent question and in their receipt."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
@@ -261,6 +281,10 @@ class RoundAdmin:
                                                          or new_kc < rnd.k_comments):
             return Outcome(False, "rounds.threshold_lower",
                            {"round": rnd.id, "k": rnd.k_responses, "k_comments": rnd.k_comments})
+        floor = self.deps.policy
+        if new_k < floor.k_responses or new_kc < floor.k_comments:
+            return Outcome(False, "rounds.threshold_floor",
+                           {"k": floor.k_responses, "k_comments": floor.k_comments})
         rnd.k_responses, rnd.k_comments = new_k, new_kc
         return Outcome(True, "rounds.thresholds", {"round": rnd.id, "k": new_k,
                                                     "k_comments": new_kc})

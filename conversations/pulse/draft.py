@@ -4,7 +4,11 @@ asks it for the next one and stores that (conversation_state.data, JSON; `from_d
 drafts stored before this type existed).
 
 The steps of a round are its questions in order, each optional "why?" follow-up as a step of its
-own right after its question, and first the consent step (may we keep your segments?)."""
+own right after its question, and first the consent step (may we keep your segments?).
+
+Stored, a draft is sealed (`sealed`/`opened`): the answers so far, the consent and the place are
+encrypted for the running app (conversations.keyed), since the row names its person; only what
+the clock needs to find drafts (round, occurrence, last day, paused) stays readable."""
 
 from __future__ import annotations
 
@@ -14,10 +18,13 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from conversations.keyed import KeyedHash, seal, unseal
 from conversations.questions import Question
 
 FLOW = "pulse"  # the conversation_state flow of a survey in progress
 CONSENT_STEP = "@consent"
+SEALED = "sealed"  # the stored key of the encrypted part of a draft
+PRIVATE = ("pos", "answers", "share")  # what is sealed
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,25 @@ class Draft:
             "share": self.share,
             "paused": self.paused,
         }
+
+    def sealed(self, keyed: KeyedHash, person_id: int) -> dict[str, Any]:
+        """The stored form with the answers, consent and place sealed for this person."""
+        data = self.to_data()
+        private = {key: data.pop(key) for key in PRIVATE}
+        data[SEALED] = seal(keyed, private, "draft", person_id, self.round_id, self.occurrence)
+        return data
+
+    @classmethod
+    def opened(cls, keyed: KeyedHash, person_id: int, data: Mapping[str, Any]) -> Draft:
+        """A stored draft, sealed or (stored before drafts were sealed) not. One that cannot
+        be opened any more (the secret changed) starts again from the beginning."""
+        data = dict(data)
+        token = data.pop(SEALED, None)
+        if isinstance(token, str):
+            private = unseal(keyed, token, "draft", person_id, data.get("round"),
+                             data.get("occurrence")) or {}
+            data.update({key: private[key] for key in PRIVATE if key in private})
+        return cls.from_data(data)
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -43,10 +43,11 @@ class PulseFlow:
         state = await tx.states.get(person.id)
         if state is None or state.flow != FLOW:
             return None
-        return Draft.from_data(state.data)
+        return Draft.opened(self.deps.keyed, person.id, state.data)
 
     async def _save(self, tx: UnitOfWork, person: Person, draft: Draft) -> None:
-        await tx.states.put(person.id, FLOW, draft.to_data(), self.deps.clock.now())
+        await tx.states.put(person.id, FLOW, draft.sealed(self.deps.keyed, person.id),
+                            self.deps.clock.now())
 
     async def _steps(self, tx: UnitOfWork, draft: Draft) -> tuple[Step, ...]:
         return steps_of(await questions_of(tx, draft.round_id))
@@ -133,7 +134,7 @@ class PulseFlow:
         """Start or resume a survey (from the invitation's button, `/pulse`, or 'start')."""
         state = await tx.states.get(person.id)
         if state is not None and state.flow == FLOW:
-            draft = Draft.from_data(state.data)
+            draft = Draft.opened(self.deps.keyed, person.id, state.data)
             if round_id is None or (draft.round_id == round_id and draft.occurrence == occ):
                 return await self._resume(tx, person, draft)
             if draft.answers and not await self.invitations.expired(tx, person, draft):

@@ -65,7 +65,12 @@ class Invitations:
     async def render(self, tx: UnitOfWork, person: Person, kind: str,
                      payload: Mapping[str, Any]) -> list[Message] | None:
         """A planned invitation (`pulse.invite`) or reminder (`pulse.reminder`), or None if it
-        no longer applies. A paused round's messages wait (NotYet) until it resumes."""
+        no longer applies. A paused round's messages wait (NotYet) until it resumes.
+
+        Someone who has finished gets no message, but their row is settled like a delivered
+        one (an empty list, not None): a row left "no longer due" only for the people who
+        finished would tell a database reader who they are while their answers are held.
+        So every check that treats everyone alike comes first."""
         result = (await self.render_many(tx, [(person, kind, payload)]))[0]
         if isinstance(result, NotYet):
             raise result
@@ -74,7 +79,8 @@ class Invitations:
     async def render_many(self, tx: UnitOfWork,
                           items: Sequence[tuple[Person, str, Mapping[str, Any]]]) -> list[Rendered]:
         """`render` for many rows (the delivery worker's batches): a few queries per round and
-        occurrence instead of several per person. A paused round's rows get NotYet."""
+        occurrence instead of several per person. A paused round's rows get NotYet; a finisher's
+        an empty list, as in `render`."""
         out: list[Rendered] = [None] * len(items)
         groups: dict[tuple[str, str], list[int]] = {}
         for i, (_, _, payload) in enumerate(items):
@@ -97,9 +103,10 @@ class Invitations:
             for i in rows:
                 person, kind, _ = items[i]
                 part = parts.get(person.id)
-                if part is None or part.completed or marks[person.id] in done:
-                    continue  # not invited, or finished (marked complete, or answers held)
-                if self.deps.today(person) > until:
+                if part is None or self.deps.today(person) > until:
+                    continue  # not invited, or too late: no longer due
+                if part.completed or marks[person.id] in done:
+                    out[i] = []  # finished (marked complete, or answers held): settled silently
                     continue
                 out[i] = [invitation(self.deps.catalog, person, rnd, occ, until.isoformat(),
                                      count, reminder=kind != "pulse.invite")]

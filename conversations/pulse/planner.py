@@ -15,7 +15,6 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 
 from conversations.context import Deps
-from conversations.keyed import done_mark
 from conversations.ports import Reachable, UnitOfWork
 from conversations.pulse.draft import FLOW
 from conversations.schedule import Window, occurrence_key, schedule_of, window
@@ -82,29 +81,27 @@ class PulsePlanner:
 
     async def _remind(self, tx: UnitOfWork, rnd: Round, open_: Window, occ: str,
                       zones: list[str], reachable: Reachable, now: datetime) -> int:
-        """The next reminder for everyone behind. Someone who has finished (their answers
-        may still be held: only a keyed mark says so) gets none, and their row is brought up
-        to date like everyone else's, so it is not looked at again on every tick."""
+        """The next reminder for everyone behind, finished or not: while a round is open only
+        a keyed mark says who finished, and an outbox that left them out would say it to
+        anyone reading the database (and so whose held answers are whose). The reminder of
+        someone who has finished is settled without a message when it is delivered
+        (`Invitations.render`), so their row ends exactly like everyone else's."""
         parts = await tx.participation.to_remind(rnd.id, occ, zones, rnd.audience or {},
                                                  reachable, open_.reminders)
         if not parts:
             return 0
-        marks = {p.id: done_mark(self.deps.keyed, rnd.id, occ, p.person_id) for p in parts}
-        finished = await tx.marks.present(marks.values())
         people = await tx.people.get_many(p.person_id for p in parts)
-        todo = [p for p in parts if marks[p.id] not in finished and p.person_id in people]
-        routes = await self.deps.reach.routes(tx, [people[p.person_id] for p in todo],
-                                              self.platforms)
+        routes = await self.deps.reach.routes(
+            tx, [people[p.person_id] for p in parts if p.person_id in people], self.platforms)
         payload = {"round": rnd.id, "occurrence": occ}
         rows: list[Planned] = []
         numbers: dict[int, list[int]] = defaultdict(list)
-        for part in todo:
+        for part in parts:
             if part.person_id in routes:
                 n = part.reminders + 1
                 rows.append(Planned(f"pulse:{rnd.id}:{occ}:{part.person_id}:remind-{n}",
                                     part.person_id, "pulse.reminder", payload, now))
                 numbers[n].append(part.id)
-        numbers[open_.reminders] += [p.id for p in parts if marks[p.id] in finished]
         added = await tx.outbox.enqueue_many(rows)
         for n, ids in sorted(numbers.items()):
             await tx.participation.remind(ids, n)

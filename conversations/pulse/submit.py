@@ -1,8 +1,10 @@
 """Finishing a survey. In one transaction: the answers are held with no person
-(`held_submissions`), a keyed-hash mark records that this person finished (conversations.keyed),
-and the draft is deleted. Nothing naming the person is written then: their participation row is
-marked complete only when the round closes, with everyone else's, and the held answers join the
-results in batches of at least k (conversations.results.release)."""
+(`held_submissions`) and only with segments at least k invited people share
+(conversations.results.segments), a keyed-hash mark records that this person finished
+(conversations.keyed), and the draft is deleted. Nothing naming the person is written then:
+their participation row is marked complete only when the round closes, with everyone else's,
+and the held answers join the results in batches of at least k
+(conversations.results.release)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from conversations.ports import UnitOfWork
 from conversations.pulse.draft import CONSENT_STEP, Draft
 from conversations.pulse.invitations import Invitations
 from conversations.pulse.render import capital
+from conversations.results.segments import Combo, stored_segments
 from conversations.schedule import iso_week
 from storage.models import Person
 
@@ -28,12 +31,10 @@ async def submit(deps: Deps, tx: UnitOfWork, person: Person, draft: Draft) -> li
         await tx.states.clear(person.id)
         return [Message(deps.text(person, "pulse.expired", until=draft.until))]
     answers = [(key, a.value, a.text) for key, a in draft.answers.items() if key != CONSENT_STEP]
-    segments = {
-        k: v
-        for k, v in (("branch", person.branch), ("classification", person.classification),
-                     ("employment", person.employment))
-        if v
-    } if draft.share else {}
+    own = (person.branch or "", person.classification or "", person.employment or "")
+    # only a combination at least k invited people share (conversations.results.segments)
+    segments = stored_segments(await tx.participation.segment_counts(rnd.id),
+                               rnd.k_responses, own) if draft.share and any(own) else {}
     occ = draft.occurrence
     week = iso_week(date.fromisoformat(occ))
     # exactly once, even if the last answer arrives twice at the same moment
@@ -53,7 +54,20 @@ async def submit(deps: Deps, tx: UnitOfWork, person: Person, draft: Draft) -> li
         owner=capital(localized(rnd.owner, loc)),
         k=deps.policy.k_responses,
         k_comments=deps.policy.k_comments,
-        shared=deps.text(person, "pulse.receipt.shared" if segments
-                         else "pulse.receipt.notshared"),
+        shared=_shared(deps, person, bool(draft.share and any(own)), segments, own,
+                       rnd.k_responses),
     )
     return [Message(receipt)]
+
+
+def _shared(deps: Deps, person: Person, asked: bool, segments: dict[str, str], own: Combo,
+            k: int) -> str:
+    """The receipt's line about segments: left out by choice, all kept, or some or all left
+    out because too few people asked share them."""
+    if not asked:
+        return deps.text(person, "pulse.receipt.notshared")
+    if not segments:
+        return deps.text(person, "pulse.receipt.too_few", k=k)
+    if len(segments) == sum(1 for v in own if v):
+        return deps.text(person, "pulse.receipt.shared")
+    return deps.text(person, "pulse.receipt.partly", kept=", ".join(segments.values()), k=k)

@@ -313,11 +313,21 @@ class SnapshotChoice:
 
 
 def choose_snapshot(current: Mapping[int, int], earlier: Sequence[Mapping[int, int]],
-                    last_shown: Collection[int] | None, k: int) -> SnapshotChoice:
+                    last_shown: Collection[int] | None, k: int,
+                    parts: Sequence[Collection[int]] = ()) -> SnapshotChoice:
     """The current records, unless they differ from statistics already shown by 1..k-1
     people; then the latest snapshot shown is repeated. `last_shown` holds the record ids of
-    that latest snapshot (None when nothing was shown yet)."""
-    if snapshot_problem(current, earlier, k):
+    that latest snapshot (None when nothing was shown yet). `parts`: the record ids behind
+    each figure computed over only some records (those with a usefulness score): each part is
+    checked like the whole, since a mean over a part that moves by 1..k-1 people gives them
+    away just the same. The records must not change once counted (settled)."""
+
+    def within(records: Mapping[int, int], part: Collection[int]) -> dict[int, int]:
+        return {rid: p for rid, p in records.items() if rid in part}
+
+    if snapshot_problem(current, earlier, k) or any(
+            snapshot_problem(within(current, part), [within(old, part) for old in earlier], k)
+            for part in parts):
         return SnapshotChoice(len(earlier) - 1, False)
     fresh = last_shown is None or set(last_shown) != set(current)
     return SnapshotChoice(None, enough(len(set(current.values())), k) and fresh)

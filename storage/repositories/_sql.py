@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,3 +62,19 @@ def reachable_in(q: Q, zones: Collection[str], reachable: Collection[str] | None
         q = q.where(exists().where(Identity.person_id == Person.id,
                                    Identity.platform.in_(sorted(reachable))))
     return q
+
+
+async def rewrite_in_key_order(session: AsyncSession, table: Any, key: str,
+                               where: Any) -> None:
+    """Rewrite the rows of `table` that match `where` in one transaction, in the order of
+    their random `key`:
+    new row versions share one transaction id, and on PostgreSQL, whose heap keeps rows in the
+    order they were written, their storage order then says nothing about when each was first
+    written (an UPDATE would rewrite them in their old order). DELETE ... RETURNING takes
+    exactly the rows this statement removed, so a row another process released or added
+    meanwhile is neither lost nor written twice; the caller locks what a concurrent delete
+    could touch (a row deleted while this one waits would otherwise be written back)."""
+    rows = (await session.execute(delete(table).where(where).returning(*table.c))
+            ).mappings().all()
+    for batch in chunks(sorted((dict(r) for r in rows), key=lambda r: str(r[key]))):
+        await session.execute(table.insert(), batch)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PrivateMark
-from storage.repositories._sql import chunks, insert
+from storage.repositories._sql import chunks, insert, rewrite_in_key_order
 
 
 class Marks:
@@ -45,10 +45,12 @@ class Marks:
         q = select(PrivateMark.round_id).where(PrivateMark.kind == kind).distinct()
         return {str(r) for r in await self.s.scalars(q)}
 
-    async def reseal(self) -> None:
-        """Rewrite every mark in one statement (one transaction id for all of them)."""
-        await self.s.execute(update(PrivateMark).values(kind=PrivateMark.kind)
-                             .execution_options(synchronize_session=False))
+    async def reseal(self, round_ids: Collection[str]) -> None:
+        """Rewrite the marks of these rounds at once, in the order of their keys (one
+        transaction id for all of them, and a storage order that is not the order they were
+        set in). The caller holds the rounds' locks."""
+        await rewrite_in_key_order(self.s, PrivateMark.__table__, "key",
+                                   PrivateMark.round_id.in_(sorted(round_ids)))
 
     async def present(self, keys: Iterable[str]) -> set[str]:
         found: set[str] = set()

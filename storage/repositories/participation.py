@@ -57,27 +57,6 @@ class Participations:
         assert found is not None
         return found
 
-    async def complete_many(self, ids: Sequence[int], round_id: str | None = None) -> None:
-        """Mark these participation rows complete in one statement. With `round_id`, every
-        row of the round is rewritten in the same statement (the others unchanged), so on
-        PostgreSQL they all share one transaction id and none stands out."""
-        wanted = list(ids)
-        if round_id is not None:
-            await self.s.execute(
-                update(Participation)
-                .where(Participation.round_id == round_id)
-                .values(completed=Participation.completed | Participation.id.in_(wanted))
-                .execution_options(synchronize_session=False)
-            )
-            return
-        if wanted:
-            await self.s.execute(
-                update(Participation)
-                .where(Participation.id.in_(wanted))
-                .values(completed=True)
-                .execution_options(synchronize_session=False)
-            )
-
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]:
         q = select(Participation).where(Participation.round_id == round_id)
         return {(p.occurrence, p.person_id): p for p in await self.s.scalars(q)}
@@ -97,15 +76,26 @@ class Participations:
         return list(await self.s.scalars(q))
 
     async def counts(self, round_id: str) -> tuple[int, int]:
-        """(invited, marked complete) across every occurrence of a round. While a round is open
-        finishes are counted on the round (`Round.counted`), not here (see
-        conversations.results.release)."""
+        """(invited, marked complete) across every occurrence of a round. Finishes are counted
+        on the round (`Round.counted`), never marked per person (see
+        conversations.results.release); only rounds closed before that may have rows marked."""
         q = select(
             func.count(Participation.id),
             func.count(Participation.id).filter(Participation.completed.is_(True)),
         ).where(Participation.round_id == round_id)
         invited, completed = (await self.s.execute(q)).one()
         return int(invited), int(completed)
+
+    async def segment_counts(self, round_id: str) -> dict[tuple[str, str, str], int]:
+        """How many people invited to the round (any occurrence) have each combination of
+        segments (branch, classification, employment): one row per combination."""
+        q = (select(Person.branch, Person.classification, Person.employment,
+                    func.count(func.distinct(Person.id)))
+             .join(Participation, Participation.person_id == Person.id)
+             .where(Participation.round_id == round_id)
+             .group_by(Person.branch, Person.classification, Person.employment))
+        return {(b or "", c or "", e or ""): int(n)
+                for b, c, e, n in (await self.s.execute(q)).all()}
 
     async def ensure_many(self, round_id: str, occurrence: str, person_ids: Sequence[int],
                           invited_on: date) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce, update
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import HeldSubmission, Response
+from storage.repositories._sql import rewrite_in_key_order
 from storage.rows import ResponseRow
 
 
@@ -118,11 +119,12 @@ class Responses:
         q = select(HeldSubmission).where(HeldSubmission.round_id == round_id)
         return list(await self.s.scalars(q))
 
-    async def reseal(self) -> None:
-        """Rewrite every held row in one statement (new row versions, one transaction id)."""
-        await self.s.execute(
-            update(HeldSubmission).values(counted=HeldSubmission.counted)
-            .execution_options(synchronize_session=False))
+    async def reseal(self, round_ids: Collection[str]) -> None:
+        """Rewrite the held rows of these rounds at once, in the order of their random ids (new
+        row versions, one transaction id, a storage order that is not the order people
+        finished in). The caller holds the rounds' locks, so no release runs meanwhile."""
+        await rewrite_in_key_order(self.s, HeldSubmission.__table__, "id",
+                                   HeldSubmission.round_id.in_(sorted(round_ids)))
 
     async def next_batch(self, round_id: str) -> int:
         q = select(func.max(Response.batch)).where(Response.round_id == round_id)
