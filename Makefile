@@ -65,6 +65,8 @@ bench: semantic
 	$(PY) bench/clock_tick.py
 	$(PY) bench/directory_sync.py
 	$(PY) bench/roster_import.py
+	$(PY) bench/fanout.py
+	$(PY) bench/inbound.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

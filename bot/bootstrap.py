@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -208,6 +209,10 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int,
         # then "start"/"continue" for the open survey
         text=[pulse.text, reflections.text, checkins.text, pulse.resume_word],
         hints=[pulse.open_hint],
+        renderers_many={
+            "pulse.invite": invitations.render_many,
+            "pulse.reminder": invitations.render_many,
+        },
         renderers={
             "pulse.invite": invitations.render,
             "pulse.reminder": invitations.render,
@@ -287,7 +292,9 @@ async def compose(
         registry=registry,
         router=router,
         planner=next(p for p in registry.planners if isinstance(p, PulsePlanner)),
-        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers)),
+        worker=DeliveryWorker(deps, senders, Outreach(registry.renderers,
+                                                      registry.renderers_many),
+                              lease=timedelta(seconds=settings.outbox_lease_seconds)),
         scrub=scrub,
         reports=Reports(deps, summaries, sections=registry.report_sections),
         senders=senders,

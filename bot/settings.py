@@ -51,6 +51,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"  # OUTWARD_LOG_FORMAT: "text" or "json" (one JSON object a line)
     retention_days: int = 365
+    outbox_lease_seconds: int = 300  # how long a worker holds outbox rows it claimed
     themes_model: str = ""
     themes_engine: str = ""  # "", "tfidf" or "semantic" ("": semantic when installed)
     codebook: str = ""
@@ -222,6 +223,7 @@ class Settings:
             report_link_minutes=integer("OUTWARD_REPORT_LINK_MINUTES", 60, 1, 1440),
             semantic_max_comments=integer("OUTWARD_SEMANTIC_MAX_COMMENTS", 1000, 0, 10_000_000),
             retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
+            outbox_lease_seconds=integer("OUTWARD_OUTBOX_LEASE_SECONDS", 300, 1, 86400),
             themes_model=get("OUTWARD_THEMES_MODEL"),
             themes_engine=engine,
             codebook=get("OUTWARD_CODEBOOK"),

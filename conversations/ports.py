@@ -31,6 +31,7 @@ from storage.models import (
     HeldSubmission,
     Identity,
     OutboxRow,
+    Outcome,
     Participation,
     Person,
     Planned,
@@ -51,20 +52,25 @@ class Sender(Protocol):
 
     platform: str
 
-    async def send(self, address: Address, messages: Sequence[Message]) -> None:
-        """Deliver or raise DeliveryError."""
+    async def send(self, address: Address, messages: Sequence[Message]) -> Address | None:
+        """Deliver or raise DeliveryError. Returns the address with the route the platform
+        resolved (a Slack DM channel, a Teams 1:1 conversation) when `address` lacked it, so
+        the worker stores it and the next send skips the lookup; None when nothing is new."""
         ...
 
 
 class DeliveryError(Exception):
     """A send failed. `retry` says whether trying again later can help; `retry_after` (seconds)
-    is the platform's own hint (HTTP Retry-After), when it gave one."""
+    is the platform's own hint (HTTP Retry-After), when it gave one. `route`: as `Sender.send`
+    returns it, when the route was resolved before the failure (stored all the same)."""
 
-    def __init__(self, reason: str, *, retry: bool, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, *, retry: bool, retry_after: float | None = None,
+                 route: Address | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry = retry
         self.retry_after = retry_after
+        self.route = route
 
 
 class Scrub(Protocol):
@@ -98,6 +104,9 @@ Reachable = Collection[str] | None
 class People(Protocol):
     async def by_handle(self, handle: str) -> Person | None: ...
     async def get(self, person_id: int) -> Person | None: ...
+    async def many(self, ids: Collection[int]) -> list[Person]:
+        """The people with these ids (any order; unknown ids left out), in one query."""
+        ...
     async def active(self, audience: Mapping[str, str] | None = None) -> list[Person]:
         """Active people in a round's audience (segment values and/or a mentorship cohort)."""
         ...
@@ -141,6 +150,11 @@ class Identities(Protocol):
     async def for_person(self, person_id: int) -> list[Identity]: ...
     async def link(self, person_id: int, platform: str, workspace: str, user_id: str,
                    conversation_id: str = "", reference: str = "") -> Identity: ...
+    async def set_routes(self, routes: Sequence[tuple[str, str, str, str, str]]) -> None:
+        """Store the route to many linked accounts at once, each (platform, workspace,
+        user_id, conversation_id, reference): an empty part keeps what is stored, an account
+        no longer linked is skipped."""
+        ...
     async def unlink(self, platform: str, workspace: str, user_id: str) -> None: ...
     async def for_people(self, ids: Iterable[int]) -> dict[int, list[Identity]]:
         """The identities of each of these people (people without one are left out)."""
@@ -174,6 +188,10 @@ class Rounds(Protocol):
 class Participations(Protocol):
     async def get(self, round_id: str, occurrence: str,
                   person_id: int) -> Participation | None: ...
+    async def of(self, round_id: str, occurrence: str,
+                 person_ids: Collection[int]) -> dict[int, Participation]:
+        """`get` for many people of one occurrence, in one query."""
+        ...
     async def ensure(self, round_id: str, occurrence: str, person_id: int,
                      invited_on: date) -> Participation: ...
     async def for_round(self, round_id: str) -> dict[tuple[str, int], Participation]: ...
@@ -234,6 +252,9 @@ class Views(Protocol):
 class Marks(Protocol):
     async def add_once(self, key: str, round_id: str, kind: str) -> bool: ...
     async def has(self, key: str) -> bool: ...
+    async def having(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` are set, in one query."""
+        ...
     async def keys(self, round_id: str, kind: str) -> set[str]: ...
     async def rounds(self, kind: str) -> set[str]: ...
     async def reseal(self, round_ids: Collection[str]) -> None:
@@ -260,12 +281,15 @@ class Outbox(Protocol):
                            payload: Mapping[str, Any], due_at: datetime) -> bool:
         """Insert unless `key` exists (any clock, any process). True if inserted."""
         ...
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]: ...
-    async def renew(self, row: Claimed, until: datetime) -> Claimed | None: ...
-    async def sent(self, row_id: int, now: datetime) -> None: ...
-    async def retry(self, row_id: int, due_at: datetime, error: str,
-                    refund: bool = False) -> None: ...
-    async def failed(self, row_id: int, error: str) -> None: ...
+    async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]:
+        """Lease due rows to this worker (never to two workers at once); counts an attempt."""
+        ...
+    async def renew(self, rows: Sequence[Claimed], until: datetime) -> list[Claimed]:
+        """Extend leases still held; the rows another worker has claimed since are left out."""
+        ...
+    async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Record sent / put back / failed rows: one statement per kind of outcome."""
+        ...
     async def by_status(self) -> dict[str, int]: ...
     async def recent(self, since: datetime) -> list[OutboxRow]: ...
     async def rows(self) -> list[OutboxRow]: ...

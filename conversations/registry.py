@@ -7,18 +7,19 @@ another and the router names none of them.
   prefix ending in ":" (`"mentor:"`), else the fallback registered under "";
 - text handlers, asked in order (active flow state first) until one takes the text; hints are
   asked after bare command words;
-- outbox renderers by kind (`pulse.invite`), planners, home sections, housekeeping jobs, the
-  clock's round calendar (rounds opening and closing on their dates) and report sections."""
+- outbox renderers by kind (`pulse.invite`), one row at a time or (optionally) many at once,
+  planners, home sections, housekeeping jobs, the clock's round calendar (rounds opening and
+  closing on their dates) and report sections."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from conversations.events import ButtonPressed, FormSubmitted
 from conversations.messages import Message
-from conversations.ports import UnitOfWork
+from conversations.ports import NotYet, UnitOfWork
 from storage.models import Person, Round
 
 CommandHandler = Callable[[UnitOfWork, Person, str], Awaitable[list[Message]]]
@@ -28,6 +29,11 @@ FormHandler = Callable[[UnitOfWork, Person, FormSubmitted], Awaitable[list[Messa
 TextHandler = Callable[[UnitOfWork, Person, str], Awaitable[list[Message] | None]]
 # the messages for a planned outbox row (kind, payload), or None when it no longer applies
 Renderer = Callable[[UnitOfWork, Person, str, Mapping[str, Any]], Awaitable[list[Message] | None]]
+# the same for many rows at once (person, kind, payload), a result per row in order; a row that
+# must wait raises nothing but gets its NotYet as its result
+Rendered = list[Message] | None | NotYet
+ManyRenderer = Callable[[UnitOfWork, Sequence[tuple[Person, str, Mapping[str, Any]]]],
+                        Awaitable[list[Rendered]]]
 HomeSection = Callable[[UnitOfWork, Person], Awaitable[list[Message]]]
 Job = Callable[[], Awaitable[int]]  # a clock step: returns how many things it did
 # template variables for a round's report (conversations.results.report.ReportSection)
@@ -62,6 +68,7 @@ class Registry:
     text: list[TextHandler] = field(default_factory=list)
     hints: list[TextHandler] = field(default_factory=list)
     renderers: dict[str, Renderer] = field(default_factory=dict)
+    renderers_many: dict[str, ManyRenderer] = field(default_factory=dict)  # optional, faster
     planners: list[Job] = field(default_factory=list)
     home: list[HomeSection] = field(default_factory=list)
     housekeeping: list[Job] = field(default_factory=list)

@@ -205,6 +205,21 @@ class Catalog:
         default_factory=dict, init=False, repr=False, compare=False)
     _locales: dict[str, Locale] = field(default_factory=dict, init=False, repr=False,
                                         compare=False)
+    # formatted numbers and dates by (locale, value, style): Babel's formatting is most of the
+    # cost of a text, and a survey round formats the same few thousands of times
+    _formatted: dict[tuple[str, object, str], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def _format(self, locale: Locale, value: object, style: str = "") -> str:
+        key = (str(locale), value, style)
+        found = self._formatted.get(key)
+        if found is None:
+            if len(self._formatted) >= 10_000:
+                self._formatted.clear()
+            found = self._formatted[key] = (
+                babel_format_date(value, format=style, locale=locale)  # type: ignore[arg-type]
+                if style else format_decimal(value, locale=locale))  # type: ignore[arg-type]
+        return found
 
     def _locale(self, locale: str) -> Locale:
         found = self._locales.get(locale)
@@ -255,14 +270,12 @@ class Catalog:
             elif node.kind == "date":
                 value = values[node.name]
                 day = as_date(value)
-                out.append(str(value) if day is None
-                           else babel_format_date(day, format=node.style, locale=locale))
+                out.append(str(value) if day is None else self._format(locale, day, node.style))
             elif node.kind == "datetime":
                 out.append(_date_time(values[node.name], locale))
             elif node.kind == "number":
                 value = values[node.name]
-                out.append(format_decimal(value, locale=locale)  # type: ignore[arg-type]
-                           if _is_number(value) else str(value))
+                out.append(self._format(locale, value) if _is_number(value) else str(value))
             else:
                 out.append(self._plural(node, locale, values))
         return "".join(out)
@@ -275,7 +288,7 @@ class Catalog:
         exact = node.branches.get(f"={number:g}")
         branch = exact if exact is not None else (
             node.branches.get(locale.plural_form(abs(number))) or node.branches["other"])
-        return self._render(branch, locale, values, format_decimal(number, locale=locale))
+        return self._render(branch, locale, values, self._format(locale, number))
 
 
 def check_texts(texts: Mapping[str, Mapping[str, str]], lines: Mapping[tuple[str, str], int]

@@ -277,6 +277,21 @@ class Claimed:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What became of a claimed outbox row, written back in batches (`Outbox.settle`).
+
+    `status` "sent"; "pending": put back until `due_at` (`refund` gives the attempt back: a
+    rate-limit wait is not a failure); "failed" with `error`. `row.lease_until` is the lease the
+    worker held, so a row another worker has claimed since is not put back or failed."""
+
+    row: Claimed
+    status: str
+    error: str = ""
+    due_at: datetime | None = None
+    refund: bool = False
+
+
+@dataclass(frozen=True)
 class Planned:
     """An outbox row for `Outbox.enqueue_many` to insert unless its key exists (a plain value)."""
 

@@ -4,19 +4,14 @@ tests), and a throwaway PostgreSQL on loopback when available."""
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
+from tests.pg import PostgresServer, PostgresUnavailable
 from tests.support import TUESDAY_9AM_LA, Console, FakeOutward, in_memory, wired
 
 
@@ -56,105 +51,34 @@ def sql_console(sql_app: Outward, clock: FakeClock) -> Console:
     return Console(sql_app, clock)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """Start PostgreSQL on 127.0.0.1 in a temporary data directory; stop it at the end.
+def postgres() -> Iterator[PostgresServer]:
+    """PostgreSQL on 127.0.0.1 in a temporary data directory (tests/pg.py), stopped at the end;
+    `restart()` stops it as if it crashed and starts it again (the delivery fault tests).
 
     Skips with a reason where PostgreSQL is not installed (`make test` installs it via apt when
     it can)."""
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    initdb = bins[-1] if bins else shutil.which("initdb")
-    if not initdb:
-        pytest.skip("PostgreSQL is not installed (make test installs it with apt when run as root)")
-    bindir = os.path.dirname(initdb)
-    tmp = tempfile.mkdtemp(prefix="outward-pg-")
-    data = os.path.join(tmp, "data")
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            import pwd
-
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to run PostgreSQL")
-        shutil.chown(tmp, "postgres")
-        os.chmod(tmp, 0o700)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run(
-        prefix + [initdb, "-D", data, "-U", "outward", "-A", "trust", "--no-sync", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    log = os.path.join(tmp, "pg.log")
-    subprocess.run(
-        prefix
-        + [
-            os.path.join(bindir, "pg_ctl"),
-            "-D",
-            data,
-            "-l",
-            log,
-            "-w",
-            "-t",
-            "60",
-            "-o",
-            f"-h 127.0.0.1 -p {port} -k {tmp} -F -c fsync=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
     try:
-        for _ in range(50):
-            r = subprocess.run(
-                prefix + [os.path.join(bindir, "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
-                capture_output=True,
-            )
-            if r.returncode == 0:
-                break
-            time.sleep(0.2)
-        yield f"127.0.0.1:{port}"
+        server = PostgresServer()
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+    server.start()
+    try:
+        yield server
     finally:
-        subprocess.run(
-            prefix + [os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(tmp, ignore_errors=True)
+        server.close()
 
 
-_db_counter = iter(range(1, 10_000))
+@pytest.fixture(scope="session")
+def postgres_server(postgres: PostgresServer) -> str:
+    """The test server's host:port."""
+    return postgres.address
 
 
 @pytest.fixture
-def postgres_url(postgres_server: str) -> str:
+def postgres_url(postgres: PostgresServer) -> str:
     """A fresh, empty database on the test server."""
-    name = f"t{os.getpid()}_{next(_db_counter)}"
-    host, port = postgres_server.split(":")
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            host,
-            "-p",
-            port,
-            "-U",
-            "outward",
-            "-d",
-            "postgres",
-            "-qc",
-            f"CREATE DATABASE {name}",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return f"postgresql+asyncpg://outward@{postgres_server}/{name}"
+    return postgres.create_database()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -11,9 +11,8 @@ import copy
 import itertools
 import random
 import uuid
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -28,11 +27,9 @@ from storage.mentorship_models import (
 )
 from storage.models import (
     SEGMENTS,
-    Claimed,
     ConversationState,
     HeldSubmission,
     Identity,
-    OutboxRow,
     Participation,
     Person,
     Response,
@@ -41,6 +38,7 @@ from storage.models import (
 from storage.rows import ResponseRow
 from tests import fake_bulk as bulk
 from tests.fake_bulk import _state, _with_defaults
+from tests.fake_outbox import Outbox
 from tests.fakes_loop import Commitments, ShareBacks
 
 TABLES = ("people", "identities", "rounds", "questions", "participation", "responses", "held",
@@ -101,6 +99,9 @@ class People(_Repo, bulk.PeopleBulk):
 
     async def get(self, person_id: int) -> Person | None:
         return self._out(self.db.people.get(person_id))
+
+    async def many(self, ids: Collection[int]) -> list[Person]:
+        return self._all(p for i in set(ids) if (p := self.db.people.get(i)) is not None)
 
     async def active(self, audience: Mapping[str, str] | None = None) -> list[Person]:
         rows = [p for p in self.db.people.values() if p.active]
@@ -167,6 +168,13 @@ class Identities(_Repo, bulk.IdentitiesBulk):
             ident.reference = reference
         return ident
 
+    async def set_routes(self, routes: Sequence[tuple[str, str, str, str, str]]) -> None:
+        for platform, workspace, user_id, conversation_id, reference in routes:
+            ident = self._out(self._find(platform, workspace, user_id))
+            if ident is not None:
+                ident.conversation_id = conversation_id or ident.conversation_id
+                ident.reference = reference or ident.reference
+
     async def unlink(self, platform: str, workspace: str, user_id: str) -> None:
         ident = self._find(platform, workspace, user_id)
         if ident is not None:
@@ -205,6 +213,10 @@ class Rounds(_Repo):
 class Participations(_Repo, bulk.ParticipationsBulk):
     async def get(self, round_id: str, occurrence: str, person_id: int) -> Participation | None:
         return self._out(self.db.participation.get((round_id, occurrence, person_id)))
+
+    async def of(self, round_id: str, occurrence: str,
+                 person_ids: Collection[int]) -> dict[int, Participation]:
+        return {i: p for i in person_ids if (p := await self.get(round_id, occurrence, i))}
 
     async def ensure(self, round_id: str, occurrence: str, person_id: int,
                      invited_on: date) -> Participation:
@@ -318,6 +330,9 @@ class Marks(_Repo, bulk.MarksBulk):
     async def has(self, key: str) -> bool:
         return key in self.db.marks
 
+    async def having(self, keys: Collection[str]) -> set[str]:
+        return {k for k in keys if k in self.db.marks}
+
     async def keys(self, round_id: str, kind: str) -> set[str]:
         return {k for k, v in self.db.marks.items() if v == (round_id, kind)}
 
@@ -352,66 +367,6 @@ class States(_Repo, bulk.StatesBulk):
 
     async def in_flow(self, flow: str) -> list[ConversationState]:
         return self._all(s for s in self.db.states.values() if s.flow == flow)
-
-
-class Outbox(_Repo, bulk.OutboxBulk):
-    async def enqueue_once(self, key: str, person_id: int, kind: str,
-                           payload: Mapping[str, Any], due_at: datetime) -> bool:
-        if any(r.key == key for r in self.db.outbox.values()):
-            return False
-        row = OutboxRow(id=self.db.next_id("outbox"), key=key, person_id=person_id, kind=kind,
-                        payload=copy.deepcopy(dict(payload)), due_at=due_at, status="pending",
-                        attempts=0, last_error="", lease_until=None, sent_at=None)
-        self._insert("outbox", row.id, row)
-        return True
-
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Claimed]:
-        due = sorted((r for r in self.db.outbox.values()
-                      if r.status == "pending" and r.due_at <= now
-                      and (r.lease_until is None or r.lease_until <= now)),
-                     key=lambda r: (r.due_at, r.id))[:limit]
-        out = []
-        for r in self._all(due):
-            r.lease_until = now + lease
-            r.attempts += 1
-            out.append(Claimed(r.id, r.key, r.person_id, r.kind, copy.deepcopy(r.payload),
-                               r.attempts, r.lease_until))
-        return out
-
-    async def renew(self, row: Claimed, until: datetime) -> Claimed | None:
-        r = self._out(self.db.outbox.get(row.id))
-        if r is None or r.status != "pending" or r.lease_until != row.lease_until:
-            return None
-        r.lease_until = until
-        return Claimed(row.id, row.key, row.person_id, row.kind, row.payload, row.attempts,
-                       until)
-
-    def _update(self, row_id: int, **values: Any) -> None:
-        r = self._out(self.db.outbox.get(row_id))
-        if r is not None:
-            for k, v in values.items():
-                setattr(r, k, v)
-
-    async def sent(self, row_id: int, now: datetime) -> None:
-        self._update(row_id, status="sent", sent_at=now, lease_until=None, last_error="")
-
-    async def retry(self, row_id: int, due_at: datetime, error: str,
-                    refund: bool = False) -> None:
-        r = self.db.outbox.get(row_id)
-        extra = {"attempts": r.attempts - 1} if refund and r is not None else {}
-        self._update(row_id, due_at=due_at, lease_until=None, last_error=error[:300], **extra)
-
-    async def failed(self, row_id: int, error: str) -> None:
-        self._update(row_id, status="failed", lease_until=None, last_error=error[:300])
-
-    async def by_status(self) -> dict[str, int]:
-        return dict(Counter(r.status for r in self.db.outbox.values()))
-
-    async def recent(self, since: datetime) -> list[OutboxRow]:
-        return self._all(r for r in await self.rows() if r.due_at >= since)
-
-    async def rows(self) -> list[OutboxRow]:
-        return self._all(sorted(self.db.outbox.values(), key=lambda r: r.id))
 
 
 class Enrolments(_Repo, bulk.EnrolmentsBulk):

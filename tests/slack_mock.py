@@ -2,7 +2,13 @@
 
 It speaks what slack_sdk's AsyncWebClient sends (GET query, form or JSON bodies, a Bearer token),
 records every call, and can be told to fail a method a number of times with a 429 (with
-Retry-After), a 5xx, or a Slack error code such as `account_inactive`.
+Retry-After), a 5xx, or a Slack error code such as `account_inactive`, or to answer every call
+of a method with 429 for a while (`storm`). `posted` counts the messages accepted per channel.
+
+Run on its own (`python -m tests.slack_mock --lean`), for the delivery fault tests' and the
+benchmarks' worker processes: it prints `port N`, keeps only the counts (`--lean`), and answers
+`GET /_mock/posted` (messages per channel and calls per method as JSON), `POST /_mock/fail`
+and `POST /_mock/storm` (the arguments of `fail` and `storm` as JSON).
 
 File uploads follow Slack's external upload flow (https://api.slack.com/messaging/files#upload):
 files.getUploadURLExternal returns an `upload_url` on this server, the bytes are POSTed there,
@@ -10,6 +16,8 @@ and files.completeUploadExternal shares the uploaded file ids into `channel_id`.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -17,6 +25,7 @@ import itertools
 import json
 import socket
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +95,16 @@ class MockSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
+    posted: Counter[str] = field(default_factory=Counter)  # accepted messages per channel
+    methods: Counter[str] = field(default_factory=Counter)  # calls per method (faults too)
+    # (method, token or "" for all): [end (0: not begun), seconds, Retry-After]
+    storms: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    by_token: Counter[str] = field(default_factory=Counter)  # accepted messages per bot token
+    tries: Counter[tuple[str, str]] = field(default_factory=Counter)  # (method, token): calls
+    latency: float = 0.0  # seconds each Web API call takes
+    lean: bool = False  # keep counts only, not every call (long runs)
+    total_posted: int = 0
+    _waiters: list[tuple[int, asyncio.Event]] = field(default_factory=list)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -99,6 +118,25 @@ class MockSlack:
     def fail(self, method: str, times: int = 1, *, status: int = 200, error: str = "",
              retry_after: int | None = None, user: str = "") -> None:
         self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, user))
+
+    def storm(self, method: str, seconds: float = float("inf"), retry_after: int = 1,
+              token: str = "") -> None:
+        """Answer every `method` call (with `token` only: one workspace's bot) with 429 and
+        Retry-After for `seconds` from its next call on (until `calm` when not given)."""
+        self.storms[(method, token)] = [0.0, seconds, retry_after]
+
+    def calm(self, method: str, token: str = "") -> None:
+        """End that storm now."""
+        self.storms.pop((method, token), None)
+
+    def when_posted(self, n: int) -> asyncio.Event:
+        """An event set as soon as `n` messages in all have been accepted."""
+        event = asyncio.Event()
+        if self.total_posted >= n:
+            event.set()
+        else:
+            self._waiters.append((n, event))
+        return event
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -117,6 +155,8 @@ class MockSlack:
         app.router.add_post("/hooks/{name}", self._hook)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_get("/link", self._socket)
+        app.router.add_get("/_mock/posted", self._posted)
+        app.router.add_post("/_mock/{what}", self._control)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.socket()
@@ -149,7 +189,15 @@ class MockSlack:
                     pass
         return args
 
-    def _fault(self, method: str, args: Mapping[str, Any]) -> web.Response | None:
+    def _fault(self, method: str, args: Mapping[str, Any], token: str) -> web.Response | None:
+        for storm in (self.storms.get((method, "")), self.storms.get((method, token))):
+            if storm is None:
+                continue
+            if not storm[0]:
+                storm[0] = time.monotonic() + storm[1]
+            if time.monotonic() < storm[0]:
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(int(storm[2]))})
         target = str(args.get("users") or args.get("user") or args.get("channel")
                      or args.get("channel_id") or "")
         for f in self.faults.get(method, []):
@@ -168,16 +216,43 @@ class MockSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._args(request)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        self.calls.append(Call(method, args, token))
-        fault = self._fault(method, args)
+        call = Call(method, args, token)
+        if not self.lean:
+            self.calls.append(call)
+        self.methods[method] += 1
+        self.tries[(method, token)] += 1
+        fault = self._fault(method, args, token)
         if fault is not None:
-            self.calls[-1].ok = False
+            call.ok = False
             return fault
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": True})
+        if method == "chat.postMessage":
+            self.posted[str(args.get("channel"))] += 1
+            self.by_token[token] += 1
+            self.total_posted += 1
+            for n, event in self._waiters:
+                if self.total_posted >= n:
+                    event.set()
         return web.json_response(handler(args))
+
+    async def _posted(self, request: web.Request) -> web.Response:
+        return web.json_response({"posted": dict(self.posted), "methods": dict(self.methods)})
+
+    async def _control(self, request: web.Request) -> web.Response:
+        args = await request.json()
+        what = request.match_info["what"]
+        if what == "fail":
+            self.fail(**args)
+        elif what == "storm":
+            self.storm(**args)
+        else:
+            return web.Response(status=404)
+        return web.json_response({"ok": True})
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: https://docs.slack.dev/apis/events-api/using-socket-mode"""
@@ -484,3 +559,26 @@ async def harness(database_url: str, clock: Any, *, env: Mapping[str, str] | Non
         await client.close()
         await app.close()
         await mock.close()
+
+
+async def _serve(latency: float, lean: bool) -> None:
+    mock = await MockSlack(latency=latency, lean=lean).start()
+    print(f"port {mock.port}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await mock.close()
+
+
+def main() -> None:
+    """The mock on its own, until killed: `python -m tests.slack_mock [--lean] [--latency-ms N]`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--lean", action="store_true", help="keep counts only")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args.latency_ms / 1000, args.lean))
+
+
+if __name__ == "__main__":
+    main()

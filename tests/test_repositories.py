@@ -13,7 +13,7 @@ from bot.bootstrap import sql_storage
 from conversations.ports import UnitOfWork
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Round
+from storage.models import Outcome, Round
 from tests.fakes import fake_storage
 
 NOW = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
@@ -193,17 +193,20 @@ async def test_states_outbox_and_enrolments(storage: Storage) -> None:
     async with storage() as tx:
         assert await tx.states.get(ids["ana"]) is None
         assert await tx.outbox.claim(NOW, timedelta(minutes=5)) == []  # leased
-        renewed = await tx.outbox.renew(claimed[0], NOW + timedelta(minutes=10))
-        assert renewed is not None
-        assert await tx.outbox.renew(claimed[0], NOW) is None  # the old lease is stale
-        await tx.outbox.sent(claimed[0].id, NOW)
-        await tx.outbox.retry(claimed[1].id, NOW + timedelta(minutes=1), "later", refund=True)
+        renewed = await tx.outbox.renew(claimed, NOW + timedelta(minutes=10))
+        assert [r.lease_until for r in renewed] == [NOW + timedelta(minutes=10)] * 2
+        assert await tx.outbox.renew(claimed, NOW) == []  # the old lease is stale
+        await tx.outbox.settle([
+            Outcome(renewed[0], "sent"),
+            Outcome(renewed[1], "pending", "later", NOW + timedelta(minutes=1), refund=True),
+            Outcome(claimed[1], "failed", "stale lease: ignored"),
+        ], NOW)
         await tx.commit()
     async with storage() as tx:
         later = NOW + timedelta(hours=2)
         again = await tx.outbox.claim(later, timedelta(minutes=5))
         assert [(c.key, c.attempts) for c in again] == [("k2", 1), ("k3", 1)]
-        await tx.outbox.failed(again[1].id, "gone")
+        await tx.outbox.settle([Outcome(again[1], "failed", "gone")], later)
         await tx.commit()
     async with storage() as tx:
         assert await tx.outbox.by_status() == {"sent": 1, "pending": 1, "failed": 1}
@@ -353,3 +356,49 @@ def test_the_fake_has_every_method_of_the_ports_with_the_same_parameters() -> No
             have = {m: list(inspect.signature(getattr(impl, m)).parameters)
                     for m in wanted if hasattr(impl, m)}
             assert have == wanted, f"{impl.__module__}.{name}"
+
+
+async def test_lookups_for_a_batch_answer_as_one_at_a_time(storage: Storage) -> None:
+    """The delivery worker's batch lookups agree with the one-at-a-time ones."""
+    ids = await _people(storage)
+    async with storage() as tx:
+        await tx.identities.link(ids["ana"], "slack", "T1", "U1", "D1", "")
+        await tx.identities.link(ids["ana"], "teams", "tenant", "29:a", "", "ref")
+        await tx.identities.link(ids["ben"], "slack", "T1", "U2")
+        await tx.rounds.create(_round("r"), [])
+        await tx.participation.ensure("r", "2026-11-24", ids["ana"], date(2026, 11, 24))
+        await tx.participation.ensure("r", "2026-12-01", ids["ben"], date(2026, 12, 1))
+        await tx.marks.add_once("k1", "r", "done")
+        await tx.commit()
+    async with storage() as tx:
+        wanted = [ids["ana"], ids["cy"], 999]
+        assert sorted(p.handle for p in await tx.people.many(wanted)) == ["ana", "cy"]
+        assert await tx.people.many([]) == []
+        parts = await tx.participation.of("r", "2026-11-24", [ids["ana"], ids["ben"]])
+        assert list(parts) == [ids["ana"]] and parts[ids["ana"]].occurrence == "2026-11-24"
+        assert await tx.participation.of("r", "2026-11-24", []) == {}
+        assert await tx.marks.having(["k1", "k2"]) == {"k1"}
+        assert await tx.marks.having([]) == set()
+
+
+async def test_routes_are_stored_for_many_accounts_at_once(storage: Storage) -> None:
+    """The delivery worker stores the DM channels and Teams conversations it resolved in one
+    statement: a stored part is kept where the new one is empty, and an account unlinked
+    meanwhile is not linked again."""
+    ids = await _people(storage)
+    async with storage() as tx:
+        await tx.identities.link(ids["ana"], "slack", "T1", "U1")
+        await tx.identities.link(ids["ben"], "teams", "tenant", "29:b", "", "old-ref")
+        await tx.commit()
+    async with storage() as tx:
+        await tx.identities.set_routes([("slack", "T1", "U1", "D1", ""),
+                                        ("teams", "tenant", "29:b", "a:conv", ""),
+                                        ("slack", "T1", "U9", "D9", "")])
+        await tx.identities.set_routes([])
+        await tx.commit()
+    async with storage() as tx:
+        found = await tx.identities.for_people([ids["ana"], ids["ben"]])
+        assert [(i.user_id, i.conversation_id, i.reference)
+                for pid in (ids["ana"], ids["ben"]) for i in found[pid]] == [
+            ("U1", "D1", ""), ("29:b", "a:conv", "old-ref")]
+        assert await tx.identities.person_for("slack", "T1", "U9") is None

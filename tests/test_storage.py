@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from adapters.console.adapter import address_for as console_address
 from bot.clock import FakeClock
 from conversations.pulse.admin import RoundAdmin
+from storage.models import Outcome
 from tests.support import TUESDAY_9AM_LA, wired
 
 
@@ -89,7 +90,7 @@ async def test_outbox_lease_survives_a_crash_and_is_reclaimed(database_url: str)
         # the worker "crashes" here; another worker finds nothing until the lease expires
         async with app.deps.uow() as tx:
             assert await tx.outbox.claim(clock.now(), timedelta(minutes=5)) == []
-            assert await tx.outbox.renew(first[0], clock.now() + timedelta(minutes=5))
+            assert await tx.outbox.renew(first, clock.now() + timedelta(minutes=5))
             await tx.commit()
         clock.advance(timedelta(minutes=11))
         async with app.deps.uow() as tx:
@@ -97,9 +98,10 @@ async def test_outbox_lease_survives_a_crash_and_is_reclaimed(database_url: str)
             await tx.commit()
         async with app.deps.uow() as tx:
             # the first worker's claim is stale now: it may not renew (and so not send)
-            assert await tx.outbox.renew(first[0], clock.now()) is None
-            assert await tx.outbox.renew(again[0], clock.now() + timedelta(minutes=5))
-            await tx.outbox.sent(again[0].id, clock.now())
+            assert await tx.outbox.renew(first, clock.now()) == []
+            held = await tx.outbox.renew(again, clock.now() + timedelta(minutes=5))
+            assert [r.id for r in held] == [again[0].id]
+            await tx.outbox.settle([Outcome(held[0], "sent")], clock.now())
             await tx.commit()
         assert again[0].attempts == 2
         async with app.deps.uow() as tx:

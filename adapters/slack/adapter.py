@@ -70,9 +70,10 @@ class SlackAdapter:
         """Serve `POST /slack/events` (and the OAuth pages) on the shared aiohttp app."""
         self.http.add_routes(web_app)
 
-    async def send(self, address: Address, messages: Sequence[Message]) -> None:
-        """Deliver proactively to the person's DM, or raise DeliveryError (the core's Sender)."""
-        await self.sender.send(address, messages)
+    async def send(self, address: Address, messages: Sequence[Message]) -> Address | None:
+        """Deliver proactively to the person's DM, or raise DeliveryError (the core's Sender);
+        returns the DM route when it had to be opened."""
+        return await self.sender.send(address, messages)
 
     async def sync_directory(self) -> int:
         """users.list for every workspace; returns how many accounts were seen."""
@@ -100,3 +101,4 @@ class SlackAdapter:
         if self.socket_mode is not None:
             await self.socket_mode.close_async()
         await self.drain()
+        await self.workspaces.close()

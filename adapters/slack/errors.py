@@ -79,6 +79,12 @@ def retry_after(headers: Mapping[str, Any] | None) -> float | None:
     return None
 
 
+def api_method(exc: SlackApiError) -> str:
+    """The Web API method a failed call was for (the last part of its URL)."""
+    url = str(getattr(exc.response, "api_url", "") or "")
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
 def delivery_error(exc: BaseException) -> DeliveryError:
     """A Web API failure as the worker's DeliveryError (retry or give up for this row)."""
     if isinstance(exc, DeliveryError):

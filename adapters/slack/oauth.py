@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -54,6 +55,8 @@ class SlackWorkspaces:
         self.engine = engine
         self.client = AsyncWebClient(token=config.bot_token or None, base_url=config.base_url,
                                      retry_handlers=retry_handlers())
+        self._session: aiohttp.ClientSession | None = None
+        self._clients: dict[tuple[str, str], AsyncWebClient] = {}
         self.installation_store: AsyncSQLAlchemyInstallationStore | None = None
         if config.oauth:
             self.installation_store = AsyncSQLAlchemyInstallationStore(
@@ -61,6 +64,22 @@ class SlackWorkspaces:
                 bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE,
             )
         self._auth: AsyncSlackResponse | None = None
+
+    def http(self) -> aiohttp.ClientSession:
+        """The one HTTP session (a keep-alive connection pool) every Web API client of this
+        process shares; without it slack_sdk opens a new connection for each call. Created on
+        first use, inside the running event loop."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+            self.client.session = self._session  # bolt copies it into its per-request clients
+            for client in self._clients.values():
+                client.session = self._session
+        return self._session
+
+    async def close(self) -> None:
+        """Close the shared HTTP session."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
     def oauth_settings(self, on_installed: Callable[[str], Any]) -> AsyncOAuthSettings | None:
         """bolt's OAuth settings (None in single-workspace mode). `on_installed(team)` runs after
@@ -95,12 +114,14 @@ class SlackWorkspaces:
         """bolt's `authorize` in single-workspace mode: the bot token's auth.test, done once at
         start (directory sync) rather than on the first request, so no ack waits on it."""
         if self._auth is None:
+            self.http()
             self._auth = await self.client.auth_test()
         return AuthorizeResult.from_auth_test_response(auth_test_response=self._auth,
                                                        bot_token=self.config.bot_token)
 
     async def client_for(self, workspace: str) -> AsyncWebClient:
         """The Web API client for `workspace`, or DeliveryError when the app is not installed."""
+        session = self.http()
         if not self.config.oauth:
             return self.client
         store = self.installation_store
@@ -112,11 +133,18 @@ class SlackWorkspaces:
                                                  is_enterprise_install=True)
         if bot is None or not bot.bot_token:
             raise DeliveryError("app not installed in this workspace", retry=False)
-        return AsyncWebClient(token=bot.bot_token, base_url=self.config.base_url,
-                              retry_handlers=retry_handlers())
+        client = self._clients.get((workspace, bot.bot_token))
+        if client is None:
+            if len(self._clients) > 1000:  # tokens rotate: never keep more than this many
+                self._clients.clear()
+            client = self._clients[(workspace, bot.bot_token)] = AsyncWebClient(
+                token=bot.bot_token, base_url=self.config.base_url,
+                retry_handlers=retry_handlers(), session=session)
+        return client
 
     async def all(self) -> list[tuple[str, AsyncWebClient]]:
         """(team or enterprise id, client) of every workspace Outward is installed in."""
+        self.http()
         if not self.config.oauth:
             try:
                 self._auth = await self.client.auth_test()

@@ -64,7 +64,7 @@ class TeamsAdapter:
         """`POST /api/messages` (see `TeamsHttp.handle`)."""
         return await self.http.handle(request)
 
-    async def send(self, address: Address, messages: Sequence[Message]) -> None:
+    async def send(self, address: Address, messages: Sequence[Message]) -> Address | None:
         """Proactively deliver `messages` to a person, or raise DeliveryError (the core's
-        Sender)."""
-        await self.sender.send(address, messages)
+        Sender); returns the route when a 1:1 conversation had to be created."""
+        return await self.sender.send(address, messages)

@@ -19,6 +19,7 @@ from botframework.connector.auth import (
 )
 
 CONNECTOR_TIMEOUT = 20  # seconds per Bot Connector call
+CONNECTOR_CACHE = 100  # connector clients kept (one per service URL and audience)
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,28 @@ class _SdkConfig:
 class _NoRetryConnectorFactory(ConnectorFactory):
     """Connector clients without msrest's hidden urllib3 retries (which sleep in a worker thread
     and ignore Retry-After on 429), so that retries happen once, in `TeamsSender.call`, with our
-    own policy."""
+    own policy.
 
-    def __init__(self, inner: ConnectorFactory, timeout: int) -> None:
+    One client per service URL and audience is kept and reused (`clients`, shared by every
+    factory of the adapter): each holds msrest's HTTP session, so connections are kept alive
+    across turns and proactive sends instead of being opened for every message."""
+
+    def __init__(self, inner: ConnectorFactory, timeout: int,
+                 clients: dict[tuple[str, str], ConnectorClient]) -> None:
         self._inner = inner
         self._timeout = timeout
+        self._clients = clients
 
     async def create(self, service_url: str, audience: str) -> ConnectorClient:
-        client = await self._inner.create(service_url, audience)
-        client.config.retry_policy.retries = 0
-        client.config.connection.timeout = self._timeout
+        key = (service_url, audience or "")
+        client = self._clients.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            client.config.retry_policy.retries = 0
+            client.config.connection.timeout = self._timeout
+            if len(self._clients) >= CONNECTOR_CACHE:
+                self._clients.clear()
+            self._clients[key] = client
         return client
 
 
@@ -74,6 +87,7 @@ class TeamsAuthentication(BotFrameworkAuthentication):
         self._inner: BotFrameworkAuthentication = ConfigurationBotFrameworkAuthentication(
             _SdkConfig(config))
         self._timeout = timeout
+        self._clients: dict[tuple[str, str], ConnectorClient] = {}
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
@@ -81,7 +95,7 @@ class TeamsAuthentication(BotFrameworkAuthentication):
         result = await self._inner.authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _NoRetryConnectorFactory(result.connector_factory,
-                                                                self._timeout)
+                                                                self._timeout, self._clients)
         return result
 
     async def authenticate_streaming_request(
@@ -91,7 +105,7 @@ class TeamsAuthentication(BotFrameworkAuthentication):
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         return _NoRetryConnectorFactory(self._inner.create_connector_factory(claims_identity),
-                                        self._timeout)
+                                        self._timeout, self._clients)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         return await self._inner.create_user_token_client(claims_identity)

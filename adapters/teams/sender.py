@@ -1,6 +1,14 @@
 """Posting to Teams through the Bot Connector: replies during a turn and proactive delivery for
 the outbox worker (the core's `Sender` for platform "teams"), with one bounded retry policy.
 https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
+
+Rate limits, as Teams documents them
+(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit): per bot per thread
+(a 1:1 chat is a thread) sending to a conversation is limited to 7 operations per second, 8 per
+2 s, 60 per 30 s and 1800 per hour (`PER_CONVERSATION`); all requests of an app in a tenant to
+50 per second (`PER_TENANT`). Proactive sends are paced to both; a 429 pauses the tenant for its
+Retry-After (other tenants go on), waited out in place when short, else handed to the worker,
+which puts the message back in the outbox until then.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -29,6 +37,7 @@ from botbuilder.schema import (
 )
 from botframework.connector.aio import ConnectorClient
 
+from adapters.limits import Limiter, TooLong, Window
 from adapters.teams import convert
 from adapters.teams.errors import CONNECTOR_ERRORS, delivery_error, describe, failure, retryable
 from conversations.events import Address
@@ -41,6 +50,9 @@ T = TypeVar("T")
 
 PROGRESS_TTL = 2 * 3600.0  # the worker re-queues within an hour (bot/worker.py)
 PROGRESS_CAP = 10_000
+PER_CONVERSATION = (Window(7, 1.0), Window(8, 2.0), Window(60, 30.0), Window(1800, 3600.0))
+PER_TENANT = (Window(50, 1.0),)
+WAIT_IN_PLACE = 5.0  # seconds a proactive send may wait for its slot before it goes back
 
 
 @dataclass(frozen=True)
@@ -109,12 +121,17 @@ class TeamsSender:
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self._progress: dict[str, tuple[int, float]] = {}
+        self.tenants = Limiter(PER_TENANT, sleep=sleep)
+        self.conversations = Limiter(PER_CONVERSATION, sleep=sleep)
 
-    async def send(self, address: Address, messages: Sequence[Message]) -> None:
+    async def send(self, address: Address, messages: Sequence[Message]) -> Address | None:
         """Proactively deliver `messages` to a person through their stored reference.
 
-        Raises DeliveryError: retry=True after the bounded retries (the worker re-queues the
-        row, honouring Retry-After), retry=False when the person cannot be reached any more."""
+        Returns the address with the new 1:1 conversation in its reference when it had to be
+        created (the worker stores it, so the next send skips the creation). Raises
+        DeliveryError: retry=True after the bounded retries or when the tenant or conversation
+        is rate limited for longer than a short wait (the worker re-queues the row, honouring
+        Retry-After), retry=False when the person cannot be reached any more."""
         ref = convert.loads_reference(address.reference)
         if ref is None:
             raise DeliveryError("no Teams conversation reference for this person (they have not "
@@ -136,24 +153,37 @@ class TeamsSender:
             locale=convert._str(ref.get("locale")) or None,
         )
         lang = convert.language(convert._str(ref.get("locale")))
+        created: list[str] = []
 
         async def logic(ctx: TurnContext) -> None:
             client = connector(ctx)
             conversation_id = convert._str(conv.get("id"))
             if not conversation_id:
+                await self.tenants.acquire(tenant, WAIT_IN_PLACE)
                 conversation_id = await self.create_personal(client, ref)
+                created.append(conversation_id)
             target = ReplyTarget(conversation_id, tenant, reference.bot, reference.user, lang)
-            await self.post(client, target, messages, batch=_batch_id(address, target, messages))
+            await self.post(client, target, messages, batch=_batch_id(address, target, messages),
+                            pace=True)
 
         try:
             await self.cloud.continue_conversation(reference, logic,
                                                    bot_app_id=self.bot_app_id or None)
-        except DeliveryError:
-            raise
         except Exception as exc:
-            if not isinstance(exc, CONNECTOR_ERRORS):
-                log.exception("Teams proactive send raised unexpectedly")
-            raise delivery_error(exc) from exc
+            if isinstance(exc, TooLong):
+                err = DeliveryError("Teams rate limit", retry=True, retry_after=exc.seconds)
+            elif isinstance(exc, DeliveryError):
+                err = exc
+            else:
+                if not isinstance(exc, CONNECTOR_ERRORS):
+                    log.exception("Teams proactive send raised unexpectedly")
+                err = delivery_error(exc)
+            if created:
+                err.route = _with_conversation(address, ref, created[0])
+            if err is exc:
+                raise
+            raise err from exc
+        return _with_conversation(address, ref, created[0]) if created else None
 
     async def create_personal(self, client: ConnectorClient, ref: Mapping[str, Any]) -> str:
         """Create (or get: Teams returns the existing one) the 1:1 chat with a team member."""
@@ -172,14 +202,15 @@ class TeamsSender:
 
     async def post(self, client: ConnectorClient, target: ReplyTarget,
                    messages: Sequence[Message], submitted: tuple[str, str] = ("", ""),
-                   batch: str = "") -> None:
+                   batch: str = "", pace: bool = False) -> None:
         """Post messages in order. A message replacing the card just submitted updates that
         activity (so the card cannot be answered twice); anything else is a new message.
 
         `submitted` is (card key, activity id) of a card submit. `batch` names a proactive send:
         if message 1 of 2 went out and message 2 failed, the re-queued outbox row must not post
         message 1 again, so progress is remembered per batch until it completes (in-process and
-        time-bounded; the outbox row itself is only marked sent once everything was posted)."""
+        time-bounded; the outbox row itself is only marked sent once everything was posted).
+        `pace`: a proactive send, kept within the tenant's and the conversation's limits."""
         submitted_key, submitted_activity = submitted
         start = self._progress_of(batch)
         for index, msg in enumerate(messages):
@@ -192,8 +223,11 @@ class TeamsSender:
                 await self.call(partial(client.conversations.update_activity,
                                         target.conversation_id, submitted_activity, activity))
             else:
+                if pace:
+                    await self.tenants.acquire(target.tenant, WAIT_IN_PLACE)
+                    await self.conversations.acquire(target.conversation_id, WAIT_IN_PLACE)
                 await self.call(partial(client.conversations.send_to_conversation,
-                                        target.conversation_id, activity))
+                                        target.conversation_id, activity), tenant=target.tenant)
             if batch:
                 self._progress[batch] = (index + 1, time.monotonic())
         self._progress.pop(batch, None)
@@ -211,11 +245,11 @@ class TeamsSender:
         done = self._progress.get(batch)
         return done[0] if done else 0
 
-    async def call(self, op: Callable[[], Awaitable[T]]) -> T:
+    async def call(self, op: Callable[[], Awaitable[T]], tenant: str | None = None) -> T:
         """One Bot Connector call with bounded retries on 429/412/502/503/504 and network errors,
         honouring Retry-After; the SDK itself does not retry:
         https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit#handle-rate-limits
-        """
+        A 429 with Retry-After pauses `tenant` (when given) for every send of this process."""
         attempt = 0
         while True:
             attempt += 1
@@ -224,7 +258,9 @@ class TeamsSender:
             except Exception as exc:
                 if not retryable(exc):
                     raise
-                _, hint = failure(exc)
+                status, hint = failure(exc)
+                if status == 429 and hint is not None and tenant is not None:
+                    self.tenants.pause(tenant, hint)
                 delay = hint if hint is not None else (
                     self.retry.base_delay * 2 ** (attempt - 1) * (0.5 + random.random() / 2)
                 )
@@ -233,6 +269,15 @@ class TeamsSender:
                 log.info("Teams connector call failed (%s); retry %d in %.1fs",
                          describe(exc), attempt, delay)
                 await self.sleep(delay)
+
+
+def _with_conversation(address: Address, ref: Mapping[str, Any], conversation_id: str) -> Address:
+    """The address with the 1:1 conversation just created, in its reference too."""
+    tenant = convert._str(ref.get("tenantId"))
+    new = {**ref, "conversation": {"id": conversation_id, "conversationType": "personal",
+                                   "tenantId": tenant}}
+    return replace(address, conversation=conversation_id, reference=convert.dumps(new),
+                   direct=True)
 
 
 def _message_activity(msg: Message, target: ReplyTarget) -> Activity:

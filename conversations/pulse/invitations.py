@@ -4,7 +4,7 @@ delivers, and the home tab's line about it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,7 @@ from conversations.messages import Button, Message
 from conversations.ports import NotYet, UnitOfWork
 from conversations.pulse.draft import Draft
 from conversations.pulse.render import START, invitation
+from conversations.registry import Rendered
 from conversations.schedule import closes_on, schedule_of
 from storage.models import Person, Round
 
@@ -70,23 +71,46 @@ class Invitations:
         one (an empty list, not None): a row left "no longer due" only for the people who
         finished would tell a database reader who they are while their answers are held.
         So every check that treats everyone alike comes first."""
-        rnd = await tx.rounds.get(str(payload.get("round", "")))
-        occ = str(payload.get("occurrence", ""))
-        if rnd is not None and rnd.status == "paused":
-            raise NotYet("round paused")  # delivered after /pulse resume, if still due
-        if rnd is None or rnd.status != "open":
-            return None
-        part = await tx.participation.get(rnd.id, occ, person.id)
-        if part is None:
-            return None
-        until = self.until(rnd, occ)
-        if self.deps.today(person) > until:
-            return None
-        if await self.finished(tx, rnd.id, occ, person):
-            return []
-        count = len(await tx.rounds.questions(rnd.id))
-        return [invitation(self.deps.catalog, person, rnd, occ, until.isoformat(), count,
-                           reminder=kind != "pulse.invite")]
+        result = (await self.render_many(tx, [(person, kind, payload)]))[0]
+        if isinstance(result, NotYet):
+            raise result
+        return result
+
+    async def render_many(self, tx: UnitOfWork,
+                          items: Sequence[tuple[Person, str, Mapping[str, Any]]]) -> list[Rendered]:
+        """`render` for many rows (the delivery worker's batches): a few queries per round and
+        occurrence instead of several per person. A paused round's rows get NotYet; a finisher's
+        an empty list, as in `render`."""
+        out: list[Rendered] = [None] * len(items)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (_, _, payload) in enumerate(items):
+            key = (str(payload.get("round", "")), str(payload.get("occurrence", "")))
+            groups.setdefault(key, []).append(i)
+        for (round_id, occ), rows in groups.items():
+            rnd = await tx.rounds.get(round_id)
+            if rnd is not None and rnd.status == "paused":
+                for i in rows:  # delivered after /pulse resume, if still due
+                    out[i] = NotYet("round paused")
+                continue
+            if rnd is None or rnd.status != "open":
+                continue
+            people = {items[i][0].id: items[i][0] for i in rows}
+            parts = await tx.participation.of(rnd.id, occ, list(people))
+            marks = {pid: done_mark(self.deps.keyed, rnd.id, occ, pid) for pid in people}
+            done = await tx.marks.having(list(marks.values()))
+            until = self.until(rnd, occ)
+            count = len(await tx.rounds.questions(rnd.id))
+            for i in rows:
+                person, kind, _ = items[i]
+                part = parts.get(person.id)
+                if part is None or self.deps.today(person) > until:
+                    continue  # not invited, or too late: no longer due
+                if part.completed or marks[person.id] in done:
+                    out[i] = []  # finished (marked complete, or answers held): settled silently
+                    continue
+                out[i] = [invitation(self.deps.catalog, person, rnd, occ, until.isoformat(),
+                                     count, reminder=kind != "pulse.invite")]
+        return out
 
     async def home(self, tx: UnitOfWork, person: Person) -> list[Message]:
         """The home tab's survey line: the open survey with its Start button, or nothing."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import Table, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity, Person
@@ -67,6 +68,23 @@ class Identities:
                 ident.reference = reference
         await self.s.flush()
         return ident
+
+    async def set_routes(self, routes: Sequence[tuple[str, str, str, str, str]]) -> None:
+        """Store the route to many linked accounts in one statement, each (platform, workspace,
+        user_id, conversation_id, reference): an empty part keeps what is stored, an account
+        no longer linked is skipped (the delivery worker's resolved DM channels)."""
+        if not routes:
+            return
+        t = cast(Table, Identity.__table__)
+        await self.s.execute(
+            update(t)
+            .where(t.c.platform == bindparam("p"), t.c.workspace == bindparam("w"),
+                   t.c.user_id == bindparam("u"))
+            .values(conversation_id=func.coalesce(func.nullif(bindparam("c"), ""),
+                                                  t.c.conversation_id),
+                    reference=func.coalesce(func.nullif(bindparam("r"), ""), t.c.reference)),
+            [{"p": p, "w": w, "u": u, "c": c, "r": r} for p, w, u, c, r in routes],
+        )
 
     async def unlink(self, platform: str, workspace: str, user_id: str) -> None:
         await self.s.execute(

@@ -29,6 +29,13 @@ class Marks:
         return (await self.s.scalar(
             select(PrivateMark.key).where(PrivateMark.key == key))) is not None
 
+    async def having(self, keys: Collection[str]) -> set[str]:
+        """Which of `keys` are set (`has` for many keys, in one query)."""
+        if not keys:
+            return set()
+        q = select(PrivateMark.key).where(PrivateMark.key.in_(list(keys)))
+        return set(await self.s.scalars(q))
+
     async def keys(self, round_id: str, kind: str) -> set[str]:
         q = select(PrivateMark.key).where(PrivateMark.round_id == round_id,
                                           PrivateMark.kind == kind)

@@ -26,6 +26,12 @@ class People:
     async def get(self, person_id: int) -> Person | None:
         return await self.s.get(Person, person_id)
 
+    async def many(self, ids: Collection[int]) -> list[Person]:
+        """The people with these ids (any order; unknown ids are left out), in one query."""
+        if not ids:
+            return []
+        return list(await self.s.scalars(select(Person).where(Person.id.in_(list(ids)))))
+
     async def active(self, audience: Mapping[str, str] | None = None) -> list[Person]:
         """Active people matching a round's audience: segment values, and/or the members of a
         mentorship cohort (`cohort`) who have not left it."""

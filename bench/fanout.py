@@ -1,0 +1,315 @@
+"""Fan-out speed: survey invitations delivered per second by Outward's outbox worker, against a
+raw slack_sdk loop, both posting to the same local mock of the Slack Web API in the same run.
+
+Setup: N people (OUTWARD_BENCH_FANOUT_N, default 2,000) on the roster, each linked to a Slack
+account; a round is started and planned (N `pulse.invite` rows in the outbox). The mock
+(tests/slack_mock.py) runs in its own process and counts the messages per DM channel.
+
+- Outward: worker processes built as `python -m bot worker` builds them (bot.bootstrap.build and
+  the Slack sender attached by bot.platforms), each draining the outbox with
+  `DeliveryWorker.run_once` from a common start signal until nothing is left; rate = N / time
+  until the last worker finished. On SQLite (one worker) and on PostgreSQL (one and two workers,
+  a throwaway server on 127.0.0.1, skipped with the reason where it cannot start).
+- Baseline: `AsyncWebClient.chat_postMessage` with the same Block Kit body to each person's DM
+  channel, 10 at a time, sharing one aiohttp session (its best case).
+
+Two cases: the DM channels already stored (every round after a person's first), and first
+contact (Outward must call conversations.open for each person, then stores the channel; the
+baseline calls conversations.open + chat.postMessage too, for information only).
+
+Each configuration runs OUTWARD_BENCH_REPS times (default 3), each run right after a baseline
+run (the outbox reset to pending in between), and the medians are printed: the machine's load
+drifts, so each ratio is taken against its neighbour. Every run checks that each person received
+exactly one message. Goals: one worker on SQLite >= 0.8x the baseline; two workers on PostgreSQL
+>= 1.8x one worker.
+
+Two passes (OUTWARD_BENCH_LATENCY_MS, default "0,25"): the mock answering at once (as the issue
+measured: every process is then bound by CPU, and the workers share the machine's cores with the
+mock and PostgreSQL), and in 25 ms a call (nearer real Slack, whose calls take tens to hundreds
+of milliseconds: a worker then waits on the network more than it computes). The first-contact
+case runs in the first pass only.
+
+Run: python bench/fanout.py   (make bench)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.delivery_support import content_dir, dm, environment, populate, uid  # noqa: E402
+
+N = int(os.environ.get("OUTWARD_BENCH_FANOUT_N", "2000"))
+REPS = int(os.environ.get("OUTWARD_BENCH_REPS", "3"))
+# the mock's answer time per call, a pass each: 0 (the fastest, as the issue measured) and 25 ms
+# (nearer real Slack, where a worker waits on the network more than it computes)
+LATENCIES = [float(x) for x in os.environ.get("OUTWARD_BENCH_LATENCY_MS", "0,25").split(",")]
+CONCURRENCY = 10
+GOAL_ONE = 0.8
+GOAL_TWO = 1.8
+
+
+# ---- the mock, in its own process ---------------------------------------------------------
+
+
+class Mock:
+    def __init__(self, latency: float) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.slack_mock", "--lean",
+                                      "--latency-ms", str(latency)],
+                                     cwd=REPO, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.port = int(self.proc.stdout.readline().split()[1])
+        self.url = f"http://127.0.0.1:{self.port}/api/"
+
+    def counts(self) -> dict[str, Any]:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_mock/posted") as resp:
+            return dict(json.load(resp))
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def delta(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    posted = {ch: n - before["posted"].get(ch, 0) for ch, n in after["posted"].items()
+              if n != before["posted"].get(ch, 0)}
+    methods = {m: n - before["methods"].get(m, 0) for m, n in after["methods"].items()
+               if n != before["methods"].get(m, 0)}
+    return posted, methods
+
+
+def check_once(posted: dict[str, int], label: str) -> None:
+    wanted = {dm(i) for i in range(N)}
+    if set(posted) != wanted or any(n != 1 for n in posted.values()):
+        twice = sum(1 for n in posted.values() if n > 1)
+        missing = len(wanted - set(posted))
+        raise SystemExit(f"{label}: not exactly one message per person "
+                         f"({missing} missing, {twice} more than once)")
+
+
+# ---- the baseline ---------------------------------------------------------------------------
+
+
+async def baseline(port: int, body: dict[str, Any], first_contact: bool) -> float:
+    import aiohttp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token="xoxb-bench", base_url=f"http://127.0.0.1:{port}/api/",
+                                session=session)
+        todo = iter(range(N))
+
+        async def lane() -> None:
+            for i in todo:
+                channel = dm(i)
+                if first_contact:
+                    resp = await client.conversations_open(users=uid(i))
+                    channel = resp["channel"]["id"]
+                await client.chat_postMessage(channel=channel, parse="none", link_names=False,
+                                              unfurl_links=False, unfurl_media=False, **body)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(lane() for _ in range(CONCURRENCY)))
+        return N / (time.perf_counter() - start)
+
+
+# ---- Outward --------------------------------------------------------------------------------
+
+
+def outward(env: dict[str, str], workers: int) -> float:
+    """Start `workers` worker processes, let them drain the outbox together; returns msg/s."""
+    procs = [subprocess.Popen([sys.executable, __file__, "--worker"], cwd=REPO,
+                              env={**os.environ, **env},
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for _ in range(workers)]
+    try:
+        for p in procs:
+            assert p.stdout is not None
+            if p.stdout.readline().strip() != "ready":
+                raise SystemExit("a worker did not start")
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        results = []
+        for p in procs:
+            assert p.stdout is not None
+            results.append(json.loads(p.stdout.readline()))
+    finally:
+        for p in procs:
+            p.wait(timeout=60)
+    sent = sum(r["sent"] for r in results)
+    if sent != N:
+        raise SystemExit(f"{workers} worker(s) sent {sent} of {N}")
+    return N / max(r["seconds"] for r in results)
+
+
+async def worker_main() -> None:
+    """One worker process: wire the app with its Slack sender, then drain on "go"."""
+    import logging
+
+    from aiohttp import web
+
+    from bot.bootstrap import build
+    from bot.platforms import attach_platforms
+    from bot.server import web_app
+    from bot.settings import Settings
+    from bot.slack_wiring import SLACK_ADAPTER
+
+    logging.basicConfig(level=logging.WARNING)
+    app = await build(Settings.from_env(os.environ), migrate=False)
+    holder = web_app(app)
+    await attach_platforms(app, holder)
+    runner = web.AppRunner(holder)
+    await runner.setup()
+    await holder[SLACK_ADAPTER].drain()  # the directory sync at start
+    print("ready", flush=True)
+    await asyncio.to_thread(sys.stdin.readline)
+    start = time.perf_counter()
+    sent = 0
+    while True:
+        n = await app.worker.run_once()
+        sent += n
+        if n == 0:
+            break
+    seconds = time.perf_counter() - start
+    print(json.dumps({"sent": sent, "seconds": seconds}), flush=True)
+    await runner.cleanup()
+    await app.close()
+
+
+# ---- the run --------------------------------------------------------------------------------
+
+
+def verdict(ratio: float, goal: float) -> str:
+    return "PASS" if ratio >= goal else "MISS"
+
+
+async def reset(url: str, first_contact: bool) -> None:
+    """Every invitation pending again (and, for first contact, no DM channel stored)."""
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE outbox SET status = 'pending', attempts = 0, "
+                                    "lease_until = NULL, sent_at = NULL, last_error = ''"))
+            if first_contact:
+                await conn.execute(text("UPDATE identities SET conversation_id = ''"))
+    finally:
+        await engine.dispose()
+
+
+def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], workers: int,
+           first_contact: bool, label: str) -> tuple[float, float, float]:
+    """REPS runs, each the baseline then Outward right after it (the machine's load drifts:
+    each ratio is taken between neighbours); returns the medians of Outward's rate, the
+    baseline's and their ratio."""
+    mine, base, ratios = [], [], []
+    for _ in range(REPS):
+        asyncio.run(reset(url, first_contact))
+        before = mock.counts()
+        base.append(asyncio.run(baseline(mock.port, body, first_contact)))
+        check_once(delta(before, mock.counts())[0], "baseline")
+        before = mock.counts()
+        mine.append(outward(env, workers))
+        posted, methods = delta(before, mock.counts())
+        check_once(posted, f"{label}, {workers} worker(s)")
+        opened = methods.get("conversations.open", 0)
+        if opened != (N if first_contact else 0):
+            raise SystemExit(f"{label}: {opened} conversations.open calls")
+        ratios.append(mine[-1] / base[-1])
+    return statistics.median(mine), statistics.median(base), statistics.median(ratios)
+
+
+def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: Path,
+             first_contact: bool) -> list[tuple[str, float, float]]:
+    """Every store and worker count against a mock answering in `latency` ms; the verdicts."""
+    print(f"Mock Slack answering in {latency:g} ms:")
+    mock = Mock(latency)
+    verdicts = []
+    try:
+        bodies = {}
+        for name, url, _ in stores:
+            bodies[name] = asyncio.run(populate(environment(url, mock.url, content), N))
+        for first in (False, True) if first_contact else (False,):
+            case = "first contact (conversations.open first)" if first else "stored DM"
+            print(f" {case}:")
+            for name, url, counts in stores:
+                env = environment(url, mock.url, content)
+                body = bodies[name]
+                assert body is not None
+                rates = {}
+                for k in counts:
+                    rate, base, ratio = paired(mock, url, env, body, k, first, name)
+                    rates[k] = rate
+                    note = ""
+                    if k == 1 and name == "SQLite":
+                        note = f"   {verdict(ratio, GOAL_ONE)} (goal >= {GOAL_ONE}x)"
+                        verdicts.append((f"{latency:g} ms, {case}, SQLite, 1 worker vs "
+                                         "baseline", ratio, GOAL_ONE))
+                    print(f"  {name:10} {k} worker{'s' if k > 1 else ' '}: {rate:6.0f} msg/s   "
+                          f"baseline {base:6.0f} msg/s   ratio {ratio:4.2f}{note}")
+                if 2 in rates:
+                    scale = rates[2] / rates[1]
+                    verdicts.append((f"{latency:g} ms, {case}, {name}, 2 workers vs 1", scale,
+                                     GOAL_TWO))
+                    print(f"  {name:10} 2 workers / 1 worker: {scale:.2f}x   "
+                          f"{verdict(scale, GOAL_TWO)} (goal >= {GOAL_TWO}x)")
+    finally:
+        mock.close()
+    return verdicts
+
+
+def main() -> None:
+    if "--worker" in sys.argv:
+        asyncio.run(worker_main())
+        return
+    from tests.pg import PostgresServer, PostgresUnavailable
+
+    print(f"Fan-out of {N:,} invitations (baseline: raw slack_sdk AsyncWebClient, "
+          f"{CONCURRENCY} at a time, shared session); medians of {REPS} runs, each ratio "
+          "against the baseline run just before it")
+    tmp = tempfile.mkdtemp(prefix="outward-bench-")
+    pg: PostgresServer | None = None
+    verdicts = []
+    try:
+        content = content_dir(Path(tmp))
+        stores: list[tuple[str, str, list[int]]] = [
+            ("SQLite", f"sqlite+aiosqlite:///{tmp}/outward.db", [1])]
+        try:
+            pg = PostgresServer().start()
+        except PostgresUnavailable as exc:
+            print(f"PostgreSQL skipped: {exc}")
+        for i, latency in enumerate(LATENCIES):
+            here = [(name, url.replace("outward.db", f"outward{i}.db"), counts)
+                    for name, url, counts in stores]
+            if pg is not None:
+                here.append(("PostgreSQL", pg.create_database(), [1, 2]))
+            verdicts += run_pass(latency, here, content, first_contact=i == 0)
+        print(f"Fan-out summary ({os.cpu_count()} CPUs, shared by the mock, PostgreSQL and "
+              "the workers; at 0 ms every process is bound by CPU):")
+        for what, ratio, goal in verdicts:
+            print(f"  {verdict(ratio, goal)}  {what}: {ratio:.2f}x (goal >= {goal}x)")
+    finally:
+        if pg is not None:
+            pg.close()
+
+
+if __name__ == "__main__":
+    main()
