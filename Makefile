@@ -45,8 +45,9 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# The suite runs on every CPU (pytest-xdist): each worker starts its own PostgreSQL on loopback.
 test: $(STAMP) postgres browser lint
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q -n auto --durations=15
 
 # The semantic theming engine (sentence embeddings, CPU torch): used automatically once
 # installed. torch first, from the machine's own CPU wheel (plain `torch` would pull CUDA).
