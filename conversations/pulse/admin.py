@@ -192,22 +192,23 @@ class RoundAdmin:
         }
 
     async def pause(self, tx: UnitOfWork, round_id: str) -> Outcome:
-        rnd = await tx.rounds.get(round_id)
-        if rnd is None:
-            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
-        if rnd.status != "open":
-            return Outcome(False, "rounds.not_open", {"round": rnd.id, "status": rnd.status})
-        rnd.status = "paused"
-        return Outcome(True, "rounds.paused", {"round": rnd.id})
+        return await self._move(tx, round_id, "open", "paused", "rounds.not_open",
+                                "rounds.paused")
 
     async def resume(self, tx: UnitOfWork, round_id: str) -> Outcome:
+        return await self._move(tx, round_id, "paused", "open", "rounds.not_paused",
+                                "rounds.resumed")
+
+    async def _move(self, tx: UnitOfWork, round_id: str, from_: str, to: str, refused: str,
+                    done: str) -> Outcome:
+        """A round from status `from_` to `to`; refused (with its status) in any other."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
-        if rnd.status != "paused":
-            return Outcome(False, "rounds.not_paused", {"round": rnd.id, "status": rnd.status})
-        rnd.status = "open"
-        return Outcome(True, "rounds.resumed", {"round": rnd.id})
+        if rnd.status != from_:
+            return Outcome(False, refused, {"round": rnd.id, "status": rnd.status})
+        rnd.status = to
+        return Outcome(True, done, {"round": rnd.id})
 
     async def close(self, tx: UnitOfWork, round_id: str) -> Outcome:
         """Close a round (an admin, or the clock when its answer window has ended): what is
