@@ -244,13 +244,8 @@ def load_content(content_dir: str | Path | None = None, setting: str = SETTING) 
     if not folder.is_dir():
         raise ContentError([Problem(str(folder), 1, "is not a directory")], setting)
     files, problems = _folder_files(folder)
-    own: list[Loaded] = []
-    for kind, path in files:
-        item, found = load_file(path, kind)
-        problems += found
-        if item is not None:
-            own.append(item)
-    problems += _no_duplicates(own)
+    own, found = _load_all(files)
+    problems += found
     if problems:
         raise ContentError(problems, setting)
     return _assemble([(BUNDLED, bundled), (str(folder), own)])
@@ -281,14 +276,20 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[tuple[str | None, Path]],
 
 def _validate(paths: Sequence[str | Path]) -> tuple[list[Loaded], list[Problem]]:
     files, problems = _expand(paths)
-    valid: list[Loaded] = []
+    valid, found = _load_all(files)
+    return valid, problems + found
+
+
+def _load_all(files: Sequence[tuple[str | None, Path]]) -> tuple[list[Loaded], list[Problem]]:
+    """Every file loaded and checked, then checked together for ids given twice."""
+    loaded: list[Loaded] = []
+    problems: list[Problem] = []
     for kind, path in files:
         item, found = load_file(path, kind)
         problems += found
         if item is not None:
-            valid.append(item)
-    problems += _no_duplicates(valid)
-    return valid, problems
+            loaded.append(item)
+    return loaded, problems + _no_duplicates(loaded)
 
 
 def validate_files(paths: Sequence[str | Path]) -> list[Problem]:
