@@ -15,7 +15,7 @@ from conversations.results.model import (
     Section,
     Summary,
 )
-from conversations.results.thresholds import Slice
+from conversations.results.thresholds import Slice, enough
 
 COLUMNS = ("round", "segment", "value", "question_id", "question", "kind", "item", "count",
            "share", "answers", "average", "change_pts")
@@ -44,18 +44,18 @@ def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: i
                             str(q.answers), _share(1.0), str(q.answers), f"{q.mean:.1f}", ""))
                 out += [(*base, q.question_id, q.text, "rating", p.key, str(p.count),
                          _share(p.share), str(q.answers), "", "")
-                        for p in q.parts if p.count is not None and p.count >= k_responses]
+                        for p in q.parts if p.count is not None and enough(p.count, k_responses)]
             elif isinstance(q, ChoiceResult):
                 out += [(*base, q.question_id, q.text, "choice", p.label, str(p.count),
                          _share(p.share), str(q.answers), "", "")
-                        for p in q.options if p.count is not None and p.count >= k_responses]
+                        for p in q.options if p.count is not None and enough(p.count, k_responses)]
             elif isinstance(q, Section) and q.enough:
                 qid = ALL_COMMENTS if q.question_id == OVERALL else q.question_id
                 out += [(*base, qid, q.text, "theme", t.label, str(t.comments),
                          _share(t.share), str(q.comments), "",
                          "" if t.change is None else f"{t.change:+.1f}")
                         for t in q.themes
-                        if t.comments >= max(k_comments, k_responses)]
+                        if enough(t.comments, max(k_comments, k_responses))]
     return out
 
 

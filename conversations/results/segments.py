@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from conversations.results.thresholds import enough
 from storage.models import SEGMENTS
 
 Combo = tuple[str, str, str]  # (branch, classification, employment); "" when not on file
@@ -44,7 +45,7 @@ def recode(invited: Mapping[Combo, int], k: int) -> dict[Combo, dict[str, str]]:
             if key:
                 groups[key].append(combo)
         for key, combos in groups.items():
-            if sum(remaining[c] for c in combos) >= k:
+            if enough(sum(remaining[c] for c in combos), k):
                 for c in combos:
                     out[c] = dict(key)
                     del remaining[c]
