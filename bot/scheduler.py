@@ -12,7 +12,7 @@ What it runs depends on the process (the `python -m bot` command, see the Procfi
   roster (the clock process does this as part of planning).
 
 A successful `plan`, `deliver` or `tick` writes a heartbeat for its role (`clock`, `worker`;
-`tick` both) with this process's host and pid, which `GET /healthz` reports (bot.server).
+`tick` both) with this process's host and pid, which `GET /healthz` reports (bot.health).
 `clock --once` runs the clock's jobs once, for cron or a platform scheduler (`once`).
 
 The jobs of each role are the `JOBS` table and what they do is `_work`: a new job is a row in

@@ -354,8 +354,10 @@ class DeliveryWorker:
         if current is not None and not self._fresh(current):
             try:
                 await self._renew()
-            except Exception as exc:  # the keeper logs it with its traceback
-                log.info("renewing outbox leases failed (%s); row %s goes back", exc, row.id)
+            except Exception as exc:  # the keeper logs it with its traceback; here the type
+                # only (a driver's message may name hosts, users or a statement's parameters)
+                log.info("renewing outbox leases failed (%s); row %s goes back",
+                         type(exc).__name__, row.id)
                 self._record(Outcome(current, "pending", "lease not renewed",
                                      self.deps.clock.now(), refund=True))
                 return None

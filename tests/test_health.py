@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import health as health_check
 from bot import server
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
@@ -93,7 +94,7 @@ def _refused_port() -> int:
 
 async def test_a_database_that_fails_or_hangs_is_a_503(
         sql_app: Outward, silent_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server, "DB_TIMEOUT", 0.5)
+    monkeypatch.setattr(health_check, "DB_TIMEOUT", 0.5)
     for port, reason in ((_refused_port(), "the database failed ("),
                          (silent_port, "the database did not answer within 0.5 s")):
         engine = create_engine(f"postgresql+asyncpg://outward:secret@127.0.0.1:{port}/outward")

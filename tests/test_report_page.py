@@ -21,7 +21,7 @@ from bot.bootstrap import Core
 from bot.clock import FakeClock
 from bot.server import web_app
 from conversations.events import TextReceived
-from conversations.results.links import open_report
+from conversations.results.links import open_report, report_link
 from tests.browser import LABELS, LAYOUT_CHECK, browser, chromium
 from tests.results_support import ROUND, organisation, realistic_round
 
@@ -92,6 +92,18 @@ async def test_a_tampered_expired_or_no_longer_chair_link_is_refused(
         await tx.commit()
     page = await open_report(tour.deps, *parts(url))
     assert page.status == 403 and "not one now" in page.html
+
+
+async def test_a_link_to_a_round_that_is_gone_or_an_overlong_id_is_a_short_page(
+        tour: Core) -> None:
+    url, _ = await link_and_text(tour)
+    _, chair, _, _ = parts(url)
+    gone = report_link(tour.deps, "deleted-round", int(chair))  # signed, but no such round
+    page = await open_report(tour.deps, *parts(gone))
+    assert page.status == 404 and "There is no round deleted-round" in page.html
+    long = report_link(tour.deps, "r" * 81, int(chair))
+    page = await open_report(tour.deps, *parts(long))
+    assert page.status == 400 and "not valid" in page.html and "Traceback" not in page.html
 
 
 def _free_port() -> int:

@@ -20,6 +20,7 @@ other workspaces go on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -133,7 +134,10 @@ class SlackSender:
         a channel: summaries are private. The text already carries the same numbers, so a
         failure is logged (reason only, never the text) and the reply stands."""
         for m in messages:
-            upload = convert.chart_upload(m)
+            if not m.chart:
+                continue
+            # drawing the PNG (Pillow) takes tens of milliseconds: off the event loop
+            upload = await asyncio.to_thread(convert.chart_upload, m)
             if upload is None:
                 continue
             try:

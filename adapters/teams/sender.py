@@ -216,7 +216,9 @@ class TeamsSender:
         for index, msg in enumerate(messages):
             if index < start:
                 continue
-            activity = _message_activity(msg, target)
+            # a chart is drawn as a PNG (Pillow, tens of milliseconds): off the event loop
+            activity = (await asyncio.to_thread(_message_activity, msg, target) if msg.chart
+                        else _message_activity(msg, target))
             if msg.replaces and submitted_key and msg.replaces == submitted_key and \
                     submitted_activity:
                 activity.id = submitted_activity

@@ -13,6 +13,7 @@ section (`commitments.html.j2`)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -117,4 +118,7 @@ class Reports:
         for section in self.sections:
             context.update(await section(tx, rnd, locale))
         context.update(extra or {})
-        return str(self._templates().get_template("report.html.j2").render(context))
+        template = self._templates().get_template("report.html.j2")
+        # a round with many groups renders a long page: off the event loop (the web process
+        # answers Slack and Teams on the same loop)
+        return str(await asyncio.to_thread(template.render, context))
