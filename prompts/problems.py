@@ -69,11 +69,17 @@ class YamlDoc:
 def read_yaml(source: str, text: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse `text`; a syntax error or a key given twice is a problem with its line."""
     # libyaml's parser when PyYAML was built with it (the wheels are): the same nodes and
-    # marks, about ten times faster on the message catalog read at every start-up.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    # marks, about ten times faster on the message catalog read at every start-up. Its error
+    # marks can point past the line at fault (an unclosed `[` at the end of the text), so a
+    # file with an error is parsed again by the Python parser to name the line.
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _parse(source, text, fast)
+        except yaml.YAMLError:
+            pass
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        return _parse(source, text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -81,6 +87,13 @@ def read_yaml(source: str, text: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [Problem(source, line, f"not valid YAML: {detail}")]
     except yaml.YAMLError as exc:
         return None, [Problem(source, 1, f"not valid YAML: {' '.join(str(exc).split())}")]
+
+
+def _parse(source: str, text: str, loader_class: Any) -> tuple[YamlDoc, list[Problem]]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
     return YamlDoc(source, data, node), list(_duplicate_keys(source, node))
