@@ -90,10 +90,10 @@ class PulseFlow:
         if event.form != TEXT_FORM or draft is None:
             return [self._say(person, "pulse.nothing_in_progress")]
         checked = await self._check(tx, person, draft, event.message_key)
-        if not isinstance(checked, Draft):
+        if isinstance(checked, list):
             return checked
-        return await self._answer_text(tx, person, checked, str(event.values.get("answer", "")),
-                                       event.message_key)
+        return await self._answer_text(tx, person, checked[0],
+                                       str(event.values.get("answer", "")), event.message_key)
 
     async def text(self, tx: UnitOfWork, person: Person, text: str) -> list[Message] | None:
         """Text typed while a survey is in progress: a navigation word or an answer. Help and
@@ -176,16 +176,17 @@ class PulseFlow:
                 self._ask(person, draft, await self._steps(tx, draft))]
 
     async def _check(self, tx: UnitOfWork, person: Person, draft: Draft,
-                     message_key: str) -> Draft | list[Message]:
-        """The draft to act on (no longer paused), or what to say instead: the window closed,
-        or the button pressed belongs to another question than the current one."""
+                     message_key: str) -> tuple[Draft, tuple[Step, ...]] | list[Message]:
+        """The draft to act on (no longer paused) and its round's steps, or what to say
+        instead: the window closed, or the button pressed belongs to another question than
+        the current one."""
         if await self.invitations.expired(tx, person, draft):
             return [Message(self.deps.text(person, "pulse.expired", until=draft.until),
                             replaces=message_key)]
         steps = await self._steps(tx, draft)
         if message_key and message_key != draft.message_key(draft.current(steps).key):
             return [self._say(person, "pulse.stale"), self._ask(person, draft, steps)]
-        return draft.resume()
+        return draft.resume(), steps
 
     # ---- answering ------------------------------------------------------------------------
 
@@ -228,10 +229,10 @@ class PulseFlow:
     async def answer(self, tx: UnitOfWork, person: Person, draft: Draft, value: str,
                      message_key: str) -> list[Message]:
         """A rating or choice button (or its typed equivalent)."""
-        checked = await self._check(tx, person, draft, message_key)
-        if not isinstance(checked, Draft):
-            return checked
-        steps = await self._steps(tx, checked)
+        checked_steps = await self._check(tx, person, draft, message_key)
+        if isinstance(checked_steps, list):
+            return checked_steps
+        checked, steps = checked_steps
         step = checked.current(steps)
         qid, _, raw = value.partition("=")
         q = step.question
@@ -247,10 +248,10 @@ class PulseFlow:
 
     async def consent(self, tx: UnitOfWork, person: Person, draft: Draft, value: str,
                       message_key: str) -> list[Message]:
-        checked = await self._check(tx, person, draft, message_key)
-        if not isinstance(checked, Draft):
-            return checked
-        steps = await self._steps(tx, checked)
+        checked_steps = await self._check(tx, person, draft, message_key)
+        if isinstance(checked_steps, list):
+            return checked_steps
+        checked, steps = checked_steps
         if checked.current(steps).key != CONSENT_STEP:
             return [self._say(person, "pulse.stale"), self._ask(person, checked, steps)]
         return await self._advance(tx, person, checked.consent(value == "yes"), steps[0], steps,
@@ -272,10 +273,10 @@ class PulseFlow:
     async def navigate(self, tx: UnitOfWork, person: Person, draft: Draft, how: str,
                        message_key: str) -> list[Message]:
         """skip, back or stop (a button, or the word typed)."""
-        checked = await self._check(tx, person, draft, message_key)
-        if not isinstance(checked, Draft):
-            return checked
-        steps = await self._steps(tx, checked)
+        checked_steps = await self._check(tx, person, draft, message_key)
+        if isinstance(checked_steps, list):
+            return checked_steps
+        checked, steps = checked_steps
         step = checked.current(steps)
         if how == "stop":
             stopped = checked.stop()
