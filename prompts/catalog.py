@@ -209,6 +209,10 @@ class Catalog:
     # cost of a text, and a survey round formats the same few thousands of times
     _formatted: dict[tuple[str, object, str], str] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    # plural categories by (locale, number): Babel evaluates the CLDR rule in Python each time,
+    # and the delivery worker asks the same few numbers for thousands of messages
+    _forms: dict[tuple[str, type, int | float], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def _format(self, locale: Locale, value: object, style: str = "") -> str:
         key = (str(locale), value, style)
@@ -219,6 +223,16 @@ class Catalog:
             found = self._formatted[key] = (
                 babel_format_date(value, format=style, locale=locale)  # type: ignore[arg-type]
                 if style else format_decimal(value, locale=locale))  # type: ignore[arg-type]
+        return found
+
+    def _form(self, locale: Locale, number: int | float) -> str:
+        """The CLDR plural category of `number` ("one", "few", "other"...) in `locale`."""
+        key = (str(locale), type(number), number)  # 1 and 1.0 may differ ("1 item", "1.0 items")
+        found = self._forms.get(key)
+        if found is None:
+            if len(self._forms) >= 10_000:
+                self._forms.clear()
+            found = self._forms[key] = locale.plural_form(abs(number))
         return found
 
     def _locale(self, locale: str) -> Locale:
@@ -287,7 +301,7 @@ class Catalog:
         number = value if isinstance(value, float) else int(value)  # type: ignore[call-overload]
         exact = node.branches.get(f"={number:g}")
         branch = exact if exact is not None else (
-            node.branches.get(locale.plural_form(abs(number))) or node.branches["other"])
+            node.branches.get(self._form(locale, number)) or node.branches["other"])
         return self._render(branch, locale, values, self._format(locale, number))
 
 

@@ -133,7 +133,7 @@ class SlackListeners:
         if isinstance(event, convert.FormRequest):
             # views.open needs the trigger_id within 3 s of the press: do it first
             self.tasks.spawn(client.views_open(trigger_id=event.trigger_id,
-                                               view=convert.answer_modal(event)))
+                                               view=convert.answer_modal(event)), urgent=True)
             return
         self.tasks.spawn(self._interaction(client, event, origin, settle=True))
 
@@ -194,7 +194,8 @@ class SlackListeners:
             if not reply.done():
                 reply.set_result(None)
 
-        self.tasks.spawn(work()).add_done_callback(finished)
+        # a chair waits for this reply (on the ack if it comes within the budget)
+        self.tasks.spawn(work(), urgent=True).add_done_callback(finished)
         try:
             payload = await asyncio.wait_for(asyncio.shield(reply), self.command_ack_budget)
         except TimeoutError:
