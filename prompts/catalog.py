@@ -193,7 +193,10 @@ def _date_time(value: object, locale: Locale) -> str:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    # a tuple, not `int | float`: the union is built anew at each call, and this runs for every
+    # number of every message the worker renders
+    return type(value) in (int, float) or (
+        isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 @dataclass(frozen=True)

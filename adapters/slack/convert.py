@@ -10,6 +10,7 @@ of the wrong type makes the function return None (the request is then acked and 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -115,6 +116,7 @@ def _chunks(text: str, limit: int) -> list[str]:
 # ---- outbound -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a round's invitations all carry the same few buttons
 def encode_button(button: Button, key: str) -> str:
     """Everything a press needs, in the button's own value (no server-side lookup)."""
     value = json.dumps({"a": button.action, "v": button.value, "k": key},
