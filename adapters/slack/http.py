@@ -58,7 +58,11 @@ class SlackHttp:
         https://docs.slack.dev/authentication/verifying-requests-from-slack"""
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
         signature = headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not signature:
+        # plain ASCII, as Slack sends them: slack_sdk would raise (not answer False) for a
+        # timestamp too big to compare with the clock, a digit int() does not read ("²"), or
+        # a non-ASCII signature (hmac.compare_digest)
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) \
+                or not signature or not signature.isascii():
             return False
         try:
             body = raw.decode("utf-8")

@@ -55,7 +55,7 @@ async def open_report(deps: Deps, round_id: str, chair: str, expires: str, sig: 
         return Opened(400, _page(cat.text("en", "report.link_bad")))
     person_id, until = int(chair), int(expires)
     want = _sign(deps, round_id, person_id, until)
-    if not hmac.compare_digest(want, (sig or "").lower()):
+    if not hmac.compare_digest(want.encode(), (sig or "").lower().encode()):  # any text
         return Opened(403, _page(cat.text("en", "report.link_bad")))
     if deps.clock.now().timestamp() > until:
         return Opened(403, _page(cat.text("en", "report.link_expired")))
