@@ -6,20 +6,33 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.console.adapter import address_for
+from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from bot.server import web_app
+from conversations.events import ButtonPressed, TextReceived
+from conversations.learning.render import DONE, SKIP, SNOOZE
+from tests.cli_support import Cli
 from tests.slack_mock import TEAM, Harness, harness
-from tests.support import FakeOutward
+from tests.support import Console, FakeOutward
 from tests.teams_mock import TeamsHarness, installation_update, text_message
 
 
 def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli({"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/outward.db"}, capsys,
+               monkeypatch)
 
 
 # ---- HTTP: headers and query strings --------------------------------------------------------
@@ -104,3 +117,78 @@ async def test_teams_activities_with_control_characters_in_ids_are_refused(
     assert errors(caplog) == [] and teams.mock.requests == []
     status, _ = await teams.post(good)  # the same activity with clean ids is answered
     assert status == 200 and teams.mock.cards()
+
+
+# ---- chat: typed text and forged buttons ----------------------------------------------------
+
+
+async def test_lone_surrogates_in_typed_text_do_not_lose_the_answer(
+    app: FakeOutward, console: Console, caplog: pytest.LogCaptureFixture
+) -> None:
+    """JSON can carry "\\ud800" on its own (Slack and Teams bodies, a terminal's bad bytes): it
+    is no character, and the name recogniser and the database refuse it. It is read as U+FFFD
+    and the answer goes on."""
+    await console.say("/pulse start listening-tour", ":as dana", "/pulse", "1")
+    with caplog.at_level(logging.INFO):
+        out = await console.say("Yes, include them", "Story times \ud800 with Grace Kim")
+    assert "Question 3 of 8" in out and "went wrong" not in out
+    assert errors(caplog) == []
+    out = await console.say(":as amara", "/pulse start listening-tour as \udcff")
+    assert '"\ufffd" is not a round id' in out
+
+
+async def test_forged_learning_buttons_store_nothing(app: FakeOutward) -> None:
+    """A step id that is not the track's, or a step pressed twice, changes no enrolment."""
+    await app.router(TextReceived(address_for("dana"), "/learn join bias-basics"))
+    first = app.deps.tracks["bias-basics"].steps[0].id
+
+    async def press(action: str, value: str) -> str:
+        out = await app.router(ButtonPressed(address_for("dana"), action, value, ""))
+        return "\n".join(m.text for m in out)
+
+    async def enrolment() -> tuple[list[str], list[str], str]:
+        async with app.deps.uow() as tx:
+            dana = await tx.people.by_handle("dana")
+            assert dana is not None
+            e = await tx.enrolments.get(dana.id, "bias-basics")
+            assert e is not None
+            return list(e.done or []), list(e.skipped or []), e.status
+
+    before = await enrolment()
+    for action in (DONE, SKIP, SNOOZE):
+        for value in ("bias-basics|not-a-step", "bias-basics|" + "x" * 2000,
+                      "bias-basics|not-a-step|7"):
+            assert "no longer in use" in await press(action, value), (action, value)
+    assert await enrolment() == before
+    assert "Skipped" in await press(SKIP, f"bias-basics|{first}")
+    await press(SKIP, f"bias-basics|{first}")
+    assert (await enrolment())[1] == [first], "a step pressed twice is skipped once"
+
+
+async def test_forged_button_values_a_database_cannot_take_are_unknown(
+    sql_app: Outward, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        for value in ("9" * 30 + "|yes", "9223372036854775808|yes"):
+            out = await sql_app.router(ButtonPressed(address_for("rosa"), "mentor:met",
+                                                     value, ""))
+            assert [m.text for m in out] == [
+                "Ese botón ya no está en uso. Escriba /help para ver lo que puede hacer."], value
+        # a survey button naming a round with characters no database takes
+        for value in ("listening-tour\ud800|2026-11-24", "listening-tour\x00|x\x00"):
+            out = await sql_app.router(ButtonPressed(address_for("rosa"), "pulse:start",
+                                                     value, "k\udcff"))
+            assert "no hay ninguna encuesta abierta" in out[-1].text, value
+    assert errors(caplog) == []
+
+
+async def test_starting_a_round_under_a_bad_new_id_names_that_id(
+    app: FakeOutward, console: Console
+) -> None:
+    out = await console.say("/pulse start listening-tour as ../x")
+    assert '"../x" is not a round id' in out and "listening-tour" not in out.split("use ")[0]
+
+
+def test_the_cli_names_the_bad_new_id_too(cli: Cli) -> None:
+    done = cli("pulse", "start", "listening-tour", "--as-id", "Bad Id")
+    assert done.code == 2 and '"Bad Id" is not a round id' in done.out

@@ -99,8 +99,9 @@ class RoundAdmin:
         """The round to open: an existing draft, scheduled (or, to start, paused) round, or a
         new draft one from a template or a copy. An Outcome when there is none (nothing is
         stored then)."""
-        if not _ROUND_ID.match(name) or (new_id is not None and not _ROUND_ID.match(new_id)):
-            return Outcome(False, "rounds.bad_id", {"name": name[:64]})
+        for given in (name, new_id):
+            if given is not None and not _ROUND_ID.match(given):
+                return Outcome(False, "rounds.bad_id", {"name": given[:64]})
         round_id = new_id or name
         rnd = await tx.rounds.get(round_id)
         if rnd is not None and rnd.status == "ongoing":
