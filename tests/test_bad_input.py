@@ -216,6 +216,16 @@ def roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str
      ["line 4 (dee): email 'shared@example.ORG' is also on line 2 (cy)"]),
     (HEADER + "cy,Cy,BEN@example.org,,,,,,\n" + ANA.replace("Ana Ruiz", "Ana Changed"),
      ["line 2 (cy): email 'BEN@example.org' belongs to ben, already on the roster"]),
+    # a NUL or another control character is an error to PostgreSQL, and no name has one
+    (HEADER + ANA.replace("Ana Ruiz", "Ana\x00Changed") + "cy,Cy,cy@example.org,,,,Ma\x1bin,,\n",
+     ["line 2 (ana): name holds a control character",
+      "line 3 (cy): branch holds a control character"]),
+    # a column named twice: which one would count?
+    ("handle,name,email,email\nana,Ana Changed,ana@example.org,other@example.org\n",
+     ["line 1: column(s) email named more than once"]),
+    # Excel in many locales saves "CSV" with semicolons
+    ("handle;name;email\nana;Ana Changed;ana@example.org\n",
+     ["line 1: the columns are separated by ';'"]),
 ])
 def test_a_roster_file_that_would_import_the_wrong_thing_imports_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: list[str]

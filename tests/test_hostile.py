@@ -18,6 +18,7 @@ from bot.clock import FakeClock
 from bot.server import web_app
 from conversations.events import ButtonPressed, TextReceived
 from conversations.learning.render import DONE, SKIP, SNOOZE
+from conversations.mentorship.csvimport import parse_cohort_csv
 from tests.cli_support import Cli
 from tests.slack_mock import TEAM, Harness, harness
 from tests.support import Console, FakeOutward
@@ -192,3 +193,40 @@ async def test_starting_a_round_under_a_bad_new_id_names_that_id(
 def test_the_cli_names_the_bad_new_id_too(cli: Cli) -> None:
     done = cli("pulse", "start", "listening-tour", "--as-id", "Bad Id")
     assert done.code == 2 and '"Bad Id" is not a round id' in done.out
+
+
+# ---- cohort CSV files (/mentor import) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "imported", "problems"), [
+    # a quote never closed would swallow every later line into one goals cell
+    ('handle,role,goals\nmei,mentor,\nkwame,mentee,"never closed\nsam,mentor,\n', ["mei"],
+     ["line 3: unexpected end of data (a quote is never closed)"]),
+    ("handle,role,goals\nkwame,mentee,lead\x00ing\nm\x00ei,mentor,\n", [],
+     ["line 2: kwame: a value holds a control character",
+      "line 3: a value holds a control character"]),
+    ("handle,role,role\nkwame,mentee,mentor\n", [],
+     ["the header names role more than once; keep one"]),
+    ("handle;role;goals\nkwame;mentee;x\n", [],
+     ["the columns are separated by ';': save the file as CSV with commas"]),
+])
+def test_cohort_csv_files_that_would_import_the_wrong_thing_say_so(
+    text: str, imported: list[str], problems: list[str]
+) -> None:
+    rows, found = parse_cohort_csv(text)
+    assert [r.handle for r in rows] == imported
+    assert found == problems
+
+
+async def test_a_cohort_csv_with_a_huge_cell_is_a_problem_not_an_error(
+    app: FakeOutward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)  # chat imports read bare file names from the working folder
+    (tmp_path / "big.csv").write_text("handle,role,goals\nkwame,mentee," + "x" * 200_000 + "\n"
+                                      "mei,mentor,\n", "utf-8")
+    await console.say("/mentor create library c1 start=2026-12-01 weeks=12")
+    with caplog.at_level(logging.INFO):
+        out = await console.say("/mentor import c1 big.csv")
+    assert "went wrong" not in out and errors(caplog) == []
+    assert "Not imported" in out and "field larger than field limit" in out
