@@ -230,3 +230,25 @@ async def test_a_cohort_csv_with_a_huge_cell_is_a_problem_not_an_error(
         out = await console.say("/mentor import c1 big.csv")
     assert "went wrong" not in out and errors(caplog) == []
     assert "Not imported" in out and "field larger than field limit" in out
+
+
+# ---- CLI arguments and console controls -----------------------------------------------------
+
+
+def test_theming_a_file_without_comments_says_so(cli: Cli, tmp_path: Path) -> None:
+    for name, text in (("header.csv", "text\n"), ("blank.csv", "text,other\n ,x\n,y\n")):
+        (tmp_path / name).write_text(text, "utf-8")
+        done = cli("themes", str(tmp_path / name))
+        assert done.code == 2 and "Traceback" not in done.err
+        assert f"{tmp_path / name} has no comments in column 'text'" in done.err
+
+
+async def test_the_console_clock_refuses_times_it_cannot_reach(
+    app: FakeOutward, console: Console, clock: FakeClock
+) -> None:
+    before = clock.now()
+    for spec in ("9999-12-31T23:59", "+9999w"):
+        out = await console.say(f":clock {spec}")
+        assert "at most ten years" in out, spec
+    assert clock.now() == before
+    assert "the time is now" in await console.say(":clock +1w")
