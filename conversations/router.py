@@ -55,7 +55,18 @@ class Router:
             log.exception(
                 "event handling failed (%s from %s)", type(event).__name__, event.address.platform
             )
-            return [Message(self.deps.catalog.text("en", "internal_error"), private=True)]
+            return [Message(self.deps.catalog.text(await self._locale(event), "internal_error"),
+                            private=True)]
+
+    async def _locale(self, event: Event) -> str:
+        """The language of the person behind `event`, for the apology ('en' when they cannot
+        be looked up, e.g. the database is what failed)."""
+        try:
+            async with self.deps.uow() as tx:
+                person = await self.deps.reach.identify(tx, event.address)
+        except Exception:
+            return "en"
+        return person.locale if person is not None else "en"
 
     async def _handle(self, tx: UnitOfWork, event: Event) -> list[Message]:
         if isinstance(event, MemberJoined):

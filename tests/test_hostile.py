@@ -19,6 +19,8 @@ from bot.server import web_app
 from conversations.events import ButtonPressed, TextReceived
 from conversations.learning.render import DONE, SKIP, SNOOZE
 from conversations.mentorship.csvimport import parse_cohort_csv
+from conversations.messages import Message
+from conversations.registry import Command
 from tests.cli_support import Cli
 from tests.slack_mock import TEAM, Harness, harness
 from tests.support import Console, FakeOutward
@@ -252,3 +254,17 @@ async def test_the_console_clock_refuses_times_it_cannot_reach(
         assert "at most ten years" in out, spec
     assert clock.now() == before
     assert "the time is now" in await console.say(":clock +1w")
+
+
+async def test_the_apology_for_an_unexpected_failure_is_in_the_persons_language(
+    app: FakeOutward, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(tx: object, person: object, args: str) -> list[Message]:
+        raise RuntimeError("a bug")
+
+    app.registry.commands["broken"] = Command(broken)
+    with caplog.at_level(logging.CRITICAL):  # the failure itself is logged with its traceback
+        spanish = await app.router(TextReceived(address_for("luis"), "/broken"))
+        english = await app.router(TextReceived(address_for("dana"), "/broken"))
+    assert spanish[0].text.startswith("Lo sentimos, algo falló de nuestro lado")
+    assert english[0].text.startswith("Sorry, something went wrong on our side")
