@@ -268,3 +268,24 @@ async def test_the_apology_for_an_unexpected_failure_is_in_the_persons_language(
         english = await app.router(TextReceived(address_for("dana"), "/broken"))
     assert spanish[0].text.startswith("Lo sentimos, algo falló de nuestro lado")
     assert english[0].text.startswith("Sorry, something went wrong on our side")
+
+
+# ---- dates far away ---------------------------------------------------------------------------
+
+
+async def test_rounds_and_cohorts_cannot_start_in_year_9999(
+    app: FakeOutward, console: Console, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        for start in ("9999-12-31T23:59", "9999-12-31", "2028-06-01"):
+            out = await console.say(f"/pulse schedule listening-tour start={start}")
+            assert "more than 366 days away" in out, start
+        out = await console.say("/pulse schedule listening-tour start=2027-11-01")
+        assert "Scheduled" in out  # within a year is fine
+        for start in ("9999-12-31", "0001-01-01", "2028-06-01", "2025-06-01"):
+            out = await console.say(f"/mentor create library c1 start={start} weeks=104")
+            assert ("Pick a start within a year of today (between November 23, 2025 and "
+                    "November 25, 2027)") in out, start
+    assert errors(caplog) == []
+    assert "Created cohort c1" in await console.say(
+        "/mentor create library c1 start=2026-06-01 weeks=104")
