@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,9 +189,14 @@ async def baseline(port: int, body: dict[str, Any], first_contact: bool) -> floa
 # ---- Outward --------------------------------------------------------------------------------
 
 
-def outward(env: dict[str, str], workers: int) -> tuple[float, float]:
-    """Start `workers` worker processes, let them drain the outbox together; returns msg/s and
-    the CPU seconds the workers used while draining."""
+Probe = tuple[float | None, float | None, float | None, float]
+
+
+def outward(env: dict[str, str], workers: int, probe: Callable[[], Probe]
+            ) -> tuple[float, float, Probe, Probe]:
+    """Start `workers` worker processes, let them drain the outbox together; returns msg/s,
+    the CPU seconds the workers used while draining, and `probe()` taken as they were told to
+    start and as the last one finished (their start-up is outside that window)."""
     procs = [subprocess.Popen([sys.executable, __file__, "--worker"], cwd=REPO,
                               env={**os.environ, **env},
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -200,6 +206,7 @@ def outward(env: dict[str, str], workers: int) -> tuple[float, float]:
             assert p.stdout is not None
             if p.stdout.readline().strip() != "ready":
                 raise SystemExit("a worker did not start")
+        start = probe()
         for p in procs:
             assert p.stdin is not None
             p.stdin.write("go\n")
@@ -208,13 +215,14 @@ def outward(env: dict[str, str], workers: int) -> tuple[float, float]:
         for p in procs:
             assert p.stdout is not None
             results.append(json.loads(p.stdout.readline()))
+        end = probe()
     finally:
         for p in procs:
             p.wait(timeout=60)
     sent = sum(r["sent"] for r in results)
     if sent != N:
         raise SystemExit(f"{workers} worker(s) sent {sent} of {N}")
-    return N / max(r["seconds"] for r in results), sum(r["cpu"] for r in results)
+    return N / max(r["seconds"] for r in results), sum(r["cpu"] for r in results), start, end
 
 
 async def worker_main() -> None:
@@ -308,14 +316,13 @@ def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], work
         base.append(asyncio.run(baseline(mock.port, body, first_contact)))
         check_once(delta(before, mock.counts())[0], "baseline")
         before = mock.counts()
-        mock0 = cpu_of(mock.proc.pid)
-        pg0 = cpu_of(pg_pid, children=True) if pg_pid else None
-        busy0, wall0 = machine_busy(), time.perf_counter()
-        rate, used = outward(env, workers)  # (their start-up is counted as "others" below)
-        busy1, wall1 = machine_busy(), time.perf_counter()
-        time.sleep(0.2)  # the workers' database backends exit and are reaped
-        mock1 = cpu_of(mock.proc.pid)
-        pg1 = cpu_of(pg_pid, children=True) if pg_pid else None
+
+        def probe() -> Probe:  # the machine, the mock and PostgreSQL (its backends included)
+            return (machine_busy(), cpu_of(mock.proc.pid),
+                    cpu_of(pg_pid, children=True) if pg_pid else None, time.perf_counter())
+
+        rate, used, (busy0, mock0, pg0, wall0), (busy1, mock1, pg1, wall1) = outward(
+            env, workers, probe)
         mine.append(rate)
         fanout = used + (mock1 - mock0 if mock0 is not None and mock1 is not None else 0) + (
             pg1 - pg0 if pg0 is not None and pg1 is not None else 0)
@@ -324,8 +331,10 @@ def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], work
         cpu["workers"].append(used * 1000 / N)
         cpu["mock"].append(None if mock0 is None or mock1 is None else (mock1 - mock0) * 1000 / N)
         if pg_pid:
+            # (a backend that exits mid-run moves its time to the server's reaped children a
+            # moment later: a difference below zero is that noise)
             cpu["PostgreSQL"].append(None if pg0 is None or pg1 is None
-                                     else (pg1 - pg0) * 1000 / N)
+                                     else max(pg1 - pg0, 0.0) * 1000 / N)
         posted, methods = delta(before, mock.counts())
         check_once(posted, f"{label}, {workers} worker(s)")
         opened = methods.get("conversations.open", 0)
