@@ -42,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -434,6 +435,7 @@ def main() -> None:
     finally:
         if pg is not None:
             pg.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

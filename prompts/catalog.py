@@ -210,15 +210,15 @@ class Catalog:
                                         compare=False)
     # formatted numbers and dates by (locale, value, style): Babel's formatting is most of the
     # cost of a text, and a survey round formats the same few thousands of times
-    _formatted: dict[tuple[str, object, str], str] = field(
+    _formatted: dict[tuple[int, object, str], str] = field(
         default_factory=dict, init=False, repr=False, compare=False)
     # plural categories by (locale, number): Babel evaluates the CLDR rule in Python each time,
     # and the delivery worker asks the same few numbers for thousands of messages
-    _forms: dict[tuple[str, type, int | float], str] = field(
+    _forms: dict[tuple[int, type, int | float], str] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     def _format(self, locale: Locale, value: object, style: str = "") -> str:
-        key = (str(locale), value, style)
+        key = (id(locale), value, style)  # (see _form on the id)
         found = self._formatted.get(key)
         if found is None:
             if len(self._formatted) >= 10_000:
@@ -230,7 +230,10 @@ class Catalog:
 
     def _form(self, locale: Locale, number: int | float) -> str:
         """The CLDR plural category of `number` ("one", "few", "other"...) in `locale`."""
-        key = (str(locale), type(number), number)  # 1 and 1.0 may differ ("1 item", "1.0 items")
+        # by the Locale's id: the catalog's locales come from `_locale` and live as long as it
+        # does, and str(locale) would cost Babel more than the cache saves. 1 and 1.0 may
+        # differ ("1 item", "1.0 items"), so the type is part of the key.
+        key = (id(locale), type(number), number)
         found = self._forms.get(key)
         if found is None:
             if len(self._forms) >= 10_000:

@@ -92,7 +92,7 @@ class PulseFlow:
         checked = await self._check(tx, person, draft, event.message_key)
         if isinstance(checked, list):
             return checked
-        return await self._answer_text(tx, person, checked[0],
+        return await self._answer_text(tx, person, *checked,
                                        str(event.values.get("answer", "")), event.message_key)
 
     async def text(self, tx: UnitOfWork, person: Person, text: str) -> list[Message] | None:
@@ -110,7 +110,7 @@ class PulseFlow:
             return [self._say(person, "pulse.paused_hint")]
         if word in NAV_WORDS:
             return await self.navigate(tx, person, draft, NAV_WORDS[word], "")
-        return await self._answer_text(tx, person, draft, text, "")
+        return await self._answer_text(tx, person, draft, await self._steps(tx, draft), text, "")
 
     async def resume_word(self, tx: UnitOfWork, person: Person, text: str
                           ) -> list[Message] | None:
@@ -190,17 +190,19 @@ class PulseFlow:
 
     # ---- answering ------------------------------------------------------------------------
 
-    async def _answer_text(self, tx: UnitOfWork, person: Person, draft: Draft, text: str,
-                           message_key: str) -> list[Message]:
-        steps = await self._steps(tx, draft)
+    async def _answer_text(self, tx: UnitOfWork, person: Person, draft: Draft,
+                           steps: tuple[Step, ...], text: str, message_key: str
+                           ) -> list[Message]:
+        """Text typed as the answer to the current step, for a draft already checked (window
+        open, not paused, the right question) whose round's steps are `steps`."""
         step = draft.current(steps)
         q = step.question
         if q is None:  # the consent step takes yes/no
             word = text.strip().lower()
             if word in YES:
-                return await self.consent(tx, person, draft, "yes", message_key)
+                return await self._consent(tx, person, draft, steps, "yes", message_key)
             if word in NO:
-                return await self.consent(tx, person, draft, "no", message_key)
+                return await self._consent(tx, person, draft, steps, "no", message_key)
             return [self._say(person, "pulse.consent_hint")]
         stripped = text.strip()
         if step.why or q.kind == "open":
@@ -216,23 +218,27 @@ class PulseFlow:
             return await self._advance(tx, person, draft, step, steps, note, message_key)
         if q.kind == "rating":
             if stripped in ("1", "2", "3", "4", "5"):
-                return await self.answer(tx, person, draft, f"{q.id}={int(stripped)}",
-                                         message_key)
+                return await self._answer(tx, person, draft, steps, f"{q.id}={int(stripped)}",
+                                          message_key)
             return [self._say(person, "pulse.rating_hint")]
         # choice: the number or the label
         for i, c in enumerate(q.choices, start=1):
             labels = {str(v).strip().lower() for v in c.label.values()}
             if stripped.lower() in labels or stripped == str(i) or stripped.lower() == c.value:
-                return await self.answer(tx, person, draft, f"{q.id}={c.value}", message_key)
+                return await self._answer(tx, person, draft, steps, f"{q.id}={c.value}",
+                                          message_key)
         return [self._say(person, "pulse.choice_hint", count=len(q.choices))]
 
     async def answer(self, tx: UnitOfWork, person: Person, draft: Draft, value: str,
                      message_key: str) -> list[Message]:
         """A rating or choice button (or its typed equivalent)."""
-        checked_steps = await self._check(tx, person, draft, message_key)
-        if isinstance(checked_steps, list):
-            return checked_steps
-        checked, steps = checked_steps
+        checked = await self._check(tx, person, draft, message_key)
+        if isinstance(checked, list):
+            return checked
+        return await self._answer(tx, person, *checked, value, message_key)
+
+    async def _answer(self, tx: UnitOfWork, person: Person, checked: Draft,
+                      steps: tuple[Step, ...], value: str, message_key: str) -> list[Message]:
         step = checked.current(steps)
         qid, _, raw = value.partition("=")
         q = step.question
@@ -248,10 +254,14 @@ class PulseFlow:
 
     async def consent(self, tx: UnitOfWork, person: Person, draft: Draft, value: str,
                       message_key: str) -> list[Message]:
-        checked_steps = await self._check(tx, person, draft, message_key)
-        if isinstance(checked_steps, list):
-            return checked_steps
-        checked, steps = checked_steps
+        """The consent buttons (or yes/no typed)."""
+        checked = await self._check(tx, person, draft, message_key)
+        if isinstance(checked, list):
+            return checked
+        return await self._consent(tx, person, *checked, value, message_key)
+
+    async def _consent(self, tx: UnitOfWork, person: Person, checked: Draft,
+                       steps: tuple[Step, ...], value: str, message_key: str) -> list[Message]:
         if checked.current(steps).key != CONSENT_STEP:
             return [self._say(person, "pulse.stale"), self._ask(person, checked, steps)]
         return await self._advance(tx, person, checked.consent(value == "yes"), steps[0], steps,
