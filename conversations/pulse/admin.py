@@ -25,7 +25,8 @@ from prompts.loader import RoundTemplate
 from storage.models import Round
 
 _ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-MAX_WINDOW_DAYS = 366  # a scheduled round opens, and closes, at most this long ahead
+MAX_WINDOW_DAYS = 366  # a scheduled round closes at most this long after it opens
+MAX_AHEAD_DAYS = 1826  # five years: a start further ahead is a typo'd year (2062, 9999)
 
 
 def _title(rnd: Round) -> str:
@@ -75,8 +76,8 @@ class RoundAdmin:
         now = self.deps.clock.now()
         if starts_at <= now:
             return Outcome(False, "rounds.start_past", {"start": starts_at, "now": now})
-        if (starts_at.date() - now.date()).days > MAX_WINDOW_DAYS:  # a typo'd year, not a plan
-            return Outcome(False, "rounds.start_too_far", {"days": MAX_WINDOW_DAYS})
+        if (starts_at.date() - now.date()).days > MAX_AHEAD_DAYS:
+            return Outcome(False, "rounds.start_too_far", {})
         first = today(starts_at, self.deps.policy.default_timezone)
         if closes_on is not None and closes_on < first:
             return Outcome(False, "rounds.close_before_start",
