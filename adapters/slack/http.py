@@ -78,8 +78,8 @@ class SlackHttp:
         try:
             bolt_req = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string,
                                         headers=dict(request.headers))
-        except (ValueError, TypeError, AttributeError, KeyError):
-            return _error(400, "malformed payload")
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+            return _error(400, "malformed payload")  # RecursionError: JSON nested too deeply
         if not isinstance(bolt_req.body, dict):
             return _error(400, "malformed payload")
         # A signed payload Slack would never send (`"event": null`, a null view.state.values...)
@@ -91,7 +91,8 @@ class SlackHttp:
             return _error(400, f"malformed payload: {problem}")
         try:
             bolt_resp = await self.bolt.async_dispatch(bolt_req)
-        except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError,
+                RecursionError) as exc:
             # bolt reads payload fields unchecked; a shape the check above does not know yet
             log.warning("malformed Slack payload refused (%s)", type(exc).__name__)
             return _error(400, "malformed payload")
