@@ -289,3 +289,17 @@ async def test_rounds_and_cohorts_cannot_start_in_year_9999(
     assert errors(caplog) == []
     assert "Created cohort c1" in await console.say(
         "/mentor create library c1 start=2025-06-01 weeks=104")
+
+
+def test_scrub_reads_bytes_that_are_not_utf8_as_replacement_characters(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A terminal hands undecodable bytes over as lone surrogates (surrogateescape); the name
+    recogniser cannot encode them."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("handle,name\nana,Ana Ruiz\n", "utf-8")
+    done = cli("scrub", "--roster", str(roster),
+               stdin="Ana Ruiz said \udcff\udcfe hello to Grace Kim\nplain line\n")
+    assert done.code == 0 and "Traceback" not in done.err
+    assert done.out.splitlines()[1] == "plain line"
+    assert "Ana Ruiz" not in done.out and " \ufffd\ufffd hello" in done.out
