@@ -65,8 +65,8 @@ class PulseFlow:
         """A survey button (and any button nobody else knows: an old survey's)."""
         if event.action == START:
             rid, _, occ = event.value.partition("|")
-            out = await self.start(tx, person, rid or None, occ or None)
-            if event.message_key and out:  # the invitation loses its buttons once used
+            out, started = await self._start(tx, person, rid or None, occ or None)
+            if event.message_key and started:  # the invitation loses its buttons once used
                 return [Message(self.deps.text(person, "pulse.started_here"),
                                 replaces=event.message_key), *out]
             return out
@@ -132,40 +132,47 @@ class PulseFlow:
         self, tx: UnitOfWork, person: Person, round_id: str | None = None, occ: str | None = None
     ) -> list[Message]:
         """Start or resume a survey (from the invitation's button, `/pulse`, or 'start')."""
+        return (await self._start(tx, person, round_id, occ))[0]
+
+    async def _start(self, tx: UnitOfWork, person: Person, round_id: str | None,
+                     occ: str | None) -> tuple[list[Message], bool]:
+        """`start`, and whether a survey is now under way (started or resumed): only then does
+        the invitation pressed lose its buttons."""
         state = await tx.states.get(person.id)
         if state is not None and state.flow == FLOW:
             draft = Draft.opened(self.deps.keyed, person.id, state.data)
             if round_id is None or (draft.round_id == round_id and draft.occurrence == occ):
-                return await self._resume(tx, person, draft)
+                resumed = await self._resume(tx, person, draft)
+                return resumed, len(resumed) > 1  # [expired] or [resumed, the question]
             if draft.answers and not await self.invitations.expired(tx, person, draft):
                 # never silently drop a draft in progress for another survey
-                return [self._say(person, "pulse.finish_other_first")]
+                return [self._say(person, "pulse.finish_other_first")], False
         elif state is not None:
             # another flow (a reflection, a check-in note) is waiting for text: it gives way
             await tx.states.clear(person.id)
         if round_id is None or occ is None:
             found = await self.invitations.open_for(tx, person)
             if found is None:
-                return [self._say(person, "pulse.nothing_open")]
+                return [self._say(person, "pulse.nothing_open")], False
             rnd, occ = found
         else:
             maybe = await tx.rounds.get(round_id)
             if maybe is None:
-                return [self._say(person, "pulse.nothing_open")]
+                return [self._say(person, "pulse.nothing_open")], False
             rnd = maybe
         if await tx.participation.get(rnd.id, occ, person.id) is None:
-            return [self._say(person, "pulse.nothing_open")]
+            return [self._say(person, "pulse.nothing_open")], False
         if await self.invitations.finished(tx, rnd.id, occ, person):
-            return [self._say(person, "pulse.already_done")]
+            return [self._say(person, "pulse.already_done")], False
         until = self.invitations.until(rnd, occ)
         if rnd.status == "closed" or self.deps.today(person) > until:
-            return [self._say(person, "pulse.closed", until=until.isoformat())]
+            return [self._say(person, "pulse.closed", until=until.isoformat())], False
         draft = Draft.start(rnd.id, occ, until)
         await self._save(tx, person, draft)
         loc = person.locale
         intro = self._say(person, "pulse.intro", title=localized(rnd.title, loc),
                           owner=localized(rnd.owner, loc), until=until.isoformat())
-        return [intro, self._ask(person, draft, await self._steps(tx, draft))]
+        return [intro, self._ask(person, draft, await self._steps(tx, draft))], True
 
     async def _resume(self, tx: UnitOfWork, person: Person, draft: Draft) -> list[Message]:
         if await self.invitations.expired(tx, person, draft):
