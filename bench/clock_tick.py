@@ -35,9 +35,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +218,7 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-async def run_engine(engine: str, url_for: Any, sizes: list[int]) -> None:
+async def run_engine(engine: str, url_for: postgres.UrlFor, sizes: list[int]) -> None:
     print(f"\n{engine}")
     print(f"{'people':>7} {'case':<13} {'Outward':>9} {'baseline':>10} {'ratio':>8}  result  "
           "(planned)")
@@ -249,12 +249,7 @@ async def run_engine(engine: str, url_for: Any, sizes: list[int]) -> None:
 
 async def main(sizes: list[int]) -> None:
     print(__doc__.split("\n\n")[0])
-    with tempfile.TemporaryDirectory(prefix="outward-bench-clock-") as tmp:
-        await run_engine("SQLite", lambda name: f"sqlite+aiosqlite:///{tmp}/{name}.db", sizes)
-    with postgres.server() as prefix:
-        if prefix is not None:
-            await run_engine("PostgreSQL",
-                             lambda name: postgres.create_database(prefix, name), sizes)
+    await postgres.each_engine("clock", partial(run_engine, sizes=sizes))
 
 
 if __name__ == "__main__":

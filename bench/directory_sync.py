@@ -20,8 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ async def one(url: str, n: int) -> dict[str, float]:
     return {"first": first, "second": second, "baseline": baseline, "linked": linked}
 
 
-async def run_engine(name: str, url_for: Any, sizes: list[int]) -> None:
+async def run_engine(name: str, url_for: postgres.UrlFor, sizes: list[int]) -> None:
     print(f"\n{name}")
     print(f"{'accounts':>8} {'sync':>8} {'again':>8} {'users.list':>11} {'ratio':>7}  result  "
           "(linked)")
@@ -145,12 +145,7 @@ async def run_engine(name: str, url_for: Any, sizes: list[int]) -> None:
 async def main(sizes: list[int]) -> None:
     print(__doc__.split("\n\n")[0])
     logging.getLogger("slack_bolt").setLevel(logging.ERROR)  # its note about the bot token
-    with tempfile.TemporaryDirectory(prefix="outward-bench-directory-") as tmp:
-        await run_engine("SQLite", lambda name: f"sqlite+aiosqlite:///{tmp}/{name}.db", sizes)
-    with postgres.server() as prefix:
-        if prefix is not None:
-            await run_engine("PostgreSQL",
-                             lambda name: postgres.create_database(prefix, name), sizes)
+    await postgres.each_engine("directory", partial(run_engine, sizes=sizes))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,11 @@ drifts, so each ratio is taken against its neighbour. Every run checks that each
 exactly one message. Goals: one worker on SQLite >= 0.8x the baseline; two workers on PostgreSQL
 >= 1.8x one worker.
 
+Printed with each configuration: the CPU milliseconds per message of the workers (and of the raw
+loop), the mock and PostgreSQL; with two workers, the ceiling the machine's CPUs set for the
+whole fan-out (what its processes need per message, against the CPUs not busy with anything
+else meanwhile), so a MISS that the machine cannot help is told from one Outward could.
+
 Two passes (OUTWARD_BENCH_LATENCY_MS, default "0,25"): the mock answering at once (as the issue
 measured: every process is then bound by CPU, and the workers share the machine's cores with the
 mock and PostgreSQL), and in 25 ms a call (nearer real Slack, whose calls take tens to hundreds
@@ -37,11 +42,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +64,8 @@ REPS = int(os.environ.get("OUTWARD_BENCH_REPS", "3"))
 # (nearer real Slack, where a worker waits on the network more than it computes)
 LATENCIES = [float(x) for x in os.environ.get("OUTWARD_BENCH_LATENCY_MS", "0,25").split(",")]
 CONCURRENCY = 10
+CPUS = os.cpu_count() or 1
+BASELINE_CPU: list[float] = []  # the raw loop's CPU ms per message, each run
 GOAL_ONE = 0.8
 GOAL_TWO = 1.8
 
@@ -83,6 +93,53 @@ class Mock:
         self.proc.wait()
 
 
+# ---- where the CPU goes (Linux /proc; elsewhere the accounting is left out) -------------------
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_of(pid: int, children: bool = False) -> float | None:
+    """CPU seconds used by process `pid` (and, with `children`, by the children it has reaped
+    and those still running: PostgreSQL's backends), or None without /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    total = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    if children:
+        total += (int(fields[13]) + int(fields[14])) / TICK  # cutime, cstime
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        child = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(child[1]) == pid:
+                    total += (int(child[11]) + int(child[12])) / TICK
+    return total
+
+
+def machine_busy() -> float | None:
+    """CPU seconds the whole machine has spent busy (every process), or None without /proc."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / TICK
+
+
+def postmaster(pg: Any) -> int | None:
+    try:
+        with open(os.path.join(pg.data, "postmaster.pid")) as f:
+            return int(f.readline())
+    except (OSError, ValueError):
+        return None
+
+
 def delta(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
     posted = {ch: n - before["posted"].get(ch, 0) for ch, n in after["posted"].items()
               if n != before["posted"].get(ch, 0)}
@@ -104,12 +161,14 @@ def check_once(posted: dict[str, int], label: str) -> None:
 
 
 async def baseline(port: int, body: dict[str, Any], first_contact: bool) -> float:
+    """The raw loop's rate, msg/s."""
     import aiohttp
     from slack_sdk.web.async_client import AsyncWebClient
 
     async with aiohttp.ClientSession() as session:
         client = AsyncWebClient(token="xoxb-bench", base_url=f"http://127.0.0.1:{port}/api/",
                                 session=session)
+        cpu = time.process_time()
         todo = iter(range(N))
 
         async def lane() -> None:
@@ -123,14 +182,22 @@ async def baseline(port: int, body: dict[str, Any], first_contact: bool) -> floa
 
         start = time.perf_counter()
         await asyncio.gather(*(lane() for _ in range(CONCURRENCY)))
-        return N / (time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        BASELINE_CPU.append((time.process_time() - cpu) * 1000 / N)
+        return N / seconds
 
 
 # ---- Outward --------------------------------------------------------------------------------
 
 
-def outward(env: dict[str, str], workers: int) -> float:
-    """Start `workers` worker processes, let them drain the outbox together; returns msg/s."""
+Probe = tuple[float | None, float | None, float | None, float]
+
+
+def outward(env: dict[str, str], workers: int, probe: Callable[[], Probe]
+            ) -> tuple[float, float, Probe, Probe]:
+    """Start `workers` worker processes, let them drain the outbox together; returns msg/s,
+    the CPU seconds the workers used while draining, and `probe()` taken as they were told to
+    start and as the last one finished (their start-up is outside that window)."""
     procs = [subprocess.Popen([sys.executable, __file__, "--worker"], cwd=REPO,
                               env={**os.environ, **env},
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -140,6 +207,7 @@ def outward(env: dict[str, str], workers: int) -> float:
             assert p.stdout is not None
             if p.stdout.readline().strip() != "ready":
                 raise SystemExit("a worker did not start")
+        start = probe()
         for p in procs:
             assert p.stdin is not None
             p.stdin.write("go\n")
@@ -148,13 +216,14 @@ def outward(env: dict[str, str], workers: int) -> float:
         for p in procs:
             assert p.stdout is not None
             results.append(json.loads(p.stdout.readline()))
+        end = probe()
     finally:
         for p in procs:
             p.wait(timeout=60)
     sent = sum(r["sent"] for r in results)
     if sent != N:
         raise SystemExit(f"{workers} worker(s) sent {sent} of {N}")
-    return N / max(r["seconds"] for r in results)
+    return N / max(r["seconds"] for r in results), sum(r["cpu"] for r in results), start, end
 
 
 async def worker_main() -> None:
@@ -178,15 +247,15 @@ async def worker_main() -> None:
     await holder[SLACK_ADAPTER].drain()  # the directory sync at start
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     sent = 0
     while True:
         n = await app.worker.run_once()
         sent += n
         if n == 0:
             break
-    seconds = time.perf_counter() - start
-    print(json.dumps({"sent": sent, "seconds": seconds}), flush=True)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(json.dumps({"sent": sent, "seconds": seconds, "cpu": cpu}), flush=True)
     await runner.cleanup()
     await app.close()
 
@@ -215,30 +284,75 @@ async def reset(url: str, first_contact: bool) -> None:
         await engine.dispose()
 
 
+@dataclass
+class Run:
+    """The medians of a configuration's runs: rates (msg/s), their ratio, and CPU milliseconds
+    per message of each process kind during Outward's runs (None where not measured)."""
+
+    rate: float
+    base: float
+    ratio: float
+    cpu: dict[str, float | None]
+    others: float | None  # CPUs busy with anything else on the machine meanwhile
+
+    def ceiling(self, cpus: int) -> float | None:
+        """The most messages a second this machine's CPUs allow for this configuration: every
+        process of the fan-out (workers, mock, database) shares them, with whatever else the
+        machine was running meanwhile."""
+        if self.others is None or any(v is None for v in self.cpu.values()):
+            return None
+        per_message = sum(v for v in self.cpu.values() if v is not None) / 1000
+        return max(cpus - self.others, 0.0) / per_message if per_message else None
+
+
 def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], workers: int,
-           first_contact: bool, label: str) -> tuple[float, float, float]:
+           first_contact: bool, label: str, pg_pid: int | None) -> Run:
     """REPS runs, each the baseline then Outward right after it (the machine's load drifts:
-    each ratio is taken between neighbours); returns the medians of Outward's rate, the
-    baseline's and their ratio."""
-    mine, base, ratios = [], [], []
+    each ratio is taken between neighbours); returns the medians."""
+    mine, base, ratios, others = [], [], [], []
+    cpu: dict[str, list[float | None]] = {"workers": [], "mock": [], "PostgreSQL": []}
     for _ in range(REPS):
         asyncio.run(reset(url, first_contact))
         before = mock.counts()
         base.append(asyncio.run(baseline(mock.port, body, first_contact)))
         check_once(delta(before, mock.counts())[0], "baseline")
         before = mock.counts()
-        mine.append(outward(env, workers))
+
+        def probe() -> Probe:  # the machine, the mock and PostgreSQL (its backends included)
+            return (machine_busy(), cpu_of(mock.proc.pid),
+                    cpu_of(pg_pid, children=True) if pg_pid else None, time.perf_counter())
+
+        rate, used, (busy0, mock0, pg0, wall0), (busy1, mock1, pg1, wall1) = outward(
+            env, workers, probe)
+        mine.append(rate)
+        fanout = used + (mock1 - mock0 if mock0 is not None and mock1 is not None else 0) + (
+            pg1 - pg0 if pg0 is not None and pg1 is not None else 0)
+        if busy0 is not None and busy1 is not None:
+            others.append(max(busy1 - busy0 - fanout, 0.0) / (wall1 - wall0))
+        cpu["workers"].append(used * 1000 / N)
+        cpu["mock"].append(None if mock0 is None or mock1 is None else (mock1 - mock0) * 1000 / N)
+        if pg_pid:
+            # (a backend that exits mid-run moves its time to the server's reaped children a
+            # moment later: a difference below zero is that noise)
+            cpu["PostgreSQL"].append(None if pg0 is None or pg1 is None
+                                     else max(pg1 - pg0, 0.0) * 1000 / N)
         posted, methods = delta(before, mock.counts())
         check_once(posted, f"{label}, {workers} worker(s)")
         opened = methods.get("conversations.open", 0)
         if opened != (N if first_contact else 0):
             raise SystemExit(f"{label}: {opened} conversations.open calls")
         ratios.append(mine[-1] / base[-1])
-    return statistics.median(mine), statistics.median(base), statistics.median(ratios)
+    medians: dict[str, float | None] = {}
+    for what, values in cpu.items():
+        if values:
+            known = [v for v in values if v is not None]
+            medians[what] = statistics.median(known) if len(known) == len(values) else None
+    return Run(statistics.median(mine), statistics.median(base), statistics.median(ratios),
+               medians, statistics.median(others) if others else None)
 
 
 def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: Path,
-             first_contact: bool) -> list[tuple[str, float, float]]:
+             first_contact: bool, pg_pid: int | None) -> list[tuple[str, float, float]]:
     """Every store and worker count against a mock answering in `latency` ms; the verdicts."""
     print(f"Mock Slack answering in {latency:g} ms:")
     mock = Mock(latency)
@@ -254,23 +368,34 @@ def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: 
                 env = environment(url, mock.url, content)
                 body = bodies[name]
                 assert body is not None
-                rates = {}
+                runs = {}
                 for k in counts:
-                    rate, base, ratio = paired(mock, url, env, body, k, first, name)
-                    rates[k] = rate
+                    run = runs[k] = paired(mock, url, env, body, k, first, name,
+                                           pg_pid if name == "PostgreSQL" else None)
                     note = ""
                     if k == 1 and name == "SQLite":
-                        note = f"   {verdict(ratio, GOAL_ONE)} (goal >= {GOAL_ONE}x)"
+                        note = f"   {verdict(run.ratio, GOAL_ONE)} (goal >= {GOAL_ONE}x)"
                         verdicts.append((f"{latency:g} ms, {case}, SQLite, 1 worker vs "
-                                         "baseline", ratio, GOAL_ONE))
-                    print(f"  {name:10} {k} worker{'s' if k > 1 else ' '}: {rate:6.0f} msg/s   "
-                          f"baseline {base:6.0f} msg/s   ratio {ratio:4.2f}{note}")
-                if 2 in rates:
-                    scale = rates[2] / rates[1]
+                                         "baseline", run.ratio, GOAL_ONE))
+                    print(f"  {name:10} {k} worker{'s' if k > 1 else ' '}: {run.rate:6.0f} "
+                          f"msg/s   baseline {run.base:6.0f} msg/s   ratio {run.ratio:4.2f}{note}")
+                    used = ", ".join(f"{what} {ms:.2f}" for what, ms in run.cpu.items()
+                                     if ms is not None)
+                    if used:
+                        print(f"  {'':10} CPU ms per message: {used} (raw loop "
+                              f"{statistics.median(BASELINE_CPU[-REPS:]):.2f})")
+                if 2 in runs:
+                    scale = runs[2].rate / runs[1].rate
                     verdicts.append((f"{latency:g} ms, {case}, {name}, 2 workers vs 1", scale,
                                      GOAL_TWO))
+                    ceiling = runs[2].ceiling(CPUS)
+                    limit = ("" if ceiling is None or runs[2].others is None else
+                             f"\n  {'':10} ceiling: {CPUS} CPUs, {runs[2].others:.1f} of them "
+                             "busy with other work meanwhile, allow at most "
+                             f"{ceiling:.0f} msg/s for this fan-out = "
+                             f"{ceiling / runs[1].rate:.2f}x one worker")
                     print(f"  {name:10} 2 workers / 1 worker: {scale:.2f}x   "
-                          f"{verdict(scale, GOAL_TWO)} (goal >= {GOAL_TWO}x)")
+                          f"{verdict(scale, GOAL_TWO)} (goal >= {GOAL_TWO}x){limit}")
     finally:
         mock.close()
     return verdicts
@@ -301,7 +426,8 @@ def main() -> None:
                     for name, url, counts in stores]
             if pg is not None:
                 here.append(("PostgreSQL", pg.create_database(), [1, 2]))
-            verdicts += run_pass(latency, here, content, first_contact=i == 0)
+            verdicts += run_pass(latency, here, content, first_contact=i == 0,
+                                 pg_pid=postmaster(pg) if pg is not None else None)
         print(f"Fan-out summary ({os.cpu_count()} CPUs, shared by the mock, PostgreSQL and "
               "the workers; at 0 ms every process is bound by CPU):")
         for what, ratio, goal in verdicts:
@@ -309,6 +435,7 @@ def main() -> None:
     finally:
         if pg is not None:
             pg.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """A throwaway PostgreSQL on 127.0.0.1 for the benches: the tests' server (tests/pg.py) behind
 the small interface the benches use. `server()` yields a URL prefix, or None with the reason
-printed when PostgreSQL cannot be started here."""
+printed when PostgreSQL cannot be started here; `each_engine()` runs a bench on SQLite, then on
+that PostgreSQL when it starts."""
 
 from __future__ import annotations
 
 import contextlib
 import subprocess
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 
 from tests.pg import PostgresServer, PostgresUnavailable
 
@@ -32,3 +34,16 @@ def create_database(prefix: str, name: str) -> str:
     subprocess.run(["psql", "-h", host, "-p", port, "-U", "outward", "-d", "postgres", "-qc",
                     f"CREATE DATABASE {name}"], check=True, capture_output=True)
     return prefix + name
+
+
+UrlFor = Callable[[str], str]  # a database name -> the URL of a new, empty database
+
+
+async def each_engine(name: str, run: Callable[[str, UrlFor], Awaitable[None]]) -> None:
+    """`run(engine, url_for)` on SQLite (files in a temporary directory, removed afterwards),
+    then on a throwaway PostgreSQL when one can start here (else the reason is printed)."""
+    with tempfile.TemporaryDirectory(prefix=f"outward-bench-{name}-") as tmp:
+        await run("SQLite", lambda db: f"sqlite+aiosqlite:///{tmp}/{db}.db")
+    with server() as prefix:
+        if prefix is not None:
+            await run("PostgreSQL", lambda db: create_database(prefix, db))

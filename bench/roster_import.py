@@ -20,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -108,7 +108,7 @@ async def parts(url: str, text: str) -> tuple[float, float, float]:
         await app.close()
 
 
-async def run_engine(name: str, url_for: Any, sizes: list[int], tmp: str) -> None:
+async def run_engine(name: str, url_for: postgres.UrlFor, sizes: list[int], tmp: str) -> None:
     print(f"\n{name}")
     print(f"{'people':>7} {'import':>8} {'again':>8} {'Core insert':>12} {'ratio':>7}  result  "
           "(parse / save / rebuild in process)")
@@ -129,14 +129,8 @@ async def run_engine(name: str, url_for: Any, sizes: list[int], tmp: str) -> Non
 
 async def main(sizes: list[int]) -> None:
     print(__doc__.split("\n\n")[0])
-    with tempfile.TemporaryDirectory(prefix="outward-bench-roster-") as tmp:
-        await run_engine("SQLite", lambda name: f"sqlite+aiosqlite:///{tmp}/{name}.db", sizes,
-                         tmp)
-        with postgres.server() as prefix:
-            if prefix is not None:
-                await run_engine("PostgreSQL",
-                                 lambda name: postgres.create_database(prefix, name), sizes,
-                                 tmp)
+    with tempfile.TemporaryDirectory(prefix="outward-bench-roster-csv-") as tmp:  # the CSV files
+        await postgres.each_engine("roster", partial(run_engine, sizes=sizes, tmp=tmp))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 _DELTA = re.compile(r"^\+(\d{1,4})([wdhm])$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+MAX_JUMP = timedelta(days=3653)  # ten years: far enough to try anything, short of year 9999
 
 
 class ConsoleControls:
@@ -55,7 +56,10 @@ class ConsoleControls:
         m = _DELTA.match(spec.strip())
         hhmm = _TIME.match(spec.strip())
         if m:
-            self.clock.advance(timedelta(**{_UNITS[m.group(2)]: int(m.group(1))}))
+            delta = timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+            if delta > MAX_JUMP:
+                return "the clock moves at most ten years at a time"
+            self.clock.advance(delta)
         elif hhmm:  # the next working day's HH:MM (today if it is still ahead)
             now = local(self.clock.now(), zone)
             when = now.replace(hour=int(hhmm.group(1)), minute=int(hhmm.group(2)), second=0,
@@ -73,6 +77,8 @@ class ConsoleControls:
                 when = when.replace(tzinfo=ZoneInfo(zone))
             if when < self.clock.now() - timedelta(minutes=1):
                 return "time only moves forward here; pick a later time"
+            if when > self.clock.now() + MAX_JUMP:
+                return "the clock moves at most ten years at a time"
             self.clock.set(when)
         now = local(self.clock.now(), zone)
         return f"the time is now {now:%a %Y-%m-%d %H:%M} ({zone})"

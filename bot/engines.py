@@ -85,8 +85,8 @@ def secret_for(settings: Settings) -> bytes:
     in a file beside the database (created once, readable by its owner only); on an in-memory
     database, a random one for this process. (PostgreSQL requires OUTWARD_SECRET: see Settings.)
     """
-    if settings.secret:
-        return settings.secret.encode("utf-8")
+    if secret := settings.secret.get_secret_value():
+        return secret.encode("utf-8")
     database = make_url(settings.database_url).database
     if not database or database == ":memory:":
         return secrets.token_bytes(32)

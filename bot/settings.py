@@ -1,12 +1,33 @@
-"""One typed Settings object built from an injected environment mapping (never at import time)."""
+"""One typed Settings object built from an injected environment mapping (never at import time).
+
+Frozen pydantic models hold the values; each field is read from the environment variable named
+by its `validation_alias`. `Settings.from_env(env)` is the only way in from the environment: it
+takes the mapping it is given (os.environ from the CLI, a dict in tests), never reads os.environ
+itself, and turns whatever pydantic finds wrong into `SettingsError`: one line naming the
+variable and what is expected, never a ValidationError dump. Secrets are `SecretStr` (masked in
+repr, str and dumps; read them with `.get_secret_value()`), and the database URL's password is
+masked in repr too."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -14,232 +35,340 @@ from prompts.loader import parse_window
 from storage.anonymise.ner import parse_models
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///outward.db"
+DEFAULT_QUIET_HOURS = "20:00-07:00"
+DRIVERS = (("sqlite", "aiosqlite"), ("postgresql", "asyncpg"))
+_GENERATE = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class SettingsError(ValueError):
     """One clear line naming the variable and what is wrong with it."""
 
 
-@dataclass(frozen=True)
-class SlackSettings:
-    signing_secret: str = field(repr=False)
-    bot_token: str = field(default="", repr=False)
-    app_token: str = field(default="", repr=False)
-    client_id: str = ""
-    client_secret: str = field(default="", repr=False)
-    api_url: str = ""
+def _env(name: str, default: Any = None, **constraints: Any) -> Any:
+    """A field read from the environment variable `name`."""
+    return Field(default, validation_alias=name, **constraints)
 
 
-@dataclass(frozen=True)
-class TeamsSettings:
-    app_id: str = ""
-    app_password: str = field(default="", repr=False)
-    tenant_id: str = ""
-    dev_no_auth: bool = False
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    port: int = 3000
-    host: str = "0.0.0.0"
-    timezone: str = "UTC"
-    k_responses: int = 5
-    k_comments: int = 10
-    quiet_hours: str = "20:00-07:00"
-    organisation: str = "your organisation"
-    log_level: str = "INFO"
-    log_format: str = "text"  # OUTWARD_LOG_FORMAT: "text" or "json" (one JSON object a line)
-    retention_days: int = 365
-    outbox_lease_seconds: int = 300  # how long a worker holds outbox rows it claimed
-    themes_model: str = ""
-    themes_engine: str = ""  # "", "tfidf" or "semantic" ("": semantic when installed)
-    codebook: str = ""
-    content_dir: str = ""  # OUTWARD_CONTENT_DIR: the organisation's own rounds, tracks ...
-    spacy_model: str = ""  # "" = the shipped English + Spanish pipelines; "none" = no NER
-    secret: str = field(default="", repr=False)
-    # the chair's report link: OUTWARD_PUBLIC_URL (default http://localhost:PORT) and how long
-    # a link works; the semantic engine themes up to this many comments at once (TF-IDF above)
-    public_url: str = ""
-    report_link_minutes: int = 60
-    semantic_max_comments: int = 1000
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)]
+LogFormat = Annotated[Literal["text", "json"], BeforeValidator(_lower)]
+# "": the semantic engine when it is installed, else TF-IDF
+ThemesEngine = Annotated[Literal["", "tfidf", "semantic"], BeforeValidator(_lower)]
+
+
+class _Model(BaseModel):
+    # populate_by_name: tests and embedders may also build a model by attribute name
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True,
+                              str_strip_whitespace=True)
+
+
+class SlackSettings(_Model):
+    """Slack credentials: a bot token (one workspace) or an OAuth client (installs)."""
+
+    signing_secret: SecretStr = _env("SLACK_SIGNING_SECRET", SecretStr(""))
+    bot_token: SecretStr = _env("SLACK_BOT_TOKEN", SecretStr(""))
+    app_token: SecretStr = _env("SLACK_APP_TOKEN", SecretStr(""))  # Socket Mode
+    client_id: str = _env("SLACK_CLIENT_ID", "")
+    client_secret: SecretStr = _env("SLACK_CLIENT_SECRET", SecretStr(""))
+    api_url: str = _env("SLACK_API_URL", "")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if token and not token.startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")  # never the token
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> SlackSettings:
+        if not self.signing_secret.get_secret_value():
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN or SLACK_CLIENT_ID is "
+                "set (Slack app settings > Basic Information > Signing Secret)")
+        if not self.bot_token.get_secret_value() and not (
+                self.client_id and self.client_secret.get_secret_value()):
+            raise ValueError(
+                "SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET (OAuth installs) must be set with SLACK_SIGNING_SECRET")
+        return self
+
+
+class TeamsSettings(_Model):
+    """Bot Framework credentials, or the unauthenticated dev mode (Emulator and tests only)."""
+
+    app_id: str = _env("MicrosoftAppId", "")
+    app_password: SecretStr = _env("MicrosoftAppPassword", SecretStr(""))
+    tenant_id: str = _env("MicrosoftAppTenantId", "")
+    # 1/true/yes/on or 0/false/no/off; ignored (False) once MicrosoftAppId is set
+    dev_no_auth: bool = _env("OUTWARD_TEAMS_DEV_NO_AUTH", False)
+
+    @field_validator("dev_no_auth")
+    @classmethod
+    def _dev_only_without_app(cls, value: bool, info: ValidationInfo) -> bool:
+        return value and not info.data.get("app_id")
+
+    @model_validator(mode="after")
+    def _complete(self) -> TeamsSettings:
+        if self.app_id and not self.app_password.get_secret_value():
+            raise ValueError("MicrosoftAppPassword is required when MicrosoftAppId is set")
+        return self
+
+
+class Settings(_Model):
+    """Everything Outward reads from its environment (see README, Configuration)."""
+
+    database_url: str = _env("OUTWARD_DATABASE_URL", DEFAULT_DATABASE_URL)
+    port: int = _env("PORT", 3000, ge=1, le=65535)
+    host: str = _env("OUTWARD_HOST", "0.0.0.0")
+    timezone: str = _env("OUTWARD_TIMEZONE", "UTC")
+    # "": no quiet hours (OUTWARD_QUIET_HOURS=none, or set but empty)
+    quiet_hours: str = _env("OUTWARD_QUIET_HOURS", DEFAULT_QUIET_HOURS)
+    k_responses: int = _env("OUTWARD_K_RESPONSES", 5, ge=2, le=1000)
+    k_comments: int = _env("OUTWARD_K_COMMENTS", 10, ge=2, le=1000)
+    log_level: LogLevel = _env("OUTWARD_LOG_LEVEL", "INFO")
+    log_format: LogFormat = _env("OUTWARD_LOG_FORMAT", "text")  # json: one object a line
+    # Slack and Teams: None unless configured (from_env decides from the variables set)
     slack: SlackSettings | None = None
     teams: TeamsSettings | None = None
+    spacy_model: str = _env("OUTWARD_SPACY_MODEL", "")  # "": shipped en + es; "none": no NER
+    secret: SecretStr = _env("OUTWARD_SECRET", SecretStr(""))
+    themes_model: str = _env("OUTWARD_THEMES_MODEL", "")
+    themes_engine: ThemesEngine = _env("OUTWARD_THEMES_ENGINE", "")
+    codebook: str = _env("OUTWARD_CODEBOOK", "")
+    content_dir: str = _env("OUTWARD_CONTENT_DIR", "")  # the organisation's rounds, tracks ...
+    # the chair's report link: OUTWARD_PUBLIC_URL (default http://localhost:PORT) and how
+    # long a link works; the semantic engine themes up to this many comments (TF-IDF above)
+    public_url: str = Field("", validation_alias="OUTWARD_PUBLIC_URL", validate_default=True)
+    report_link_minutes: int = _env("OUTWARD_REPORT_LINK_MINUTES", 60, ge=1, le=1440)
+    semantic_max_comments: int = _env("OUTWARD_SEMANTIC_MAX_COMMENTS", 1000, ge=0,
+                                      le=10_000_000)
+    retention_days: int = _env("OUTWARD_RETENTION_DAYS", 365, ge=0, le=36500)
+    # how long a worker holds the outbox rows it claimed
+    outbox_lease_seconds: int = _env("OUTWARD_OUTBOX_LEASE_SECONDS", 300, ge=1, le=86400)
+    organisation: str = _env("OUTWARD_ORGANISATION", "your organisation")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Build settings from `env` (os.environ in production, a dict in tests)."""
-
-        def get(name: str, default: str = "") -> str:
-            return env.get(name, default).strip()
-
-        def integer(name: str, default: int, low: int, high: int) -> int:
-            raw = get(name)
-            if not raw:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-            if not low <= value <= high:
-                raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
-            return value
-
-        url = get("OUTWARD_DATABASE_URL") or DEFAULT_DATABASE_URL
+        """Build settings from `env` (os.environ in production, a dict in tests). Values are
+        stripped; an empty value means the default. Raises SettingsError (one line)."""
+        data: dict[str, Any] = _present(cls, env)
+        if "OUTWARD_QUIET_HOURS" in env:  # set but empty: no quiet hours, as with "none"
+            data.setdefault("OUTWARD_QUIET_HOURS", "")
+        slack = _present(SlackSettings, env)
+        if slack.keys() & {"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID"}:
+            data["slack"] = slack
+        teams = _present(TeamsSettings, env)
+        if teams.keys() & {"MicrosoftAppId", "OUTWARD_TEAMS_DEV_NO_AUTH"}:
+            data["teams"] = teams
         try:
-            backend = make_url(url).get_backend_name()
-            driver = make_url(url).get_driver_name()
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise SettingsError(explain(exc)) from None
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, (_hide_password(value) if name == "database_url" else value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+            backend, driver = url.get_backend_name(), url.get_driver_name()
         except ArgumentError:
-            raise SettingsError(
-                "OUTWARD_DATABASE_URL is not a database URL (e.g. sqlite+aiosqlite:///outward.db "
-                "or postgresql+asyncpg://user:pass@host/db)"
-            ) from None
-        if (backend, driver) not in (("sqlite", "aiosqlite"), ("postgresql", "asyncpg")):
-            raise SettingsError(
-                "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-                f"got {backend}+{driver}://"
-            )
-        tz = get("OUTWARD_TIMEZONE") or "UTC"
+            raise ValueError(
+                "is not a database URL (e.g. sqlite+aiosqlite:///outward.db "
+                "or postgresql+asyncpg://user:pass@host/db)") from None
+        if (backend, driver) not in DRIVERS:
+            raise ValueError("must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
+                             f"got {backend}+{driver}://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
         try:
-            ZoneInfo(tz)
+            ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(
-                f"OUTWARD_TIMEZONE {tz!r} is not a known time zone (e.g. America/Chicago)"
-            ) from None
-        quiet = get("OUTWARD_QUIET_HOURS", "20:00-07:00")
-        if quiet and quiet.lower() != "none":
-            try:
-                parse_window(quiet)
-            except ValueError as exc:
-                raise SettingsError(f"OUTWARD_QUIET_HOURS: {exc} (or 'none')") from None
-        else:
-            quiet = ""
-        k = integer("OUTWARD_K_RESPONSES", 5, 2, 1000)
-        k_comments = integer("OUTWARD_K_COMMENTS", 10, 2, 1000)
-        level = (get("OUTWARD_LOG_LEVEL") or "INFO").upper()
-        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise SettingsError(
-                f"OUTWARD_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}"
-            )
-        log_format = (get("OUTWARD_LOG_FORMAT") or "text").strip().lower()
-        if log_format not in ("text", "json"):
-            raise SettingsError(f"OUTWARD_LOG_FORMAT must be text or json, got {log_format!r}")
+            raise ValueError(f"{value!r} is not a known time zone (e.g. America/Chicago)"
+                             ) from None
+        return value
 
-        slack = None
-        if get("SLACK_SIGNING_SECRET") or get("SLACK_BOT_TOKEN") or get("SLACK_CLIENT_ID"):
-            if not get("SLACK_SIGNING_SECRET"):
-                raise SettingsError(
-                    "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN or SLACK_CLIENT_ID is "
-                    "set (Slack app settings > Basic Information > Signing Secret)"
-                )
-            if not get("SLACK_BOT_TOKEN") and not (
-                get("SLACK_CLIENT_ID") and get("SLACK_CLIENT_SECRET")
-            ):
-                raise SettingsError(
-                    "SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID and "
-                    "SLACK_CLIENT_SECRET (OAuth installs) must be set with SLACK_SIGNING_SECRET"
-                )
-            if get("SLACK_BOT_TOKEN") and not get("SLACK_BOT_TOKEN").startswith("xoxb-"):
-                raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
-            api_url = get("SLACK_API_URL")
-            if api_url and not api_url.startswith(("http://", "https://")):
-                raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
-            slack = SlackSettings(
-                signing_secret=get("SLACK_SIGNING_SECRET"),
-                bot_token=get("SLACK_BOT_TOKEN"),
-                app_token=get("SLACK_APP_TOKEN"),
-                client_id=get("SLACK_CLIENT_ID"),
-                client_secret=get("SLACK_CLIENT_SECRET"),
-                api_url=api_url,
-            )
-
-        teams = None
-        dev = get("OUTWARD_TEAMS_DEV_NO_AUTH").lower()
-        if dev not in ("", "0", "1", "true", "false"):
-            raise SettingsError(f"OUTWARD_TEAMS_DEV_NO_AUTH must be 1 or 0, got {dev!r}")
-        dev_no_auth = dev in ("1", "true")
-        app_id = get("MicrosoftAppId")
-        if app_id or dev_no_auth:
-            if app_id and not get("MicrosoftAppPassword"):
-                raise SettingsError("MicrosoftAppPassword is required when MicrosoftAppId is set")
-            teams = TeamsSettings(
-                app_id=app_id,
-                app_password=get("MicrosoftAppPassword"),
-                tenant_id=get("MicrosoftAppTenantId"),
-                dev_no_auth=dev_no_auth and not app_id,
-            )
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        if not value or value.lower() == "none":
+            return ""
         try:
-            parse_models(get("OUTWARD_SPACY_MODEL"))
+            parse_window(value)
         except ValueError as exc:
-            raise SettingsError(str(exc)) from None
-        secret = get("OUTWARD_SECRET")
-        if secret and len(secret) < 32:
-            raise SettingsError(
-                "OUTWARD_SECRET must be at least 32 characters (for example the output of "
-                "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
-        if not secret and backend == "postgresql":
-            raise SettingsError(
-                "OUTWARD_SECRET is required with PostgreSQL: every web, worker and clock process "
-                "must share it (generate one with `python -c 'import secrets; "
-                "print(secrets.token_hex(32))'` and keep it out of database backups)")
-        for name in ("OUTWARD_THEMES_MODEL", "OUTWARD_CODEBOOK"):
-            if get(name) and not Path(get(name)).exists():
-                raise SettingsError(f"{name} {get(name)!r} does not exist")
-        engine = get("OUTWARD_THEMES_ENGINE").lower()
-        if engine not in ("", "tfidf", "semantic"):
-            raise SettingsError(f"OUTWARD_THEMES_ENGINE must be tfidf or semantic, got {engine!r}")
-        if engine == "semantic" and not get("OUTWARD_THEMES_MODEL"):
+            raise ValueError(f"{exc} (or 'none')") from None
+        return value
+
+    @field_validator("teams")
+    @classmethod
+    def _teams(cls, value: TeamsSettings | None) -> TeamsSettings | None:
+        # OUTWARD_TEAMS_DEV_NO_AUTH=0 alone is checked but configures nothing
+        return value if value is not None and (value.app_id or value.dev_no_auth) else None
+
+    @field_validator("spacy_model")
+    @classmethod
+    def _spacy_model(cls, value: str) -> str:
+        parse_models(value)  # its ValueError names OUTWARD_SPACY_MODEL and the forms
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret(cls, value: SecretStr) -> SecretStr:
+        if 0 < len(value.get_secret_value()) < 32:
+            raise ValueError(f"must be at least 32 characters (for example the output of "
+                             f"`{_GENERATE}`)")
+        return value
+
+    @field_validator("themes_model")
+    @classmethod
+    def _themes_model(cls, value: str) -> str:
+        if value and not Path(value).exists():
+            raise ValueError(f"{value!r} does not exist")
+        return value
+
+    @field_validator("themes_engine")
+    @classmethod
+    def _themes_engine(cls, value: str, info: ValidationInfo) -> str:
+        if value == "semantic" and not info.data.get("themes_model"):
             from storage.themes import semantic_available
 
             if not semantic_available():
-                raise SettingsError(
-                    "OUTWARD_THEMES_ENGINE=semantic but the semantic engine is not installed "
-                    "(pip install 'outward[semantic]' or make semantic)"
-                )
-        if get("OUTWARD_CODEBOOK"):
-            from storage.themes import CodebookError, load_codebook
+                raise ValueError("OUTWARD_THEMES_ENGINE=semantic but the semantic engine is "
+                                 "not installed (pip install 'outward[semantic]' or "
+                                 "make semantic)")
+        return value
 
-            try:
-                load_codebook(Path(get("OUTWARD_CODEBOOK")))
-            except CodebookError as exc:
-                more = len(exc.problems) - 1
-                raise SettingsError(
-                    f"OUTWARD_CODEBOOK: {exc.problems[0]}"
-                    + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
-                ) from None
-        content_dir = get("OUTWARD_CONTENT_DIR")
-        if content_dir and not Path(content_dir).is_dir():
-            raise SettingsError(
-                f"OUTWARD_CONTENT_DIR {content_dir!r} "
-                f"{'is not a directory' if Path(content_dir).exists() else 'does not exist'}: "
-                "it should be a folder holding rounds/, tracks/, codebooks/ or mentorship/")
-        public_url = get("OUTWARD_PUBLIC_URL").rstrip("/")
-        if public_url and not public_url.startswith(("https://", "http://")):
-            raise SettingsError(
-                f"OUTWARD_PUBLIC_URL must start with https:// (or http://), got {public_url!r}")
-        port = integer("PORT", 3000, 1, 65535)
-        return cls(
-            public_url=public_url or f"http://localhost:{port}",
-            report_link_minutes=integer("OUTWARD_REPORT_LINK_MINUTES", 60, 1, 1440),
-            semantic_max_comments=integer("OUTWARD_SEMANTIC_MAX_COMMENTS", 1000, 0, 10_000_000),
-            retention_days=integer("OUTWARD_RETENTION_DAYS", 365, 0, 36500),
-            outbox_lease_seconds=integer("OUTWARD_OUTBOX_LEASE_SECONDS", 300, 1, 86400),
-            themes_model=get("OUTWARD_THEMES_MODEL"),
-            themes_engine=engine,
-            codebook=get("OUTWARD_CODEBOOK"),
-            content_dir=content_dir,
-            spacy_model=get("OUTWARD_SPACY_MODEL"),
-            secret=secret,
-            database_url=url,
-            port=port,
-            host=get("OUTWARD_HOST") or "0.0.0.0",
-            timezone=tz,
-            k_responses=k,
-            k_comments=k_comments,
-            quiet_hours=quiet,
-            organisation=get("OUTWARD_ORGANISATION") or "your organisation",
-            log_level=level,
-            log_format=log_format,
-            slack=slack,
-            teams=teams,
-        )
+    @field_validator("codebook")
+    @classmethod
+    def _codebook(cls, value: str) -> str:
+        if not value:
+            return value
+        if not Path(value).exists():
+            raise ValueError(f"{value!r} does not exist")
+        from storage.themes import CodebookError, load_codebook
+
+        try:
+            load_codebook(Path(value))
+        except CodebookError as exc:
+            more = len(exc.problems) - 1
+            raise ValueError(
+                f"OUTWARD_CODEBOOK: {exc.problems[0]}"
+                + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+            ) from None
+        return value
+
+    @field_validator("content_dir")
+    @classmethod
+    def _content_dir(cls, value: str) -> str:
+        if value and not Path(value).is_dir():
+            state = "is not a directory" if Path(value).exists() else "does not exist"
+            raise ValueError(f"{value!r} {state}: it should be a folder holding rounds/, "
+                             "tracks/, codebooks/ or mentorship/")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str, info: ValidationInfo) -> str:
+        value = value.rstrip("/")
+        if not value:
+            return f"http://localhost:{info.data.get('port', 3000)}"
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"must start with https:// (or http://), got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_with_postgresql(self) -> Settings:
+        if (not self.secret.get_secret_value()
+                and make_url(self.database_url).get_backend_name() == "postgresql"):
+            raise ValueError(
+                "OUTWARD_SECRET is required with PostgreSQL: every web, worker and clock "
+                f"process must share it (generate one with `{_GENERATE}` and keep it out of "
+                "database backups)")
+        return self
+
+
+def _present(model: type[BaseModel], env: Mapping[str, str]) -> dict[str, str]:
+    """The model's variables that `env` sets to something other than blanks, stripped."""
+    values = {}
+    for field in model.model_fields.values():
+        name = field.validation_alias
+        if isinstance(name, str) and (raw := (env.get(name) or "").strip()):
+            values[name] = raw
+    return values
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+# -- one line from a ValidationError --------------------------------------------------------
+
+def explain(exc: ValidationError) -> str:
+    """The first problem as one line naming its variable, and which others are wrong too.
+    Values of secrets never appear (only our own messages quote a value, and none of those
+    is on a secret)."""
+    problems = exc.errors(include_url=False)
+    line, named = _line(problems[0]), _variable(problems[0])
+    others = dict.fromkeys(v for p in problems[1:] if (v := _variable(p)) and v != named)
+    return f"{line} (also wrong: {', '.join(others)})" if others else line
+
+
+def _fields() -> dict[str, FieldInfo]:
+    return {f.validation_alias: f for m in (Settings, SlackSettings, TeamsSettings)
+            for f in m.model_fields.values() if isinstance(f.validation_alias, str)}
+
+
+def _variable(problem: ErrorDetails) -> str:
+    """The environment variable a problem is about ("" for a rule over several)."""
+    loc = problem["loc"]
+    return str(loc[-1]) if loc and str(loc[-1]) in _fields() else ""
+
+
+def _line(problem: ErrorDetails) -> str:
+    name, kind = _variable(problem), problem["type"]
+    ctx = problem.get("ctx") or {}
+    got = problem.get("input")
+    if kind == "value_error":  # raised by a validator above: its message is ours
+        message = str(ctx.get("error", problem["msg"]))
+        return message if not name or message.startswith(name) else f"{name} {message}"
+    if not name:
+        return problem["msg"]
+    field = _fields()[name]
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"{name} must be a whole number, got {got!r}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+        high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+        return f"{name} must be between {low} and {high}, got {got}"
+    if kind == "literal_error":
+        choices = [str(c) for c in get_args(field.annotation) if c]
+        expected = " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1
+                               else choices)
+        return f"{name} must be {expected}, got {got!r}"
+    if kind == "bool_parsing":
+        return f"{name} must be 1 or 0, got {got!r}"
+    return f"{name}: {problem['msg']}"  # the input is left out: it may be a secret

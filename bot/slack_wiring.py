@@ -22,11 +22,11 @@ async def attach_slack(app: Outward, web_app: web.Application) -> None:
         return
     adapter = SlackAdapter(
         SlackConfig(
-            signing_secret=s.signing_secret,
-            bot_token=s.bot_token,
-            app_token=s.app_token,
+            signing_secret=s.signing_secret.get_secret_value(),
+            bot_token=s.bot_token.get_secret_value(),
+            app_token=s.app_token.get_secret_value(),
             client_id=s.client_id,
-            client_secret=s.client_secret,
+            client_secret=s.client_secret.get_secret_value(),
             api_url=s.api_url,
         ),
         on_event=app.router,
@@ -41,7 +41,7 @@ async def attach_slack(app: Outward, web_app: web.Application) -> None:
         await adapter.close()
 
     web_app.on_cleanup.append(close)
-    if s.app_token:
+    if s.app_token.get_secret_value():
         try:
             await adapter.start_socket_mode()
             log.info("Slack Socket Mode connected")

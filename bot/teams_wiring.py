@@ -28,7 +28,7 @@ def teams_config(settings: Settings) -> TeamsConfig:
         raise ValueError("Teams is not configured (MicrosoftAppId or OUTWARD_TEAMS_DEV_NO_AUTH)")
     return TeamsConfig(
         app_id=teams.app_id,
-        app_password=teams.app_password,
+        app_password=teams.app_password.get_secret_value(),
         tenant_id=teams.tenant_id,
         dev_no_auth=teams.dev_no_auth,
     )

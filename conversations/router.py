@@ -55,7 +55,18 @@ class Router:
             log.exception(
                 "event handling failed (%s from %s)", type(event).__name__, event.address.platform
             )
-            return [Message(self.deps.catalog.text("en", "internal_error"), private=True)]
+            return [Message(self.deps.catalog.text(await self._locale(event), "internal_error"),
+                            private=True)]
+
+    async def _locale(self, event: Event) -> str:
+        """The language of the person behind `event`, for the apology ('en' when they cannot
+        be looked up, e.g. the database is what failed)."""
+        try:
+            async with self.deps.uow() as tx:
+                person = await self.deps.reach.identify(tx, event.address)
+        except Exception:
+            return "en"
+        return person.locale if person is not None else "en"
 
     async def _handle(self, tx: UnitOfWork, event: Event) -> list[Message]:
         if isinstance(event, MemberJoined):
@@ -218,23 +229,31 @@ def _account(a: Address) -> tuple[str, str, str]:
     return a.platform, a.workspace, a.user
 
 
-_CONTROL: dict[int, None] = dict.fromkeys(c for c in range(32) if c not in (9, 10))
+_CONTROL: dict[int, int | None] = dict.fromkeys(c for c in range(32) if c not in (9, 10))
 _CONTROL[127] = None
 _CONTROL.update(BIDI_CONTROLS)
+_CONTROL.update(dict.fromkeys(range(0xD800, 0xE000), 0xFFFD))  # lone surrogates
 
 
 def clean_text(text: str) -> str:
     """Drop NUL and other control characters (PostgreSQL rejects NUL in text) and
-    bidirectional controls (never stored, never echoed)."""
+    bidirectional controls (never stored, never echoed); a lone surrogate ("\\ud800" in JSON,
+    a terminal's undecodable byte), which no encoder or database accepts, becomes U+FFFD."""
     return text.translate(_CONTROL)
 
 
 def clean(event: Event) -> Event:
-    """The event with control characters removed from everything the person typed."""
+    """The event with control characters removed from everything the person typed or the
+    platform echoed back (button values, form names)."""
     if isinstance(event, TextReceived):
         return replace(event, text=clean_text(event.text))
     if isinstance(event, CommandInvoked):
         return replace(event, args=clean_text(event.args), command=clean_text(event.command))
     if isinstance(event, FormSubmitted):
-        return replace(event, values={k: clean_text(str(v)) for k, v in event.values.items()})
+        return replace(event, form=clean_text(event.form), message_key=clean_text(
+            event.message_key), values={clean_text(k): clean_text(str(v))
+                                        for k, v in event.values.items()})
+    if isinstance(event, ButtonPressed):  # a forged value may name rows with anything in it
+        return replace(event, action=clean_text(event.action), value=clean_text(event.value),
+                       message_key=clean_text(event.message_key))
     return event

@@ -193,7 +193,10 @@ def _date_time(value: object, locale: Locale) -> str:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    # a tuple, not `int | float`: the union is built anew at each call, and this runs for every
+    # number of every message the worker renders
+    return type(value) in (int, float) or (
+        isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 @dataclass(frozen=True)
@@ -207,11 +210,15 @@ class Catalog:
                                         compare=False)
     # formatted numbers and dates by (locale, value, style): Babel's formatting is most of the
     # cost of a text, and a survey round formats the same few thousands of times
-    _formatted: dict[tuple[str, object, str], str] = field(
+    _formatted: dict[tuple[int, object, str], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    # plural categories by (locale, number): Babel evaluates the CLDR rule in Python each time,
+    # and the delivery worker asks the same few numbers for thousands of messages
+    _forms: dict[tuple[int, type, int | float], str] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     def _format(self, locale: Locale, value: object, style: str = "") -> str:
-        key = (str(locale), value, style)
+        key = (id(locale), value, style)  # (see _form on the id)
         found = self._formatted.get(key)
         if found is None:
             if len(self._formatted) >= 10_000:
@@ -219,6 +226,19 @@ class Catalog:
             found = self._formatted[key] = (
                 babel_format_date(value, format=style, locale=locale)  # type: ignore[arg-type]
                 if style else format_decimal(value, locale=locale))  # type: ignore[arg-type]
+        return found
+
+    def _form(self, locale: Locale, number: int | float) -> str:
+        """The CLDR plural category of `number` ("one", "few", "other"...) in `locale`."""
+        # by the Locale's id: the catalog's locales come from `_locale` and live as long as it
+        # does, and str(locale) would cost Babel more than the cache saves. 1 and 1.0 may
+        # differ ("1 item", "1.0 items"), so the type is part of the key.
+        key = (id(locale), type(number), number)
+        found = self._forms.get(key)
+        if found is None:
+            if len(self._forms) >= 10_000:
+                self._forms.clear()
+            found = self._forms[key] = locale.plural_form(abs(number))
         return found
 
     def _locale(self, locale: str) -> Locale:
@@ -287,7 +307,7 @@ class Catalog:
         number = value if isinstance(value, float) else int(value)  # type: ignore[call-overload]
         exact = node.branches.get(f"={number:g}")
         branch = exact if exact is not None else (
-            node.branches.get(locale.plural_form(abs(number))) or node.branches["other"])
+            node.branches.get(self._form(locale, number)) or node.branches["other"])
         return self._render(branch, locale, values, self._format(locale, number))
 
 

@@ -66,20 +66,50 @@ class YamlDoc:
     node: yaml.Node | None
 
 
-def read_yaml(source: str, text: str) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse `text`; a syntax error or a key given twice is a problem with its line."""
-    # libyaml's parser when PyYAML was built with it (the wheels are): the same nodes and
-    # marks, about ten times faster on the message catalog read at every start-up. Its error
-    # marks can point past the line at fault (an unclosed `[` at the end of the text), so a
-    # file with an error is parsed again by the Python parser to name the line.
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
+MAX_DEPTH = 50  # levels of nesting a content file may have (they use fewer than ten)
+MAX_ALIASED = 100_000  # values aliases (*name) may add to a file once expanded
+
+
+class _Unreadable(Exception):
+    """A document PyYAML can parse but nobody should expand: `args[0]` says why."""
+
+
+class _Marked:
+    """A constructor that names the node a value could not be built from: PyYAML raises a
+    bare ValueError for `2026-02-30` (read as a date) or `!!int 0xZZ`, with no line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return _parse(source, text, fast)
-        except yaml.YAMLError:
-            pass
+            return super().construct_object(node, deep=deep)  # type: ignore[misc]
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} cannot be read ({exc}); put it in quotes if it "
+                "is meant as text", node.start_mark) from None
+
+
+_LOADERS = tuple(type(f"Marked{base.__name__}", (_Marked, base), {}) for base in (
+    # libyaml's parser when PyYAML was built with it (the wheels are): the same nodes and
+    # marks, about ten times faster on the message catalog read at every start-up
+    *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else []), yaml.SafeLoader))
+
+
+def read_yaml(source: str, text: str) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse `text`; a syntax error or a key given twice is a problem with its line, and so is
+    a file nested too deeply or whose aliases expand too far ("billion laughs")."""
+    # libyaml's error marks can point past the line at fault (an unclosed `[` at the end of
+    # the text), so a file with an error is parsed again by the Python parser to name the line.
+    *fast, slow = _LOADERS
     try:
-        return _parse(source, text, yaml.SafeLoader)
+        for loader in fast:
+            try:
+                return _parse(source, text, loader)
+            except yaml.YAMLError:
+                pass
+        return _parse(source, text, slow)
+    except _Unreadable as exc:
+        return None, [Problem(source, 1, str(exc.args[0]))]
+    except RecursionError:  # deeper than libyaml's own limit: the Python parser recurses
+        return None, [Problem(source, 1, f"is nested more than {MAX_DEPTH} levels deep")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -93,10 +123,33 @@ def _parse(source: str, text: str, loader_class: Any) -> tuple[YamlDoc, list[Pro
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
+        _check_size(node, len(text))
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
     return YamlDoc(source, data, node), list(_duplicate_keys(source, node))
+
+
+def _check_size(root: yaml.Node | None, chars: int) -> None:
+    """Raise _Unreadable for a tree nested deeper than MAX_DEPTH, or whose aliases expand it
+    by more than MAX_ALIASED values: a node reused through an alias is one object in the tree,
+    so the walk counts it each time and stops as soon as the count is too high (without
+    aliases a tree cannot have more nodes than its text has characters)."""
+    limit = chars + MAX_ALIASED
+    count = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > limit:
+            raise _Unreadable(f"its YAML aliases (*name) expand it by more than "
+                              f"{MAX_ALIASED:,} values: write the repeated part out instead")
+        if depth > MAX_DEPTH:
+            raise _Unreadable(f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
 
 
 def _duplicate_keys(source: str, node: yaml.Node | None) -> Iterable[Problem]:

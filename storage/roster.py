@@ -25,6 +25,7 @@ ROLES: frozenset[str] = frozenset({"staff", "chair", "admin", "mentor", "mentee"
 LOCALES: frozenset[str] = frozenset({"en", "es"})
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a NUL is an error to PostgreSQL
 _EMPLOYMENT = {
     "ft": "FT",
     "full": "FT",
@@ -120,6 +121,13 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
         raise RosterError(source, [f"line 1: {exc}"]) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in required if c not in names]
+    if missing and len(names) == 1 and ";" in names[0]:
+        raise RosterError(source, ["line 1: the columns are separated by ';': save the file "
+                                   "as CSV with commas (in Excel: CSV UTF-8)"])
+    twice = [c for c in COLUMNS if names.count(c) > 1]
+    if twice:
+        raise RosterError(source, [f"line 1: column(s) {', '.join(twice)} named more than "
+                                   "once; keep one of each"])
     if missing:
         raise RosterError(
             source,
@@ -160,6 +168,8 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
                 )
                 continue
             where = f"line {line} ({handle})"
+            problems += [f"{where}: {col} holds a control character" for col in index
+                         if _CONTROL.search(cell(col))]
             if handle in seen:
                 problems.append(f"{where}: handle is also on line {seen[handle]}")
                 continue

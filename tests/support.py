@@ -3,12 +3,16 @@ SQLite/PostgreSQL (for storage and end-to-end tests), with a fake clock, and a c
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
 
 from adapters.console import ConsoleAdapter
 from bot.bootstrap import Core, Outward, build, compose
@@ -25,6 +29,22 @@ TEST_SECRET = "test-secret-" + "0123456789abcdef" * 2
 
 # Tuesday 2026-11-24 09:00 in Los Angeles, where most of the sample organisation works.
 TUESDAY_9AM_LA = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
+
+
+@contextlib.contextmanager
+def statements(app: Outward) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs, counted at the database driver
+    (executemany counts once)."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(app.engine.sync_engine, "before_cursor_execute", record)
 
 
 def shared_data() -> Path:

@@ -125,6 +125,20 @@ MALFORMED_JSON = {
                                           authorizations="x"),
     "type a number": {"type": 5, "team_id": TEAM},
     "command a number": {"command": 5, "team_id": TEAM, "user_id": "U0DANA"},
+    # ids Slack never sends: a NUL reaches PostgreSQL as an error, not as a lookup
+    "event user with NUL": event_callback({"type": "message", "channel_type": "im",
+                                           "channel": "D0DANA", "user": "U0DANA\x00",
+                                           "text": "hi"}),
+    "event channel with NUL": event_callback({"type": "message", "channel_type": "im",
+                                              "channel": "D0\x00", "user": "U0DANA",
+                                              "text": "hi"}),
+    "team_id with a control character": {**event_callback({"type": "app_home_opened",
+                                                           "user": "U0DANA"}),
+                                         "team_id": "T0\x1b[2J"},
+    "event_id with NUL": {**event_callback({"type": "app_home_opened", "user": "U0DANA"}),
+                          "event_id": "Ev\x00"},
+    "joined user id with NUL": event_callback({"type": "team_join", "user": {
+        "id": "U0\x00", "team_id": TEAM, "profile": {"email": "x@example.org"}}}),
 }
 MALFORMED_PAYLOADS = {
     "view.state.values null": modal_submission({**GOOD_VIEW, "state": {"values": None}}),
@@ -146,6 +160,9 @@ MALFORMED_PAYLOADS = {
                            "user": {"id": "U0DANA"}, "actions": [{"action_id": 5}]},
     "container text": {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": "U0DANA"},
                        "container": "x", "actions": [{"action_id": "outward:b0", "value": "{}"}]},
+    "user id with NUL": {"type": "block_actions", "team": {"id": TEAM},
+                         "user": {"id": "U0\x00"},
+                         "actions": [{"action_id": "outward:b0", "value": "{}"}]},
 }
 
 
@@ -199,6 +216,16 @@ def roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str
      ["line 4 (dee): email 'shared@example.ORG' is also on line 2 (cy)"]),
     (HEADER + "cy,Cy,BEN@example.org,,,,,,\n" + ANA.replace("Ana Ruiz", "Ana Changed"),
      ["line 2 (cy): email 'BEN@example.org' belongs to ben, already on the roster"]),
+    # a NUL or another control character is an error to PostgreSQL, and no name has one
+    (HEADER + ANA.replace("Ana Ruiz", "Ana\x00Changed") + "cy,Cy,cy@example.org,,,,Ma\x1bin,,\n",
+     ["line 2 (ana): name holds a control character",
+      "line 3 (cy): branch holds a control character"]),
+    # a column named twice: which one would count?
+    ("handle,name,email,email\nana,Ana Changed,ana@example.org,other@example.org\n",
+     ["line 1: column(s) email named more than once"]),
+    # Excel in many locales saves "CSV" with semicolons
+    ("handle;name;email\nana;Ana Changed;ana@example.org\n",
+     ["line 1: the columns are separated by ';'"]),
 ])
 def test_a_roster_file_that_would_import_the_wrong_thing_imports_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: list[str]

@@ -5,12 +5,10 @@ finished (the outbox must not say it) nor anyone again once they are up to date.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
@@ -18,7 +16,7 @@ from conversations.events import Address, DirectoryPage, MemberJoined, MemberLef
 from conversations.keyed import done_mark
 from conversations.pulse.admin import RoundAdmin
 from storage.roster import parse_roster, save_roster
-from tests.support import TUESDAY_9AM_LA, wired
+from tests.support import TUESDAY_9AM_LA, statements, wired
 
 HEADER = "handle,name,email,timezone,locale,roles,branch,classification,employment\n"
 ZONES = ("America/Los_Angeles", "America/Denver", "America/Chicago")
@@ -28,21 +26,6 @@ def roster(n: int) -> str:
     return HEADER + "".join(
         f"p{i:05d},Person Number{i},p{i}@county.example.gov,{ZONES[i % 3]},en,staff,"
         f"B{i % 4},C{i % 3},FT\n" for i in range(n))
-
-
-@contextlib.contextmanager
-def statements(app: Outward) -> Iterator[list[str]]:
-    """The SQL statements the app sends while the block runs (executemany counts once)."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(app.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(app.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def organisation(url: str, n: int, clock: FakeClock) -> Outward:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from bot.bootstrap import Outward
 from bot.clock import FakeClock
-from tests.support import Console
+from tests.support import Console, statements
 
 
 async def answer_everything(console: Console) -> str:
@@ -92,3 +92,33 @@ async def test_invitations_wait_for_each_persons_send_window(
     clock.advance(timedelta(hours=12))  # 09:00 Tuesday in Los Angeles
     out = await console.say(":clock +1m")
     assert "(to dana)" in out
+
+
+async def test_a_typed_answer_reads_the_rounds_questions_once(
+    sql_app: Outward, sql_console: Console
+) -> None:
+    """An answer typed into the card's box (a form) or into the chat (text) reads the round's
+    questions once, counted at the database driver."""
+    from adapters.console.adapter import address_for
+    from conversations.events import FormSubmitted, TextReceived
+
+    def reads(seen: list[str]) -> int:
+        return sum("FROM round_questions" in s for s in seen)
+
+    await sql_console.say("/pulse start listening-tour")
+    await sql_console.say(":as dana", "1", "1")  # Start, share branch and role
+    key = sql_console.adapter.pending["dana"].key
+    with statements(sql_app) as seen:
+        replies = await sql_app.router(FormSubmitted(address_for("dana"), "pulse:text",
+                                                     {"answer": "More staff at the desk"}, key))
+    assert "Question 2 of 8" in replies[-1].text
+    assert reads(seen) == 1, "a form answer"
+    with statements(sql_app) as seen:
+        replies = await sql_app.router(TextReceived(address_for("dana"), "Paid training"))
+    assert "Question 3 of 8" in replies[-1].text
+    assert reads(seen) == 1, "an open answer typed in chat"
+    await sql_console.say("c", "d")
+    with statements(sql_app) as seen:  # a rating typed, not pressed
+        replies = await sql_app.router(TextReceived(address_for("dana"), "4"))
+    assert "Why did you choose that?" in replies[-1].text
+    assert reads(seen) == 1, "a rating typed in chat"

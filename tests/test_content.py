@@ -93,6 +93,14 @@ BAD_ROUNDS = [
                  "rounds/x.yaml:6: not valid YAML", id="yaml-syntax"),
     pytest.param("- just\n- a list\n", "rounds/x.yaml:1: must be a mapping with id, title and "
                  "questions", id="not-a-mapping"),
+    # values YAML reads as something else and cannot build: a line, not a traceback
+    pytest.param(ROUND.replace("languages:", "opens: 2026-02-30\nlanguages:"),
+                 "rounds/x.yaml:3: not valid YAML: '2026-02-30' cannot be read (day is out of "
+                 "range for month); put it in quotes if it is meant as text",
+                 id="impossible-date"),
+    pytest.param(ROUND.replace("languages:", "size: !!int 0xZZ\nlanguages:"),
+                 "rounds/x.yaml:3: not valid YAML: '0xZZ' cannot be read",
+                 id="bad-tagged-int"),
 ]
 
 
@@ -100,6 +108,30 @@ BAD_ROUNDS = [
 def test_round_problems_name_file_line_and_what_is_wrong(text: str, expected: str) -> None:
     found = problems("round", text)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_yaml_aliases_that_expand_without_end_are_refused_not_expanded() -> None:
+    """"Billion laughs": nine aliases of nine aliases ... of a list, a few hundred bytes that
+    expand to hundreds of millions of values. Refused from the node tree, before anything
+    walks the expansion; a few aliases (a scale written once, reused) are fine."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    bomb = ROUND.replace("languages:", "\n".join(lines) + "\nlanguages:")
+    (found,) = problems("round", bomb)
+    assert found == ("rounds/x.yaml:1: its YAML aliases (*name) expand it by more than "
+                     "100,000 values: write the repeated part out instead")
+    reused = ROUND.replace("scale: {en: [Never, Always], es: [\"Nunca\", \"Siempre\"]}",
+                           "scale: &scale {en: [Never, Always], es: [\"Nunca\", \"Siempre\"]}")
+    reused += ('  - id: q3\n    kind: rating\n    text: {en: "Fair?", es: "¿Justo?"}\n'
+               '    scale: *scale\n')
+    assert problems("round", reused) == []
+
+
+def test_yaml_nested_too_deeply_is_a_problem_not_a_recursion_error() -> None:
+    for depth in (150, 5000):  # within libyaml's own limit, and beyond it
+        deep = ROUND.replace("languages:", f"extra: {'[' * depth}{']' * depth}\nlanguages:")
+        (found,) = problems("round", deep)
+        assert found.startswith("rounds/x.yaml:") and "nested" in found, found
 
 
 def test_every_problem_in_a_file_is_reported_not_just_the_first() -> None:

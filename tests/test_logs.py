@@ -97,3 +97,17 @@ async def test_a_survey_logged_at_debug_leaves_no_answer_and_no_secret(
                 assert word not in logged, f"answer text in the logs: {word}"
     for secret in (SECRET, "xoxb-outward-test", TEST_SECRET):
         assert secret.lower() not in logged
+
+
+async def test_slack_start_up_does_not_warn_about_the_token_it_was_given(
+        sqlite_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # bolt also reads SLACK_BOT_TOKEN from the process environment, where a deployment sets it,
+    # and warns that it is unused when it is handed a client: true, expected, and only noise
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-outward-test")
+    caplog.set_level(logging.WARNING)
+    async with harness(sqlite_url, clock) as slack:
+        await slack.command("U0AMARA", "/pulse", "help")
+        await slack.settle()
+    bolt = [r.getMessage() for r in caplog.records if r.name.startswith("slack_bolt")]
+    assert not [m for m in bolt if "will be unused" in m or "will be ignored" in m], bolt

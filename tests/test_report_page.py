@@ -9,6 +9,7 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,6 +25,7 @@ from conversations.events import TextReceived
 from conversations.results.links import open_report, report_link
 from tests.browser import LABELS, LAYOUT_CHECK, browser, chromium
 from tests.results_support import ROUND, organisation, realistic_round
+from tests.support import Console
 
 N = 120
 
@@ -104,6 +106,41 @@ async def test_a_link_to_a_round_that_is_gone_or_an_overlong_id_is_a_short_page(
     long = report_link(tour.deps, "r" * 81, int(chair))
     page = await open_report(tour.deps, *parts(long))
     assert page.status == 400 and "not valid" in page.html and "Traceback" not in page.html
+
+
+async def test_a_link_says_whether_its_round_has_not_opened_yet_is_open_or_closed(
+        tour: Core, clock: FakeClock) -> None:
+    """Scheduled or draft: nothing to report yet (not "still open"); open: still open, and how
+    to be told when it closes (opening the page does not sign the chair up); closed: the
+    report."""
+    url, _ = await link_and_text(tour)
+    _, chair, _, _ = parts(url)
+    assert (await open_report(tour.deps, *parts(url))).status == 200  # closed: the report
+    console = Console(tour, clock)
+    out = await console.say(":as amara", "/pulse schedule equity-readiness as later "
+                            "start=2031-01-06")
+    assert "Scheduled" in out, out
+
+    async def page(round_id: str) -> tuple[int, str]:
+        opened = await open_report(tour.deps, *parts(report_link(tour.deps, round_id,
+                                                                 int(chair))))
+        return opened.status, unescape(opened.html)
+
+    scheduled = await page("later")
+    assert scheduled[0] == 404 and "later has not opened yet" in scheduled[1]
+    assert "still open" not in scheduled[1]
+    assert "was scheduled" in await console.say("/pulse close later")  # back to a draft
+    draft = await page("later")
+    assert draft[0] == 404 and "later has not opened yet" in draft[1]
+    assert "still open" not in draft[1]
+    out = await console.say("/pulse start equity-readiness as now-open")
+    assert "Started" in out or "started" in out, out
+    status, html = await page("now-open")
+    assert status == 403 and "now-open is still open" in html
+    assert "/themes now-open" in html and "not opened" not in html
+    async with tour.deps.uow() as tx:  # the page promised nothing it does not do
+        rnd = await tx.rounds.get("now-open")
+        assert rnd is not None and not rnd.waiting
 
 
 def _free_port() -> int:

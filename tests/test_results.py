@@ -176,6 +176,17 @@ async def test_the_csv_holds_aggregates_of_k_or_more_and_never_a_quote(tour: Cor
     assert len(one) == len(set(one)), "one row per question x option/theme x group"
 
 
+def test_csv_cells_keep_numbers_as_numbers_and_formulas_as_text() -> None:
+    from conversations.results.export import _cell
+
+    # a fall of 1.5 points opens as a number in a spreadsheet, not as the text '-1.5
+    assert [_cell(v) for v in ("-1.5", "+2", "-3", "0.25", 4)] == ["-1.5", "+2", "-3", "0.25", "4"]
+    # what a spreadsheet would run stays text (a question or theme label someone wrote)
+    assert [_cell(v) for v in ("=HYPERLINK(\"x\")", "-1+cmd|' /C calc'!A0", "@SUM(A1)",
+                               "+1-2", "-")] == [
+        "'=HYPERLINK(\"x\")", "'-1+cmd|' /C calc'!A0", "'@SUM(A1)", "'+1-2", "'-"]
+
+
 async def test_headlines_for_a_share_back_pass_the_thresholds(tour: Core) -> None:
     async with tour.deps.uow() as tx:
         rnd = await tx.rounds.get(ROUND)

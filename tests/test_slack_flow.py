@@ -210,3 +210,20 @@ async def test_pulse_command_starts_the_survey_in_the_dm(slack: Harness) -> None
     posted = slack.mock.posts_to(DANA_DM)[before:]
     assert len(posted) == 2 and "may we include your branch" in posted[-1].args["text"]
     assert not slack.mock.posts_to("C0GENERAL"), "never in the channel it was typed in"
+
+
+async def test_start_on_an_invitation_that_can_no_longer_start_does_not_say_started(
+        slack: Harness) -> None:
+    await start_round(slack)
+    invite = last_post(slack, DANA_DM)
+    assert (await slack.command("U0AMARA", "/pulse", "close listening-tour")).status == 200
+    await slack.settle()
+    updates = len(slack.mock.of("chat.update"))
+
+    await slack.press(DANA, invite, "Start")
+    await slack.settle()
+    said = all_text(slack.mock.posts_to(DANA_DM)[-1:])
+    assert "closed" in said.lower()
+    started = [c for c in slack.mock.of("chat.update")[updates:]
+               if "Started" in str(c.args.get("text", ""))]
+    assert not started, "the invitation must not say the survey started"

@@ -114,6 +114,12 @@ async def test_body_that_is_not_utf8_or_not_json_is_a_4xx(slack: Harness) -> Non
     assert (await slack.post("[1, 2]", "application/json")).status == 400
     assert (await slack.post("payload=%7Bnope", "application/x-www-form-urlencoded")).status == 400
     assert (await slack.post("", "application/json")).status < 500
+    # nesting deep enough to exhaust the JSON parser's recursion
+    deep = "[" * 100_000 + "]" * 100_000
+    assert (await slack.post('{"type": "event_callback", "event": ' + deep + "}",
+                             "application/json")).status == 400
+    assert (await slack.post(urlencode({"payload": '{"type": "block_actions", "x": ' + deep + "}"}),
+                             "application/x-www-form-urlencoded")).status == 400
 
 
 # ---- slash commands -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -379,3 +380,42 @@ async def test_bot_framework_emulator_user_is_linked_by_the_email_they_set(
     reply = card_text(teams.mock.cards("emulator-conv-1")[-1])
     assert "What I can do" in reply
     assert "dana" in await _identities(teams.app)
+
+
+async def test_a_chart_is_drawn_once_and_off_the_event_loop_even_across_a_retry(
+    teams: TeamsHarness, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A proactive batch is named (for resuming a retry) without drawing its cards: the chart
+    PNG (Pillow, tens of milliseconds) is drawn once, in a worker thread, for the post only."""
+    import threading
+
+    from adapters.teams import convert
+    from conversations.events import Address
+    from conversations.messages import Message
+    from conversations.ports import DeliveryError
+
+    loop_thread = threading.get_ident()
+    drawn_on: list[int] = []
+    real_png = convert.chart_png
+
+    def recording_png(*args: Any, **kwargs: Any) -> bytes:
+        drawn_on.append(threading.get_ident())
+        return real_png(*args, **kwargs)
+
+    monkeypatch.setattr(convert, "chart_png", recording_png)
+    await teams.install("dana")
+    ident = (await _identities(teams.app))["dana"]
+    to = Address("teams", ident["workspace"], ident["user_id"], ident["conversation_id"],
+                 ident["reference"])
+    batch = [Message("Themes", chart=(("Workload", 0.6), ("Pay", 0.4)), chart_title="Themes"),
+             Message("two")]
+    teams.mock.clear()
+    teams.mock.fail_next(503, times=3, after=1)  # the chart goes out, "two" keeps failing
+    with pytest.raises(DeliveryError):
+        await teams.app.senders["teams"].send(to, batch)
+    await teams.app.senders["teams"].send(to, batch)  # the worker's retry resumes at "two"
+    cards = teams.mock.cards(teams.conversation("dana"))
+    assert [card_text(c) for c in cards] == ["Themes", "two"]
+    assert any(item.get("type") == "Image" for item in cards[0]["body"])
+    assert len(drawn_on) == 1, "the chart is drawn once, for the card that is posted"
+    assert loop_thread not in drawn_on, "never on the event loop"

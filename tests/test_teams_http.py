@@ -128,6 +128,8 @@ async def test_malformed_requests_get_4xx(teams: TeamsHarness) -> None:
         (b'"text"', {}),
         (json.dumps({"text": "no type"}).encode(), {}),
         (json.dumps({**good, "serviceUrl": "ftp://x"}).encode(), {}),
+        (json.dumps({**good, "serviceUrl": "http://[::1"}).encode(), {}),  # urlsplit refuses it
+        (json.dumps({**good, "serviceUrl": "https://"}).encode(), {}),
         (json.dumps({**good, "conversation": "nope"}).encode(), {}),
         (json.dumps({**good, "from": "nope"}).encode(), {}),
         (json.dumps({**good, "timestamp": {"a": 1}}).encode(), {}),

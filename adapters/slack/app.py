@@ -37,6 +37,16 @@ log = logging.getLogger(__name__)
 COMMAND_ACK_BUDGET = 2.0  # seconds to wait for the core before acking a slash command empty
 
 
+class _ExpectedWarnings(logging.Filter):
+    """Drops bolt's start-up warnings that the token it found in the environment is unused
+    (Outward hands bolt its own client and `authorize`, on purpose)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not (message.startswith("As you gave `client` as well")
+                    or message.startswith("As `installation_store` or `authorize` has been used"))
+
+
 class SlackListeners:
     """The bolt `AsyncApp` (`self.bolt`) with Outward's listeners registered on it.
 
@@ -80,24 +90,22 @@ class SlackListeners:
 
             kwargs["authorize"] = authorize
         # bolt also reads SLACK_BOT_TOKEN/SLACK_CLIENT_* from os.environ and warns that the
-        # token is unused when we pass our own client/authorize: expected, so not logged
+        # token is unused when we pass our own client/authorize: expected, so not logged (a
+        # filter: bolt sets its logger's level from the root logger's as it starts)
         bolt_log = logging.getLogger("slack_bolt.AsyncApp")
-        level = bolt_log.level
-        bolt_log.setLevel(logging.ERROR)
-        try:
-            app = AsyncApp(
-                name="outward",
-                signing_secret=self.config.signing_secret,
-                client=self.workspaces.client,
-                # verified in SlackHttp before bolt sees it (Socket Mode needs no signature)
-                request_verification_enabled=False,
-                # our listeners only ack and start a task, so the ack is the HTTP response
-                process_before_response=True,
-                raise_error_for_unhandled_request=True,
-                **kwargs,
-            )
-        finally:
-            bolt_log.setLevel(level)
+        if not any(isinstance(f, _ExpectedWarnings) for f in bolt_log.filters):
+            bolt_log.addFilter(_ExpectedWarnings())
+        app = AsyncApp(
+            name="outward",
+            signing_secret=self.config.signing_secret,
+            client=self.workspaces.client,
+            # verified in SlackHttp before bolt sees it (Socket Mode needs no signature)
+            request_verification_enabled=False,
+            # our listeners only ack and start a task, so the ack is the HTTP response
+            process_before_response=True,
+            raise_error_for_unhandled_request=True,
+            **kwargs,
+        )
         app.middleware(dedupe.middleware)
         app.action(re.compile(r"^outward:"))(self._on_action)
         app.view_submission(convert.FORM_CALLBACK)(self._on_view)
@@ -133,7 +141,7 @@ class SlackListeners:
         if isinstance(event, convert.FormRequest):
             # views.open needs the trigger_id within 3 s of the press: do it first
             self.tasks.spawn(client.views_open(trigger_id=event.trigger_id,
-                                               view=convert.answer_modal(event)))
+                                               view=convert.answer_modal(event)), urgent=True)
             return
         self.tasks.spawn(self._interaction(client, event, origin, settle=True))
 
@@ -194,7 +202,8 @@ class SlackListeners:
             if not reply.done():
                 reply.set_result(None)
 
-        self.tasks.spawn(work()).add_done_callback(finished)
+        # a chair waits for this reply (on the ack if it comes within the budget)
+        self.tasks.spawn(work(), urgent=True).add_done_callback(finished)
         try:
             payload = await asyncio.wait_for(asyncio.shield(reply), self.command_ack_budget)
         except TimeoutError:

@@ -10,6 +10,7 @@ of the wrong type makes the function return None (the request is then acked and 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -115,6 +116,7 @@ def _chunks(text: str, limit: int) -> list[str]:
 # ---- outbound -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a round's invitations all carry the same few buttons
 def encode_button(button: Button, key: str) -> str:
     """Everything a press needs, in the button's own value (no server-side lookup)."""
     value = json.dumps({"a": button.action, "v": button.value, "k": key},
@@ -322,6 +324,26 @@ def _shape(obj: Mapping[str, Any], where: str, depth: int = 0) -> str:
     return ""
 
 
+def _bad_id(value: Any, where: str = "", depth: int = 0) -> str:
+    """The first id (`user`, `team`, `channel`, `enterprise`, `id` or `..._id`) holding a
+    character Slack never puts in one (a control character: a NUL is an error to PostgreSQL),
+    '' when there is none."""
+    if depth > 4:
+        return ""
+    items = value.items() if isinstance(value, Mapping) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            if isinstance(key, str) and (key in _ENTITIES or key == "id" or key.endswith("_id")) \
+                    and not item.isprintable():
+                return f"{where}{key} holds a control character"
+        elif isinstance(item, Mapping | list):
+            problem = _bad_id(item, f"{where}{key}.", depth + 1)
+            if problem:
+                return problem
+    return ""
+
+
 def malformed(body: Mapping[str, Any]) -> str:
     """Why a signed payload is not one Slack sends ('' when it is fine), for a 400 before
     slack_bolt reads it: bolt indexes into the payload without checking types, so `"event":
@@ -331,7 +353,7 @@ def malformed(body: Mapping[str, Any]) -> str:
         return "type is not a string"
     if "command" in body and not isinstance(body["command"], str):
         return "command is not a string"
-    problem = _shape(body, "")
+    problem = _shape(body, "") or _bad_id(body)
     if problem:
         return problem
     event = body.get("event")

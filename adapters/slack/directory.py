@@ -96,7 +96,6 @@ class SlackDirectory:
                 if event is None:
                     continue
                 seen += 1
-                self.mark_known(event.address)
                 joined, left = pages.setdefault(event.address.workspace, ([], []))
                 if isinstance(event, MemberJoined):
                     joined.append(event)
@@ -105,6 +104,11 @@ class SlackDirectory:
             for workspace, (joined, left) in pages.items():
                 await self.on_event(DirectoryPage(Address(convert.PLATFORM, workspace, ""),
                                                   tuple(joined), tuple(left)))
+                # known only once the core has the page: someone writing in the meantime (the
+                # sync runs as the server starts) is looked up on their own, not taken as known
+                # while their link is still being written
+                for address in [m.address for m in joined] + [m.address for m in left]:
+                    self.mark_known(address)
             cursor = str((resp.get("response_metadata") or {}).get("next_cursor") or "")
             if not cursor:
                 return seen

@@ -58,7 +58,11 @@ class SlackHttp:
         https://docs.slack.dev/authentication/verifying-requests-from-slack"""
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
         signature = headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not signature:
+        # plain ASCII, as Slack sends them: slack_sdk would raise (not answer False) for a
+        # timestamp too big to compare with the clock, a digit int() does not read ("²"), or
+        # a non-ASCII signature (hmac.compare_digest)
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) \
+                or not signature or not signature.isascii():
             return False
         try:
             body = raw.decode("utf-8")
@@ -74,8 +78,8 @@ class SlackHttp:
         try:
             bolt_req = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string,
                                         headers=dict(request.headers))
-        except (ValueError, TypeError, AttributeError, KeyError):
-            return _error(400, "malformed payload")
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+            return _error(400, "malformed payload")  # RecursionError: JSON nested too deeply
         if not isinstance(bolt_req.body, dict):
             return _error(400, "malformed payload")
         # A signed payload Slack would never send (`"event": null`, a null view.state.values...)
@@ -87,7 +91,8 @@ class SlackHttp:
             return _error(400, f"malformed payload: {problem}")
         try:
             bolt_resp = await self.bolt.async_dispatch(bolt_req)
-        except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError,
+                RecursionError) as exc:
             # bolt reads payload fields unchecked; a shape the check above does not know yet
             log.warning("malformed Slack payload refused (%s)", type(exc).__name__)
             return _error(400, "malformed payload")

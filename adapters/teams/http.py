@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -108,8 +109,12 @@ def _activity_problem(body: object) -> str:
     if not isinstance(body.get("type"), str) or not body["type"]:
         return "activity has no type"
     service_url = body.get("serviceUrl")
-    if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
+    if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")) \
+            or not _host(service_url):
         return "activity has no http(s) serviceUrl"
+    bad = _bad_id(body)
+    if bad:
+        return f"activity field {bad!r} holds a control character"
     conv = body.get("conversation")
     if not isinstance(conv, dict) or not isinstance(conv.get("id"), str) or not conv["id"]:
         return "activity has no conversation id"
@@ -121,6 +126,33 @@ def _activity_problem(body: object) -> str:
         if not isinstance(sender, dict) or not isinstance(sender.get("id"), str) \
                 or not sender["id"]:
             return "activity has no sender (from.id)"
+    return ""
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1" and other URLs urlsplit cannot read
+        return ""
+
+
+def _bad_id(value: object, where: str = "", depth: int = 0) -> str:
+    """The first id (`id`, `...Id`) holding a character Teams never puts in one (a control
+    character: a NUL is an error to PostgreSQL), '' when there is none."""
+    if depth > 4:
+        return ""
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        name = f"{where}{key}"
+        if isinstance(item, str):
+            if isinstance(key, str) and (key == "id" or key.endswith("Id")) \
+                    and not item.isprintable():
+                return name
+        elif isinstance(item, dict | list):
+            found = _bad_id(item, f"{name}.", depth + 1)
+            if found:
+                return found
     return ""
 
 

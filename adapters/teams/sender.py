@@ -14,6 +14,7 @@ which puts the message back in the outbox until then.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
@@ -300,6 +301,10 @@ def _message_activity(msg: Message, target: ReplyTarget) -> Activity:
 
 
 def _batch_id(address: Address, target: ReplyTarget, messages: Sequence[Message]) -> str:
-    cards = [convert.render_card(m, target.lang) for m in messages]
-    blob = json.dumps([address.workspace, address.user, cards], sort_keys=True)
+    """Names a proactive batch for `TeamsSender.post`'s progress, so the worker's retry of the
+    same outbox row resumes where it stopped: a hash of the person, the card language and the
+    neutral messages the cards are made from (chart data included). The same row gives the same
+    id on every retry; no card (nor chart PNG) is drawn on the event loop to name it."""
+    content = [dataclasses.asdict(m) for m in messages]
+    blob = json.dumps([address.workspace, address.user, target.lang, content], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.cli.common import Context, Subparsers, UserError, opened, stdin_lines
 from storage.roster import parse_roster
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -28,7 +31,9 @@ async def scrub(ctx: Context, args: argparse.Namespace) -> int:
 
 async def _lines(scrub: Callable[[str], str]) -> None:
     async for line in stdin_lines():
-        sys.stdout.write(scrub(line.rstrip("\n")) + "\n")
+        # bytes that are not UTF-8 reach us as lone surrogates (surrogateescape), which the
+        # name recogniser cannot encode: read them as U+FFFD instead
+        sys.stdout.write(scrub(_SURROGATE.sub("\ufffd", line.rstrip("\n"))) + "\n")
     sys.stdout.flush()
 
 

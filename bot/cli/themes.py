@@ -59,9 +59,12 @@ async def _column(file: str, column: str) -> list[str]:
         if reader.fieldnames is None or column not in reader.fieldnames:
             raise UserError(f"{file} has no column {column!r} "
                             f"(columns: {', '.join(reader.fieldnames or []) or 'none'})")
-        return [(row.get(column) or "").strip() for row in reader]
+        texts = [(row.get(column) or "").strip() for row in reader]
     except csv.Error as exc:
         raise UserError(f"{file}: line {reader.line_num}: {exc}") from None
+    if not any(texts):
+        raise UserError(f"{file} has no comments in column {column!r}")
+    return texts
 
 
 def _as_dict(t: Any) -> dict[str, Any]:

@@ -33,9 +33,9 @@ class LearningButtons:
         parts = event.value.split("|")
         track = self.deps.tracks.get(parts[0])
         enrolment = await tx.enrolments.get(person.id, parts[0]) if track else None
-        if track is None or enrolment is None or len(parts) < 2:
+        step_id = parts[1] if len(parts) > 1 else ""
+        if track is None or enrolment is None or all(s.id != step_id for s in track.steps):
             return [Message(self.deps.text(person, "unknown_action"))]
-        step_id = parts[1]
         title = localized(track.title, person.locale)
 
         def done(key: str, **values: object) -> list[Message]:
@@ -48,7 +48,8 @@ class LearningButtons:
             return done("learn.finished" if enrolment.status == "finished" else "learn.done",
                         title=title)
         if action == SKIP:
-            enrolment.skipped = [*(enrolment.skipped or []), step_id]
+            if step_id not in (enrolment.skipped or []):
+                enrolment.skipped = [*(enrolment.skipped or []), step_id]
             finish_if_done(track, enrolment)
             return done("learn.skipped", title=title)
         if action == STOP:

@@ -22,6 +22,7 @@ from storage.models import Person
 # RoundAdmin.start, passed in by the composition root)
 StartRound = Callable[[UnitOfWork, str, str, Mapping[str, str]], Awaitable[Outcome]]
 FEEDBACK_TEMPLATE = "mentorship-feedback"
+START_WITHIN_DAYS = 1826  # five years either way: further is a typo'd year (0001, 2062, 9999)
 
 
 async def close_cohort(m: Mentorship, cohort: MentorCohort) -> None:
@@ -50,6 +51,11 @@ class CohortAdmin:
             return say(person, "mentor.create_usage")
         if not (COHORT_ID.match(prog_id) and COHORT_ID.match(cohort_id)) or not 1 <= weeks <= 104:
             return say(person, "mentor.create_usage")
+        today = self.deps.today(person)
+        if abs((start - today).days) > START_WITHIN_DAYS:
+            return say(person, "mentor.start_too_far",
+                       earliest=today - timedelta(days=START_WITHIN_DAYS),
+                       latest=today + timedelta(days=START_WITHIN_DAYS))
         if await m.cohort(cohort_id) is not None:
             return say(person, "mentor.cohort_exists", cohort=cohort_id)
         lead = person

@@ -65,8 +65,8 @@ class Checkins:
             return [self._say(person, "mentor.check.paused_here", key),
                     await self.members.pause(tx, person, True)]
         raw_id, _, answer = event.value.partition("|")
-        c = (await tx.mentorship.checkin(int(raw_id))
-             if raw_id.isascii() and raw_id.isdigit() else None)
+        c = (await tx.mentorship.checkin(int(raw_id))  # a forged 30-digit id: no such row
+             if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 19 else None)
         if c is None or c.person_id != person.id:
             return [self._say(person, "unknown_action")]
         found = await self._context(tx, c)

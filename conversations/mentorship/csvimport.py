@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 ROLES = ("mentee", "mentor", "liaison")
 MAX_CSV_BYTES = 1_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a NUL is an error to PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -29,31 +31,48 @@ class ImportRow:
 def parse_cohort_csv(text: str) -> tuple[list[ImportRow], list[str]]:
     """Rows and per-line problems. Columns: handle, role (mentee/mentor/liaison), and optional
     goals, availability, manager (reporting line), priority (;-separated tags), prefers."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "handle" not in fields or "role" not in fields:
-        return [], ["the file needs a header with at least handle and role"]
+    # strict: a quote never closed is a problem, not every later line swallowed into one cell
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     rows: list[ImportRow] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for n, raw in enumerate(reader, start=2):
-        rec = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        handle = rec.get("handle", "").lstrip("@").lower()
-        role = rec.get("role", "").lower()
-        if not handle:
-            problems.append(f"line {n}: no handle")
-            continue
-        if role not in ROLES:
-            problems.append(f"line {n}: {handle}: role must be mentee, mentor or liaison")
-            continue
-        if handle in seen:
-            problems.append(f"line {n}: {handle} is listed twice")
-            continue
-        seen.add(handle)
-        rows.append(ImportRow(n, handle, role, rec.get("goals", "")[:1000],
-                              rec.get("availability", "")[:200],
-                              rec.get("manager", "").lstrip("@").lower()[:64],
-                              rec.get("priority", "")[:200], rec.get("prefers", "").lower()[:200]))
+    n = 1  # the header's line
+    try:
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+        if "handle" not in fields or "role" not in fields:
+            if len(fields) == 1 and ";" in fields[0]:
+                return [], ["the columns are separated by ';': save the file as CSV with commas"]
+            return [], ["the file needs a header with at least handle and role"]
+        twice = sorted({f for f in fields if f and fields.count(f) > 1})
+        if twice:
+            return [], [f"the header names {', '.join(twice)} more than once; keep one"]
+        for n, raw in enumerate(reader, start=2):
+            rec = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items()
+                   if isinstance(k, str) and isinstance(v, str)}
+            handle = rec.get("handle", "").lstrip("@").lower()
+            role = rec.get("role", "").lower()
+            if any(_CONTROL.search(v) for v in rec.values()):
+                shown = "" if _CONTROL.search(handle) else f" {handle}:"
+                problems.append(f"line {n}:{shown} a value holds a control character")
+                continue
+            if not handle:
+                problems.append(f"line {n}: no handle")
+                continue
+            if role not in ROLES:
+                problems.append(f"line {n}: {handle}: role must be mentee, mentor or liaison")
+                continue
+            if handle in seen:
+                problems.append(f"line {n}: {handle} is listed twice")
+                continue
+            seen.add(handle)
+            rows.append(ImportRow(n, handle, role, rec.get("goals", "")[:1000],
+                                  rec.get("availability", "")[:200],
+                                  rec.get("manager", "").lstrip("@").lower()[:64],
+                                  rec.get("priority", "")[:200],
+                                  rec.get("prefers", "").lower()[:200]))
+    except csv.Error as exc:  # a cell over csv's field limit, a quote never closed
+        hint = " (a quote is never closed)" if "end of data" in str(exc) else ""
+        problems.append(f"line {n + 1}: {exc}{hint}")
     return rows, problems
 
 

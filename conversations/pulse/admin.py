@@ -26,6 +26,7 @@ from storage.models import Round
 
 _ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 MAX_WINDOW_DAYS = 366  # a scheduled round closes at most this long after it opens
+MAX_AHEAD_DAYS = 1826  # five years: a start further ahead is a typo'd year (2062, 9999)
 
 
 def _title(rnd: Round) -> str:
@@ -75,6 +76,8 @@ class RoundAdmin:
         now = self.deps.clock.now()
         if starts_at <= now:
             return Outcome(False, "rounds.start_past", {"start": starts_at, "now": now})
+        if (starts_at.date() - now.date()).days > MAX_AHEAD_DAYS:
+            return Outcome(False, "rounds.start_too_far", {})
         first = today(starts_at, self.deps.policy.default_timezone)
         if closes_on is not None and closes_on < first:
             return Outcome(False, "rounds.close_before_start",
@@ -99,8 +102,9 @@ class RoundAdmin:
         """The round to open: an existing draft, scheduled (or, to start, paused) round, or a
         new draft one from a template or a copy. An Outcome when there is none (nothing is
         stored then)."""
-        if not _ROUND_ID.match(name) or (new_id is not None and not _ROUND_ID.match(new_id)):
-            return Outcome(False, "rounds.bad_id", {"name": name[:64]})
+        for given in (name, new_id):
+            if given is not None and not _ROUND_ID.match(given):
+                return Outcome(False, "rounds.bad_id", {"name": given[:64]})
         round_id = new_id or name
         rnd = await tx.rounds.get(round_id)
         if rnd is not None and rnd.status == "ongoing":

@@ -65,8 +65,8 @@ class PulseFlow:
         """A survey button (and any button nobody else knows: an old survey's)."""
         if event.action == START:
             rid, _, occ = event.value.partition("|")
-            out = await self.start(tx, person, rid or None, occ or None)
-            if event.message_key and out:  # the invitation loses its buttons once used
+            out, started = await self._start(tx, person, rid or None, occ or None)
+            if event.message_key and started:  # the invitation loses its buttons once used
                 return [Message(self.deps.text(person, "pulse.started_here"),
                                 replaces=event.message_key), *out]
             return out
@@ -92,7 +92,7 @@ class PulseFlow:
         checked = await self._check(tx, person, draft, event.message_key)
         if isinstance(checked, list):
             return checked
-        return await self._answer_text(tx, person, checked[0],
+        return await self._answer_text(tx, person, *checked,
                                        str(event.values.get("answer", "")), event.message_key)
 
     async def text(self, tx: UnitOfWork, person: Person, text: str) -> list[Message] | None:
@@ -110,7 +110,7 @@ class PulseFlow:
             return [self._say(person, "pulse.paused_hint")]
         if word in NAV_WORDS:
             return await self.navigate(tx, person, draft, NAV_WORDS[word], "")
-        return await self._answer_text(tx, person, draft, text, "")
+        return await self._answer_text(tx, person, draft, await self._steps(tx, draft), text, "")
 
     async def resume_word(self, tx: UnitOfWork, person: Person, text: str
                           ) -> list[Message] | None:
@@ -132,40 +132,47 @@ class PulseFlow:
         self, tx: UnitOfWork, person: Person, round_id: str | None = None, occ: str | None = None
     ) -> list[Message]:
         """Start or resume a survey (from the invitation's button, `/pulse`, or 'start')."""
+        return (await self._start(tx, person, round_id, occ))[0]
+
+    async def _start(self, tx: UnitOfWork, person: Person, round_id: str | None,
+                     occ: str | None) -> tuple[list[Message], bool]:
+        """`start`, and whether a survey is now under way (started or resumed): only then does
+        the invitation pressed lose its buttons."""
         state = await tx.states.get(person.id)
         if state is not None and state.flow == FLOW:
             draft = Draft.opened(self.deps.keyed, person.id, state.data)
             if round_id is None or (draft.round_id == round_id and draft.occurrence == occ):
-                return await self._resume(tx, person, draft)
+                resumed = await self._resume(tx, person, draft)
+                return resumed, len(resumed) > 1  # [expired] or [resumed, the question]
             if draft.answers and not await self.invitations.expired(tx, person, draft):
                 # never silently drop a draft in progress for another survey
-                return [self._say(person, "pulse.finish_other_first")]
+                return [self._say(person, "pulse.finish_other_first")], False
         elif state is not None:
             # another flow (a reflection, a check-in note) is waiting for text: it gives way
             await tx.states.clear(person.id)
         if round_id is None or occ is None:
             found = await self.invitations.open_for(tx, person)
             if found is None:
-                return [self._say(person, "pulse.nothing_open")]
+                return [self._say(person, "pulse.nothing_open")], False
             rnd, occ = found
         else:
             maybe = await tx.rounds.get(round_id)
             if maybe is None:
-                return [self._say(person, "pulse.nothing_open")]
+                return [self._say(person, "pulse.nothing_open")], False
             rnd = maybe
         if await tx.participation.get(rnd.id, occ, person.id) is None:
-            return [self._say(person, "pulse.nothing_open")]
+            return [self._say(person, "pulse.nothing_open")], False
         if await self.invitations.finished(tx, rnd.id, occ, person):
-            return [self._say(person, "pulse.already_done")]
+            return [self._say(person, "pulse.already_done")], False
         until = self.invitations.until(rnd, occ)
         if rnd.status == "closed" or self.deps.today(person) > until:
-            return [self._say(person, "pulse.closed", until=until.isoformat())]
+            return [self._say(person, "pulse.closed", until=until.isoformat())], False
         draft = Draft.start(rnd.id, occ, until)
         await self._save(tx, person, draft)
         loc = person.locale
         intro = self._say(person, "pulse.intro", title=localized(rnd.title, loc),
                           owner=localized(rnd.owner, loc), until=until.isoformat())
-        return [intro, self._ask(person, draft, await self._steps(tx, draft))]
+        return [intro, self._ask(person, draft, await self._steps(tx, draft))], True
 
     async def _resume(self, tx: UnitOfWork, person: Person, draft: Draft) -> list[Message]:
         if await self.invitations.expired(tx, person, draft):
@@ -190,17 +197,19 @@ class PulseFlow:
 
     # ---- answering ------------------------------------------------------------------------
 
-    async def _answer_text(self, tx: UnitOfWork, person: Person, draft: Draft, text: str,
-                           message_key: str) -> list[Message]:
-        steps = await self._steps(tx, draft)
+    async def _answer_text(self, tx: UnitOfWork, person: Person, draft: Draft,
+                           steps: tuple[Step, ...], text: str, message_key: str
+                           ) -> list[Message]:
+        """Text typed as the answer to the current step, for a draft already checked (window
+        open, not paused, the right question) whose round's steps are `steps`."""
         step = draft.current(steps)
         q = step.question
         if q is None:  # the consent step takes yes/no
             word = text.strip().lower()
             if word in YES:
-                return await self.consent(tx, person, draft, "yes", message_key)
+                return await self._consent(tx, person, draft, steps, "yes", message_key)
             if word in NO:
-                return await self.consent(tx, person, draft, "no", message_key)
+                return await self._consent(tx, person, draft, steps, "no", message_key)
             return [self._say(person, "pulse.consent_hint")]
         stripped = text.strip()
         if step.why or q.kind == "open":
@@ -216,23 +225,27 @@ class PulseFlow:
             return await self._advance(tx, person, draft, step, steps, note, message_key)
         if q.kind == "rating":
             if stripped in ("1", "2", "3", "4", "5"):
-                return await self.answer(tx, person, draft, f"{q.id}={int(stripped)}",
-                                         message_key)
+                return await self._answer(tx, person, draft, steps, f"{q.id}={int(stripped)}",
+                                          message_key)
             return [self._say(person, "pulse.rating_hint")]
         # choice: the number or the label
         for i, c in enumerate(q.choices, start=1):
             labels = {str(v).strip().lower() for v in c.label.values()}
             if stripped.lower() in labels or stripped == str(i) or stripped.lower() == c.value:
-                return await self.answer(tx, person, draft, f"{q.id}={c.value}", message_key)
+                return await self._answer(tx, person, draft, steps, f"{q.id}={c.value}",
+                                          message_key)
         return [self._say(person, "pulse.choice_hint", count=len(q.choices))]
 
     async def answer(self, tx: UnitOfWork, person: Person, draft: Draft, value: str,
                      message_key: str) -> list[Message]:
         """A rating or choice button (or its typed equivalent)."""
-        checked_steps = await self._check(tx, person, draft, message_key)
-        if isinstance(checked_steps, list):
-            return checked_steps
-        checked, steps = checked_steps
+        checked = await self._check(tx, person, draft, message_key)
+        if isinstance(checked, list):
+            return checked
+        return await self._answer(tx, person, *checked, value, message_key)
+
+    async def _answer(self, tx: UnitOfWork, person: Person, checked: Draft,
+                      steps: tuple[Step, ...], value: str, message_key: str) -> list[Message]:
         step = checked.current(steps)
         qid, _, raw = value.partition("=")
         q = step.question
@@ -248,10 +261,14 @@ class PulseFlow:
 
     async def consent(self, tx: UnitOfWork, person: Person, draft: Draft, value: str,
                       message_key: str) -> list[Message]:
-        checked_steps = await self._check(tx, person, draft, message_key)
-        if isinstance(checked_steps, list):
-            return checked_steps
-        checked, steps = checked_steps
+        """The consent buttons (or yes/no typed)."""
+        checked = await self._check(tx, person, draft, message_key)
+        if isinstance(checked, list):
+            return checked
+        return await self._consent(tx, person, *checked, value, message_key)
+
+    async def _consent(self, tx: UnitOfWork, person: Person, checked: Draft,
+                       steps: tuple[Step, ...], value: str, message_key: str) -> list[Message]:
         if checked.current(steps).key != CONSENT_STEP:
             return [self._say(person, "pulse.stale"), self._ask(person, checked, steps)]
         return await self._advance(tx, person, checked.consent(value == "yes"), steps[0], steps,

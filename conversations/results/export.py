@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
 from conversations.results.model import (
@@ -23,9 +24,15 @@ ALL_COMMENTS = "all-comments"
 
 
 def _cell(value: object) -> str:
-    """A cell as text; text a spreadsheet would run as a formula is kept as text."""
+    """A cell as text; text a spreadsheet would run as a formula is kept as text (OWASP's CSV
+    injection rule). A plain number such as a fall of -1.5 points stays a number."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 
 
 def _share(share: float | None) -> str:

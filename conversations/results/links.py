@@ -55,7 +55,7 @@ async def open_report(deps: Deps, round_id: str, chair: str, expires: str, sig: 
         return Opened(400, _page(cat.text("en", "report.link_bad")))
     person_id, until = int(chair), int(expires)
     want = _sign(deps, round_id, person_id, until)
-    if not hmac.compare_digest(want, (sig or "").lower()):
+    if not hmac.compare_digest(want.encode(), (sig or "").lower().encode()):  # any text
         return Opened(403, _page(cat.text("en", "report.link_bad")))
     if deps.clock.now().timestamp() > until:
         return Opened(403, _page(cat.text("en", "report.link_expired")))
@@ -67,9 +67,13 @@ async def open_report(deps: Deps, round_id: str, chair: str, expires: str, sig: 
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
             return Opened(404, _page(cat.text(loc, "themes.no_round", round=round_id[:64])))
+        if rnd.status in ("draft", "scheduled"):  # as /themes: no answers before it opens
+            return Opened(404, _page(cat.text(loc, "report.not_opened", round=rnd.id)))
         result = await (reports or Reports(deps)).html(tx, rnd, loc)
         if isinstance(result, Refusal):
-            return Opened(403, _page(cat.text(loc, result.key, **result.values)))
+            # /themes signs the chair up to be told when an open round closes; the page does not
+            key = "report.still_open" if result.key == "themes.still_open" else result.key
+            return Opened(403, _page(cat.text(loc, key, **result.values)))
         await tx.commit()
     return Opened(200, result)
 
