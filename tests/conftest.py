@@ -13,6 +13,7 @@ from bot.bootstrap import Outward
 from bot.clock import FakeClock
 from tests.pg import PostgresServer, PostgresUnavailable
 from tests.support import TUESDAY_9AM_LA, Console, FakeOutward, in_memory, wired
+from tests.teams_mock import TeamsHarness
 
 
 @pytest.fixture
@@ -87,3 +88,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> 
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path}/outward.db"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def teams(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
+    """Outward wired on SQLite with Teams attached, against the local Bot Connector mock."""
+    harness = await TeamsHarness.start(sqlite_url, clock)
+    yield harness
+    await harness.close()

@@ -31,13 +31,6 @@ def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
 # ---- Teams ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def teams(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    harness = await TeamsHarness.start(sqlite_url, clock)
-    yield harness
-    await harness.close()
-
-
 async def test_teams_reply_refused_with_a_plain_text_404_is_logged_and_acked(
     teams: TeamsHarness, caplog: pytest.LogCaptureFixture
 ) -> None:

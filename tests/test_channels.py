@@ -120,13 +120,6 @@ async def test_core_the_1to1_chat_is_unchanged(app: FakeOutward, console: Consol
 # ---- Teams ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def teams(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    harness = await TeamsHarness.start(sqlite_url, clock)
-    yield harness
-    await harness.close()
-
-
 async def open_round(teams: TeamsHarness) -> None:
     await teams.install("amara")
     assert "Started" in await teams.say("amara", "pulse start listening-tour")

@@ -94,13 +94,6 @@ async def test_a_report_link_with_a_non_ascii_signature_is_refused_not_a_500(
 # ---- Teams: ids ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def teams(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    h = await TeamsHarness.start(sqlite_url, clock)
-    yield h
-    await h.close()
-
-
 async def test_teams_activities_with_control_characters_in_ids_are_refused(
     teams: TeamsHarness, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,13 +23,6 @@ from tests.teams_mock import (
     member_removed_from_team,
     members_added_personal,
 )
-
-
-@pytest.fixture
-async def teams(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    harness = await TeamsHarness.start(sqlite_url, clock)
-    yield harness
-    await harness.close()
 
 
 async def _identities(app: Outward) -> dict[str, dict[str, str]]:

@@ -52,13 +52,6 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-async def teams(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
-    harness = await TeamsHarness.start(sqlite_url, clock)
-    yield harness
-    await harness.close()
-
-
-@pytest.fixture
 async def teams_auth(sqlite_url: str, clock: FakeClock) -> AsyncIterator[TeamsHarness]:
     env = {"MicrosoftAppId": "2b6e6bd4-6a1f-4a5a-9d8e-1c1b8a3a0f11",
            "MicrosoftAppPassword": "not-a-real-secret"}
