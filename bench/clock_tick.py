@@ -31,9 +31,7 @@ Run: python bench/clock_tick.py [N ...]
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -196,14 +194,7 @@ async def fresh_for_process(url: str, n: int) -> None:
 
 def clock_once(url: str) -> float:
     """`python -m bot clock --once` as a real process; its wall time."""
-    env = {**os.environ, **ENV, "OUTWARD_DATABASE_URL": url}
-    t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bot", "clock", "--once"], cwd=REPO, env=env,
-                          capture_output=True, text=True)
-    took = time.perf_counter() - t
-    if done.returncode != 0:
-        raise SystemExit(f"clock --once failed ({done.returncode}):\n{done.stderr}")
-    return took
+    return postgres.timed_bot(["clock", "--once"], {**ENV, "OUTWARD_DATABASE_URL": url})
 
 
 async def outbox_rows(url: str) -> int:

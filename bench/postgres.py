@@ -6,11 +6,29 @@ that PostgreSQL when it starts."""
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
+import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
 
 from tests.pg import PostgresServer, PostgresUnavailable
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def timed_bot(args: list[str], env: Mapping[str, str]) -> float:
+    """Run `python -m bot ARGS` as a real process with `env` over this one's; its wall time.
+    A failure stops the bench with the command's stderr."""
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO,
+                          env={**os.environ, **env}, capture_output=True, text=True)
+    took = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:2])} failed ({done.returncode}):\n{done.stderr}")
+    return took
 
 
 @contextlib.contextmanager

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,14 +55,7 @@ def roster_csv(n: int) -> str:
 
 
 def command(url: str, path: str) -> float:
-    env = {**os.environ, **ENV, "OUTWARD_DATABASE_URL": url}
-    t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bot", "roster", "import", path], cwd=REPO,
-                          env=env, capture_output=True, text=True)
-    took = time.perf_counter() - t
-    if done.returncode != 0:
-        raise SystemExit(f"roster import failed ({done.returncode}):\n{done.stderr}")
-    return took
+    return postgres.timed_bot(["roster", "import", path], {**ENV, "OUTWARD_DATABASE_URL": url})
 
 
 async def migrate(url: str) -> None:
