@@ -476,14 +476,20 @@ async def test_free_text_that_asks_for_help_still_alerts(app: FakeOutward,
     assert "(to aiyana) Fatima Haddad in the pair Fatima Haddad & Grace Kim (lib) asked" in out
 
 
-async def test_mentor_stats_never_move_by_fewer_than_k_people(
-    app_k2: FakeOutward, clock: FakeClock
-) -> None:
-    console = Console(app_k2, clock)
+async def two_scored(app: FakeOutward, clock: FakeClock) -> Console:
+    """A cohort two weeks in, with two check-ins scored 4 and 2 (an average of 3.0)."""
+    console = Console(app, clock)
     await make_cohort(console)
     await console.say(":clock +14d")
     await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
     await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    return console
+
+
+async def test_mentor_stats_never_move_by_fewer_than_k_people(
+    app_k2: FakeOutward, clock: FakeClock
+) -> None:
+    console = await two_scored(app_k2, clock)
     out = await answer(console, "amara", "/mentor stats lib")
     assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
     # one more person's check-in: showing it would give away their score (3.0 -> 3.7 = 5)
@@ -504,11 +510,7 @@ async def test_a_score_given_after_a_view_never_moves_the_average_by_one_person(
     """Rosa has said they met but not yet how useful it was when the lead looks; she scores it
     afterwards. Counting her unfinished check-in then would let the next view move the average
     by her score alone (3.0 over 2 ratings -> 3.7 over 3: a 5)."""
-    console = Console(app_k2, clock)
-    await make_cohort(console)
-    await console.say(":clock +14d")
-    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
-    await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    console = await two_scored(app_k2, clock)
     await answer(console, "rosa", "Sí, nos reunimos")  # stops before the usefulness question
     await answer(console, "mei", "Yes, we met")
     first = await answer(console, "amara", "/mentor stats lib")
@@ -524,11 +526,7 @@ async def test_the_usefulness_average_never_moves_by_fewer_than_k_scores(
 ) -> None:
     """Two more check-ins are enough (k=2) to move the check-in figures, but only one of them
     has a score: the average would move by that one person's score (3.0 -> 3.7: a 5)."""
-    console = Console(app_k2, clock)
-    await make_cohort(console)
-    await console.say(":clock +14d")
-    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
-    await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    console = await two_scored(app_k2, clock)
     out = await answer(console, "amara", "/mentor stats lib")
     assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
     await answer(console, "rosa", "Sí, nos reunimos", "5", "Metas", "No, todo bien")
