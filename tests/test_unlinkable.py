@@ -3,8 +3,10 @@ would, system columns included (PostgreSQL `xmin`; SQLite storage order and free
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sqlalchemy import text
@@ -17,6 +19,19 @@ from tests.support import TUESDAY_9AM_LA, Console, wired
 
 K = 5
 NEAR = 3  # transaction ids this close count as "linked"
+
+
+@contextlib.asynccontextmanager
+async def round_open(url: str, clock: FakeClock) -> AsyncIterator[Outward]:
+    """Outward on `url` with the listening tour started by amara and its invitations planned."""
+    app = await wired(url, clock)
+    Console(app, clock)
+    try:
+        await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
+        await app.tick()
+        yield app
+    finally:
+        await app.close()
 
 
 async def finish(app: Core, handle: str, comment: str = "skip") -> None:
@@ -53,11 +68,7 @@ async def xmin_rule_holds(app: Outward) -> list[str]:
 
 async def test_finishing_leaves_no_transaction_id_link_on_postgresql(postgres_url: str) -> None:
     clock = FakeClock(TUESDAY_9AM_LA)
-    app = await wired(postgres_url, clock)
-    Console(app, clock)
-    try:
-        await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
-        await app.tick()
+    async with round_open(postgres_url, clock) as app:
         # three people finish: fewer than k, so their answers are held
         for handle in ("dana", "tom", "mei"):
             await finish(app, handle, f"{handle} says the desk needs cover")
@@ -111,18 +122,12 @@ async def test_finishing_leaves_no_transaction_id_link_on_postgresql(postgres_ur
                 "SELECT count(*) FROM participation WHERE completed"))).scalar()
             marks = (await conn.execute(text("SELECT count(*) FROM private_marks"))).scalar()
         assert done == 0 and marks == 0 and after == before and len(after) >= K
-    finally:
-        await app.close()
 
 
 async def test_sqlite_storage_order_and_free_space_keep_no_link(tmp_path: Path) -> None:
     clock = FakeClock(TUESDAY_9AM_LA)
     db = tmp_path / "outward.db"
-    app = await wired(f"sqlite+aiosqlite:///{db}", clock)
-    Console(app, clock)
-    try:
-        await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
-        await app.tick()
+    async with round_open(f"sqlite+aiosqlite:///{db}", clock) as app:
         # dana types a comment, goes back and replaces it, then finishes
         dana = console_address("dana")
         await app.router(TextReceived(dana, "/pulse"))
@@ -151,8 +156,6 @@ async def test_sqlite_storage_order_and_free_space_keep_no_link(tmp_path: Path) 
         raw = _file_bytes(db) + _file_bytes(Path(f"{db}-wal"))
         assert b"ZEBRAFISH" not in raw
         assert b"Second thoughts" in raw  # (held, without a person, until a batch of k)
-    finally:
-        await app.close()
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -288,11 +291,7 @@ async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
     people finished (whoever holds OUTWARD_SECRET knows whose mark is whose, so then whose
     answers are whose). After the clock's tick both are stored in the order of random keys."""
     clock = FakeClock(TUESDAY_9AM_LA)
-    app = await wired(postgres_url, clock)
-    Console(app, clock)
-    try:
-        await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
-        await app.tick()
+    async with round_open(postgres_url, clock) as app:
         for handle in ("dana", "tom", "mei", "sam"):  # fewer than k: held
             await finish(app, handle, f"{handle} says the desk needs cover")
         await app.tick()
@@ -307,8 +306,6 @@ async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
         assert held == sorted(held) and marks == sorted(marks)
         assert sum("says the desk needs cover" in a for a in answers) == 4  # nothing lost
         assert await xmin_rule_holds(app) == []
-    finally:
-        await app.close()
 
 
 async def test_after_close_nothing_says_who_finished_even_when_fewer_than_k_did(
