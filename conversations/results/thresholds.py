@@ -21,6 +21,7 @@ already shown is repeated (nothing new is learnt), else the newest earlier batch
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -220,12 +221,15 @@ class Ledger:
 
     def commented(self, item: str, batch: int) -> list[Row]:
         """The rows of `item` in the whole round as of `batch` that have a comment (its text,
-        or the theme it kept after retention), sorted by id: what is themed, in the order it is
-        themed (kept, like every count here, for the life of the ledger)."""
+        or the theme it kept after retention): what is themed, in the order it is themed (kept,
+        like every count here, for the life of the ledger). The order follows the comments
+        themselves (a digest of each text, then its id), not the random response ids: the same
+        comments theme the same way in every process (the web process's /themes and the
+        command line's CSV), and it tells nothing about who wrote what."""
         key = ("commented", item, batch)
         if key not in self._memo:
             self._memo[key] = sorted((r for r in self.rows_of(item, WHOLE, batch)
-                                      if r.text or r.theme), key=lambda r: r.id)
+                                      if r.text or r.theme), key=_theming_order)
         rows: list[Row] = self._memo[key]
         return rows
 
@@ -247,6 +251,11 @@ class Ledger:
     def items(self) -> set[str]:
         """The items (question ids, TEXT) that have answers."""
         return set(self._index)
+
+
+def _theming_order(r: Row) -> tuple[bytes, str]:
+    text = str(r.text or r.theme or "")
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), r.id
 
 
 def shown_parts(counts: Mapping[str, int], k: int) -> dict[str, int | None]:
