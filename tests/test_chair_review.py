@@ -3,8 +3,10 @@ and in the CSV (a fresh-eyes review): each test asserts what the chair would see
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from html import unescape
 
 import pytest
 
@@ -59,3 +61,59 @@ async def test_the_same_answers_give_the_same_themes_in_every_process(
                      for sec in (*s.sections, s.overall)])
         await app.close()
     assert seen[0] == seen[1]
+
+
+@pytest.fixture
+async def tour(clock: FakeClock) -> AsyncIterator[Core]:
+    """A closed round of 60 people (tests/rounds_data.py), with groups to slice by."""
+    app = await organisation(clock, 60)
+    await realistic_round(app, clock, 60)
+    yield app
+    await app.close()
+
+
+async def report_html(app: Core, round_id: str = ROUND, locale: str = "en") -> str:
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(round_id)
+        assert rnd is not None
+        page = await app.reports.html(tx, rnd, locale)
+        await tx.commit()
+    assert isinstance(page, str), page
+    return page
+
+
+THEME_LINE = re.compile(r"^\d+\. \*(.+?)\*: (\d+) comments? \(\d+%\) · (.*)$", re.M)
+
+
+async def test_a_themes_sentiment_adds_up_to_its_comments_or_says_it_is_not_shown(
+        tour: Core) -> None:
+    """"other: 27 comments · 0 positive, 0 neutral, 0 negative": the split of an "other" of
+    fewer than k_comments people is withheld, and it read as 27 comments with no sentiment
+    at all. Every theme's split now adds up to its comments, or says it is not shown."""
+    whole = await whole_round(tour)
+    async with tour.deps.uow() as tx:
+        built = await tour.reports.build(tx, await tx.rounds.get(ROUND))  # type: ignore[arg-type]
+        await tx.commit()
+    assert isinstance(built, tuple)
+    lines: list[tuple[str, int, str]] = []
+    for args in [ROUND] + [f"{ROUND} {seg}={val}" for (seg, val), _ in built[1]]:
+        text = await chat(tour, args)
+        lines += [(m[1], int(m[2]), m[3]) for m in THEME_LINE.finditer(text)]
+    hidden = 0
+    for label, comments, split in lines:
+        counts = re.fullmatch(r"(\d+) positive, (\d+) neutral, (\d+) negative", split)
+        if counts is None:
+            assert split == "sentiment not shown", (label, split)
+            hidden += 1
+        else:
+            assert sum(int(c) for c in counts.groups()) == comments, (label, comments, split)
+    assert hidden, "some group's 'other' holds comments of fewer than 10 people"
+    # the report: the same rule, in its theme tables
+    page = unescape(await report_html(tour))
+    cells = re.findall(r'<span class="value">(\d+) \(\d+%\)</span></td>\s*<td class="num">'
+                       r"([^<]*)</td>", page)
+    assert cells and any(c[1].strip() == "not shown" for c in cells) == any(
+        t.sentiment is None for sec in (*whole.sections, whole.overall) for t in sec.themes)
+    for comments, split in cells:
+        if split.strip() != "not shown":
+            assert sum(int(x) for x in split.split("/")) == int(comments), (comments, split)

@@ -62,7 +62,9 @@ class ThemeLine:
     code: str | None
     comments: int
     share: float  # of all comments shown in its section
-    sentiment: tuple[int, int, int]  # positive, neutral, negative
+    # positive, neutral, negative; None: not shown (an "other" of fewer than k_comments
+    # people, or comments whose text retention removed)
+    sentiment: tuple[int, int, int] | None
     quotes: tuple[str, ...]
     change: float | None  # share points since the previous round of the series
     subthemes: tuple[SubThemeLine, ...] = ()

@@ -82,10 +82,14 @@ def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
 
 
 def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | None) -> str:
-    pos, neu, neg = t.sentiment
     label = cat.text(loc, "themes.other") if t.code == "other" else t.label
-    text = cat.text(loc, "themes.theme", n=n, label=label, comments=t.comments,
-                    share=round(100 * t.share), pos=pos, neu=neu, neg=neg)
+    if t.sentiment is None:  # withheld: an "other" of fewer than k_comments people
+        text = cat.text(loc, "themes.theme_no_sentiment", n=n, label=label,
+                        comments=t.comments, share=round(100 * t.share))
+    else:
+        pos, neu, neg = t.sentiment
+        text = cat.text(loc, "themes.theme", n=n, label=label, comments=t.comments,
+                        share=round(100 * t.share), pos=pos, neu=neu, neg=neg)
     text += "\n" + bar(t.share)
     if t.change is not None and previous:
         arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="

@@ -105,11 +105,11 @@ def _purged_lines(commented: Sequence[Row], k_comments: int) -> tuple[list[Theme
     kept = [(label, rs) for label, rs in groups.items()
             if label != "other" and enough_people(rs, k_comments)]
     total = len(commented)
-    lines = [ThemeLine(label, None, len(rs), len(rs) / total, (0, 0, 0), (), None)
+    lines = [ThemeLine(label, None, len(rs), len(rs) / total, None, (), None)
              for label, rs in sorted(kept, key=lambda kv: (-len(kv[1]), kv[0]))]
     rest = total - sum(t.comments for t in lines)
     if rest:
-        lines.append(ThemeLine("other", "other", rest, rest / total, (0, 0, 0), (), None))
+        lines.append(ThemeLine("other", "other", rest, rest / total, None, (), None))
     return lines, total
 
 
@@ -133,7 +133,7 @@ def _live_lines(themed: Themed, commented: Sequence[Row], k_comments: int, seed:
     if other:
         big = enough_people([themed.rows[i] for i in other], k_comments)
         lines.append(ThemeLine("other", "other", len(other), len(other) / total,
-                               _sentiment(result, other) if big else (0, 0, 0), (), None))
+                               _sentiment(result, other) if big else None, (), None))
     return lines, total
 
 
