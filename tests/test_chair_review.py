@@ -117,3 +117,24 @@ async def test_a_themes_sentiment_adds_up_to_its_comments_or_says_it_is_not_show
     for comments, split in cells:
         if split.strip() != "not shown":
             assert sum(int(x) for x in split.split("/")) == int(comments), (comments, split)
+
+
+async def test_an_option_nobody_chose_is_never_ranked_above_hidden_ones(
+        clock: FakeClock) -> None:
+    """Five people answered: two options are hidden (small groups), three were chosen by
+    nobody. "Most chosen first: 1. Services to patrons: 0 (0%)" ranked an option nobody chose
+    first, above options people did choose. Options nobody chose are now named apart."""
+    app = await organisation(clock, 40)
+    await realistic_round(app, clock, 5)
+    text = await chat(app, ROUND)
+    block = text.split("*Which should the committee work on first?*", 1)[1]
+    ranked = re.findall(r"^\s+\d+\. (.+?): (\d+) \(\d+%\)$", block, re.M)
+    assert all(int(count) > 0 for _, count in ranked), ranked
+    assert "Not shown, to protect small groups:" in block
+    nobody = re.search(r"^\s+Chosen by nobody: (.+)$", block, re.M)
+    assert nobody and len(nobody[1].split(", ")) >= 1, block
+    page = unescape(await report_html(app))
+    choice = page.split("Which should the committee work on first?", 1)[1].split("</section>")[0]
+    assert not re.search(r'<span class="value">0 \(', choice), choice
+    assert f"Chosen by nobody: {nobody[1]}" in choice
+    await app.close()

@@ -38,8 +38,10 @@ class RatingResult:
 
 @dataclass(frozen=True)
 class ChoiceResult:
-    """A choice question: the options that may be shown, most chosen first; `hidden` are the
-    labels of the others (small groups), in the question's order, never ranked."""
+    """A choice question: the options chosen by people and shown, most chosen first; `hidden`
+    are the labels of the options held back (small groups) and `nobody` those nobody chose,
+    each in the question's order, never ranked (an option nobody chose is not "most chosen"
+    when a hidden one was chosen by some)."""
 
     question_id: str
     text: str
@@ -47,6 +49,7 @@ class ChoiceResult:
     options: tuple[Part, ...]
     hidden: tuple[str, ...]
     kind: str = "choice"
+    nobody: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

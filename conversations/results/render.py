@@ -78,6 +78,8 @@ def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
                        share=_pct(p.share)) for i, p in enumerate(c.options, start=1)]
     if c.hidden:
         lines.append(cat.text(loc, "themes.hidden_options", labels=", ".join(c.hidden)))
+    if c.nobody:
+        lines.append(cat.text(loc, "themes.nobody_options", labels=", ".join(c.nobody)))
     return lines
 
 

@@ -327,11 +327,11 @@ def _choice(q: Question, text: str, rows: Sequence[Row], k: int, locale: str
     shown = shown_parts(counts, k)
     n = len(values)
     options = sorted(
-        (Part(v, q.choice_label(v, locale), c, c / n) for v, c in shown.items()
-         if c is not None),
+        (Part(v, q.choice_label(v, locale), c, c / n) for v, c in shown.items() if c),
         key=lambda p: (-(p.count or 0), order.index(p.key) if p.key in order else len(order)))
     hidden = tuple(q.choice_label(v, locale) for v, c in shown.items() if c is None)
-    return ChoiceResult(q.id, text, n, tuple(options), hidden)
+    nobody = tuple(q.choice_label(v, locale) for v, c in shown.items() if c == 0)
+    return ChoiceResult(q.id, text, n, tuple(options), hidden, nobody=nobody)
 
 
 def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:
