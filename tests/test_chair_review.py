@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -15,7 +16,6 @@ from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import TextReceived
 from conversations.results.model import Summary
-from conversations.results.thresholds import WHOLE
 from tests.results_support import ROUND, organisation, realistic_round
 from tests.support import TUESDAY_9AM_LA
 
@@ -137,4 +137,42 @@ async def test_an_option_nobody_chose_is_never_ranked_above_hidden_ones(
     choice = page.split("Which should the committee work on first?", 1)[1].split("</section>")[0]
     assert not re.search(r'<span class="value">0 \(', choice), choice
     assert f"Chosen by nobody: {nobody[1]}" in choice
+    await app.close()
+
+
+async def test_a_groups_trend_compares_it_with_the_same_group_last_round(
+        clock: FakeClock) -> None:
+    """`/themes listening-tour-2 classification=Librarian` said "▲ 25 pts since
+    listening-tour" against every comment of the previous round, not the Librarians' own: a
+    group's change now compares it with the same group's share last round (under that round's
+    checks), and says nothing where that group's theme could not be shown then."""
+    app = await organisation(clock, 80)
+    await realistic_round(app, clock, 80, seed=1)
+    clock.advance(timedelta(days=90))
+    await realistic_round(app, clock, 80, "listening-tour-2", seed=2)
+    async with app.deps.uow() as tx:
+        second = await tx.rounds.get("listening-tour-2")
+        assert second is not None
+        now = await app.reports.build(tx, second)
+        await tx.commit()
+    assert isinstance(now, tuple)
+    checked = 0
+    for wanted, group in now[1]:
+        async with app.deps.uow() as tx:
+            first = await tx.rounds.get(ROUND)
+            assert first is not None
+            then = await app.reports.summaries.build(tx, first, wanted, record=False)
+        for sec in (*group.sections, group.overall):
+            before = {}
+            if isinstance(then, Summary):
+                old = then.question(sec.question_id)
+                before = {t.code: t.share for t in getattr(old, "themes", ())
+                          if t.code != "other"}
+            for t in sec.themes:
+                if t.code in before:
+                    assert t.change == round(100 * (t.share - before[t.code]), 1), (wanted, t)
+                    checked += 1
+                else:
+                    assert t.change is None, (wanted, sec.question_id, t.label, t.change)
+    assert checked, "some group's theme was shown in both rounds"
     await app.close()

@@ -179,7 +179,7 @@ class Summaries:
                     got = _choice(q, text, rows, rnd.k_responses, locale)
                 else:
                     got = await self._section(tx, rnd, ledger, item, title, text, rows, batch,
-                                              previous, prior)
+                                              previous, prior, wanted)
                     if got is not None and not got.enough:
                         results.append(got)  # shown as "too few comments", nothing released
                         continue
@@ -192,7 +192,7 @@ class Summaries:
         if b_text is not None:
             rows = ledger.rows_of(TEXT, wanted, b_text)
             got = await self._section(tx, rnd, ledger, TEXT, overall_title, overall_title, rows,
-                                      b_text, previous, prior)
+                                      b_text, previous, prior, wanted)
             if got is not None:
                 overall = got
                 if got.enough:
@@ -220,9 +220,10 @@ class Summaries:
 
     async def _section(self, tx: UnitOfWork, rnd: Round, ledger: Ledger, item: str, title: str,
                        text: str, rows: Sequence[Row], batch: int, previous: Round | None,
-                       prior: Ledger | None) -> Section | None:
-        """The themes of one open item in one view: the item is themed once (as of the batch
-        its whole-round view shows, or this view's when that is newer), then counted here."""
+                       prior: Ledger | None, wanted: Slice = WHOLE) -> Section | None:
+        """The themes of one open item in one view (slice `wanted`): the item is themed once
+        (as of the batch its whole-round view shows, or this view's when that is newer), then
+        counted here; the trend compares it with the same slice of the previous round."""
         k = rnd.k_comments
         commented = [r for r in rows if r.text or r.theme]
         if not commented:
@@ -235,7 +236,8 @@ class Summaries:
         themed = await self._themed_item(rnd, ledger, source, at)
         old_share = None
         if previous is not None and prior is not None and themed.result is not None:
-            old_share = await self._old_shares(tx, previous, prior, item, source, themed, k)
+            old_share = await self._old_shares(tx, previous, prior, item, source, themed, k,
+                                               wanted)
         lines, total, ok = section_lines(themed, commented, k, seed=f"{rnd.id}:{item}",
                                          old_share=old_share)
         return Section(item if item != TEXT else OVERALL, title, text, total, ok, tuple(lines),
@@ -271,17 +273,18 @@ class Summaries:
         return max(same, key=lambda r: r.opened_at or 0, default=None)  # type: ignore[arg-type]
 
     async def _old_shares(self, tx: UnitOfWork, previous: Round, prior: Ledger, item: str,
-                          source: str, themed: Themed, k_comments: int
+                          source: str, themed: Themed, k_comments: int, wanted: Slice = WHOLE
                           ) -> dict[str, float] | None:
-        """The previous round's theme shares for the same item (its whole-round view, under
-        its own thresholds, recorded as shown), with this round's themes aligned to its
-        topics so the same topic keeps its label and code. `source`: what this round's
-        themes come from (the item, or every comment); the previous round's are taken the
-        same way, so the two align."""
-        batch, _ = prior.choose(item, WHOLE)
-        if batch is None:
+        """The previous round's theme shares for the same item in the same slice (its view
+        under the previous round's own thresholds and differencing, recorded as shown), with
+        this round's themes aligned to its topics so the same topic keeps its label and code.
+        A group is compared with itself, never with the whole previous round. `source`: what
+        this round's themes come from (the item, or every comment); the previous round's are
+        taken the same way, so the two align."""
+        batch, _ = prior.choose(item, wanted)
+        if batch is None or (wanted != WHOLE and prior.choose(ALL, wanted)[0] is None):
             return None
-        before = [r for r in prior.rows_of(item, WHOLE, batch) if r.text or r.theme]
+        before = [r for r in prior.rows_of(item, wanted, batch) if r.text or r.theme]
         k = max(k_comments, previous.k_comments)
         if not enough_people(before, k):
             return None
@@ -290,7 +293,7 @@ class Summaries:
         old_lines, _, ok = section_lines(old, before, k, seed=f"{previous.id}:{item}")
         if not ok:
             return None
-        await tx.views.record(previous.id, "", "", item, batch)
+        await tx.views.record(previous.id, wanted[0], wanted[1], item, batch)
         return shares(old_lines)
 
 
