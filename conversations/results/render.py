@@ -42,8 +42,10 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
     lines = [
         cat.text(loc, "themes.header", title=s.title, round=s.round_id, status=s.status,
                  scope=s.scope or cat.text(loc, "themes.everyone")),
-        cat.text(loc, "themes.participation", completed=s.completed, invited=s.invited,
-                 rate=rate),
+        # a group's view shows the whole round's turnout (who was invited is not counted per
+        # group): say so, so it does not read as the group's own
+        cat.text(loc, "themes.participation_round" if s.scope else "themes.participation",
+                 completed=s.completed, invited=s.invited, rate=rate),
     ]
     if s.engine:
         lines.append(cat.text(loc, "themes.engine", engine=engine_names(cat, loc, s.engine)))
