@@ -189,3 +189,18 @@ async def test_a_groups_view_says_its_participation_line_is_the_whole_rounds(
     assert "branch=Eastside" in group.splitlines()[0]
     line = next(li for li in group.splitlines() if "60 of" in li)
     assert line.startswith("Participation in the whole round: 60 of"), line
+
+
+async def test_a_spanish_chair_reads_the_rounds_status_in_spanish(tour: Core) -> None:
+    """"Gira de escucha sobre equidad (listening-tour, closed)": the round's status was the
+    stored English word in a Spanish reply and report."""
+    async with tour.deps.uow() as tx:
+        person = await tx.people.by_handle("jordan")
+        assert person is not None
+        person.locale = "es"
+        await tx.commit()
+    first = (await chat(tour, ROUND)).splitlines()[0]
+    assert f"({ROUND}, cerrada)" in first, first
+    page = unescape(await report_html(tour, locale="es"))
+    meta = re.search(r'<p class="meta">.*?</p>', page, re.S)
+    assert meta and "· cerrada ·" in meta[0] and "closed" not in meta[0], meta

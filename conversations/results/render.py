@@ -40,7 +40,8 @@ def _pct(share: float | None) -> str:
 def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "") -> Message:
     rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
     lines = [
-        cat.text(loc, "themes.header", title=s.title, round=s.round_id, status=s.status,
+        cat.text(loc, "themes.header", title=s.title, round=s.round_id,
+                 status=status_name(cat, loc, s.status),
                  scope=s.scope or cat.text(loc, "themes.everyone")),
         # a group's view shows the whole round's turnout (who was invited is not counted per
         # group): say so, so it does not read as the group's own
@@ -57,6 +58,12 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
                   for t in s.overall.themes) if s.overall.enough else ()
     return Message("\n".join(lines), private=True, chart=chart,
                    chart_title=cat.text(loc, "themes.chart_title") if chart else "")
+
+
+def status_name(cat: Catalog, loc: str, status: str) -> str:
+    """A round's status ("closed") in the reader's language (the catalog's rounds.state.*)."""
+    key = f"rounds.state.{status}"
+    return str(cat.text(loc, key)) if key in cat.texts["en"] else status
 
 
 def engine_names(cat: Catalog, loc: str, engines: str) -> str:

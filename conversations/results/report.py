@@ -21,7 +21,7 @@ from typing import Any
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
 from conversations.results.model import Refusal, Summary
-from conversations.results.render import engine_names
+from conversations.results.render import engine_names, status_name
 from conversations.results.summary import Summaries
 from conversations.results.thresholds import WHOLE, Slice
 from storage.models import SEGMENTS, Round
@@ -105,6 +105,7 @@ class Reports:
             "t": t,
             "s": whole,
             "rnd": rnd,
+            "status": status_name(cat, locale, rnd.status),
             "groups": [_group(key, value, g) for (key, value), g in groups],
             "organisation": self.deps.policy.organisation,
             "generated": cat.date(locale, self.deps.org_today()),
