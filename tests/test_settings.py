@@ -35,6 +35,14 @@ SECRET = "s3cr3t-" + "x" * 40
         ({"OUTWARD_K_RESPONSES": "1"}, "OUTWARD_K_RESPONSES must be between 2 and 1000, got 1"),
         ({"OUTWARD_K_COMMENTS": "1"}, "OUTWARD_K_COMMENTS must be between 2 and 1000, got 1"),
         ({"OUTWARD_K_COMMENTS": "2.5"}, "OUTWARD_K_COMMENTS must be a whole number, got '2.5'"),
+        # only plain digits: not what pydantic's lax mode or Python's int() would also take
+        ({"OUTWARD_K_COMMENTS": "5.0"}, "OUTWARD_K_COMMENTS must be a whole number, got '5.0'"),
+        ({"OUTWARD_SEMANTIC_MAX_COMMENTS": "1_000"},
+         "OUTWARD_SEMANTIC_MAX_COMMENTS must be a whole number, got '1_000'"),
+        ({"OUTWARD_K_RESPONSES": "+7"}, "OUTWARD_K_RESPONSES must be a whole number, got '+7'"),
+        ({"PORT": "８０８０"}, "PORT must be a whole number, got '８０８０'"),
+        ({"OUTWARD_RETENTION_DAYS": "1e3"},
+         "OUTWARD_RETENTION_DAYS must be a whole number, got '1e3'"),
         ({"OUTWARD_REPORT_LINK_MINUTES": "1441"},
          "OUTWARD_REPORT_LINK_MINUTES must be between 1 and 1440, got 1441"),
         ({"OUTWARD_RETENTION_DAYS": "-1"},
@@ -101,7 +109,7 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
     assert blank.slack is None and blank.teams is None
     s = Settings.from_env({"PORT": " 8080 ", "OUTWARD_TIMEZONE": " America/Chicago\n",
                            "OUTWARD_LOG_LEVEL": "debug", "OUTWARD_LOG_FORMAT": " JSON ",
-                           "OUTWARD_THEMES_ENGINE": "TFIDF", "OUTWARD_K_RESPONSES": "+7",
+                           "OUTWARD_THEMES_ENGINE": "TFIDF", "OUTWARD_K_RESPONSES": "\t7 ",
                            "OUTWARD_PUBLIC_URL": "https://outward.example.org/"})
     assert (s.port, s.timezone, s.log_level, s.log_format, s.themes_engine, s.k_responses) == (
         8080, "America/Chicago", "DEBUG", "json", "tfidf", 7)
