@@ -153,7 +153,8 @@ class Settings(_Model):
     port: WholeNumber = _env("PORT", 3000, ge=1, le=65535)
     host: str = _env("OUTWARD_HOST", "0.0.0.0")
     timezone: str = _env("OUTWARD_TIMEZONE", "UTC")
-    # "": no quiet hours (OUTWARD_QUIET_HOURS=none, or set but empty)
+    # "": no quiet hours (OUTWARD_QUIET_HOURS=none); set but empty is the default, as for
+    # every variable (`OUTWARD_QUIET_HOURS=` in a .env or compose file usually means "not set")
     quiet_hours: str = _env("OUTWARD_QUIET_HOURS", DEFAULT_QUIET_HOURS)
     k_responses: WholeNumber = _env("OUTWARD_K_RESPONSES", 5, ge=2, le=1000)
     k_comments: WholeNumber = _env("OUTWARD_K_COMMENTS", 10, ge=2, le=1000)
@@ -184,8 +185,6 @@ class Settings(_Model):
         """Build settings from `env` (os.environ in production, a dict in tests). Values are
         stripped; an empty value means the default. Raises SettingsError (one line)."""
         data: dict[str, Any] = _present(cls, env)
-        if "OUTWARD_QUIET_HOURS" in env:  # set but empty: no quiet hours, as with "none"
-            data.setdefault("OUTWARD_QUIET_HOURS", "")
         slack = _present(SlackSettings, env)
         if slack.keys() & {"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID"}:
             data["slack"] = slack

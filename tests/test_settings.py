@@ -102,7 +102,8 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
     blank = Settings.from_env({name: "  " for name in (
         "OUTWARD_DATABASE_URL", "PORT", "OUTWARD_HOST", "OUTWARD_TIMEZONE", "OUTWARD_LOG_LEVEL",
         "OUTWARD_LOG_FORMAT", "OUTWARD_K_RESPONSES", "OUTWARD_ORGANISATION", "OUTWARD_SECRET",
-        "OUTWARD_THEMES_ENGINE", "OUTWARD_PUBLIC_URL", "SLACK_BOT_TOKEN", "MicrosoftAppId")})
+        "OUTWARD_THEMES_ENGINE", "OUTWARD_PUBLIC_URL", "SLACK_BOT_TOKEN", "MicrosoftAppId",
+        "OUTWARD_QUIET_HOURS")})
     assert blank == Settings.from_env({})
     assert (blank.port, blank.host, blank.timezone, blank.organisation) == (
         3000, "0.0.0.0", "UTC", "your organisation")
@@ -120,7 +121,10 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
 def test_quiet_hours_default_none_and_empty() -> None:
     assert Settings.from_env({}).quiet_hours == "20:00-07:00"
     assert Settings.from_env({"OUTWARD_QUIET_HOURS": "None"}).quiet_hours == ""
-    assert Settings.from_env({"OUTWARD_QUIET_HOURS": ""}).quiet_hours == ""
+    # set but empty (`OUTWARD_QUIET_HOURS=` in a .env or compose file) is not set: the
+    # default, never quiet hours silently off
+    assert Settings.from_env({"OUTWARD_QUIET_HOURS": ""}).quiet_hours == "20:00-07:00"
+    assert Settings.from_env({"OUTWARD_QUIET_HOURS": "  "}).quiet_hours == "20:00-07:00"
     assert Settings.from_env({"OUTWARD_QUIET_HOURS": " 22:00-06:30 "}).quiet_hours == (
         "22:00-06:30")
 
