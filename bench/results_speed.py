@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from adapters.console.adapter import address_for  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
+from bot.settings import SEMANTIC_MAX_COMMENTS  # noqa: E402
 from conversations.events import TextReceived  # noqa: E402
 from tests.results_support import organisation  # noqa: E402
 from tests.rounds_data import store as store_round  # noqa: E402
@@ -153,7 +154,7 @@ async def semantic(folder: str) -> list[str]:
 
     if not semantic_available():
         return ["semantic engine: not installed (make semantic), not measured"]
-    limit = int(os.environ.get("OUTWARD_SEMANTIC_MAX_COMMENTS", "1000"))
+    limit = int(os.environ.get("OUTWARD_SEMANTIC_MAX_COMMENTS", SEMANTIC_MAX_COMMENTS))
     lines = []
     for n in (int(limit / 3.9 * 0.95), TEN_K_COMMENTS):
         app, texts = await round_app(n, "", folder, seed=12)

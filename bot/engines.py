@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings, SettingsError
+from bot.settings import SEMANTIC_MAX_COMMENTS, Settings, SettingsError
 from conversations.ports import UnitOfWork
 from prompts.content import BUNDLED, DEFAULT_CODEBOOK, Content, load_content
 from storage.anonymise import NameRecogniser, Scrubber
@@ -117,7 +117,7 @@ class LazyThemer:
     of the comments): /themes, the served report and every slice share one theming."""
 
     def __init__(self, model: str = "", codebook: str = "", engine: str = "",
-                 semantic_max: int = 1000, memo: int = 16) -> None:
+                 semantic_max: int = SEMANTIC_MAX_COMMENTS, memo: int = 16) -> None:
         from storage.themes import load_codebook
 
         self.model = model

@@ -20,6 +20,7 @@ from storage.themes.clustering import (
     cosine_distances,
     mean_silhouette,
     normalize_rows,
+    subclusters,
     ward,
     ward_tree,
 )
@@ -87,6 +88,17 @@ def test_ward_on_tiny_and_duplicate_sets() -> None:
         cluster(z, 0, 3, method="spectral")
 
 
+@pytest.mark.parametrize("method", ["kmeans", "ward"])
+def test_a_theme_splits_into_the_sub_topics_it_holds(method: str) -> None:
+    z, truth = topics(120, 3, noise=0.5)
+    labels = subclusters(z, 0, 10, method=method)
+    assert labels is not None and adjusted_rand_score(truth, labels) >= 0.95
+    one, _ = topics(120, 1, noise=0.5)  # one topic: nothing to split, or parts of it
+    assert subclusters(one[:15], 0, 10, method=method) is None  # too few for two of 10
+    with pytest.raises(ValueError, match="unknown clustering method"):
+        subclusters(z, 0, 10, method="spectral")
+
+
 def test_the_silhouette_is_scikit_learns() -> None:
     rng = np.random.RandomState(1)
     z = normalize_rows(rng.randn(200, 10))
@@ -144,9 +156,11 @@ def test_the_semantic_engine_themes_by_ward(tmp_path: Path, monkeypatch: pytest.
     themer, calls = stand_in(tmp_path)
     texts, labels = chatty(per_topic=12)
     result = themer.theme(texts)
-    assert joined == [len(texts)]
+    # the themes, then each theme's sub-themes, from Ward's tree
+    assert joined[0] == len(texts) and all(n < len(texts) for n in joined[1:])
     assert result.engine == "semantic"
     check_consistent(result, len(texts))
+    assert any(t.subthemes for t in result.themes)
     assert 3 <= sum(1 for t in result.themes if not t.is_other) <= 12
     assert normalized_mutual_info_score(labels, result.assignments) >= 0.6
     assert themer.theme(texts) == result  # deterministic

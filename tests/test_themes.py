@@ -21,6 +21,7 @@ from storage.themes import (
     quotes,
     semantic_available,
 )
+from storage.themes.labels import phrases_of
 from storage.themes.text import NOT_TOPICAL
 from tests.test_codebook import WORKPLACE
 
@@ -270,6 +271,32 @@ def test_labels_are_phrases_never_stop_words_fillers_or_fragments() -> None:
             assert word not in NOT_TOPICAL, (phrase, word)
             assert word not in {"didn", "don", "just", "better", "isn", "can"}, phrase
         assert "/" not in phrase
+
+
+def test_verbs_in_context_are_not_key_phrases() -> None:
+    # the lexicon's most frequent tag calls these nouns; here each is a verb
+    assert list(phrases_of("Staffing is too thin to step away from the desk.").values()) == [
+        "staffing", "desk"]
+    assert "growing" not in phrases_of("Workload keeps growing and equity work comes last")
+    for said in ("It matters.", "Please act on this.", "Nothing will change.",
+                 "Nobody explains it."):
+        assert phrases_of(said) == {}, said
+    assert list(phrases_of("I have seen retaliation after a complaint").values()) == [
+        "retaliation", "complaint"]
+    # nouns in the same places stay: "to training", "to HR", "IT support"
+    assert "training" in phrases_of("Nobody covers when someone goes to training").values()
+    assert "hr" in phrases_of("We report to HR and nothing happens").values()
+    assert "support tickets" in phrases_of("IT support tickets sit for weeks").values()
+
+
+def test_a_theme_of_a_verb_phrase_is_named_by_its_noun() -> None:
+    texts = (["Workload keeps growing and equity work comes last."] * 12
+             + ["Staffing is too thin to step away from the desk."] * 12
+             + ["The director made equity part of the strategic plan."] * 12
+             + ["Honestly, parking downtown costs too much."] * 12)
+    labels = {t.label for t in TfidfThemer().theme(texts).themes}
+    assert not labels & {"Growing", "Step", "Equity part"}, labels
+    assert {"Workload", "Strategic plan"} <= labels, labels
 
 
 def test_a_small_topic_like_language_access_becomes_its_own_theme() -> None:

@@ -44,9 +44,11 @@ class Context:
         z: np.ndarray,
         phrase_vectors: Callable[[Sequence[tuple[labels.Key, str]]], Sequence[np.ndarray | None]],
         labels_of_sentiment: Sequence[Sentiment] | None = None,
+        method: str = "kmeans",
     ) -> None:
         self.texts = list(texts)
         self.z = z
+        self.method = method  # how the engine clusters (clustering.METHODS): sub-themes too
         self.phrase_vectors = phrase_vectors
         self.phrases = labels.PhraseIndex(self.texts)
         self.sentiments = list(labels_of_sentiment or sentiment.sentiments(self.texts))
@@ -145,7 +147,8 @@ def _subthemes(
         if not options.subthemes or len(members) < 4:
             return ()
         sub_min = max(2, min(options.min_size(len(ctx.texts)), len(members) // 6))
-        sub = clustering.subclusters(ctx.z[members], options.random_state, sub_min)
+        sub = clustering.subclusters(ctx.z[members], options.random_state, sub_min,
+                                     method=ctx.method)
         if sub is None:
             return ()
         parts = [members[sub == j] for j in range(int(sub.max()) + 1)]

@@ -122,7 +122,7 @@ def _assemble(
     from threadpoolctl import threadpool_limits
 
     n = len(texts)
-    ctx = Context(texts, z, vector)
+    ctx = Context(texts, z, vector, method=method)
     labels = np.full(n, -1, dtype=np.int64)
     rows = np.flatnonzero(has_content)
     # k-means is fitted many times on at most a few thousand rows: OpenMP threads cost more

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storage.themes.text import clauses, is_topical, pos_lexicon, stem
+from storage.themes.text import CLAUSE, WORD, clean, is_topical, pos_lexicon, stem
 
 Key = tuple[str, ...]  # stems of a phrase: "staff meetings" and "staff meeting" are one key
 
@@ -33,15 +33,63 @@ def _tag(word: str, lexicon: dict[str, str]) -> str:
     return lexicon.get(word, "NN")  # unknown words are usually names of things
 
 
+# Nouns too generic to name a topic ("made equity part of the plan"), though a topic's
+# comments may share them: kept as features of the TF-IDF engine, never as key phrases.
+_GENERIC = frozenset({"part", "parts"})
+
+
 @lru_cache(maxsize=200_000)
 def _kind(word: str) -> tuple[bool, bool, str]:
     """(may be inside a phrase, may end one, stem) of a lower-case word."""
-    if not is_topical(word):
+    if not is_topical(word) or word in _GENERIC:
         return False, False, ""
     tag = _tag(word, pos_lexicon())
     if not tag.startswith(_INNER) or tag.startswith("CD"):
         return False, False, ""
     return True, tag.startswith(_NOUN), stem(word)
+
+
+# Words after which the next one is a verb, whatever the lexicon's most frequent tag for it
+# says: subject pronouns ("it matters", "nobody explains"), modals ("nothing will change") and
+# "please" ("please act on this"). "IT" in capitals is the department, not a pronoun.
+_VERB_AFTER = frozenset(
+    """i you he she it we they nobody somebody someone everyone everybody anyone anybody noone
+    who can cannot could will would shall should may might must please""".split()
+)
+# Auxiliaries: a gerund or participle right after one is a verb form ("workload keeps
+# growing", "I have seen retaliation", "policies are decided"), not a topic.
+_AUXILIARIES = frozenset(
+    """am is are was were be been being keep keeps kept keeping has have had having get gets
+    got getting 's 're 've""".split()
+)
+# After "to", a base-form word is an infinitive ("too thin to step away"), unless it reads
+# as a noun ("goes to training", "report to management") or is an acronym ("to HR").
+_NOUN_ENDINGS = ("ing", "ion", "ions", "ment", "ments", "ness", "ity", "ance", "ence", "age",
+                 "ship", "ure", "ism", "ist", "ists", "er", "ers", "or", "ors")
+
+
+def _verb_here(previous: tuple[str, str], word: str, written: str) -> bool:
+    """True when ``word`` (lower case; ``written`` as in the comment) is used as a verb after
+    ``previous`` (lower case and as written; empty at a clause start)."""
+    before, before_written = previous
+    if not before:
+        return False
+    if before in _VERB_AFTER:
+        return before_written != "IT"
+    tag = _tag(word, pos_lexicon())
+    if before in _AUXILIARIES:
+        return tag.startswith(("VBG", "VBN", "VBD"))
+    if before == "to":
+        return (len(word) > 2 and tag in ("NN", "VB", "VBP")
+                and not word.endswith(_NOUN_ENDINGS) and not written.isupper())
+    return False
+
+
+def _runs(text: str) -> list[list[tuple[str, str]]]:
+    """The comment split at punctuation into runs of (lower case, as written) words."""
+    cased = clean(text).replace("’", "'")
+    return [[(w.lower(), w) for w in ws] for part in CLAUSE.split(cased)
+            if (ws := WORD.findall(part))]
 
 
 Forms = dict[str, str]  # lower-case word -> how one comment writes it ("atm" -> "ATM")
@@ -58,11 +106,14 @@ def read(text: str) -> tuple[dict[Key, str], Forms]:
     ("Desk is never covered" says nothing about "desk"; "ATM" anywhere does)."""
     out: dict[Key, str] = {}
     forms: Forms = {}
-    for clause in clauses(text):
+    for clause in _runs(text):
         run: list[tuple[str, bool, str]] = []
-        for n, written in enumerate([*clause, ""]):
-            word = written.lower()
+        previous = ("", "")
+        for n, (word, written) in enumerate([*clause, ("", "")]):
             inner, noun, root = _kind(word) if word else (False, False, "")
+            if inner and _verb_here(previous, word, written):
+                inner = False
+            previous = (word, written)
             if inner:
                 run.append((word, noun, root))
                 if word not in forms and (n or written == word or written[1:] != word[1:]):

@@ -117,14 +117,9 @@ def analyze(text: str) -> list[str]:
 
 
 def clauses(text: str) -> list[list[str]]:
-    """The comment split at punctuation into runs of words as written, curly apostrophes
-    straightened (for key phrases, and for how the comments write a word: "ATM", "desk")."""
-    plain = clean(text).replace("’", "'")
-    if len(plain.lower()) != len(plain):
-        # a letter whose lower case is longer ("İ") could split words differently: read the
-        # lower case, as the features do
-        plain = plain.lower()
-    return [ws for part in CLAUSE.split(plain) if (ws := WORD.findall(part))]
+    """The comment split at punctuation into runs of lower-case words (for key phrases)."""
+    lower = clean(text).lower().replace("’", "'")
+    return [ws for part in CLAUSE.split(lower) if (ws := WORD.findall(part))]
 
 
 def textblob_data(name: str) -> Path | None:
