@@ -6,7 +6,7 @@ A candidate is a run of one to three topical words inside a clause whose last wo
 coverage", "training time", "parking". Stop words, filler ("just", "better") and contraction
 fragments ("didn", "don") are never part of a candidate.
 
-Phrases are found in lower case; labels and key phrases are then written the way the theme's
+Phrases are found in lower case; labels and key phrases are then written the way the round's
 comments most often write each word when that is not lower case ("ATM", "PTO policy", "Slow
 HR"), so casing never changes which phrases or themes are found.
 """
@@ -149,6 +149,8 @@ class PhraseIndex:
         for i in sample:
             self.df.update(self.of(i).keys())
         self.n = max(len(sample), 1)
+        self._background = sample
+        self._forms: dict[str, Counter[str]] | None = None
 
     def _read(self, i: int) -> tuple[dict[Key, str], Forms]:
         found = self._found.get(i)
@@ -169,15 +171,22 @@ class PhraseIndex:
         return list(members)[::step]
 
     def written(self, members: Sequence[int], phrase: str) -> str:
-        """``phrase`` (a label or key phrase) with each word as the comments ``members`` most
+        """``phrase`` (a label or key phrase) with each word as the round's comments most
         often write it where that is not plain lower case ("Pto policy" -> "PTO policy");
-        other words are left as they are ("Desk coverage"). Only capitals change, so labels
-        that differ stay different. Read from the comments :meth:`ranked` has already read."""
-        sample = self._sample(members)
+        other words are left as they are ("Desk coverage"). The round's comments are the
+        sample the document frequencies come from, so a word is written the same way in every
+        theme; a word that sample lacks is written as the theme's comments (``members``)
+        write it. Only capitals change, so labels that differ stay different."""
+        if self._forms is None:  # once a round, from comments already read
+            self._forms = {}
+            for i in self._background:
+                for lower, form in self._read(i)[1].items():
+                    self._forms.setdefault(lower, Counter())[form] += 1
         out = []
         for word in phrase.split(" "):
             lower = word.lower()
-            votes = Counter(f for i in sample if (f := self._read(i)[1].get(lower)) is not None)
+            votes = self._forms.get(lower) or Counter(
+                f for i in self._sample(members) if (f := self._read(i)[1].get(lower)))
             best = min(votes.items(), key=lambda kv: (-kv[1], kv[0] != lower, kv[0]),
                        default=(lower, 0))[0]
             out.append(word if best == lower else best)
