@@ -10,6 +10,7 @@ masked in repr too."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    Strict,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -60,6 +62,21 @@ def _lower(value: Any) -> Any:
 
 def _upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
+
+
+_DIGITS = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+def _whole(value: Any) -> Any:
+    """Plain digits (a minus sign too, so -1 is answered with the range) become an int; any
+    other text ("5.0", "1_000", "+7") is left for the strict int check to refuse, where
+    pydantic's lax mode or int() would take it."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole), Strict()]
 
 
 LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)]
@@ -138,13 +155,14 @@ class Settings(_Model):
     """Everything Outward reads from its environment (see README, Configuration)."""
 
     database_url: str = _env("OUTWARD_DATABASE_URL", DEFAULT_DATABASE_URL)
-    port: int = _env("PORT", 3000, ge=1, le=65535)
+    port: WholeNumber = _env("PORT", 3000, ge=1, le=65535)
     host: str = _env("OUTWARD_HOST", "0.0.0.0")
     timezone: str = _env("OUTWARD_TIMEZONE", "UTC")
-    # "": no quiet hours (OUTWARD_QUIET_HOURS=none, or set but empty)
+    # "": no quiet hours (OUTWARD_QUIET_HOURS=none); set but empty is the default, as for
+    # every variable (`OUTWARD_QUIET_HOURS=` in a .env or compose file usually means "not set")
     quiet_hours: str = _env("OUTWARD_QUIET_HOURS", DEFAULT_QUIET_HOURS)
-    k_responses: int = _env("OUTWARD_K_RESPONSES", 5, ge=2, le=1000)
-    k_comments: int = _env("OUTWARD_K_COMMENTS", 10, ge=2, le=1000)
+    k_responses: WholeNumber = _env("OUTWARD_K_RESPONSES", 5, ge=2, le=1000)
+    k_comments: WholeNumber = _env("OUTWARD_K_COMMENTS", 10, ge=2, le=1000)
     log_level: LogLevel = _env("OUTWARD_LOG_LEVEL", "INFO")
     log_format: LogFormat = _env("OUTWARD_LOG_FORMAT", "text")  # json: one object a line
     # Slack and Teams: None unless configured (from_env decides from the variables set)
@@ -159,12 +177,12 @@ class Settings(_Model):
     # the chair's report link: OUTWARD_PUBLIC_URL (default http://localhost:PORT) and how
     # long a link works; the semantic engine themes up to this many comments (TF-IDF above)
     public_url: str = Field("", validation_alias="OUTWARD_PUBLIC_URL", validate_default=True)
-    report_link_minutes: int = _env("OUTWARD_REPORT_LINK_MINUTES", 60, ge=1, le=1440)
-    semantic_max_comments: int = _env("OUTWARD_SEMANTIC_MAX_COMMENTS", SEMANTIC_MAX_COMMENTS, ge=0,
-                                      le=10_000_000)
-    retention_days: int = _env("OUTWARD_RETENTION_DAYS", 365, ge=0, le=36500)
+    report_link_minutes: WholeNumber = _env("OUTWARD_REPORT_LINK_MINUTES", 60, ge=1, le=1440)
+    semantic_max_comments: WholeNumber = _env("OUTWARD_SEMANTIC_MAX_COMMENTS",
+                                              SEMANTIC_MAX_COMMENTS, ge=0, le=10_000_000)
+    retention_days: WholeNumber = _env("OUTWARD_RETENTION_DAYS", 365, ge=0, le=36500)
     # how long a worker holds the outbox rows it claimed
-    outbox_lease_seconds: int = _env("OUTWARD_OUTBOX_LEASE_SECONDS", 300, ge=1, le=86400)
+    outbox_lease_seconds: WholeNumber = _env("OUTWARD_OUTBOX_LEASE_SECONDS", 300, ge=1, le=86400)
     organisation: str = _env("OUTWARD_ORGANISATION", "your organisation")
 
     @classmethod
@@ -172,8 +190,6 @@ class Settings(_Model):
         """Build settings from `env` (os.environ in production, a dict in tests). Values are
         stripped; an empty value means the default. Raises SettingsError (one line)."""
         data: dict[str, Any] = _present(cls, env)
-        if "OUTWARD_QUIET_HOURS" in env:  # set but empty: no quiet hours, as with "none"
-            data.setdefault("OUTWARD_QUIET_HOURS", "")
         slack = _present(SlackSettings, env)
         if slack.keys() & {"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID"}:
             data["slack"] = slack

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from prompts.files import MB, TooLarge, read_at_most
 from prompts.model import (
     Choice,
     CodebookEntry,
@@ -51,7 +52,7 @@ _SHAPE = {
     "round": "id, title and questions", "track": "id, title and steps",
     "codebook": "name and themes", "mentorship": "id, title, cadence, milestones and topics",
 }
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1 * MB  # a round, track, codebook or programme file (README: "Rounds")
 DEFAULT_CODEBOOK = "workplace"
 FIELD_NAMES = frozenset(field_names())
 
@@ -120,13 +121,13 @@ def parse(kind: str, source: str, text: str) -> tuple[Loaded | None, list[Proble
     return Loaded(kind, item_id, value, source, id_line), []
 
 
-def _read(path: Path) -> tuple[str | None, Problem | None]:
+def read_content_file(path: Path) -> tuple[str | None, Problem | None]:
+    """The text of a content file, or the problem reading it (too large, not UTF-8 ...)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, Problem(str(path), 1, f"is {size} bytes; content files are at most "
-                                               f"{MAX_FILE_BYTES}")
-        return path.read_text(encoding="utf-8"), None
+        text = read_at_most(path, MAX_FILE_BYTES).decode("utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n"), None  # as read_text did
+    except TooLarge as exc:
+        return None, Problem(str(path), 1, f"{exc}, the most a content file may be")
     except UnicodeDecodeError:
         return None, Problem(str(path), 1, "is not UTF-8 text")
     except OSError as exc:
@@ -147,7 +148,7 @@ def kind_of(path: Path, data: Any) -> str | None:
 
 def load_file(path: Path, kind: str | None = None) -> tuple[Loaded | None, list[Problem]]:
     """Read and validate one file; its kind comes from its folder or its keys when not given."""
-    text, problem = _read(path)
+    text, problem = read_content_file(path)
     if text is None:
         return None, [problem] if problem else []
     if kind is None:

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from prompts.catalog import Catalog, load_catalog
-from prompts.content import load_content, parse
+from prompts.content import load_content, parse, read_content_file
 from prompts.model import (
     LOCALES,
     WEEKDAYS,
@@ -40,10 +40,9 @@ __all__ = [
 def _one(kind: str, path: Path | str, text: str | None) -> object:
     source = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ContentError([Problem(source, 1, f"cannot be read: {exc}")]) from None
+        text, problem = read_content_file(Path(path))
+        if text is None:
+            raise ContentError([problem] if problem else [])
     item, problems = parse(kind, source, text)
     if item is None:
         raise ContentError(problems)

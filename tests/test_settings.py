@@ -35,6 +35,14 @@ SECRET = "s3cr3t-" + "x" * 40
         ({"OUTWARD_K_RESPONSES": "1"}, "OUTWARD_K_RESPONSES must be between 2 and 1000, got 1"),
         ({"OUTWARD_K_COMMENTS": "1"}, "OUTWARD_K_COMMENTS must be between 2 and 1000, got 1"),
         ({"OUTWARD_K_COMMENTS": "2.5"}, "OUTWARD_K_COMMENTS must be a whole number, got '2.5'"),
+        # only plain digits: not what pydantic's lax mode or Python's int() would also take
+        ({"OUTWARD_K_COMMENTS": "5.0"}, "OUTWARD_K_COMMENTS must be a whole number, got '5.0'"),
+        ({"OUTWARD_SEMANTIC_MAX_COMMENTS": "1_000"},
+         "OUTWARD_SEMANTIC_MAX_COMMENTS must be a whole number, got '1_000'"),
+        ({"OUTWARD_K_RESPONSES": "+7"}, "OUTWARD_K_RESPONSES must be a whole number, got '+7'"),
+        ({"PORT": "８０８０"}, "PORT must be a whole number, got '８０８０'"),
+        ({"OUTWARD_RETENTION_DAYS": "1e3"},
+         "OUTWARD_RETENTION_DAYS must be a whole number, got '1e3'"),
         ({"OUTWARD_REPORT_LINK_MINUTES": "1441"},
          "OUTWARD_REPORT_LINK_MINUTES must be between 1 and 1440, got 1441"),
         ({"OUTWARD_RETENTION_DAYS": "-1"},
@@ -94,14 +102,15 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
     blank = Settings.from_env({name: "  " for name in (
         "OUTWARD_DATABASE_URL", "PORT", "OUTWARD_HOST", "OUTWARD_TIMEZONE", "OUTWARD_LOG_LEVEL",
         "OUTWARD_LOG_FORMAT", "OUTWARD_K_RESPONSES", "OUTWARD_ORGANISATION", "OUTWARD_SECRET",
-        "OUTWARD_THEMES_ENGINE", "OUTWARD_PUBLIC_URL", "SLACK_BOT_TOKEN", "MicrosoftAppId")})
+        "OUTWARD_THEMES_ENGINE", "OUTWARD_PUBLIC_URL", "SLACK_BOT_TOKEN", "MicrosoftAppId",
+        "OUTWARD_QUIET_HOURS")})
     assert blank == Settings.from_env({})
     assert (blank.port, blank.host, blank.timezone, blank.organisation) == (
         3000, "0.0.0.0", "UTC", "your organisation")
     assert blank.slack is None and blank.teams is None
     s = Settings.from_env({"PORT": " 8080 ", "OUTWARD_TIMEZONE": " America/Chicago\n",
                            "OUTWARD_LOG_LEVEL": "debug", "OUTWARD_LOG_FORMAT": " JSON ",
-                           "OUTWARD_THEMES_ENGINE": "TFIDF", "OUTWARD_K_RESPONSES": "+7",
+                           "OUTWARD_THEMES_ENGINE": "TFIDF", "OUTWARD_K_RESPONSES": "\t7 ",
                            "OUTWARD_PUBLIC_URL": "https://outward.example.org/"})
     assert (s.port, s.timezone, s.log_level, s.log_format, s.themes_engine, s.k_responses) == (
         8080, "America/Chicago", "DEBUG", "json", "tfidf", 7)
@@ -112,7 +121,10 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
 def test_quiet_hours_default_none_and_empty() -> None:
     assert Settings.from_env({}).quiet_hours == "20:00-07:00"
     assert Settings.from_env({"OUTWARD_QUIET_HOURS": "None"}).quiet_hours == ""
-    assert Settings.from_env({"OUTWARD_QUIET_HOURS": ""}).quiet_hours == ""
+    # set but empty (`OUTWARD_QUIET_HOURS=` in a .env or compose file) is not set: the
+    # default, never quiet hours silently off
+    assert Settings.from_env({"OUTWARD_QUIET_HOURS": ""}).quiet_hours == "20:00-07:00"
+    assert Settings.from_env({"OUTWARD_QUIET_HOURS": "  "}).quiet_hours == "20:00-07:00"
     assert Settings.from_env({"OUTWARD_QUIET_HOURS": " 22:00-06:30 "}).quiet_hours == (
         "22:00-06:30")
 

@@ -13,12 +13,32 @@ from dataclasses import dataclass, field
 from bot.bootstrap import Outward, build
 from bot.clock import ShiftableClock
 from bot.settings import Settings
+from prompts.files import MB, TooLarge, read_at_most
 from prompts.loader import sample_roster_csv
 from storage.roster import parse_roster, save_roster
 
 
 class UserError(Exception):
     """Something the user can fix; printed as one line."""
+
+
+# The most a file named on the command line may hold (README: "Loading your organisation",
+# "Theme summaries for chairs"). A roster CSV of 50,000 people is about 5 MB (measured with
+# bench/roster_import.py's rows); 50 MB of comments is 100,000 comments of 500 characters.
+ROSTER_CSV_BYTES = 50 * MB
+COMMENTS_CSV_BYTES = 50 * MB
+
+
+async def read_file(name: str, limit: int, what: str) -> bytes:
+    """The bytes of the file `name` the user gave, read off the event loop, up to `limit`:
+    a bigger file, or one that never ends (/dev/zero), is a UserError naming the file and the
+    limit; a pipe (/dev/stdin) within the limit is read like a file."""
+    try:
+        return await asyncio.to_thread(read_at_most, name, limit)
+    except TooLarge as exc:
+        raise UserError(f"{name} {exc}, the most a {what} may be") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {name}: {exc.strerror}") from None
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
-from bot.cli.common import Context, Subparsers, UserError, opened
+from bot.cli.common import ROSTER_CSV_BYTES, Context, Subparsers, UserError, opened, read_file
 from prompts.loader import sample_roster_csv
 from storage.roster import parse_roster, save_roster
 
@@ -27,12 +26,8 @@ async def roster(ctx: Context, args: argparse.Namespace) -> int:
         data: bytes | str = sample_roster_csv()
         source = "sample organisation"
     elif args.file:
-        path = Path(args.file)
-        try:
-            data = await asyncio.to_thread(path.read_bytes)
-        except OSError as exc:
-            raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
-        source = str(path)
+        data = await read_file(args.file, ROSTER_CSV_BYTES, "roster CSV")
+        source = str(Path(args.file))
     else:
         raise UserError("roster import needs a CSV file or --sample")
     rows = parse_roster(data, source, ctx.settings.timezone)  # before opening: nothing to undo

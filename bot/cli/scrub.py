@@ -7,9 +7,8 @@ import asyncio
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from bot.cli.common import Context, Subparsers, UserError, opened, stdin_lines
+from bot.cli.common import ROSTER_CSV_BYTES, Context, Subparsers, opened, read_file, stdin_lines
 from storage.roster import parse_roster
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -42,10 +41,7 @@ async def _roster_scrubber(ctx: Context, roster: str) -> Callable[[str], str]:
     from bot.engines import name_recogniser
     from storage.anonymise import Scrubber
 
-    try:
-        data = await asyncio.to_thread(Path(roster).read_bytes)
-    except OSError as exc:
-        raise UserError(f"cannot read {roster}: {exc.strerror}") from None
+    data = await read_file(roster, ROSTER_CSV_BYTES, "roster CSV")
     rows = parse_roster(data, roster, ctx.settings.timezone, required=("handle", "name"))
     recogniser = await asyncio.to_thread(name_recogniser, ctx.settings)
     scrubber = await asyncio.to_thread(Scrubber, [r.display_name for r in rows],

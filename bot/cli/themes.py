@@ -8,10 +8,9 @@ import csv
 import io
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from bot.cli.common import Context, Subparsers, UserError
+from bot.cli.common import COMMENTS_CSV_BYTES, Context, Subparsers, UserError, read_file
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -47,11 +46,9 @@ async def themes(ctx: Context, args: argparse.Namespace) -> int:
 
 async def _column(file: str, column: str) -> list[str]:
     """The stripped cells of one column of a UTF-8 CSV file."""
+    raw = await read_file(file, COMMENTS_CSV_BYTES, "comments CSV")
     try:
-        raw = await asyncio.to_thread(Path(file).read_bytes)
         text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise UserError(f"cannot read {file}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise UserError(f"{file} is not UTF-8 text") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))

@@ -132,6 +132,13 @@ def _ranked_phrases(
     return labels.mmr(ranked, ctx.phrase_vectors), [r[1] for r in ranked]
 
 
+def _written(ctx: Context, members: np.ndarray, phrases: Sequence[str]) -> tuple[str, ...]:
+    """Labels or key phrases with their words as the comments write them ("PTO policy").
+    Labels are compared and made unique before this, so casing never changes which."""
+    index = members.tolist()
+    return tuple(ctx.phrases.written(index, p) for p in phrases)
+
+
 def _subthemes(
     ctx: Context, members: np.ndarray, parts: list[np.ndarray] | None, options: Options,
     parent_label: str,
@@ -180,8 +187,8 @@ def _subthemes(
         out.append(
             Theme(
                 id=j,
-                label=label,
-                key_phrases=phrases,
+                label=_written(ctx, part, [label])[0],
+                key_phrases=_written(ctx, part, phrases),
                 code=_slug(label),
                 members=tuple(int(i) for i in np.sort(part)),
                 sentiment=sentiment.counts(ctx.sentiments, part.tolist()),
@@ -241,8 +248,8 @@ def build(
         themes.append(
             Theme(
                 id=tid,
-                label=label,
-                key_phrases=phrases,
+                label=label if code in names else _written(ctx, members, [label])[0],
+                key_phrases=_written(ctx, members, phrases),
                 code=code,
                 members=tuple(int(i) for i in members),
                 sentiment=sentiment.counts(ctx.sentiments, members.tolist()),
@@ -260,7 +267,7 @@ def build(
             Theme(
                 id=tid,
                 label=OTHER_LABEL,
-                key_phrases=_phrases(ctx, other),
+                key_phrases=_written(ctx, other, _phrases(ctx, other)),
                 code=OTHER_CODE,
                 members=tuple(int(i) for i in other),
                 sentiment=sentiment.counts(ctx.sentiments, other.tolist()),

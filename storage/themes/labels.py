@@ -5,6 +5,10 @@ A candidate is a run of one to three topical words inside a clause whose last wo
 (per the Brill lexicon TextBlob ships) and whose words are adjectives, nouns or gerunds: "desk
 coverage", "training time", "parking". Stop words, filler ("just", "better") and contraction
 fragments ("didn", "don") are never part of a candidate.
+
+Phrases are found in lower case; labels and key phrases are then written the way the round's
+comments most often write each word when that is not lower case ("ATM", "PTO policy", "Slow
+HR"), so casing never changes which phrases or themes are found.
 """
 
 from __future__ import annotations
@@ -88,19 +92,32 @@ def _runs(text: str) -> list[list[tuple[str, str]]]:
             if (ws := WORD.findall(part))]
 
 
+Forms = dict[str, str]  # lower-case word -> how one comment writes it ("atm" -> "ATM")
+
+
 def phrases_of(text: str) -> dict[Key, str]:
     """Candidate phrases of one comment: stem key -> the words as written (lower case)."""
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[dict[Key, str], Forms]:
+    """:func:`phrases_of` of one comment, and how it writes the words of its phrases: the
+    first occurrence of each that tells, so not a capital that may only start a clause
+    ("Desk is never covered" says nothing about "desk"; "ATM" anywhere does)."""
     out: dict[Key, str] = {}
+    forms: Forms = {}
     for clause in _runs(text):
         run: list[tuple[str, bool, str]] = []
         previous = ("", "")
-        for word, written in [*clause, ("", "")]:
+        for n, (word, written) in enumerate([*clause, ("", "")]):
             inner, noun, root = _kind(word) if word else (False, False, "")
             if inner and _verb_here(previous, word, written):
                 inner = False
             previous = (word, written)
             if inner:
                 run.append((word, noun, root))
+                if word not in forms and (n or written == word or written[1:] != word[1:]):
+                    forms[word] = word if written == word else written
                 continue
             for end in range(len(run)):
                 if not run[end][1]:
@@ -111,7 +128,7 @@ def phrases_of(text: str) -> dict[Key, str]:
                     if len(set(key)) == len(key):
                         out.setdefault(key, " ".join(w for w, _, _ in span))
             run = []
-    return out
+    return out, forms
 
 
 class PhraseIndex:
@@ -122,8 +139,8 @@ class PhraseIndex:
                  ) -> None:
         self.texts = list(texts)
         self.per_theme = per_theme
-        self._found: dict[int, dict[Key, str]] = {}
-        self._by_text: dict[str, dict[Key, str]] = {}
+        self._found: dict[int, tuple[dict[Key, str], Forms]] = {}
+        self._by_text: dict[str, tuple[dict[Key, str], Forms]] = {}
         self._within: dict[tuple[int, ...], tuple[Counter[Key], int]] = {}
         n = len(self.texts)
         step = max(1, math.ceil(n / background))
@@ -132,18 +149,48 @@ class PhraseIndex:
         for i in sample:
             self.df.update(self.of(i).keys())
         self.n = max(len(sample), 1)
+        self._background = sample
+        self._forms: dict[str, Counter[str]] | None = None
 
-    def of(self, i: int) -> dict[Key, str]:
-        """Candidate phrases of comment ``i``."""
+    def _read(self, i: int) -> tuple[dict[Key, str], Forms]:
         found = self._found.get(i)
         if found is None:
             text = self.texts[i]
             found = self._by_text.get(text)
             if found is None:
-                found = phrases_of(text)
-                self._by_text[text] = found
+                found = self._by_text[text] = read(text)
             self._found[i] = found
         return found
+
+    def of(self, i: int) -> dict[Key, str]:
+        """Candidate phrases of comment ``i``."""
+        return self._read(i)[0]
+
+    def _sample(self, members: Sequence[int]) -> list[int]:
+        step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
+        return list(members)[::step]
+
+    def written(self, members: Sequence[int], phrase: str) -> str:
+        """``phrase`` (a label or key phrase) with each word as the round's comments most
+        often write it where that is not plain lower case ("Pto policy" -> "PTO policy");
+        other words are left as they are ("Desk coverage"). The round's comments are the
+        sample the document frequencies come from, so a word is written the same way in every
+        theme; a word that sample lacks is written as the theme's comments (``members``)
+        write it. Only capitals change, so labels that differ stay different."""
+        if self._forms is None:  # once a round, from comments already read
+            self._forms = {}
+            for i in self._background:
+                for lower, form in self._read(i)[1].items():
+                    self._forms.setdefault(lower, Counter())[form] += 1
+        out = []
+        for word in phrase.split(" "):
+            lower = word.lower()
+            votes = self._forms.get(lower) or Counter(
+                f for i in self._sample(members) if (f := self._read(i)[1].get(lower)))
+            best = min(votes.items(), key=lambda kv: (-kv[1], kv[0] != lower, kv[0]),
+                       default=(lower, 0))[0]
+            out.append(word if best == lower else best)
+        return " ".join(out)
 
     def ranked(
         self, members: Sequence[int], limit: int = 40, within: Sequence[int] | None = None
@@ -163,8 +210,7 @@ class PhraseIndex:
                 cached = (Counter(k for i in back for k in self.of(i)), max(len(back), 1))
                 self._within[marker] = cached
             df, total = cached
-        step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
-        sample = list(members)[::step]
+        sample = self._sample(members)
         local: Counter[Key] = Counter()
         surfaces: dict[Key, str] = {}  # the first wording met stands for the phrase
         for i in sample:
