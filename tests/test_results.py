@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from conversations.results.export import COLUMNS, csv_text
 from conversations.results.headlines import headlines
 from conversations.results.report import Reports
 from conversations.results.summary import Summaries
+from storage.themes.text import clean
 from tests.results_support import ROUND, organisation, realistic_round
 from tests.rounds_data import COMMENTS
 from tests.support import Console
@@ -202,3 +204,30 @@ async def test_headlines_for_a_share_back_pass_the_thresholds(tour: Core) -> Non
     assert all(h.mean is not None and h.answers >= rnd.k_responses for h in ratings)
     top = next(h for h in got.items if h.kind == "choice")
     assert top.label == "Training and learning"
+
+
+async def test_the_semantic_engine_encodes_a_rounds_comments_once_in_one_pass(
+        clock: FakeClock, tmp_path: Path) -> None:
+    from tests.test_clustering import hashed_words
+
+    app = await organisation(clock, N, env={"OUTWARD_THEMES_MODEL": str(tmp_path),
+                                            "OUTWARD_THEMES_ENGINE": ""})
+    try:
+        await realistic_round(app, clock, N)
+        themer = app.deps.themer
+        themer.load()
+        calls: list[list[str]] = []
+        themer._engine._encoder = lambda texts: calls.append(list(texts)) or hashed_words(texts)
+        replies = await themes(app)
+        assert "semantic engine" in replies[0].text, replies[0].text
+        async with app.deps.uow() as tx:
+            rnd = await tx.rounds.get(ROUND)
+            assert rnd is not None
+            comments = {r.text for r in await tx.responses.rows_for_round(rnd.id) if r.text}
+        # the overall view first: every comment of the round in one call, each once; every
+        # question's theming then reads its comments from the cache
+        assert len(calls) == 1, [len(c) for c in calls]
+        assert len(calls[0]) == len(set(calls[0]))
+        assert set(calls[0]) == {" ".join(clean(c).split()) for c in comments}
+    finally:
+        await app.close()
