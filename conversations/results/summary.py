@@ -167,11 +167,11 @@ class Summaries:
         overall = Section(OVERALL, overall_title, overall_title, 0, False, ())
         if b_text is not None:
             rows = ledger.rows_of(TEXT, wanted, b_text)
-            got = await self._section(tx, rnd, ledger, TEXT, overall_title, overall_title, rows,
-                                      b_text, previous, prior, wanted)
-            if got is not None:
-                overall = got
-                if got.enough:
+            every = await self._section(tx, rnd, ledger, TEXT, overall_title, overall_title,
+                                        rows, b_text, previous, prior, wanted)
+            if every is not None:
+                overall = every
+                if every.enough:
                     views.append((TEXT, b_text))
         results: list[Result] = []
         for q in await questions_of(tx, rnd.id):
