@@ -44,6 +44,15 @@ _ES_FUNCTION = frozenset(
     "mas al lo le les su sus como esta este está están estan tenemos también tambien".split()
 )
 
+# A comparative right after a request asks for what is missing ("we need more staff", "want
+# better training"): not the praise the lexicon reads in "more" (+0.5) or "better" (+0.5).
+_REQUESTS = frozenset(
+    "need needs needed want wants wanted wish should must require requires deserve deserves"
+    .split()
+)
+_COMPARATIVES = frozenset(
+    "more better bigger faster clearer easier greater higher stronger longer fairer".split()
+)
 _NEGATED = re.compile(
     r"\b(?:not|never|no|nobody|no one|hardly|without|n't|cannot|nunca|nadie|sin)\b[^.!?]*$|n't\b"
     r"[^.!?]*$"
@@ -209,6 +218,9 @@ def _lexicon_score(tokens: list[str], polarity: dict[str, float], intensity: dic
             p = _english_inflected(token)
         if p is None or p == 0.0 or token in intensity:
             continue
+        if english and token in _COMPARATIVES and any(
+                t in _REQUESTS for t in tokens[max(0, i - 3) : i]):
+            continue  # "we need more staff", "need more and better training"
         if i and tokens[i - 1] in intensity:
             p = max(-1.0, min(1.0, p * intensity[tokens[i - 1]]))
         if any(t in negators or t.endswith("n't") for t in tokens[max(0, i - 3) : i]):
