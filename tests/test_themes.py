@@ -455,11 +455,12 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
         make_themer("bert")
 
 
-def test_semantic_engine_when_installed() -> None:
+def test_semantic_engine_when_installed(capfd: pytest.CaptureFixture[str]) -> None:
     if not semantic_available():
         pytest.skip("semantic engine not installed (make semantic)")
     texts, labels = chatty(per_topic=12)
     result = make_themer("").theme(texts)  # installed: used without any setting
+    assert "Loading weights" not in capfd.readouterr().err  # no progress bar in the log
     assert result.engine == "semantic"
     check_consistent(result, len(texts))
     assert normalized_mutual_info_score(labels, result.assignments) >= 0.6

@@ -295,8 +295,11 @@ class SemanticThemer:
         if any((path / f).exists() for f in ("modules.json", "config_sentence_transformers.json")):
             import torch
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
             torch.set_num_threads(self.threads)
+            # transformers draws a "Loading weights" bar on stderr: noise in a server's log
+            transformers_logging.disable_progress_bar()
 
             model = SentenceTransformer(str(path), device="cpu")
             if model.max_seq_length and model.max_seq_length > _MAX_TOKENS:
