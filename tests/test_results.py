@@ -211,7 +211,8 @@ async def test_the_semantic_engine_encodes_a_rounds_comments_once_in_one_pass(
     from tests.test_clustering import hashed_words
 
     app = await organisation(clock, N, env={"OUTWARD_THEMES_MODEL": str(tmp_path),
-                                            "OUTWARD_THEMES_ENGINE": ""})
+                                            "OUTWARD_THEMES_ENGINE": "",
+                                            "OUTWARD_SEMANTIC_MAX_COMMENTS": "5000"})
     try:
         await realistic_round(app, clock, N)
         themer = app.deps.themer
