@@ -89,3 +89,15 @@ def test_theming_engine_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(storage.themes, "semantic_available", lambda: False)
     with pytest.raises(SettingsError, match="not installed.*outward\\[semantic\\]"):
         Settings.from_env({"OUTWARD_THEMES_ENGINE": "semantic"})
+
+
+def test_who_covers_the_desk_is_workload_not_furniture() -> None:
+    from storage.themes import TfidfThemer
+
+    texts = ([f"{o} there is nobody to cover the desk at lunch or on weekends." for o in
+              ("Honestly,", "Frankly,", "For me,", "Overall", "At my branch")] * 4
+             + [f"{o} the printers jam and the wifi drops all day." for o in
+                ("Honestly,", "Frankly,", "For me,", "Overall", "At my branch")] * 4)
+    result = TfidfThemer().theme(texts, load_codebook(WORKPLACE))
+    assert result.theme_of(0).label == "Workload & staffing", [t.label for t in result.themes]
+    assert result.theme_of(len(texts) - 1).label == "Facilities & tools"
