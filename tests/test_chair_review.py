@@ -204,3 +204,25 @@ async def test_a_spanish_chair_reads_the_rounds_status_in_spanish(tour: Core) ->
     page = unescape(await report_html(tour, locale="es"))
     meta = re.search(r'<p class="meta">.*?</p>', page, re.S)
     assert meta and "· cerrada ·" in meta[0] and "closed" not in meta[0], meta
+
+
+def test_counts_read_as_words_in_english_and_spanish() -> None:
+    from conversations.results.model import Section, ThemeLine
+    from conversations.results.render import section_message, theme_line
+    from prompts.catalog import load_catalog
+
+    cat = load_catalog()
+    one = ThemeLine("Desk coverage", "workload", 1, 1.0, (1, 0, 1), (), change=-1.2)
+    assert "▼ 1 pt since" in theme_line(cat, "en", 1, one, "tour-1")
+    assert "▲ 3 pts since" in theme_line(cat, "en", 1, one.__class__(
+        **{**one.__dict__, "change": 3.4}), "tour-1")
+    spanish = theme_line(cat, "es", 1, one, "tour-1")
+    assert "1 positivo, 0 neutros, 1 negativo" in spanish and "1 punto desde" in spanish
+    # every comment in "other": no "in 0 themes"
+    other = ThemeLine("other", "other", 12, 1.0, (2, 5, 5), (), None)
+    alone = section_message(cat, "en", Section("q", "Strengths", "", 12, True, (other,)), 10,
+                            None).text
+    assert alone.startswith("*Strengths*: 12 comments, none in a theme"), alone
+    assert "0 themes" not in alone
+    assert "ninguno en un tema" in section_message(
+        cat, "es", Section("q", "Fortalezas", "", 12, True, (other,)), 10, None).text

@@ -105,7 +105,7 @@ def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | Non
     if t.change is not None and previous:
         arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="
         text += " " + cat.text(loc, "themes.change", arrow=arrow,
-                               points=f"{abs(t.change):.0f}", previous=previous)
+                               points=round(abs(t.change)), previous=previous)
     return text
 
 
