@@ -103,3 +103,20 @@ def test_theme_sentiment_counts_come_from_the_comment_labels() -> None:
     totals = [sum(t.sentiment[i] for t in result.themes) for i in range(3)]
     assert totals == [6, 2, 4]
     assert list(result.sentiments) == sentiments(texts)
+
+
+def test_cues_tried_at_word_starts_are_the_cues_a_full_scan_finds() -> None:
+    from storage.themes import sentiment as sentiment_module
+    from tests.rounds_data import submissions
+
+    texts = [t for _, answers in submissions(300, seed=3) for _, _, t in answers if t]
+    texts += ["We don't get paid, nobody listens", "no problems at all", "Need more staff",
+              "isn't it", "x2no coverage", "No coverage no coverage!", "too good, too slow",
+              "No hay cobertura, falta de personal", "sin apoyo", "can't, cannot, couldn't"]
+    for text in texts:
+        lower = text.lower().replace("’", "'")
+        for combined in (sentiment_module._EN_ANY, sentiment_module._ES_ANY):
+            full = [(m.lastgroup, m.span()) for m in combined.finditer(lower)]
+            fast = [(m.lastgroup, m.span())
+                    for m in sentiment_module._cue_matches(combined, lower)]
+            assert fast == full, text
