@@ -72,7 +72,10 @@ async def round_app(n: int, engine: str, folder: str, seed: int = 11) -> tuple[A
     """A migrated SQLite database with a closed round of n submissions, and its comments."""
     clock = FakeClock(TUESDAY_9AM_LA)
     url = f"sqlite+aiosqlite:///{folder}/bench-{n}-{engine or 'auto'}.db"
-    app = await organisation(clock, 0, url, env={"OUTWARD_THEMES_ENGINE": engine})
+    env = {"OUTWARD_THEMES_ENGINE": engine}
+    if "OUTWARD_SEMANTIC_MAX_COMMENTS" in os.environ:  # the limit the semantic rounds are sized to
+        env["OUTWARD_SEMANTIC_MAX_COMMENTS"] = os.environ["OUTWARD_SEMANTIC_MAX_COMMENTS"]
+    app = await organisation(clock, 0, url, env=env)
     console = Console(app, clock)
     await console.say(":as amara", f"/pulse start {ROUND}")
     subs = submissions(n, seed)

@@ -39,11 +39,11 @@ from storage.anonymise.ner import parse_models
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///outward.db"
 DEFAULT_QUIET_HOURS = "20:00-07:00"
 # The semantic engine themes rounds of up to this many comments (TF-IDF above): on two CPUs it
-# encodes a distinct comment in about 3 ms and themes it in about 1 ms, so a chair's first
-# /themes of 600 comments takes about 2.4 s, inside the 3 s goal with room for a busy machine
-# (702 comments took 2.5-2.8 s; bench/results_speed.py). Encoding scales with cores and
-# theming does not: raise it on a bigger machine after measuring there.
-SEMANTIC_MAX_COMMENTS = 600
+# encodes a distinct comment in about 3 ms, so a chair's first /themes of 702 comments took
+# 1.9 s and of 938 comments 2.5 s (bench/results_speed.py): 750 keep a third of the 3 s goal
+# spare for a busy machine. Encoding scales with cores and theming does not: raise it on a
+# bigger machine after measuring there.
+SEMANTIC_MAX_COMMENTS = 750
 DRIVERS = (("sqlite", "aiosqlite"), ("postgresql", "asyncpg"))
 _GENERATE = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
