@@ -49,7 +49,8 @@ async def test_chair_gets_themes_staff_is_refused_and_small_slices_are_refused(
         assert "Person Number" not in out
 
         out = await console.say("/themes listening-tour branch=Central")
-        assert "branch=Central" in out and "comments in" in out
+        # Central's 24 comments: no theme reaches 10 of them, so all are counted as "other"
+        assert "branch=Central" in out and "24 comments, none in a theme" in out
         out = await console.say("/themes listening-tour employment=PT")
         assert "Not shown" in out  # 7 people: enough for totals, but see below
         out = await console.say("/themes listening-tour branch=Riverside")
