@@ -69,10 +69,9 @@ _NOUN_ENDINGS = ("ing", "ion", "ions", "ment", "ments", "ness", "ity", "ance", "
 _CUES = _VERB_AFTER | _AUXILIARIES | {"to"}  # the words after which a verb is looked for
 
 
-def _verb_here(previous: tuple[str, str], word: str, written: str) -> bool:
+def _verb_here(before: str, before_written: str, word: str, written: str) -> bool:
     """True when ``word`` (lower case; ``written`` as in the comment) is used as a verb after
-    ``previous`` (lower case and as written; empty at a clause start)."""
-    before, before_written = previous
+    ``before`` (lower case; ``before_written`` as in the comment; empty at a clause start)."""
     if not before:
         return False
     if before in _VERB_AFTER:
@@ -121,7 +120,7 @@ def read(text: str) -> tuple[dict[Key, str], Forms]:
         for n, word in enumerate(lower):
             written = cased[n] if word else ""
             inner, noun, root = kind(word) if word else (False, False, "")
-            if inner and before in cues and _verb_here((before, before_written), word, written):
+            if inner and before in cues and _verb_here(before, before_written, word, written):
                 inner = False
             before, before_written = word, written
             if inner:

@@ -116,12 +116,6 @@ def analyze(text: str) -> list[str]:
     return [stem(w) for w in words(text) if is_topical(w)]
 
 
-def clauses(text: str) -> list[list[str]]:
-    """The comment split at punctuation into runs of lower-case words (for key phrases)."""
-    lower = clean(text).lower().replace("’", "'")
-    return [ws for part in CLAUSE.split(lower) if (ws := WORD.findall(part))]
-
-
 def textblob_data(name: str) -> Path | None:
     """A data file TextBlob ships in ``textblob/en`` (found without importing TextBlob, which
     imports NLTK), or None when TextBlob is not installed."""
