@@ -17,7 +17,7 @@ from bot.clock import FakeClock
 from conversations.events import TextReceived
 from conversations.results.model import Summary
 from tests.results_support import ROUND, organisation, realistic_round
-from tests.support import TUESDAY_9AM_LA
+from tests.support import TUESDAY_9AM_LA, Console
 
 
 async def chat(app: Core, args: str, handle: str = "jordan") -> str:
@@ -226,3 +226,43 @@ def test_counts_read_as_words_in_english_and_spanish() -> None:
     assert "0 themes" not in alone
     assert "ninguno en un tema" in section_message(
         cat, "es", Section("q", "Fortalezas", "", 12, True, (other,)), 10, None).text
+
+
+async def test_no_question_goes_missing_from_a_view_without_a_word(clock: FakeClock) -> None:
+    """A question a view could not show (nobody answered it, or too few people there) used to
+    drop out of /themes and the report with nothing said: the chair was left to wonder where
+    "Worries" went."""
+    from tests.rounds_data import store as store_round
+    from tests.rounds_data import submissions
+
+    app = await organisation(clock, 40)
+    try:
+        console = Console(app, clock)
+        await console.say(":as amara", f"/pulse start {ROUND}")
+        subs = [(segments, [a for a in answers if a[0] != "worries"])  # nobody worried
+                for segments, answers in submissions(40, 11)]
+        async with app.deps.uow() as tx:
+            rnd = await tx.rounds.get(ROUND)
+            assert rnd is not None and rnd.opened_on is not None
+            people = [p.id for p in await tx.people.all() if p.handle.startswith("s")]
+            await store_round(tx, ROUND, rnd.opened_on.isoformat(), people[:40], subs,
+                              rnd.opened_on)
+            await tx.commit()
+        await console.say(f"/pulse close {ROUND}")
+        s = await whole_round(app)
+        assert [(w.question_id, w.reason) for w in s.withheld] == [("worries", "none")]
+        assert "worries" not in {q.question_id for q in s.questions}
+        out = await chat(app, ROUND)
+        assert "Not shown in this view: Worries (nobody answered it)." in out, out
+        one = await chat(app, f"{ROUND} question=worries")
+        assert one.startswith("Worries: nobody answered it in this view."), one
+        assert "Not shown in this view: Worries" in unescape(await report_html(app))
+        async with app.deps.uow() as tx:
+            chair = await tx.people.by_handle("jordan")
+            assert chair is not None
+            chair.locale = "es"
+            await tx.commit()
+        spanish = await chat(app, ROUND)
+        assert "No se muestran en esta vista: " in spanish and "(nadie la respondió)" in spanish
+    finally:
+        await app.close()

@@ -96,6 +96,10 @@ class ThemesCommand:
                 out += await section(tx, person, rnd)
             return out
         target = self._target(result, query.question)
+        left_out = next((w for w in result.withheld if w.question_id == query.question), None)
+        if target is None and left_out is not None:
+            return [self.deps.reply(person, f"themes.withheld_{left_out.reason}_one",
+                                    title=left_out.title)]
         if target is None:
             known = ", ".join(q.question_id for q in result.questions) or "-"
             return [self.deps.reply(person, "themes.bad_question", question=query.question,

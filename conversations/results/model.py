@@ -92,6 +92,16 @@ Result = RatingResult | ChoiceResult | Section
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """A question a view leaves out, and why: "none" (nobody in the view answered it) or "few"
+    (too few people in the view, or showing it would single someone out)."""
+
+    question_id: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Summary:
     round_id: str
     title: str
@@ -106,6 +116,7 @@ class Summary:
     # would differ from what was already shown by fewer than k people
     earlier: bool = False
     engine: str = ""  # the theming engine(s) used, e.g. "tfidf"
+    withheld: tuple[Withheld, ...] = ()  # the questions left out of this view, and why
 
     @property
     def themes(self) -> tuple[ThemeLine, ...]:

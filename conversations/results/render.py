@@ -52,6 +52,8 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
         lines.append(cat.text(loc, "themes.engine", engine=engine_names(cat, loc, s.engine)))
     if s.earlier:
         lines.append(cat.text(loc, "themes.earlier", k=k_responses))
+    if s.withheld:
+        lines.append(withheld_line(cat, loc, s))
     if link:
         lines.append(link)
     chart = tuple((cat.text(loc, "themes.other") if t.code == "other" else t.label, t.share)
@@ -152,6 +154,12 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int, k_respon
         out.append(Message(cat.text(loc, "themes.not_enough_comments", k=k_comments),
                            private=True))
     return out
+
+
+def withheld_line(cat: Catalog, loc: str, s: Summary) -> str:
+    """The questions this view leaves out, and why, so none goes missing without a word."""
+    return cat.text(loc, "themes.withheld", items="; ".join(
+        cat.text(loc, f"themes.withheld_{w.reason}", title=w.title) for w in s.withheld))
 
 
 def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: int,

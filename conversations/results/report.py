@@ -21,7 +21,7 @@ from typing import Any
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
 from conversations.results.model import Refusal, Summary
-from conversations.results.render import engine_names, status_name
+from conversations.results.render import engine_names, status_name, withheld_line
 from conversations.results.summary import Summaries
 from conversations.results.thresholds import WHOLE, Slice
 from storage.models import SEGMENTS, Round
@@ -106,6 +106,7 @@ class Reports:
             "s": whole,
             "rnd": rnd,
             "status": status_name(cat, locale, rnd.status),
+            "withheld": lambda summary: withheld_line(cat, locale, summary),
             "groups": [_group(key, value, g) for (key, value), g in groups],
             "organisation": self.deps.policy.organisation,
             "generated": cat.date(locale, self.deps.org_today()),

@@ -33,6 +33,7 @@ from conversations.results.model import (
     Section,
     Summary,
     ThemeLine,
+    Withheld,
 )
 from conversations.results.release import participation
 from conversations.results.themed import Themed, section_lines, shares
@@ -174,6 +175,7 @@ class Summaries:
                 if every.enough:
                     views.append((TEXT, b_text))
         results: list[Result] = []
+        withheld: list[Withheld] = []
         for q in await questions_of(tx, rnd.id):
             items = [(q.id, localized(q.text, locale), section_title(localized(q.text, locale)))]
             if q.follow_up:
@@ -183,7 +185,9 @@ class Summaries:
                 items.append((f"{q.id}.why", localized(q.follow_up, locale), why))
             for item, text, title in items:
                 batch, _ = ledger.choose(item, wanted)
-                if batch is None:
+                if batch is None:  # nobody answered it, or too few here to show it safely
+                    withheld.append(Withheld(item, title,
+                                             "few" if item in ledger.items() else "none"))
                     continue
                 rows = ledger.rows_of(item, wanted, batch)
                 got: Result | None
@@ -200,6 +204,9 @@ class Summaries:
                 if got is not None:
                     results.append(got)
                     views.append((item, batch))
+                else:  # no comments here; or too few ratings or choices to show
+                    answered = any(r.value or r.text or r.theme for r in rows)
+                    withheld.append(Withheld(item, title, "few" if answered else "none"))
         invited, completed = await participation(tx, rnd)
         if record:
             for item, batch in views:
@@ -219,6 +226,7 @@ class Summaries:
             previous=previous.id if previous is not None else None,
             earlier=any(batch < ledger.latest for _, batch in views),
             engine=", ".join(engines),
+            withheld=tuple(withheld),
         )
 
     async def _section(self, tx: UnitOfWork, rnd: Round, ledger: Ledger, item: str, title: str,
