@@ -80,3 +80,17 @@ def test_casing_changes_labels_only_never_the_themes() -> None:
     # comments written in lower case give sentence-case labels
     assert all(t.label[:1].isupper() and t.label[1:] == t.label[1:].lower()
                for t in lowered.themes), [t.label for t in lowered.themes]
+
+
+def test_a_sentence_ending_in_an_ellipsis_or_emoji_ends_its_phrases() -> None:
+    """Chat apps write "..." as one character (…) and Teams sends emoji as characters: a new
+    sentence starts after either. Before, "staff… Parking" read as the key phrase "staff
+    parking", and the new sentence's capital as how the comments write "Parking"."""
+    from storage.themes.labels import read
+
+    for text in ("We need more staff… Parking is awful", "We need more staff 🙂 Parking is awful",
+                 "Great team ❤ Parking is awful", "Gracias al equipo ¿Horario del mostrador?"):
+        phrases, capitals = read(text)
+        assert not any(len(key) > 1 and key[-1] in ("park", "horario") for key in phrases), (
+            text, phrases)
+        assert capitals == {}, (text, capitals)

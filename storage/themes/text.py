@@ -15,8 +15,11 @@ from pathlib import Path
 PLACEHOLDER = re.compile(r"\[(?:NAME|EMAIL|PHONE|NUMBER|URL|MENTION|CHANNEL)\]")
 # Words with at least one letter, apostrophes kept inside ("don't"), hyphens inside ("part-time").
 WORD = re.compile(r"[^\W\d_](?:[\w]|['’-](?=\w))*", re.UNICODE)
-# Phrase boundaries: punctuation that ends a clause.
-CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”/|\n\t]+|\s[-–—]+\s")
+# Phrase boundaries: punctuation that ends a clause, the one-character ellipsis chat apps
+# type for "...", Spanish opening marks, and emoji (Teams sends them as characters; Slack as
+# ":name:", which the colons split): each can end a sentence, so no phrase runs across it.
+CLAUSE = re.compile(
+    r"[.,;:!?()\[\]\"“”/|\n\r\t…¿¡\u2600-\u27bf\U0001f000-\U0001faff]+|\s[-–—]+\s")
 
 STOP_WORDS = frozenset(
     """a about above across after afterwards again against all almost alone along already also
