@@ -266,3 +266,49 @@ async def test_no_question_goes_missing_from_a_view_without_a_word(clock: FakeCl
         assert "No se muestran en esta vista: " in spanish and "(nadie la respondió)" in spanish
     finally:
         await app.close()
+
+
+TRAINING_TIME = "I have enough time during my paid hours to…"  # the rating's short title
+
+
+async def test_a_question_too_few_answered_in_a_group_is_named_as_held_back(
+        clock: FakeClock) -> None:
+    """The other reason a view leaves a question out: people there answered it, but too few to
+    show (Central: 2 of its 20 rated training time), or showing it would give the rest away
+    (Eastside: the 2 outside it). The chair reads that it is held back, not that nobody
+    answered, and the whole round still shows it."""
+    from tests.rounds_data import store as store_round
+    from tests.rounds_data import submissions
+
+    app = await organisation(clock, 40)
+    try:
+        console = Console(app, clock)
+        await console.say(":as amara", f"/pulse start {ROUND}")
+        subs: list[tuple[dict[str, str], list[tuple[str, str, str | None]]]] = []
+        for n, (_, answers) in enumerate(submissions(40, 11)):
+            branch = "Central" if n % 2 else "Eastside"
+            rated = branch == "Eastside" or n < 4  # two people in Central rated it
+            subs.append(({"branch": branch},
+                         [a for a in answers if rated or not a[0].startswith("training-time")]))
+        async with app.deps.uow() as tx:
+            rnd = await tx.rounds.get(ROUND)
+            assert rnd is not None and rnd.opened_on is not None
+            people = [p.id for p in await tx.people.all() if p.handle.startswith("s")]
+            await store_round(tx, ROUND, rnd.opened_on.isoformat(), people[:40], subs,
+                              rnd.opened_on)
+            await tx.commit()
+        await console.say(f"/pulse close {ROUND}")
+        s = await whole_round(app)
+        assert "training-time" in {q.question_id for q in s.questions}
+        for branch in ("Central", "Eastside"):
+            out = await chat(app, f"{ROUND} branch={branch}")
+            held = re.search(r"^Not shown in this view: (.*)\.$", out, re.M)
+            assert held, out
+            rating = held[1].split("; ")[0]  # the rating; its "Why?" follows
+            assert rating == (f"{TRAINING_TIME} (too few people answered it here to keep them "
+                              "anonymous)"), held[1]
+            one = await chat(app, f"{ROUND} branch={branch} question=training-time")
+            assert one == (f"{TRAINING_TIME}: not shown in this view, because too few people "
+                           "answered it here to keep them anonymous."), one
+    finally:
+        await app.close()
