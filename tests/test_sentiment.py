@@ -28,6 +28,10 @@ REPO = Path(__file__).resolve().parents[1]
         "We need more staff at the desk.",
         "We need better training.",
         "Need more hours for training",
+        # what is asked for more of is missing too, however good a word it is
+        "We need more support from management.",
+        "Staff need more help on weekends",
+        "We want better support for new hires",
     ],
 )
 def test_workplace_complaints_are_negative(text: str) -> None:

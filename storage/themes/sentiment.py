@@ -229,15 +229,19 @@ def _lexicon_score(tokens: list[str], polarity: dict[str, float], intensity: dic
     # "but" / "pero": what follows it is what the writer means (VADER's rule)
     turn = max((i for i, t in enumerate(tokens) if t in ("but", "pero", "however")), default=-1)
     english = polarity is not ES_LEXICON
+    asked = -9  # where the last comparative of a request was ("need more ...")
     for i, token in enumerate(tokens):
+        if english and token in _COMPARATIVES and any(
+                t in _REQUESTS for t in tokens[max(0, i - 3) : i]):
+            asked = i  # "we need more staff", "need more and better training"
+            continue
         p = polarity.get(token)
         if p is None and english:
             p = _english_inflected(token)
         if p is None or p == 0.0 or token in intensity:
             continue
-        if english and token in _COMPARATIVES and any(
-                t in _REQUESTS for t in tokens[max(0, i - 3) : i]):
-            continue  # "we need more staff", "need more and better training"
+        if p > 0 and 0 < i - asked <= 2:
+            continue  # what is asked for is missing: "need more support", "more staff help"
         if i and tokens[i - 1] in intensity:
             p = max(-1.0, min(1.0, p * intensity[tokens[i - 1]]))
         if any(t in negators or t.endswith("n't") for t in tokens[max(0, i - 3) : i]):
