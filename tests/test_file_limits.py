@@ -118,3 +118,16 @@ def test_roster_import_from_dev_stdin_in_a_real_process(tmp_path: Path) -> None:
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Imported /dev/stdin: 2 added, 0 updated."
+
+
+def test_a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused(
+        tmp_path: Path) -> None:
+    from prompts.files import TooLarge, read_at_most
+
+    path = tmp_path / "comments.csv"
+    path.write_bytes(b"x" * 1000)
+    assert read_at_most(path, 1000) == b"x" * 1000
+    with pytest.raises(TooLarge, match="is larger than 999 bytes"):
+        read_at_most(path, 999)
+    path.write_bytes(b"")
+    assert read_at_most(path, 0) == b""
