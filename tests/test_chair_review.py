@@ -268,6 +268,33 @@ async def test_no_question_goes_missing_from_a_view_without_a_word(clock: FakeCl
         await app.close()
 
 
+def test_shares_of_a_whole_add_up_to_100_percent() -> None:
+    from conversations.results.model import percents
+
+    assert percents([1 / 3, 1 / 3, 1 / 3]) == [34, 33, 33]  # not 33 + 33 + 33 = 99
+    assert percents([0.335, 0.335, 0.33]) == [34, 33, 33]  # not 34 + 34 + 33 = 101
+    assert sum(percents([0.2, 0.2, 0.15, 0.14, 0.13, 0.11, 0.07])) == 100
+    assert percents([0.5, 0.5]) == [50, 50] and percents([1.0]) == [100]
+    # some shares hidden: the rest do not make a whole, each is rounded on its own
+    assert percents([0.335, None, 0.335]) == [34, None, 34]
+    assert percents([]) == []
+
+
+async def test_every_view_a_chair_reads_adds_up_to_100_percent(tour: Core) -> None:
+    """Each share was rounded on its own, so a section could read 20+20+15+14+13+11+8 = 101%."""
+    sums = []
+    for args in (f"{ROUND} employment=FT", ROUND):
+        replies = await tour.router(TextReceived(address_for("jordan"), f"/themes {args}"))
+        for m in replies:
+            shares = re.findall(r"^\d+\. \*.+?\*: \d+ comments? \((\d+)%\)", m.text, re.M)
+            if shares:
+                sums.append(sum(map(int, shares)))
+            for line in m.text.splitlines():  # a rating with none of its three parts hidden
+                if line.startswith("• ") and line.count("%)") == 3:
+                    sums.append(sum(int(x) for x in re.findall(r"\((\d+)%\)", line)))
+    assert len(sums) > 8 and set(sums) == {100}, sums
+
+
 TRAINING_TIME = "I have enough time during my paid hours to…"  # the rating's short title
 
 

@@ -5,7 +5,8 @@ under the thresholds; rendered for chat (render.py), HTML (report.py) and CSV (e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,12 @@ class Part:
     label: str
     count: int | None
     share: float | None  # of the question's answers, 0..1
+    pct: int | None = None  # the share as shown, in whole percent (see `percents`)
+
+    @property
+    def percent(self) -> str:
+        """The share as shown ("42"), "-" when hidden."""
+        return "-" if self.share is None else str(_shown(self.pct, self.share))
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,12 @@ class ThemeLine:
     change: float | None  # share points since the previous round of the series
     subthemes: tuple[SubThemeLine, ...] = ()
     other_in_theme: int = 0  # comments of sub-themes too small to show
+    pct: int | None = None  # the share as shown, in whole percent (see `percents`)
+
+    @property
+    def percent(self) -> str:
+        """The share as shown ("42")."""
+        return str(_shown(self.pct, self.share))
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,25 @@ class Section:
 
 
 Result = RatingResult | ChoiceResult | Section
+
+
+def _shown(pct: int | None, share: float) -> int:
+    return pct if pct is not None else round(100 * share)
+
+
+def percents(shares: Sequence[float | None]) -> list[int | None]:
+    """Whole percentages of shares that make up a whole, adding up to 100 (the largest
+    remainders are rounded up): a chair adding up "34% + 33% + 34%" should not find 101%.
+    Shares that do not make up a whole (some hidden) are each rounded; None stays None."""
+    known = [s for s in shares if s is not None]
+    if len(known) != len(shares) or not known or abs(sum(known) - 1.0) > 1e-9:
+        return [None if s is None else round(100 * s) for s in shares]
+    floors = [math.floor(100 * s + 1e-9) for s in known]
+    spare = 100 - sum(floors)
+    order = sorted(range(len(known)), key=lambda i: (-(100 * known[i] - floors[i]), i))
+    for i in order[:spare]:
+        floors[i] += 1
+    return list(floors)
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,6 @@ def bar(share: float, width: int = BAR) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _pct(share: float | None) -> str:
-    return "-" if share is None else f"{round(100 * share)}"
-
-
 def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "") -> Message:
     rate = f"{round(100 * s.completed / s.invited)}%" if s.invited else "-"
     lines = [
@@ -56,8 +52,9 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
         lines.append(withheld_line(cat, loc, s))
     if link:
         lines.append(link)
-    chart = tuple((cat.text(loc, "themes.other") if t.code == "other" else t.label, t.share)
-                  for t in s.overall.themes) if s.overall.enough else ()
+    # the bars carry the shares as the text shows them (whole percents adding up to 100)
+    chart = tuple((cat.text(loc, "themes.other") if t.code == "other" else t.label,
+                   int(t.percent) / 100) for t in s.overall.themes) if s.overall.enough else ()
     return Message("\n".join(lines), private=True, chart=chart,
                    chart_title=cat.text(loc, "themes.chart_title") if chart else "")
 
@@ -76,7 +73,7 @@ def engine_names(cat: Catalog, loc: str, engines: str) -> str:
 def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
     parts = " · ".join(
         cat.text(loc, "themes.part", label=cat.text(loc, f"themes.part.{p.key}"),
-                 count=p.count, share=_pct(p.share)) if p.count is not None else
+                 count=p.count, share=p.percent) if p.count is not None else
         cat.text(loc, "themes.part_hidden", label=cat.text(loc, f"themes.part.{p.key}"))
         for p in r.parts)
     return cat.text(loc, "themes.rating", text=r.text.rstrip(". "), mean=f"{r.mean:.1f}",
@@ -86,7 +83,7 @@ def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
 def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
     lines = [cat.text(loc, "themes.choice", text=c.text, answers=c.answers)]
     lines += [cat.text(loc, "themes.option", n=i, label=p.label, count=p.count,
-                       share=_pct(p.share)) for i, p in enumerate(c.options, start=1)]
+                       share=p.percent) for i, p in enumerate(c.options, start=1)]
     if c.hidden:
         lines.append(cat.text(loc, "themes.hidden_options", labels=", ".join(c.hidden)))
     if c.nobody:
@@ -98,11 +95,11 @@ def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | Non
     label = cat.text(loc, "themes.other") if t.code == "other" else t.label
     if t.sentiment is None:  # withheld: an "other" of fewer than k_comments people
         text = cat.text(loc, "themes.theme_no_sentiment", n=n, label=label,
-                        comments=t.comments, share=round(100 * t.share))
+                        comments=t.comments, share=t.percent)
     else:
         pos, neu, neg = t.sentiment
         text = cat.text(loc, "themes.theme", n=n, label=label, comments=t.comments,
-                        share=round(100 * t.share), pos=pos, neu=neu, neg=neg)
+                        share=t.percent, pos=pos, neu=neu, neg=neg)
     text += "\n" + bar(t.share)
     if t.change is not None and previous:
         arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="

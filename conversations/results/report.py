@@ -113,7 +113,7 @@ class Reports:
             "closed": cat.date(locale, rnd.closed_on) if rnd.closed_on else "",
             "engine": engine_names(cat, locale, whole.engine) if whole.engine else "",
             "rate": (round(100 * whole.completed / whole.invited) if whole.invited else None),
-            "pct": lambda share: "-" if share is None else f"{round(100 * share)}%",
+            "pct": lambda part: "-" if part.share is None else f"{part.percent}%",
             "width": lambda share: f"{max(0.0, min(1.0, share or 0.0)) * 100:.1f}%",
             "commitments": None,
         }

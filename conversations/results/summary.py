@@ -34,6 +34,7 @@ from conversations.results.model import (
     Summary,
     ThemeLine,
     Withheld,
+    percents,
 )
 from conversations.results.release import participation
 from conversations.results.themed import Themed, section_lines, shares
@@ -323,8 +324,10 @@ def _rating(q: Question, text: str, rows: Sequence[Row], k: int) -> RatingResult
     counts = {key: sum(1 for v in values if v in scores) for key, scores in RATING_PARTS}
     shown = shown_parts(counts, k)
     n = len(values)
-    parts = tuple(Part(key, key, c, None if c is None else c / n)
-                  for key, c in ((key, shown[key]) for key, _ in RATING_PARTS))
+    counted = [(key, shown[key]) for key, _ in RATING_PARTS]
+    shares = [None if c is None else c / n for _, c in counted]
+    parts = tuple(Part(key, key, c, share, pct) for (key, c), share, pct in
+                  zip(counted, shares, percents(shares), strict=True))
     mean = round(sum(int(v) for v in values) / n, 1)
     return RatingResult(q.id, text, n, mean, parts)
 
@@ -340,8 +343,10 @@ def _choice(q: Question, text: str, rows: Sequence[Row], k: int, locale: str
         counts[v] = counts.get(v, 0) + 1
     shown = shown_parts(counts, k)
     n = len(values)
+    chosen = [(v, c) for v, c in shown.items() if c]
     options = sorted(
-        (Part(v, q.choice_label(v, locale), c, c / n) for v, c in shown.items() if c),
+        (Part(v, q.choice_label(v, locale), c, c / n, pct) for (v, c), pct in
+         zip(chosen, percents([c / n for _, c in chosen]), strict=True)),
         key=lambda p: (-(p.count or 0), order.index(p.key) if p.key in order else len(order)))
     hidden = tuple(q.choice_label(v, locale) for v, c in shown.items() if c is None)
     nobody = tuple(q.choice_label(v, locale) for v, c in shown.items() if c == 0)

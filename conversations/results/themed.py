@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
-from conversations.results.model import SubThemeLine, ThemeLine
+from conversations.results.model import SubThemeLine, ThemeLine, percents
 from conversations.results.thresholds import Row, enough_people
 
 SENTIMENT_INDEX = {"positive": 0, "neutral": 1, "negative": 2}
@@ -94,7 +94,8 @@ def section_lines(themed: Themed | None, view: Sequence[Row], k_comments: int, s
         lines = [replace(t, change=round(100 * (t.share - old_share[t.code or t.label]), 1)
                          if (t.code or t.label) in old_share and t.code != "other" else None)
                  for t in lines]
-    return lines, total, True
+    shown = percents([t.share for t in lines])
+    return [replace(t, pct=p) for t, p in zip(lines, shown, strict=True)], total, True
 
 
 def _purged_lines(commented: Sequence[Row], k_comments: int) -> tuple[list[ThemeLine], int]:
