@@ -24,8 +24,9 @@ SENTIMENT_INDEX = {"positive": 0, "neutral": 1, "negative": 2}
 @dataclass
 class Themed:
     """One item's comments (rows with text, in `Ledger.commented`'s order: by a digest of
-    each text, so the same comments always theme the same way) and the engine's result for them. `result` is None after retention purged
-    the text: the stored theme labels are used instead."""
+    each text, so the same comments always theme the same way) and the engine's result for
+    them. `result` is None after retention purged the text: the stored theme labels are used
+    instead."""
 
     rows: list[Row]
     result: Any
