@@ -98,8 +98,7 @@ class ThemesCommand:
         target = self._target(result, query.question)
         left_out = next((w for w in result.withheld if w.question_id == query.question), None)
         if target is None and left_out is not None:
-            return [self.deps.reply(person, f"themes.withheld_{left_out.reason}_one",
-                                    title=left_out.title)]
+            return [self.deps.reply(person, "themes.withheld_one", title=left_out.title)]
         if target is None:
             known = ", ".join(q.question_id for q in result.questions) or "-"
             return [self.deps.reply(person, "themes.bad_question", question=query.question,

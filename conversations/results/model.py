@@ -125,12 +125,13 @@ def percents(shares: Sequence[float | None]) -> list[int | None]:
 
 @dataclass(frozen=True)
 class Withheld:
-    """A question a view leaves out, and why: "none" (nobody in the view answered it) or "few"
-    (too few people in the view, or showing it would single someone out)."""
+    """A question a view leaves out: nobody in the view answered it, too few did, or showing
+    it would single someone out. Which of these is never said: a question that read "nobody
+    answered" in one release and "too few" in the next would tell that 1 to k-1 people
+    answered it in between."""
 
     question_id: str
     title: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class Summary:
     # would differ from what was already shown by fewer than k people
     earlier: bool = False
     engine: str = ""  # the theming engine(s) used, e.g. "tfidf"
-    withheld: tuple[Withheld, ...] = ()  # the questions left out of this view, and why
+    withheld: tuple[Withheld, ...] = ()  # the questions left out of this view
 
     @property
     def themes(self) -> tuple[ThemeLine, ...]:

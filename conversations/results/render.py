@@ -155,8 +155,7 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int, k_respon
 
 def withheld_line(cat: Catalog, loc: str, s: Summary) -> str:
     """The questions this view leaves out, and why, so none goes missing without a word."""
-    return cat.text(loc, "themes.withheld", items="; ".join(
-        cat.text(loc, f"themes.withheld_{w.reason}", title=w.title) for w in s.withheld))
+    return cat.text(loc, "themes.withheld", items="; ".join(w.title for w in s.withheld))
 
 
 def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: int,

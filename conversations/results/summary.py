@@ -187,8 +187,7 @@ class Summaries:
             for item, text, title in items:
                 batch, _ = ledger.choose(item, wanted)
                 if batch is None:  # nobody answered it, or too few here to show it safely
-                    withheld.append(Withheld(item, title,
-                                             "few" if item in ledger.items() else "none"))
+                    withheld.append(Withheld(item, title))
                     continue
                 rows = ledger.rows_of(item, wanted, batch)
                 got: Result | None
@@ -206,8 +205,7 @@ class Summaries:
                     results.append(got)
                     views.append((item, batch))
                 else:  # no comments here; or too few ratings or choices to show
-                    answered = any(r.value or r.text or r.theme for r in rows)
-                    withheld.append(Withheld(item, title, "few" if answered else "none"))
+                    withheld.append(Withheld(item, title))
         invited, completed = await participation(tx, rnd)
         if record:
             for item, batch in views:
