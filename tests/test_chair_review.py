@@ -216,6 +216,8 @@ def test_counts_read_as_words_in_english_and_spanish() -> None:
     assert "▼ 1 pt since" in theme_line(cat, "en", 1, one, "tour-1")
     assert "▲ 3 pts since" in theme_line(cat, "en", 1, one.__class__(
         **{**one.__dict__, "change": 3.4}), "tour-1")
+    assert "= 0 pts since" in theme_line(cat, "en", 1, one.__class__(
+        **{**one.__dict__, "change": 0.3}), "tour-1")  # not "▲ 0 pts"
     spanish = theme_line(cat, "es", 1, one, "tour-1")
     assert "1 positivo, 0 neutros, 1 negativo" in spanish and "1 punto desde" in spanish
     # every comment in "other": no "in 0 themes"

@@ -102,9 +102,10 @@ def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | Non
                         share=t.percent, pos=pos, neu=neu, neg=neg)
     text += "\n" + bar(t.share)
     if t.change is not None and previous:
-        arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "="
-        text += " " + cat.text(loc, "themes.change", arrow=arrow,
-                               points=round(abs(t.change)), previous=previous)
+        points = round(abs(t.change))
+        arrow = "=" if points == 0 else "▲" if t.change > 0 else "▼"  # not "▲ 0 pts"
+        text += " " + cat.text(loc, "themes.change", arrow=arrow, points=points,
+                               previous=previous)
     return text
 
 
