@@ -230,11 +230,26 @@ def test_counts_read_as_words_in_english_and_spanish() -> None:
         cat, "es", Section("q", "Fortalezas", "", 12, True, (other,)), 10, None).text
 
 
+async def close_with(app: Core, console: Console,
+                     subs: list[tuple[dict[str, str], list[tuple[str, str, str | None]]]]
+                     ) -> None:
+    """Store `subs` as the answers of the open round (from the extra staff), then close it."""
+    from tests.rounds_data import store as store_round
+
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None and rnd.opened_on is not None
+        people = [p.id for p in await tx.people.all() if p.handle.startswith("s")]
+        await store_round(tx, ROUND, rnd.opened_on.isoformat(), people[:len(subs)], subs,
+                          rnd.opened_on)
+        await tx.commit()
+    await console.say(f"/pulse close {ROUND}")
+
+
 async def test_no_question_goes_missing_from_a_view_without_a_word(clock: FakeClock) -> None:
     """A question a view could not show (nobody answered it, or too few people there) used to
     drop out of /themes and the report with nothing said: the chair was left to wonder where
     "Worries" went."""
-    from tests.rounds_data import store as store_round
     from tests.rounds_data import submissions
 
     app = await organisation(clock, 40)
@@ -243,14 +258,7 @@ async def test_no_question_goes_missing_from_a_view_without_a_word(clock: FakeCl
         await console.say(":as amara", f"/pulse start {ROUND}")
         subs = [(segments, [a for a in answers if a[0] != "worries"])  # nobody worried
                 for segments, answers in submissions(40, 11)]
-        async with app.deps.uow() as tx:
-            rnd = await tx.rounds.get(ROUND)
-            assert rnd is not None and rnd.opened_on is not None
-            people = [p.id for p in await tx.people.all() if p.handle.startswith("s")]
-            await store_round(tx, ROUND, rnd.opened_on.isoformat(), people[:40], subs,
-                              rnd.opened_on)
-            await tx.commit()
-        await console.say(f"/pulse close {ROUND}")
+        await close_with(app, console, subs)
         s = await whole_round(app)
         assert [w.question_id for w in s.withheld] == ["worries"]
         assert "worries" not in {q.question_id for q in s.questions}
@@ -307,7 +315,6 @@ async def test_a_question_too_few_answered_in_a_group_is_named_as_held_back(
     show (Central: 2 of its 20 rated training time), or showing it would give the rest away
     (Eastside: the 2 outside it). The chair reads that it is held back (in the same words as
     for a question nobody answered: which one is never said), and the whole round shows it."""
-    from tests.rounds_data import store as store_round
     from tests.rounds_data import submissions
 
     app = await organisation(clock, 40)
@@ -320,14 +327,7 @@ async def test_a_question_too_few_answered_in_a_group_is_named_as_held_back(
             rated = branch == "Eastside" or n < 4  # two people in Central rated it
             subs.append(({"branch": branch},
                          [a for a in answers if rated or not a[0].startswith("training-time")]))
-        async with app.deps.uow() as tx:
-            rnd = await tx.rounds.get(ROUND)
-            assert rnd is not None and rnd.opened_on is not None
-            people = [p.id for p in await tx.people.all() if p.handle.startswith("s")]
-            await store_round(tx, ROUND, rnd.opened_on.isoformat(), people[:40], subs,
-                              rnd.opened_on)
-            await tx.commit()
-        await console.say(f"/pulse close {ROUND}")
+        await close_with(app, console, subs)
         s = await whole_round(app)
         assert "training-time" in {q.question_id for q in s.questions}
         for branch in ("Central", "Eastside"):
