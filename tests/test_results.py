@@ -176,6 +176,14 @@ async def test_the_csv_holds_aggregates_of_k_or_more_and_never_a_quote(tour: Cor
     assert quotes and not any(q in text for q in quotes)
     one = [(r["question_id"], r["item"], r["segment"], r["value"]) for r in rows]
     assert len(one) == len(set(one)), "one row per question x option/theme x group"
+    # every choice question a view shows has its answers row, like a rating, even when each
+    # of its options is held back (the chat then still says "(12 answers)")
+    for view in (whole, *(g for _, g in groups)):
+        for c in view.choices:
+            segment, value = (view.scope.split("=", 1) if view.scope else ("", ""))
+            got = [r for r in rows if (r["question_id"], r["item"], r["segment"], r["value"])
+                   == (c.question_id, "all answers", segment, value)]
+            assert [r["count"] for r in got] == [str(c.answers)], (view.scope, c.question_id)
 
 
 def test_csv_cells_keep_numbers_as_numbers_and_formulas_as_text() -> None:

@@ -52,7 +52,10 @@ def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: i
                 out += [(*base, q.question_id, q.text, "rating", p.key, str(p.count),
                          _share(p.share), str(q.answers), "", "")
                         for p in q.parts if p.count is not None and enough(p.count, k_responses)]
-            elif isinstance(q, ChoiceResult):
+            elif isinstance(q, ChoiceResult):  # its answers, like a rating's, even when
+                # every option is held back (chat says "(12 answers)" then too)
+                out.append((*base, q.question_id, q.text, "choice", "all answers",
+                            str(q.answers), _share(1.0), str(q.answers), "", ""))
                 out += [(*base, q.question_id, q.text, "choice", p.label, str(p.count),
                          _share(p.share), str(q.answers), "", "")
                         for p in q.options if p.count is not None and enough(p.count, k_responses)]
