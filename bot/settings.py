@@ -73,7 +73,11 @@ def _whole(value: Any) -> Any:
     other text ("5.0", "1_000", "+7") is left for the strict int check to refuse, where
     pydantic's lax mode or int() would take it."""
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        return int(value)
+        digits = value.strip()
+        if len(digits.lstrip("-")) > 18:  # no limit is that big (and past 4,300 digits int()
+            # fails with a message about Python, not the setting)
+            raise ValueError("has more than 18 digits, far outside its range")
+        return int(digits)
     return value
 
 

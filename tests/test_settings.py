@@ -43,6 +43,9 @@ SECRET = "s3cr3t-" + "x" * 40
         ({"PORT": "８０８０"}, "PORT must be a whole number, got '８０８０'"),
         ({"OUTWARD_RETENTION_DAYS": "1e3"},
          "OUTWARD_RETENTION_DAYS must be a whole number, got '1e3'"),
+        # past 4,300 digits Python's int() would answer about itself, not the setting
+        ({"OUTWARD_K_RESPONSES": "9" * 5000},
+         "OUTWARD_K_RESPONSES has more than 18 digits, far outside its range"),
         ({"OUTWARD_REPORT_LINK_MINUTES": "1441"},
          "OUTWARD_REPORT_LINK_MINUTES must be between 1 and 1440, got 1441"),
         ({"OUTWARD_RETENTION_DAYS": "-1"},
