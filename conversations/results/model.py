@@ -105,21 +105,38 @@ Result = RatingResult | ChoiceResult | Section
 
 
 def _shown(pct: int | None, share: float) -> int:
-    return pct if pct is not None else round(100 * share)
+    return pct if pct is not None else _half_up(share)
+
+
+def _half_up(share: float) -> int:
+    # 12.5% shows as 13%, as a chair rounds it (Python's round() would make it 12, to even)
+    return math.floor(100 * share + 0.5 + 1e-9)
 
 
 def percents(shares: Sequence[float | None]) -> list[int | None]:
-    """Whole percentages of shares that make up a whole, adding up to 100 (the largest
-    remainders are rounded up): a chair adding up "34% + 33% + 34%" should not find 101%.
-    Shares that do not make up a whole (some hidden) are each rounded; None stays None."""
+    """Whole percentages of shares that make up a whole, adding up to 100 where they can (a
+    chair adding up "34% + 33% + 34%" should not find 101%): each is rounded down, then the
+    largest remainders are rounded up. Equal shares always show equal: where the points left
+    would split a tie (7 and 7 of 40 answers, 17.5% each), the tie stays down and the whole
+    shows 99%. Shares that do not make up a whole (some hidden) are each rounded half up;
+    None stays None."""
     known = [s for s in shares if s is not None]
     if len(known) != len(shares) or not known or abs(sum(known) - 1.0) > 1e-9:
-        return [None if s is None else round(100 * s) for s in shares]
+        return [None if s is None else _half_up(s) for s in shares]
     floors = [math.floor(100 * s + 1e-9) for s in known]
     spare = 100 - sum(floors)
-    order = sorted(range(len(known)), key=lambda i: (-(100 * known[i] - floors[i]), i))
-    for i in order[:spare]:
-        floors[i] += 1
+    equal: dict[float, list[int]] = {}  # the parts of each share: rounded up together or not
+    for i, share in enumerate(known):
+        equal.setdefault(round(share, 9), []).append(i)
+    # (remainder, share, parts): the largest remainder first, the larger share first on a tie
+    ranked = sorted(((round(100 * share - floors[tied[0]], 9), share, tied)
+                     for share, tied in equal.items()), key=lambda g: (-g[0], -g[1]))
+    for remainder, _, tied in ranked:
+        if remainder <= 0 or len(tied) > spare:
+            break
+        for i in tied:
+            floors[i] += 1
+        spare -= len(tied)
     return list(floors)
 
 
