@@ -65,7 +65,8 @@ async def test_chair_gets_themes_staff_is_refused_and_small_slices_are_refused(
         replies = await app.router(TextReceived(console_address("jordan"), "/themes"))
         chart = replies[0].chart
         overall = replies[-1].text
-        assert chart and abs(sum(s for _, s in chart) - 1) < 0.01
+        # the shares as the text shows them: 100%, or 99% where a tie stays rounded down
+        assert chart and 1 - 0.01 * len(chart) < sum(s for _, s in chart) <= 1 + 1e-9
         assert all(label in overall for label, _ in chart)  # the same themes as the text
         from adapters.chart import chart_png
 
