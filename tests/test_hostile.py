@@ -263,7 +263,27 @@ async def test_the_apology_for_an_unexpected_failure_is_in_the_persons_language(
     assert english[0].text.startswith("Sorry, something went wrong on our side")
 
 
-# ---- dates far away ---------------------------------------------------------------------------
+# ---- dates far away, times that do not exist ---------------------------------------------------
+
+
+async def test_a_start_time_the_clocks_skip_is_refused_with_the_reason(
+        app: FakeOutward, console: Console) -> None:
+    # 2:30 AM on 14 March 2027 does not exist in Los Angeles: it used to be accepted, shown as
+    # "2:30 AM (your time)", and opened at 3:30
+    out = await console.say("/pulse schedule listening-tour start=2027-03-14T02:30")
+    assert out.strip().endswith(
+        "2027-03-14T02:30 does not exist in America/Los_Angeles: the clocks go forward an hour "
+        "that night. Pick another time, for example an hour later."), out
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get("listening-tour")
+        assert rnd is None or rnd.starts_at is None  # nothing was scheduled
+    out = await console.say("/pulse schedule listening-tour start=2027-03-14T03:30")
+    assert "opens March 14, 2027, 3:30 AM (your time)" in out, out
+    # the hour the clocks repeat exists (its first time is taken)
+    out = await console.say("/pulse schedule listening-tour start=2027-11-07T01:30")
+    assert "opens November 7, 2027, 1:30 AM (your time)" in out, out
+
+
 
 
 async def test_rounds_and_cohorts_cannot_start_in_year_9999(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.context import Deps, roles
@@ -44,6 +44,13 @@ def parse_start(raw: str, tz: str) -> datetime | None:
     except ValueError:
         return None
     return when.replace(tzinfo=ZoneInfo(tz))
+
+
+def in_clock_gap(when: datetime) -> bool:
+    """True for a local time that does not exist: skipped when the clocks go forward
+    (2:30 AM on a spring-forward night). zoneinfo would quietly move it an hour."""
+    real = when.astimezone(UTC).astimezone(when.tzinfo)
+    return real.replace(tzinfo=None) != when.replace(tzinfo=None)
 
 
 def parse_day(raw: str) -> date | None:
@@ -138,6 +145,9 @@ class PulseCommands:
         starts_at = parse_start(options["start"], person.timezone)
         if starts_at is None:
             return self.deps.reply(person, "rounds.bad_start", value=options["start"][:40])
+        if "T" in options["start"].upper() and in_clock_gap(starts_at):  # a time typed
+            return self.deps.reply(person, "rounds.start_in_gap", value=options["start"][:40],
+                                   zone=person.timezone)
         closes_on = None
         if "close" in options:
             closes_on = parse_day(options["close"])
