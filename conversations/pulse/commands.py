@@ -49,7 +49,10 @@ def parse_start(raw: str, tz: str) -> datetime | None:
 def in_clock_gap(when: datetime) -> bool:
     """True for a local time that does not exist: skipped when the clocks go forward
     (2:30 AM on a spring-forward night). zoneinfo would quietly move it an hour."""
-    real = when.astimezone(UTC).astimezone(when.tzinfo)
+    try:
+        real = when.astimezone(UTC).astimezone(when.tzinfo)
+    except OverflowError:  # year 9999: refused later as too far away
+        return False
     return real.replace(tzinfo=None) != when.replace(tzinfo=None)
 
 
