@@ -86,6 +86,11 @@ class ThemeLine:
         """The share as shown ("42")."""
         return str(_shown(self.pct, self.share))
 
+    @property
+    def shown_share(self) -> float:
+        """The share as the text shows it (0.42 for "42%"), for a chart's bar."""
+        return _shown(self.pct, self.share) / 100
+
 
 @dataclass(frozen=True)
 class Section:

@@ -54,7 +54,7 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
         lines.append(link)
     # the bars carry the shares as the text shows them (whole percents adding up to 100)
     chart = tuple((cat.text(loc, "themes.other") if t.code == "other" else t.label,
-                   int(t.percent) / 100) for t in s.overall.themes) if s.overall.enough else ()
+                   t.shown_share) for t in s.overall.themes) if s.overall.enough else ()
     return Message("\n".join(lines), private=True, chart=chart,
                    chart_title=cat.text(loc, "themes.chart_title") if chart else "")
 
@@ -155,7 +155,8 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int, k_respon
 
 
 def withheld_line(cat: Catalog, loc: str, s: Summary) -> str:
-    """The questions this view leaves out, and why, so none goes missing without a word."""
+    """The questions this view leaves out, so none goes missing without a word (never which
+    reason: see model.Withheld)."""
     return cat.text(loc, "themes.withheld", items="; ".join(w.title for w in s.withheld))
 
 
