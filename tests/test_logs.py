@@ -4,19 +4,21 @@ in the logs, whatever the SDKs and the database layer would log."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import logging
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
 
 from bot.clock import FakeClock
-from bot.logs import OURS, QUIET, configure
+from bot.logs import OURS, QUIET, SDK_OWN_LEVEL, configure
 from bot.scheduler import OutwardScheduler
 from bot.settings import Settings
 from conversations.pulse.admin import RoundAdmin
-from tests.slack_mock import SECRET, buttons, harness
+from tests.slack_mock import SECRET, MockSlack, buttons, harness
 from tests.support import TEST_SECRET
 
 DANA, DANA_DM = "U0DANA", "D0DANA"
@@ -28,7 +30,7 @@ MODAL = "Heliotrope storytime with Mei Tanaka on Thursdays"
 @pytest.fixture
 def json_logs() -> Iterator[io.StringIO]:
     """The program's own logging set-up (bot.logs) at DEBUG, JSON, into a buffer; undone after."""
-    names = ["", *OURS, *QUIET]
+    names = ["", *OURS, *QUIET, *SDK_OWN_LEVEL]
     levels = {n: logging.getLogger(n).level for n in names}
     out = io.StringIO()
     settings = Settings.from_env({"OUTWARD_LOG_FORMAT": "json", "OUTWARD_LOG_LEVEL": "debug"})
@@ -49,6 +51,40 @@ def test_json_lines_carry_time_level_logger_message_and_extras(json_logs: io.Str
     assert record["level"] == "INFO" and record["logger"] == "bot.test"
     assert record["message"] == "planned 3 message(s)" and record["planned"] == 3
     assert record["time"].startswith("20") and "T" in record["time"]
+
+
+class Watched(str):
+    """A text that notes when something turns it into its repr, as a debug line would."""
+
+    shown = 0
+
+    def __repr__(self) -> str:
+        Watched.shown += 1
+        return super().__repr__()
+
+
+async def test_slack_calls_at_debug_build_no_debug_lines_from_their_bodies(
+        json_logs: io.StringIO) -> None:
+    """slack_sdk formats each call's request and response bodies for its DEBUG lines whenever
+    its module logger's *own* level is NOTSET, whatever the effective level (only to drop them
+    when the level is above DEBUG). The logging set-up gives those loggers a level: nothing
+    more is logged, and no message's text is turned into a debug line on every send."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    for name in SDK_OWN_LEVEL:  # a renamed module in a newer slack_sdk would leave one NOTSET
+        assert importlib.util.find_spec(name) is not None, name
+    mock = await MockSlack().start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            client = AsyncWebClient(token="xoxb-test", base_url=mock.url, session=session)
+            Watched.shown = 0
+            resp = await client.api_call("chat.postMessage", json={
+                "channel": DANA_DM, "text": Watched(TYPED[0])})
+            assert resp["ok"] and mock.posted[DANA_DM] == 1
+            assert Watched.shown == 0
+            assert TYPED[0].lower() not in json_logs.getvalue().lower()
+    finally:
+        await mock.close()
 
 
 async def test_a_survey_logged_at_debug_leaves_no_answer_and_no_secret(

@@ -112,8 +112,11 @@ class SlackSender:
         if workspace is not None:
             await self.pauses.acquire((workspace, "chat.postMessage"), WAIT_IN_PLACE)
             await self.channels.acquire((workspace, channel), WAIT_IN_PLACE)
-        await client.chat_postMessage(channel=channel, parse="none", link_names=False,
-                                      unfurl_links=False, unfurl_media=False, **body)
+        # what chat_postMessage sends for a body of plain dicts, without its per-call checks
+        # for Block Kit objects and a missing `text` (render() gives dicts and always a text)
+        await client.api_call("chat.postMessage", json={
+            "channel": channel, "parse": "none", "link_names": False, "unfurl_links": False,
+            "unfurl_media": False, **body})
 
     async def open_dm(self, client: AsyncWebClient, address: Address, pace: bool = False) -> str:
         """The id of the person's DM with Outward (conversations.open, then remembered in this

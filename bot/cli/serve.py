@@ -11,7 +11,14 @@ import sys
 from collections.abc import AsyncIterator
 
 from bot.bootstrap import Outward
-from bot.cli.common import Context, Subparsers, load_sample_if_empty, opened, stop_signals
+from bot.cli.common import (
+    Context,
+    Subparsers,
+    frozen_heap,
+    load_sample_if_empty,
+    opened,
+    stop_signals,
+)
 from bot.cli.console import chat
 from bot.scheduler import OutwardScheduler
 
@@ -39,24 +46,27 @@ async def run(ctx: Context, args: argparse.Namespace) -> int:
         if args.sample:
             await load_sample_if_empty(app)
         async with _site(app), OutwardScheduler(app, "run") as scheduler:
-            if sys.stdin.isatty() and not args.no_console:
-                await chat(app, ctx.clock, tick=scheduler.tick)
-            else:
-                await _until_stopped()
+            with frozen_heap():
+                if sys.stdin.isatty() and not args.no_console:
+                    await chat(app, ctx.clock, tick=scheduler.tick)
+                else:
+                    await _until_stopped()
     return 0
 
 
 async def serve(ctx: Context, args: argparse.Namespace) -> int:
     """HTTP only; another process runs the clock and the worker."""
     async with opened(ctx) as app, _site(app), OutwardScheduler(app, "serve"):
-        await _until_stopped()
+        with frozen_heap():
+            await _until_stopped()
     return 0
 
 
 async def worker(ctx: Context, args: argparse.Namespace) -> int:
     """Delivery only: no HTTP, but the platform senders."""
     async with opened(ctx) as app, _senders(app), OutwardScheduler(app, "worker"):
-        await _until_stopped()
+        with frozen_heap():
+            await _until_stopped()
     return 0
 
 
@@ -67,7 +77,8 @@ async def clock(ctx: Context, args: argparse.Namespace) -> int:
         if args.once:
             return 0 if await OutwardScheduler(app, "clock").once() else 1
         async with OutwardScheduler(app, "clock"):
-            await _until_stopped()
+            with frozen_heap():
+                await _until_stopped()
     return 0
 
 
