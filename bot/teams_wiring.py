@@ -6,7 +6,6 @@ Only `adapters.teams` is imported here, never botbuilder (that stays inside the 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -53,16 +52,15 @@ async def attach_teams(app: Outward, web_app: web.Application) -> None:
     app.senders["teams"] = adapter
 
 
-def package_info(settings: Settings, env: Mapping[str, str] | None = None) -> PackageInfo:
+def package_info(settings: Settings, env: Mapping[str, str]) -> PackageInfo:
     """What the manifest needs, from settings and these environment variables:
     OUTWARD_PUBLIC_URL (required), OUTWARD_TEAMS_APP_NAME, OUTWARD_TEAMS_APP_FULL_NAME,
     OUTWARD_TEAMS_DEVELOPER, OUTWARD_TEAMS_WEBSITE_URL, OUTWARD_TEAMS_PRIVACY_URL,
     OUTWARD_TEAMS_TERMS_URL, OUTWARD_TEAMS_APP_VERSION, OUTWARD_TEAMS_APP_ID,
-    OUTWARD_TEAMS_ACCENT_COLOR."""
-    e = os.environ if env is None else env
+    OUTWARD_TEAMS_ACCENT_COLOR, read from `env` (the command's environment)."""
 
     def get(name: str, default: str = "") -> str:
-        return (e.get(name) or default).strip()
+        return (env.get(name) or default).strip()
 
     bot_id = settings.teams.app_id if settings.teams is not None else get("MicrosoftAppId")
     org = settings.organisation if settings.organisation != "your organisation" else ""
@@ -83,8 +81,8 @@ def package_info(settings: Settings, env: Mapping[str, str] | None = None) -> Pa
     )
 
 
-def write_package(settings: Settings, path: Path | str | None = None,
-                  env: Mapping[str, str] | None = None) -> Path:
+def write_package(settings: Settings, path: Path | str | None, env: Mapping[str, str]
+                  ) -> Path:
     """Write the Teams app zip (manifest.json, color.png, outline.png) and return its path.
 
     Raises adapters.teams.PackageError (a ValueError) naming the missing/wrong variable."""

@@ -189,6 +189,23 @@ async def test_paused_people_get_no_checkins_and_their_pair_is_not_flagged(
     assert "(to fatima) Hi Fatima" not in out and "(to grace) Hi Grace" in out
 
 
+async def test_an_oversized_cohort_file_is_named_as_too_large_and_nothing_is_imported(
+    app: FakeOutward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    sample = Path(__file__).resolve().parent.parent / "prompts/sample/mentorship-cohort.csv"
+    lines = sample.read_text("utf-8")
+    (tmp_path / "everyone.csv").write_text(lines + "# padding\n" * 120_000, "utf-8")
+    out = await console.say(":as amara", "/mentor create library lib start=2026-11-24 weeks=12",
+                            "/mentor import lib everyone.csv")
+    assert ERROR not in out
+    assert "everyone.csv is larger than 1 MB" in out
+    assert "Imported into" not in out
+    (tmp_path / "everyone.csv").write_text(lines, "utf-8")  # the right file: it imports
+    out = await console.say("/mentor import lib everyone.csv")
+    assert "Imported into lib" in out
+
+
 # ---- visibility -------------------------------------------------------------------------------
 
 

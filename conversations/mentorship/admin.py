@@ -10,11 +10,12 @@ from typing import Any
 
 from conversations.context import Deps, roles
 from conversations.mentorship.cohorts import COHORT_ID, load_cohort, other_cohort
-from conversations.mentorship.csvimport import ROLES, parse_cohort_csv, read_csv
+from conversations.mentorship.csvimport import MAX_CSV_BYTES, ROLES, parse_cohort_csv, read_csv
 from conversations.messages import Message, Outcome, localized
 from conversations.ports import Mentorship, UnitOfWork
 from conversations.schedule import end_of
 from prompts.content import mentorship_definition
+from prompts.files import TooLarge, size
 from storage.mentorship_models import MentorCohort
 from storage.models import Person
 
@@ -93,7 +94,11 @@ class CohortAdmin:
         ctx = await load_cohort(m, rest[0])
         if ctx is None:
             return say(person, "mentor.no_cohort", cohort=rest[0][:64])
-        text = await asyncio.to_thread(read_csv, rest[1])
+        try:
+            text = await asyncio.to_thread(read_csv, rest[1])
+        except TooLarge:
+            return say(person, "mentor.file_too_large", file=rest[1][:200],
+                       limit=size(MAX_CSV_BYTES))
         if text is None:
             return say(person, "mentor.no_file", file=rest[1][:200])
         rows, problems = parse_cohort_csv(text)

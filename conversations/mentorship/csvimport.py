@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from prompts.files import read_at_most
+
 ROLES = ("mentee", "mentor", "liaison")
 MAX_CSV_BYTES = 1_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a NUL is an error to PostgreSQL
@@ -79,7 +81,8 @@ def parse_cohort_csv(text: str) -> tuple[list[ImportRow], list[str]]:
 def read_csv(name: str) -> str | None:
     """A cohort CSV by bare file name: the bundled samples (prompts/sample), then the folder
     Outward runs in. Paths are refused, so a chat command can never read other files on the
-    server. None when it cannot be read."""
+    server. None when it cannot be read; TooLarge (prompts.files) past MAX_CSV_BYTES, counted
+    as it is read (a file still being written may have grown since it was listed)."""
     if not name.lower().endswith(".csv") or "/" in name or "\\" in name or name.startswith("."):
         return None
     try:
@@ -87,8 +90,8 @@ def read_csv(name: str) -> str | None:
         if ref.is_file():
             return ref.read_text("utf-8")
         path = Path.cwd() / name
-        if not path.is_file() or path.stat().st_size > MAX_CSV_BYTES:
+        if not path.is_file():  # a FIFO or a device would block or never end
             return None
-        return path.read_text("utf-8")
+        return read_at_most(path, MAX_CSV_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
