@@ -34,6 +34,12 @@ MET_USEFUL = ("Yes, we met",)
 NOT_MET = ("No, not this time", "No, all good")
 
 
+def cohort_csv(tmp_path: Path, name: str, padding: int = 0) -> None:
+    """The sample cohort as `name` in `tmp_path`, with `padding` comment lines after it."""
+    sample = Path(__file__).resolve().parent.parent / "prompts/sample/mentorship-cohort.csv"
+    (tmp_path / name).write_text(sample.read_text("utf-8") + "# padding\n" * padding, "utf-8")
+
+
 def two_liaisons_csv(tmp_path: Path) -> str:
     sample = Path(__file__).resolve().parent.parent / "prompts/sample/mentorship-cohort.csv"
     path = tmp_path / "two-liaisons.csv"
@@ -193,15 +199,13 @@ async def test_an_oversized_cohort_file_is_named_as_too_large_and_nothing_is_imp
     app: FakeOutward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    sample = Path(__file__).resolve().parent.parent / "prompts/sample/mentorship-cohort.csv"
-    lines = sample.read_text("utf-8")
-    (tmp_path / "everyone.csv").write_text(lines + "# padding\n" * 120_000, "utf-8")
+    cohort_csv(tmp_path, "everyone.csv", padding=120_000)
     out = await console.say(":as amara", "/mentor create library lib start=2026-11-24 weeks=12",
                             "/mentor import lib everyone.csv")
     assert ERROR not in out
     assert "everyone.csv is larger than 1 MB" in out
     assert "Imported into" not in out
-    (tmp_path / "everyone.csv").write_text(lines, "utf-8")  # the right file: it imports
+    cohort_csv(tmp_path, "everyone.csv")  # the right file: it imports
     out = await console.say("/mentor import lib everyone.csv")
     assert "Imported into lib" in out
 
