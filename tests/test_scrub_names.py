@@ -140,26 +140,26 @@ async def test_the_wired_app_scrubs_an_unlisted_name_from_a_stored_answer(
     assert by_q["barriers"].startswith("La usuaria [NAME]")
 
 
-# ---- holidays and observances -----------------------------------------------------------------
+# ---- holidays, languages, communities ----------------------------------------------------
 
 
-def test_an_observance_shields_only_guesses_a_roster_name_is_still_replaced() -> None:
+def test_a_listed_term_shields_only_guesses_a_roster_name_is_still_replaced() -> None:
     """"Eid" and "Holi" are observances, and also the names of two people on this roster:
     the roster wins, so a colleague's name never stays because a holiday shares it."""
     out = Scrubber(["Eid Hassan", "Holi Marsh"]).scrub("Eid off would be nice; Holi was fun")
     assert out == "[NAME] off would be nice; [NAME] was fun"
 
 
-def test_no_single_word_observance_is_a_known_given_name() -> None:
-    """A one-word entry that is also a first name ("Libby", "Sierra") would keep a person's
+def test_no_single_word_term_the_guesses_leave_alone_is_a_known_given_name() -> None:
+    """A one-word entry that is also a first name ("Karen", "Libby") would keep a person's
     name whenever no context named them: none may be."""
     from storage.anonymise.nicknames import given_names
-    from storage.anonymise.observances import observances
+    from storage.anonymise.terms import not_names
 
     names = given_names()
-    single = [o for o in observances() if len(WORD_RE.findall(o)) == 1]
-    assert len(single) > 20  # the list is read
-    assert [o for o in single if fold(o) in names] == []
+    single = [t for t, _ in not_names() if len(WORD_RE.findall(t)) == 1]
+    assert len(single) > 100  # the list is read
+    assert [t for t in single if fold(t) in names] == []
 
 
 def test_no_warning_for_entity_labels_presidio_does_not_use(

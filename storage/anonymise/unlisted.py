@@ -31,8 +31,8 @@ from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import given_names
 from storage.anonymise.normalise import WORD_RE, fold, latin
-from storage.anonymise.observances import keep_observances
 from storage.anonymise.patterns import NAME, P_NAME, Span
+from storage.anonymise.terms import keep_terms
 from storage.anonymise.words import (
     BEFORE_NAME,
     COMMON_WORD_NAMES,
@@ -127,9 +127,9 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
             i = j
         else:
             i += 1
-    # "Juneteenth", "Martin Luther King Jr. Day": no person, unless context names one ("ask
-    # Eid")
-    return keep_observances(view, out, {tokens[i].idx for i in cued})
+    # "Juneteenth", "Martin Luther King Jr. Day", "Tigrinya", "Latinx": no person, unless
+    # context names one ("ask Eid")
+    return keep_terms(view, out, {tokens[i].idx for i in cued})
 
 
 def _cued(view: str, tokens: list[Any], words: Dictionary) -> set[int]:
