@@ -1,19 +1,27 @@
-"""Words the name guesses must leave alone: holidays and observances, languages, and the names
-communities use for themselves. The NER pipeline and the unknown-capitalised-word rule take
-them for people ("Juneteenth should be a paid holiday", "Martin Luther King Jr. Day closure",
-"Oromo and Tigrinya materials are missing", "Latinx patrons feel unwelcome"), though no person
-is meant. An equity listening tour hears them often, and a committee reading "[NAME] and
-[NAME] materials are missing", or a theme that lost the words, can't act on it.
+"""Words the name guesses must leave alone: holidays and observances, languages, the names
+communities use for themselves, and countries. The NER pipeline and the rules in unlisted.py
+take them for people ("Juneteenth should be a paid holiday", "Martin Luther King Jr. Day
+closure", "Oromo and Tigrinya materials are missing", "Latinx patrons", "families from
+Afghanistan": "from" usually comes before a name), though no person is meant. An equity
+listening tour hears them often, and a committee reading "[NAME] and [NAME] materials are
+missing", or a theme that lost the words, can't act on it.
 
-The list (data/not_names.csv: term, kind, language) holds US federal and state holidays, the
-federally recognised heritage and history months, awareness days equity offices mark, major
-religious and cultural observances (English and Spanish), the languages US public services
-most often provide interpreting and translation for (the Census Bureau's languages spoken at
-home, and the Pacific, Central American and Indigenous languages of county language-access
-plans), and community terms. It is kept by hand on purpose: a full list of the world's
-languages would hold common surnames (Luo, Yao, Zhuang) and given names. No single-word entry
-is a given name the nickname tables know ("Karen" is listed only as "Karen people";
-tests/test_scrub_names.py checks it).
+Two sources:
+
+* data/not_names.csv (term, kind, language), kept by hand: US federal and state holidays, the
+  federally recognised heritage and history months, awareness days equity offices mark, major
+  religious and cultural observances (English and Spanish), the languages US public services
+  most often interpret and translate for (the Census Bureau's languages spoken at home, and the
+  Pacific, Central American and Indigenous languages of county language-access plans), and
+  community terms. By hand on purpose: a full list of the world's languages would hold common
+  surnames (Luo, Yao, Zhuang) and given names;
+* the countries and territories in English and Spanish from CLDR, through Babel, without the
+  ones that are also given names ("Jordan", "Chad", "Georgia", "Guadalupe") or read as a
+  person's full name ("Diego Garcia", "San Martín").
+
+No single-word entry is a given name the nickname tables know ("Karen" is listed only as
+"Karen people"; tests/test_scrub_names.py checks it). Terms are matched word by word, ignoring
+case, accents and punctuation ("Dia de los Muertos", "Eid al Fitr", "Womens History Month").
 
 Only the scrubber's *guesses* are dropped inside one of these terms (unlisted.py's spans): a
 name on the roster is always replaced, a guess that reaches past the term ("Juneteenth Okafor")
@@ -27,49 +35,85 @@ import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from storage.anonymise.nicknames import given_names
+from storage.anonymise.normalise import fold
 from storage.anonymise.patterns import NAME, Span
 
 __all__ = ["keep_terms", "not_names", "term_spans"]
 
 _DATA = Path(__file__).with_name("data") / "not_names.csv"
-# an accented letter also matches its plain form, as people type either ("Dia de los Muertos")
-_ACCENTS = {"á": "[áa]", "é": "[ée]", "í": "[íi]", "ó": "[óo]", "ú": "[úu]", "ñ": "[ñn]"}
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)*")  # letters, apostrophes inside or after
+# Countries and territories that are given names too (beyond the nickname tables) or read as a
+# person's full name; and CLDR's test entries. Folded words, space-separated.
+PERSON_LIKE_PLACES = frozenset({
+    "jordan", "chad", "israel", "kenya", "kenia", "jamaica", "dominica", "mali", "niger",
+    "oman", "argentina", "bolivia", "francia", "grecia", "italia", "martinica", "pitcairn",
+    "norfolk", "jersey", "samoa", "diego garcia", "san martin", "st martin", "santa elena",
+    "st helena", "santa lucia", "st lucia", "san cristobal y nieves", "st vincent grenadines",
+    "san vicente y las granadinas", "svalbard jan mayen", "svalbard y jan mayen",
+    "tristan da cunha", "tristan de acuna", "san bartolome", "st barthelemy",
+    "st helena ascension tristan da cunha", "pseudo accents", "pseudo bidi",
+})
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The folded words of ``text`` (case, accents, apostrophes and other punctuation
+    ignored: "Women's" and "Womens" are one word)."""
+    return tuple(_key(w) for w in _WORD.findall(text))
+
+
+def _key(word: str) -> str:
+    return fold(word.replace("'", "").replace("’", ""))
 
 
 @functools.cache
 def not_names() -> tuple[tuple[str, str], ...]:
-    """(term, kind) of every entry: kind is "observance", "language" or "community"."""
+    """(term, kind) of every entry: "observance", "language", "community" or "place"."""
     with _DATA.open(encoding="utf-8", newline="") as f:
-        return tuple((row["term"].strip(), row["kind"].strip())
-                     for row in csv.DictReader(f) if row["term"].strip())
+        listed = [(row["term"].strip(), row["kind"].strip())
+                  for row in csv.DictReader(f) if row["term"].strip()]
+    return tuple(listed) + tuple((name, "place") for name in _places())
 
 
-def _pattern(term: str) -> str:
+def _places() -> list[str]:
+    from babel import Locale
+
+    names = given_names()
     out = []
-    for ch in term.casefold():
-        if ch in _ACCENTS:
-            out.append(_ACCENTS[ch])
-        elif ch in "'’":
-            out.append("['’]?")  # "Presidents Day", "Women’s History Month", "Kiche"
-        elif ch == ".":
-            out.append(r"\.?")  # "Jr" or "Jr."
-        elif ch in " -":
-            out.append(r"[\s-]+")  # "Eid al Fitr", "Eid al-Fitr", "Two Spirit", a line break
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+    for locale in ("en", "es"):
+        for name in Locale.parse(locale).territories.values():
+            # "Myanmar (Burma)", "Congo - Kinshasa": each part on its own
+            for part in name.replace("(", " - ").replace(")", "").split(" - "):
+                key = words(part)
+                if key and " ".join(key) not in PERSON_LIKE_PLACES and not (
+                        len(key) == 1 and key[0] in names):  # "Georgia", "Guadalupe"
+                    out.append(part.strip())
+    return out
 
 
 @functools.cache
-def _regex() -> re.Pattern[str]:
-    terms = sorted({t for t, _ in not_names()}, key=len, reverse=True)  # longest first
-    return re.compile(r"(?<!\w)(?:" + "|".join(_pattern(t) for t in terms) + r")(?!\w)",
-                      re.IGNORECASE)
+def _index() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the terms starting with it, as word tuples, the longest first."""
+    index: dict[str, set[tuple[str, ...]]] = {}
+    for term, _ in not_names():
+        key = words(term)
+        if key:
+            index.setdefault(key[0], set()).add(key)
+    return {w: tuple(sorted(ts, key=len, reverse=True)) for w, ts in index.items()}
 
 
 def term_spans(view: str) -> list[tuple[int, int]]:
-    """Where the listed terms occur in ``view``: (start, end) pairs."""
-    return [m.span() for m in _regex().finditer(view)]
+    """Where the listed terms occur in ``view``: (start, end) pairs, the longest at each
+    word."""
+    found = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(view)]
+    index = _index()
+    out = []
+    for i, (start, _, word) in enumerate(found):
+        for term in index.get(word, ()):
+            if tuple(w for _, _, w in found[i:i + len(term)]) == term:
+                out.append((start, found[i + len(term) - 1][1]))
+                break
+    return out
 
 
 def keep_terms(view: str, spans: Iterable[Span], cued: Collection[int] = ()) -> list[Span]:

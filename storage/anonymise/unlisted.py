@@ -48,6 +48,7 @@ __all__ = ["could_hold_name", "person_spans"]
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 _PERSON = frozenset({"PERSON", "PER"})
 _LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
+_PLACE_CUES = frozenset({"from", "per"})  # name cues (BEFORE_NAME) that come before places too
 # Words that make a capitalised word before or around them a place, a group or a thing.
 NOT_PERSON_WORDS = frozenset(
     """inc llc ltd plc corp corporation company co group partners solutions systems services
@@ -127,9 +128,11 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
             i = j
         else:
             i += 1
-    # "Juneteenth", "Martin Luther King Jr. Day", "Tigrinya", "Latinx": no person, unless
-    # context names one ("ask Eid")
-    return keep_terms(view, out, {tokens[i].idx for i in cued})
+    # "Juneteenth", "Martin Luther King Jr. Day", "Tigrinya", "Latinx", "from Afghanistan": no
+    # person, unless context names one ("ask Eid"; "from" and "per" come before places too)
+    by_context = {tokens[i].idx for i in cued
+                  if i == 0 or fold(tokens[i - 1].text) not in _PLACE_CUES}
+    return keep_terms(view, out, by_context)
 
 
 def _cued(view: str, tokens: list[Any], words: Dictionary) -> set[int]:
