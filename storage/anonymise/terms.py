@@ -49,7 +49,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)*")  # letters, apostrophes ins
 PERSON_LIKE_PLACES = frozenset({
     "jordan", "chad", "israel", "kenya", "kenia", "jamaica", "dominica", "mali", "niger",
     "oman", "argentina", "bolivia", "francia", "grecia", "italia", "martinica", "pitcairn",
-    "norfolk", "jersey", "samoa", "diego garcia", "san martin", "st martin", "santa elena",
+    "norfolk", "jersey", "samoa", "france", "montenegro", "granada", "grenada", "libia",
+    "macedonia", "armenia", "egypt", "egipto", "china", "asia", "syria", "siria",
+    "martinique", "guernsey", "clipperton", "colombia", "america", "mauricio", "cuba",
+    "pseudoacentos", "pseudobidi", "diego garcia", "san martin",
+    "st martin", "santa elena",
     "st helena", "santa lucia", "st lucia", "san cristobal y nieves", "st vincent grenadines",
     "san vicente y las granadinas", "svalbard jan mayen", "svalbard y jan mayen",
     "tristan da cunha", "tristan de acuna", "san bartolome", "st barthelemy",
