@@ -21,12 +21,17 @@ Two sources:
   person's full name ("Diego Garcia", "San Martín").
 
 No single-word entry is a given name the nickname tables know ("Karen" is listed only as
-"Karen people"; tests/test_scrub_names.py checks it). Terms are matched word by word, ignoring
-case, accents and punctuation ("Dia de los Muertos", "Eid al Fitr", "Womens History Month").
+"Karen people"; tests/test_scrub_names.py checks it), nor a holiday that is as often a
+person's name ("Ramadan", "Mawlid", "Ashura", "Pesach") or reads as one's possessive
+("Lincoln's Birthday": "my son Lincoln's birthday party"). Terms are matched word by word,
+ignoring case, accents and apostrophes ("Dia de los Muertos", "Eid al Fitr", "Womens History
+Month"), but never across a comma, a sentence end or a line ("Apart from Karen, people were
+helpful", "Over Christmas, Eve covered the desk").
 
 Only the scrubber's *guesses* are dropped inside one of these terms (unlisted.py's spans): a
 name on the roster is always replaced, a guess that reaches past the term ("Juneteenth Okafor")
-stays whole, and so does one that context names as a person at the term's start ("ask Eid")."""
+stays whole, and so does one that context names as a person at the term's start ("ask Eid",
+"Eid said", "Holi wants the day off")."""
 
 from __future__ import annotations
 
@@ -44,6 +49,7 @@ __all__ = ["keep_terms", "not_names", "term_spans"]
 
 _DATA = Path(__file__).with_name("data") / "not_names.csv"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)*")  # letters, apostrophes inside or after
+_INLINE = re.compile(r"[ \t\u00a0]*(?:[-‐‑&][ \t\u00a0]*)?")  # between a term's words
 # Countries and territories that are given names too (beyond the nickname tables) or read as a
 # person's full name; and CLDR's test entries. Folded words, space-separated.
 PERSON_LIKE_PLACES = frozenset({
@@ -52,6 +58,7 @@ PERSON_LIKE_PLACES = frozenset({
     "norfolk", "jersey", "samoa", "france", "montenegro", "granada", "grenada", "libia",
     "macedonia", "armenia", "egypt", "egipto", "china", "asia", "syria", "siria",
     "martinique", "guernsey", "clipperton", "colombia", "america", "mauricio", "cuba",
+    "argelia", "irlanda", "mundo", "sark",  # Spanish given names; "Mundo" for Raymundo
     "pseudoacentos", "pseudobidi", "diego garcia", "san martin",
     "st martin", "santa elena",
     "st helena", "santa lucia", "st lucia", "san cristobal y nieves", "st vincent grenadines",
@@ -116,10 +123,26 @@ def term_spans(view: str) -> list[tuple[int, int]]:
     out = []
     for i, (start, _, word) in enumerate(found):
         for term in index.get(word, ()):
-            if tuple(w for _, _, w in found[i:i + len(term)]) == term:
-                out.append((start, found[i + len(term) - 1][1]))
+            last = i + len(term) - 1
+            if tuple(w for _, _, w in found[i:last + 1]) == term and all(
+                    _joins(view[found[k][1]:found[k + 1][0]], found[k][2], found[k + 1][2])
+                    for k in range(i, last)):
+                out.append((start, found[last][1]))
                 break
     return out
+
+
+def _joins(gap: str, before: str, after: str) -> bool:
+    """Whether ``gap`` (the text between two words) keeps them in one term: spaces, a hyphen
+    or "&" ("Eid al-Fitr", "Bosnia & Herzegovina"), the period of a short abbreviation ("Jr.
+    Day", "St. Kitts") or the comma before "Jr."; not a comma, a sentence end or a line break
+    ("Apart from Karen, people were helpful", "Over Christmas, Eve covered the desk")."""
+    if _INLINE.fullmatch(gap):
+        return True
+    rest = gap.lstrip()
+    if rest.startswith(".") and len(before) <= 2:
+        return bool(_INLINE.fullmatch(rest[1:]))
+    return rest.startswith(",") and after in ("jr", "sr") and bool(_INLINE.fullmatch(rest[1:]))
 
 
 def keep_terms(view: str, spans: Iterable[Span], cued: Collection[int] = ()) -> list[Span]:

@@ -34,6 +34,7 @@ from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
 from storage.anonymise.terms import keep_terms
 from storage.anonymise.words import (
+    AFTER_NAME,
     BEFORE_NAME,
     COMMON_WORD_NAMES,
     FUNCTION_WORDS,
@@ -67,6 +68,7 @@ _NAME_CUES = (r"\bmy name is|\bname is|\bname\s*:|\bnamed|\bcalls me|\bcall me|\
 _NAME_CUE = re.compile(f"(?:{_NAME_CUES})\\s*$", re.IGNORECASE)
 _ANY_CUE = re.compile(_NAME_CUES, re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
 
 def could_hold_name(view: str, words: Dictionary) -> bool:
@@ -129,10 +131,18 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
         else:
             i += 1
     # "Juneteenth", "Martin Luther King Jr. Day", "Tigrinya", "Latinx", "from Afghanistan": no
-    # person, unless context names one ("ask Eid"; "from" and "per" come before places too)
+    # person, unless context names one ("ask Eid", "Diwali said", "Holi wants the day off";
+    # "from" and "per" come before places too)
     by_context = {tokens[i].idx for i in cued
                   if i == 0 or fold(tokens[i - 1].text) not in _PLACE_CUES}
+    by_context.update(s[0] for s in out if _word_after(view, s[1]) in AFTER_NAME)
     return keep_terms(view, out, by_context)
+
+
+def _word_after(view: str, end: int) -> str:
+    """The folded word right after ``end`` across spaces only ("Eid said" -> "said")."""
+    m = _NEXT_WORD.match(view, end)
+    return fold(m.group(1)) if m else ""
 
 
 def _cued(view: str, tokens: list[Any], words: Dictionary) -> set[int]:
