@@ -144,9 +144,9 @@ async def test_the_wired_app_scrubs_an_unlisted_name_from_a_stored_answer(
 
 
 def test_a_listed_term_shields_only_guesses_a_roster_name_is_still_replaced() -> None:
-    """"Eid" and "Holi" are observances, and also the names of two people on this roster:
+    """"Holi" and "Diwali" are observances, and also the names of two people on this roster:
     the roster wins, so a colleague's name never stays because a holiday shares it."""
-    out = Scrubber(["Eid Hassan", "Holi Marsh"]).scrub("Eid off would be nice; Holi was fun")
+    out = Scrubber(["Diwali Shah", "Holi Marsh"]).scrub("Diwali off would be nice; Holi was fun")
     assert out == "[NAME] off would be nice; [NAME] was fun"
 
 

@@ -22,16 +22,17 @@ Two sources:
 
 No single-word entry is a given name the nickname tables know ("Karen" is listed only as
 "Karen people"; tests/test_scrub_names.py checks it), nor a holiday that is as often a
-person's name ("Ramadan", "Mawlid", "Ashura", "Pesach") or reads as one's possessive
-("Lincoln's Birthday": "my son Lincoln's birthday party"). Terms are matched word by word,
+person's name ("Eid", "Ramadan", "Mawlid", "Ashura", "Pesach", "Pascua"; "Eid al-Fitr" is
+listed) or reads as one's possessive ("Lincoln's Birthday": "my son Lincoln's birthday
+party"). Terms are matched word by word,
 ignoring case, accents and apostrophes ("Dia de los Muertos", "Eid al Fitr", "Womens History
 Month"), but never across a comma, a sentence end or a line ("Apart from Karen, people were
 helpful", "Over Christmas, Eve covered the desk").
 
 Only the scrubber's *guesses* are dropped inside one of these terms (unlisted.py's spans): a
 name on the roster is always replaced, a guess that reaches past the term ("Juneteenth Okafor")
-stays whole, and so does one that context names as a person at the term's start ("ask Eid",
-"Eid said", "Holi wants the day off")."""
+stays whole, and so does one that context names as a person at the term's start ("ask Holi",
+"Diwali said", "Holi wants the day off")."""
 
 from __future__ import annotations
 
@@ -147,7 +148,7 @@ def _joins(gap: str, before: str, after: str) -> bool:
 
 def keep_terms(view: str, spans: Iterable[Span], cued: Collection[int] = ()) -> list[Span]:
     """``spans`` without the name guesses that lie inside a listed term, except one that
-    starts the term at an offset in ``cued`` (context says a person: "ask Eid", "Dr. Holi";
+    starts the term at an offset in ``cued`` (context says a person: "ask Holi", "Dr. Holi";
     not "Jr. Day", which follows a name)."""
     spans = list(spans)
     if not spans:

@@ -131,7 +131,7 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
         else:
             i += 1
     # "Juneteenth", "Martin Luther King Jr. Day", "Tigrinya", "Latinx", "from Afghanistan": no
-    # person, unless context names one ("ask Eid", "Diwali said", "Holi wants the day off";
+    # person, unless context names one ("ask Holi", "Diwali said", "Holi wants the day off";
     # "from" and "per" come before places too)
     by_context = {tokens[i].idx for i in cued
                   if i == 0 or fold(tokens[i - 1].text) not in _PLACE_CUES}
