@@ -94,3 +94,59 @@ def test_a_sentence_ending_in_an_ellipsis_or_emoji_ends_its_phrases() -> None:
         assert not any(len(key) > 1 and key[-1] in ("park", "horario") for key in phrases), (
             text, phrases)
         assert capitals == {}, (text, capitals)
+
+
+# ---- a theme that holds every comment ----------------------------------------------------------
+
+LANGUAGE = ["Oromo and Tigrinya speakers wait weeks for interpreters",
+            "We lack Somali and Amharic materials",
+            "Interpreters for Somali families are never available",
+            "Colleagues who speak Mam are not paid for interpreting",
+            "Interpreters for Vietnamese take too long",
+            "Translated forms in Dari would help families"]
+STAFFING = ["Short staffed at the desk every Saturday",
+            "Desk coverage is impossible with two people",
+            "Not enough staff to cover the desk during programs",
+            "Kronos scheduling broke again and nobody fixed it",
+            "Scheduling in Kronos ignores prayer times",
+            "We are always short staffed on weekends",
+            "Burnout from covering the desk alone",
+            "Overtime every week because of vacancies"]
+
+
+def _one_theme(texts: list[str]) -> tuple[str, str | None]:
+    """The label and code of the one theme a summary's k_comments (10) leaves room for."""
+    from storage.themes import load_codebook
+    from tests.test_codebook import WORKPLACE
+
+    result = TfidfThemer().theme(texts, load_codebook(WORKPLACE), min_theme_size=10)
+    themes = [t for t in result.themes if not t.is_other]
+    assert len(themes) == 1 and len(themes[0].members) == len(texts)
+    return themes[0].label, themes[0].code
+
+
+def test_one_theme_of_mixed_comments_is_named_by_what_they_mention_not_a_minority_code() -> None:
+    """Half the comments are about interpreters, half about staffing: "Workload & staffing"
+    for all twelve would tell a committee that staffing is all they said."""
+    label, code = _one_theme(LANGUAGE + STAFFING[:6])
+    assert label != "Workload & staffing" and code != "workload"
+    assert label.startswith("Interpreters, ") and label.count(", ") == 2
+
+
+def test_one_theme_that_mostly_says_one_codebook_thing_takes_its_name() -> None:
+    assert _one_theme(STAFFING + LANGUAGE[:4])[0] == "Workload & staffing"
+
+
+def test_a_word_only_seen_starting_a_sentence_does_not_outvote_its_capitals() -> None:
+    """"Kronos scheduling broke" says nothing about how "Kronos" is written; "in Kronos" does.
+    ("desk" is written in lower case where it tells, and keeps it.)"""
+    from storage.themes.labels import PhraseIndex
+
+    texts = ["Kronos scheduling broke again", "Kronos scheduling is slow",
+             "Kronos scheduling forgets holidays", "Scheduling in Kronos ignores the desk",
+             "Nobody fixed the Kronos scheduling", "Desk coverage is thin"]
+    index = PhraseIndex(texts)
+    assert index.written(list(range(len(texts))), "kronos scheduling") == "Kronos scheduling"
+    assert index.written(list(range(len(texts))), "desk coverage") == "desk coverage"
+    label, _ = _one_theme(LANGUAGE + STAFFING[:6])
+    assert "Kronos" in label.split(", ")

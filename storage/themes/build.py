@@ -16,6 +16,9 @@ from storage.themes.codebook import map_onto, stem_line
 from storage.themes.model import OTHER_CODE, OTHER_LABEL, Codebook, Sentiment, Theme, ThemeResult
 from storage.themes.text import analyze
 
+WHOLE_CODEBOOK_SCORE = 0.51  # a codebook name for a theme of every comment: more than half
+WHOLE_PHRASES = 3  # a theme of every comment with no codebook name: its 3 top phrases
+
 _PROFILE_TERMS = 25
 
 
@@ -207,14 +210,20 @@ def build(
     top = int(cluster_labels.max()) if n else -1
     groups = [g for c in range(top + 1) if len(g := np.flatnonzero(cluster_labels == c))]
     other = np.flatnonzero(cluster_labels < 0)
+    # One group holding every comment (a handful of them, or a summary whose k_comments leaves
+    # room for one theme only): its name is read as what all of them say, so it must be true
+    # of most of them. A codebook name needs a majority of the comments, not 30%, and a name
+    # of its own lists what they mention most ("Interpreters, desk, Kronos").
+    whole = len(groups) == 1 and not len(other)
+    min_score = max(options.min_codebook_score, WHOLE_CODEBOOK_SCORE) if whole else \
+        options.min_codebook_score
     # codebook: groups that map onto the same code become one theme, the groups its sub-themes
     coded: dict[str, list[np.ndarray]] = {}
     plain: list[np.ndarray] = []
     if codebook is not None and groups:
         lines = _Lines(ctx)
         for g, (code, _) in zip(
-            groups,
-            map_onto(lines, [g.tolist() for g in groups], codebook, options.min_codebook_score),
+            groups, map_onto(lines, [g.tolist() for g in groups], codebook, min_score),
             strict=True,
         ):
             if code is None:
@@ -235,8 +244,13 @@ def build(
     assignments = [-1] * n
     for tid, (members, code, parts) in enumerate(entries):
         phrases = _phrases(ctx, members)
+        written: tuple[str, ...] | None = None
         if code is not None:
             label = _unique(names[code], used_labels, ())
+        elif whole and len(phrases) > 1:
+            written = _written(ctx, members, phrases[:WHOLE_PHRASES])
+            label = _unique(labels.label_of(", ".join(written)), used_labels, ())
+            code = _unique(_slug(labels.label_of(phrases[0])), used_codes, ())
         else:
             label = _unique(
                 labels.label_of(phrases[0]) if phrases else "Comments",
@@ -248,7 +262,8 @@ def build(
         themes.append(
             Theme(
                 id=tid,
-                label=label if code in names else _written(ctx, members, [label])[0],
+                label=label if code in names or written else _written(ctx, members,
+                                                                       [label])[0],
                 key_phrases=_written(ctx, members, phrases),
                 code=code,
                 members=tuple(int(i) for i in members),

@@ -14,6 +14,7 @@ HR"), so casing never changes which phrases or themes are found.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -178,10 +179,20 @@ class PhraseIndex:
         return found
 
     def _votes(self, i: int) -> dict[str, str]:
-        """How comment ``i`` writes each word of its phrases (lower case unless it tells)."""
-        capitals = self._capitals.get(self.texts[i], _NO_FORMS)
+        """How comment ``i`` writes each word of its phrases, where it tells: with capitals
+        that say something, or in lower case somewhere. A word it only writes at the start of
+        a clause gets no vote ("Kronos scheduling broke" says nothing about "kronos")."""
+        text = self.texts[i]
+        capitals = self._capitals.get(text, _NO_FORMS)
         words = {w for surface in self.of(i).values() for w in surface.split(" ")}
-        return {w: capitals.get(w, w) for w in words}
+        votes = {}
+        for w in words:
+            form = capitals.get(w)
+            if form is not None:
+                votes[w] = form
+            elif _lower_here(text, w):
+                votes[w] = w
+        return votes
 
     def _sample(self, members: Sequence[int]) -> list[int]:
         step = max(1, math.ceil(len(members) / self.per_theme))  # large themes: a sample
@@ -290,6 +301,16 @@ def _similarity(a: Key, b: Key, va: np.ndarray | None, vb: np.ndarray | None) ->
     if va is None or vb is None:
         return overlap
     return max(overlap, float(np.clip(va @ vb, 0.0, 1.0)))
+
+
+@lru_cache(maxsize=4096)
+def _as_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])")
+
+
+def _lower_here(text: str, word: str) -> bool:
+    """Whether ``text`` writes ``word`` (lower case) as a whole word somewhere."""
+    return word in text and _as_word(word).search(text) is not None
 
 
 def label_of(phrase: str) -> str:
