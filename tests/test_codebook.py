@@ -101,3 +101,21 @@ def test_who_covers_the_desk_is_workload_not_furniture() -> None:
     result = TfidfThemer().theme(texts, load_codebook(WORKPLACE))
     assert result.theme_of(0).label == "Workload & staffing", [t.label for t in result.themes]
     assert result.theme_of(len(texts) - 1).label == "Facilities & tools"
+
+
+def test_comments_that_only_mention_staff_are_not_about_workload() -> None:
+    """In a staff survey "staff" is everywhere: "Muslim staff feel unseen" is about belonging,
+    not workload ("staffing" shared its stem with "staff"); "short staffed" still is."""
+    from storage.themes.codebook import map_onto, stem_line
+
+    codebook = load_codebook(WORKPLACE)
+    belonging = ["Muslim staff feel unseen", "Bilingual staff are never thanked",
+                 "Staff of color leave within a year", "Black staff face microaggressions",
+                 "Disabled staff wait months for accommodations"]
+    workload = ["We are short staffed every Saturday", "Staff shortage on evening shifts",
+                "Understaffed again this week", "Staffing levels are too low for programs"]
+    lines = [stem_line(t) for t in belonging + workload]
+    (code_b, _), (code_w, _) = map_onto(
+        lines, [range(len(belonging)), range(len(belonging), len(lines))], codebook, 0.3)
+    assert code_b != "workload"
+    assert code_w == "workload"

@@ -150,3 +150,17 @@ def test_a_word_only_seen_starting_a_sentence_does_not_outvote_its_capitals() ->
     assert index.written(list(range(len(texts))), "desk coverage") == "desk coverage"
     label, _ = _one_theme(LANGUAGE + STAFFING[:6])
     assert "Kronos" in label.split(", ")
+
+
+def test_a_word_many_comments_share_but_that_names_no_topic_never_labels_alone() -> None:
+    """"History Month", "Heritage Month" and "Pride Month" share "month": "Month" would tell a
+    committee nothing."""
+    texts = ["Black History Month displays got great feedback",
+             "Hispanic Heritage Month displays were well attended",
+             "Pride Month display survived this year", "Women's History Month reading list",
+             "Asian Heritage Month display in the lobby", "Native American Heritage Month talks",
+             "Arab American Heritage Month displays", "Jewish American Heritage Month events",
+             "Disability Pride Month display", "Deaf Awareness Month display"]
+    labels = [t.label for t in TfidfThemer().theme(texts, min_theme_size=10).themes]
+    assert labels and not any(label.split(",")[0].strip().lower() == "month"
+                              for label in labels), labels

@@ -165,7 +165,7 @@ def _subthemes(
     used: set[str] = {parent_label}
     for part in parts:
         phrases, more = _ranked_phrases(ctx, part, within=members)
-        candidates = [labels.label_of(p) for p in (*phrases, *more)]
+        candidates = [labels.label_of(p) for p in labels.namable([*phrases, *more])]
         label = next((c for c in candidates if c not in used), None)
         if label is None:  # nothing distinctive against the parent: against everyone, then
             candidates += [labels.label_of(r[1]) for r in ctx.phrases.ranked(part.tolist())]
@@ -244,18 +244,19 @@ def build(
     assignments = [-1] * n
     for tid, (members, code, parts) in enumerate(entries):
         phrases = _phrases(ctx, members)
+        names_from = labels.namable(phrases)
         written: tuple[str, ...] | None = None
         if code is not None:
             label = _unique(names[code], used_labels, ())
         elif whole and len(phrases) > 1:
-            written = _written(ctx, members, phrases[:WHOLE_PHRASES])
+            written = _written(ctx, members, names_from[:WHOLE_PHRASES])
             label = _unique(labels.label_of(", ".join(written)), used_labels, ())
-            code = _unique(_slug(labels.label_of(phrases[0])), used_codes, ())
+            code = _unique(_slug(labels.label_of(names_from[0])), used_codes, ())
         else:
             label = _unique(
-                labels.label_of(phrases[0]) if phrases else "Comments",
+                labels.label_of(names_from[0]) if names_from else "Comments",
                 used_labels,
-                [labels.label_of(p) for p in phrases[1:]],
+                [labels.label_of(p) for p in names_from[1:]],
             )
             code = _unique(_slug(label), used_codes, ())
         reps = clustering.order_by_closeness(ctx.z, members)

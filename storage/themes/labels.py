@@ -303,6 +303,20 @@ def _similarity(a: Key, b: Key, va: np.ndarray | None, vb: np.ndarray | None) ->
     return max(overlap, float(np.clip(va @ vb, 0.0, 1.0)))
 
 
+# Words that name no topic on their own, though many comments share them ("History Month",
+# "Heritage Month", "Pride Month" share "month"; in a staff survey, "staff"): a label never is
+# one of them alone.
+_NO_NAME = frozenset({"month", "months", "week", "weeks", "year", "years", "day", "days",
+                      "time", "times", "thing", "things", "lot", "way", "people", "staff"})
+
+
+def namable(phrases: Sequence[str]) -> list[str]:
+    """``phrases`` (best first) that can name a theme: not one of the words above alone (all
+    of them when every one is)."""
+    good = [p for p in phrases if p.lower() not in _NO_NAME]
+    return good or list(phrases)
+
+
 @lru_cache(maxsize=4096)
 def _as_word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])")
