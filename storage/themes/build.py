@@ -260,11 +260,12 @@ def build(
             )
             code = _unique(_slug(label), used_codes, ())
         reps = clustering.order_by_closeness(ctx.z, members)
+        # as the comments write it, unless a codebook name or written already
+        shown = label if code in names or written else _written(ctx, members, [label])[0]
         themes.append(
             Theme(
                 id=tid,
-                label=label if code in names or written else _written(ctx, members,
-                                                                       [label])[0],
+                label=shown,
                 key_phrases=_written(ctx, members, phrases),
                 code=code,
                 members=tuple(int(i) for i in members),
