@@ -416,6 +416,24 @@ def test_quotes_come_from_distinct_groups_and_belong_to_their_theme() -> None:
     assert len(everyone_one_group) == 1
 
 
+def test_quotes_pass_over_comments_that_say_little_once_scrubbed() -> None:
+    """A chair read "> [NAME] and turnover" as the quote of a workload theme (the scrubber had
+    taken "Burnout" for a name) while its other comments said something: such a comment, or a
+    one-word one, is quoted only when nothing else is left."""
+    from storage.themes.model import Theme
+
+    texts = ["[NAME] and turnover", "Burnout", "More staff at the front desk on weekends",
+             "Evening shifts are short two people every week", "[NAME] [NAME] again"]
+    theme = Theme(id=0, label="Workload", key_phrases=(), code="workload",
+                  members=(0, 1, 2, 3, 4), sentiment=(0, 0, 5), representatives=(0, 1, 4, 2, 3))
+    picked = quotes(texts, theme, n=2, seed=1)
+    assert sorted(picked) == sorted(texts[2:4])
+    # nothing better left: the weak ones still serve, the most typical first
+    weak_only = Theme(id=0, label="Workload", key_phrases=(), code="workload",
+                      members=(0, 1), sentiment=(0, 0, 2), representatives=(1, 0))
+    assert quotes(texts, weak_only, n=1) == ["Burnout"]
+
+
 def test_alignment_keeps_labels_and_codes_across_rounds() -> None:
     texts, labels = _comments(per_topic=20, seed=3)
     first = TfidfThemer().theme(texts)
