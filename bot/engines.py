@@ -161,15 +161,20 @@ class LazyThemer:
             getattr(engine, "forget", lambda: None)()
 
     def theme(self, texts: Any, codebook: Any = None, *, min_theme_size: int | None = None,
-              round_size: int | None = None) -> Any:
+              round_size: int | None = None, groups: Any = None) -> Any:
         """Themes of `texts`. The semantic engine is used only when the round these comments
         come from (`round_size`, else the texts themselves) has at most `semantic_max`
-        comments: every item of a round is then themed the same way, within the time goal."""
+        comments: every item of a round is then themed the same way, within the time goal.
+        `groups[i]`: who wrote comment i (a submission id): labels use only phrases two
+        people or more wrote."""
         self.load()
         texts = [str(t or "") for t in texts]
         digest = hashlib.sha256("\x1e".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+        # who wrote what changes the labels: the same texts by other people are another key
+        who = None if groups is None else hashlib.sha256("\x1e".join(
+            str(g) for g in groups).encode("utf-8", "surrogatepass")).hexdigest()
         key = (digest, len(texts), id(codebook) if codebook is not None else None,
-               min_theme_size)
+               min_theme_size, who)
         with self._lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
@@ -178,7 +183,8 @@ class LazyThemer:
         size = max(len(texts), round_size or 0)
         if getattr(engine, "name", "") == "semantic" and size > self.semantic_max:
             engine = self._tfidf
-        result = engine.theme(texts, codebook or self.codebook, min_theme_size=min_theme_size)
+        result = engine.theme(texts, codebook or self.codebook, min_theme_size=min_theme_size,
+                              groups=groups)
         with self._lock:
             self._memo[key] = result
             while len(self._memo) > self._memo_size:

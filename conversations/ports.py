@@ -82,10 +82,12 @@ class Scrub(Protocol):
 class Themer(Protocol):
     """Themes a set of scrubbed comments (storage.themes), with its own codebook.
     `round_size`: how many comments the whole round has (an engine may choose a faster
-    method for a large round; the result names the engine used)."""
+    method for a large round; the result names the engine used). `groups[i]`: who wrote
+    comment i (its submission id), so a label is never a phrase only one person wrote."""
 
     def theme(self, texts: Sequence[str], codebook: Any = None, *,
-              min_theme_size: int | None = None, round_size: int | None = None) -> Any: ...
+              min_theme_size: int | None = None, round_size: int | None = None,
+              groups: Sequence[str] | None = None) -> Any: ...
 
 
 class NotYet(Exception):

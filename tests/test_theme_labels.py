@@ -164,3 +164,33 @@ def test_a_word_many_comments_share_but_that_names_no_topic_never_labels_alone()
     labels = [t.label for t in TfidfThemer().theme(texts, min_theme_size=10).themes]
     assert labels and not any(label.split(",")[0].strip().lower() == "month"
                               for label in labels), labels
+
+
+def test_the_engine_names_themes_only_by_phrases_two_people_wrote() -> None:
+    """The engine is told who wrote each comment: "dialysis" in two comments of one person
+    names nothing; written by two people it may."""
+    from storage.themes import TfidfThemer
+
+    texts = [
+        "Story times reach families in three languages",
+        "The makerspace draws teens after school",
+        "Book clubs for seniors keep growing",
+        "Outreach vans visit the farms",
+        "Interpreters are booked quickly now",
+        "The new hiring panel is more diverse",
+        "Managers listen when we raise concerns",
+        "The equity committee publishes its minutes",
+        "Land acknowledgements open every program",
+        "Flexible hours helped me keep working during dialysis",
+        "If my dialysis schedule changes again I may lose my shifts",
+    ]
+    one = [f"s{i}" for i in range(10)] + ["s9"]
+    two = [f"s{i}" for i in range(11)]
+
+    def shown(groups: list[str]) -> list[str]:
+        result = TfidfThemer().theme(texts, min_theme_size=10, groups=groups)
+        return [p for t in result.themes for s in (t, *t.subthemes)
+                for p in (s.label, *s.key_phrases)]
+
+    assert not any("dialysis" in p.lower() for p in shown(one))
+    assert "Dialysis" in shown(two)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from functools import partial
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.results.thresholds import enough_people
-from storage.models import Response, Round
+from conversations.results.thresholds import TEXT, WHOLE, Ledger, Shown, enough_people
+from storage.models import Round
 
 
 class Retention:
@@ -37,23 +38,33 @@ class Retention:
         return done
 
     async def _purge_round(self, tx: UnitOfWork, rnd: Round, today: date) -> None:
-        live = [r for r in await tx.responses.for_round(rnd.id) if r.text]
-        by_question: dict[str, list[Response]] = {}
-        for r in sorted(live, key=lambda r: r.id):  # the order summaries theme them in
-            by_question.setdefault(r.question_id, []).append(r)
-        for rows in by_question.values():  # each question keeps its own themes
+        responses = await tx.responses.for_round(rnd.id)
+        live = [r for r in responses if r.text]
+        by_id = {r.id: r for r in live}
+        shown = [Shown((seg, val), item, batch)
+                 for seg, val, item, batch in await tx.views.shown(rnd.id)]
+        ledger = Ledger(responses, shown, rnd.k_responses)
+        for r in live:  # still counted as comments; named below only by a theme a view shows
+            r.theme = "other"
+        for item in sorted(ledger.items() - {TEXT}):  # each question keeps its own themes
+            # the comments its whole-round view shows, in the order summaries theme them: a
+            # comment no view shows (the few that came in at the close after early results)
+            # must not name a theme, so it is counted as other
+            batch, _ = ledger.choose(item, WHOLE)
+            rows = ledger.live(item, batch) if batch is not None else []
             if not enough_people(rows, rnd.k_comments):
-                for r in rows:  # never themed or quoted; still counted as comments
-                    r.theme = "other"
                 continue
             assert self.deps.themer is not None, "no theming engine wired"
-            result = await asyncio.to_thread(self.deps.themer.theme, [str(r.text) for r in rows],
-                                             min_theme_size=rnd.k_comments)
+            result = await asyncio.to_thread(
+                partial(self.deps.themer.theme, [str(r.text) for r in rows],
+                        min_theme_size=rnd.k_comments,
+                        groups=[r.submission or r.id for r in rows]))
             labels = {t.id: t.label for t in result.themes if not t.is_other}
             small = {t.id for t in result.themes
                      if not enough_people([rows[i] for i in t.members], rnd.k_comments)}
-            for r, theme_id in zip(rows, result.assignments, strict=True):
-                r.theme = "other" if theme_id in small else labels.get(theme_id, "other")
+            for row, theme_id in zip(rows, result.assignments, strict=True):
+                by_id[row.id].theme = "other" if theme_id in small else labels.get(theme_id,
+                                                                                   "other")
         for r in live:
             r.text = None
         rnd.purged_on = today

@@ -14,6 +14,7 @@ SWOT section), so a county-sized round stays fast."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -48,7 +49,10 @@ from conversations.results.thresholds import (
     Slice,
     enough,
     enough_people,
+    people_at_least,
+    safe_difference,
     shown_parts,
+    theming_order,
 )
 from storage.models import SEGMENTS, Round
 
@@ -159,6 +163,9 @@ class Summaries:
             return Refusal(reason or "themes.too_small",
                            {"round": rnd.id, "k": rnd.k_responses, "slice": where})
         views: list[tuple[str, int]] = [(ALL, b_all)]
+        # the whole-round views whose comments the themes shown here come from (their names
+        # show something of them): recorded as shown too
+        named: list[Shown] = []
         previous = await self._previous(tx, rnd)
         prior = await self.ledger(tx, previous) if previous is not None else None
         # every comment across questions first: the semantic engine then encodes the round's
@@ -170,7 +177,7 @@ class Summaries:
         if b_text is not None:
             rows = ledger.rows_of(TEXT, wanted, b_text)
             every = await self._section(tx, rnd, ledger, TEXT, overall_title, overall_title,
-                                        rows, b_text, previous, prior, wanted)
+                                        rows, b_text, previous, prior, wanted, named)
             if every is not None:
                 overall = every
                 if every.enough:
@@ -197,7 +204,7 @@ class Summaries:
                     got = _choice(q, text, rows, rnd.k_responses, locale)
                 else:
                     got = await self._section(tx, rnd, ledger, item, title, text, rows, batch,
-                                              previous, prior, wanted)
+                                              previous, prior, wanted, named)
                     if got is not None and not got.enough:
                         results.append(got)  # shown as "too few comments", nothing released
                         continue
@@ -211,6 +218,10 @@ class Summaries:
             for item, batch in views:
                 ledger.record(item, wanted, batch)
                 await tx.views.record(rnd.id, wanted[0], wanted[1], item, batch)
+            for view in dict.fromkeys(named):
+                if view not in ledger.shown:
+                    ledger.record(view.item, view.slice, view.batch)
+                    await tx.views.record(rnd.id, *view.slice, view.item, view.batch)
         engines = sorted({s.engine for s in (*results, overall)
                           if isinstance(s, Section) and s.engine})
         return Summary(
@@ -230,10 +241,13 @@ class Summaries:
 
     async def _section(self, tx: UnitOfWork, rnd: Round, ledger: Ledger, item: str, title: str,
                        text: str, rows: Sequence[Row], batch: int, previous: Round | None,
-                       prior: Ledger | None, wanted: Slice = WHOLE) -> Section | None:
+                       prior: Ledger | None, wanted: Slice = WHOLE,
+                       named: list[Shown] | None = None) -> Section | None:
         """The themes of one open item in one view (slice `wanted`): the item is themed once
-        (as of the batch its whole-round view shows, or this view's when that is newer), then
-        counted here; the trend compares it with the same slice of the previous round."""
+        (as of the batch its whole-round view shows, with this view's own comments where it
+        is newer: `_themed_view`), then counted here; the trend compares it with the same
+        slice of the previous round. The whole-round views the themes come from are added to
+        `named`."""
         k = rnd.k_comments
         commented = [r for r in rows if r.text or r.theme]
         if not commented:
@@ -243,7 +257,9 @@ class Summaries:
         whole, _ = ledger.choose(item, WHOLE)
         at = max(whole or batch, batch)
         source = item if ledger.comments(at) <= PER_QUESTION_MAX else TEXT
-        themed = await self._themed_item(rnd, ledger, source, at)
+        themed = await self._themed_view(rnd, ledger, source, commented, named)
+        if themed is None:  # its themes would tell what too few people wrote
+            return Section(item if item != TEXT else OVERALL, title, text, 0, False, ())
         old_share = None
         if previous is not None and prior is not None and themed.result is not None:
             old_share = await self._old_shares(tx, previous, prior, item, source, themed, k,
@@ -253,27 +269,58 @@ class Summaries:
         return Section(item if item != TEXT else OVERALL, title, text, total, ok, tuple(lines),
                        engine=themed.engine)
 
-    async def _themed_item(self, rnd: Round, ledger: Ledger, item: str, batch: int) -> Themed:
-        rows = ledger.commented(item, batch)
-        live = ledger.live(item, batch)
-        key = (rnd.id, item, batch, rnd.k_comments, len(rows), len(live))
+    async def _themed_view(self, rnd: Round, ledger: Ledger, source: str,
+                           commented: Sequence[Row], named: list[Shown] | None
+                           ) -> Themed | None:
+        """The themes a view of `commented` (its comments) is counted in: every comment of
+        `source` as of the batch its whole-round view shows (added to `named`: the theme names
+        say something of those comments), with the view's own comments that are newer (a
+        group's view may be newer when the answers a batch adds outside the group may not
+        be shown). Never the comments of answers no view shows, such as the few that come in
+        at the close after early results: a theme's name or grouping would say what they
+        wrote. None when the view's newer comments are too few people to add safely."""
+        whole, _ = ledger.choose(source, WHOLE)
+        base = ledger.commented_ids(source, whole) if whole is not None else frozenset()
+        newer = [r for r in commented if r.id not in base]
+        if not safe_difference(people_at_least(newer), ledger.k):
+            return None
+        if whole is not None and named is not None:
+            named.append(Shown(WHOLE, source, whole))
+        return await self._themed_item(rnd, ledger, source, whole or 0, newer)
+
+    async def _themed_item(self, rnd: Round, ledger: Ledger, item: str, batch: int,
+                           newer: Sequence[Row] = ()) -> Themed:
+        """`item`'s comments in the whole round as of `batch`, and `newer` ones, themed."""
+        rows: list[Row] = ledger.commented(item, batch) if batch else []
+        live: list[Row] = ledger.live(item, batch) if batch else []
+        if newer:
+            rows = sorted([*rows, *newer], key=theming_order)
+            live = [r for r in rows if r.text]
+        at = max([batch, *(r.batch for r in newer)])
+        which = hashlib.blake2b("\n".join(sorted(r.id for r in newer)).encode(),
+                                digest_size=8).digest() if newer else b""
+        key = (rnd.id, item, batch, which, rnd.k_comments, len(rows), len(live))
         found = self._themed.get(key)
         if found is not None:
             self._themed.move_to_end(key)
             return found
         if not live:
-            themed = Themed(rows, None)
+            themed = Themed(list(rows), None)
         else:
             result = await asyncio.to_thread(self._theme, [str(r.text) for r in live],
-                                             rnd.k_comments, ledger.comments(batch))
+                                             [r.submission or r.id for r in live],
+                                             rnd.k_comments, ledger.comments(at))
             themed = Themed(live, result)
         _keep(self._themed, key, themed, _CACHE)
         return themed
 
-    def _theme(self, texts: Sequence[str], k_comments: int, round_size: int) -> Any:
-        # themes under k comments could never be shown: ask for none that small
+    def _theme(self, texts: Sequence[str], groups: Sequence[str], k_comments: int,
+               round_size: int) -> Any:
+        # themes under k comments could never be shown: ask for none that small; who wrote
+        # each comment, so no label is one person's words
         assert self.deps.themer is not None, "no theming engine wired"
-        return self.deps.themer.theme(texts, min_theme_size=k_comments, round_size=round_size)
+        return self.deps.themer.theme(texts, min_theme_size=k_comments, round_size=round_size,
+                                      groups=groups)
 
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()
@@ -298,12 +345,17 @@ class Summaries:
         k = max(k_comments, previous.k_comments)
         if not enough_people(before, k):
             return None
-        old = await self._themed_item(previous, prior, source, batch)
-        themed.align_to(old, previous.id)
+        named: list[Shown] = []
+        old = await self._themed_view(previous, prior, source, before, named)
+        if old is None:
+            return None
+        themed.align_to(old, previous.id, k)
         old_lines, _, ok = section_lines(old, before, k, seed=f"{previous.id}:{item}")
         if not ok:
             return None
         await tx.views.record(previous.id, wanted[0], wanted[1], item, batch)
+        for view in named:
+            await tx.views.record(previous.id, *view.slice, view.item, view.batch)
         return shares(old_lines)
 
 

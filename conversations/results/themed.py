@@ -52,13 +52,18 @@ class Themed:
     def engine(self) -> str:
         return str(getattr(self.result, "engine", "") or "")
 
-    def align_to(self, previous: Themed, name: str) -> None:
-        """Give the same topics the labels and codes they had in `previous` (once)."""
+    def align_to(self, previous: Themed, name: str, k_comments: int) -> None:
+        """Give the same topics the labels and codes they had in `previous` (once): only
+        topics of at least k_comments people there, the ones its summaries could show (a
+        smaller one's name would tell what a few people wrote in the previous round)."""
         if self.aligned == name or self.result is None or previous.result is None:
             return
         from storage.themes import align
 
-        self.result = align(self.result, previous.result)
+        before = previous.result
+        named = tuple(t for t in before.themes if t.is_other or enough_people(
+            [previous.rows[i] for i in t.members], k_comments))
+        self.result = align(self.result, replace(before, themes=named))
         self.aligned = name
 
 

@@ -229,9 +229,17 @@ class Ledger:
         key = ("commented", item, batch)
         if key not in self._memo:
             self._memo[key] = sorted((r for r in self.rows_of(item, WHOLE, batch)
-                                      if r.text or r.theme), key=_theming_order)
+                                      if r.text or r.theme), key=theming_order)
         rows: list[Row] = self._memo[key]
         return rows
+
+    def commented_ids(self, item: str, batch: int) -> frozenset[str]:
+        """The ids of `commented(item, batch)`."""
+        key = ("commented_ids", item, batch)
+        if key not in self._memo:
+            self._memo[key] = frozenset(r.id for r in self.commented(item, batch))
+        ids: frozenset[str] = self._memo[key]
+        return ids
 
     def live(self, item: str, batch: int) -> list[Row]:
         """`commented(item, batch)` that still have their text (not purged by retention)."""
@@ -253,7 +261,8 @@ class Ledger:
         return set(self._index)
 
 
-def _theming_order(r: Row) -> tuple[bytes, str]:
+def theming_order(r: Row) -> tuple[bytes, str]:
+    """The order comments are themed in: a digest of each text, then its id."""
     text = str(r.text or r.theme or "")
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), r.id
 

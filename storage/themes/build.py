@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,12 +48,14 @@ class Context:
         phrase_vectors: Callable[[Sequence[tuple[labels.Key, str]]], Sequence[np.ndarray | None]],
         labels_of_sentiment: Sequence[Sentiment] | None = None,
         method: str = "kmeans",
+        groups: Sequence[Hashable] | None = None,
     ) -> None:
         self.texts = list(texts)
         self.z = z
         self.method = method  # how the engine clusters (clustering.METHODS): sub-themes too
         self.phrase_vectors = phrase_vectors
-        self.phrases = labels.PhraseIndex(self.texts)
+        # who wrote each comment: labels only use phrases two people or more wrote
+        self.phrases = labels.PhraseIndex(self.texts, groups=groups)
         self.sentiments = list(labels_of_sentiment or sentiment.sentiments(self.texts))
         self._stems: dict[int, frozenset[str]] = {}
         self._df: Counter[str] | None = None

@@ -22,7 +22,7 @@ import importlib.util
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,11 +118,12 @@ def _term_vectors(x: Any, seed: int) -> np.ndarray:
 def _assemble(
     texts: list[str], z: np.ndarray, has_content: np.ndarray, vector: Callable[..., Any],
     codebook: Codebook | None, options: Options, engine: str, method: str = "kmeans",
+    groups: Sequence[Hashable] | None = None,
 ) -> ThemeResult:
     from threadpoolctl import threadpool_limits
 
     n = len(texts)
-    ctx = Context(texts, z, vector, method=method)
+    ctx = Context(texts, z, vector, method=method, groups=groups)
     labels = np.full(n, -1, dtype=np.int64)
     rows = np.flatnonzero(has_content)
     # k-means is fitted many times on at most a few thousand rows: OpenMP threads cost more
@@ -160,14 +161,17 @@ class TfidfThemer:
 
     def theme(
         self, texts: Sequence[str], codebook: Codebook | None = None, *,
-        min_theme_size: int | None = None,
+        min_theme_size: int | None = None, groups: Sequence[Hashable] | None = None,
     ) -> ThemeResult:
         """Group ``texts`` into themes, with per-comment sentiment. ``min_theme_size``
-        overrides the engine's smallest theme for this call (a summary passes its k)."""
+        overrides the engine's smallest theme for this call (a summary passes its k).
+        ``groups[i]``: who wrote comment ``i`` (a submission id), so that a label is never a
+        phrase only one person wrote; by default every comment is its own."""
         texts = [t or "" for t in texts]
         options = self._options(min_theme_size)
         z, has_content, vector = word_space(texts, codebook, self.random_state)
-        result = _assemble(texts, z, has_content, vector, codebook, options, self.name)
+        result = _assemble(texts, z, has_content, vector, codebook, options, self.name,
+                           groups=groups)
         self.last_k = sum(1 for t in result.themes if not t.is_other)
         return result
 
@@ -352,7 +356,7 @@ class SemanticThemer:
 
     def theme(
         self, texts: Sequence[str], codebook: Codebook | None = None, *,
-        min_theme_size: int | None = None,
+        min_theme_size: int | None = None, groups: Sequence[Hashable] | None = None,
     ) -> ThemeResult:
         """Group ``texts`` into themes by their embeddings (see :meth:`TfidfThemer.theme`)."""
         from dataclasses import replace
@@ -375,7 +379,7 @@ class SemanticThemer:
             z[rows] = clustering.normalize_rows(np.hstack([emb, _WORD_WEIGHT * words[rows]]))
 
         result = _assemble(texts, z, has_content, phrase_vectors, codebook, options, self.name,
-                           method="ward")
+                           method="ward", groups=groups)
         self.last_k = sum(1 for t in result.themes if not t.is_other)
         return result
 

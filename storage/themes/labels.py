@@ -4,7 +4,8 @@ they are of a theme, chosen by maximal marginal relevance (MMR) so they do not r
 A candidate is a run of one to three topical words inside a clause whose last word can be a noun
 (per the Brill lexicon TextBlob ships) and whose words are adjectives, nouns or gerunds: "desk
 coverage", "training time", "parking". Stop words, filler ("just", "better") and contraction
-fragments ("didn", "don") are never part of a candidate.
+fragments ("didn", "don") are never part of a candidate. A phrase only one person wrote (even in
+several of their answers) never labels a theme: it would be that person's words, not a topic.
 
 Phrases are found in lower case; labels and key phrases are then written the way the round's
 comments most often write each word when that is not lower case ("ATM", "PTO policy", "Slow
@@ -16,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -144,12 +145,15 @@ def read(text: str) -> tuple[dict[Key, str], Forms]:
 
 class PhraseIndex:
     """Candidate phrases of the comments, found on demand (cached), with document frequencies
-    estimated on a deterministic sample of at most ``background`` comments."""
+    estimated on a deterministic sample of at most ``background`` comments. ``groups[i]`` is
+    who wrote comment ``i`` (a submission id; by default every comment is its own)."""
 
-    def __init__(self, texts: Sequence[str], background: int = 1_500, per_theme: int = 300
-                 ) -> None:
+    def __init__(self, texts: Sequence[str], background: int = 1_500, per_theme: int = 300,
+                 groups: Sequence[Hashable] | None = None) -> None:
         self.texts = list(texts)
         self.per_theme = per_theme
+        # who wrote each comment (a submission: one person), so a phrase counts its people
+        self.groups: Sequence[Hashable] = range(len(self.texts)) if groups is None else groups
         self._found: dict[int, dict[Key, str]] = {}
         self._by_text: dict[str, dict[Key, str]] = {}
         self._capitals: dict[str, Forms] = {}  # by text, only comments that write capitals
@@ -225,7 +229,9 @@ class PhraseIndex:
     ) -> list[tuple[Key, str, float]]:
         """Distinctive candidates of ``members``: (key, surface, relevance), best first.
         Distinctive against all comments, or against the comments ``within`` (a sub-theme
-        against its parent theme)."""
+        against its parent theme). Only phrases that two people or more wrote (by ``groups``,
+        one submission each) are candidates: a label or key phrase is never one person's
+        words, even when they wrote it in two answers."""
         if not len(members):
             return []
         df, total = self.df, self.n
@@ -241,16 +247,21 @@ class PhraseIndex:
         sample = self._sample(members)
         local: Counter[Key] = Counter()
         surfaces: dict[Key, str] = {}  # the first wording met stands for the phrase
+        first: dict[Key, Hashable] = {}  # the first person met who wrote it
+        shared: set[Key] = set()  # phrases written by two people or more
+        groups = self.groups
         for i in sample:
             found = self.of(i)
             local.update(found.keys())
+            group = groups[i]
             for key, surface in found.items():
                 surfaces.setdefault(key, surface)
+                if first.setdefault(key, group) != group:
+                    shared.add(key)
         m = len(sample)
-        floor = 2 if m >= 6 else 1
         scored: list[tuple[Key, str, float]] = []
         for key, count in local.items():
-            if count < floor:
+            if key not in shared:  # one person's words never name a theme
                 continue
             inside = count / m
             overall = max(df[key], 1) / total

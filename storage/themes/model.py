@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -89,7 +89,9 @@ class Themer(Protocol):
 
     def theme(
         self, texts: Sequence[str], codebook: Codebook | None = None, *,
-        min_theme_size: int | None = None,
+        min_theme_size: int | None = None, groups: Sequence[Hashable] | None = None,
     ) -> ThemeResult:
-        """Themes of ``texts``; themes smaller than ``min_theme_size`` are folded into others."""
+        """Themes of ``texts``; themes smaller than ``min_theme_size`` are folded into others.
+        ``groups[i]`` says who wrote comment ``i`` (a submission): a label is never a phrase
+        only one of them wrote."""
         ...
