@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -35,6 +34,7 @@ from sqlalchemy.exc import ArgumentError
 
 from prompts.loader import parse_window
 from storage.anonymise.ner import parse_models
+from storage.roster import zone_name
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///outward.db"
 DEFAULT_QUIET_HOURS = "20:00-07:00"
@@ -112,6 +112,15 @@ class SlackSettings(_Model):
         token = value.get_secret_value()
         if token and not token.startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")  # never the token
+        return value
+
+    @field_validator("app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if token and not token.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp- (Basic "
+                             "Information > App-Level Tokens)")  # never the token
         return value
 
     @field_validator("api_url")
@@ -213,27 +222,30 @@ class Settings(_Model):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
+        scheme = value.partition("://")[0] if "://" in value else ""
+        wrong = ValueError("must use sqlite+aiosqlite:// or postgresql+asyncpg:// (e.g. "
+                           "sqlite+aiosqlite:///outward.db or postgresql+asyncpg://user:pass@"
+                           f"host/db), got {scheme}://")
         try:
             url = make_url(value)
             backend, driver = url.get_backend_name(), url.get_driver_name()
         except ArgumentError:
+            if scheme and re.fullmatch(r"[A-Za-z][\w+.-]*", scheme):  # postgres:// (Heroku)
+                raise wrong from None
             raise ValueError(
                 "is not a database URL (e.g. sqlite+aiosqlite:///outward.db "
                 "or postgresql+asyncpg://user:pass@host/db)") from None
-        if (backend, driver) not in DRIVERS:
-            raise ValueError("must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-                             f"got {backend}+{driver}://")
+        if (backend, driver) not in DRIVERS:  # the scheme as written: postgresql://, not the
+            raise wrong  # driver SQLAlchemy would pick for it (postgresql+psycopg2)
         return value
 
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone (e.g. America/Chicago)"
-                             ) from None
-        return value
+        found = zone_name(value)  # in any case: america/chicago is America/Chicago
+        if found is None:
+            raise ValueError(f"{value!r} is not a known time zone (e.g. America/Chicago)")
+        return found
 
     @field_validator("quiet_hours")
     @classmethod

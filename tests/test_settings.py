@@ -52,12 +52,16 @@ SECRET = "s3cr3t-" + "x" * 40
          "OUTWARD_RETENTION_DAYS must be between 0 and 36500, got -1"),
         ({"OUTWARD_OUTBOX_LEASE_SECONDS": "0"},
          "OUTWARD_OUTBOX_LEASE_SECONDS must be between 1 and 86400, got 0"),
-        ({"OUTWARD_DATABASE_URL": "mysql://x/y"},
-         "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-         "got mysql+mysqldb://"),
-        ({"OUTWARD_DATABASE_URL": "sqlite:///outward.db"},
-         "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-         "got sqlite+pysqlite://"),
+        # the scheme as written (not the driver SQLAlchemy would pick for it), Heroku's too
+        *[({"OUTWARD_DATABASE_URL": url},
+           "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg:// (e.g. "
+           "sqlite+aiosqlite:///outward.db or postgresql+asyncpg://user:pass@host/db), "
+           f"got {url.partition(':')[0]}://")
+          for url in ("mysql://x/y", "sqlite:///outward.db", "postgresql://u:p@db/outward",
+                      "postgres://u:p@db/outward")],
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"},
+         "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information > "
+         "App-Level Tokens)"),
         ({"OUTWARD_PUBLIC_URL": "outward.example.org"},
          "OUTWARD_PUBLIC_URL must start with https:// (or http://), got 'outward.example.org'"),
         ({"OUTWARD_TEAMS_DEV_NO_AUTH": "maybe"},
@@ -111,7 +115,7 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
     assert (blank.port, blank.host, blank.timezone, blank.organisation) == (
         3000, "0.0.0.0", "UTC", "your organisation")
     assert blank.slack is None and blank.teams is None
-    s = Settings.from_env({"PORT": " 8080 ", "OUTWARD_TIMEZONE": " America/Chicago\n",
+    s = Settings.from_env({"PORT": " 8080 ", "OUTWARD_TIMEZONE": " america/chicago\n",
                            "OUTWARD_LOG_LEVEL": "debug", "OUTWARD_LOG_FORMAT": " JSON ",
                            "OUTWARD_THEMES_ENGINE": "TFIDF", "OUTWARD_K_RESPONSES": "\t7 ",
                            "OUTWARD_PUBLIC_URL": "https://outward.example.org/"})
