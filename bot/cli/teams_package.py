@@ -21,5 +21,7 @@ async def teams_package(ctx: Context, args: argparse.Namespace) -> int:
         path = await asyncio.to_thread(write_package, ctx.settings, Path(args.out), ctx.env)
     except ValueError as exc:  # adapters.teams.PackageError names the missing variable
         raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
     return 0

@@ -1,0 +1,83 @@
+"""What a newcomer runs into on the command line, following the README: each answer is one
+clear line (no traceback, no chat-only advice), and output goes where they asked for it."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.cli_support import Cli
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli({"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/outward.db"}, capsys,
+               monkeypatch)
+
+
+def test_scrub_with_a_bad_roster_names_its_problems_and_imports_nothing_it_could_not(
+        cli: Cli, tmp_path: Path) -> None:
+    roster = tmp_path / "staff.csv"
+    roster.write_text("handle;name\nmaria;Maria Lopez\n")
+    ran = cli("scrub", "--roster", str(roster), stdin="Ask Maria\n")
+    assert ran.code == 2
+    assert "the columns are separated by ';'" in ran.err
+    assert "imported" not in ran.err, "scrub imports nothing; it reads the file's names"
+
+
+def test_report_writes_what_out_names_and_says_so_when_it_cannot(cli: Cli,
+                                                                 tmp_path: Path) -> None:
+    assert cli("roster", "import", "--sample").code == 0
+    assert cli("pulse", "start", "listening-tour").code == 0
+    early = cli("report", "listening-tour", "--out", str(tmp_path / "r.html"))
+    assert early.code == 2 and "listening-tour is still open" in early.err
+    assert "/pulse early-results listening-tour on" in early.err
+    assert "message you" not in early.err, "the command line cannot be messaged later"
+    # a folder that does not exist
+    learning = cli("report", "learning", "--out", str(tmp_path / "missing" / "x.html"))
+    assert learning.code == 2, learning.err
+    assert learning.err == (f"outward: cannot write {tmp_path / 'missing' / 'x.html'}: "
+                            "No such file or directory\n")
+
+
+def test_report_out_ending_in_csv_writes_csv(cli: Cli, tmp_path: Path) -> None:
+    from tests.test_loop_console import ANSWERING
+
+    assert cli("roster", "import", "--sample").code == 0
+    assert cli("pulse", "start", "listening-tour").code == 0
+    answers = "\n".join(f":as {h}\n1\n1\nMore training time\nskip\nskip\nskip\n4\nskip\n4\n"
+                        "skip\n4\n2" for h in ANSWERING)
+    ran = cli("console", stdin=f":clock 09:30\n{answers}\n:quit\n")
+    assert ran.code == 0, ran.err
+    assert cli("pulse", "close", "listening-tour").code == 0
+    out = tmp_path / "figures.csv"
+    made = cli("report", "listening-tour", "--out", str(out))
+    assert made.code == 0, made.err
+    assert out.read_text().startswith("round,segment,value,question_id,question,kind,item")
+
+
+def test_output_to_a_reader_that_stopped_reading_ends_quietly(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m bot roster list | head`: no 'Broken pipe' error once head has its lines."""
+    roster = tmp_path / "staff.csv"
+    roster.write_text("handle,name,email\n" + "".join(
+        f"user{i},Person {i},user{i}@example.org\n" for i in range(3000)))
+    assert cli("roster", "import", str(roster)).code == 0
+    read, write = os.pipe()
+    os.close(read)  # head has exited
+    stdout, stderr = os.fdopen(write, "w"), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    try:
+        code = main(["roster", "list"], env=cli.env)
+        print("more", file=stdout, flush=True)  # what is left is thrown away, not an error
+    finally:
+        stdout.close()
+    assert code == 1
+    assert stderr.getvalue() == ""
