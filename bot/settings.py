@@ -312,7 +312,8 @@ class Settings(_Model):
             more = len(exc.problems) - 1
             raise ValueError(
                 f"OUTWARD_CODEBOOK: {exc.problems[0]}"
-                + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+                + (f" (and {more} more problem{'s' if more > 1 else ''}: `python -m bot "
+                   f"rounds validate {value}` lists them)" if more else "")
             ) from None
         return value
 
