@@ -45,6 +45,7 @@ async def test_a_second_survey_never_replaces_a_draft_in_progress(
 async def test_console_controls_explain_themselves(console: Console, clock: FakeClock) -> None:
     out = await console.say(":help")
     assert ":as HANDLE" in out and ":clock +2d" in out and ":quit" in out
+    assert "+1w" in out  # as the README's tour uses it
     before = clock.now()
     out = await console.say(":clock yesterday")
     assert "use :clock +2d" in out and clock.now() == before

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from tests.cli_support import Cli
+from tests.cli_support import Cli, free_port
 
 
 @pytest.fixture
@@ -81,3 +82,40 @@ def test_output_to_a_reader_that_stopped_reading_ends_quietly(
         stdout.close()
     assert code == 1
     assert stderr.getvalue() == ""
+
+
+async def test_a_host_this_machine_does_not_have_is_named_not_the_port() -> None:
+    """OUTWARD_HOST set to another machine's address: the fix is the host, not PORT."""
+    from aiohttp import web
+
+    from bot.server import start_site
+
+    with pytest.raises(OSError) as info:  # 192.0.2.1: TEST-NET-1, never this machine's
+        await start_site(web.Application(), "192.0.2.1", free_port())
+    assert "set OUTWARD_HOST to an address of this machine" in str(info.value)
+    assert "PORT" not in str(info.value).replace("OUTWARD_HOST", "")
+    taken = free_port()
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", taken))
+        holder.listen()
+        with pytest.raises(OSError) as busy:
+            await start_site(web.Application(), "127.0.0.1", taken)
+    assert str(busy.value).endswith("set PORT to a free port")
+
+
+def test_every_argument_of_every_command_says_what_it_is_in_help() -> None:
+    import argparse
+
+    from bot.cli import parser
+
+    def walk(p: argparse.ArgumentParser, path: str) -> list[str]:
+        missing = []
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    missing += walk(child, f"{path} {name}")
+            elif not isinstance(action, argparse._HelpAction) and not action.help:
+                missing.append(f"{path} {action.dest}")
+        return missing
+
+    assert walk(parser(), "outward") == []

@@ -182,8 +182,8 @@ class ConsoleAdapter:
             return True
         self.out.write(
             "console> controls: :as HANDLE (act as someone on the roster) · :clock +2d | +3h | "
-            "+30m | 09:30 (next working day) | 2026-12-01T10:00 (move time, deliver what is "
-            "due) · :quit\n"
+            "+30m | +1w | 09:30 (next working day) | 2026-12-01T10:00 (move time, deliver what "
+            "is due) · :quit\n"
         )
         return True
 

@@ -11,7 +11,8 @@ from bot.cli.common import Context, Subparsers, UserError
 
 def add_parsers(sub: Subparsers) -> None:
     pkg = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
-    pkg.add_argument("--out", default="outward-teams.zip")
+    pkg.add_argument("--out", default="outward-teams.zip",
+                     help="the zip to write (default: outward-teams.zip)")
 
 
 async def teams_package(ctx: Context, args: argparse.Namespace) -> int:

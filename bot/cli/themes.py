@@ -15,9 +15,13 @@ from bot.cli.common import COMMENTS_CSV_BYTES, Context, Subparsers, UserError, r
 
 def add_parsers(sub: Subparsers) -> None:
     themes = sub.add_parser("themes", help="theme the comments in a CSV column")
-    themes.add_argument("file")
-    themes.add_argument("--column", default="text")
-    themes.add_argument("--format", choices=["json", "text"], default="text")
+    themes.add_argument("file", help="a UTF-8 CSV file with a header line")
+    themes.add_argument("--column", default="text",
+                        help="the column holding the comments (default: text)")
+    themes.add_argument("--format", choices=["json", "text"], default="text",
+                        help="text (default): a line per comment (row, theme, sentiment), then "
+                             "a line per theme (id, comments, label, code) and sub-theme; json: "
+                             "the same with key phrases and sentiment counts")
 
 
 async def themes(ctx: Context, args: argparse.Namespace) -> int:
