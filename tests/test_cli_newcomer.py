@@ -63,6 +63,16 @@ def test_report_out_ending_in_csv_writes_csv(cli: Cli, tmp_path: Path) -> None:
     assert out.read_text().startswith("round,segment,value,question_id,question,kind,item")
 
 
+def test_roster_list_shows_the_email_accounts_are_matched_by(cli: Cli, tmp_path: Path) -> None:
+    roster = tmp_path / "staff.csv"
+    roster.write_text("handle,name,email,locale\nana,Ana Ruiz,Ana.Ruiz@example.org,es-MX\n")
+    assert cli("roster", "import", str(roster)).code == 0
+    listing = cli("roster", "list").out.splitlines()
+    assert listing[0].split("\t")[:3] == ["HANDLE", "NAME", "EMAIL"]
+    assert listing[1].split("\t") == ["ana", "Ana Ruiz", "Ana.Ruiz@example.org", "staff", "", "",
+                                      "", "UTC", "es"]
+
+
 def test_output_to_a_reader_that_stopped_reading_ends_quietly(
         cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`python -m bot roster list | head`: no 'Broken pipe' error once head has its lines."""
