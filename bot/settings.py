@@ -10,6 +10,7 @@ masked in repr too."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -374,6 +375,31 @@ def explain(exc: ValidationError) -> str:
     line, named = _line(problems[0]), _variable(problems[0])
     others = dict.fromkeys(v for p in problems[1:] if (v := _variable(p)) and v != named)
     return f"{line} (also wrong: {', '.join(others)})" if others else line
+
+
+# OUTWARD_* variables read outside Settings: the Teams app package (bot/teams_wiring.py), the
+# tests (tests/support.py, the report's browser tests) and the benches (OUTWARD_BENCH_*).
+OTHER_VARIABLES = frozenset({
+    "OUTWARD_TEAMS_APP_NAME", "OUTWARD_TEAMS_APP_FULL_NAME", "OUTWARD_TEAMS_DEVELOPER",
+    "OUTWARD_TEAMS_WEBSITE_URL", "OUTWARD_TEAMS_PRIVACY_URL", "OUTWARD_TEAMS_TERMS_URL",
+    "OUTWARD_TEAMS_APP_VERSION", "OUTWARD_TEAMS_APP_ID", "OUTWARD_TEAMS_ACCENT_COLOR",
+    "OUTWARD_SHARED_DATA", "OUTWARD_CHROMIUM",
+})
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """One line per OUTWARD_* variable set in `env` that Outward never reads, with the
+    nearest name it does read: a misspelt setting (OUTWARD_TIMEZOME) is otherwise silently
+    its default."""
+    known = {name for name in _fields() if name.startswith("OUTWARD_")} | OTHER_VARIABLES
+    lines = []
+    for name in sorted(env):
+        if not name.startswith("OUTWARD_") or name in known or name.startswith("OUTWARD_BENCH_"):
+            continue
+        near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        lines.append(f"{name} is not a variable Outward reads; it is ignored"
+                     + (f" (did you mean {near[0]}?)" if near else ""))
+    return lines
 
 
 def _fields() -> dict[str, FieldInfo]:

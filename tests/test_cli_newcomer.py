@@ -129,3 +129,11 @@ def test_every_argument_of_every_command_says_what_it_is_in_help() -> None:
         return missing
 
     assert walk(parser(), "outward") == []
+
+
+def test_a_misspelt_setting_is_warned_about_when_a_command_starts(
+        cli: Cli, caplog: pytest.LogCaptureFixture) -> None:
+    cli.env["OUTWARD_TIMEZOME"] = "America/Chicago"
+    assert cli("rounds", "list").code == 0
+    assert ("OUTWARD_TIMEZOME is not a variable Outward reads; it is ignored (did you mean "
+            "OUTWARD_TIMEZONE?)") in caplog.text

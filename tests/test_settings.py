@@ -170,3 +170,35 @@ def test_run_with_a_bad_variable_prints_one_line_and_fails(
     err = capsys.readouterr().err
     assert err == ("outward: OUTWARD_QUIET_HOURS 'all night' is not a time window like "
                    "09:00-17:00 (or 'none')\n")
+
+
+def test_a_misspelt_variable_is_named_with_the_one_meant() -> None:
+    from bot.settings import unknown_variables
+
+    env = {"OUTWARD_TIMEZOME": "America/Chicago", "OUTWARD_ORGANIZATION": "Harbor County",
+           "OUTWARD_TIMEZONE": "UTC", "OUTWARD_BENCH_REPS": "3", "OUTWARD_SHARED_DATA": "/d",
+           "OUTWARD_TEAMS_APP_NAME": "Outward", "PATH": "/bin", "OUTWARD_XYZZY": "1"}
+    assert unknown_variables(env) == [
+        "OUTWARD_ORGANIZATION is not a variable Outward reads; it is ignored (did you mean "
+        "OUTWARD_ORGANISATION?)",
+        "OUTWARD_TIMEZOME is not a variable Outward reads; it is ignored (did you mean "
+        "OUTWARD_TIMEZONE?)",
+        "OUTWARD_XYZZY is not a variable Outward reads; it is ignored"]
+
+
+def test_every_variable_the_code_reads_is_known_to_the_misspelling_check() -> None:
+    """Whatever reads an OUTWARD_* variable (settings, the Teams package, tests, benches) is
+    listed, so its users are never told it is ignored."""
+    import re
+    from pathlib import Path
+
+    from bot.settings import unknown_variables
+
+    root = Path(__file__).resolve().parent.parent
+    named = {m for folder in ("bot", "adapters", "conversations", "storage", "prompts", "tests",
+                              "bench")
+             for path in (root / folder).rglob("*.py")
+             for m in re.findall(r"[\"'](OUTWARD_[A-Z0-9_]+)[\"']", path.read_text())}
+    named -= {"OUTWARD_TIMEZOME", "OUTWARD_ORGANIZATION", "OUTWARD_XYZZY"}  # this file's
+    assert len(named) > 20
+    assert unknown_variables(dict.fromkeys(named, "x")) == []

@@ -29,7 +29,7 @@ from bot.cli import (
 )
 from bot.cli.common import Context, Handler, UserError
 from bot.logs import configure
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, unknown_variables
 from prompts.loader import ContentError
 from storage.roster import RosterError
 
@@ -115,6 +115,8 @@ async def execute(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         print(f"outward: {exc}", file=sys.stderr)
         return 2
     _logging(settings)
+    for line in unknown_variables(environ):
+        logging.getLogger("bot.settings").warning(line)
     try:
         return await COMMANDS[args.command](Context(settings, environ), args)
     except BrokenPipeError as exc:
