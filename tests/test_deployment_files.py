@@ -54,3 +54,13 @@ def test_the_installed_package_carries_every_file_the_source_tree_has() -> None:
     data = {f for f in tracked if not f.endswith(".py") and (ROOT / f).is_file()}
     assert data, "git lists the packages' files"
     assert sorted(data - packaged) == []
+
+
+def test_env_example_names_only_variables_outward_reads() -> None:
+    import re
+
+    from bot.settings import unknown_variables
+
+    names = re.findall(r"\b(OUTWARD_[A-Z0-9_]+)=", (ROOT / ".env.example").read_text())
+    assert "OUTWARD_SECRET" in names and "OUTWARD_PUBLIC_URL" in names
+    assert unknown_variables(dict.fromkeys(names, "x")) == []
