@@ -92,8 +92,8 @@ class ConsoleAdapter:
             lines.append(
                 "    " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(msg.buttons, start=1))
             )
-        if msg.text_input is not None:
-            lines.append("    (type your answer)")
+        if msg.text_input is not None:  # its label is in the reader's language
+            lines.append(f"    ✎ {msg.text_input.label}")
         return "\n".join(lines)
 
     def render(self, handle: str, messages: Sequence[Message]) -> None:
