@@ -137,3 +137,13 @@ def test_a_misspelt_setting_is_warned_about_when_a_command_starts(
     assert cli("rounds", "list").code == 0
     assert ("OUTWARD_TIMEZOME is not a variable Outward reads; it is ignored (did you mean "
             "OUTWARD_TIMEZONE?)") in caplog.text
+
+
+def test_themes_names_a_semicolon_or_tab_separated_file(cli: Cli, tmp_path: Path) -> None:
+    for sep, called in ((";", "';'"), ("\t", "tabs")):
+        comments = tmp_path / "comments.csv"
+        comments.write_text(f"id{sep}text\n1{sep}More staff at the desk\n", "utf-8")
+        ran = cli("themes", str(comments))
+        assert ran.code == 2
+        assert ran.err == (f"outward: {comments}: the columns are separated by {called}: save "
+                           "the file as CSV with commas (in Excel: CSV UTF-8)\n")

@@ -57,9 +57,14 @@ async def _column(file: str, column: str) -> list[str]:
         raise UserError(f"{file} is not UTF-8 text") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        if reader.fieldnames is None or column not in reader.fieldnames:
+        names = list(reader.fieldnames or [])
+        if column not in names:
+            for sep, called in ((";", "';'"), ("\t", "tabs")):
+                if len(names) == 1 and sep in names[0]:
+                    raise UserError(f"{file}: the columns are separated by {called}: save the "
+                                    "file as CSV with commas (in Excel: CSV UTF-8)")
             raise UserError(f"{file} has no column {column!r} "
-                            f"(columns: {', '.join(reader.fieldnames or []) or 'none'})")
+                            f"(columns: {', '.join(names) or 'none'})")
         texts = [(row.get(column) or "").strip() for row in reader]
     except csv.Error as exc:
         raise UserError(f"{file}: line {reader.line_num}: {exc}") from None
