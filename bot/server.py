@@ -5,6 +5,8 @@ database answers, no worker or clock has gone quiet); the body is small JSON."""
 
 from __future__ import annotations
 
+import errno
+
 from aiohttp import web
 
 from bot.bootstrap import Outward
@@ -35,6 +37,7 @@ async def start_site(app: web.Application, host: str, port: int) -> web.AppRunne
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        msg = f"cannot listen on {host}:{port} ({exc.strerror}); set PORT to a free port"
-        raise OSError(msg) from None
+        fix = ("set PORT to a free port" if exc.errno == errno.EADDRINUSE else
+               "set OUTWARD_HOST to an address of this machine (0.0.0.0: all of them)")
+        raise OSError(f"cannot listen on {host}:{port} ({exc.strerror}); {fix}") from None
     return runner

@@ -10,11 +10,11 @@ masked in repr too."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -35,6 +35,7 @@ from sqlalchemy.exc import ArgumentError
 
 from prompts.loader import parse_window
 from storage.anonymise.ner import parse_models
+from storage.roster import zone_name
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///outward.db"
 DEFAULT_QUIET_HOURS = "20:00-07:00"
@@ -112,6 +113,15 @@ class SlackSettings(_Model):
         token = value.get_secret_value()
         if token and not token.startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")  # never the token
+        return value
+
+    @field_validator("app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if token and not token.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp- (Basic "
+                             "Information > App-Level Tokens)")  # never the token
         return value
 
     @field_validator("api_url")
@@ -213,27 +223,30 @@ class Settings(_Model):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
+        scheme = value.partition("://")[0] if "://" in value else ""
+        wrong = ValueError("must use sqlite+aiosqlite:// or postgresql+asyncpg:// (e.g. "
+                           "sqlite+aiosqlite:///outward.db or postgresql+asyncpg://user:pass@"
+                           f"host/db), got {scheme}://")
         try:
             url = make_url(value)
             backend, driver = url.get_backend_name(), url.get_driver_name()
         except ArgumentError:
+            if scheme and re.fullmatch(r"[A-Za-z][\w+.-]*", scheme):  # postgres:// (Heroku)
+                raise wrong from None
             raise ValueError(
                 "is not a database URL (e.g. sqlite+aiosqlite:///outward.db "
                 "or postgresql+asyncpg://user:pass@host/db)") from None
-        if (backend, driver) not in DRIVERS:
-            raise ValueError("must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-                             f"got {backend}+{driver}://")
+        if (backend, driver) not in DRIVERS:  # the scheme as written: postgresql://, not the
+            raise wrong  # driver SQLAlchemy would pick for it (postgresql+psycopg2)
         return value
 
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone (e.g. America/Chicago)"
-                             ) from None
-        return value
+        found = zone_name(value)  # in any case: america/chicago is America/Chicago
+        if found is None:
+            raise ValueError(f"{value!r} is not a known time zone (e.g. America/Chicago)")
+        return found
 
     @field_validator("quiet_hours")
     @classmethod
@@ -300,7 +313,8 @@ class Settings(_Model):
             more = len(exc.problems) - 1
             raise ValueError(
                 f"OUTWARD_CODEBOOK: {exc.problems[0]}"
-                + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+                + (f" (and {more} more problem{'s' if more > 1 else ''}: `python -m bot "
+                   f"rounds validate {value}` lists them)" if more else "")
             ) from None
         return value
 
@@ -361,6 +375,31 @@ def explain(exc: ValidationError) -> str:
     line, named = _line(problems[0]), _variable(problems[0])
     others = dict.fromkeys(v for p in problems[1:] if (v := _variable(p)) and v != named)
     return f"{line} (also wrong: {', '.join(others)})" if others else line
+
+
+# OUTWARD_* variables read outside Settings: the Teams app package (bot/teams_wiring.py), the
+# tests (tests/support.py, the report's browser tests) and the benches (OUTWARD_BENCH_*).
+OTHER_VARIABLES = frozenset({
+    "OUTWARD_TEAMS_APP_NAME", "OUTWARD_TEAMS_APP_FULL_NAME", "OUTWARD_TEAMS_DEVELOPER",
+    "OUTWARD_TEAMS_WEBSITE_URL", "OUTWARD_TEAMS_PRIVACY_URL", "OUTWARD_TEAMS_TERMS_URL",
+    "OUTWARD_TEAMS_APP_VERSION", "OUTWARD_TEAMS_APP_ID", "OUTWARD_TEAMS_ACCENT_COLOR",
+    "OUTWARD_SHARED_DATA", "OUTWARD_CHROMIUM",
+})
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """One line per OUTWARD_* variable set in `env` that Outward never reads, with the
+    nearest name it does read: a misspelt setting (OUTWARD_TIMEZOME) is otherwise silently
+    its default."""
+    known = {name for name in _fields() if name.startswith("OUTWARD_")} | OTHER_VARIABLES
+    lines = []
+    for name in sorted(env):
+        if not name.startswith("OUTWARD_") or name in known or name.startswith("OUTWARD_BENCH_"):
+            continue
+        near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        lines.append(f"{name} is not a variable Outward reads; it is ignored"
+                     + (f" (did you mean {near[0]}?)" if near else ""))
+    return lines
 
 
 def _fields() -> dict[str, FieldInfo]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import SlackAdapter, SlackConfig
 from bot.bootstrap import Outward
@@ -46,8 +47,10 @@ async def attach_slack(app: Outward, web_app: web.Application) -> None:
             await adapter.start_socket_mode()
             log.info("Slack Socket Mode connected")
         except Exception as exc:  # HTTP still works; say why Socket Mode did not
-            log.warning("Slack Socket Mode did not connect (%s); serving HTTP only",
-                        type(exc).__name__)
+            # Slack's error code (invalid_auth, not_allowed_token_type ...), never the token
+            reason = (exc.response.get("error") if isinstance(exc, SlackApiError) else None)
+            log.warning("Slack Socket Mode did not connect (%s); serving HTTP only (check "
+                        "SLACK_APP_TOKEN)", reason or type(exc).__name__)
     adapter.spawn(adapter.sync_directory())
     mode = "OAuth installs" if adapter.config.oauth else "single workspace"
     log.info("Slack attached (%s): POST /slack/events", mode)

@@ -300,14 +300,18 @@ def validate_files(paths: Sequence[str | Path]) -> list[Problem]:
 
 def _summary(item: Loaded) -> str:
     v = item.value
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
     if item.kind == "round":
-        return (f"round '{item.id}', {len(v.questions)} questions, "
+        return (f"round '{item.id}', {count(len(v.questions), 'question')}, "
                 f"languages {', '.join(v.languages)}")
     if item.kind == "track":
-        return f"track '{item.id}', {len(v.steps)} steps, languages {', '.join(v.languages)}"
+        return (f"track '{item.id}', {count(len(v.steps), 'step')}, "
+                f"languages {', '.join(v.languages)}")
     if item.kind == "codebook":
-        return f"codebook '{item.id}', {len(v.themes)} themes"
-    return f"mentorship programme '{item.id}', {len(v['milestones'])} milestones"
+        return f"codebook '{item.id}', {count(len(v.themes), 'theme')}"
+    return f"mentorship programme '{item.id}', {count(len(v['milestones']), 'milestone')}"
 
 
 def validation_report(paths: Sequence[str | Path]) -> tuple[int, list[str]]:

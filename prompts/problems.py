@@ -263,6 +263,9 @@ def describe(error: Any, data: Any, known_fields: Iterable[str] = ()) -> tuple[L
         msg = f"must have at most {ctx['max_length']} items"
     elif kind == "dict_type" and str(loc[-1] if loc else "") in TEXT_FIELDS:
         msg = "must be a text, or a mapping of language to text (en: ..., es: ...)"
+    elif kind == "dict_type" and str(loc[-1] if loc else "") == "scale":
+        msg = ("must be [label for 1, label for 5], or that pair per language "
+               "(en: [...], es: [...])")
     elif kind == "dict_type":
         msg = "must be a mapping"
     elif kind == "list_type":

@@ -67,6 +67,23 @@ Texts = Annotated[
 ]
 
 
+def _as_scale(value: Any) -> Any:
+    return {"en": value} if isinstance(value, list) else value
+
+
+_PAIR_SCHEMA: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1},
+                                "minItems": 2, "maxItems": 2}
+Scale = Annotated[
+    dict[Lang, Annotated[list[Text], Field(min_length=2, max_length=2)]],
+    BeforeValidator(_as_scale),
+    WithJsonSchema({"anyOf": [
+        {**_PAIR_SCHEMA, "description": "English labels only: [label for 1, label for 5]"},
+        {"type": "object", "description": "[label for 1, label for 5] per language",
+         "properties": dict.fromkeys(LOCALES, _PAIR_SCHEMA), "additionalProperties": False},
+    ]}),
+]
+
+
 def _window(value: str) -> str:
     parse_window(value)  # ValueError names the problem
     return value.strip()
@@ -111,8 +128,9 @@ class QuestionSpec(_Spec):
     kind: Literal["rating", "choice", "open"]
     text: Texts
     choices: list[ChoiceSpec] | None = Field(None, description="choice questions only (2+)")
-    scale: dict[Lang, Annotated[list[Text], Field(min_length=2, max_length=2)]] | None = Field(
-        None, description="rating questions only: [label for 1, label for 5] per language")
+    scale: Scale | None = Field(
+        None, description="rating questions only: [label for 1, label for 5], one pair or a "
+                          "pair per language")
     follow_up: Texts | None = Field(None, description="optional open 'why?' after a rating or "
                                                       "choice")
 

@@ -6,8 +6,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 COLUMNS: tuple[str, ...] = (
     "handle",
@@ -26,6 +27,8 @@ LOCALES: frozenset[str] = frozenset({"en", "es"})
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a NUL is an error to PostgreSQL
+# a language tag with a region, as HR systems and Slack write it: en-US, es_MX, es-419
+_LANGUAGE_TAG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{2,8})+$")
 _EMPLOYMENT = {
     "ft": "FT",
     "full": "FT",
@@ -41,7 +44,8 @@ MAX_ERRORS = 20
 
 
 class RosterError(ValueError):
-    """The roster file is invalid; `problems` lists each one with its line number."""
+    """The roster file is invalid; `problems` lists each one with its line number, `listing`
+    the first MAX_ERRORS of them as lines (the message adds that nothing was imported)."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.problems = problems
@@ -50,6 +54,7 @@ class RosterError(ValueError):
         text = "\n".join(f"{source}: {p}" for p in shown)
         if more:
             text += f"\n{source}: ... and {more} more problem(s)"
+        self.listing = text
         super().__init__(text + "\nNothing was imported.")
 
 
@@ -99,6 +104,27 @@ def valid_zone(name: str) -> bool:
     return True
 
 
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {z.lower(): z for z in available_timezones()}
+
+
+def zone_name(name: str) -> str | None:
+    """The IANA name of time zone `name`, written in any case ("america/chicago" is
+    "America/Chicago"), or None when there is no such zone."""
+    found = _zones_by_lower_name().get(name.lower())
+    if found is not None and valid_zone(found):
+        return found
+    return name if valid_zone(name) else None
+
+
+def _language(value: str) -> str:
+    """`en`, `es` ... from a locale cell: lower case, a region dropped (en-US, es_MX)."""
+    value = value.lower()
+    tag = _LANGUAGE_TAG.match(value)
+    return tag.group(1) if tag else value
+
+
 def parse_roster(data: bytes | str, source: str, default_timezone: str,
                  required: tuple[str, ...] = REQUIRED) -> list[RosterRow]:
     """Parse a roster CSV. Raises RosterError listing every bad line; returns all rows or none.
@@ -106,6 +132,9 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
     `required` columns must be in the header (an import needs REQUIRED; a file read only for
     its names, as `python -m bot scrub --roster` does, needs less)."""
     if isinstance(data, bytes):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise RosterError(source, ["is UTF-16 text (Excel's \"Unicode Text\"): save it as "
+                                       "CSV UTF-8"])
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -115,15 +144,19 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
+        if _excel_separator_line(header):  # Excel's `sep=,` before the header
+            header = next(reader)
     except StopIteration:
         raise RosterError(source, ["is empty; the first line must name the columns"]) from None
     except csv.Error as exc:
-        raise RosterError(source, [f"line 1: {exc}"]) from None
+        raise RosterError(source, [f"line {reader.line_num}: {exc}"]) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in required if c not in names]
-    if missing and len(names) == 1 and ";" in names[0]:
-        raise RosterError(source, ["line 1: the columns are separated by ';': save the file "
-                                   "as CSV with commas (in Excel: CSV UTF-8)"])
+    for sep, called in ((";", "';'"), ("\t", "tabs")):
+        if missing and len(names) == 1 and sep in names[0]:
+            raise RosterError(source, [f"line {reader.line_num}: the columns are separated by "
+                                       f"{called}: save the file as CSV with commas (in Excel: "
+                                       "CSV UTF-8)"])
     twice = [c for c in COLUMNS if names.count(c) > 1]
     if twice:
         raise RosterError(source, [f"line 1: column(s) {', '.join(twice)} named more than "
@@ -150,9 +183,12 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
             if len(record) < len(header) or any(c.strip() for c in record[len(header):]):
                 # a missing comma, or a comma inside a value without quotes: every later
                 # value would land in the wrong column
+                why = ("every column needs its comma, even where the value is empty"
+                       if len(record) < len(header) else
+                       "a value that contains a comma needs \"quotes\"")
                 problems.append(
                     f"line {line}: has {len(record)} field(s) but the header has "
-                    f"{len(header)} (a value that contains a comma needs \"quotes\")"
+                    f"{len(header)} ({why})"
                 )
                 continue
 
@@ -187,11 +223,13 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
             elif email:
                 emails[email.lower()] = (line, handle)
             tz = cell("timezone") or default_timezone
-            if not valid_zone(tz):
+            if zone := zone_name(tz):
+                tz = zone
+            else:
                 problems.append(
                     f"{where}: timezone {tz!r} is not a known time zone (e.g. America/Chicago)"
                 )
-            locale = (cell("locale") or "en").lower()
+            locale = _language(cell("locale") or "en")
             if locale not in LOCALES:
                 problems.append(
                     f"{where}: locale {locale!r} must be one of {', '.join(sorted(LOCALES))}"
@@ -231,6 +269,12 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
     if not rows:
         raise RosterError(source, ["has a header but no people"])
     return rows
+
+
+def _excel_separator_line(record: list[str]) -> bool:
+    """Excel's "sep=," (or "sep=;") first line, naming the separator for Excel itself."""
+    return bool(record) and record[0].strip().lower().startswith("sep=") and len(record) <= 2 \
+        and not any(c.strip() for c in record[1:])
 
 
 async def save_roster(tx: Any, rows: list[RosterRow], source: str = "roster") -> tuple[int, int]:

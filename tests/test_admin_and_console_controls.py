@@ -45,6 +45,7 @@ async def test_a_second_survey_never_replaces_a_draft_in_progress(
 async def test_console_controls_explain_themselves(console: Console, clock: FakeClock) -> None:
     out = await console.say(":help")
     assert ":as HANDLE" in out and ":clock +2d" in out and ":quit" in out
+    assert "+1w" in out  # as the README's tour uses it
     before = clock.now()
     out = await console.say(":clock yesterday")
     assert "use :clock +2d" in out and clock.now() == before
@@ -58,3 +59,13 @@ async def test_console_controls_explain_themselves(console: Console, clock: Fake
     out = await console.say(":clock 09:30")
     assert "Mon 2026-11-30 09:30" in out
     assert await console.adapter.handle_line(":quit") is False
+
+
+async def test_the_console_asks_for_a_typed_answer_in_the_readers_language(
+        console: Console) -> None:
+    await console.say("/pulse start listening-tour", ":clock 09:30")
+    out = await console.say(":as luis", "1", "1")
+    assert "Pregunta 1 de 8" in out and "✎ Su respuesta" in out
+    assert "type your answer" not in out
+    out = await console.say(":as dana", "1", "1")
+    assert "Question 1 of 8" in out and "✎ Your answer" in out

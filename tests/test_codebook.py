@@ -63,6 +63,15 @@ def test_a_broken_codebook_stops_settings_with_one_line(tmp_path: Path) -> None:
     assert "\n" not in message
 
 
+def test_a_codebook_with_several_problems_says_where_to_see_them_all(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text("name: x\nthemes:\n  - code: pay\n    keywords: pay, wages\n")
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({"OUTWARD_CODEBOOK": str(path)})
+    assert str(info.value).endswith(
+        f"(and 1 more problem: `python -m bot rounds validate {path}` lists them)")
+
+
 def test_the_program_refuses_to_start_on_a_broken_codebook(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -110,6 +110,27 @@ def test_round_problems_name_file_line_and_what_is_wrong(text: str, expected: st
     assert any(p.startswith(expected) for p in found), found
 
 
+def test_a_scale_written_once_is_english_like_any_text() -> None:
+    """`scale: [Low, High]` is the English pair, as `text: ...` is the English text; a file
+    that declares Spanish is then told the Spanish pair is missing."""
+    english = ROUND.replace("languages: [en, es]", "languages: [en]").replace(
+        ', es: "Me escuchan."', "").replace(', es: "¿Algo más?"', "").replace(
+        ", es: Mi ronda", "")
+    item, found = parse("round", "rounds/x.yaml",
+                        english.replace('scale: {en: [Never, Always], es: ["Nunca", "Siempre"]}',
+                                        "scale: [Never, Always]"))
+    assert found == [] and item is not None
+    assert dict(item.value.questions[0].scale_labels) == {"en": ("Never", "Always")}
+    both = ROUND.replace('{en: [Never, Always], es: ["Nunca", "Siempre"]}', "[Never, Always]")
+    assert problems("round", ROUND.replace('{en: [Never, Always], es: ["Nunca", "Siempre"]}',
+                                           "Never to Always"))[0].startswith(
+        "rounds/x.yaml:8: question 'q1': scale: must be [label for 1, label for 5], or that "
+        "pair per language (en: [...], es: [...])")
+    assert problems("round", both) == [
+        "rounds/x.yaml:8: question 'q1': scale has no 'es' text (the file declares languages: "
+        "en, es)"]
+
+
 def test_yaml_aliases_that_expand_without_end_are_refused_not_expanded() -> None:
     """"Billion laughs": nine aliases of nine aliases ... of a list, a few hundred bytes that
     expand to hundreds of millions of values. Refused from the node tree, before anything
@@ -327,7 +348,7 @@ def test_rounds_validate_says_ok_for_good_files_and_folders(
     assert out == [
         f"{tmp_path}/org/codebooks/ours.yaml: OK (codebook 'ours', 2 themes)",
         f"{one}: OK (round 'my-round', 2 questions, languages en, es)",
-        f"{loose}: OK (mentorship programme 'pilot', 1 milestones)",
+        f"{loose}: OK (mentorship programme 'pilot', 1 milestone)",
     ]
     unknown = write(tmp_path, "what.yaml", "name: x\n")
     assert main(["rounds", "validate", str(unknown), str(tmp_path / "none.yaml")], env={}) == 1

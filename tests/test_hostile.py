@@ -224,7 +224,18 @@ async def test_a_cohort_csv_with_a_huge_cell_is_a_problem_not_an_error(
     with caplog.at_level(logging.INFO):
         out = await console.say("/mentor import c1 big.csv")
     assert "went wrong" not in out and errors(caplog) == []
-    assert "Not imported" in out and "field larger than field limit" in out
+    assert "Nothing was imported" in out and "field larger than field limit" in out
+
+
+async def test_a_cohort_csv_that_imports_nobody_says_nothing_was_imported(
+    app: FakeOutward, console: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "excel.csv").write_text("\ufeffhandle;role\r\nmei;mentor\r\n", "utf-8")
+    await console.say("/mentor create library c1 start=2026-12-01 weeks=12")
+    out = await console.say("/mentor import c1 excel.csv")
+    assert "Nothing was imported into c1" in out and "separated by ';'" in out
+    assert "Imported into" not in out and "/mentor propose" not in out
 
 
 # ---- CLI arguments and console controls -----------------------------------------------------

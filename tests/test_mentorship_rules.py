@@ -191,6 +191,11 @@ def test_cohort_csv_reports_every_bad_line() -> None:
         "line 4: bob: role must be mentee, mentor or liaison",
         "line 5: ann is listed twice",
     ]
+    # an Excel export (Windows line endings, blank lines): the file's own line numbers
+    _, problems = parse_cohort_csv("handle,role\r\nmei,mentor\r\n\r\nkwame,mentee\r\n"
+                                   "kwame,mentee\r\n\r\nzed,boss\r\n")
+    assert problems == ["line 5: kwame is listed twice",
+                        "line 7: zed: role must be mentee, mentor or liaison"]
     assert parse_cohort_csv("name,email\nx,y\n") == (
         [], ["the file needs a header with at least handle and role"]
     )

@@ -52,12 +52,16 @@ SECRET = "s3cr3t-" + "x" * 40
          "OUTWARD_RETENTION_DAYS must be between 0 and 36500, got -1"),
         ({"OUTWARD_OUTBOX_LEASE_SECONDS": "0"},
          "OUTWARD_OUTBOX_LEASE_SECONDS must be between 1 and 86400, got 0"),
-        ({"OUTWARD_DATABASE_URL": "mysql://x/y"},
-         "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-         "got mysql+mysqldb://"),
-        ({"OUTWARD_DATABASE_URL": "sqlite:///outward.db"},
-         "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://, "
-         "got sqlite+pysqlite://"),
+        # the scheme as written (not the driver SQLAlchemy would pick for it), Heroku's too
+        *[({"OUTWARD_DATABASE_URL": url},
+           "OUTWARD_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg:// (e.g. "
+           "sqlite+aiosqlite:///outward.db or postgresql+asyncpg://user:pass@host/db), "
+           f"got {url.partition(':')[0]}://")
+          for url in ("mysql://x/y", "sqlite:///outward.db", "postgresql://u:p@db/outward",
+                      "postgres://u:p@db/outward")],
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"},
+         "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information > "
+         "App-Level Tokens)"),
         ({"OUTWARD_PUBLIC_URL": "outward.example.org"},
          "OUTWARD_PUBLIC_URL must start with https:// (or http://), got 'outward.example.org'"),
         ({"OUTWARD_TEAMS_DEV_NO_AUTH": "maybe"},
@@ -111,7 +115,7 @@ def test_blank_values_mean_the_default_and_values_are_stripped() -> None:
     assert (blank.port, blank.host, blank.timezone, blank.organisation) == (
         3000, "0.0.0.0", "UTC", "your organisation")
     assert blank.slack is None and blank.teams is None
-    s = Settings.from_env({"PORT": " 8080 ", "OUTWARD_TIMEZONE": " America/Chicago\n",
+    s = Settings.from_env({"PORT": " 8080 ", "OUTWARD_TIMEZONE": " america/chicago\n",
                            "OUTWARD_LOG_LEVEL": "debug", "OUTWARD_LOG_FORMAT": " JSON ",
                            "OUTWARD_THEMES_ENGINE": "TFIDF", "OUTWARD_K_RESPONSES": "\t7 ",
                            "OUTWARD_PUBLIC_URL": "https://outward.example.org/"})
@@ -166,3 +170,35 @@ def test_run_with_a_bad_variable_prints_one_line_and_fails(
     err = capsys.readouterr().err
     assert err == ("outward: OUTWARD_QUIET_HOURS 'all night' is not a time window like "
                    "09:00-17:00 (or 'none')\n")
+
+
+def test_a_misspelt_variable_is_named_with_the_one_meant() -> None:
+    from bot.settings import unknown_variables
+
+    env = {"OUTWARD_TIMEZOME": "America/Chicago", "OUTWARD_ORGANIZATION": "Harbor County",
+           "OUTWARD_TIMEZONE": "UTC", "OUTWARD_BENCH_REPS": "3", "OUTWARD_SHARED_DATA": "/d",
+           "OUTWARD_TEAMS_APP_NAME": "Outward", "PATH": "/bin", "OUTWARD_XYZZY": "1"}
+    assert unknown_variables(env) == [
+        "OUTWARD_ORGANIZATION is not a variable Outward reads; it is ignored (did you mean "
+        "OUTWARD_ORGANISATION?)",
+        "OUTWARD_TIMEZOME is not a variable Outward reads; it is ignored (did you mean "
+        "OUTWARD_TIMEZONE?)",
+        "OUTWARD_XYZZY is not a variable Outward reads; it is ignored"]
+
+
+def test_every_variable_the_code_reads_is_known_to_the_misspelling_check() -> None:
+    """Whatever reads an OUTWARD_* variable (settings, the Teams package, tests, benches) is
+    listed, so its users are never told it is ignored."""
+    import re
+    from pathlib import Path
+
+    from bot.settings import unknown_variables
+
+    root = Path(__file__).resolve().parent.parent
+    named = {m for folder in ("bot", "adapters", "conversations", "storage", "prompts", "tests",
+                              "bench")
+             for path in (root / folder).rglob("*.py")
+             for m in re.findall(r"[\"'](OUTWARD_[A-Z0-9_]+)[\"']", path.read_text())}
+    named -= {"OUTWARD_TIMEZOME", "OUTWARD_ORGANIZATION", "OUTWARD_XYZZY"}  # this file's
+    assert len(named) > 20
+    assert unknown_variables(dict.fromkeys(named, "x")) == []

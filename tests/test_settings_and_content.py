@@ -143,6 +143,29 @@ def test_roster_file_level_problems() -> None:
             parse_roster(data, "r.csv", "UTC")
 
 
+def test_roster_reads_what_hr_exports_and_excel_write() -> None:
+    """Region locales (en-US, es_MX), time zones in any case and Excel's `sep=,` first line
+    are read as meant; a tab- or semicolon-separated file, a UTF-16 one ("Unicode Text") and a
+    row that stops early are each named for what they are."""
+    rows = parse_roster("sep=,\r\nhandle,name,email,timezone,locale\r\n"
+                        "ana,Ana,ana@x.org,america/chicago,en-US\r\n"
+                        "ben,Ben,ben@x.org,US/Pacific,es_MX\r\n", "r.csv", "UTC")
+    assert [(r.timezone, r.locale) for r in rows] == [("America/Chicago", "en"),
+                                                     ("US/Pacific", "es")]
+    assert [r.line for r in rows] == [3, 4]
+    header = "handle\tname\temail\nana\tAna\tana@x.org\n"
+    for data, message in [
+        (header.encode(), "line 1: the columns are separated by tabs"),
+        (header.encode("utf-16"), "is UTF-16 text"),
+        (b"sep=;\nhandle;name;email\n", "line 2: the columns are separated by ';'"),
+        (GOOD + "cy,Cy,cy@x.org\n", "line 4: has 3 field(s) but the header has 10 (every "
+                                     "column needs its comma, even where the value is empty)"),
+    ]:
+        with pytest.raises(RosterError) as err:
+            parse_roster(data, "r.csv", "UTC")
+        assert message in str(err.value)
+
+
 def test_a_bad_roster_import_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                              ) -> None:
     env = {"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/o.db"}

@@ -4,6 +4,9 @@ mock, go through the same bolt listeners, and are acked by envelope id."""
 from __future__ import annotations
 
 import asyncio
+import logging
+
+import pytest
 
 from bot.clock import FakeClock
 from tests.slack_mock import TEAM, harness
@@ -34,3 +37,33 @@ async def test_socket_mode_delivers_dm_and_command(sqlite_url: str, clock: FakeC
         await slack.settle()
         assert "What happens to your answers" in slack.mock.posts_to("D0MEI")[-1].args["text"]
         assert "What happens to your answers" in acks["env-2"]["payload"]["text"]
+
+
+async def test_a_refused_app_token_is_one_warning_and_http_still_serves(
+        sqlite_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    """Slack refusing SLACK_APP_TOKEN (revoked, mistyped) is one warning naming Slack's error,
+    and start-up goes on to serve HTTP: the SDK alone would retry forever, a traceback every
+    10 s, and the web process would never start listening."""
+    from bot.server import web_app
+    from bot.slack_wiring import SLACK_ADAPTER, attach_slack
+    from tests.slack_mock import SECRET, MockSlack, sample_directory
+    from tests.support import wired
+
+    mock = await MockSlack(users=sample_directory()).start()
+    mock.fail("apps.connections.open", times=1000, error="invalid_auth")
+    app = await wired(sqlite_url, clock, env={
+        "SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": "xoxb-outward-test",
+        "SLACK_API_URL": mock.url, "SLACK_APP_TOKEN": "xapp-1-revoked"})
+    web = web_app(app)
+    try:
+        with caplog.at_level(logging.INFO):
+            await asyncio.wait_for(attach_slack(app, web), 30)
+        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert any("Socket Mode did not connect (invalid_auth)" in w for w in warned), warned
+        assert not [r for r in caplog.records if r.exc_info], "no traceback"
+        assert "xapp-1-revoked" not in caplog.text
+        assert web[SLACK_ADAPTER].socket_mode is None
+    finally:
+        await web[SLACK_ADAPTER].close()
+        await app.close()
+        await mock.close()

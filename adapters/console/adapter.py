@@ -92,8 +92,8 @@ class ConsoleAdapter:
             lines.append(
                 "    " + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(msg.buttons, start=1))
             )
-        if msg.text_input is not None:
-            lines.append("    (type your answer)")
+        if msg.text_input is not None:  # its label is in the reader's language
+            lines.append(f"    ✎ {msg.text_input.label}")
         return "\n".join(lines)
 
     def render(self, handle: str, messages: Sequence[Message]) -> None:
@@ -182,8 +182,8 @@ class ConsoleAdapter:
             return True
         self.out.write(
             "console> controls: :as HANDLE (act as someone on the roster) · :clock +2d | +3h | "
-            "+30m | 09:30 (next working day) | 2026-12-01T10:00 (move time, deliver what is "
-            "due) · :quit\n"
+            "+30m | +1w | 09:30 (next working day) | 2026-12-01T10:00 (move time, deliver what "
+            "is due) · :quit\n"
         )
         return True
 

@@ -93,8 +93,17 @@ class SlackAdapter:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         # apps.connections.open goes through the app's client (same SLACK_API_URL)
-        self.socket_mode = AsyncSocketModeHandler(self.bolt, self.config.app_token)
-        await self.socket_mode.connect_async()
+        handler = AsyncSocketModeHandler(self.bolt, self.config.app_token)
+        # The SDK's connect() retries forever, logging a traceback every 10 s, when Slack
+        # refuses the token or cannot be reached; asking for the first WebSocket URL here makes
+        # that one error the caller reports. connect() then uses this URL.
+        try:
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+            await handler.connect_async()
+        except BaseException:
+            await handler.close_async()  # its session and message task, made when it was built
+            raise
+        self.socket_mode = handler
 
     async def close(self) -> None:
         """Disconnect Socket Mode and finish background work."""

@@ -118,12 +118,12 @@ class TeamsDirectory:
         name = convert._str(who.get("name"))
         email = ""
         aad = ""
+        failed = ""
         if member_id:
             try:
                 member = await self.sender.call(lambda: TeamsInfo.get_member(ctx, member_id))
             except Exception as exc:
-                log.warning("Teams member lookup failed (%s); without an email the person "
-                            "cannot be matched to the roster yet", describe(exc))
+                failed = describe(exc)
             else:
                 name = member.name or name
                 aad = member.aad_object_id or ""
@@ -138,6 +138,9 @@ class TeamsDirectory:
                 if "@" in candidate and " " not in candidate:
                     email = candidate
                     break
+        if failed and not email:  # (the Emulator has no member API: not worth a warning there)
+            log.warning("Teams member lookup failed (%s); without an email the person cannot "
+                        "be matched to the roster yet", failed)
         return name, email, aad
 
 

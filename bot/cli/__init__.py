@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import os
+import select
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -28,7 +29,7 @@ from bot.cli import (
 )
 from bot.cli.common import Context, Handler, UserError
 from bot.logs import configure
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, unknown_variables
 from prompts.loader import ContentError
 from storage.roster import RosterError
 
@@ -73,9 +74,30 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     """Run one command (`argv` without the program name; default sys.argv) with settings from
     `env` (default os.environ); returns the exit status."""
     try:
-        return asyncio.run(execute(argv, env))
+        code = asyncio.run(execute(argv, env))
+        sys.stdout.flush()  # here, not at exit, where a reader gone is a warning and a trace
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        if not _reader_gone():
+            raise
+        # `roster list | head`: the reader took what it wanted. Nothing more can be written;
+        # what is still buffered goes nowhere instead of failing again at exit.
+        # https://docs.python.org/3/library/signal.html#note-on-sigpipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _reader_gone() -> bool:
+    """Whether standard output is a pipe whose reading end is closed."""
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+    except (AttributeError, OSError, ValueError):  # not a file; no poll() (Windows)
+        return False
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
 async def execute(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
@@ -93,8 +115,15 @@ async def execute(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         print(f"outward: {exc}", file=sys.stderr)
         return 2
     _logging(settings)
+    for line in unknown_variables(environ):
+        logging.getLogger("bot.settings").warning(line)
     try:
         return await COMMANDS[args.command](Context(settings, environ), args)
+    except BrokenPipeError as exc:
+        if _reader_gone():
+            raise  # main() ends quietly
+        print(f"outward: {exc}", file=sys.stderr)
+        return 2
     except _USER_ERRORS as exc:
         print(f"outward: {exc}", file=sys.stderr)
         return 2

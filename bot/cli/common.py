@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.bootstrap import Outward, build
 from bot.clock import ShiftableClock
@@ -40,6 +41,15 @@ async def read_file(name: str, limit: int, what: str) -> bytes:
         raise UserError(f"{name} {exc}, the most a {what} may be") from None
     except OSError as exc:
         raise UserError(f"cannot read {name}: {exc.strerror}") from None
+
+
+async def write_text(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to the file the user named; a folder that does not exist, or one
+    not writable, is a UserError naming the file."""
+    try:
+        await asyncio.to_thread(path.write_text, text, "utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
 
 
 @dataclass(frozen=True)

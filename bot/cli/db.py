@@ -9,7 +9,9 @@ from bot.cli.common import Context, Subparsers
 
 def add_parsers(sub: Subparsers) -> None:
     db = sub.add_parser("db", help="database migrations")
-    db.add_argument("action", choices=["upgrade", "current"])
+    db.add_argument("action", choices=["upgrade", "current"],
+                    help="upgrade: apply the migrations (also done on start); current: print "
+                         "the database's revision")
 
 
 async def db(ctx: Context, args: argparse.Namespace) -> int:

@@ -10,8 +10,13 @@ from conversations.pulse.admin import RoundAdmin
 
 def add_parsers(sub: Subparsers) -> None:
     pulse = sub.add_parser("pulse", help="administer rounds")
-    pulse.add_argument("action", choices=["start", "pause", "resume", "close", "status"])
-    pulse.add_argument("round", nargs="?", default=None)
+    pulse.add_argument("action", choices=["start", "pause", "resume", "close", "status"],
+                       help="start a round now; pause, resume or close it; status: what is "
+                            "scheduled, open and closed")
+    pulse.add_argument("round", nargs="?", default=None,
+                       help="a round id (start: a question set, e.g. listening-tour; `rounds "
+                            "list` shows them); schedule, thresholds, commitments and share-backs "
+                            "are chat commands (/pulse ...)")
     pulse.add_argument("--as-id", dest="new_id", default=None, help="start a copy under this id")
 
 

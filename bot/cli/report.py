@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
 from bot.bootstrap import Outward
-from bot.cli.common import Context, Subparsers, UserError, opened
+from bot.cli.common import Context, Subparsers, UserError, opened, write_text
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -19,7 +18,8 @@ def add_parsers(sub: Subparsers) -> None:
                         help="a round: html (the committee report, default) or csv (its "
                              "figures, one row per question x option/theme x group, no quotes); "
                              "`learning`: text unless html is asked for or --out ends in .html")
-    report.add_argument("--out", help="output file (default ROUND.html or ROUND.csv)")
+    report.add_argument("--out", help="output file (default ROUND.html, or ROUND.csv with "
+                                      "--format csv; a round's --out ending in .csv is CSV)")
 
 
 async def report(ctx: Context, args: argparse.Namespace) -> int:
@@ -32,7 +32,8 @@ async def report(ctx: Context, args: argparse.Namespace) -> int:
             return await _learning(app, args.out, html)
         if args.format == "text":
             raise UserError("a round's report is HTML or CSV (--format html|csv)")
-        return await _round(app, args.round, args.out, args.format or "html")
+        fmt = args.format or ("csv" if str(args.out or "").lower().endswith(".csv") else "html")
+        return await _round(app, args.round, args.out, fmt)
 
 
 async def _round(app: Outward, round_id: str, out: str | None, fmt: str = "html") -> int:
@@ -52,11 +53,12 @@ async def _round(app: Outward, round_id: str, out: str | None, fmt: str = "html"
         else:
             result = await reports.html(tx, rnd)
         if isinstance(result, Refusal):
-            print(app.deps.catalog.text("en", result.key, **result.values), file=sys.stderr)
-            return 2
+            # the chat's "I'll message you when it closes" cannot hold here
+            key = "report.still_open_cli" if result.key == "themes.still_open" else result.key
+            raise UserError(app.deps.catalog.text("en", key, **result.values))
         await tx.commit()
     path = Path(out or f"{rnd.id}.{fmt}")
-    await asyncio.to_thread(path.write_text, result, "utf-8")
+    await write_text(path, result)
     print(f"Wrote {path}")
     return 0
 
@@ -82,7 +84,7 @@ async def _learning(app: Outward, out: str | None, html: bool) -> int:
     if html:
         text = learning_report_html(app.settings.organisation, k, tracks)
     if out:
-        await asyncio.to_thread(Path(out).write_text, text, "utf-8")
+        await write_text(Path(out), text)
         print(f"Wrote {out}")
     else:
         sys.stdout.write(text)

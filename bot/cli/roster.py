@@ -41,10 +41,14 @@ async def roster(ctx: Context, args: argparse.Namespace) -> int:
 
 
 async def _list(ctx: Context) -> int:
+    """A tab-separated line per person under a header, with the email Slack and Teams
+    accounts are matched by."""
     async with opened(ctx) as app, app.deps.uow() as tx:
+        print("HANDLE\tNAME\tEMAIL\tROLES\tBRANCH\tCLASSIFICATION\tEMPLOYMENT\tTIMEZONE\t"
+              "LOCALE")
         for p in await tx.people.all():
             print(
-                f"{p.handle}\t{p.display_name}\t{p.roles}\t{p.branch}\t"
-                f"{p.classification}\t{p.employment}\t{p.timezone}"
+                f"{p.handle}\t{p.display_name}\t{p.email}\t{p.roles}\t{p.branch}\t"
+                f"{p.classification}\t{p.employment}\t{p.timezone}\t{p.locale}"
             )
     return 0

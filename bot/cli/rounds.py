@@ -13,7 +13,8 @@ def add_parsers(sub: Subparsers) -> None:
     rounds_sub = rounds.add_subparsers(dest="action", required=True)
     check = rounds_sub.add_parser("validate", help="check round/track/codebook/mentorship files "
                                   "or content folders; prints FILE:LINE: problem")
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="a YAML file, or a folder such as the one OUTWARD_CONTENT_DIR names")
     rounds_sub.add_parser("list", help="rounds that can be started, and where each comes from")
 
 

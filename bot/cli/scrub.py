@@ -8,8 +8,16 @@ import re
 import sys
 from collections.abc import Callable
 
-from bot.cli.common import ROSTER_CSV_BYTES, Context, Subparsers, opened, read_file, stdin_lines
-from storage.roster import parse_roster
+from bot.cli.common import (
+    ROSTER_CSV_BYTES,
+    Context,
+    Subparsers,
+    UserError,
+    opened,
+    read_file,
+    stdin_lines,
+)
+from storage.roster import RosterError, parse_roster
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -42,7 +50,10 @@ async def _roster_scrubber(ctx: Context, roster: str) -> Callable[[str], str]:
     from storage.anonymise import Scrubber
 
     data = await read_file(roster, ROSTER_CSV_BYTES, "roster CSV")
-    rows = parse_roster(data, roster, ctx.settings.timezone, required=("handle", "name"))
+    try:
+        rows = parse_roster(data, roster, ctx.settings.timezone, required=("handle", "name"))
+    except RosterError as exc:  # its problems, without "Nothing was imported": nothing is
+        raise UserError(exc.listing) from None
     recogniser = await asyncio.to_thread(name_recogniser, ctx.settings)
     scrubber = await asyncio.to_thread(Scrubber, [r.display_name for r in rows],
                                        recogniser=recogniser)

@@ -15,9 +15,13 @@ from bot.cli.common import COMMENTS_CSV_BYTES, Context, Subparsers, UserError, r
 
 def add_parsers(sub: Subparsers) -> None:
     themes = sub.add_parser("themes", help="theme the comments in a CSV column")
-    themes.add_argument("file")
-    themes.add_argument("--column", default="text")
-    themes.add_argument("--format", choices=["json", "text"], default="text")
+    themes.add_argument("file", help="a UTF-8 CSV file with a header line")
+    themes.add_argument("--column", default="text",
+                        help="the column holding the comments (default: text)")
+    themes.add_argument("--format", choices=["json", "text"], default="text",
+                        help="text (default): a line per comment (row, theme, sentiment), then "
+                             "a line per theme (id, comments, label, code) and sub-theme; json: "
+                             "the same with key phrases and sentiment counts")
 
 
 async def themes(ctx: Context, args: argparse.Namespace) -> int:
@@ -53,9 +57,14 @@ async def _column(file: str, column: str) -> list[str]:
         raise UserError(f"{file} is not UTF-8 text") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        if reader.fieldnames is None or column not in reader.fieldnames:
+        names = list(reader.fieldnames or [])
+        if column not in names:
+            for sep, called in ((";", "';'"), ("\t", "tabs")):
+                if len(names) == 1 and sep in names[0]:
+                    raise UserError(f"{file}: the columns are separated by {called}: save the "
+                                    "file as CSV with commas (in Excel: CSV UTF-8)")
             raise UserError(f"{file} has no column {column!r} "
-                            f"(columns: {', '.join(reader.fieldnames or []) or 'none'})")
+                            f"(columns: {', '.join(names) or 'none'})")
         texts = [(row.get(column) or "").strip() for row in reader]
     except csv.Error as exc:
         raise UserError(f"{file}: line {reader.line_num}: {exc}") from None

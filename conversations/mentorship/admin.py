@@ -125,6 +125,9 @@ class CohortAdmin:
             return out
         listed = "\n".join(f"• {p}" for p in problems[:20])
         more = f"\n… +{len(problems) - 20}" if len(problems) > 20 else ""
+        if not any(counts.values()):  # not "Imported 0 ... Next: propose"
+            return Message(self.deps.text(person, "mentor.imported_none", cohort=ctx.cohort.id)
+                           + "\n" + listed + more, private=True)
         return Message(out.text + "\n" + self.deps.text(person, "mentor.import_problems")
                        + "\n" + listed + more, private=True)
 

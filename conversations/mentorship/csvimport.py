@@ -38,7 +38,7 @@ def parse_cohort_csv(text: str) -> tuple[list[ImportRow], list[str]]:
     rows: list[ImportRow] = []
     problems: list[str] = []
     seen: set[str] = set()
-    n = 1  # the header's line
+    n = 1  # the header's line, then the last line read
     try:
         fields = [f.strip().lower() for f in reader.fieldnames or []]
         if "handle" not in fields or "role" not in fields:
@@ -48,7 +48,8 @@ def parse_cohort_csv(text: str) -> tuple[list[ImportRow], list[str]]:
         twice = sorted({f for f in fields if f and fields.count(f) > 1})
         if twice:
             return [], [f"the header names {', '.join(twice)} more than once; keep one"]
-        for n, raw in enumerate(reader, start=2):
+        for raw in reader:
+            n = reader.line_num  # the file's line: blank lines are skipped, but counted
             rec = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items()
                    if isinstance(k, str) and isinstance(v, str)}
             handle = rec.get("handle", "").lstrip("@").lower()
