@@ -20,10 +20,13 @@ from collections.abc import Iterable, Mapping
 
 __all__ = ["Dictionary"]
 
-# Chat and workplace words and modal verbs that are no WordNet entries but never names.
+# Chat and workplace words, contractions typed without the apostrophe, and modal verbs that
+# are no WordNet entries but never names.
 _EXTRA = frozenset(
     """lol omg btw fyi imo imho tbh idk thx pls plz haha hahaha yay ugh hmm wow okay ok
-    asap eta tldr irl afaik could would should might must shall ought admin admins""".split()
+    asap eta tldr irl afaik could would should might must shall ought admin admins
+    dont cant wont didnt doesnt isnt wasnt werent havent hasnt hadnt wouldnt couldnt
+    shouldnt aint gonna wanna gotta im ive youre theyre thats whats ppl tho""".split()
 )
 # Prefixes of words WordNet is too old for: the rest must be a known word of 4+ letters and
 # no given name ("nonbinary", "antiracism", "microaggressions", "neurodivergent").

@@ -28,7 +28,9 @@ are lower-case ones without a known given name. A capitalised word followed by a
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from storage.anonymise.context import (
@@ -67,6 +69,8 @@ _PERSON = frozenset({"PERSON", "PER"})
 # Entity labels where names that are words are no evidence of a person: "June to August".
 _WHEN = frozenset({"DATE", "TIME"})
 _LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
+_PREPOSITIONS = _LOCATIVE | frozenset(
+    "a al ante bajo con contra de del entre hasta para por segun sin sobre tras".split())
 _PLACE_CUES = frozenset({"from", "per"})  # name cues (BEFORE_NAME) that come before places too
 # "Tell Martin", "Per Munis": a cue the pipeline's PERSON or a rule took in; not "Ping" or "Ty",
 # which are given names too.
@@ -117,6 +121,13 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
     the English dictionary; ``local`` the dictionary of a comment in another language."""
     tokens = list(analysis.doc)
     lexicon = given_names()
+
+    def word_of(key: str) -> bool:  # a word of the comment's language
+        return words.known(key) or (local is not None and local.known(key))
+
+    def plain_word(key: str) -> bool:  # ... and no given name, unless a verb ("left", "fall")
+        return word_of(key) and (key not in lexicon or words.ordinary(key))
+
     cued = _cued(view, tokens, words, lexicon, local)
     out: list[Span] = []
     starts_term = {start for start, _, _ in term_spans(view)}
@@ -135,7 +146,7 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
                 continue  # "Wisdom and Discipline", "Summer Reading", "Could I", "Library"
             if view[start:end].islower() and not named and all(words.known(k) for k in keys):
                 continue  # "requesting pto"
-        out.append(_name_span(view, start, end))
+        out.append(_name_span(view, start, end, plain_word))
 
     i = 0
     while i < len(tokens):
@@ -156,9 +167,37 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
     # "from" and "per" come before places too)
     by_context = {tokens[i].idx for i in cued
                   if i == 0 or fold(tokens[i - 1].text) not in _PLACE_CUES} | by_rule
+    out = [_with_surname(view, s, word_of, lexicon) for s in out]
     spoken = {s[0] for s in out if _word_after(view, s[1]) in AFTER_NAME}
     return keep_terms(view, out, by_context, spoken)
 
+
+def _with_surname(view: str, span: Span, word_of: Callable[[str], bool],
+                  lexicon: frozenset[str]) -> Span:
+    """``span`` with the lower-case word after it when the span ends with a given name and
+    the word is in no dictionary and no stop word: a surname typed in haste ("Maria lopez
+    covered", "I asked Maria lopez"; not "Samsung flipphones" or "Netflix doesn't")."""
+    start, end, priority, placeholder = span
+    names = WORD_RE.findall(view, start, end)
+    m = _NEXT_WORD.match(view, end)
+    if (placeholder != NAME or not names or not m or not title(names[-1])
+            or fold(names[-1]) not in lexicon or view[m.end(1):m.end(1) + 1] in ("'", "’")):
+        return span
+    word = m.group(1)
+    key = fold(word)
+    if (word.islower() and len(word) > 2 and key not in FUNCTION_WORDS and key not in PARTICLES
+            and not _stop_word(key) and not word_of(key)):
+        return (start, m.end(1), priority, placeholder)
+    return span
+
+
+@functools.cache
+def _stop_word(key: str) -> bool:
+    """spaCy's English and Spanish stop words ("because", "though", "aunque")."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+
+    return key in ENGLISH or key in SPANISH
 
 def _word_after(view: str, end: int) -> str:
     """The folded word right after ``end`` across spaces only ("Eid said" -> "said")."""
@@ -237,10 +276,11 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
         return False
     if analysis.language != "en":
         # "Mi compañera Dayana traduce": capitalised mid-sentence, in neither dictionary, no
-        # place and no entity of another label (Spanish capitalises no languages or months)
-        return (local is not None and not at_start and not label and not local.known(key)
-                and not words.known(key) and key not in place_words()
-                and fold(tokens[i - 1].text) not in _LOCATIVE | {"de", "del"})  # "en Renton"
+        # place, no entity of another label (Spanish capitalises no languages or months), not
+        # after a preposition ("para Tacoma") and no brand's inner capital ("WhatsApp")
+        return (local is not None and not at_start and not label and word[1:].islower()
+                and not local.known(key) and not words.known(key) and key not in place_words()
+                and fold(tokens[i - 1].text) not in _PREPOSITIONS)
     if words.word(key) or (at_start and words.known(key)) or plural(key, lexicon, words):
         return False
     # An unknown capitalised word: "Okonkwo". In an entity, only when the entity is made of
@@ -352,10 +392,12 @@ def _token_at(tokens: list[Any], char: int) -> int | None:
     return None
 
 
-def _name_span(view: str, start: int, end: int) -> Span:
+def _name_span(view: str, start: int, end: int,
+               word_of: Callable[[str], bool] | None = None) -> Span:
     """A name span without a trailing possessive ("Maite Lemmens's" -> "Maite Lemmens") and
-    without function words the pipeline glued to either end ("Maria at" -> "Maria") or a cue
-    before it ("Tell Martin" -> "Martin")."""
+    without function words the pipeline glued to either end ("Maria at" -> "Maria"), a
+    lower-case dictionary word after a capitalised name (``word_of``: "Workday están" ->
+    "Workday") or a cue before it ("Tell Martin" -> "Martin")."""
     # Whole words only: a pipeline token can end inside a word ("Got|ta").
     while start > 0 and view[start - 1].isalpha() and view[start].isalpha():
         start -= 1
@@ -365,8 +407,10 @@ def _name_span(view: str, start: int, end: int) -> Span:
     if m and end - start - len(m.group()) > 1:
         end -= len(m.group())
     words = list(WORD_RE.finditer(view, start, end))
-    while len(words) > 1 and fold(words[-1].group()) in FUNCTION_WORDS:
-        words.pop()
+    while len(words) > 1 and (fold(words[-1].group()) in FUNCTION_WORDS or (
+            word_of is not None and words[-1].group().islower()
+            and not words[0].group().islower() and word_of(fold(words[-1].group())))):
+        words.pop()  # "Maria at", "Workday están" (not "Maria lopez", typed in haste)
         end = words[-1].end()
     while len(words) > 1 and (fold(words[0].group()) in FUNCTION_WORDS
                               or fold(words[0].group()) in _LEAD_CUES):
