@@ -13,7 +13,10 @@ downloaded at run time):
 Both run through Presidio's ``SpacyNlpEngine`` and its ``SpacyRecognizer``, with only the ``ner``
 component running (it has its own token encoder in these pipelines; the tagger, parser and
 lemmatizer would double the time per comment). The English lemmatizer's tables are kept for
-the dictionary words (dictionary.py).
+the dictionary words (dictionary.py). The part-of-speech tagger (English ``tagger``, Spanish
+``morphologizer``, each with the shared ``tok2vec``) is loaded but runs only when a rule asks
+whether one word is a proper noun (:meth:`Analysis.proper`): "Dakota from circulation" (a
+proper noun) against "Feedback from circulation".
 
 Loading takes a second or two, so a :class:`NameRecogniser` is built once and handed to every
 :class:`~storage.anonymise.scrubber.Scrubber`; a roster change builds a new Scrubber around the
@@ -23,16 +26,18 @@ composition root uses: one recogniser per model choice per process.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from storage.anonymise.dictionary import Dictionary
+from storage.anonymise.nicknames import given_names
 from storage.anonymise.normalise import WORD_RE, fold
-from storage.anonymise.words import SPANISH_HINTS
+from storage.anonymise.words import ENGLISH_HINTS, SPANISH_HINTS
 
 __all__ = ["DEFAULT_MODELS", "Analysis", "NameRecogniser", "parse_models"]
 
@@ -43,6 +48,9 @@ OFF = frozenset({"none", "off", "no", "false", "0"})
 # Only "ner" runs; the lemmatizer is loaded but not run, for its tables (dictionary words).
 _RUN = "ner"
 _TABLES = "lemmatizer"
+# Loaded, disabled, and run on one Doc only on request: part-of-speech tags.
+_TAGGERS = ("tok2vec", "tagger", "morphologizer")
+_PROPER_TAGS = frozenset({"NNP", "NNPS"})  # English fine-grained tags; Spanish: POS "PROPN"
 
 
 def parse_models(spec: str | None) -> dict[str, str] | None:
@@ -86,11 +94,27 @@ def _installed(model: str) -> bool:
 @dataclass(frozen=True)
 class Analysis:
     """What the recogniser found in one text: its language, the spaCy ``Doc`` and the PERSON
-    spans Presidio's ``SpacyRecognizer`` reported."""
+    spans Presidio's ``SpacyRecognizer`` reported. ``tag`` runs the part-of-speech tagger on
+    the ``Doc`` (``None``: no tagger, :meth:`proper` answers ``None``)."""
 
     language: str
     doc: Any
     persons: tuple[tuple[int, int], ...]
+    tag: Callable[[Any], frozenset[int]] | None = field(default=None, compare=False)
+
+    def proper(self, i: int) -> bool | None:
+        """Whether token ``i`` is tagged a proper noun; the tagger runs on the first call for a
+        ``Doc`` (a few milliseconds), so rules ask only when the cheaper evidence is not enough.
+        ``None`` when no tagger is loaded."""
+        if self.tag is None:
+            return None
+        found = self.doc.user_data.get(_PROPER_KEY)
+        if found is None:
+            found = self.doc.user_data[_PROPER_KEY] = self.tag(self.doc)
+        return i in found
+
+
+_PROPER_KEY = "outward.proper_nouns"
 
 
 class NameRecogniser:
@@ -106,6 +130,7 @@ class NameRecogniser:
         self._engine: Any = None
         self._dictionary = Dictionary()
         self._spanish = Dictionary()
+        self._taggers: dict[str, Callable[[Any], frozenset[int]]] = {}
 
     @classmethod
     def shared(cls, spec: str | None = "") -> NameRecogniser | None:
@@ -178,6 +203,10 @@ class NameRecogniser:
         )
         self._dictionary = _dictionary(engine.nlp.get("en"))
         self._spanish = _dictionary(engine.nlp.get("es"), spanish=True)
+        self._taggers = {lang: functools.partial(_proper_nouns, taggers=found)
+                         for lang, nlp in engine.nlp.items()
+                         if len(found := [nlp.get_pipe(c) for c in _TAGGERS
+                                          if c in nlp.component_names]) > 1}
         self._engine = engine
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
                                         supported_languages=langs)
@@ -188,13 +217,18 @@ class NameRecogniser:
         """``"es"`` when the text reads as Spanish and a Spanish pipeline is loaded, else "en"."""
         if "es" not in self.models:
             return "en"
-        if any(ch in text for ch in "¿¡ñÑ"):
+        if any(ch in text for ch in "¿¡"):
             return "es"
         words = WORD_RE.findall(text)
-        # Spanish function words, and accented lower-case words ("recepción", "pedí").
-        hits = sum(fold(w) in SPANISH_HINTS for w in words) + sum(
-            1 for w in words if w.islower() and not w.isascii() and any(c in w for c in "áéíóú")
+        # Spanish function words, and accented lower-case words ("recepción", "pedí", "año"); not
+        # a capitalised one inside a place's name ("Families from El Salvador need forms"),
+        # and English function words count against them.
+        hits = sum(fold(w) in SPANISH_HINTS and not _in_name(words, k)
+                   for k, w in enumerate(words)) + sum(
+            1 for w in words if w.islower() and not w.isascii() and any(c in w for c in "áéíóúñ")
         )
+        if hits <= sum(fold(w) in ENGLISH_HINTS for w in words):
+            return "en"
         return "es" if hits >= 2 and hits * 5 >= len(words) or (hits and len(words) <= 6) else "en"
 
     def analyse(self, text: str) -> Analysis:
@@ -206,7 +240,8 @@ class NameRecogniser:
             text=text, language=lang, entities=["PERSON"], nlp_artifacts=artifacts
         )
         persons = tuple((r.start, r.end) for r in results if r.entity_type == "PERSON")
-        return Analysis(language=lang, doc=artifacts.tokens, persons=persons)
+        return Analysis(language=lang, doc=artifacts.tokens, persons=persons,
+                        tag=self._taggers.get(lang))
 
     @property
     def dictionary(self) -> Dictionary:
@@ -218,6 +253,22 @@ class NameRecogniser:
         """The dictionary of ``language`` ("es": the Spanish pipeline's; else English)."""
         self.load()
         return self._spanish if language == "es" and self._spanish else self._dictionary
+
+
+def _in_name(words: list[str], k: int) -> bool:
+    """Whether word ``k`` is a capitalised word inside a name: not the first word, and
+    followed by another capitalised word ("El Salvador", "Los Angeles", "La Paz")."""
+    return (k > 0 and words[k][:1].isupper() and k + 1 < len(words)
+            and words[k + 1][:1].isupper())
+
+
+def _proper_nouns(doc: Any, taggers: list[Any]) -> frozenset[int]:
+    """Indices of the tokens of ``doc`` the tagger calls proper nouns. The components run in
+    pipeline order on the one ``Doc`` (``tok2vec`` fills ``doc.tensor``, which the tagger's
+    listener reads at prediction time)."""
+    for component in taggers:
+        doc = component(doc)
+    return frozenset(t.i for t in doc if t.tag_ in _PROPER_TAGS or t.pos_ == "PROPN")
 
 
 def _dictionary(nlp: Any, spanish: bool = False) -> Dictionary:
@@ -237,7 +288,7 @@ def _dictionary(nlp: Any, spanish: bool = False) -> Dictionary:
     except (KeyError, ValueError):
         pass
     if not spanish:
-        return Dictionary(index)
+        return Dictionary(index, names=given_names(), derived=True)
     endings: set[tuple[str, str]] = set()
     try:
         for pairs in lookups.get_table("lemma_rules").values():
@@ -264,7 +315,7 @@ def _offline_engine(models: list[dict[str, str]], config: Any) -> Any:
                     # checked by the tests and measured by bench/scrub_recall.py.
                     warnings.filterwarnings("ignore", message=r".*\[W095\]")
                     nlp = spacy.load(name, exclude=[c for c in _components(name)
-                                                    if c not in (_RUN, _TABLES)])
+                                                    if c not in (_RUN, _TABLES, *_TAGGERS)])
                     for component in [c for c in nlp.pipe_names if c != _RUN]:
                         nlp.disable_pipe(component)
                     loaded[lang] = nlp

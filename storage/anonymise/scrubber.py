@@ -14,12 +14,15 @@ Steps, each in its own module:
 3. roster.py: everyone on the roster, with nicknames, possessives, run-together and lower-case
    forms;
 4. ner.py + unlisted.py: names nobody listed, from spaCy's NER through Presidio plus rules.
+
+Steps 3 and 4 read a comment typed all in capitals in sentence case (casing.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from storage.anonymise.casing import sentence_case, shouted
 from storage.anonymise.ner import NameRecogniser
 from storage.anonymise.normalise import prepare
 from storage.anonymise.patterns import Span, apply, contact_spans
@@ -67,6 +70,8 @@ class Scrubber:
         recogniser = self.recogniser
         if recogniser is not None:
             words = recogniser.dictionary
+            if shouted(view):
+                view = sentence_case(view, words)
             spans.extend(self._roster.spans(view, words))
             if could_hold_name(view, words):
                 analysis = recogniser.analyse(view)

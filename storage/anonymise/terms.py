@@ -31,8 +31,9 @@ helpful", "Over Christmas, Eve covered the desk").
 
 Only the scrubber's *guesses* are dropped inside one of these terms (unlisted.py's spans): a
 name on the roster is always replaced, a guess that reaches past the term ("Juneteenth Okafor")
-stays whole, and so does one that context names as a person at the term's start ("ask Holi",
-"Diwali said", "Holi wants the day off")."""
+stays whole unless all it adds is an acronym ("Polaris ILS"), and so does one that context
+names as a person at the term's start ("ask Holi", "Diwali said", "Holi wants the day off";
+but not "Kronos says my PTO is zero": systems and products say things too)."""
 
 from __future__ import annotations
 
@@ -46,11 +47,12 @@ from storage.anonymise.nicknames import given_names
 from storage.anonymise.normalise import fold
 from storage.anonymise.patterns import NAME, Span
 
-__all__ = ["keep_terms", "not_names", "term_spans"]
+__all__ = ["keep_terms", "listed_places", "not_names", "place_words", "term_spans"]
 
 _DATA = Path(__file__).with_name("data") / "not_names.csv"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)*")  # letters, apostrophes inside or after
 _INLINE = re.compile(r"[ \t\u00a0]*(?:[-‐‑&][ \t\u00a0]*)?")  # between a term's words
+_ACRONYM = re.compile(r"[ \t\u00a0]+[A-Z]{2,5}")  # "ILS" in "Polaris ILS"
 # Countries and territories that are given names too (beyond the nickname tables) or read as a
 # person's full name; and CLDR's test entries. Folded words, space-separated.
 PERSON_LIKE_PLACES = frozenset({
@@ -90,45 +92,74 @@ def not_names() -> tuple[tuple[str, str], ...]:
 
 
 def _places() -> list[str]:
-    from babel import Locale
-
     names = given_names()
     out = []
+    for part in _territories():
+        key = words(part)
+        if key and " ".join(key) not in PERSON_LIKE_PLACES and not (
+                len(key) == 1 and key[0] in names):  # "Georgia", "Guadalupe"
+            out.append(part)
+    return out
+
+
+def _territories() -> list[str]:
+    """CLDR's country and territory names in English and Spanish ("Myanmar (Burma)" and
+    "Congo - Kinshasa" as two names each)."""
+    from babel import Locale
+
+    out: list[str] = []
     for locale in ("en", "es"):
         for name in Locale.parse(locale).territories.values():
-            # "Myanmar (Burma)", "Congo - Kinshasa": each part on its own
-            for part in name.replace("(", " - ").replace(")", "").split(" - "):
-                key = words(part)
-                if key and " ".join(key) not in PERSON_LIKE_PLACES and not (
-                        len(key) == 1 and key[0] in names):  # "Georgia", "Guadalupe"
-                    out.append(part.strip())
+            out.extend(part.strip()
+                       for part in name.replace("(", " - ").replace(")", "").split(" - "))
     return out
 
 
 @functools.cache
-def _index() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First word -> the terms starting with it, as word tuples, the longest first."""
-    index: dict[str, set[tuple[str, ...]]] = {}
-    for term, _ in not_names():
+def place_words() -> frozenset[str]:
+    """The one-word country and territory names (folded), the ones that are given names too
+    included ("jordan", "chad", "georgia"): for telling "families from Jordan" (a place) from
+    "Jordan from HR" (a person) by context."""
+    found = {key[0] for part in _territories() if len(key := words(part)) == 1}
+    return frozenset(found | {p for p in PERSON_LIKE_PLACES if " " not in p})
+
+
+@functools.cache
+def listed_places() -> frozenset[str]:
+    """The one-word country and territory names the guesses leave alone (folded): no given
+    names ("pakistan", "somalia"; not "jordan" or "georgia")."""
+    return frozenset(key[0] for part in _places() if len(key := words(part)) == 1)
+
+
+@functools.cache
+def _index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """First word -> the terms starting with it, as (word tuple, kind), the longest first (a
+    term listed as a product and as something else counts as a product)."""
+    kinds: dict[tuple[str, ...], str] = {}
+    for term, kind in not_names():
         key = words(term)
-        if key:
-            index.setdefault(key[0], set()).add(key)
-    return {w: tuple(sorted(ts, key=len, reverse=True)) for w, ts in index.items()}
+        if key and kinds.get(key) != "product":
+            kinds[key] = kind
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key, kind in kinds.items():
+        index.setdefault(key[0], []).append((key, kind))
+    return {w: tuple(sorted(ts, key=lambda t: len(t[0]), reverse=True))
+            for w, ts in index.items()}
 
 
-def term_spans(view: str) -> list[tuple[int, int]]:
-    """Where the listed terms occur in ``view``: (start, end) pairs, the longest at each
+def term_spans(view: str) -> list[tuple[int, int, str]]:
+    """Where the listed terms occur in ``view``: (start, end, kind), the longest at each
     word."""
     found = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(view)]
     index = _index()
     out = []
     for i, (start, _, word) in enumerate(found):
-        for term in index.get(word, ()):
+        for term, kind in index.get(word, ()):
             last = i + len(term) - 1
             if tuple(w for _, _, w in found[i:last + 1]) == term and all(
                     _joins(view[found[k][1]:found[k + 1][0]], found[k][2], found[k + 1][2])
                     for k in range(i, last)):
-                out.append((start, found[last][1]))
+                out.append((start, found[last][1], kind))
                 break
     return out
 
@@ -146,16 +177,24 @@ def _joins(gap: str, before: str, after: str) -> bool:
     return rest.startswith(",") and after in ("jr", "sr") and bool(_INLINE.fullmatch(rest[1:]))
 
 
-def keep_terms(view: str, spans: Iterable[Span], cued: Collection[int] = ()) -> list[Span]:
-    """``spans`` without the name guesses that lie inside a listed term, except one that
-    starts the term at an offset in ``cued`` (context says a person: "ask Holi", "Dr. Holi";
-    not "Jr. Day", which follows a name)."""
+def keep_terms(view: str, spans: Iterable[Span], cued: Collection[int] = (),
+               spoken: Collection[int] = ()) -> list[Span]:
+    """``spans`` without the name guesses that lie inside a listed term, or that add only an
+    acronym to one ("Polaris ILS"), except one that starts the term at an offset in ``cued``
+    (context before says a person: "ask Holi", "Dr. Holi"; not "Jr. Day", which follows a
+    name) or, unless the term is a product, in ``spoken`` (a verb after says one: "Holi wants
+    the day off", not "Kronos says my PTO is zero")."""
     spans = list(spans)
     if not spans:
         return spans
     inside = term_spans(view)
     if not inside:
         return spans
-    return [s for s in spans if s[3] != NAME or not any(
-        start <= s[0] and s[1] <= end and not (s[0] == start and s[0] in cued)
-        for start, end in inside)]
+
+    def shielded(s: Span, start: int, end: int, kind: str) -> bool:
+        if not (start <= s[0] and (s[1] <= end or _ACRONYM.fullmatch(view, end, s[1]))):
+            return False
+        return s[0] != start or not (s[0] in cued or (s[0] in spoken and kind != "product"))
+
+    return [s for s in spans if s[3] != NAME
+            or not any(shielded(s, start, end, kind) for start, end, kind in inside)]

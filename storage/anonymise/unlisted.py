@@ -11,10 +11,14 @@ its PERSON entities are combined with:
   the given-name lexicon is the nicknames tables (several thousand English and Spanish first
   names and nicknames);
 * capitalised words in no English dictionary ("Okonkwo", "Usamov"): in a privacy filter an
-  unknown capitalised word is more likely a name than not (English comments only);
+  unknown capitalised word is more likely a name than not (English comments);
 * context: honorifics ("Dr. Wells", "Sra. Pérez"), "my name is", "me llamo", and a name right
   after "ask", "tell", "thanks", "gracias a" ... ("Ask Rosalind at the desk", "tell terrence");
-* lower-case known first names that are no dictionary word ("ask terrence").
+* lower-case known first names that are no dictionary word ("ask terrence");
+* in Spanish comments, capitalised words mid-sentence in neither dictionary ("Mi compañera
+  Dayana");
+* the context rules of context.py for words that are names and places or words at once:
+  "Jordan from HR", "Malta said", but "families from Jordan", "from Black patrons".
 
 PERSON entities made only of dictionary words that are no known given name are dropped
 ("Wisdom and Discipline are values", "Summer Reading"), unless a context rule names them; so
@@ -24,21 +28,35 @@ are lower-case ones without a known given name. A capitalised word followed by a
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
+from storage.anonymise.context import (
+    PLACES,
+    beside_place,
+    describes,
+    member,
+    origin,
+    plural,
+    sentence_start,
+    speaker,
+    title,
+)
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import given_names
 from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
-from storage.anonymise.terms import keep_terms
+from storage.anonymise.terms import keep_terms, place_words, term_spans
 from storage.anonymise.words import (
     AFTER_NAME,
     BEFORE_NAME,
     COMMON_WORD_NAMES,
     FUNCTION_WORDS,
     HONORIFICS,
+    NOT_PERSON_WORDS,
     PARTICLES,
     SENTENCE_END,
     TALK_VERBS,
@@ -46,23 +64,17 @@ from storage.anonymise.words import (
 
 __all__ = ["could_hold_name", "person_spans"]
 
-_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_PLACES = PLACES  # GPE, LOC, FAC
 _PERSON = frozenset({"PERSON", "PER"})
+# Entity labels where names that are words are no evidence of a person: "June to August".
+_WHEN = frozenset({"DATE", "TIME"})
 _LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
+_PREPOSITIONS = _LOCATIVE | frozenset(
+    "a al ante bajo con contra de del entre hasta para por segun sin sobre tras".split())
 _PLACE_CUES = frozenset({"from", "per"})  # name cues (BEFORE_NAME) that come before places too
-# Words that make a capitalised word before or around them a place, a group or a thing.
-NOT_PERSON_WORDS = frozenset(
-    """inc llc ltd plc corp corporation company co group partners solutions systems services
-    university college school academy institute bank library libraries branch street st avenue
-    ave road rd lane boulevard blvd drive way park center centre hall building council county
-    city state department dept office hospital clinic church foundation association union
-    committee board team teams project program programme fund trust agency ministry court
-    event events day days week month festival celebration party display sale fair night class
-    classes session sessions training meeting meetings system app software platform district
-    neighborhood neighbourhood campus station airport
-    calle avenida plaza biblioteca escuela colegio universidad ayuntamiento
-    departamento oficina equipo proyecto empresa""".split()
-)
+# "Tell Martin", "Per Munis": a cue the pipeline's PERSON or a rule took in; not "Ping" or "Ty",
+# which are given names too.
+_LEAD_CUES = (BEFORE_NAME | TALK_VERBS) - {"ping", "ty"}
 _NAME_CUES = (r"\bmy name is|\bname is|\bname\s*:|\bnamed|\bcalls me|\bcall me|\bname\?|"
               r"\bme llamo|\bse llama|\bmi nombre es|\bnombre\s*:")
 _NAME_CUE = re.compile(f"(?:{_NAME_CUES})\\s*$", re.IGNORECASE)
@@ -74,15 +86,20 @@ _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 def could_hold_name(view: str, words: Dictionary) -> bool:
     """Cheap check before running the pipeline: is any word of ``view`` one the rules or the
     NER could keep as a name? Comments whose only capitalised word opens a sentence with a
-    dictionary word ("The training was useful.") skip the pipeline."""
+    dictionary word ("The training was useful.") skip the pipeline, unless "said", "from" ...
+    follows it ("Ramadan said", "Dakota from circulation")."""
     lexicon = given_names()
     if _ANY_CUE.search(view):
         return True
     prev_end = 0
     prev_key = ""
+    prev_title = False
     for m in WORD_RE.finditer(view):
         word = m.group()
         key = fold(word)
+        if prev_title and (key in AFTER_NAME or key == "from"):
+            return True
+        prev_title = title(word) and latin(word)
         if key in FUNCTION_WORDS or not latin(word):
             pass
         elif word[0].isupper():
@@ -104,8 +121,17 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
     the English dictionary; ``local`` the dictionary of a comment in another language."""
     tokens = list(analysis.doc)
     lexicon = given_names()
-    cued = _cued(view, tokens, words)
+
+    def word_of(key: str) -> bool:  # a word of the comment's language
+        return words.known(key) or (local is not None and local.known(key))
+
+    def plain_word(key: str) -> bool:  # ... and no given name, unless a verb ("left", "fall")
+        return word_of(key) and (key not in lexicon or words.ordinary(key))
+
+    cued = _cued(view, tokens, words, lexicon, local)
     out: list[Span] = []
+    starts_term = {start for start, _, _ in term_spans(view)}
+    by_rule: set[int] = set()  # "Malta from HR": a person even if a listed term
 
     for start, end in analysis.persons:
         first = _token_at(tokens, start)
@@ -113,19 +139,25 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
             keys = [fold(w) for w in WORD_RE.findall(view[start:end])]
             named = [k for k in keys if k in lexicon and k not in COMMON_WORD_NAMES]
             if (local is not None and len(keys) == 1 and not named and local.known(keys[0])
-                    and keys[0] not in COMMON_WORD_NAMES and _sentence_start(tokens, first or 0)):
+                    and keys[0] not in COMMON_WORD_NAMES and sentence_start(tokens, first or 0)):
                 continue  # Spanish "Necesito ayuda": a verb opening the sentence
             if not named and all(words.ordinary(k) or k in FUNCTION_WORDS
                                  or k in NOT_PERSON_WORDS for k in keys):
                 continue  # "Wisdom and Discipline", "Summer Reading", "Could I", "Library"
             if view[start:end].islower() and not named and all(words.known(k) for k in keys):
                 continue  # "requesting pto"
-        out.append(_name_span(view, start, end))
+        out.append(_name_span(view, start, end, plain_word))
 
     i = 0
     while i < len(tokens):
-        if i in cued or _starts_name(tokens, i, analysis, lexicon, words):
-            j = _extend(tokens, i, words)
+        found = i in cued or _starts_name(tokens, i, analysis, lexicon, words, local)
+        if not found and member(tokens, i, analysis, lexicon, words, local):
+            found = True
+            by_rule.add(tokens[i].idx)
+        elif not found:
+            found = speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words)
+        if found:
+            j = _extend(tokens, i, words, starts_term)
             out.append(_name_span(view, tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])))
             i = j
         else:
@@ -134,10 +166,38 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
     # person, unless context names one ("ask Holi", "Diwali said", "Holi wants the day off";
     # "from" and "per" come before places too)
     by_context = {tokens[i].idx for i in cued
-                  if i == 0 or fold(tokens[i - 1].text) not in _PLACE_CUES}
-    by_context.update(s[0] for s in out if _word_after(view, s[1]) in AFTER_NAME)
-    return keep_terms(view, out, by_context)
+                  if i == 0 or fold(tokens[i - 1].text) not in _PLACE_CUES} | by_rule
+    out = [_with_surname(view, s, word_of, lexicon) for s in out]
+    spoken = {s[0] for s in out if _word_after(view, s[1]) in AFTER_NAME}
+    return keep_terms(view, out, by_context, spoken)
 
+
+def _with_surname(view: str, span: Span, word_of: Callable[[str], bool],
+                  lexicon: frozenset[str]) -> Span:
+    """``span`` with the lower-case word after it when the span ends with a given name and
+    the word is in no dictionary and no stop word: a surname typed in haste ("Maria lopez
+    covered", "I asked Maria lopez"; not "Samsung flipphones" or "Netflix doesn't")."""
+    start, end, priority, placeholder = span
+    names = WORD_RE.findall(view, start, end)
+    m = _NEXT_WORD.match(view, end)
+    if (placeholder != NAME or not names or not m or not title(names[-1])
+            or fold(names[-1]) not in lexicon or view[m.end(1):m.end(1) + 1] in ("'", "’")):
+        return span
+    word = m.group(1)
+    key = fold(word)
+    if (word.islower() and len(word) > 2 and key not in FUNCTION_WORDS and key not in PARTICLES
+            and not _stop_word(key) and not word_of(key)):
+        return (start, m.end(1), priority, placeholder)
+    return span
+
+
+@functools.cache
+def _stop_word(key: str) -> bool:
+    """spaCy's English and Spanish stop words ("because", "though", "aunque")."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+
+    return key in ENGLISH or key in SPANISH
 
 def _word_after(view: str, end: int) -> str:
     """The folded word right after ``end`` across spaces only ("Eid said" -> "said")."""
@@ -145,24 +205,34 @@ def _word_after(view: str, end: int) -> str:
     return fold(m.group(1)) if m else ""
 
 
-def _cued(view: str, tokens: list[Any], words: Dictionary) -> set[int]:
+def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[str],
+          local: Dictionary | None = None) -> set[int]:
     """Tokens that context marks as a name: after an honorific, "my name is", "ask", "gracias
-    a" ..."""
+    a" ...; after "from" or "per" a lower-case word only if a given name ("from terrence", not
+    "Pushback from admin"), and not a place people come from ("families from Jordan"), a
+    word that describes a group ("from Black patrons") or a span of dates ("from June to
+    August"); a lower-case word of the comment's language is no name ("habla español")."""
     cued: set[int] = set()
     for i, tok in enumerate(tokens):
         if not tok.is_alpha or len(tok.text) < 2:
             continue
         key = fold(tok.text)
-        if key in FUNCTION_WORDS or (tok.text.islower() and (words.known(key) or len(key) < 3)):
+        if key in FUNCTION_WORDS or (tok.text.islower() and (
+                words.known(key) or len(key) < 3 or (local is not None and local.known(key)))):
             continue
         prev = fold(tokens[i - 1].text.rstrip(".")) if i > 0 else ""
         prev2 = fold(tokens[i - 2].text) if i > 1 else ""
-        if _title(tok.text) and prev in HONORIFICS:
+        if title(tok.text) and prev in HONORIFICS:
             cued.add(i)
-        elif (_title(tok.text) or tok.text.islower()) and (
+        elif (title(tok.text) or tok.text.islower()) and (
             prev in BEFORE_NAME or (prev in ("to", "a", "with", "con") and prev2 in TALK_VERBS)
         ):
-            if tok.text.islower() or not _sentence_start(tokens, i):
+            if prev in _PLACE_CUES and (origin(tokens, i, words) if title(tok.text)
+                                        else key not in lexicon):
+                continue
+            if title(tok.text) and describes(tokens, i, lexicon, words):
+                continue  # "from Black patrons", "ask Muslim staff", "from June to August"
+            if tok.text.islower() or not sentence_start(tokens, i):
                 cued.add(i)
         elif _NAME_CUE.search(view[max(0, tok.idx - 24) : tok.idx]):
             cued.add(i)
@@ -170,7 +240,7 @@ def _cued(view: str, tokens: list[Any], words: Dictionary) -> set[int]:
 
 
 def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
-                 words: Dictionary) -> bool:
+                 words: Dictionary, local: Dictionary | None = None) -> bool:
     tok = tokens[i]
     word = tok.text
     if not tok.is_alpha or len(word) < 2 or tok.ent_type_ in _PERSON or not latin(word):
@@ -182,7 +252,7 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     if nxt in NOT_PERSON_WORDS:
         return False  # "the Kirkland branch", "the Juneteenth event"
     label = tok.ent_type_
-    if label and _title(word) and label not in _PLACES and _entity_looks_personal(
+    if label and title(word) and label not in _PLACES and _entity_looks_personal(
         tokens, i, analysis.language, given_names(), words
     ):
         return True  # "Zoe Young" or "Muslija and Brown" tagged ORG
@@ -191,29 +261,40 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     if word.islower():  # "they had: terrence, caleb" (English: the dictionary is English)
         return (analysis.language == "en" and len(word) > 2 and key in lexicon
                 and not words.word(key))
-    if not _title(word):
+    if not title(word):
         return False
-    sentence_start = _sentence_start(tokens, i)
+    at_start = sentence_start(tokens, i)
     if key in lexicon:
         if label in _PLACES and i > 0 and fold(tokens[i - 1].text) in _LOCATIVE:
             return False  # "in Florence"
+        if label in _PLACES and beside_place(tokens, i):
+            return False  # "India and Pakistan holidays"
         if label and _entity_has(tokens, i, NOT_PERSON_WORDS):
             return False
-        return not sentence_start or not words.known(key) or bool(label)
-    if analysis.language != "en" or len(word) < 3:
+        return not at_start or not words.known(key) or bool(label)
+    if len(word) < 3:
         return False
-    if words.word(key) or (sentence_start and words.known(key)) or _plural(key, lexicon, words):
+    if analysis.language != "en":
+        # "Mi compañera Dayana traduce": capitalised mid-sentence, in neither dictionary, no
+        # place, no entity of another label (Spanish capitalises no languages or months), not
+        # after a preposition ("para Tacoma") and no brand's inner capital ("WhatsApp")
+        return (local is not None and not at_start and not label and word[1:].islower()
+                and not local.known(key) and not words.known(key) and key not in place_words()
+                and fold(tokens[i - 1].text) not in _PREPOSITIONS)
+    if words.word(key) or (at_start and words.known(key)) or plural(key, lexicon, words):
         return False
     # An unknown capitalised word: "Okonkwo". In an entity, only when the entity is made of
     # unknown words, given names and initials ("Nikolaj N Møller", not "Microsoft Teams").
     return not label or _entity_looks_personal(tokens, i, analysis.language, lexicon, words)
 
 
-def _extend(tokens: list[Any], i: int, words: Dictionary) -> int:
+def _extend(tokens: list[Any], i: int, words: Dictionary,
+            starts_term: set[int] | frozenset[int] = frozenset()) -> int:
     """End (exclusive) of the name starting at token ``i``: following capitalised words that
-    are no dictionary words or are given names, initials ("Ravil G Yefimov", "Sari J.
-    Paavolainen") and particles ("Luz de la Cruz"); a lower-case name takes a following unknown
-    lower-case word ("patricia desrosiers")."""
+    are no dictionary words, are given names or names that are also words ("Pascua Reyes",
+    "Jamal Brown"; not one that starts a listed term or comes before "road", "county" ...),
+    initials ("Ravil G Yefimov", "Sari J. Paavolainen") and particles ("Luz de la Cruz"); a
+    lower-case name takes a following unknown lower-case word ("patricia desrosiers")."""
     lower = tokens[i].text.islower()
     lexicon = given_names()
     j = i + 1
@@ -240,38 +321,27 @@ def _extend(tokens: list[Any], i: int, words: Dictionary) -> int:
             k = j
             while k < len(tokens) and fold(tokens[k].text) in PARTICLES:
                 k += 1
-            if k < len(tokens) and _title(tokens[k].text) and not words.ordinary(
+            if k < len(tokens) and title(tokens[k].text) and not words.ordinary(
                 fold(tokens[k].text)
             ):
                 j = k + 1
                 continue
             break
-        if (_title(text) and tok.is_alpha and key not in NOT_PERSON_WORDS
+        if (title(text) and tok.is_alpha and key not in NOT_PERSON_WORDS
                 and key not in FUNCTION_WORDS
-                and (not words.word(key) or key in lexicon or tok.ent_type_ in _PERSON)):
+                and (not words.word(key) or key in lexicon or tok.ent_type_ in _PERSON
+                     or (key in COMMON_WORD_NAMES and tok.idx not in starts_term
+                         and not _before_place_word(tokens, j)))):
             j += 1
             continue
         break
     return j
 
 
-def _plural(key: str, lexicon: frozenset[str], words: Dictionary) -> bool:
-    """A plural of a dictionary word that is no given name: "Friends" (but not "Rogers")."""
-    return key.endswith("s") and words.word(key[:-1]) and key[:-1] not in lexicon
-
-
-def _title(word: str) -> bool:
-    return bool(word) and word[0].isupper() and not (len(word) > 1 and word.isupper())
-
-
-def _sentence_start(tokens: list[Any], i: int) -> bool:
-    k = i - 1
-    while k >= 0 and tokens[k].is_space:
-        k -= 1
-    if k < 0 or k < i - 1:
-        return True
-    prev = tokens[k]
-    return prev.text[-1:] in SENTENCE_END or "\n" in prev.whitespace_
+def _before_place_word(tokens: list[Any], j: int) -> bool:
+    """Whether a word such as "road", "county" or "park" follows token ``j`` ("Forrest Hill
+    Road", "King County")."""
+    return j + 1 < len(tokens) and fold(tokens[j + 1].text) in NOT_PERSON_WORDS
 
 
 def _entity_bounds(tokens: list[Any], i: int) -> tuple[int, int]:
@@ -296,8 +366,10 @@ def _entity_looks_personal(tokens: list[Any], i: int, language: str, lexicon: fr
                            words: Dictionary) -> bool:
     """An entity of another label that reads as a person's name: its capitalised words are
     unknown words, given names, names that are also words ("Brown") or nouns, and one at
-    least is an unknown word or a given name ("Muslija and Brown", not "Microsoft Teams")."""
+    least is an unknown word or a given name ("Muslija and Brown", not "Microsoft Teams"; in a
+    date, a given name that is also a word does not count: "June to August")."""
     start, end = _entity_bounds(tokens, i)
+    dates = tokens[i].ent_type_ in _WHEN
     strong = False
     for tok in tokens[start:end]:
         key = fold(tok.text)
@@ -305,7 +377,8 @@ def _entity_looks_personal(tokens: list[Any], i: int, language: str, lexicon: fr
             continue
         if key in NOT_PERSON_WORDS:
             return False
-        if key in lexicon or (language == "en" and not words.known(key)):
+        if ((key in lexicon and not (dates and key in COMMON_WORD_NAMES))
+                or (language == "en" and not words.known(key))):
             strong = True  # (the dictionary is English: a Spanish word is no evidence)
         elif key not in COMMON_WORD_NAMES and words.ordinary(key):
             return False
@@ -319,9 +392,12 @@ def _token_at(tokens: list[Any], char: int) -> int | None:
     return None
 
 
-def _name_span(view: str, start: int, end: int) -> Span:
+def _name_span(view: str, start: int, end: int,
+               word_of: Callable[[str], bool] | None = None) -> Span:
     """A name span without a trailing possessive ("Maite Lemmens's" -> "Maite Lemmens") and
-    without function words the pipeline glued to either end ("Maria at" -> "Maria")."""
+    without function words the pipeline glued to either end ("Maria at" -> "Maria"), a
+    lower-case dictionary word after a capitalised name (``word_of``: "Workday están" ->
+    "Workday") or a cue before it ("Tell Martin" -> "Martin")."""
     # Whole words only: a pipeline token can end inside a word ("Got|ta").
     while start > 0 and view[start - 1].isalpha() and view[start].isalpha():
         start -= 1
@@ -331,10 +407,13 @@ def _name_span(view: str, start: int, end: int) -> Span:
     if m and end - start - len(m.group()) > 1:
         end -= len(m.group())
     words = list(WORD_RE.finditer(view, start, end))
-    while len(words) > 1 and fold(words[-1].group()) in FUNCTION_WORDS:
-        words.pop()
+    while len(words) > 1 and (fold(words[-1].group()) in FUNCTION_WORDS or (
+            word_of is not None and words[-1].group().islower()
+            and not words[0].group().islower() and word_of(fold(words[-1].group())))):
+        words.pop()  # "Maria at", "Workday están" (not "Maria lopez", typed in haste)
         end = words[-1].end()
-    while len(words) > 1 and fold(words[0].group()) in FUNCTION_WORDS:
-        words.pop(0)
+    while len(words) > 1 and (fold(words[0].group()) in FUNCTION_WORDS
+                              or fold(words[0].group()) in _LEAD_CUES):
+        words.pop(0)  # "Tell Martin" -> "Martin"
         start = words[0].start()
     return (start, end, P_NAME, NAME)

@@ -10,8 +10,12 @@ __all__ = [
     "AFTER_NAME",
     "BEFORE_NAME",
     "COMMON_WORD_NAMES",
+    "ENGLISH_HINTS",
     "FUNCTION_WORDS",
     "HONORIFICS",
+    "MESSAGE_WORDS",
+    "NOT_PERSON_WORDS",
+    "ORIGIN_WORDS",
     "ORDINARY_FOLLOWERS",
     "PARTICLES",
     "SENTENCE_END",
@@ -37,11 +41,12 @@ PARTICLES = _words(
 # common-word rule.
 FUNCTION_WORDS = _words(
     """a an the and or but nor so yet if then than as at by for from in into of off on onto
-    out over to up upon with within without about after before i me my we us our you your he
+    per via out over to up upon with within without about after before i me my we us our you your he
     him his she her it its they them their this that these those there here who what which
     when where why how is am are was were be been being do does did have has had
     not no yes all any some each every both either
     neither one just only also too very more most much many few lot please thanks thank
+    everyone everybody someone somebody anyone anybody nobody noone
     el la los las un una unos unas y o u pero si sino que como cuando donde quien yo tu te ti
     mi mis su sus nos ella ellas ellos usted ustedes le les lo se es son fue ser esta este
     esto estas estos eso esa ese con sin para por sobre entre hasta desde muy mas ya no hay
@@ -103,10 +108,47 @@ AFTER_NAME = _words(
     dijo dice comento pidio quiere piensa"""
 )
 
+# Words that make a capitalised word before or around them a place, a group or a thing.
+NOT_PERSON_WORDS = _words(
+    """inc llc ltd plc corp corporation company co group partners solutions systems services
+    university college school academy institute bank library libraries branch street st avenue
+    ave road rd lane boulevard blvd drive way park center centre hall building council county
+    city state department dept office hospital clinic church foundation association union
+    committee board team teams project program programme fund trust agency ministry court
+    event events day days week month festival celebration party display sale fair night class
+    classes session sessions training meeting meetings system app software platform district
+    neighborhood neighbourhood campus station airport
+    calle avenida plaza biblioteca escuela colegio universidad ayuntamiento
+    departamento oficina equipo proyecto empresa"""
+)
+# "from" before a place or a person: "families from Jordan", "moved from Kenya", "are from
+# Chad" name where people come from (with any plural noun: "refugees", "patrons"); "a message
+# from Jordan", "emails from Chad" name who wrote (so does anything else before "from").
+ORIGIN_WORDS = _words(
+    """family patron refugee immigrant migrant student person people man woman men women child
+    children kid kids folks visitor newcomer household resident customer user worker guy lady
+    girl boy teen senior couple group community speaker someone somebody anyone many most
+    those some all others staff employee coworker colleague volunteer member parent mother
+    father moved move moves moving came come comes coming fled flee fleeing
+    arrived arrive arriving emigrated immigrated relocated originally born is are was were
+    be been hail hails traveled travelled returned escaped deported here"""
+)
+MESSAGE_WORDS = _words(
+    """message messages note notes email emails mail text texts call calls letter letters
+    reply replies response responses memo memos voicemail voicemails complaint complaints
+    request requests update updates question questions invitation invitations"""
+)
+
 # Words that mark a comment as Spanish for choosing the Spanish pipeline (see ner.py).
 SPANISH_HINTS = _words(
     """el la los las del al que de en y es por para con una un pero como mas muy esta este
     son fue ser hay tiene tenemos estamos nos les le lo se su sus mi mis yo usted
     ustedes porque cuando donde tambien todo todos nada siempre nunca gracias trabajo horario
     equipo dijo semana hoy ayer"""
+)
+# English function words no Spanish word is spelled like: a comment with as many of these as of
+# SPANISH_HINTS is English ("Families from El Salvador need forms").
+ENGLISH_HINTS = _words(
+    """the of and to is are was were from for with we they our you this that have need not it
+    at be by i my"""
 )

@@ -1,0 +1,203 @@
+"""What the words around a capitalised word say: a person, or a place, a unit, a thing.
+
+Rules for unlisted.py over the pipeline's tokens, for words the name lexicons cannot decide
+because they are names and words or places at once ("Jordan", "Dakota", "Kenya", "Malta"):
+
+* ``member``: "Jordan from HR", "Dakota from circulation", "Kenya from payroll": a proper noun
+  followed by "from" and a unit (an acronym or a lower-case noun) is a person. The tagger tells
+  the proper noun from "Communication from management" or "Feedback from circulation";
+* ``speaker``: "Malta said", "Kenya wants the day off": a proper noun that the pipeline marks
+  as an entity or that is a given name or a country, right before "said", "wants" ...;
+* ``describes``: "complaints from Black patrons", "ask Muslim staff", "from June to August":
+  after a cue such as "from" or "ask", a word for a group of people before the noun it
+  describes, or the start of a span of dates, is no name;
+* ``beside_place``: "India and Pakistan holidays": a country that is a given name too, listed
+  with a country that is not, is a country;
+* ``origin``: "families from Jordan", "refugees from Syria", "moved from Chad": after
+  "from", a country is where people come from when a plural noun, a word for people or a
+  verb of moving comes before "from"; after anything else ("a message from Jordan", "I heard
+  from Chad") it may be a person and the cue rules treat it as one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.anonymise.dictionary import Dictionary
+from storage.anonymise.ner import Analysis
+from storage.anonymise.normalise import fold
+from storage.anonymise.terms import listed_places, place_words
+from storage.anonymise.words import (
+    AFTER_NAME,
+    COMMON_WORD_NAMES,
+    FUNCTION_WORDS,
+    MESSAGE_WORDS,
+    NOT_PERSON_WORDS,
+    ORIGIN_WORDS,
+    PARTICLES,
+    SENTENCE_END,
+)
+
+__all__ = [
+    "beside_place",
+    "describes",
+    "member",
+    "origin",
+    "plural",
+    "sentence_start",
+    "speaker",
+    "title",
+]
+
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+_PERSON = frozenset({"PERSON", "PER"})
+_WHEN = frozenset({"DATE", "TIME"})
+_FROM = {"en": frozenset({"from"}), "es": frozenset({"de", "del"})}
+_AND = frozenset({"and", "or", "y", "o", ",", "&", "/"})
+_DETERMINERS = frozenset(
+    "a an the this that these those my your our their his her its every each some any no "
+    "el la los las un una mi tu su nuestro nuestra".split())
+
+
+def title(word: str) -> bool:
+    """Capitalised, not all capitals ("Jordan", not "HR")."""
+    return bool(word) and word[0].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def sentence_start(tokens: list[Any], i: int) -> bool:
+    k = i - 1
+    while k >= 0 and tokens[k].is_space:
+        k -= 1
+    if k < 0 or k < i - 1:
+        return True
+    prev = tokens[k]
+    return prev.text[-1:] in SENTENCE_END or "\n" in prev.whitespace_
+
+
+def plural(key: str, lexicon: frozenset[str], words: Dictionary) -> bool:
+    """A plural of a dictionary word that is no given name: "Friends" (but not "Rogers")."""
+    return key.endswith("s") and words.word(key[:-1]) and key[:-1] not in lexicon
+
+
+def _plural_noun(key: str, words: Dictionary) -> bool:
+    """A regular plural of a noun that is no verb: "families", "refugees", "patrons" (not
+    "hears", "calls")."""
+    return (key.endswith("s") and not key.endswith("ss") and not words.word(key)
+            and words.known(key) and not words.ordinary(key))
+
+
+def place(tok: Any) -> bool:
+    """A place name: a GPE or LOC entity, or a country's one-word name."""
+    return tok.ent_type_ in PLACES or fold(tok.text) in place_words()
+
+
+def _candidate(tokens: list[Any], i: int, lexicon: frozenset[str], words: Dictionary) -> bool:
+    """Whether token ``i`` could be a name the rules below decide on: a capitalised word that
+    is no function word, no word for a place or a group, no inflected or derived form of a
+    word and, at a sentence start, no verb or adjective unless a given name."""
+    tok = tokens[i]
+    word = tok.text
+    if not (tok.is_alpha and len(word) > 1 and title(word)):
+        return False
+    key = fold(word)
+    if key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES:
+        return False
+    if key not in lexicon and (plural(key, lexicon, words) or _plural_noun(key, words)
+                               or (words.known(key) and not words.word(key))):
+        return False  # "Families", "Misgendering", "Transphobia": a word's plural or derivation
+    return key in lexicon or not (words.ordinary(key) and sentence_start(tokens, i))
+
+
+def _proper(analysis: Analysis, i: int, evidence: bool) -> bool:
+    """The tagger's word on token ``i``; without a tagger, ``evidence``."""
+    found = analysis.proper(i)
+    return evidence if found is None else found
+
+
+def member(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
+           words: Dictionary, local: Dictionary | None = None) -> bool:
+    """"Jordan from HR", "Dakota from circulation", "Kenia de nóminas": token ``i`` is a
+    proper noun followed by "from" ("de" in Spanish) and a unit: an acronym, a lower-case
+    noun, or a capitalised dictionary word that is no place ("from Facilities")."""
+    if i + 2 >= len(tokens) or fold(tokens[i + 1].text) not in _FROM.get(analysis.language, ()):
+        return False
+    if not _candidate(tokens, i, lexicon, words):
+        return False
+    key = fold(tokens[i].text)
+    if local is not None and local.known(key):
+        return False  # Spanish: "Jornada de puertas abiertas"
+    unit = tokens[i + 2]
+    text = unit.text
+    if not unit.is_alpha or place(unit):
+        return False
+    ukey = fold(text)
+    if key in COMMON_WORD_NAMES and ukey.endswith("s") and words.known(ukey[:-1]):
+        return False  # "Joy from kids", "Love from patrons": the word, not a name
+    if not ((text.isupper() and 2 <= len(text) <= 5)
+            or (text.islower() and ukey not in FUNCTION_WORDS and len(text) > 2)
+            or (title(text) and local is None and words.known(ukey) and ukey not in lexicon)):
+        return False  # (Spanish "de" before a capitalised word names places: "Villafranca del Cid")
+    tok = tokens[i]
+    return _proper(analysis, i, bool(tok.ent_type_) or key in lexicon or not words.known(key))
+
+
+def speaker(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
+            words: Dictionary) -> bool:
+    """"Malta said", "Kenya wants the day off": token ``i`` is a proper noun right before one
+    of AFTER_NAME, and a given name, a country, a PERSON entity, or capitalised mid-sentence
+    and no entity ("Yesterday Emery said"). Not "Payroll said" or "Management wants" (no
+    proper nouns), nor "Amazon said" or "Seattle said" (entities of other labels: companies,
+    cities and agencies say things too)."""
+    if i + 1 >= len(tokens) or fold(tokens[i + 1].text) not in AFTER_NAME:
+        return False
+    if not _candidate(tokens, i, lexicon, words):
+        return False
+    tok = tokens[i]
+    key = fold(tok.text)
+    label = tok.ent_type_
+    evidence = (key in lexicon or key in place_words() or label in _PERSON
+                or (not label and not sentence_start(tokens, i)
+                    and fold(tokens[i - 1].text) not in _DETERMINERS))  # "The Director said"
+    return evidence and _proper(analysis, i, evidence)
+
+
+def origin(tokens: list[Any], i: int, words: Dictionary) -> bool:
+    """Whether token ``i``, after "from", is a place people come from: "families from
+    Jordan", "refugees from Syria", "moved from Chad", "is from Kenya"; not "a message from
+    Jordan" or "I heard from Chad"."""
+    if i < 2 or fold(tokens[i - 1].text) != "from" or not place(tokens[i]):
+        return False
+    before = fold(tokens[i - 2].text)
+    if before in MESSAGE_WORDS:
+        return False
+    return before in ORIGIN_WORDS or _plural_noun(before, words)
+
+
+def beside_place(tokens: list[Any], i: int) -> bool:
+    """Whether token ``i`` is listed with a country that is no given name: "India and
+    Pakistan", "Pakistan, India", "Jordania y Siria" (not "Jordan and Chad": two names)."""
+    for k, between in ((i + 2, i + 1), (i - 2, i - 1)):
+        if (0 <= k < len(tokens) and tokens[between].text.lower() in _AND
+                and fold(tokens[k].text) in listed_places()):
+            return True
+    return False
+
+
+def describes(tokens: list[Any], i: int, lexicon: frozenset[str], words: Dictionary) -> bool:
+    """Whether token ``i`` describes the lower-case noun after it or starts a span of dates:
+    a group (NORP: "Muslim staff", "Trans staff") or an adjective or verb ("Black patrons",
+    "Senior management", "Deaf patrons"); "June to August" (one DATE entity). Given names are
+    not ("a message from Grace about it"), but for a span of dates ("from May through
+    September"); nor is a word before "about", "yesterday" ... ("a message from Pesach
+    about the shift")."""
+    tok = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if tok.ent_type_ == "DATE" and nxt is not None and nxt.ent_iob_ == "I":
+        return True
+    key = fold(tok.text)
+    if key in lexicon or nxt is None:
+        return False
+    return ((tok.ent_type_ == "NORP" or words.ordinary(key))
+            and nxt.is_alpha and nxt.text.islower()
+            and nxt.ent_type_ not in _WHEN  # "a message from Young yesterday"
+            and fold(nxt.text) not in FUNCTION_WORDS and words.known(fold(nxt.text)))
