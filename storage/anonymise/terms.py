@@ -14,8 +14,10 @@ Two sources:
   most often interpret and translate for (the Census Bureau's languages spoken at home, and the
   Pacific, Central American and Indigenous languages of county language-access plans),
   community terms, Covid's names, and the staff systems and library services comments name
-  ("Kronos", "Kanopy", "Workday"). By hand on purpose: a full list of the world's languages
-  would hold common surnames (Luo, Yao, Zhuang) and given names;
+  ("Kronos", "Kanopy", "Workday"), and workplace and equity words newer than the dictionary
+  the pipeline ships ("Burnout", "Pushback", "Cisgender", "Deadnaming"). By hand on purpose:
+  a full list of the world's languages would hold common surnames (Luo, Yao, Zhuang) and
+  given names;
 * the countries and territories in English and Spanish from CLDR, through Babel, without the
   ones that are also given names ("Jordan", "Chad", "Georgia", "Guadalupe") or read as a
   person's full name ("Diego Garcia", "San Martín").
@@ -84,7 +86,7 @@ def _key(word: str) -> str:
 @functools.cache
 def not_names() -> tuple[tuple[str, str], ...]:
     """(term, kind) of every entry: "observance", "language", "community", "health",
-    "product" or "place"."""
+    "product", "workplace" or "place"."""
     with _DATA.open(encoding="utf-8", newline="") as f:
         listed = [(row["term"].strip(), row["kind"].strip())
                   for row in csv.DictReader(f) if row["term"].strip()]
