@@ -169,7 +169,7 @@ async def test_forged_button_values_a_database_cannot_take_are_unknown(
             out = await sql_app.router(ButtonPressed(address_for("rosa"), "mentor:met",
                                                      value, ""))
             assert [m.text for m in out] == [
-                "Ese botón ya no está en uso. Escriba /help para ver lo que puede hacer."], value
+                "Ese botón ya no está en uso. Escriba ayuda para ver lo que puede hacer."], value
         # a survey button naming a round with characters no database takes
         for value in ("listening-tour\ud800|2026-11-24", "listening-tour\x00|x\x00"):
             out = await sql_app.router(ButtonPressed(address_for("rosa"), "pulse:start",

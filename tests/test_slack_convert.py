@@ -210,6 +210,29 @@ def test_members_from_the_directory() -> None:
     assert isinstance(event, MemberJoined) and event.address.workspace == "T9"
 
 
+def test_every_slash_command_a_message_names_is_registered_in_slack() -> None:
+    """Slack answers "not a valid command" itself to a /word no app registered, and sends us
+    nothing: a help text or hint naming one (the Spanish help's /encuesta, or /help) would
+    send people into that error."""
+    import re
+
+    import yaml
+
+    from prompts.commands import canonical_command
+
+    manifest = yaml.safe_load((Path(convert.__file__).with_name("manifest.yml")).read_text())
+    registered = {c["command"] for c in manifest["features"]["slash_commands"]}
+    i18n = Path(convert.__file__).resolve().parents[2] / "prompts" / "i18n"
+    named: set[str] = set()
+    for path in i18n.glob("*.yaml"):
+        for text in yaml.safe_load(path.read_text("utf-8")).values():
+            named.update(re.findall(r"(?<![\w:/.])/[a-zñí]+\b", str(text)))
+    assert {"/pulse", "/encuesta", "/themes"} <= named  # the texts were read
+    known = {"help", "privacy", "results", "pulse", "themes", "learn", "mentor", "outward"}
+    commands = {n for n in named if canonical_command(n) in known}
+    assert commands - registered == set(), "a text names a command Slack does not know"
+
+
 def test_manifest_has_exactly_the_scopes_commands_and_events_used() -> None:
     import yaml
 
@@ -220,7 +243,8 @@ def test_manifest_has_exactly_the_scopes_commands_and_events_used() -> None:
     assert "user" not in manifest["oauth_config"]["scopes"]
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert commands == {"/outward", "/pulse", "/themes", "/privacy", "/learn", "/mentor",
-                        "/results"}
+                        "/results", "/ayuda", "/encuesta", "/temas", "/resultados",
+                        "/privacidad", "/aprender", "/mentoria"}
     for c in manifest["features"]["slash_commands"]:
         assert c["url"].endswith("/slack/events")
     settings = manifest["settings"]
