@@ -35,7 +35,7 @@ from sqlalchemy.exc import ArgumentError
 
 from prompts.loader import parse_window
 from storage.anonymise.ner import parse_models
-from storage.roster import zone_name
+from storage.roster import zone_name, zone_problem
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///outward.db"
 DEFAULT_QUIET_HOURS = "20:00-07:00"
@@ -243,9 +243,10 @@ class Settings(_Model):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
+        problem = zone_problem(value)  # "EST": no daylight saving, use America/New_York
         found = zone_name(value)  # in any case: america/chicago is America/Chicago
-        if found is None:
-            raise ValueError(f"{value!r} is not a known time zone (e.g. America/Chicago)")
+        if problem is not None or found is None:
+            raise ValueError(problem)
         return found
 
     @field_validator("quiet_hours")

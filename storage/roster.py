@@ -118,6 +118,40 @@ def zone_name(name: str) -> str | None:
     return name if valid_zone(name) else None
 
 
+# What US staff and admins write for their time zone that is no place's clock: the US
+# abbreviations (no IANA zones at all), and EST and MST, which are IANA zones but fixed offsets
+# without daylight saving time: a county on "EST" would get its invitations an hour off all
+# summer. Each gets the zone meant.
+_US_ZONES = {
+    "eastern": "America/New_York", "central": "America/Chicago",
+    "mountain": "America/Denver",
+    "pacific": "America/Los_Angeles", "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu",
+}
+_ABBREVIATIONS = {
+    "est": "eastern", "edt": "eastern", "et": "eastern", "cst": "central", "cdt": "central",
+    "ct": "central", "mst": "mountain", "mdt": "mountain", "mt": "mountain",
+    "pst": "pacific", "pdt": "pacific", "pt": "pacific", "akst": "alaska", "akdt": "alaska",
+    "hst": "hawaii",
+}
+
+
+def zone_problem(name: str) -> str | None:
+    """Why `name` cannot be used as a time zone, with the zone meant when it is a US
+    abbreviation ("EST"); None when it can ("America/Chicago", "america/chicago", "UTC")."""
+    key = name.strip().lower()
+    us = _ABBREVIATIONS.get(key)
+    if us is not None and key != "hst":  # HST is Hawaii's clock all year: no harm
+        arizona = " (America/Phoenix for Arizona, which keeps no daylight saving)" \
+            if us == "mountain" else ""
+        return (f"{name!r} names an offset from UTC, not a place's clock, and does not follow "
+                f"daylight saving time: use {_US_ZONES[us]} for US {us.capitalize()} "
+                f"time{arizona}")
+    if zone_name(name) is None:
+        return f"{name!r} is not a known time zone (e.g. America/Chicago)"
+    return None
+
+
 def _language(value: str) -> str:
     """`en`, `es` ... from a locale cell: lower case, a region dropped (en-US, es_MX)."""
     value = value.lower()
@@ -223,12 +257,10 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
             elif email:
                 emails[email.lower()] = (line, handle)
             tz = cell("timezone") or default_timezone
-            if zone := zone_name(tz):
+            if zone_problem(tz) is None and (zone := zone_name(tz)):
                 tz = zone
             else:
-                problems.append(
-                    f"{where}: timezone {tz!r} is not a known time zone (e.g. America/Chicago)"
-                )
+                problems.append(f"{where}: timezone {zone_problem(tz)}")
             locale = _language(cell("locale") or "en")
             if locale not in LOCALES:
                 problems.append(

@@ -21,6 +21,13 @@ SECRET = "s3cr3t-" + "x" * 40
         ({"PORT": "65536"}, "PORT must be between 1 and 65535, got 65536"),
         ({"OUTWARD_TIMEZONE": "Mars/Olympus"},
          "OUTWARD_TIMEZONE 'Mars/Olympus' is not a known time zone (e.g. America/Chicago)"),
+        # a fixed offset with no daylight saving: an hour off all summer; the zone meant
+        ({"OUTWARD_TIMEZONE": "EST"},
+         "OUTWARD_TIMEZONE 'EST' names an offset from UTC, not a place's clock, and does not "
+         "follow daylight saving time: use America/New_York for US Eastern time"),
+        ({"OUTWARD_TIMEZONE": "pst"},
+         "OUTWARD_TIMEZONE 'pst' names an offset from UTC, not a place's clock, and does not "
+         "follow daylight saving time: use America/Los_Angeles for US Pacific time"),
         ({"OUTWARD_QUIET_HOURS": "late"},
          "OUTWARD_QUIET_HOURS 'late' is not a time window like 09:00-17:00 (or 'none')"),
         ({"OUTWARD_QUIET_HOURS": "20:00-24:30"},

@@ -166,6 +166,20 @@ def test_roster_reads_what_hr_exports_and_excel_write() -> None:
         assert message in str(err.value)
 
 
+def test_a_roster_time_zone_that_ignores_daylight_saving_is_refused_with_the_zone_meant(
+) -> None:
+    """HR exports "EST": a fixed UTC-5 (an IANA zone all the same), so every invitation to
+    that person would come an hour off from March to November."""
+    data = "handle,name,email,timezone\nana,Ana,ana@x.org,EST\nben,Ben,ben@x.org,MST\n"
+    with pytest.raises(RosterError) as err:
+        parse_roster(data, "r.csv", "UTC")
+    assert "line 2 (ana): timezone 'EST' names an offset from UTC" in str(err.value)
+    assert "use America/New_York for US Eastern time" in str(err.value)
+    assert "America/Phoenix for Arizona" in str(err.value)
+    hawaii = parse_roster("handle,name,email,timezone\nkai,Kai,kai@x.org,HST\n", "r.csv", "UTC")
+    assert hawaii[0].timezone == "HST"  # Hawaii keeps HST all year
+
+
 def test_a_bad_roster_import_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                              ) -> None:
     env = {"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/o.db"}
