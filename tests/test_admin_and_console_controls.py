@@ -22,6 +22,22 @@ async def test_early_results_are_an_admin_opt_in(console: Console) -> None:
     assert "still open" not in out and "too few people" in out  # thresholds still apply
 
 
+async def test_a_question_set_not_started_yet_is_named_as_such(console: Console) -> None:
+    """Pausing, closing or sharing listening-tour before anyone started it said "There is no
+    round called listening-tour" while /pulse status lists it as ready to start."""
+    for command in ("/pulse pause listening-tour", "/pulse close listening-tour",
+                    "/pulse status listening-tour"):
+        out = await console.say(":as amara", command)
+        assert "listening-tour has not been started yet" in out, command
+        assert "/pulse start listening-tour" in out and "no round called" not in out
+    out = await console.say(":as jordan", "/pulse share listening-tour")
+    assert "listening-tour has not been started yet" in out
+    out = await console.say(":as luis", ":as amara", "/pulse resume nope")
+    assert "There is no round called nope" in out
+    out = await console.say(":as amara", "/pulse start listening-tour", "/pulse pause nope")
+    assert "no round called nope" in out
+
+
 async def test_a_second_survey_never_replaces_a_draft_in_progress(
     app: FakeOutward, console: Console
 ) -> None:

@@ -53,7 +53,9 @@ class Commit:
             return [say(person, "loop.commit_usage")]
         rnd = await tx.rounds.get(round_word.lower()[:64])
         if rnd is None:
-            return [say(person, "rounds.no_such", round=round_word[:64])]
+            missing = "rounds.not_started" if round_word.lower() in self.deps.templates \
+                else "rounds.no_such"
+            return [say(person, missing, round=round_word[:64])]
         if rnd.status != "closed":
             return [say(person, "loop.not_closed", round=rnd.id,
                         status=self.deps.text(person, f"rounds.state.{rnd.status}"))]

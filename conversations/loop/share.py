@@ -65,7 +65,9 @@ class Share:
             return [say(person, "loop.share_usage")]
         rnd = await tx.rounds.get(words[0].lower()[:64])
         if rnd is None:
-            return [say(person, "rounds.no_such", round=words[0][:64])]
+            missing = "rounds.not_started" if words[0].lower() in self.deps.templates \
+                else "rounds.no_such"
+            return [say(person, missing, round=words[0][:64])]
         if rnd.status != "closed":
             return [say(person, "loop.not_closed", round=rnd.id,
                         status=self.deps.text(person, f"rounds.state.{rnd.status}"))]

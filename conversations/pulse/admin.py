@@ -203,12 +203,18 @@ class RoundAdmin:
         return await self._move(tx, round_id, "paused", "open", "rounds.not_paused",
                                 "rounds.resumed")
 
+    def _missing(self, round_id: str) -> Outcome:
+        """No round `round_id`: a question set of that name not started yet, or nothing."""
+        if round_id in self.deps.templates:
+            return Outcome(False, "rounds.not_started", {"round": round_id})
+        return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+
     async def _move(self, tx: UnitOfWork, round_id: str, from_: str, to: str, refused: str,
                     done: str) -> Outcome:
         """A round from status `from_` to `to`; refused (with its status) in any other."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
-            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+            return self._missing(round_id)
         if rnd.status != from_:
             return Outcome(False, refused, {"round": rnd.id, "status": rnd.status})
         rnd.status = to
@@ -220,7 +226,7 @@ class RoundAdmin:
         deleted, and the chairs are told."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
-            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+            return self._missing(round_id)
         if rnd.status == "closed":
             return Outcome(False, "rounds.is_closed", {"round": rnd.id})
         if rnd.status == "ongoing":
@@ -252,7 +258,7 @@ class RoundAdmin:
         time zone (default: the organisation's)."""
         rounds = [await tx.rounds.get(round_id)] if round_id else await tx.rounds.all()
         if round_id and rounds[0] is None:
-            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+            return self._missing(round_id)
         found = [r for r in rounds if r is not None]
         lines = await status_lines(self.deps, tx, found, locale,
                                    tz or self.deps.policy.default_timezone)
@@ -266,7 +272,7 @@ class RoundAdmin:
         """Let chairs see results of an open round (off by default)."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
-            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+            return self._missing(round_id)
         rnd.results_while_open = on
         return Outcome(True, "rounds.early_on" if on else "rounds.early_off", {"round": rnd.id})
 
@@ -277,7 +283,7 @@ class RoundAdmin:
         what staff are told in /privacy, at the consent question and in their receipt."""
         rnd = await tx.rounds.get(round_id)
         if rnd is None:
-            return Outcome(False, "rounds.no_such", {"round": round_id[:64]})
+            return self._missing(round_id)
         new_k = rnd.k_responses if k is None else k
         new_kc = rnd.k_comments if k_comments is None else k_comments
         if min(new_k, new_kc) < 2 or max(new_k, new_kc) > 1000:
