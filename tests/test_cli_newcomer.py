@@ -147,3 +147,21 @@ def test_themes_names_a_semicolon_or_tab_separated_file(cli: Cli, tmp_path: Path
         assert ran.code == 2
         assert ran.err == (f"outward: {comments}: the columns are separated by {called}: save "
                            "the file as CSV with commas (in Excel: CSV UTF-8)\n")
+
+
+def test_pulse_replies_name_the_command_line_not_the_chat_command(cli: Cli) -> None:
+    """`python -m bot pulse` printed what to type in chat ("/pulse start listening-tour as
+    listening-tour-2"), which a shell cannot run."""
+    assert cli("roster", "import", "--sample").code == 0
+    started = cli("pulse", "start", "listening-tour")
+    assert "`python -m bot pulse status listening-tour` shows participation" in started.out
+    assert cli("pulse", "close", "listening-tour").code == 0
+    again = cli("pulse", "start", "listening-tour")
+    assert again.code == 2
+    assert ("To run it again: `python -m bot pulse start listening-tour --as-id "
+            "listening-tour-2`") in again.out
+    copy = cli("pulse", "start", "listening-tour", "--as-id", "listening-tour-2")
+    assert copy.code == 0 and "Started" in copy.out
+    missing = cli("pulse", "pause", "nope")
+    assert "`python -m bot pulse status` lists rounds" in missing.out
+    assert "/pulse" not in started.out + again.out + missing.out

@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import re
+from collections.abc import Collection
 
 from bot.cli.common import Context, Subparsers, UserError, opened
 from conversations.pulse.admin import RoundAdmin
+
+
+# What the core's texts tell a chat user to type, as a command line does it: "/pulse status R"
+# is `python -m bot pulse status R`, "/pulse start R as R-2" `... pulse start R --as-id R-2`.
+# Chat-only commands (schedule, commit, share) keep their chat form.
+def as_command_line(text: str, rounds: Collection[str]) -> str:
+    """A reply's /pulse commands written as this command line's; `rounds`: the round ids the
+    reply may name after a command (any other word after it is the sentence's)."""
+    names = "|".join(re.escape(r) for r in sorted(rounds, key=len, reverse=True) if r)
+    chat = re.compile(r"/pulse (start|pause|resume|close|status)"
+                      + (rf"((?: (?:{names}))?)(?: as ([\w.-]+))?(?![\w-])" if names
+                         else r"()()(?![\w-])"))
+
+    def line(m: re.Match[str]) -> str:
+        copy = f" --as-id {m.group(3)}" if m.group(3) else ""
+        return f"`python -m bot pulse {m.group(1)}{m.group(2)}{copy}`"
+    return chat.sub(line, text)
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -37,5 +56,7 @@ async def pulse(ctx: Context, args: argparse.Namespace) -> int:
             else:
                 outcome = await admin.status(tx, args.round)
             await tx.commit()
-        print(app.deps.catalog.text("en", outcome.key, **outcome.values))
+        named = {args.round or "", args.new_id or "", str(outcome.values.get("round", ""))}
+        print(as_command_line(app.deps.catalog.text("en", outcome.key, **outcome.values),
+                              named))
     return 0 if outcome.ok else 2
