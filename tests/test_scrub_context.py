@@ -223,3 +223,12 @@ def test_a_spanish_comment_in_capitals_is_read_with_the_spanish_dictionary(
             == "[NAME] CAMBIA EL HORARIO CADA SEMANA")
     _same(scrubber, ["EL SUPERVISOR GRITA TODO EL TIEMPO",
                      "NECESITAMOS MAS PERSONAL EN LA BIBLIOTECA"])
+
+
+def test_a_name_after_a_spanish_title_spelled_out_is_replaced(scrubber: Scrubber) -> None:
+    # "Sra." was an honorific, "señora" was not: the pipeline tags "señora Okonkwo" MISC
+    assert (scrubber.scrub("La señora Okonkwo no contesta los correos.")
+            == "La señora [NAME] no contesta los correos.")
+    assert (scrubber.scrub("Hablé con el señor Usamov ayer.")
+            == "Hablé con el señor [NAME] ayer.")
+    _same(scrubber, ["Hablé con la señora de limpieza."])
