@@ -184,22 +184,23 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
         raise RosterError(source, ["is empty; the first line must name the columns"]) from None
     except csv.Error as exc:
         raise RosterError(source, [f"line {reader.line_num}: {exc}"]) from None
+    at = f"line {reader.line_num}"  # the header's (after Excel's `sep=,` line 2)
     names = [h.strip().lower() for h in header]
     missing = [c for c in required if c not in names]
     for sep, called in ((";", "';'"), ("\t", "tabs")):
         if missing and len(names) == 1 and sep in names[0]:
-            raise RosterError(source, [f"line {reader.line_num}: the columns are separated by "
+            raise RosterError(source, [f"{at}: the columns are separated by "
                                        f"{called}: save the file as CSV with commas (in Excel: "
                                        "CSV UTF-8)"])
     twice = [c for c in COLUMNS if names.count(c) > 1]
     if twice:
-        raise RosterError(source, [f"line 1: column(s) {', '.join(twice)} named more than "
+        raise RosterError(source, [f"{at}: column(s) {', '.join(twice)} named more than "
                                    "once; keep one of each"])
     if missing:
         raise RosterError(
             source,
             [
-                f"line 1: missing column(s) {', '.join(missing)}; the columns are "
+                f"{at}: missing column(s) {', '.join(missing)}; the columns are "
                 f"{','.join(COLUMNS)}, of which {', '.join(required)} are required "
                 "(extra columns are ignored)"
             ],

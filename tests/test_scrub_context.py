@@ -211,3 +211,24 @@ def test_spanish_words_and_names_in_a_spanish_comment(scrubber: Scrubber) -> Non
             == "Mi compañera [NAME] traduce todo gratis.")
     _same(scrubber, ["La gerente no contrata a gente que habla español.",
                      "Usamos WhatsApp para avisar a las familias."])
+
+
+def test_a_spanish_comment_in_capitals_is_read_with_the_spanish_dictionary(
+        scrubber: Scrubber) -> None:
+    # every Spanish word is unknown to the English dictionary: in capitals each was read as a
+    # name ("EL SUPERVISOR [NAME]"), and the Spanish name rule did not run ("DAYANA" kept)
+    assert (scrubber.scrub("MI COMPAÑERA DAYANA TRADUCE TODO")
+            == "MI COMPAÑERA [NAME] TRADUCE TODO")
+    assert (scrubber.scrub("MARÍA CAMBIA EL HORARIO CADA SEMANA")
+            == "[NAME] CAMBIA EL HORARIO CADA SEMANA")
+    _same(scrubber, ["EL SUPERVISOR GRITA TODO EL TIEMPO",
+                     "NECESITAMOS MAS PERSONAL EN LA BIBLIOTECA"])
+
+
+def test_a_name_after_a_spanish_title_spelled_out_is_replaced(scrubber: Scrubber) -> None:
+    # "Sra." was an honorific, "señora" was not: the pipeline tags "señora Okonkwo" MISC
+    assert (scrubber.scrub("La señora Okonkwo no contesta los correos.")
+            == "La señora [NAME] no contesta los correos.")
+    assert (scrubber.scrub("Hablé con el señor Usamov ayer.")
+            == "Hablé con el señor [NAME] ayer.")
+    _same(scrubber, ["Hablé con la señora de limpieza."])

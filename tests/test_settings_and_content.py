@@ -158,6 +158,9 @@ def test_roster_reads_what_hr_exports_and_excel_write() -> None:
         (header.encode(), "line 1: the columns are separated by tabs"),
         (header.encode("utf-16"), "is UTF-16 text"),
         (b"sep=;\nhandle;name;email\n", "line 2: the columns are separated by ';'"),
+        # the header is the line after Excel's `sep=,`
+        (b"sep=,\nhandle,nme,email\n", "line 2: missing column(s) name"),
+        (b"sep=,\nhandle,name,email,name\n", "line 2: column(s) name named more than once"),
         (GOOD + "cy,Cy,cy@x.org\n", "line 4: has 3 field(s) but the header has 10 (every "
                                      "column needs its comma, even where the value is empty)"),
     ]:

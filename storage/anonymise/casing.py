@@ -7,7 +7,8 @@ found is the same span in the stored text:
 
 * the first word of each sentence is capitalised ("Eid said no");
 * given names that are no dictionary words ("Priya") and unknown words of four letters or more
-  ("Okonkwo") are capitalised;
+  ("Okonkwo") are capitalised (in a Spanish comment, words in neither the English nor the
+  Spanish dictionary: "EL HORARIO" is "El horario");
 * other words of four letters or more are written lower case ("NEVER" -> "never");
 * words of up to three letters stay as they are: in capitals they are as often acronyms
   ("PTO", "ILS", "ADA") as names, and the roster still finds its own names in any case.
@@ -40,8 +41,9 @@ def shouted(view: str) -> bool:
     return sum(len(w) > 1 and w.isupper() for w in WORD_RE.findall(view)) >= 3
 
 
-def sentence_case(view: str, words: Dictionary) -> str:
-    """``view`` in sentence case as the module docstring says; the same length."""
+def sentence_case(view: str, words: Dictionary, local: Dictionary | None = None) -> str:
+    """``view`` in sentence case as the module docstring says; the same length. ``local``: the
+    dictionary of the comment's language when it is not English."""
     lexicon = given_names()
     out: list[str] = []
     pos = 0
@@ -51,7 +53,8 @@ def sentence_case(view: str, words: Dictionary) -> str:
         word = m.group()
         start = pos == 0 or any(c in SENTENCE_END for c in gap)
         key = fold(word)
-        if start or (len(word) > 3 and (not words.known(key)
+        known = words.known(key) or (local is not None and local.known(key))
+        if start or (len(word) > 3 and (not known
                                         or (key in lexicon and not words.word(key)))):
             out.append(_same_length(word[0], str.upper) + _lower(word[1:]))
         elif len(word) > 3:

@@ -71,7 +71,11 @@ class Scrubber:
         if recogniser is not None:
             words = recogniser.dictionary
             if shouted(view):
-                view = sentence_case(view, words)
+                # its language read in lower case (in capitals every word looks part of a
+                # name, "EL HORARIO"): Spanish words are no unknown words, so no names
+                language = recogniser.language(view.lower())
+                view = sentence_case(view, words, recogniser.dictionary_for(language)
+                                     if language != "en" else None)
             spans.extend(self._roster.spans(view, words))
             if could_hold_name(view, words):
                 analysis = recogniser.analyse(view)

@@ -30,7 +30,7 @@ def _words(text: str) -> frozenset[str]:
 
 HONORIFICS = _words(
     """mr mrs ms miss mx dr prof sir dame rev fr jr sr ii iii iv phd md dds dvm esq
-    sra srta dra lic ing"""
+    sra srta dra lic ing senor senora senorita dona"""
 )
 # Surname particles: part of a full name, never replaced on their own.
 PARTICLES = _words(
