@@ -49,8 +49,10 @@ async def attach_slack(app: Outward, web_app: web.Application) -> None:
         except Exception as exc:  # HTTP still works; say why Socket Mode did not
             # Slack's error code (invalid_auth, not_allowed_token_type ...), never the token
             reason = (exc.response.get("error") if isinstance(exc, SlackApiError) else None)
-            log.warning("Slack Socket Mode did not connect (%s); serving HTTP only (check "
-                        "SLACK_APP_TOKEN)", reason or type(exc).__name__)
+            hint = ("a firewall or proxy may block WebSockets" if isinstance(exc, TimeoutError)
+                    else "check SLACK_APP_TOKEN")
+            log.warning("Slack Socket Mode did not connect (%s); serving HTTP only (%s)",
+                        reason or type(exc).__name__, hint)
     adapter.spawn(adapter.sync_directory())
     mode = "OAuth installs" if adapter.config.oauth else "single workspace"
     log.info("Slack attached (%s): POST /slack/events", mode)

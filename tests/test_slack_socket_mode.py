@@ -67,3 +67,37 @@ async def test_a_refused_app_token_is_one_warning_and_http_still_serves(
         await web[SLACK_ADAPTER].close()
         await app.close()
         await mock.close()
+
+
+async def test_a_websocket_address_that_cannot_be_reached_is_one_warning_and_http_serves(
+        sqlite_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack gives a WebSocket URL this machine cannot reach (a proxy that lets HTTPS through
+    but not WebSockets): the SDK would retry it forever, and start-up, waiting on it, would
+    never serve HTTP. It gets SOCKET_CONNECT_TIMEOUT seconds, then one warning."""
+    import adapters.slack.adapter as slack_adapter
+    from bot.server import web_app
+    from bot.slack_wiring import SLACK_ADAPTER, attach_slack
+    from tests.slack_mock import SECRET, MockSlack, sample_directory
+    from tests.support import wired
+
+    monkeypatch.setattr(slack_adapter, "SOCKET_CONNECT_TIMEOUT", 1.0)
+    mock = await MockSlack(users=sample_directory()).start()
+    # a port nothing listens on
+    monkeypatch.setattr(mock, "_apps_connections_open",
+                        lambda args: {"ok": True, "url": "ws://127.0.0.1:1/link"})
+    app = await wired(sqlite_url, clock, env={
+        "SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": "xoxb-outward-test",
+        "SLACK_API_URL": mock.url, "SLACK_APP_TOKEN": "xapp-1-x"})
+    web = web_app(app)
+    try:
+        with caplog.at_level(logging.INFO):
+            await asyncio.wait_for(attach_slack(app, web), 20)
+        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert any("Socket Mode did not connect (TimeoutError); serving HTTP only (a firewall"
+                   in w for w in warned), warned
+        assert web[SLACK_ADAPTER].socket_mode is None
+    finally:
+        await web[SLACK_ADAPTER].close()
+        await app.close()
+        await mock.close()

@@ -37,6 +37,8 @@ from conversations.events import Address
 from conversations.messages import Message
 from conversations.ports import Clock
 
+SOCKET_CONNECT_TIMEOUT = 20.0  # seconds for Socket Mode to connect at start-up
+
 
 class SlackAdapter:
     """Slack for Outward: inbound HTTP (or Socket Mode) to neutral events, and the `Sender`
@@ -97,9 +99,13 @@ class SlackAdapter:
         # The SDK's connect() retries forever, logging a traceback every 10 s, when Slack
         # refuses the token or cannot be reached; asking for the first WebSocket URL here makes
         # that one error the caller reports. connect() then uses this URL.
+        # The same when the WebSocket URL Slack gave cannot be reached (a proxy that lets
+        # HTTPS through but not WebSockets): connect() would retry it forever, so it gets
+        # SOCKET_CONNECT_TIMEOUT seconds.
         try:
-            handler.client.wss_uri = await handler.client.issue_new_wss_url()
-            await handler.connect_async()
+            async with asyncio.timeout(SOCKET_CONNECT_TIMEOUT):
+                handler.client.wss_uri = await handler.client.issue_new_wss_url()
+                await handler.connect_async()
         except BaseException:
             await handler.close_async()  # its session and message task, made when it was built
             raise
