@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -136,6 +137,16 @@ _ABBREVIATIONS = {
 }
 
 
+def wrong_separator(header: Sequence[str]) -> str | None:
+    """What is wrong with a CSV header read as one column because its columns are separated by
+    semicolons (Excel in many locales) or tabs; None when it is not that."""
+    for sep, called in ((";", "';'"), ("\t", "tabs")):
+        if len(header) == 1 and sep in header[0]:
+            return (f"the columns are separated by {called}: save the file as CSV with commas "
+                    "(in Excel: CSV UTF-8)")
+    return None
+
+
 def zone_problem(name: str) -> str | None:
     """Why `name` cannot be used as a time zone, with the zone meant when it is a US
     abbreviation ("EST"); None when it can ("America/Chicago", "america/chicago", "UTC")."""
@@ -187,11 +198,8 @@ def parse_roster(data: bytes | str, source: str, default_timezone: str,
     at = f"line {reader.line_num}"  # the header's (after Excel's `sep=,` line 2)
     names = [h.strip().lower() for h in header]
     missing = [c for c in required if c not in names]
-    for sep, called in ((";", "';'"), ("\t", "tabs")):
-        if missing and len(names) == 1 and sep in names[0]:
-            raise RosterError(source, [f"{at}: the columns are separated by "
-                                       f"{called}: save the file as CSV with commas (in Excel: "
-                                       "CSV UTF-8)"])
+    if missing and (wrong := wrong_separator(names)):
+        raise RosterError(source, [f"{at}: {wrong}"])
     twice = [c for c in COLUMNS if names.count(c) > 1]
     if twice:
         raise RosterError(source, [f"{at}: column(s) {', '.join(twice)} named more than "

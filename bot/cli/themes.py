@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from bot.cli.common import COMMENTS_CSV_BYTES, Context, Subparsers, UserError, read_file
+from storage.roster import wrong_separator
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -59,10 +60,8 @@ async def _column(file: str, column: str) -> list[str]:
     try:
         names = list(reader.fieldnames or [])
         if column not in names:
-            for sep, called in ((";", "';'"), ("\t", "tabs")):
-                if len(names) == 1 and sep in names[0]:
-                    raise UserError(f"{file}: the columns are separated by {called}: save the "
-                                    "file as CSV with commas (in Excel: CSV UTF-8)")
+            if wrong := wrong_separator(names):
+                raise UserError(f"{file}: {wrong}")
             raise UserError(f"{file} has no column {column!r} "
                             f"(columns: {', '.join(names) or 'none'})")
         texts = [(row.get(column) or "").strip() for row in reader]
