@@ -8,6 +8,11 @@ Spanish: ``data/es_diminutives.csv`` in this package (written for Outward from c
 Apache-2.0 like the project), read both ways too.
 
 The tables are read once per process, on first use.
+
+:func:`given_names` adds to the names in these tables the US first names of
+``data/given_names.csv``: the Social Security Administration's baby-name counts (public domain),
+without the names that are more often English or Spanish words ("Story", "King", "Cielo");
+``tools/build_given_names.py`` writes it and ``data/PROVENANCE.md`` says how.
 """
 
 from __future__ import annotations
@@ -54,5 +59,13 @@ def variants(names: Iterable[str]) -> set[str]:
 
 @functools.cache
 def given_names() -> frozenset[str]:
-    """Every given name or nickname the tables know (folded): a lexicon of first names."""
-    return frozenset(n for n in _table() if " " not in n)
+    """Every given name or nickname the tables know, and the US first names of
+    data/given_names.csv (folded): a lexicon of first names."""
+    return frozenset(n for n in _table() if " " not in n) | _us_names()
+
+
+def _us_names() -> frozenset[str]:
+    ref = resources.files("storage.anonymise").joinpath("data/given_names.csv")
+    with ref.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return frozenset(key for r in rows if (key := fold(r["name"].strip())))

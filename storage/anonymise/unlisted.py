@@ -9,7 +9,7 @@ its PERSON entities are combined with:
   ("Nikolaj N Møller" tagged ORG);
 * capitalised known given names ("Marguerite"), except in a place entity after "in", "at" ...;
   the given-name lexicon is the nicknames tables (several thousand English and Spanish first
-  names and nicknames);
+  names and nicknames) and the SSA's US baby names (about 20,000; see nicknames.py);
 * capitalised words in no English dictionary ("Okonkwo", "Usamov"): in a privacy filter an
   unknown capitalised word is more likely a name than not (English comments);
 * context: honorifics ("Dr. Wells", "Sra. Pérez"), "my name is", "me llamo", and a name right
@@ -71,6 +71,7 @@ _WHEN = frozenset({"DATE", "TIME"})
 _LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
 _PREPOSITIONS = _LOCATIVE | frozenset(
     "a al ante bajo con contra de del entre hasta para por segun sin sobre tras".split())
+_LIST_WORDS = frozenset({"and", "or", "y", "o", ",", "&", "/"})
 _PLACE_CUES = frozenset({"from", "per"})  # name cues (BEFORE_NAME) that come before places too
 # "Tell Martin", "Per Munis": a cue the pipeline's PERSON or a rule took in; not "Ping" or "Ty",
 # which are given names too.
@@ -265,8 +266,8 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
         return False
     at_start = sentence_start(tokens, i)
     if key in lexicon:
-        if label in _PLACES and i > 0 and fold(tokens[i - 1].text) in _LOCATIVE:
-            return False  # "in Florence"
+        if label in _PLACES and _after_locative(tokens, i):
+            return False  # "in Florence", "families from Georgia and Jordan"
         if label in _PLACES and beside_place(tokens, i):
             return False  # "India and Pakistan holidays"
         if label and _entity_has(tokens, i, NOT_PERSON_WORDS):
@@ -336,6 +337,15 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
             continue
         break
     return j
+
+
+def _after_locative(tokens: list[Any], i: int) -> bool:
+    """Whether token ``i`` follows "in", "from" ..., alone or after other places listed with
+    it ("in Florence", "families from Georgia and Jordan")."""
+    k = i - 1
+    while k >= 2 and tokens[k].text.lower() in _LIST_WORDS and tokens[k - 1].ent_type_ in _PLACES:
+        k -= 2
+    return k >= 0 and fold(tokens[k].text) in _LOCATIVE
 
 
 def _before_place_word(tokens: list[Any], j: int) -> bool:
