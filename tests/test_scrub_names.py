@@ -178,9 +178,9 @@ def test_the_lexicon_knows_common_us_first_names_but_not_words_that_are_rare_nam
 
 def test_a_place_listed_after_a_place_people_come_from_is_no_name(scrubber: Scrubber) -> None:
     """"Jordan" is a given name, and so is "Georgia": after "families from", both are places."""
-    for text in ("Families from Georgia and Jordan need help.",
+    for comment in ("Families from Georgia and Jordan need help.",
                  "Families from Syria, Georgia and Jordan need help."):
-        assert scrubber.scrub(text) == text
+        assert scrubber.scrub(comment) == comment
     assert scrubber.scrub("A message from Jordan came in") == "A message from [NAME] came in"
 
 

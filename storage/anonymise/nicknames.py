@@ -25,7 +25,7 @@ from importlib import resources
 
 from storage.anonymise.normalise import fold
 
-__all__ = ["given_names", "variants"]
+__all__ = ["given_names", "lower_case_names", "variants"]
 
 
 @functools.cache
@@ -61,11 +61,25 @@ def variants(names: Iterable[str]) -> set[str]:
 def given_names() -> frozenset[str]:
     """Every given name or nickname the tables know, and the US first names of
     data/given_names.csv (folded): a lexicon of first names."""
-    return frozenset(n for n in _table() if " " not in n) | _us_names()
+    return frozenset(n for n in _table() if " " not in n) | frozenset(_us_births())
 
 
-def _us_names() -> frozenset[str]:
+@functools.cache
+def lower_case_names() -> frozenset[str]:
+    """The given names a rule may take for a name in lower case with no other evidence ("we
+    all know anjali does the work"): the tables' names and the US names given to at least
+    LOWER_CASE_BIRTHS babies. A rare spelling ("Evah", 336 births) is also a typo or a word
+    read backwards ("evah ew"), so only context or a capital makes it a name."""
+    common = {n for n, births in _us_births().items() if births >= LOWER_CASE_BIRTHS}
+    return frozenset(n for n in _table() if " " not in n) | frozenset(common)
+
+
+LOWER_CASE_BIRTHS = 2000
+
+
+@functools.cache
+def _us_births() -> dict[str, int]:
     ref = resources.files("storage.anonymise").joinpath("data/given_names.csv")
     with ref.open(encoding="utf-8") as fh:
         rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return frozenset(key for r in rows if (key := fold(r["name"].strip())))
+        return {key: int(r["births"]) for r in rows if (key := fold(r["name"].strip()))}

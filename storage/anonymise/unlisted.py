@@ -46,7 +46,7 @@ from storage.anonymise.context import (
 )
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
-from storage.anonymise.nicknames import given_names
+from storage.anonymise.nicknames import given_names, lower_case_names
 from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
 from storage.anonymise.terms import keep_terms, place_words, term_spans
@@ -108,7 +108,7 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
             start = prev_end == 0 or any(c in SENTENCE_END for c in gap) or "\n" in gap
             if not start or key in lexicon or not words.known(key) or prev_key in BEFORE_NAME:
                 return True
-        elif key in lexicon and not words.word(key):
+        elif key in lower_case_names() and not words.word(key):
             return True
         elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
             return True
@@ -260,7 +260,7 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     if key in COMMON_WORD_NAMES:
         return False
     if word.islower():  # "they had: terrence, caleb" (English: the dictionary is English)
-        return (analysis.language == "en" and len(word) > 2 and key in lexicon
+        return (analysis.language == "en" and len(word) > 2 and key in lower_case_names()
                 and not words.word(key))
     if not title(word):
         return False
