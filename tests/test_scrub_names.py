@@ -162,6 +162,28 @@ def test_no_single_word_term_the_guesses_leave_alone_is_a_known_given_name() -> 
     assert [t for t in single if fold(t) in names] == []
 
 
+def test_the_lexicon_knows_common_us_first_names_but_not_words_that_are_rare_names() -> None:
+    """The SSA baby names fill the lexicon with names the nickname tables lack ("Dana",
+    "Jordan", "Emery", Spanish "Yesenia", "Xochitl", West African "Kwame"), and leave out
+    the names that are more often words ("Story", "Unique", "Sony", Spanish "Fue")."""
+    from storage.anonymise.nicknames import given_names
+
+    names = given_names()
+    assert len(names) > 15_000
+    assert {"dana", "jordan", "harper", "emery", "dakota", "yesenia", "xochitl", "kwame",
+            "deshawn", "nayeli", "priya", "anjali"} <= names
+    assert not {"story", "unique", "precious", "major", "justice", "sony", "fue", "casi",
+                "cielo", "library"} & names
+
+
+def test_a_place_listed_after_a_place_people_come_from_is_no_name(scrubber: Scrubber) -> None:
+    """"Jordan" is a given name, and so is "Georgia": after "families from", both are places."""
+    for comment in ("Families from Georgia and Jordan need help.",
+                 "Families from Syria, Georgia and Jordan need help."):
+        assert scrubber.scrub(comment) == comment
+    assert scrubber.scrub("A message from Jordan came in") == "A message from [NAME] came in"
+
+
 def test_no_warning_for_entity_labels_presidio_does_not_use(
         scrubber: Scrubber, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("WARNING", logger="presidio-analyzer"):

@@ -8,6 +8,11 @@ Spanish: ``data/es_diminutives.csv`` in this package (written for Outward from c
 Apache-2.0 like the project), read both ways too.
 
 The tables are read once per process, on first use.
+
+:func:`given_names` adds to the names in these tables the US first names of
+``data/given_names.csv``: the Social Security Administration's baby-name counts (public domain),
+without the names that are more often English or Spanish words ("Story", "King", "Cielo");
+``tools/build_given_names.py`` writes it and ``data/PROVENANCE.md`` says how.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from importlib import resources
 
 from storage.anonymise.normalise import fold
 
-__all__ = ["given_names", "variants"]
+__all__ = ["given_names", "lower_case_names", "variants"]
 
 
 @functools.cache
@@ -54,5 +59,27 @@ def variants(names: Iterable[str]) -> set[str]:
 
 @functools.cache
 def given_names() -> frozenset[str]:
-    """Every given name or nickname the tables know (folded): a lexicon of first names."""
-    return frozenset(n for n in _table() if " " not in n)
+    """Every given name or nickname the tables know, and the US first names of
+    data/given_names.csv (folded): a lexicon of first names."""
+    return frozenset(n for n in _table() if " " not in n) | frozenset(_us_births())
+
+
+@functools.cache
+def lower_case_names() -> frozenset[str]:
+    """The given names a rule may take for a name in lower case with no other evidence ("we
+    all know anjali does the work"): the tables' names and the US names given to at least
+    LOWER_CASE_BIRTHS babies. A rare spelling ("Evah", 336 births) is also a typo or a word
+    read backwards ("evah ew"), so only context or a capital makes it a name."""
+    common = {n for n, births in _us_births().items() if births >= LOWER_CASE_BIRTHS}
+    return frozenset(n for n in _table() if " " not in n) | frozenset(common)
+
+
+LOWER_CASE_BIRTHS = 2000
+
+
+@functools.cache
+def _us_births() -> dict[str, int]:
+    ref = resources.files("storage.anonymise").joinpath("data/given_names.csv")
+    with ref.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {key: int(r["births"]) for r in rows if (key := fold(r["name"].strip()))}

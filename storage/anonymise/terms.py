@@ -22,7 +22,7 @@ Two sources:
   ones that are also given names ("Jordan", "Chad", "Georgia", "Guadalupe") or read as a
   person's full name ("Diego Garcia", "San Martín").
 
-No single-word entry is a given name the nickname tables know ("Karen" is listed only as
+No single-word entry is a given name the lexicon knows ("Karen" is listed only as
 "Karen people"; tests/test_scrub_names.py checks it), nor a holiday that is as often a
 person's name ("Eid", "Ramadan", "Mawlid", "Ashura", "Pesach", "Pascua"; "Eid al-Fitr" is
 listed) or reads as one's possessive ("Lincoln's Birthday": "my son Lincoln's birthday

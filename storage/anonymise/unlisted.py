@@ -9,7 +9,7 @@ its PERSON entities are combined with:
   ("Nikolaj N Møller" tagged ORG);
 * capitalised known given names ("Marguerite"), except in a place entity after "in", "at" ...;
   the given-name lexicon is the nicknames tables (several thousand English and Spanish first
-  names and nicknames);
+  names and nicknames) and the SSA's US baby names (about 20,000; see nicknames.py);
 * capitalised words in no English dictionary ("Okonkwo", "Usamov"): in a privacy filter an
   unknown capitalised word is more likely a name than not (English comments);
 * context: honorifics ("Dr. Wells", "Sra. Pérez"), "my name is", "me llamo", and a name right
@@ -46,7 +46,7 @@ from storage.anonymise.context import (
 )
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
-from storage.anonymise.nicknames import given_names
+from storage.anonymise.nicknames import given_names, lower_case_names
 from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
 from storage.anonymise.terms import keep_terms, place_words, term_spans
@@ -71,6 +71,7 @@ _WHEN = frozenset({"DATE", "TIME"})
 _LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
 _PREPOSITIONS = _LOCATIVE | frozenset(
     "a al ante bajo con contra de del entre hasta para por segun sin sobre tras".split())
+_LIST_WORDS = frozenset({"and", "or", "y", "o", ",", "&", "/"})
 _PLACE_CUES = frozenset({"from", "per"})  # name cues (BEFORE_NAME) that come before places too
 # "Tell Martin", "Per Munis": a cue the pipeline's PERSON or a rule took in; not "Ping" or "Ty",
 # which are given names too.
@@ -107,7 +108,7 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
             start = prev_end == 0 or any(c in SENTENCE_END for c in gap) or "\n" in gap
             if not start or key in lexicon or not words.known(key) or prev_key in BEFORE_NAME:
                 return True
-        elif key in lexicon and not words.word(key):
+        elif key in lower_case_names() and not words.word(key):
             return True
         elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
             return True
@@ -259,14 +260,14 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     if key in COMMON_WORD_NAMES:
         return False
     if word.islower():  # "they had: terrence, caleb" (English: the dictionary is English)
-        return (analysis.language == "en" and len(word) > 2 and key in lexicon
+        return (analysis.language == "en" and len(word) > 2 and key in lower_case_names()
                 and not words.word(key))
     if not title(word):
         return False
     at_start = sentence_start(tokens, i)
     if key in lexicon:
-        if label in _PLACES and i > 0 and fold(tokens[i - 1].text) in _LOCATIVE:
-            return False  # "in Florence"
+        if label in _PLACES and _after_locative(tokens, i):
+            return False  # "in Florence", "families from Georgia and Jordan"
         if label in _PLACES and beside_place(tokens, i):
             return False  # "India and Pakistan holidays"
         if label and _entity_has(tokens, i, NOT_PERSON_WORDS):
@@ -336,6 +337,15 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
             continue
         break
     return j
+
+
+def _after_locative(tokens: list[Any], i: int) -> bool:
+    """Whether token ``i`` follows "in", "from" ..., alone or after other places listed with
+    it ("in Florence", "families from Georgia and Jordan")."""
+    k = i - 1
+    while k >= 2 and tokens[k].text.lower() in _LIST_WORDS and tokens[k - 1].ent_type_ in _PLACES:
+        k -= 2
+    return k >= 0 and fold(tokens[k].text) in _LOCATIVE
 
 
 def _before_place_word(tokens: list[Any], j: int) -> bool:
