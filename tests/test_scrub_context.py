@@ -86,6 +86,8 @@ def test_a_word_for_a_group_or_a_span_of_dates_after_a_cue_is_kept(scrubber: Scr
         "A lot of pushback from Senior management.",
         "Ask Muslim staff what they need.",
         "The branch is open from June to August.",
+        "From June to August the branch closes early.",  # opening a comment
+        "June through August is our busiest season.",
         "Hours change from May through September.",
     ])
     # a name in the same place is still one

@@ -183,6 +183,15 @@ def beside_place(tokens: list[Any], i: int) -> bool:
     return False
 
 
+# Months that are given names too ("June", "April", "August", "Abril"), and the words that
+# join two months into a span of dates (not "and": "June and April covered the desk").
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+    "diciembre".split())
+_SPAN = frozenset({"to", "until", "till", "through", "thru", "-", "–", "hasta", "a"})
+
+
 def describes(tokens: list[Any], i: int, lexicon: frozenset[str], words: Dictionary) -> bool:
     """Whether token ``i`` describes the lower-case noun after it or starts a span of dates:
     a group (NORP: "Muslim staff", "Trans staff") or an adjective or verb ("Black patrons",
@@ -194,6 +203,9 @@ def describes(tokens: list[Any], i: int, lexicon: frozenset[str], words: Diction
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if tok.ent_type_ == "DATE" and nxt is not None and nxt.ent_iob_ == "I":
         return True
+    if (fold(tok.text) in _MONTHS and nxt is not None and fold(nxt.text) in _SPAN
+            and i + 2 < len(tokens) and fold(tokens[i + 2].text) in _MONTHS):
+        return True  # "From June to August", whatever the tagger made of it
     key = fold(tok.text)
     if key in lexicon or nxt is None:
         return False
