@@ -25,6 +25,7 @@ from typing import Any
 
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
+from storage.anonymise.nicknames import births
 from storage.anonymise.normalise import fold
 from storage.anonymise.terms import listed_places, place_words
 from storage.anonymise.words import (
@@ -40,6 +41,7 @@ from storage.anonymise.words import (
 
 __all__ = [
     "beside_place",
+    "brand",
     "describes",
     "member",
     "origin",
@@ -52,6 +54,8 @@ __all__ = [
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 _PERSON = frozenset({"PERSON", "PER"})
 _WHEN = frozenset({"DATE", "TIME"})
+# US births above which a first name before "from <unit>" is a person whatever the tagger says.
+_SURE_BIRTHS = 20000
 _FROM = {"en": frozenset({"from"}), "es": frozenset({"de", "del"})}
 _AND = frozenset({"and", "or", "y", "o", ",", "&", "/"})
 _DETERMINERS = frozenset(
@@ -91,6 +95,24 @@ def place(tok: Any) -> bool:
     return tok.ent_type_ in PLACES or fold(tok.text) in place_words()
 
 
+# Surname and given-name prefixes written with an inner capital: "McDonald", "DeShawn".
+_NAME_PREFIXES = frozenset("mc mac de la le di da van von du o d st".split())
+
+
+def brand(word: str, lexicon: frozenset[str], words: Dictionary) -> bool:
+    """A product written with an inner capital whose last part is a word and no given name, or
+    a word after another word: "WhatsApp", "PowerPoint", "LinkedIn", "YouTube", "OneDrive"
+    (not "DeShawn", "McDonald", "LaToya", "MaryBeth", "JoAnn")."""
+    caps = [k for k in range(1, len(word)) if word[k].isupper() and word[k - 1].islower()]
+    if not caps or not word[0].isupper():
+        return False
+    head, tail = fold(word[:caps[0]]), fold(word[caps[-1]:])
+    if head in _NAME_PREFIXES or head in lexicon or not (
+            tail in FUNCTION_WORDS or tail in NOT_PERSON_WORDS or words.known(tail)):
+        return False  # ("App" is in no dictionary the pipelines ship)
+    return tail not in lexicon or (len(head) > 2 and words.known(head))  # "Whats" + "App"
+
+
 def _candidate(tokens: list[Any], i: int, lexicon: frozenset[str], words: Dictionary) -> bool:
     """Whether token ``i`` could be a name the rules below decide on: a capitalised word that
     is no function word, no word for a place or a group, no inflected or derived form of a
@@ -100,7 +122,8 @@ def _candidate(tokens: list[Any], i: int, lexicon: frozenset[str], words: Dictio
     if not (tok.is_alpha and len(word) > 1 and title(word)):
         return False
     key = fold(word)
-    if key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES:
+    if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES
+            or brand(word, lexicon, words)):
         return False
     if key not in lexicon and (plural(key, lexicon, words) or _plural_noun(key, words)
                                or (words.known(key) and not words.word(key))):
@@ -137,6 +160,8 @@ def member(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str
             or (text.islower() and ukey not in FUNCTION_WORDS and len(text) > 2)
             or (title(text) and local is None and words.known(ukey) and ukey not in lexicon)):
         return False  # (Spanish "de" before a capitalised word names places: "Villafranca del Cid")
+    if births(key) >= _SURE_BIRTHS and key not in COMMON_WORD_NAMES:
+        return True  # a common first name the tagger may read as a noun: "Harper from IT"
     tok = tokens[i]
     return _proper(analysis, i, bool(tok.ent_type_) or key in lexicon or not words.known(key))
 

@@ -50,7 +50,7 @@ _RUN = "ner"
 _TABLES = "lemmatizer"
 # Loaded, disabled, and run on one Doc only on request: part-of-speech tags.
 _TAGGERS = ("tok2vec", "tagger", "morphologizer")
-_PROPER_TAGS = frozenset({"NNP", "NNPS"})  # English fine-grained tags; Spanish: POS "PROPN"
+_PROPER_TAGS = frozenset({"NNP", "NNPS", "PROPN"})  # English fine-grained; Spanish POS
 
 
 def parse_models(spec: str | None) -> dict[str, str] | None:
@@ -100,21 +100,28 @@ class Analysis:
     language: str
     doc: Any
     persons: tuple[tuple[int, int], ...]
-    tag: Callable[[Any], frozenset[int]] | None = field(default=None, compare=False)
+    tag: Callable[[Any], tuple[str, ...]] | None = field(default=None, compare=False)
 
     def proper(self, i: int) -> bool | None:
         """Whether token ``i`` is tagged a proper noun; the tagger runs on the first call for a
         ``Doc`` (a few milliseconds), so rules ask only when the cheaper evidence is not enough.
         ``None`` when no tagger is loaded."""
+        found = self.tags()
+        return None if found is None else found[i] in _PROPER_TAGS
+
+    def tags(self) -> tuple[str, ...] | None:
+        """The part-of-speech tag of every token: English fine-grained tags ("NNP", "VBD",
+        "CC"), Spanish coarse ones ("PROPN", "VERB", "CCONJ"); the tagger runs on the first
+        call for a ``Doc``. ``None`` when no tagger is loaded."""
         if self.tag is None:
             return None
-        found = self.doc.user_data.get(_PROPER_KEY)
+        found = self.doc.user_data.get(_TAGS_KEY)
         if found is None:
-            found = self.doc.user_data[_PROPER_KEY] = self.tag(self.doc)
-        return i in found
+            found = self.doc.user_data[_TAGS_KEY] = self.tag(self.doc)
+        return tuple(found)
 
 
-_PROPER_KEY = "outward.proper_nouns"
+_TAGS_KEY = "outward.tags"
 
 
 class NameRecogniser:
@@ -130,7 +137,7 @@ class NameRecogniser:
         self._engine: Any = None
         self._dictionary = Dictionary()
         self._spanish = Dictionary()
-        self._taggers: dict[str, Callable[[Any], frozenset[int]]] = {}
+        self._taggers: dict[str, Callable[[Any], tuple[str, ...]]] = {}
 
     @classmethod
     def shared(cls, spec: str | None = "") -> NameRecogniser | None:
@@ -203,7 +210,7 @@ class NameRecogniser:
         )
         self._dictionary = _dictionary(engine.nlp.get("en"))
         self._spanish = _dictionary(engine.nlp.get("es"), spanish=True)
-        self._taggers = {lang: functools.partial(_proper_nouns, taggers=found)
+        self._taggers = {lang: functools.partial(_tag, taggers=found)
                          for lang, nlp in engine.nlp.items()
                          if len(found := [nlp.get_pipe(c) for c in _TAGGERS
                                           if c in nlp.component_names]) > 1}
@@ -262,13 +269,13 @@ def _in_name(words: list[str], k: int) -> bool:
             and words[k + 1][:1].isupper())
 
 
-def _proper_nouns(doc: Any, taggers: list[Any]) -> frozenset[int]:
-    """Indices of the tokens of ``doc`` the tagger calls proper nouns. The components run in
-    pipeline order on the one ``Doc`` (``tok2vec`` fills ``doc.tensor``, which the tagger's
-    listener reads at prediction time)."""
+def _tag(doc: Any, taggers: list[Any]) -> tuple[str, ...]:
+    """The tag of every token of ``doc`` (its fine-grained tag, else its coarse one). The
+    components run in pipeline order on the one ``Doc`` (``tok2vec`` fills ``doc.tensor``,
+    which the tagger's listener reads at prediction time)."""
     for component in taggers:
         doc = component(doc)
-    return frozenset(t.i for t in doc if t.tag_ in _PROPER_TAGS or t.pos_ == "PROPN")
+    return tuple(t.tag_ or t.pos_ for t in doc)
 
 
 def _dictionary(nlp: Any, spanish: bool = False) -> Dictionary:

@@ -25,7 +25,7 @@ from importlib import resources
 
 from storage.anonymise.normalise import fold
 
-__all__ = ["given_names", "lower_case_names", "variants"]
+__all__ = ["births", "given_names", "lower_case_names", "variants"]
 
 
 @functools.cache
@@ -75,6 +75,12 @@ def lower_case_names() -> frozenset[str]:
 
 
 LOWER_CASE_BIRTHS = 2000
+
+
+def births(key: str) -> int:
+    """US births with the folded first name ``key`` in data/given_names.csv (0 if none):
+    how surely a capitalised word that is also a word names a person ("Harper", 75,181)."""
+    return _us_births().get(key, 0)
 
 
 @functools.cache

@@ -36,6 +36,7 @@ from typing import Any
 from storage.anonymise.context import (
     PLACES,
     beside_place,
+    brand,
     describes,
     member,
     origin,
@@ -44,6 +45,7 @@ from storage.anonymise.context import (
     speaker,
     title,
 )
+from storage.anonymise.coordination import coordinated
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import given_names, lower_case_names
@@ -72,6 +74,7 @@ _LOCATIVE = frozenset("in at near to from into en desde cerca hacia".split())
 _PREPOSITIONS = _LOCATIVE | frozenset(
     "a al ante bajo con contra de del entre hasta para por segun sin sobre tras".split())
 _LIST_WORDS = frozenset({"and", "or", "y", "o", ",", "&", "/"})
+_JOINS = frozenset({"and", "or", "y", "o", "&"})
 _PLACE_CUES = frozenset({"from", "per"})  # name cues (BEFORE_NAME) that come before places too
 # "Tell Martin", "Per Munis": a cue the pipeline's PERSON or a rule took in; not "Ping" or "Ty",
 # which are given names too.
@@ -98,8 +101,8 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
     for m in WORD_RE.finditer(view):
         word = m.group()
         key = fold(word)
-        if prev_title and (key in AFTER_NAME or key == "from"):
-            return True
+        if prev_title and (key in AFTER_NAME or key == "from" or key in _JOINS):
+            return True  # "Ramadan said", "Dakota from circulation", "Hope and I"
         prev_title = title(word) and latin(word)
         if key in FUNCTION_WORDS or not latin(word):
             pass
@@ -132,6 +135,7 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
     cued = _cued(view, tokens, words, lexicon, local)
     out: list[Span] = []
     starts_term = {start for start, _, _ in term_spans(view)}
+    joined = coordinated(tokens, analysis, lexicon, words, local, starts_term)
     by_rule: set[int] = set()  # "Malta from HR": a person even if a listed term
 
     for start, end in analysis.persons:
@@ -145,13 +149,16 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
             if not named and all(words.ordinary(k) or k in FUNCTION_WORDS
                                  or k in NOT_PERSON_WORDS for k in keys):
                 continue  # "Wisdom and Discipline", "Summer Reading", "Could I", "Library"
+            if all(brand(w, lexicon, words) for w in WORD_RE.findall(view[start:end])):
+                continue  # "WhatsApp", "PowerPoint"
             if view[start:end].islower() and not named and all(words.known(k) for k in keys):
                 continue  # "requesting pto"
         out.append(_name_span(view, start, end, plain_word))
 
     i = 0
     while i < len(tokens):
-        found = i in cued or _starts_name(tokens, i, analysis, lexicon, words, local)
+        found = i in cued or i in joined or _starts_name(tokens, i, analysis, lexicon, words,
+                                                         local)
         if not found and member(tokens, i, analysis, lexicon, words, local):
             found = True
             by_rule.add(tokens[i].idx)
@@ -247,8 +254,9 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     if not tok.is_alpha or len(word) < 2 or tok.ent_type_ in _PERSON or not latin(word):
         return False
     key = fold(word)
-    if key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES:
-        return False
+    if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES
+            or brand(word, lexicon, words)):
+        return False  # ... or a product: "WhatsApp", "PowerPoint"
     nxt = fold(tokens[i + 1].text) if i + 1 < len(tokens) else ""
     if nxt in NOT_PERSON_WORDS:
         return False  # "the Kirkland branch", "the Juneteenth event"

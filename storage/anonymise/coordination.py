@@ -1,0 +1,174 @@
+"""Names joined by "and", "or", "y", "o" as the subject of a verb: "Harper and Jordan covered the
+desk", "June and April covered the desk", "Grace and I think ...", "Julio y Mayo no vinieron".
+
+Staff write two colleagues as one subject more than any other way of naming them, and the
+single-name rules in unlisted.py miss one of the two when it is also a word, a month or a name
+the pipeline reads as a noun. A group of capitalised words (or "I", "me", "yo") joined by
+"and", "or", "&", "y", "o" or commas is a group of people when
+
+* the word after it, past adverbs ("never", "both", "no") and Spanish clitics ("se"), is a
+  finite verb (the tagger's word: "VBD", "VBZ", "VBP", "MD"; Spanish "VERB", "AUX"): the group
+  is a subject, not words describing a noun ("India and Pakistan holidays", "Oromo and
+  Tigrinya materials", "Black and Latino patrons", "Summer and Fall programs", "Faith and Hope
+  Street branch");
+* no member is a place that is no given name, a listed term (a language, a holiday), a group
+  (NORP), an adjective or verb that is no given name ("Black", "Marketing"), a plural, or a
+  month that is no given name ("June and July are busy");
+* one member is a given name, a PERSON entity, a word in no dictionary or a pronoun; when the
+  only evidence is given names that are also words or months ("June and April", "Hope and
+  Faith"), the verb must be no linking verb ("June and May are busy", "Hope and Faith are
+  values" are kept).
+
+Members that are dictionary nouns and no given name ("Payroll and Harper messed up") are
+neither evidence nor a veto: they are left as they are, and the names beside them replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.anonymise.context import PLACES, brand, plural, title
+from storage.anonymise.dictionary import Dictionary
+from storage.anonymise.ner import Analysis
+from storage.anonymise.normalise import fold
+from storage.anonymise.terms import listed_places, place_words
+from storage.anonymise.words import COMMON_WORD_NAMES, FUNCTION_WORDS, NOT_PERSON_WORDS
+
+__all__ = ["coordinated"]
+
+_JOINS = frozenset({"and", "or", "&", "y", "o", "e", "u"})
+_PRONOUNS = frozenset({"i", "me", "yo"})
+_PERSON = frozenset({"PERSON", "PER"})
+_GROUPS = frozenset({"NORP", "LANGUAGE", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+# Months that are given names too (English); the others say a date ("June and July").
+_NAME_MONTHS = frozenset("april may june august".split())
+_MONTHS = _NAME_MONTHS | frozenset(
+    "january february march july september october november december "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+    "diciembre".split())
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD", "VERB", "AUX"})
+# Between the group and its verb: "never", "both", "always", Spanish "no", "se", "nos".
+_SKIP_TAGS = frozenset({"RB", "ADV", "PRON", "DT"})
+_SKIP_WORDS = frozenset("both all also never always just still no nunca siempre ya tambien "
+                        "ambos ambas se nos me te les le lo la".split())
+# Linking verbs: a month or a season is busy, slow, hard; only people cover, help, quit.
+_LINKING = frozenset(
+    """is are was were be been being am 's 're seem seems seemed feel feels felt look looks
+    looked get gets got become becomes became remain remains remained stay stays stayed bring
+    brings brought mean means meant see sees saw have has had tend tends tended will would can
+    could should might must may
+    es son era eran fue fueron sera seran esta estan estaba estaban estuvo estuvieron tiene
+    tienen tenia tenian parece parecen traen trae""".split())
+# Before a group: a preposition or determiner makes it an object or a name of a thing.
+_BEFORE = frozenset("""the a an this that these those in at on of for from by with to into
+    during between near about el la los las un una en de del con para por entre""".split())
+
+
+def coordinated(tokens: list[Any], analysis: Analysis, lexicon: frozenset[str],
+                words: Dictionary, local: Dictionary | None = None,
+                terms: frozenset[int] | set[int] = frozenset()) -> set[int]:
+    """Indices of the tokens that are people named together as the subject of a verb (see
+    the module docstring). ``terms``: character offsets where a listed term starts."""
+    out: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        group = _group(tokens, i)
+        if len(group) < 2:
+            i += 1
+            continue
+        i = group[-1] + 1
+        names = _names(tokens, group, analysis, lexicon, words, local, terms)
+        if names is None or not names[0]:
+            continue
+        found, strong = names
+        if group[0] > 0 and fold(tokens[group[0] - 1].text) in _BEFORE:
+            continue
+        verb = _verb(tokens, group[-1] + 1, analysis)
+        if verb is None or (not strong and fold(verb) in _LINKING):
+            continue
+        out.update(found)
+    return out
+
+
+def _member(tok: Any) -> bool:
+    text = tok.text
+    return (tok.is_alpha and len(text) > 1 and title(text)) or fold(text) in _PRONOUNS
+
+
+def _group(tokens: list[Any], i: int) -> list[int]:
+    """Token indices of the members of a list starting at ``i`` ("Harper, Sam and Jordan"),
+    joined by a conjunction at least once; [] when none starts there."""
+    if not _member(tokens[i]):
+        return []
+    members = [i]
+    joined = False
+    k = i + 1
+    while k + 1 < len(tokens):
+        sep = tokens[k].text.lower()
+        if sep == "," and k + 2 < len(tokens) and fold(tokens[k + 1].text) in _JOINS:
+            k += 1  # the serial comma: "Harper, Sam, and Jordan"
+            sep = tokens[k].text.lower()
+        if fold(sep) not in _JOINS and sep != ",":
+            break
+        if not _member(tokens[k + 1]):
+            break
+        joined = joined or fold(sep) in _JOINS
+        members.append(k + 1)
+        k += 2
+    return members if joined else []
+
+
+def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: frozenset[str],
+           words: Dictionary, local: Dictionary | None,
+           terms: frozenset[int] | set[int]) -> tuple[list[int], bool] | None:
+    """The members that are names and whether the evidence is strong (a pronoun, a PERSON
+    entity, an unknown word, a given name that is no word); None when a member is a place, a
+    term, a group, a date or a word that is no name."""
+    found: list[int] = []
+    strong = False
+    months = _MONTHS if analysis.language != "en" else _NAME_MONTHS
+    for k in group:
+        tok = tokens[k]
+        key = fold(tok.text)
+        if key in _PRONOUNS:
+            strong = strong or tok.text in ("I", "me", "yo", "Yo", "Me")
+            continue
+        label = tok.ent_type_
+        named = key in lexicon or key in COMMON_WORD_NAMES or key in months
+        if (tok.idx in terms or label in _GROUPS or key in NOT_PERSON_WORDS
+                or key in FUNCTION_WORDS or key in listed_places()
+                or (key in _MONTHS and not named)
+                or (key in place_words() and not named)
+                or brand(tok.text, lexicon, words)):
+            return None
+        if not named and (words.ordinary(key) or plural(key, lexicon, words)
+                          or (label in PLACES and (analysis.language == "en"
+                                                   or words.known(key)))):
+            return None  # "Black", "Marketing", "Families", "Seattle"
+        known = words.known(key) or (local is not None and local.known(key))
+        if label in _PERSON and key not in COMMON_WORD_NAMES:
+            found.append(k)
+            strong = True
+        elif named:
+            found.append(k)
+            weak = (key in COMMON_WORD_NAMES or key in _MONTHS or words.ordinary(key)
+                    or label in PLACES or label in ("DATE", "TIME"))
+            strong = strong or not weak
+        elif not known:
+            found.append(k)
+            strong = True
+    return found, strong
+
+
+def _verb(tokens: list[Any], k: int, analysis: Analysis) -> str | None:
+    """The finite verb at or just after token ``k`` (past adverbs and clitics), or None."""
+    tags = analysis.tags()
+    if tags is None:
+        return None
+    for j in range(k, min(k + 3, len(tokens))):
+        tag = tags[j]
+        if tag in _FINITE:
+            return str(tokens[j].text)
+        if not (tag in _SKIP_TAGS or fold(tokens[j].text) in _SKIP_WORDS):
+            return None
+    return None
