@@ -127,14 +127,12 @@ _US_ZONES = {
     "eastern": "America/New_York", "central": "America/Chicago",
     "mountain": "America/Denver",
     "pacific": "America/Los_Angeles", "alaska": "America/Anchorage",
-    "hawaii": "Pacific/Honolulu",
 }
 _ABBREVIATIONS = {
     "est": "eastern", "edt": "eastern", "et": "eastern", "cst": "central", "cdt": "central",
     "ct": "central", "mst": "mountain", "mdt": "mountain", "mt": "mountain",
     "pst": "pacific", "pdt": "pacific", "pt": "pacific", "akst": "alaska", "akdt": "alaska",
-    "hst": "hawaii",
-}
+}  # not HST: Hawaii keeps it all year
 
 
 def wrong_separator(header: Sequence[str]) -> str | None:
@@ -152,7 +150,7 @@ def zone_problem(name: str) -> str | None:
     abbreviation ("EST"); None when it can ("America/Chicago", "america/chicago", "UTC")."""
     key = name.strip().lower()
     us = _ABBREVIATIONS.get(key)
-    if us is not None and key != "hst":  # HST is Hawaii's clock all year: no harm
+    if us is not None:
         arizona = " (America/Phoenix for Arizona, which keeps no daylight saving)" \
             if us == "mountain" else ""
         return (f"{name!r} names an offset from UTC, not a place's clock, and does not follow "
