@@ -40,6 +40,7 @@ from storage.anonymise.words import (
 )
 
 __all__ = [
+    "MONTHS",
     "beside_place",
     "brand",
     "describes",
@@ -208,9 +209,10 @@ def beside_place(tokens: list[Any], i: int) -> bool:
     return False
 
 
-# Months that are given names too ("June", "April", "August", "Abril"), and the words that
-# join two months into a span of dates (not "and": "June and April covered the desk").
-_MONTHS = frozenset(
+# The months in English and Spanish (several are given names too: "June", "April", "Abril"),
+# and the words that join two months into a span of dates (not "and": "June and April covered
+# the desk").
+MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
     "diciembre".split())
@@ -228,8 +230,8 @@ def describes(tokens: list[Any], i: int, lexicon: frozenset[str], words: Diction
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if tok.ent_type_ == "DATE" and nxt is not None and nxt.ent_iob_ == "I":
         return True
-    if (fold(tok.text) in _MONTHS and nxt is not None and fold(nxt.text) in _SPAN
-            and i + 2 < len(tokens) and fold(tokens[i + 2].text) in _MONTHS):
+    if (fold(tok.text) in MONTHS and nxt is not None and fold(nxt.text) in _SPAN
+            and i + 2 < len(tokens) and fold(tokens[i + 2].text) in MONTHS):
         return True  # "From June to August", whatever the tagger made of it
     key = fold(tok.text)
     if key in lexicon or nxt is None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.anonymise.context import PLACES, brand, plural, title
+from storage.anonymise.context import MONTHS, PLACES, brand, plural, title
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.normalise import fold
@@ -42,10 +42,6 @@ _PERSON = frozenset({"PERSON", "PER"})
 _GROUPS = frozenset({"NORP", "LANGUAGE", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 # Months that are given names too (English); the others say a date ("June and July").
 _NAME_MONTHS = frozenset("april may june august".split())
-_MONTHS = _NAME_MONTHS | frozenset(
-    "january february march july september october november december "
-    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-    "diciembre".split())
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD", "VERB", "AUX"})
 # Between the group and its verb: "never", "both", "always", Spanish "no", "se", "nos".
 _SKIP_TAGS = frozenset({"RB", "ADV", "PRON", "DT"})
@@ -126,7 +122,7 @@ def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: fro
     term, a group, a date or a word that is no name."""
     found: list[int] = []
     strong = False
-    months = _MONTHS if analysis.language != "en" else _NAME_MONTHS
+    months = MONTHS if analysis.language != "en" else _NAME_MONTHS
     for k in group:
         tok = tokens[k]
         key = fold(tok.text)
@@ -137,7 +133,7 @@ def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: fro
         named = key in lexicon or key in COMMON_WORD_NAMES or key in months
         if (tok.idx in terms or label in _GROUPS or key in NOT_PERSON_WORDS
                 or key in FUNCTION_WORDS or key in listed_places()
-                or (key in _MONTHS and not named)
+                or (key in MONTHS and not named)
                 or (key in place_words() and not named)
                 or brand(tok.text, lexicon, words)):
             return None
@@ -151,7 +147,7 @@ def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: fro
             strong = True
         elif named:
             found.append(k)
-            weak = (key in COMMON_WORD_NAMES or key in _MONTHS or words.ordinary(key)
+            weak = (key in COMMON_WORD_NAMES or key in MONTHS or words.ordinary(key)
                     or label in PLACES or label in ("DATE", "TIME"))
             strong = strong or not weak
         elif not known:
