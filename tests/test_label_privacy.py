@@ -119,6 +119,23 @@ async def test_a_group_read_first_names_its_themes_from_the_whole_round_for_good
         await app.close()
 
 
+# Nine people's strengths, one topic each, and a tenth person's two comments naming their
+# dialysis (also tests/test_theme_labels.py)
+NINE_TOPICS = (
+    "Story times reach families in three languages",
+    "The makerspace draws teens after school",
+    "Book clubs for seniors keep growing",
+    "Outreach vans visit the farms",
+    "Interpreters are booked quickly now",
+    "The new hiring panel is more diverse",
+    "Managers listen when we raise concerns",
+    "The equity committee publishes its minutes",
+    "Land acknowledgements open every program",
+)
+DIALYSIS = ("Flexible hours helped me keep working during dialysis",
+            "If my dialysis schedule changes again I may lose my shifts")
+
+
 async def test_a_word_one_person_wrote_twice_never_names_a_theme(
     tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -130,21 +147,9 @@ async def test_a_word_one_person_wrote_twice_never_names_a_theme(
     console = Console(app, clock)
     try:
         await console.say("/pulse start listening-tour")
-        strengths = [
-            "Story times reach families in three languages",
-            "The makerspace draws teens after school",
-            "Book clubs for seniors keep growing",
-            "Outreach vans visit the farms",
-            "Interpreters are booked quickly now",
-            "The new hiring panel is more diverse",
-            "Managers listen when we raise concerns",
-            "The equity committee publishes its minutes",
-            "Land acknowledgements open every program",
-        ]
-        for i, text in enumerate(strengths):
+        for i, text in enumerate(NINE_TOPICS):
             await finish(app, f"p{i}", text)
-        await finish(app, "p9", "Flexible hours helped me keep working during dialysis",
-                     worries="If my dialysis schedule changes again I may lose my shifts")
+        await finish(app, "p9", DIALYSIS[0], worries=DIALYSIS[1])
         await app.tick()
         await console.say("/pulse close listening-tour")
         out = await console.say(":as jordan", "/themes listening-tour")

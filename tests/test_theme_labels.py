@@ -170,20 +170,9 @@ def test_the_engine_names_themes_only_by_phrases_two_people_wrote() -> None:
     """The engine is told who wrote each comment: "dialysis" in two comments of one person
     names nothing; written by two people it may."""
     from storage.themes import TfidfThemer
+    from tests.test_label_privacy import DIALYSIS, NINE_TOPICS
 
-    texts = [
-        "Story times reach families in three languages",
-        "The makerspace draws teens after school",
-        "Book clubs for seniors keep growing",
-        "Outreach vans visit the farms",
-        "Interpreters are booked quickly now",
-        "The new hiring panel is more diverse",
-        "Managers listen when we raise concerns",
-        "The equity committee publishes its minutes",
-        "Land acknowledgements open every program",
-        "Flexible hours helped me keep working during dialysis",
-        "If my dialysis schedule changes again I may lose my shifts",
-    ]
+    texts = [*NINE_TOPICS, *DIALYSIS]
     one = [f"s{i}" for i in range(10)] + ["s9"]
     two = [f"s{i}" for i in range(11)]
 
