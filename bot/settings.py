@@ -33,6 +33,7 @@ from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from conversations.results.thresholds import K_FLOOR
 from prompts.loader import parse_window
 from storage.anonymise.ner import parse_models
 from storage.roster import zone_name, zone_problem
@@ -51,6 +52,11 @@ _GENERATE = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 class SettingsError(ValueError):
     """One clear line naming the variable and what is wrong with it."""
+
+
+# why a value below a field's minimum is refused, where the range alone does not say
+_PRIVACY = ": with fewer, people could read each other's answers off a total"
+_TOO_LOW = {"OUTWARD_K_RESPONSES": _PRIVACY, "OUTWARD_K_COMMENTS": _PRIVACY}
 
 
 def _env(name: str, default: Any = None, **constraints: Any) -> Any:
@@ -176,8 +182,9 @@ class Settings(_Model):
     # "": no quiet hours (OUTWARD_QUIET_HOURS=none); set but empty is the default, as for
     # every variable (`OUTWARD_QUIET_HOURS=` in a .env or compose file usually means "not set")
     quiet_hours: str = _env("OUTWARD_QUIET_HOURS", DEFAULT_QUIET_HOURS)
-    k_responses: WholeNumber = _env("OUTWARD_K_RESPONSES", 5, ge=2, le=1000)
-    k_comments: WholeNumber = _env("OUTWARD_K_COMMENTS", 10, ge=2, le=1000)
+    # never below K_FLOOR (3): with two, either person reads the other's answers off a total
+    k_responses: WholeNumber = _env("OUTWARD_K_RESPONSES", 5, ge=K_FLOOR, le=1000)
+    k_comments: WholeNumber = _env("OUTWARD_K_COMMENTS", 10, ge=K_FLOOR, le=1000)
     log_level: LogLevel = _env("OUTWARD_LOG_LEVEL", "INFO")
     log_format: LogFormat = _env("OUTWARD_LOG_FORMAT", "text")  # json: one object a line
     # Slack and Teams: None unless configured (from_env decides from the variables set)
@@ -429,7 +436,8 @@ def _line(problem: ErrorDetails) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
         high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
-        return f"{name} must be between {low} and {high}, got {got}"
+        why = _TOO_LOW.get(name, "") if kind == "greater_than_equal" else ""
+        return f"{name} must be between {low} and {high}, got {got}{why}"
     if kind == "literal_error":
         choices = [str(c) for c in get_args(field.annotation) if c]
         expected = " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1

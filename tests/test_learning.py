@@ -201,7 +201,7 @@ async def test_reflections_reach_a_chairs_themes_with_the_same_thresholds(
 ) -> None:
     from tests.support import in_memory
 
-    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2", "OUTWARD_K_COMMENTS": "3"})
+    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "3", "OUTWARD_K_COMMENTS": "3"})
     try:
         use_track(app)
         console = Console(app, clock)
@@ -248,7 +248,7 @@ async def test_one_persons_reflections_cannot_be_grouped_held_or_released(
     wrote three: the few people sent three steps, and every one of her reflections with them."""
     from tests.support import in_memory
 
-    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2", "OUTWARD_K_COMMENTS": "3"})
+    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "3", "OUTWARD_K_COMMENTS": "3"})
     try:
         use_track(app, THREE_REFLECTIONS)
         console = Console(app, clock)

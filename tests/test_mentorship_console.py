@@ -47,9 +47,25 @@ def two_liaisons_csv(tmp_path: Path) -> str:
     return path.name  # chat imports take a bare file name from the folder Outward runs in
 
 
+# three pairs (the sample cohort has two, and no figure is ever shown for fewer than three
+# people): fatima → grace, rosa → mei, kwame → tom
+THREE_PAIRS = """handle,role,goals,availability,manager,priority,prefers
+mei,mentor,"civil service exam; bilingual services",tue;thu,amara,,
+grace,mentor,"mock interviews; leadership",mon;wed;thu,will,,
+tom,mentor,"management; story time programming",mon;tue;wed;thu,will,,
+fatima,mentee,"mock interviews; leadership",mon;thu,noah,,
+rosa,mentee,"civil service exam; bilingual services",tue;thu,tom,,mei
+kwame,mentee,"management; leadership",wed,mei,,tom
+"""
+
+
 @pytest.fixture
-async def app_k2(clock: FakeClock) -> AsyncIterator[FakeOutward]:
-    outward = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2"})
+async def app_k3(clock: FakeClock, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeOutward]:
+    """The smallest threshold there is (3), with three-pairs.csv to import."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "three-pairs.csv").write_text(THREE_PAIRS, "utf-8")
+    outward = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "3"})
     yield outward
     await outward.close()
 
@@ -118,20 +134,23 @@ async def test_cohort_from_csv_checkins_escalation_milestones_and_stats(
 
 
 async def test_lead_sees_meeting_rate_and_usefulness_above_the_threshold(
-    app_k2: FakeOutward, clock: FakeClock
+    app_k3: FakeOutward, clock: FakeClock
 ) -> None:
-    console = Console(app_k2, clock)
-    await make_cohort(console)
+    console = Console(app_k3, clock)
+    await make_cohort(console, "three-pairs.csv")
     await console.say(":clock +14d")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "fewer than 2 people" in out  # nobody answered yet
+    assert "fewer than 3 people" in out  # nobody answered yet
     await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
     await answer(console, "grace", "Yes, we met", "1", "Goals", "No, all good")
-    await answer(console, "mei", *NOT_MET)
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Meeting rate: 50% of 2 pair check-ins reported a meeting." in out
-    assert "Average usefulness: 2.5 of 5 (2 ratings)." in out
-    assert "Worked on: Goals 2" in out
+    assert "fewer than 3 people" in out and "Average usefulness" not in out  # two: held
+    await answer(console, "rosa", "Sí, nos reunimos", "4", "Metas", "No, todo bien")
+    await answer(console, "kwame", *NOT_MET)
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Meeting rate: 67% of 3 pair check-ins reported a meeting." in out
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out
+    assert "Worked on: Goals 3" in out
 
 
 # ---- escalation rules in chat -----------------------------------------------------------------
@@ -497,61 +516,72 @@ async def test_free_text_that_asks_for_help_still_alerts(app: FakeOutward,
     assert "(to aiyana) Fatima Haddad in the pair Fatima Haddad & Grace Kim (lib) asked" in out
 
 
-async def two_scored(app: FakeOutward, clock: FakeClock) -> Console:
-    """A cohort two weeks in, with two check-ins scored 4 and 2 (an average of 3.0)."""
+async def three_scored(app: FakeOutward, clock: FakeClock) -> Console:
+    """A cohort of three pairs two weeks in, with three check-ins scored 4, 2 and 3 (an
+    average of 3.0)."""
     console = Console(app, clock)
-    await make_cohort(console)
+    await make_cohort(console, "three-pairs.csv")
     await console.say(":clock +14d")
     await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
     await answer(console, "grace", "Yes, we met", "2", "Goals", "No, all good")
+    await answer(console, "rosa", "Sí, nos reunimos", "3", "Metas", "No, todo bien")
     return console
 
 
 async def test_mentor_stats_never_move_by_fewer_than_k_people(
-    app_k2: FakeOutward, clock: FakeClock
+    app_k3: FakeOutward, clock: FakeClock
 ) -> None:
-    console = await two_scored(app_k2, clock)
+    console = await three_scored(app_k3, clock)
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
-    # one more person's check-in: showing it would give away their score (3.0 -> 3.7 = 5)
-    await answer(console, "rosa", "Sí, nos reunimos", "5", "Metas", "No, todo bien")
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out
+    # one more person's check-in: showing it would give away their score (3.0 -> 3.5 = 5)
+    await answer(console, "mei", "Yes, we met", "5", "Goals", "No, all good")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out
     assert "As shown on December 8, 2026" in out
-    # a second new person: the figures move by two people, which k=2 allows
-    await answer(console, "mei", "Yes, we met", "3", "Goals", "No, all good")
+    # a second: two people's scores would still be one person's to the other of them
+    await answer(console, "kwame", "Yes, we met", "4", "Goals", "No, all good")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.5 of 5 (4 ratings)." in out
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out and "As shown on" in out
+    # a third new person: the figures move by three people, which k=3 allows
+    await answer(console, "tom", "Yes, we met", "3", "Goals", "No, all good")
+    out = await answer(console, "amara", "/mentor stats lib")
+    assert "Average usefulness: 3.5 of 5 (6 ratings)." in out
     assert "As shown on" not in out
 
 
-async def test_a_score_given_after_a_view_never_moves_the_average_by_one_person(
-    app_k2: FakeOutward, clock: FakeClock
+async def test_a_score_given_after_a_view_never_moves_the_average_by_fewer_than_k(
+    app_k3: FakeOutward, clock: FakeClock
 ) -> None:
-    """Rosa has said they met but not yet how useful it was when the lead looks; she scores it
-    afterwards. Counting her unfinished check-in then would let the next view move the average
-    by her score alone (3.0 over 2 ratings -> 3.7 over 3: a 5)."""
-    console = await two_scored(app_k2, clock)
-    await answer(console, "rosa", "Sí, nos reunimos")  # stops before the usefulness question
-    await answer(console, "mei", "Yes, we met")
+    """Mei and Kwame have said they met but not yet how useful it was when the lead looks;
+    Tom finishes his check-in, then they score theirs. Counting the unfinished check-ins then
+    would let the next view move the average by Mei's and Kwame's scores alone, which each of
+    them could take their own from."""
+    console = await three_scored(app_k3, clock)
+    await answer(console, "mei", "Yes, we met")  # stops before the usefulness question
+    await answer(console, "kwame", "Yes, we met")
+    await answer(console, "tom", *NOT_MET)
     first = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.0 of 5 (2 ratings)." in first
-    await answer(console, "rosa", "5")
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in first
+    await answer(console, "mei", "5")
+    await answer(console, "kwame", "5")
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "3.7" not in out and "(3 ratings)" not in out
-    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
+    assert "3.7" not in out and "(5 ratings)" not in out
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out
 
 
 async def test_the_usefulness_average_never_moves_by_fewer_than_k_scores(
-    app_k2: FakeOutward, clock: FakeClock
+    app_k3: FakeOutward, clock: FakeClock
 ) -> None:
-    """Two more check-ins are enough (k=2) to move the check-in figures, but only one of them
-    has a score: the average would move by that one person's score (3.0 -> 3.7: a 5)."""
-    console = await two_scored(app_k2, clock)
+    """Three more check-ins are enough (k=3) to move the check-in figures, but only two of
+    them have a score: the average would move by those two people's scores (3.0 -> 3.8: 5 and
+    4), and either of them knows their own."""
+    console = await three_scored(app_k3, clock)
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out
-    await answer(console, "rosa", "Sí, nos reunimos", "5", "Metas", "No, todo bien")
-    await answer(console, "mei", *NOT_MET)
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out
+    await answer(console, "mei", "Yes, we met", "5", "Goals", "No, all good")
+    await answer(console, "kwame", "Yes, we met", "4", "Goals", "No, all good")
+    await answer(console, "tom", *NOT_MET)
     out = await answer(console, "amara", "/mentor stats lib")
-    assert "3.7" not in out and "(3 ratings)" not in out
-    assert "Average usefulness: 3.0 of 5 (2 ratings)." in out and "As shown on" in out
+    assert "3.8" not in out and "(5 ratings)" not in out
+    assert "Average usefulness: 3.0 of 5 (3 ratings)." in out and "As shown on" in out

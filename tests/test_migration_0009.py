@@ -30,7 +30,7 @@ async def test_upgrade_keeps_the_count_and_drops_who_finished(database_url: str)
                     f"reminders, completed) VALUES ('tour', '2026-11-24', {pid}, '2026-11-24', "
                     f"0, {'true' if pid < 3 else 'false'})"))
         await upgrade(engine)
-        assert await current(engine) == "0009"
+        assert await current(engine) >= "0009"
         async with engine.connect() as conn:
             marked = (await conn.execute(text(
                 "SELECT count(*) FROM participation WHERE completed"))).scalar()

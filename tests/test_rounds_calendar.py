@@ -94,18 +94,19 @@ async def test_a_scheduled_round_opens_at_its_start_and_closes_after_its_last_da
 async def test_closing_by_the_clock_releases_held_answers_like_an_admin_close(
     clock: FakeClock,
 ) -> None:
-    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "2"})
+    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "3"})
     console = Console(app, clock)
     await console.say("/pulse start listening-tour")
-    for handle in ("dana", "tom", "sam"):
+    for handle in ("dana", "tom", "sam", "mei"):  # three are released, the fourth waits
         await console.say(f":as {handle}", "1", "1", "An answer", "skip", "skip", "skip", "3",
                           "skip", "4", "skip", "5", "skip")
     held = len(app.db.held)
+    assert held, "the fourth person's answers wait for two more finishes"
     clock.set(datetime(2026, 12, 4, 8, 1, tzinfo=UTC))  # the tenth day has ended everywhere
     assert await OutwardScheduler(app, "clock").run_job("rounds")  # the clock process's job
     assert app.db.rounds["listening-tour"].status == "closed"
     assert not app.db.held and len(app.db.responses) >= held
-    assert not app.db.marks and app.db.rounds["listening-tour"].counted == 3, \
+    assert not app.db.marks and app.db.rounds["listening-tour"].counted == 4, \
         "finishes are counted at close, as by /pulse close"
     assert not any(p.completed for p in app.db.participation.values())  # never per person
     await app.close()

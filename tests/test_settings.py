@@ -39,8 +39,13 @@ SECRET = "s3cr3t-" + "x" * 40
          "OUTWARD_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got 'CHATTY'"),
         ({"OUTWARD_THEMES_ENGINE": "bert"},
          "OUTWARD_THEMES_ENGINE must be tfidf or semantic, got 'bert'"),
-        ({"OUTWARD_K_RESPONSES": "1"}, "OUTWARD_K_RESPONSES must be between 2 and 1000, got 1"),
-        ({"OUTWARD_K_COMMENTS": "1"}, "OUTWARD_K_COMMENTS must be between 2 and 1000, got 1"),
+        # two is refused: either of two people reads the other's answers off a total
+        ({"OUTWARD_K_RESPONSES": "2"}, "OUTWARD_K_RESPONSES must be between 3 and 1000, got 2: "
+         "with fewer, people could read each other's answers off a total"),
+        ({"OUTWARD_K_COMMENTS": "1"}, "OUTWARD_K_COMMENTS must be between 3 and 1000, got 1: "
+         "with fewer, people could read each other's answers off a total"),
+        ({"OUTWARD_K_COMMENTS": "1001"},
+         "OUTWARD_K_COMMENTS must be between 3 and 1000, got 1001"),
         ({"OUTWARD_K_COMMENTS": "2.5"}, "OUTWARD_K_COMMENTS must be a whole number, got '2.5'"),
         # only plain digits: not what pydantic's lax mode or Python's int() would also take
         ({"OUTWARD_K_COMMENTS": "5.0"}, "OUTWARD_K_COMMENTS must be a whole number, got '5.0'"),

@@ -17,7 +17,7 @@ from tests.test_summaries import answer
 
 JORDAN, JORDAN_DM = "U0JORDAN", "D0JORDAN"  # the committee chair
 DANA, DANA_DM = "U0DANA", "D0DANA"  # staff
-SMALL_K = {"OUTWARD_K_RESPONSES": "2", "OUTWARD_K_COMMENTS": "2"}
+SMALL_K = {"OUTWARD_K_RESPONSES": "3", "OUTWARD_K_COMMENTS": "3"}
 
 
 @pytest.fixture

@@ -153,9 +153,13 @@ async def test_a_round_never_goes_below_the_thresholds_staff_are_promised(
     organisation's (what /privacy, the consent question and the receipt tell staff)."""
     out = await console.say("/pulse schedule listening-tour start=2026-12-01")
     assert "opens" in out
+    out = await console.say("/pulse thresholds listening-tour k=4 comments=4")
+    assert "groups of 4+" not in out
+    assert "Staff are promised totals only for groups of 5+ and themes only for 10+" in out
+    # two, in any organisation: either person would read the other's answers off a total
     out = await console.say("/pulse thresholds listening-tour k=2 comments=2")
     assert "groups of 2+" not in out
-    assert "Staff are promised totals only for groups of 5+ and themes only for 10+" in out
+    assert "between 3 and 1000: with fewer, people could read each other's answers" in out
     out = await console.say("/pulse thresholds listening-tour k=7 comments=12")
     assert "groups of 7+" in out and "12+" in out
     out = await console.say("/pulse thresholds listening-tour k=6")

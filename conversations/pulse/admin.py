@@ -20,6 +20,7 @@ from conversations.pulse.progress import progress_questions
 from conversations.pulse.status import status_lines
 from conversations.questions import commitment_of
 from conversations.results.release import participation, release_round
+from conversations.results.thresholds import K_FLOOR
 from conversations.schedule import local, schedule_data, schedule_of, today
 from prompts.loader import RoundTemplate
 from storage.models import Round
@@ -286,8 +287,8 @@ class RoundAdmin:
             return self._missing(round_id)
         new_k = rnd.k_responses if k is None else k
         new_kc = rnd.k_comments if k_comments is None else k_comments
-        if min(new_k, new_kc) < 2 or max(new_k, new_kc) > 1000:
-            return Outcome(False, "rounds.threshold_range", {})
+        if min(new_k, new_kc) < K_FLOOR or max(new_k, new_kc) > 1000:
+            return Outcome(False, "rounds.threshold_range", {"floor": K_FLOOR})
         if rnd.status not in ("draft", "scheduled") and (new_k < rnd.k_responses
                                                          or new_kc < rnd.k_comments):
             return Outcome(False, "rounds.threshold_lower",

@@ -30,6 +30,11 @@ from typing import Any
 from storage.models import SEGMENTS, Response
 from storage.rows import ResponseRow
 
+# The smallest group any figure is ever shown for, whatever an organisation or a round sets:
+# with two, either of them reads the other's answer off any total by taking away their own (a
+# chair who answered the round themselves, a mentee looking at their cohort's average).
+K_FLOOR = 3
+
 Slice = tuple[str, str]  # (segment, value); ("", "") is the whole round
 WHOLE: Slice = ("", "")
 ALL = "*"  # the item that stands for the submissions themselves
@@ -297,8 +302,9 @@ def split_shown(parts: Sequence[int], k: int) -> bool:
 
 
 def enough(people: int, k: int) -> bool:
-    """Whether a statistic over this many distinct people may be shown."""
-    return people >= k
+    """Whether a statistic over this many distinct people may be shown (never for fewer than
+    K_FLOOR, even where a threshold set before the floor was raised says less)."""
+    return people >= max(k, K_FLOOR)
 
 
 def enough_people(rows: Iterable[AnyRow], k: int) -> bool:
