@@ -23,7 +23,7 @@ from bot.clock import FakeClock
 from bot.server import web_app
 from conversations.events import TextReceived
 from conversations.results.links import open_report, report_link
-from tests.browser import LABELS, LAYOUT_CHECK, browser, chromium
+from tests.browser import CONTRAST_CHECK, LABELS, LAYOUT_CHECK, browser, chromium
 from tests.results_support import ROUND, organisation, realistic_round
 from tests.support import Console
 
@@ -208,32 +208,45 @@ async def test_the_report_lays_out_on_screen_phone_and_paper(served: tuple[Core,
             await page.media(media)
             problems = await page.evaluate(LAYOUT_CHECK)
             assert problems == [], (width, media, problems)
+            assert await page.evaluate(CONTRAST_CHECK) == [], (width, media)
             shot = await page.screenshot()
             assert shot.startswith(b"\x89PNG") and len(shot) > 20_000
             (tmp_path / f"report-{width}-{media}.png").write_bytes(shot)
         labels = await page.evaluate(LABELS)
         assert "Training and learning" in labels and "Workplace culture" in labels
         assert all(not label.endswith("…") for label in labels)
+        # on paper the questions go one under another (boxes side by side, each taller than a
+        # page, leave half-empty pages), and the printer's paper is used: Letter here, as in
+        # US county offices, not a forced A4 that a Letter printer shrinks or cuts
+        widths = await page.evaluate(
+            "Array.from(document.querySelectorAll('.swot .question'), e => "
+            "e.getBoundingClientRect().width / e.parentElement.getBoundingClientRect().width)")
+        assert widths and all(w > 0.99 for w in widths), widths
         pdf = await page.pdf()
         assert pdf.startswith(b"%PDF")
+        assert re.findall(rb"/MediaBox \[0 0 (\d+) (\d+)\]", pdf)[0] == (b"612", b"792")
 
 
 @needs_chromium
 async def test_the_layout_check_catches_a_broken_page(tmp_path: Path) -> None:
-    """The same check fails on a page whose table is wider than the window and whose label is
-    cut: it is a check that can fail."""
+    """The same checks fail on a page whose table is wider than the window, whose label is cut,
+    whose text is pale grey and whose chart part is the old light grey: checks that can fail."""
     broken = tmp_path / "broken.html"
     broken.write_text(
         "<!doctype html><meta charset=utf-8><style>p{white-space:nowrap;width:4rem;"
         "overflow:hidden}</style><p>A label far too long for its little box</p>"
         "<table style='width:2000px'><caption>x</caption><tr><th scope=row>A</th><td>1</td>"
-        "</tr></table>",
+        "</tr></table><p style='color:#aaa'>Pale grey words</p>"
+        "<div class=stack><span style='background:#9aa3ad'></span></div>",
         encoding="utf-8")
     binary = chromium()
     assert binary is not None
     async with browser(binary) as page:
         await page.open(broken.as_uri(), 800)
         problems = await page.evaluate(LAYOUT_CHECK)
+        contrast = await page.evaluate(CONTRAST_CHECK)
+    assert any("Pale grey words" in p for p in contrast), contrast
+    assert any("chart part 2.56:1" in p for p in contrast), contrast
     assert any("wider than the window" in p for p in problems), problems
     assert any("outside the page" in p for p in problems)
     assert any("does not fit its box" in p for p in problems)
