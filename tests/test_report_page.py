@@ -143,6 +143,43 @@ async def test_a_link_says_whether_its_round_has_not_opened_yet_is_open_or_close
         assert rnd is not None and not rnd.waiting
 
 
+async def test_the_page_reads_in_the_chairs_language_with_its_headings_in_order(
+        tour: Core) -> None:
+    """What a screen reader and a Spanish-speaking chair meet: the page's language, one h1 and
+    headings that go down one level at a time, numbers and dates the reader's way, groups named
+    in words (not "branch = Central"), a follow-up's question without the chat's typing hint,
+    and each group average's column named by its statement, not only "Average 1"."""
+    async with tour.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None
+        pages = {loc: await tour.reports.html(tx, rnd, loc) for loc in ("en", "es")}
+    for loc, html in pages.items():
+        assert isinstance(html, str)
+        assert f'<html lang="{loc}">' in html
+        levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", html)]
+        assert levels[0] == 1 and levels.count(1) == 1, levels
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels  # no h2 -> h4
+        assert "branch =" not in html and "classification =" not in html
+        assert "type skip" not in html and "omitir para continuar" not in html
+        assert "TF-IDF" not in html
+        assert 'scope="rowgroup"' in html
+    en, es = pages["en"], pages["es"]
+    assert isinstance(en, str) and isinstance(es, str)
+    means = re.findall(r'<span class="mean">([\d.,]+)</span>', en)
+    assert means and all(re.fullmatch(r"\d\.\d", m) for m in means), means
+    assert [m.replace(".", ",") for m in means] == re.findall(
+        r'<span class="mean">([\d.,]+)</span>', es)  # "2,5" in Spanish
+    assert ">Branch</th>" in en and ">Job classification</th>" in en and ">Central</th>" in en
+    assert ">Sucursal</th>" in es and ">Clasificación del puesto</th>" in es
+    assert "Generado el " in es and "cerrada el " in es and "cerrada · cerrada" not in es
+    assert "closed · closed" not in en
+    assert "Asked after “I feel safe raising concerns about bias or racism at work”: What " \
+           "would make it feel safer?" in unescape(en)
+    assert '<span class="visually-hidden">Average: I feel safe raising concerns' in en
+    assert '<span class="answers">120</span> answers' in en
+    assert '<span class="answers">120</span> respuestas' in es
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
