@@ -100,6 +100,29 @@ CONTRAST_CHECK = r"""
 })()
 """
 
+# Row headers broken inside a word ("Eastsid / e"): each word of a th.label against the width
+# the header has for its text.
+WORDS_CHECK = r"""
+(() => {
+  const problems = [];
+  const probe = document.createElement("span");
+  probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap";
+  for (const th of document.querySelectorAll("th.label")) {
+    const style = getComputedStyle(th);
+    const room = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const words = th.textContent.trim().split(/\s+/);
+    th.appendChild(probe);
+    for (const word of words) {
+      probe.textContent = word;
+      if (probe.getBoundingClientRect().width > room + 1 && word.length <= 12)
+        problems.push(`"${word}" broken in "${words.join(" ").slice(0, 40)}"`);
+    }
+    probe.remove();
+  }
+  return problems;
+})()
+"""
+
 LABELS = r"""Array.from(document.querySelectorAll("th.label")).map(e => e.textContent.trim())"""
 
 

@@ -23,7 +23,7 @@ from bot.clock import FakeClock
 from bot.server import web_app
 from conversations.events import TextReceived
 from conversations.results.links import open_report, report_link
-from tests.browser import CONTRAST_CHECK, LABELS, LAYOUT_CHECK, browser, chromium
+from tests.browser import CONTRAST_CHECK, LABELS, LAYOUT_CHECK, WORDS_CHECK, browser, chromium
 from tests.results_support import ROUND, organisation, realistic_round
 from tests.support import Console
 
@@ -246,6 +246,7 @@ async def test_the_report_lays_out_on_screen_phone_and_paper(served: tuple[Core,
             problems = await page.evaluate(LAYOUT_CHECK)
             assert problems == [], (width, media, problems)
             assert await page.evaluate(CONTRAST_CHECK) == [], (width, media)
+            assert await page.evaluate(WORDS_CHECK) == [], (width, media)
             shot = await page.screenshot()
             assert shot.startswith(b"\x89PNG") and len(shot) > 20_000
             (tmp_path / f"report-{width}-{media}.png").write_bytes(shot)
@@ -274,7 +275,9 @@ async def test_the_layout_check_catches_a_broken_page(tmp_path: Path) -> None:
         "overflow:hidden}</style><p>A label far too long for its little box</p>"
         "<table style='width:2000px'><caption>x</caption><tr><th scope=row>A</th><td>1</td>"
         "</tr></table><p style='color:#aaa'>Pale grey words</p>"
-        "<div class=stack><span style='background:#9aa3ad'></span></div>",
+        "<div class=stack><span style='background:#9aa3ad'></span></div>"
+        "<table style='width:90px'><caption>y</caption><tr><th scope=row class=label "
+        "style='overflow-wrap:anywhere'>Eastside</th><td>Management support</td></tr></table>",
         encoding="utf-8")
     binary = chromium()
     assert binary is not None
@@ -282,6 +285,8 @@ async def test_the_layout_check_catches_a_broken_page(tmp_path: Path) -> None:
         await page.open(broken.as_uri(), 800)
         problems = await page.evaluate(LAYOUT_CHECK)
         contrast = await page.evaluate(CONTRAST_CHECK)
+        words = await page.evaluate(WORDS_CHECK)
+    assert words and "Eastside" in words[0], words
     assert any("Pale grey words" in p for p in contrast), contrast
     assert any("chart part 2.56:1" in p for p in contrast), contrast
     assert any("wider than the window" in p for p in problems), problems
@@ -308,3 +313,4 @@ async def test_a_spanish_chair_gets_the_report_in_spanish(served: tuple[Core, st
         assert "Participación" in text
         problems = await page.evaluate(LAYOUT_CHECK)
         assert problems == [], problems
+        assert await page.evaluate(WORDS_CHECK) == []  # "Sucursal: Eastsid / e" on a phone
