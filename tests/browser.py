@@ -90,10 +90,12 @@ CONTRAST_CHECK = r"""
     const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
     const got = ratio(rgb(style.color).slice(0, 3), under(el));
     if (got < need)
-      problems.push(`text ${got.toFixed(2)}:1 < ${need}: ${el.tagName} "${el.textContent.trim().slice(0, 40)}"`);
+      problems.push(`text ${got.toFixed(2)}:1 < ${need}: ${el.tagName} `
+                    + `"${el.textContent.trim().slice(0, 40)}"`);
   }
   for (const el of document.querySelectorAll(".stack > span, .key, .bar > span")) {
-    const got = ratio(rgb(getComputedStyle(el).backgroundColor).slice(0, 3), under(el.parentElement.parentElement));
+    const fill = rgb(getComputedStyle(el).backgroundColor).slice(0, 3);
+    const got = ratio(fill, under(el.parentElement.parentElement));
     if (got < 3) problems.push(`chart part ${got.toFixed(2)}:1 < 3: ${el.className}`);
   }
   return problems;
