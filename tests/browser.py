@@ -59,6 +59,72 @@ LAYOUT_CHECK = r"""
 })()
 """
 
+# Contrast as WCAG 2.1 AA measures it: text against the background it sits on (4.5:1, large
+# text 3:1), and the filled parts of charts against the page (3:1, non-text contrast).
+CONTRAST_CHECK = r"""
+(() => {
+  const rgb = (css) => (css.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92
+                                                   : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const under = (el) => {  // the first opaque background behind an element
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || box.width <= 1 || box.height <= 1) continue;
+    const style = getComputedStyle(el);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const got = ratio(rgb(style.color).slice(0, 3), under(el));
+    if (got < need)
+      problems.push(`text ${got.toFixed(2)}:1 < ${need}: ${el.tagName} `
+                    + `"${el.textContent.trim().slice(0, 40)}"`);
+  }
+  for (const el of document.querySelectorAll(".stack > span, .key, .bar > span")) {
+    const fill = rgb(getComputedStyle(el).backgroundColor).slice(0, 3);
+    const got = ratio(fill, under(el.parentElement.parentElement));
+    if (got < 3) problems.push(`chart part ${got.toFixed(2)}:1 < 3: ${el.className}`);
+  }
+  return problems;
+})()
+"""
+
+# Row headers broken inside a word ("Eastsid / e"): each word of a th.label against the width
+# the header has for its text.
+WORDS_CHECK = r"""
+(() => {
+  const problems = [];
+  const probe = document.createElement("span");
+  probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap";
+  for (const th of document.querySelectorAll("th.label")) {
+    const style = getComputedStyle(th);
+    const room = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const words = th.textContent.trim().split(/\s+/);
+    th.appendChild(probe);
+    for (const word of words) {
+      probe.textContent = word;
+      if (probe.getBoundingClientRect().width > room + 1 && word.length <= 12)
+        problems.push(`"${word}" broken in "${words.join(" ").slice(0, 40)}"`);
+    }
+    probe.remove();
+  }
+  return problems;
+})()
+"""
+
 LABELS = r"""Array.from(document.querySelectorAll("th.label")).map(e => e.textContent.trim())"""
 
 

@@ -203,7 +203,9 @@ async def test_a_spanish_chair_reads_the_rounds_status_in_spanish(tour: Core) ->
     assert f"({ROUND}, cerrada)" in first, first
     page = unescape(await report_html(tour, locale="es"))
     meta = re.search(r'<p class="meta">.*?</p>', page, re.S)
-    assert meta and "· cerrada ·" in meta[0] and "closed" not in meta[0], meta
+    # the status once, with its date: "cerrada el 24 de noviembre de 2026"
+    assert meta and "· cerrada el " in meta[0] and "closed" not in meta[0], meta
+    assert meta[0].count("cerrada") == 1, meta
 
 
 def test_counts_read_as_words_in_english_and_spanish() -> None:

@@ -23,7 +23,7 @@ from bot.clock import FakeClock
 from bot.server import web_app
 from conversations.events import TextReceived
 from conversations.results.links import open_report, report_link
-from tests.browser import LABELS, LAYOUT_CHECK, browser, chromium
+from tests.browser import CONTRAST_CHECK, LABELS, LAYOUT_CHECK, WORDS_CHECK, browser, chromium
 from tests.results_support import ROUND, organisation, realistic_round
 from tests.support import Console
 
@@ -143,6 +143,44 @@ async def test_a_link_says_whether_its_round_has_not_opened_yet_is_open_or_close
         assert rnd is not None and not rnd.waiting
 
 
+async def test_the_page_reads_in_the_chairs_language_with_its_headings_in_order(
+        tour: Core) -> None:
+    """What a screen reader and a Spanish-speaking chair meet: the page's language, one h1 and
+    headings that go down one level at a time, numbers and dates the reader's way, groups named
+    in words (not "branch = Central"), a follow-up's question without the chat's typing hint,
+    and each group average's column named by its statement, not only "Average 1"."""
+    async with tour.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None
+        pages = {loc: await tour.reports.html(tx, rnd, loc) for loc in ("en", "es")}
+    for loc, html in pages.items():
+        assert isinstance(html, str)
+        assert f'<html lang="{loc}">' in html
+        levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", html)]
+        assert levels[0] == 1 and levels.count(1) == 1, levels
+        # one level at a time: no h2 followed by an h4
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+        assert "branch =" not in html and "classification =" not in html
+        assert "type skip" not in html and "omitir para continuar" not in html
+        assert "TF-IDF" not in html
+        assert 'scope="rowgroup"' in html
+    en, es = pages["en"], pages["es"]
+    assert isinstance(en, str) and isinstance(es, str)
+    means = re.findall(r'<span class="mean">([\d.,]+)</span>', en)
+    assert means and all(re.fullmatch(r"\d\.\d", m) for m in means), means
+    assert [m.replace(".", ",") for m in means] == re.findall(
+        r'<span class="mean">([\d.,]+)</span>', es)  # "2,5" in Spanish
+    assert ">Branch</th>" in en and ">Job classification</th>" in en and ">Central</th>" in en
+    assert ">Sucursal</th>" in es and ">Clasificación del puesto</th>" in es
+    assert "Generado el " in es and "cerrada el " in es and "cerrada · cerrada" not in es
+    assert "closed · closed" not in en
+    assert "Asked after “I feel safe raising concerns about bias or racism at work”: What " \
+           "would make it feel safer?" in unescape(en)
+    assert '<span class="visually-hidden">Average: I feel safe raising concerns' in en
+    assert '<span class="answers">120</span> answers' in en
+    assert '<span class="answers">120</span> respuestas' in es
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -208,32 +246,50 @@ async def test_the_report_lays_out_on_screen_phone_and_paper(served: tuple[Core,
             await page.media(media)
             problems = await page.evaluate(LAYOUT_CHECK)
             assert problems == [], (width, media, problems)
+            assert await page.evaluate(CONTRAST_CHECK) == [], (width, media)
+            assert await page.evaluate(WORDS_CHECK) == [], (width, media)
             shot = await page.screenshot()
             assert shot.startswith(b"\x89PNG") and len(shot) > 20_000
             (tmp_path / f"report-{width}-{media}.png").write_bytes(shot)
         labels = await page.evaluate(LABELS)
         assert "Training and learning" in labels and "Workplace culture" in labels
         assert all(not label.endswith("…") for label in labels)
+        # on paper the questions go one under another (boxes side by side, each taller than a
+        # page, leave half-empty pages), and the printer's paper is used: Letter here, as in
+        # US county offices, not a forced A4 that a Letter printer shrinks or cuts
+        widths = await page.evaluate(
+            "Array.from(document.querySelectorAll('.swot .question'), e => "
+            "e.getBoundingClientRect().width / e.parentElement.getBoundingClientRect().width)")
+        assert widths and all(w > 0.99 for w in widths), widths
         pdf = await page.pdf()
         assert pdf.startswith(b"%PDF")
+        assert re.findall(rb"/MediaBox \[0 0 (\d+) (\d+)\]", pdf)[0] == (b"612", b"792")
 
 
 @needs_chromium
 async def test_the_layout_check_catches_a_broken_page(tmp_path: Path) -> None:
-    """The same check fails on a page whose table is wider than the window and whose label is
-    cut: it is a check that can fail."""
+    """The same checks fail on a page whose table is wider than the window, whose label is cut,
+    whose text is pale grey and whose chart part is the old light grey: checks that can fail."""
     broken = tmp_path / "broken.html"
     broken.write_text(
         "<!doctype html><meta charset=utf-8><style>p{white-space:nowrap;width:4rem;"
         "overflow:hidden}</style><p>A label far too long for its little box</p>"
         "<table style='width:2000px'><caption>x</caption><tr><th scope=row>A</th><td>1</td>"
-        "</tr></table>",
+        "</tr></table><p style='color:#aaa'>Pale grey words</p>"
+        "<div class=stack><span style='background:#9aa3ad'></span></div>"
+        "<table style='width:90px'><caption>y</caption><tr><th scope=row class=label "
+        "style='overflow-wrap:anywhere'>Eastside</th><td>Management support</td></tr></table>",
         encoding="utf-8")
     binary = chromium()
     assert binary is not None
     async with browser(binary) as page:
         await page.open(broken.as_uri(), 800)
         problems = await page.evaluate(LAYOUT_CHECK)
+        contrast = await page.evaluate(CONTRAST_CHECK)
+        words = await page.evaluate(WORDS_CHECK)
+    assert words and "Eastside" in words[0], words
+    assert any("Pale grey words" in p for p in contrast), contrast
+    assert any("chart part 2.56:1" in p for p in contrast), contrast
     assert any("wider than the window" in p for p in problems), problems
     assert any("outside the page" in p for p in problems)
     assert any("does not fit its box" in p for p in problems)
@@ -258,3 +314,4 @@ async def test_a_spanish_chair_gets_the_report_in_spanish(served: tuple[Core, st
         assert "Participación" in text
         problems = await page.evaluate(LAYOUT_CHECK)
         assert problems == [], problems
+        assert await page.evaluate(WORDS_CHECK) == []  # "Sucursal: Eastsid / e" on a phone

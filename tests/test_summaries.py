@@ -91,7 +91,7 @@ async def test_report_html_and_retention(tmp_path: Path, clock: FakeClock) -> No
             await tx.commit()
         assert isinstance(html, str)
         assert html.startswith("<!doctype html>") and "<caption>" in html
-        assert "branch = Central" in html and "Riverside" not in html
+        assert ">Branch</th>" in html and ">Central</th>" in html and "Riverside" not in html
         assert "<script" not in html and "Person Number" not in html
 
         assert await Retention(app.deps, days=30).purge() == []

@@ -14,14 +14,15 @@ section (`commitments.html.j2`)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.results.model import Refusal, Summary
-from conversations.results.render import engine_names, status_name, withheld_line
+from conversations.results.model import RatingResult, Refusal, Section, Summary
+from conversations.results.render import status_name, withheld_line
 from conversations.results.summary import Summaries
 from conversations.results.thresholds import WHOLE, Slice
 from storage.models import SEGMENTS, Round
@@ -42,6 +43,42 @@ def _group(key: str, value: str, g: Summary) -> Group:
     answers = [q.answers for q in g.ratings] + [q.answers for q in g.choices]
     top = tuple(t.label for t in g.overall.themes if t.code != "other")[:3]
     return Group(key, value, g, max(answers) if answers else None, top)
+
+
+def _kinds(t: Callable[..., str], groups: Sequence[tuple[Slice, Summary]]
+           ) -> list[tuple[str, list[Group]]]:
+    """The groups under their kind ("Branch", "Full or part time"), in SEGMENTS order, each
+    value as a reader would say it ("Part-time", not "PT")."""
+    kinds: list[tuple[str, list[Group]]] = []
+    for key in SEGMENTS:
+        rows = [_group(key, t(f"report.employment.{value}") if key == "employment" and
+                       value in ("FT", "PT") else value, g)
+                for (k, value), g in groups if k == key]
+        if rows:
+            kinds.append((t(f"report.segment.{key}"), rows))
+    return kinds
+
+# the follow-up prompts' hint for the chat, "(optional: type skip to move on)" (prompts/rounds/)
+CHAT_HINT = re.compile(r"\s*\((?:optional|opcional)\b[^()]*\)\s*$", re.IGNORECASE)
+
+
+def _asked(t: Callable[..., str], whole: Summary) -> Callable[[Section], str]:
+    """A section's question as the report shows it. A follow-up's prompt is written for the
+    chat ("Why did you choose that? (optional: type skip to move on)"): the report gives the
+    question without the typing hint, after the statement it follows."""
+    statements = {q.question_id: q.text for q in whole.questions if isinstance(q, RatingResult)}
+
+    def asked(sec: Section) -> str:
+        rating, _, why = sec.question_id.rpartition(".")
+        if why != "why":
+            return sec.text
+        question = CHAT_HINT.sub("", sec.text)
+        if rating in statements:
+            return t("report.follow_up", statement=statements[rating].rstrip(". "),
+                     question=question)
+        return question
+
+    return asked
 
 
 # more about a round for its report, as template variables (closing the loop: `commitments`)
@@ -101,19 +138,28 @@ class Reports:
             return str(cat.text(locale, key, **values))
 
         context: dict[str, Any] = {
-            "lang": locale if locale in ("en", "es") else "en",
+            "lang": locale if locale in cat.texts else "en",
             "t": t,
             "s": whole,
             "rnd": rnd,
             "status": status_name(cat, locale, rnd.status),
             "withheld": lambda summary: withheld_line(cat, locale, summary),
-            "groups": [_group(key, value, g) for (key, value), g in groups],
+            "groups": _kinds(t, groups),
+            "question_text": _asked(t, whole),
             "organisation": self.deps.policy.organisation,
             "generated": cat.date(locale, self.deps.org_today()),
             "closed": cat.date(locale, rnd.closed_on) if rnd.closed_on else "",
-            "engine": engine_names(cat, locale, whole.engine) if whole.engine else "",
+            # how themes were found, in words a committee uses (not "the TF-IDF engine")
+            "engine": " ".join(t(f"report.engine.{e.strip()}") for e in whole.engine.split(",")
+                               if e.strip() in ("tfidf", "semantic")),
             "rate": (round(100 * whole.completed / whole.invited) if whole.invited else None),
-            "pct": lambda part: "-" if part.share is None else f"{part.percent}%",
+            # numbers the reader's way (Babel): "2,5" and "1.234" in Spanish
+            "num": lambda value: cat.number(locale, value),
+            "mean": lambda value: cat.number(locale, value, 1),
+            "change": lambda value: ("+" if round(value) > 0 else "")
+                                    + cat.number(locale, round(value)),
+            "pct": lambda part: "-" if part.share is None else
+                                f"{cat.number(locale, part.percent)}%",
             "width": lambda share: f"{max(0.0, min(1.0, share or 0.0)) * 100:.1f}%",
             "commitments": None,
         }
