@@ -27,7 +27,7 @@ from conversations.help import Help
 from conversations.messages import BIDI_CONTROLS, Message
 from conversations.ports import UnitOfWork
 from conversations.registry import Registry
-from storage.models import Person
+from storage.models import Identity, Person
 from storage.roster import valid_zone
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,14 @@ class Router:
         if isinstance(event, DirectoryPage):
             await self._directory(tx, event)
             return []
-        person = await self.deps.reach.identify(tx, event.address)
+        person, ident = await self.deps.reach.identified(tx, event.address)
         if person is None:
             return [Message(self.deps.catalog.text("en", "not_on_roster"), private=True)]
         if not event.address.direct and not isinstance(event, HomeOpened):
             # a channel or group chat: a HomeOpened is the person's own (App Home, personal tab)
             return await self._outside(tx, person, event)
         a = event.address
-        if a.direct and not self.deps.reach.uses_handles(a.platform):
+        if a.direct and not self.deps.reach.uses_handles(a.platform) and not _kept(ident, a):
             # keep the latest one-to-one route for proactive delivery
             await tx.identities.link(person.id, a.platform, a.workspace, a.user, a.conversation,
                                      a.reference)
@@ -257,3 +257,10 @@ def clean(event: Event) -> Event:
         return replace(event, action=clean_text(event.action), value=clean_text(event.value),
                        message_key=clean_text(event.message_key))
     return event
+
+
+def _kept(ident: Identity | None, a: Address) -> bool:
+    """The account's stored route is already this one-to-one conversation (most events): no
+    write, and no transaction of its own."""
+    return ident is not None and (not a.conversation or ident.conversation_id == a.conversation) \
+        and (not a.reference or ident.reference == a.reference)

@@ -71,10 +71,19 @@ class Reach:
 
     async def identify(self, tx: UnitOfWork, address: Address) -> Person | None:
         """The active roster person behind an address, or None."""
-        person = await tx.identities.person_for(address.platform, address.workspace,
-                                                address.user)
-        if person is None and self.uses_handles(address.platform):
+        return (await self.identified(tx, address))[0]
+
+    async def identified(self, tx: UnitOfWork,
+                         address: Address) -> tuple[Person | None, Identity | None]:
+        """`identify`, with the account's stored link when the person was found by it (None
+        for a console handle)."""
+        person: Person | None = None
+        found = await tx.identities.account(address.platform, address.workspace, address.user)
+        ident = None
+        if found is not None:
+            person, ident = found
+        elif self.uses_handles(address.platform):
             person = await tx.people.by_handle(address.user)
         if person is not None and not person.active:
-            return None
-        return person
+            return None, None
+        return person, ident

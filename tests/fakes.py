@@ -149,6 +149,12 @@ class Identities(_Repo, bulk.IdentitiesBulk):
         ident = self._find(platform, workspace, user_id)
         return self._out(self.db.people.get(ident.person_id)) if ident else None
 
+    async def account(self, platform: str, workspace: str,
+                      user_id: str) -> tuple[Person, Identity] | None:
+        ident = self._find(platform, workspace, user_id)
+        person = self.db.people.get(ident.person_id) if ident else None
+        return (self._out(person), self._out(ident)) if ident and person else None
+
     async def for_person(self, person_id: int) -> list[Identity]:
         return self._all(sorted((i for i in self.db.identities.values()
                                  if i.person_id == person_id), key=lambda i: i.id))

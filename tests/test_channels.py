@@ -117,6 +117,30 @@ async def test_core_the_1to1_chat_is_unchanged(app: FakeOutward, console: Consol
     assert PRIVACY in out[0].text
 
 
+async def test_core_keeps_the_latest_1to1_route_and_no_other(app: FakeOutward) -> None:
+    """The DM an event came from is where proactive messages go next (Slack can give a person
+    a new DM channel); an event that names no conversation, or comes from a channel, leaves
+    the stored route as it is."""
+    async with app.deps.uow() as tx:
+        dana = await tx.people.by_handle("dana")
+        assert dana is not None
+        await tx.identities.link(dana.id, "slack", "T1", "U0DANA", "D1")
+        await tx.commit()
+
+    async def stored() -> str:
+        async with app.deps.uow() as tx:
+            found = await tx.identities.account("slack", "T1", "U0DANA")
+        assert found is not None
+        return found[1].conversation_id
+
+    for conversation, direct, expected in [("D1", True, "D1"), ("D2", True, "D2"),
+                                           ("", True, "D2"), ("C9", False, "D2")]:
+        where = Address("slack", "T1", "U0DANA", conversation, direct=direct)
+        out = await app.router(TextReceived(where, "privacy"))
+        assert PRIVACY in out[0].text
+        assert await stored() == expected, (conversation, direct)
+
+
 # ---- Teams ----------------------------------------------------------------------------------
 
 

@@ -82,6 +82,10 @@ async def test_people_identities_and_rounds(storage: Storage) -> None:
     async with storage() as tx:
         found = await tx.identities.person_for("slack", "T1", "U1")
         assert found is not None and found.handle == "ana"
+        account = await tx.identities.account("slack", "T1", "U1")
+        assert account is not None and account[0].handle == "ana"
+        assert (account[1].conversation_id, account[1].reference) == ("D1", "ref")
+        assert await tx.identities.account("slack", "T1", "U9") is None
         [ident] = await tx.identities.for_person(ids["ana"])
         assert (ident.conversation_id, ident.reference) == ("D1", "ref")
         await tx.identities.unlink("slack", "T1", "U1")

@@ -19,8 +19,14 @@ class Identities:
         self.s = session
 
     async def person_for(self, platform: str, workspace: str, user_id: str) -> Person | None:
+        found = await self.account(platform, workspace, user_id)
+        return found[0] if found is not None else None
+
+    async def account(self, platform: str, workspace: str,
+                      user_id: str) -> tuple[Person, Identity] | None:
+        """The person linked to an account, with the account's link, in one query."""
         q = (
-            select(Person)
+            select(Person, Identity)
             .join(Identity, Identity.person_id == Person.id)
             .where(
                 Identity.platform == platform,
@@ -28,7 +34,8 @@ class Identities:
                 Identity.user_id == user_id,
             )
         )
-        return (await self.s.scalars(q)).first()
+        row = (await self.s.execute(q)).first()
+        return (row[0], row[1]) if row is not None else None
 
     async def for_person(self, person_id: int) -> list[Identity]:
         q = select(Identity).where(Identity.person_id == person_id).order_by(Identity.id)
