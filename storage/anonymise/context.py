@@ -16,39 +16,51 @@ because they are names and words or places at once ("Jordan", "Dakota", "Kenya",
 * ``origin``: "families from Jordan", "refugees from Syria", "moved from Chad": after
   "from", a country is where people come from when a plural noun, a word for people or a
   verb of moving comes before "from"; after anything else ("a message from Jordan", "I heard
-  from Chad") it may be a person and the cue rules treat it as one.
+  from Chad") it may be a person and the cue rules treat it as one;
+* ``doer``: "Abril dijo que no", "Mayo nunca contesta", "keiko never answers", "NGUYEN yelled
+  at me": a month that is a given name too (capitalised), or a word in no dictionary written
+  in lower case or in capitals, before a verb of what people do and months, places and
+  systems do not (words.py ``ACTS``; not "Abril fue lluvioso", "FMLA says").
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import births
-from storage.anonymise.normalise import fold
+from storage.anonymise.normalise import fold, latin
 from storage.anonymise.terms import listed_places, place_words
 from storage.anonymise.words import (
+    ACTS,
     AFTER_NAME,
     COMMON_WORD_NAMES,
     FUNCTION_WORDS,
+    LOUD_ACTS,
     MESSAGE_WORDS,
     NOT_PERSON_WORDS,
     ORIGIN_WORDS,
     PARTICLES,
     SENTENCE_END,
+    VERB_SKIPS,
 )
 
 __all__ = [
     "MONTHS",
+    "NAME_MONTHS",
+    "acts",
     "beside_place",
     "brand",
     "describes",
+    "doer",
     "member",
     "origin",
     "plural",
     "sentence_start",
     "speaker",
+    "stop_word",
     "title",
 ]
 
@@ -240,3 +252,68 @@ def describes(tokens: list[Any], i: int, lexicon: frozenset[str], words: Diction
             and nxt.is_alpha and nxt.text.islower()
             and nxt.ent_type_ not in _WHEN  # "a message from Young yesterday"
             and fold(nxt.text) not in FUNCTION_WORDS and words.known(fold(nxt.text)))
+
+
+# Months that are given names too ("April", "June", "Abril", "Julio"): a person only when
+# context says so (a verb of ACTS after it, a person listed with it: coordination.py).
+NAME_MONTHS = frozenset("april may june august abril mayo julio".split())
+# What a product, a law or a website says or wants as well as a person: "google says",
+# "wikipedia says". Not enough after a lower-case unknown word.
+_PRESENT = frozenset("says wants thinks dice quiere piensa".split())
+# Tags of words that are no names (English fine-grained, Spanish coarse): pronouns,
+# determiners, conjunctions, numbers (not adverbs: the English tagger calls "nguyen" one).
+_CLOSED = frozenset("PRON DET ADP CCONJ SCONJ NUM PRP PRP$ DT PDT WP WP$ WDT IN CC CD EX"
+                    .split())
+
+
+def acts(tokens: list[Any], k: int, verbs: frozenset[str] = ACTS) -> bool:
+    """Whether token ``k``, past adverbs and clitics ("never", "nunca", "se"), is one of
+    ``verbs`` (folded)."""
+    for j in range(k, min(k + 3, len(tokens))):
+        key = fold(tokens[j].text)
+        if key in verbs:
+            return True
+        if key not in VERB_SKIPS:
+            return False
+    return False
+
+
+def doer(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
+         words: Dictionary, local: Dictionary | None = None) -> bool:
+    """Whether token ``i`` is a person by what follows it (see the module docstring): a
+    capitalised month that is a given name, or a word of the comment's language in no
+    dictionary and no pronoun (the tagger's word) in lower case (3+ letters) or in capitals
+    (4+: shorter ones are acronyms, "PTO", "ADA"), before a verb of ACTS. In capitals an
+    unknown word needs one of LOUD_ACTS (acronyms say, want and answer too: "FMLA says",
+    "DSHS never answers"), a given name any."""
+    tok = tokens[i]
+    text = tok.text
+    if not tok.is_alpha or len(text) < 3 or not latin(text):
+        return False
+    key = fold(text)
+    if title(text):
+        return key in NAME_MONTHS and acts(tokens, i + 1)
+    if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES
+            or key in VERB_SKIPS or stop_word(key)
+            or words.known(key) or (local is not None and local.known(key))
+            or (i > 0 and fold(tokens[i - 1].text) in _DETERMINERS)):
+        return False
+    if text.islower():
+        verbs = ACTS - _PRESENT
+    elif len(text) > 3 and text.isupper():
+        verbs = ACTS if key in lexicon else LOUD_ACTS
+    else:
+        return False
+    if not acts(tokens, i + 1, verbs):
+        return False
+    tags = analysis.tags()  # (the tagger runs only now: a pronoun the lists miss is no name)
+    return tags is None or tags[i] not in _CLOSED
+
+
+@functools.cache
+def stop_word(key: str) -> bool:
+    """spaCy's English and Spanish stop words ("because", "though", "aunque", "nunca")."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+
+    return key in ENGLISH or key in SPANISH

@@ -21,20 +21,38 @@ the pipeline reads as a noun. A group of capitalised words (or "I", "me", "yo") 
 
 Members that are dictionary nouns and no given name ("Payroll and Harper messed up") are
 neither evidence nor a veto: they are left as they are, and the names beside them replaced.
+
+``beside_person``: once the other rules have read one member of such a group as a person
+("Jordan" in "Jordan and Kenya were rude to us", "Julio" in "El equipo de Julio y Abril"), the
+members that are given names too are people as well, even when they are places ("Kenya") or
+months that are given names ("Abril", "Mayo"); whatever comes after the group. Not when the
+group names a noun after it ("Dallas and Austin libraries"), a place after "in" or where
+people come from ("families from Jordan and Kenya"); and a month needs a person that is no
+month (or the Spanish pipeline's PER), or a verb of what people do after the group ("Julio y
+Mayo no contestan").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from storage.anonymise.context import MONTHS, PLACES, brand, plural, title
+from storage.anonymise.context import (
+    MONTHS,
+    NAME_MONTHS,
+    PLACES,
+    acts,
+    brand,
+    origin,
+    plural,
+    title,
+)
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.normalise import fold
 from storage.anonymise.terms import listed_places, place_words
 from storage.anonymise.words import COMMON_WORD_NAMES, FUNCTION_WORDS, NOT_PERSON_WORDS
 
-__all__ = ["coordinated"]
+__all__ = ["beside_person", "coordinated"]
 
 _JOINS = frozenset({"and", "or", "&", "y", "o", "e", "u"})
 _PRONOUNS = frozenset({"i", "me", "yo"})
@@ -54,7 +72,10 @@ _LINKING = frozenset(
     brings brought mean means meant see sees saw have has had tend tends tended will would can
     could should might must may
     es son era eran fue fueron sera seran esta estan estaba estaban estuvo estuvieron tiene
-    tienen tenia tenian parece parecen traen trae""".split())
+    tienen tenia tenian parece parecen traen trae hizo hicieron hace hacen tuvo tuvieron dio
+    dieron trajo trajeron paso pasaron empezo empezaron termino terminaron""".split())
+# Before a group of places: "in Jordan and Kenya", "en Jordania y Kenia".
+_IN = frozenset("in at near into en desde hacia".split())
 # Before a group: a preposition or determiner makes it an object or a name of a thing.
 _BEFORE = frozenset("""the a an this that these those in at on of for from by with to into
     during between near about el la los las un una en de del con para por entre""".split())
@@ -82,6 +103,9 @@ def coordinated(tokens: list[Any], analysis: Analysis, lexicon: frozenset[str],
         verb = _verb(tokens, group[-1] + 1, analysis)
         if verb is None or (not strong and fold(verb) in _LINKING):
             continue
+        if not strong and not acts(tokens, group[-1] + 1) and all(
+                fold(tokens[k].text) in place_words() for k in found):
+            continue  # "Israel and Egypt signed a treaty" (not "Jordan and Kenya yelled")
         out.update(found)
     return out
 
@@ -130,7 +154,8 @@ def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: fro
             strong = strong or tok.text in ("I", "me", "yo", "Yo", "Me")
             continue
         label = tok.ent_type_
-        named = key in lexicon or key in COMMON_WORD_NAMES or key in months
+        named = (key in lexicon or key in COMMON_WORD_NAMES or key in months
+                 or (key in place_words() and key not in listed_places()))  # "Kenya"
         if (tok.idx in terms or label in _GROUPS or key in NOT_PERSON_WORDS
                 or key in FUNCTION_WORDS or key in listed_places()
                 or (key in MONTHS and not named)
@@ -168,3 +193,55 @@ def _verb(tokens: list[Any], k: int, analysis: Analysis) -> str | None:
         if not (tag in _SKIP_TAGS or fold(tokens[j].text) in _SKIP_WORDS):
             return None
     return None
+
+
+def beside_person(tokens: list[Any], people: set[int], language: str, lexicon: frozenset[str],
+                  words: Dictionary, terms: frozenset[int] | set[int] = frozenset()) -> set[int]:
+    """Indices of the members of a group joined by "and", "y" ... listed with a member in
+    ``people`` (tokens other rules read as a person) that are people too (see the module
+    docstring). ``language``: the pipeline's (the English one reads many a Spanish month as
+    a PERSON: no evidence). ``terms``: character offsets where a listed term starts."""
+    out: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        group = _group(tokens, i)
+        if len(group) < 2:
+            i += 1
+            continue
+        i = group[-1] + 1
+        found = [k for k in group if k in people]
+        if not found or len(found) == len(group) or _before_noun(tokens, group[-1] + 1, words):
+            continue
+        before = fold(tokens[group[0] - 1].text) if group[0] > 0 else ""
+        if before in _IN or origin(tokens, group[0], words):
+            continue  # "in Jordan and Kenya", "families from Jordan and Kenya"
+        person = any(fold(tokens[k].text) not in MONTHS
+                     or (tokens[k].ent_type_ in _PERSON and language != "en")
+                     for k in found) or acts(tokens, group[-1] + 1)
+        for k in group:
+            tok = tokens[k]
+            key = fold(tok.text)
+            if (k in people or key in _PRONOUNS or tok.idx in terms or tok.ent_type_ in _GROUPS
+                    or key in NOT_PERSON_WORDS or key in FUNCTION_WORDS
+                    or key in listed_places() or brand(tok.text, lexicon, words)):
+                continue
+            if key in NAME_MONTHS:
+                if person:
+                    out.add(k)
+            elif key in lexicon or key in place_words():
+                out.add(k)  # "Kenya", "Jordan": places that are given names too
+    return out
+
+
+def _before_noun(tokens: list[Any], k: int, words: Dictionary) -> bool:
+    """Whether token ``k`` is a noun the group before it describes ("Dallas and Austin
+    libraries", "Jordan and Kenya families") or another capitalised word of a name ("Harper
+    and Summer Reading")."""
+    if k >= len(tokens):
+        return False
+    text = tokens[k].text
+    key = fold(text)
+    if key in NOT_PERSON_WORDS or (tokens[k].is_alpha and title(text)):
+        return True
+    return (text.islower() and tokens[k].is_alpha and key not in FUNCTION_WORDS
+            and words.known(key) and not words.ordinary(key))

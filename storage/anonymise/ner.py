@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.nicknames import given_names
 from storage.anonymise.normalise import WORD_RE, fold
-from storage.anonymise.words import ENGLISH_HINTS, SPANISH_HINTS
+from storage.anonymise.words import ENGLISH_HINTS, SPANISH_FORMS, SPANISH_HINTS
 
 __all__ = ["DEFAULT_MODELS", "Analysis", "NameRecogniser", "parse_models"]
 
@@ -302,6 +302,7 @@ def _dictionary(nlp: Any, spanish: bool = False) -> Dictionary:
             endings.update((str(a), str(b)) for a, b in pairs if a)
     except (KeyError, ValueError):
         pass
+    index["verb"].extend(SPANISH_FORMS)  # "dijo", "hizo", "fue": irregular, not in the index
     return Dictionary({pos: [fold(w) for w in words] for pos, words in index.items()},
                       {(fold(a), fold(b)) for a, b in endings})
 

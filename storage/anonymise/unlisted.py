@@ -18,7 +18,11 @@ its PERSON entities are combined with:
 * in Spanish comments, capitalised words mid-sentence in neither dictionary ("Mi compañera
   Dayana");
 * the context rules of context.py for words that are names and places or words at once:
-  "Jordan from HR", "Malta said", but "families from Jordan", "from Black patrons".
+  "Jordan from HR", "Malta said", but "families from Jordan", "from Black patrons"; and for
+  months that are given names and names not written capitalised, before what people do:
+  "Abril dijo que no", "keiko never answers", "NGUYEN yelled at me";
+* names joined as a subject (coordination.py), and given names listed with a person the
+  rules found: "Jordan and Kenya were rude to us", "El equipo de Julio y Abril".
 
 PERSON entities made only of dictionary words that are no known given name are dropped
 ("Wisdom and Discipline are values", "Summer Reading"), unless a context rule names them; so
@@ -28,24 +32,26 @@ are lower-case ones without a known given name. A capitalised word followed by a
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
 from storage.anonymise.context import (
+    NAME_MONTHS,
     PLACES,
     beside_place,
     brand,
     describes,
+    doer,
     member,
     origin,
     plural,
     sentence_start,
     speaker,
+    stop_word,
     title,
 )
-from storage.anonymise.coordination import coordinated
+from storage.anonymise.coordination import beside_person, coordinated
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import given_names, lower_case_names
@@ -53,6 +59,7 @@ from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
 from storage.anonymise.terms import keep_terms, place_words, term_spans
 from storage.anonymise.words import (
+    ACTS,
     AFTER_NAME,
     BEFORE_NAME,
     COMMON_WORD_NAMES,
@@ -62,6 +69,7 @@ from storage.anonymise.words import (
     PARTICLES,
     SENTENCE_END,
     TALK_VERBS,
+    VERB_SKIPS,
 )
 
 __all__ = ["could_hold_name", "person_spans"]
@@ -98,11 +106,17 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
     prev_end = 0
     prev_key = ""
     prev_title = False
+    actor = ""  # the last word before adverbs such as "never": "keiko never answers"
     for m in WORD_RE.finditer(view):
         word = m.group()
         key = fold(word)
         if prev_title and (key in AFTER_NAME or key == "from" or key in _JOINS):
             return True  # "Ramadan said", "Dakota from circulation", "Hope and I"
+        if key in ACTS and actor and (actor in NAME_MONTHS or (
+                not words.known(actor) and not stop_word(actor))):
+            return True  # "keiko never answers", "NGUYEN yelled at me", "Mayo nunca contesta"
+        if key not in VERB_SKIPS:
+            actor = "" if key in FUNCTION_WORDS or (title(word) and key not in NAME_MONTHS) else key
         prev_title = title(word) and latin(word)
         if key in FUNCTION_WORDS or not latin(word):
             pass
@@ -163,13 +177,19 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
             found = True
             by_rule.add(tokens[i].idx)
         elif not found:
-            found = speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words)
+            found = ((speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words))
+                     or doer(tokens, i, analysis, lexicon, words, local))
         if found:
             j = _extend(tokens, i, words, starts_term)
             out.append(_name_span(view, tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])))
             i = j
         else:
             i += 1
+    # "Jordan and Kenya were rude to us": a given name listed with a person is a person too
+    people = {k for k, tok in enumerate(tokens) if any(s <= tok.idx < e for s, e, _, _ in out)}
+    for k in sorted(beside_person(tokens, people, analysis.language, lexicon, words,
+                                   starts_term)):
+        out.append(_name_span(view, tokens[k].idx, tokens[k].idx + len(tokens[k])))
     # "Juneteenth", "Martin Luther King Jr. Day", "Tigrinya", "Latinx", "from Afghanistan": no
     # person, unless context names one ("ask Holi", "Diwali said", "Holi wants the day off";
     # "from" and "per" come before places too)
@@ -194,18 +214,11 @@ def _with_surname(view: str, span: Span, word_of: Callable[[str], bool],
     word = m.group(1)
     key = fold(word)
     if (word.islower() and len(word) > 2 and key not in FUNCTION_WORDS and key not in PARTICLES
-            and not _stop_word(key) and not word_of(key)):
+            and not stop_word(key) and not word_of(key)):
         return (start, m.end(1), priority, placeholder)
     return span
 
 
-@functools.cache
-def _stop_word(key: str) -> bool:
-    """spaCy's English and Spanish stop words ("because", "though", "aunque")."""
-    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-    from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
-
-    return key in ENGLISH or key in SPANISH
 
 def _word_after(view: str, end: int) -> str:
     """The folded word right after ``end`` across spaces only ("Eid said" -> "said")."""
@@ -315,7 +328,7 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
         key = fold(text)
         if lower:
             if (tok.is_alpha and text.islower() and not words.known(key)
-                    and key not in FUNCTION_WORDS):
+                    and key not in FUNCTION_WORDS and key not in ACTS):  # "keiko dijo"
                 j += 1
                 continue
             break

@@ -7,12 +7,14 @@ returns them.
 from __future__ import annotations
 
 __all__ = [
+    "ACTS",
     "AFTER_NAME",
     "BEFORE_NAME",
     "COMMON_WORD_NAMES",
     "ENGLISH_HINTS",
     "FUNCTION_WORDS",
     "HONORIFICS",
+    "LOUD_ACTS",
     "MESSAGE_WORDS",
     "NOT_PERSON_WORDS",
     "ORIGIN_WORDS",
@@ -20,7 +22,9 @@ __all__ = [
     "PARTICLES",
     "SENTENCE_END",
     "SPANISH_HINTS",
+    "SPANISH_FORMS",
     "TALK_VERBS",
+    "VERB_SKIPS",
 ]
 
 
@@ -50,7 +54,8 @@ FUNCTION_WORDS = _words(
     el la los las un una unos unas y o u pero si sino que como cuando donde quien yo tu te ti
     mi mis su sus nos ella ellas ellos usted ustedes le les lo se es son fue ser esta este
     esto estas estos eso esa ese con sin para por sobre entre hasta desde muy mas ya no hay
-    todo toda todos todas nada algo gracias"""
+    todo toda todos todas nada algo gracias alguien nadie alguno alguna algunos algunas
+    ninguno ninguna cualquiera"""
 )
 # First or last names that are also ordinary English or Spanish words. A roster name on this
 # list is only replaced when it is written capitalised (or lower case in a name position,
@@ -105,7 +110,41 @@ TALK_VERBS = _words(
 )
 AFTER_NAME = _words(
     """said says told asked thinks thought wants wanted mentioned suggested agreed
-    dijo dice comento pidio quiere piensa"""
+    dijo dice comento pidio quiere piensa quiso supo"""
+)
+# What people do and months, places and calendars do not: "Abril dijo que no", "Mayo nunca
+# contesta", "keiko never answers" (not "Abril fue lluvioso", "En mayo hizo calor": months are,
+# make heat, have and bring). Past adverbs and clitics (VERB_SKIPS) between the two.
+ACTS = AFTER_NAME | _words(
+    """answered answers replied replies responded responds yelled yells shouted shouts
+    screamed screams refused refuses ignored ignores complained complains emailed texted
+    lied insulted mocked promised quit knew
+    dicen dijeron contesto contesta contestan contestaron respondio responde responden
+    respondieron grito grita gritan gritaron pide piden pidieron quisieron sabe saben
+    supieron pregunto preguntan preguntaron escribio escribieron hablo hablaron penso creyo
+    insulto insultaron ignoro ignora ignoran ignoraron renuncio mintio miente llamo quejo
+    queja quejan quejaron"""
+)
+# The loudest of ACTS, which no agency or union does either: an unknown word in capitals before
+# one of these is a surname shouted ("NGUYEN yelled at me"), not an acronym ("FMLA says").
+LOUD_ACTS = _words(
+    """yelled yells shouted shouts screamed screams cursed swore laughed cried smirked glared
+    mocked insulted grito grita gritaron insulto insultaron"""
+)
+VERB_SKIPS = _words(
+    """never always still just also already often again no nunca siempre ya tampoco tambien
+    todavia se me te nos le les lo la"""
+)
+# Common irregular Spanish verb forms the Spanish pipeline's lemmatizer index and rules miss
+# (preterite and present of ser, ir, hacer, tener, poner, venir, dar, estar, querer, poder,
+# saber, decir, traer): words, no names ("Mi compañera Dayana dijo", "ABRIL FUE LLUVIOSO").
+SPANISH_FORMS = _words(
+    """fui fue fuimos fueron hice hizo hicimos hicieron tuve tuvo tuvimos tuvieron puse puso
+    pusimos pusieron vine vino vinimos vinieron di dio dimos dieron estuve estuvo estuvimos
+    estuvieron quise quiso quisimos quisieron pude pudo pudimos pudieron supe supo supimos
+    supieron dije dijo dijimos dijeron traje trajo trajimos trajeron soy eres somos son voy
+    vas va vamos van hay hace hacen tiene tienen viene vienen dice dicen puede pueden quiere
+    quieren sabe saben da dan"""
 )
 
 # Words that make a capitalised word before or around them a place, a group or a thing.
@@ -144,7 +183,8 @@ SPANISH_HINTS = _words(
     """el la los las del al que de en y es por para con una un pero como mas muy esta este
     son fue ser hay tiene tenemos estamos nos les le lo se su sus mi mis yo usted
     ustedes porque cuando donde tambien todo todos nada siempre nunca gracias trabajo horario
-    equipo dijo semana hoy ayer"""
+    equipo dijo semana hoy ayer hizo tuvo puso estuvo quiso pudo supo trajo fueron hicieron
+    tuvieron pusieron estuvieron quisieron pudieron supieron dijeron trajeron vinieron"""
 )
 # English function words no Spanish word is spelled like: a comment with as many of these as of
 # SPANISH_HINTS is English ("Families from El Salvador need forms").
