@@ -23,3 +23,14 @@ async def test_consent_and_receipt_name_part_time_in_spanish_words(
     out = await console.say("sí", *["omitir"] * 9)
     assert "Gracias, eso es todo." in out and "No se guardó nada" in out
     assert "Escriba /privacidad para ver la explicación completa." in out
+
+
+async def test_a_round_closed_early_says_the_day_it_closed(
+    app: FakeOutward, console: Console, clock: FakeClock
+) -> None:
+    out = await start_survey(console)
+    assert "hasta el 3 de diciembre de 2026" in out  # the planned last day
+    await console.say("parar", ":as amara", "/pulse close listening-tour")
+    out = await console.say(":as luis", "1")  # Continuar, on the paused survey
+    assert "Esta encuesta se cerró el 24 de noviembre de 2026." in out, out
+    assert "se cerró el 3 de diciembre" not in out

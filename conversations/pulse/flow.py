@@ -166,7 +166,9 @@ class PulseFlow:
             return [self._say(person, "pulse.already_done")], False
         until = self.invitations.until(rnd, occ)
         if rnd.status == "closed" or self.deps.today(person) > until:
-            return [self._say(person, "pulse.closed", until=until.isoformat())], False
+            # closed early by an admin: the day it really closed, not the planned last day
+            ended = min(until, rnd.closed_on) if rnd.closed_on else until
+            return [self._say(person, "pulse.closed", until=ended.isoformat())], False
         draft = Draft.start(rnd.id, occ, until)
         await self._save(tx, person, draft)
         loc = person.locale
