@@ -34,3 +34,70 @@ async def test_a_round_closed_early_says_the_day_it_closed(
     out = await console.say(":as luis", "1")  # Continuar, on the paused survey
     assert "Esta encuesta se cerró el 24 de noviembre de 2026." in out, out
     assert "se cerró el 3 de diciembre" not in out
+
+
+async def test_luis_answers_in_slack_entirely_in_spanish(sqlite_url: str, clock: FakeClock) -> None:
+    """Notification text, buttons, the answer modal (title, label, send button) and the
+    App Home: everything Luis meets in Slack is Spanish."""
+    from tests.slack_mock import buttons, harness
+
+    luis, dm = "U0LUIS", "D0LUIS"
+    async with harness(sqlite_url, clock) as slack:
+        await slack.command("U0AMARA", "/pulse", "start listening-tour")
+        await slack.settle()
+        await slack.app.tick()
+        invite = slack.mock.posts_to(dm)[-1]
+        assert invite.args["text"].startswith("Hola, Luis. *Gira de escucha sobre equidad*")
+        assert buttons(invite) == ["Empezar", "Ahora no", "¿Qué pasa con mis respuestas?"]
+        await slack.press(luis, invite, "Empezar")
+        await slack.settle()
+        consent = slack.mock.posts_to(dm)[-1]
+        assert "(Central, Page, jornada parcial)" in consent.args["text"]
+        await slack.press(luis, consent, "Sí, incluirlos")
+        await slack.settle()
+        question = slack.mock.posts_to(dm)[-1]
+        assert question.args["text"].startswith("*Pregunta 1 de 8*")
+        assert buttons(question) == ["✏️ Su respuesta", "Omitir", "Atrás", "Parar por ahora"]
+        await slack.press(luis, question, "Su respuesta")
+        await slack.settle()
+        view = slack.mock.of("views.open")[-1].args["view"]
+        assert view["title"]["text"] == "Su respuesta"
+        assert view["submit"]["text"] == "Enviar"
+        assert [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"] == [
+            "Su respuesta"]
+        await slack.event({"type": "app_home_opened", "user": luis, "channel": dm,
+                           "tab": "home", "event_ts": "1.2"})
+        await slack.settle()
+        home = slack.mock.of("views.publish")[-1].args["view"]
+        shown = [b["text"]["text"] for b in home["blocks"] if b["type"] == "section"]
+        assert shown[0].startswith("*Gira de escucha sobre equidad* está abierta para usted")
+        assert shown[1].startswith("*Qué pasa con sus respuestas*")
+
+
+async def test_luis_answers_in_teams_in_spanish_whatever_the_client_language(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    """Teams reports Luis's client as en-US; his roster language is Spanish, and the card's
+    send button follows the card (not "Send" under a Spanish question)."""
+    from adapters.teams.convert import card_actions
+    from tests.teams_mock import TeamsHarness
+
+    teams = await TeamsHarness.start(sqlite_url, clock)
+    try:
+        await teams.install("amara")
+        await teams.install("luis")
+        await teams.say("amara", "pulse start listening-tour")
+        await teams.app.tick()
+        invite = teams.open_card("luis")
+        assert invite["fallbackText"].startswith("Hola, Luis. Gira de escucha sobre equidad")
+        out = await teams.press("luis", "Empezar")
+        out += await teams.press("luis", "Sí, incluirlos")
+        assert "Pregunta 1 de 8" in out
+        card = teams.open_card("luis")
+        assert [a["title"] for a in card_actions(card)] == [
+            "Enviar", "Omitir", "Atrás", "Parar por ahora"]
+        assert [i["label"] for i in card["body"] if i["type"] == "Input.Text"] == ["Su respuesta"]
+        out = await teams.submit("luis", "La hora del cuento en español se llena")
+        assert "✓ Pregunta 1: su comentario" in out and "Pregunta 2 de 8" in out
+    finally:
+        await teams.close()

@@ -69,7 +69,7 @@ def answer_label(cat: Catalog, q: Question, answer: Answer, loc: str) -> str:
 
 def _text_box(cat: Catalog, loc: str, policy: Policy) -> TextInput:
     return TextInput(TEXT_FORM, "answer", cat.text(loc, "pulse.input_label"),
-                     policy.max_answer_chars)
+                     policy.max_answer_chars, cat.text(loc, "pulse.button.send"))
 
 
 def question(cat: Catalog, policy: Policy, person: Person, draft: Draft, step: Step,
