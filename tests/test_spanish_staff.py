@@ -101,3 +101,27 @@ async def test_luis_answers_in_teams_in_spanish_whatever_the_client_language(
         assert "✓ Pregunta 1: su comentario" in out and "Pregunta 2 de 8" in out
     finally:
         await teams.close()
+
+
+async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: Console) -> None:
+    from tests.test_mentorship_console import answer, make_cohort
+
+    out = await make_cohort(console)
+    assert ("(to rosa) Usted está en la cohorte de mentoría lib: su mentor es Mei Tanaka (@mei)."
+            in out)
+    assert "/mentoria history muestra el historial de su pareja y /mentoria pause los pausa." in out
+    out = await answer(console, "rosa", "/mentoria")  # what the help promises: her pair
+    assert "lib con Mei Tanaka (activa)" in out
+    assert "Todavía no hay seguimientos." in out and "/mentoria create" not in out
+    await console.say(":clock +14d")
+    out = await answer(console, "rosa", "Sí, nos reunimos", "4", "Metas", "No, todo bien")
+    assert "es hora del seguimiento de mentoría con su mentor, Mei Tanaka" in out
+    assert "¿Qué tan útil fue, de 1 (nada) a 5 (mucho)?" in out
+    assert "Gracias, su seguimiento quedó guardado. Próximo seguimiento:" in out
+    out = await answer(console, "rosa", "/mentoria")
+    assert "8 dic 2026: usted: se reunieron, 4/5, Metas · Mei: sin respuesta" in out
+    out = await answer(console, "rosa", "/mentoria pause")
+    assert "Escriba /mentoria resume cuando vuelva." in out
+    # someone in no pair still gets the usage
+    out = await answer(console, "luis", "/mentoria")
+    assert out.count("Uso: /mentoria join COHORTE") == 1
