@@ -125,3 +125,15 @@ async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: 
     # someone in no pair still gets the usage
     out = await answer(console, "luis", "/mentoria")
     assert out.count("Uso: /mentoria join COHORTE") == 1
+
+
+async def test_continuing_a_paused_survey_says_it_continues(
+    app: FakeOutward, console: Console
+) -> None:
+    await start_survey(console)
+    out = await console.say("sí", "parar")
+    assert "En pausa. Su lugar se guarda hasta el 3 de diciembre de 2026" in out
+    out = await console.say("1")  # Continuar
+    assert "↳ Continuamos." in out and "Empezamos" not in out
+    assert "Le damos la bienvenida de nuevo; aquí está donde se quedó." in out
+    assert "Pregunta 1 de 8" in out
