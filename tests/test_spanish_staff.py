@@ -137,3 +137,16 @@ async def test_continuing_a_paused_survey_says_it_continues(
     assert "↳ Continuamos." in out and "Empezamos" not in out
     assert "Le damos la bienvenida de nuevo; aquí está donde se quedó." in out
     assert "Pregunta 1 de 8" in out
+
+
+async def test_the_learning_tracks_say_how_many_steps_and_which_command_joins(
+    app: FakeOutward, console: Console
+) -> None:
+    out = await console.say(":as luis", "/aprender")
+    assert "• bias-basics: Notar el sesgo implícito (7 pasos)" in out
+    assert "Únase a una con /aprender join RUTA (por ejemplo /aprender join bias-basics)" in out
+    out = await console.say("/aprender join bias-basics", "/aprender leave bias-basics")
+    assert "Ya participa en Notar el sesgo implícito." in out
+    assert "/aprender join bias-basics la retoma." in out
+    out = await console.say(":as dana", "/learn")
+    assert "• bias-basics: Noticing implicit bias (7 steps)" in out
