@@ -150,3 +150,14 @@ async def test_the_learning_tracks_say_how_many_steps_and_which_command_joins(
     assert "/aprender join bias-basics la retoma." in out
     out = await console.say(":as dana", "/learn")
     assert "• bias-basics: Noticing implicit bias (7 steps)" in out
+
+
+def test_spanish_texts_address_the_reader_without_assuming_a_gender() -> None:
+    """Usted takes "le" (identificarle, le esperará), as the other texts do, not "lo"."""
+    from prompts.catalog import load_catalog
+
+    es = load_catalog().texts["es"]
+    assert es["pulse.receipt.too_few"].endswith("así que podrían identificarle.")
+    assert es["mentor.left"].endswith("así que nadie le esperará.")
+    staff = " ".join(v for k, v in es.items() if k.startswith(("pulse.", "mentor.", "learn.")))
+    assert " lo identificar" not in staff and "nadie lo " not in staff
