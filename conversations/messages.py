@@ -40,6 +40,7 @@ class TextInput:
     name: str
     label: str
     max_length: int = 4000
+    submit: str = ""  # the send button's label, in the reader's language (adapters: "Send")
 
 
 @dataclass(frozen=True)

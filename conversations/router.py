@@ -142,8 +142,10 @@ class Router:
             if event.timezone and event.timezone != person.timezone and valid_zone(
                     event.timezone):
                 change["timezone"] = event.timezone
+            # ... except that an English client, the platform's default (a county's Teams is
+            # installed in English), never undoes a roster that says the person reads Spanish
             lang = (event.locale or "").split("-")[0].lower()
-            if lang in ("en", "es") and lang != person.locale:
+            if lang == "es" and person.locale != lang:
                 change["locale"] = lang
         await tx.identities.link_many(links)
         await tx.people.update_many(changes.items())

@@ -162,3 +162,23 @@ def test_spanish_help_names_spanish_commands_that_map_to_english_ones(catalog: C
     assert set(COMMAND_ALIASES.values()) <= english | {"help"}
     assert canonical_command("/Ayuda") == "help" and canonical_command("mentoría") == "mentor"
     assert canonical_command("pulse") == "pulse"
+
+
+# What front-line staff read: the survey, its receipt, home, learning, their mentorship pair,
+# the share-back. The Spanish help lists /encuesta, /privacidad, /aprender, /mentoria and
+# /resultados, so these texts point to the same names (help.staff itself also lists the English
+# ones on purpose).
+STAFF_TEXTS = ("pulse.", "home.", "privacy", "learn.", "mentor.notice.paired", "mentor.paused",
+               "mentor.h.", "mentor.already_member", "mentor.check.", "loop.share.",
+               "loop.update.", "loop.results", "mentor.usage")
+ENGLISH_COMMAND = re.compile(r"(?<!\w)/(pulse|privacy|results|learn|mentor|themes)\b")
+
+
+def test_spanish_staff_texts_name_the_spanish_commands(catalog: Catalog) -> None:
+    es = catalog.texts["es"]
+    staff = {k: v for k, v in es.items() if k.startswith(STAFF_TEXTS)
+             and k != "pulse.closed_notice"}  # (the chairs' note after a round closes)
+    assert len(staff) > 60
+    english = {k: m.group(0) for k, v in staff.items() for m in [ENGLISH_COMMAND.search(v)] if m}
+    assert english == {}
+    assert "Escriba /privacidad para ver la explicación completa." in es["pulse.receipt"]

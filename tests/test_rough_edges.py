@@ -60,7 +60,7 @@ async def test_history_shows_a_pause_on_either_side(app: FakeOutward, console: C
     out = await answer(console, "mei", "/mentor history")
     assert "Rosa has paused their check-ins for now." in out
     out = await answer(console, "rosa", "/mentor history")
-    assert "Sus seguimientos están en pausa; /mentor resume los vuelve a activar." in out
+    assert "Sus seguimientos están en pausa; /mentoria resume los vuelve a activar." in out
     await answer(console, "rosa", "/mentor resume")
     out = await answer(console, "mei", "/mentor history")
     assert "paused" not in out

@@ -132,7 +132,7 @@ def encode_button(button: Button, key: str) -> str:
 def encode_form(text_input: TextInput, key: str) -> str:
     value = json.dumps(
         {"f": text_input.form, "n": text_input.name, "l": text_input.label[:150],
-         "m": text_input.max_length, "k": key},
+         "s": text_input.submit[:MAX_MODAL_TITLE], "m": text_input.max_length, "k": key},
         separators=(",", ":"), ensure_ascii=False,
     )
     if len(value) > MAX_BUTTON_VALUE:
@@ -247,6 +247,7 @@ class FormRequest:
     question: str
     channel: str
     ts: str
+    submit: str = ""
 
 
 def answer_modal(req: FormRequest) -> dict[str, Any]:
@@ -276,7 +277,7 @@ def answer_modal(req: FormRequest) -> dict[str, Any]:
         "callback_id": FORM_CALLBACK,
         "private_metadata": meta,
         "title": _plain(req.label or "Outward", MAX_MODAL_TITLE),
-        "submit": _plain("OK", MAX_MODAL_TITLE),
+        "submit": _plain(req.submit or "OK", MAX_MODAL_TITLE),
         "blocks": blocks,
     }
 
@@ -474,6 +475,7 @@ def action(body: Mapping[str, Any]) -> tuple[ButtonPressed | FormRequest, Origin
             question=question,
             channel=origin.channel,
             ts=origin.ts,
+            submit=_str(data.get("s")),
         ), origin
     if not BUTTON_ACTION.match(action_id) or not isinstance(data.get("a"), str):
         return None

@@ -408,7 +408,7 @@ def render_card(msg: Message, lang: str = "en") -> JSON:
         })
         body.append({"type": "ActionSet", "actions": [{
             "type": "Action.Submit",
-            "title": _SEND_LABEL.get(lang, _SEND_LABEL["en"]),
+            "title": ti.submit or _SEND_LABEL.get(lang, _SEND_LABEL["en"]),
             "style": "positive",
             "data": {FORM: ti.form, KEY: msg.key},
         }]})

@@ -80,7 +80,8 @@ class LearningButtons:
         await tx.states.put(person.id, FLOW, {"track": track.id, "step": step_id},
                             self.deps.clock.now())
         box = TextInput(REFLECT_FORM, "answer", self.deps.text(person, "pulse.input_label"),
-                        self.deps.policy.max_answer_chars)
+                        self.deps.policy.max_answer_chars,
+                        self.deps.text(person, "pulse.button.send"))
         question = localized(step.reflection, person.locale)
         return [Message(self.deps.text(person, "learn.reflect_prompt", question=question),
                         text_input=box, key=f"learn-reflect:{track.id}:{step_id}")]

@@ -56,7 +56,8 @@ class LearningCommands:
         lines = [self.deps.text(person, "learn.overview")]
         for track in self.deps.tracks.values():
             e = mine.get(track.id)
-            line = f"• {track.id}: *{localized(track.title, loc)}* ({len(track.steps)})"
+            steps = self.deps.text(person, "learn.steps", n=len(track.steps))
+            line = f"• {track.id}: *{localized(track.title, loc)}* ({steps})"
             if e is not None:
                 done = len([s for s in track.steps if s.id in (e.done or [])])
                 line += " · " + self.deps.text(person, f"learn.status.{e.status}", done=done,

@@ -134,7 +134,8 @@ class Checkins:
                            key=f"mentor:{c.id}:help")
         await tx.states.put(person.id, FLOW, {"checkin": c.id}, self.deps.clock.now())
         box = TextInput(NOTE_FORM, "note", self.deps.text(person, "mentor.check.note_label"),
-                        max_length=self.deps.policy.max_answer_chars)
+                        max_length=self.deps.policy.max_answer_chars,
+                        submit=self.deps.text(person, "pulse.button.send"))
         return Message(self.deps.text(person, "mentor.check.help_q_note"), buttons, box,
                        key=f"mentor:{c.id}:help")
 

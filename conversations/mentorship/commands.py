@@ -32,6 +32,11 @@ class MentorshipCommands:
     async def __call__(self, tx: UnitOfWork, person: Person, args: str) -> list[Message]:
         words = split_args(args)
         if not words:
+            # the help promises "/mentor: your pair's check-ins and history": a person in a pair
+            # gets just that; the usage (mostly admin commands) is for everyone else
+            if any(p.status in ("active", "ended")
+                   for p in await tx.mentorship.pairs_of(person.id)):
+                return [await self.history(tx, person)]
             return [self.deps.reply(person, "mentor.usage")]
         sub, rest = words[0].lower(), words[1:]
         if sub in ADMIN_ONLY and "admin" not in roles(person):

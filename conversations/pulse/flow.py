@@ -67,8 +67,10 @@ class PulseFlow:
             rid, _, occ = event.value.partition("|")
             out, started = await self._start(tx, person, rid or None, occ or None)
             if event.message_key and started:  # the invitation loses its buttons once used
-                return [Message(self.deps.text(person, "pulse.started_here"),
-                                replaces=event.message_key), *out]
+                # (the pause note's Continue button says so: it continues, it does not start)
+                here = ("pulse.continued_here" if event.message_key.endswith(":paused")
+                        else "pulse.started_here")
+                return [Message(self.deps.text(person, here), replaces=event.message_key), *out]
             return out
         if event.action == LATER:
             return [Message(self.deps.text(person, "pulse.later"), replaces=event.message_key)]
@@ -166,7 +168,9 @@ class PulseFlow:
             return [self._say(person, "pulse.already_done")], False
         until = self.invitations.until(rnd, occ)
         if rnd.status == "closed" or self.deps.today(person) > until:
-            return [self._say(person, "pulse.closed", until=until.isoformat())], False
+            # closed early by an admin: the day it really closed, not the planned last day
+            ended = min(until, rnd.closed_on) if rnd.closed_on else until
+            return [self._say(person, "pulse.closed", until=ended.isoformat())], False
         draft = Draft.start(rnd.id, occ, until)
         await self._save(tx, person, draft)
         loc = person.locale

@@ -28,6 +28,15 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def segment_words(cat: Catalog, loc: str, branch: str, classification: str,
+                  employment: str) -> list[str]:
+    """A person's reporting segments as they read them: the roster's branch and job
+    classification as written, FT/PT in words ("part-time", "jornada parcial")."""
+    shown = [branch, classification,
+             cat.text(loc, f"pulse.employment.{employment}") if employment else ""]
+    return [v for v in shown if v]
+
+
 def invitation(cat: Catalog, person: Person, rnd: Round, occurrence: str, until: str,
                questions: int, reminder: bool) -> Message:
     loc = person.locale
@@ -60,7 +69,7 @@ def answer_label(cat: Catalog, q: Question, answer: Answer, loc: str) -> str:
 
 def _text_box(cat: Catalog, loc: str, policy: Policy) -> TextInput:
     return TextInput(TEXT_FORM, "answer", cat.text(loc, "pulse.input_label"),
-                     policy.max_answer_chars)
+                     policy.max_answer_chars, cat.text(loc, "pulse.button.send"))
 
 
 def question(cat: Catalog, policy: Policy, person: Person, draft: Draft, step: Step,
@@ -75,9 +84,8 @@ def question(cat: Catalog, policy: Policy, person: Person, draft: Draft, step: S
     key = draft.message_key(step.key)
     q = step.question
     if q is None:
-        segs = [v for v in (person.branch, person.classification, person.employment) if v] or [
-            cat.text(loc, "pulse.consent.none")
-        ]
+        segs = segment_words(cat, loc, person.branch or "", person.classification or "",
+                             person.employment or "") or [cat.text(loc, "pulse.consent.none")]
         text = cat.text(loc, "pulse.consent", segments=", ".join(segs), k=policy.k_responses)
         buttons = [
             Button(cat.text(loc, "pulse.button.share"), CONSENT, "yes", "primary"),

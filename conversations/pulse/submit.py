@@ -16,7 +16,7 @@ from conversations.messages import Message, localized
 from conversations.ports import UnitOfWork
 from conversations.pulse.draft import CONSENT_STEP, Draft
 from conversations.pulse.invitations import Invitations
-from conversations.pulse.render import capital
+from conversations.pulse.render import capital, segment_words
 from conversations.results.segments import Combo, stored_segments
 from conversations.schedule import iso_week
 from storage.models import Person
@@ -70,4 +70,6 @@ def _shared(deps: Deps, person: Person, asked: bool, segments: dict[str, str], o
         return deps.text(person, "pulse.receipt.too_few", k=k)
     if len(segments) == sum(1 for v in own if v):
         return deps.text(person, "pulse.receipt.shared")
-    return deps.text(person, "pulse.receipt.partly", kept=", ".join(segments.values()), k=k)
+    kept = segment_words(deps.catalog, person.locale, segments.get("branch", ""),
+                         segments.get("classification", ""), segments.get("employment", ""))
+    return deps.text(person, "pulse.receipt.partly", kept=", ".join(kept), k=k)
