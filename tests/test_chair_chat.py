@@ -163,3 +163,26 @@ async def test_a_follow_up_is_shown_after_its_statement_without_the_typing_hint(
     page = await report_html(tour)
     assert ("Asked after “I have enough time during my paid hours to take part in equity "
             "training”: Why did you choose that?") in page
+
+
+async def test_a_chair_types_back_the_status_words_they_read_in_english_and_spanish(
+        tour: Core) -> None:
+    """A chair reads "in progress" / "en marcha" / "cumplido" and typed them back: "is not a
+    status", with a hint in English words only, for a Spanish chair."""
+    out = await chat(tour, f"/pulse commit {ROUND} Paid time for equity training")
+    assert out.startswith(f"Recorded commitment 1 for {ROUND}"), out
+    out = await chat(tour, f"/pulse commit {ROUND} 1 in progress Budget approved")
+    assert out.startswith(f"Commitment 1 of {ROUND} is now in progress."), out
+    await speaks_spanish(tour)
+    out = await chat(tour, f"/pulse commit {ROUND} 1 cumplido")
+    assert out.startswith(f"El compromiso 1 de {ROUND} ahora está en estado cumplido."), out
+    out = await chat(tour, f"/pulse commit {ROUND} 1 en marcha Se contrató a dos personas")
+    assert "en estado en marcha" in out, out
+    out = await chat(tour, f"/pulse commit {ROUND} 1 listo")
+    assert out == (f"«listo» no es un estado válido. Use /pulse commit {ROUND} 1 "
+                   "iniciado|hecho|descartado [nota] (o previsto)."), out
+    preview = await chat(tour, f"/encuesta share {ROUND}")
+    assert "1. Paid time for equity training — en marcha" in preview, preview
+    assert f"Envíela con /pulse share {ROUND} enviar" in preview
+    sent = await chat(tour, f"/encuesta share {ROUND} enviar")
+    assert sent.startswith(f"Enviada: la devolución de {ROUND}"), sent

@@ -125,7 +125,8 @@ async def test_the_overall_themes_come_with_a_chart_of_their_labels(tour: Core) 
     lines = theme_lines(overall.text)
     assert [(label, round(100 * share)) for label, share in head.chart] == \
         [(label, share) for label, _, share in lines]
-    assert head.chart_title and "Themes were found by grouping comments that use the same words" in head.text
+    assert head.chart_title
+    assert "Themes were found by grouping comments that use the same words" in head.text
     assert "TF-IDF" not in head.text and "engine" not in head.text
     from adapters.chart import chart_png
 
@@ -145,7 +146,8 @@ async def test_question_and_theme_arguments_are_checked(tour: Core, clock: FakeC
         ("theme=two", "theme= takes a theme's number"), ("theme=1 theme=2", "theme= takes"),
         ("question=nope", "There is no question nope"),
         ("question=first-priority theme=1", "not an open question"),
-        ("question=", "Usage: /themes"), ("question=strengths shoe=9", "“shoe” is not a group I can show. Groups are branch=NAME"),
+        ("question=", "Usage: /themes"),
+        ("question=strengths shoe=9", "“shoe” is not a group I can show. Groups are branch=NAME"),
     ):
         out = await console.say(f"/themes {ROUND} {args}")
         assert expected in out, (args, out)
