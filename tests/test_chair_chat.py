@@ -186,3 +186,9 @@ async def test_a_chair_types_back_the_status_words_they_read_in_english_and_span
     assert f"Envíela con /pulse share {ROUND} enviar" in preview
     sent = await chat(tour, f"/encuesta share {ROUND} enviar")
     assert sent.startswith(f"Enviada: la devolución de {ROUND}"), sent
+
+
+async def test_a_spanish_chair_is_pointed_to_the_spanish_command(tour: Core) -> None:
+    await speaks_spanish(tour)
+    out = await chat(tour, f"/temas {ROUND} theme=40")
+    assert out.endswith(f"(vea /temas {ROUND}).") and "/themes" not in out, out
