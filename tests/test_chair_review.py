@@ -180,13 +180,13 @@ async def test_a_groups_trend_compares_it_with_the_same_group_last_round(
 
 async def test_a_groups_view_says_its_participation_line_is_the_whole_rounds(
         tour: Core) -> None:
-    """Under "· branch=Eastside", "Participation: 60 of 74 invited people finished (81%)" read
+    """Under "· Eastside branch", "Participation: 60 of 74 invited people finished (81%)" read
     as Eastside's own turnout: the line now says it is the whole round's (a group's turnout is
     never shown: nothing counts who was invited per group)."""
     whole = await chat(tour, ROUND)
     assert re.search(r"^Participation: 60 of \d+ invited people finished", whole, re.M)
     group = await chat(tour, f"{ROUND} branch=Eastside")
-    assert "branch=Eastside" in group.splitlines()[0]
+    assert group.splitlines()[0].endswith("· Eastside branch"), group
     line = next(li for li in group.splitlines() if "60 of" in li)
     assert line.startswith("Participation in the whole round: 60 of"), line
 

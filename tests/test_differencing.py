@@ -12,7 +12,7 @@ from tests.support import Console
 
 
 def rating_ns(out: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\(n=(\d+)\)", out)]
+    return [int(n) for n in re.findall(r"average \d\.\d \((\d+) answers?\)", out)]
 
 
 async def test_early_results_then_one_more_person_never_reveals_that_person(

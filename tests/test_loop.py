@@ -61,7 +61,7 @@ async def test_commitment_text_and_updates_are_validated(app: FakeOutward,
     cases = {
         f"/pulse commit {LT} 2 done": "has no commitment 2 (it has 1 commitment)",
         f"/pulse commit {LT} 1": '"" is not a status',
-        f"/pulse commit {LT} 1 finished": '"finished" is not a status. Use /pulse commit',
+        f"/pulse commit {LT} 1 maybe": '"maybe" is not a status. Use /pulse commit',
         f"/pulse commit {LT} 1 done {'n' * 201}": "the limit is 200",
         f"/pulse commit {LT} 99999999 done": "has no commitment 999999",
     }

@@ -60,7 +60,9 @@ async def test_the_link_is_personal_and_the_page_has_the_same_numbers(tour: Core
     assert page.status == 200
     html = page.html
     # every rating's average and n, the priority counts and the overall themes, as in chat
-    for mean, n in re.findall(r"average (\d\.\d) \(n=(\d+)\)", text):
+    averages = re.findall(r"average (\d\.\d) \((\d+) answers\)", text)
+    assert len(averages) == 3, text
+    for mean, n in averages:
         assert f'<span class="mean">{mean}</span>' in html
         assert f'<span class="answers">{n}</span>' in html
     for label, count in re.findall(r"^\s+\d+\. (.+?): (\d+) \(\d+%\)$", text, re.M):

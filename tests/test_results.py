@@ -71,7 +71,7 @@ async def test_the_chair_sees_every_question_with_its_numbers(tour: Core) -> Non
     for statement in ("I have enough time during my paid hours", "I feel safe raising concerns",
                       "I believe leadership will act"):
         line = next(li for li in text.splitlines() if statement in li)
-        assert re.search(r"average \d\.\d \(n=\d+\)", line), line
+        assert re.search(r"average \d\.\d \(\d+ answers\)", line), line
         parts = re.findall(r"(disagree|neutral|agree) (\d+) \((\d+)%\)", line)
         assert [p[0] for p in parts] == ["disagree", "neutral", "agree"], line
         assert all(int(count) >= 5 for _, count, _ in parts)  # every part shown is 5+ people
@@ -125,7 +125,9 @@ async def test_the_overall_themes_come_with_a_chart_of_their_labels(tour: Core) 
     lines = theme_lines(overall.text)
     assert [(label, round(100 * share)) for label, share in head.chart] == \
         [(label, share) for label, _, share in lines]
-    assert head.chart_title and "Themes found by the TF-IDF engine" in head.text
+    assert head.chart_title
+    assert "Themes were found by grouping comments that use the same words" in head.text
+    assert "TF-IDF" not in head.text and "engine" not in head.text
     from adapters.chart import chart_png
 
     assert chart_png(head.chart, head.chart_title).startswith(b"\x89PNG")
@@ -144,7 +146,8 @@ async def test_question_and_theme_arguments_are_checked(tour: Core, clock: FakeC
         ("theme=two", "theme= takes a theme's number"), ("theme=1 theme=2", "theme= takes"),
         ("question=nope", "There is no question nope"),
         ("question=first-priority theme=1", "not an open question"),
-        ("question=", "Usage: /themes"), ("question=strengths shoe=9", "branch=VALUE"),
+        ("question=", "Usage: /themes"),
+        ("question=strengths shoe=9", "“shoe” is not a group I can show. Groups are branch=NAME"),
     ):
         out = await console.say(f"/themes {ROUND} {args}")
         assert expected in out, (args, out)
@@ -228,7 +231,7 @@ async def test_the_semantic_engine_encodes_a_rounds_comments_once_in_one_pass(
         calls: list[list[str]] = []
         themer._engine._encoder = lambda texts: calls.append(list(texts)) or hashed_words(texts)
         replies = await themes(app)
-        assert "semantic engine" in replies[0].text, replies[0].text
+        assert "grouping comments that say similar things" in replies[0].text, replies[0].text
         async with app.deps.uow() as tx:
             rnd = await tx.rounds.get(ROUND)
             assert rnd is not None

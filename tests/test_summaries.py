@@ -50,14 +50,14 @@ async def test_chair_gets_themes_staff_is_refused_and_small_slices_are_refused(
 
         out = await console.say("/themes listening-tour branch=Central")
         # Central's 24 comments: no theme reaches 10 of them, so all are counted as "other"
-        assert "branch=Central" in out and "24 comments, none in a theme" in out
+        assert "· Central branch" in out and "24 comments, none in a theme" in out
         out = await console.say("/themes listening-tour employment=PT")
         assert "Not shown" in out  # 7 people: enough for totals, but see below
         out = await console.say("/themes listening-tour branch=Riverside")
         assert "too few people" in out and "Riverside" in out
         assert "0" not in out.split("Not shown")[1].split("(")[0]  # no count revealed
         out = await console.say("/themes listening-tour shoe=9")
-        assert "branch=VALUE" in out
+        assert "“shoe” is not a group" in out and "branch=NAME" in out
 
         out = await console.say(":as dana", "/themes")
         assert "for committee chairs" in out and "comments" not in out
@@ -141,7 +141,7 @@ async def test_a_closed_round_is_themed_once_not_on_every_request(
         second = await console.say("/themes listening-tour branch=Central")
         third = await console.say("/themes listening-tour")
         assert calls == themed, "slices and repeats count the round's themes, no re-theming"
-        assert first == third and "comments in" in first and "branch=Central" in second
+        assert first == third and "comments in" in first and "· Central branch" in second
     finally:
         await app.close()
 

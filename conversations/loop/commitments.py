@@ -20,10 +20,18 @@ from storage.models import Person
 
 MAX_TEXT = 280  # a commitment reads as one line in chat
 MAX_NOTE = 200
-# status words, with the Spanish ones a chair may type
+# status words, with the Spanish ones a chair may type and the words a status is shown as
+# ("in progress", "en marcha", "cumplido"), so a chair can type back what they read
 STATUS_WORDS = {"planned": "planned", "started": "started", "done": "done",
                 "dropped": "dropped", "previsto": "planned", "iniciado": "started",
-                "hecho": "done", "descartado": "dropped"}
+                "hecho": "done", "descartado": "dropped",
+                "in-progress": "started", "finished": "done", "completed": "done",
+                "prevista": "planned", "iniciada": "started", "empezado": "started",
+                "empezada": "started", "en-marcha": "started", "hecha": "done",
+                "cumplido": "done", "cumplida": "done", "terminado": "done",
+                "terminada": "done", "completado": "done", "descartada": "dropped"}
+# shown in two words: read as one
+TWO_WORDS = {("in", "progress"): "in-progress", ("en", "marcha"): "en-marcha"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -62,6 +70,8 @@ class Commit:
         await tx.rounds.lock(rnd.id)  # one numbering at a time
         existing = await tx.commitments.for_round(rnd.id)
         words = split_args(rest)
+        if len(words) > 2 and (words[1].lower(), words[2].lower()) in TWO_WORDS:
+            words = [words[0], TWO_WORDS[(words[1].lower(), words[2].lower())], *words[3:]]
         first = words[0] if words else ""
         if first.isascii() and first.isdigit() and (
                 len(words) == 1 or words[1].lower() in STATUS_WORDS

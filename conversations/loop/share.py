@@ -61,7 +61,8 @@ class Share:
         if "chair" not in roles(person):
             return [say(person, "loop.chairs_only")]
         words = split_args(args)
-        if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() != "send"):
+        if not words or len(words) > 2 or (len(words) == 2
+                                            and words[1].lower() not in ("send", "enviar")):
             return [say(person, "loop.share_usage")]
         rnd = await tx.rounds.get(words[0].lower()[:64])
         if rnd is None:

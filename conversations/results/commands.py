@@ -8,15 +8,21 @@ is still open is told when it closes (`Round.waiting`)."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conversations.context import Deps, roles
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
 from conversations.results.links import report_link
 from conversations.results.model import OVERALL, Result, Section, Summary
-from conversations.results.render import render_question, render_summary, render_theme
+from conversations.results.render import (
+    group_name,
+    render_question,
+    render_summary,
+    render_theme,
+)
 from conversations.results.summary import Refusal, Summaries, parse_slice
 from conversations.results.thresholds import WHOLE, Slice
 from conversations.words import split_args
@@ -35,6 +41,7 @@ class Query:
     question: str | None
     theme: int | None
     error: str | None = None
+    values: dict[str, object] = field(default_factory=dict)  # for the error's text
 
 
 def parse_query(args: Sequence[str]) -> Query:
@@ -42,6 +49,10 @@ def parse_query(args: Sequence[str]) -> Query:
     question: str | None = None
     theme: int | None = None
     rest: list[str] = []
+    plain = [w for w in args if "=" not in w]
+    if len(plain) > 1:  # a round, then words /themes does not take: say which
+        extra = clip(" ".join(plain[1:]), 60)
+        return Query(None, WHOLE, None, None, "themes.extra_words", {"words": extra})
     for word in args:
         key, eq, value = word.partition("=")
         key = key.strip().lower()
@@ -56,7 +67,16 @@ def parse_query(args: Sequence[str]) -> Query:
         else:
             rest.append(word)
     round_id, wanted, error = parse_slice(rest)
+    if error == "themes.bad_segment":
+        key = next((w.partition("=")[0] for w in rest if "=" in w), "")
+        return Query(None, WHOLE, None, None, error, {"group": clip(key, 30) or "="})
     return Query(round_id, wanted, question, theme, error)
+
+
+def clip(text: str, limit: int) -> str:
+    """Typed text echoed back: one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ThemesCommand:
@@ -74,17 +94,22 @@ class ThemesCommand:
                                     else "themes.chair_only")]
         query = parse_query(split_args(args))
         if query.error is not None:
-            return [self.deps.reply(person, query.error)]
-        rnd = (await tx.rounds.get(query.round_id) if query.round_id
+            return [self.deps.reply(person, query.error, **query.values)]
+        rnd = (await tx.rounds.get(query.round_id[:64]) if query.round_id
                else await self.summaries.latest_round(tx))
         if rnd is None or rnd.status in ("draft", "scheduled"):
-            return [self.deps.reply(person, "themes.no_round",
-                                    round=(query.round_id or "")[:64])]
+            return [await self._no_round(tx, person, query.round_id or "")]
         result = await self.summaries.build(tx, rnd, query.slice, loc)
         if isinstance(result, Refusal):
             if result.key == "themes.still_open" and person.id not in (rnd.waiting or []):
                 rnd.waiting = [*(rnd.waiting or []), person.id]  # told when it closes
-            return [self.deps.reply(person, result.key, **result.values)]
+            values = dict(result.values)
+            key = result.key
+            if query.slice == WHOLE and key == "themes.too_small":
+                key = "themes.too_small_round"
+            elif query.slice != WHOLE:  # the group as a reader names it
+                values["slice"] = group_name(self.deps.catalog, loc, "=".join(query.slice))
+            return [self.deps.reply(person, key, **values)]
         cat, kc, kr = self.deps.catalog, rnd.k_comments, rnd.k_responses
         link = ""
         if self.deps.policy.public_url:
@@ -115,6 +140,18 @@ class ThemesCommand:
                                     count=len(target.themes) if target.enough else 0,
                                     round=rnd.id, where=where)]
         return render_theme(cat, loc, result, target, query.theme, kc, kr, link)
+
+    async def _no_round(self, tx: UnitOfWork, person: Person, typed: str) -> Message:
+        """No such round with answers: the nearest round id that has some, if one is close
+        (a typo: "listeningtour")."""
+        if not typed:
+            return self.deps.reply(person, "themes.no_rounds")
+        shown = clip(typed, 64)
+        ids = [r.id for r in await tx.rounds.all() if r.status not in ("draft", "scheduled")]
+        near = difflib.get_close_matches(typed.lower()[:64], ids, n=1, cutoff=0.6)
+        if near:
+            return self.deps.reply(person, "themes.no_round_near", round=shown, near=near[0])
+        return self.deps.reply(person, "themes.no_round", round=shown)
 
     @staticmethod
     def _target(s: Summary, question: str | None) -> Result | None:

@@ -11,6 +11,7 @@ quotes and sub-themes) and `render_theme` (one theme's sub-themes, each with a q
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from conversations.messages import Message
@@ -23,6 +24,7 @@ from conversations.results.model import (
     ThemeLine,
 )
 from prompts.loader import Catalog
+from storage.models import SEGMENTS
 
 BAR = 20
 OVERVIEW_QUOTES = 3  # themes of a section that lend one quote each to the overview
@@ -38,14 +40,18 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
     lines = [
         cat.text(loc, "themes.header", title=s.title, round=s.round_id,
                  status=status_name(cat, loc, s.status),
-                 scope=s.scope or cat.text(loc, "themes.everyone")),
+                 scope=group_name(cat, loc, s.scope) if s.scope
+                 else cat.text(loc, "themes.everyone")),
         # a group's view shows the whole round's turnout (who was invited is not counted per
         # group): say so, so it does not read as the group's own
         cat.text(loc, "themes.participation_round" if s.scope else "themes.participation",
                  completed=s.completed, invited=s.invited, rate=rate),
     ]
     if s.engine:
-        lines.append(cat.text(loc, "themes.engine", engine=engine_names(cat, loc, s.engine)))
+        lines.append(how_found(cat, loc, s.engine))
+    if s.previous and any(t.change is not None for sec in (*s.sections, s.overall)
+                          for t in sec.themes):
+        lines.append(cat.text(loc, "report.trend_note", previous=s.previous))
     if s.earlier:
         lines.append(cat.text(loc, "themes.earlier", k=k_responses))
     if s.withheld:
@@ -65,9 +71,39 @@ def status_name(cat: Catalog, loc: str, status: str) -> str:
     return str(cat.text(loc, key)) if key in cat.texts["en"] else status
 
 
-def engine_names(cat: Catalog, loc: str, engines: str) -> str:
-    return ", ".join(cat.text(loc, f"themes.engine.{e.strip()}") if e.strip() in
-                     ("tfidf", "semantic") else e.strip() for e in engines.split(","))
+def how_found(cat: Catalog, loc: str, engines: str) -> str:
+    """How themes were found, in words a committee uses (the report's: not "TF-IDF")."""
+    return " ".join(cat.text(loc, f"report.engine.{e.strip()}") for e in engines.split(",")
+                    if e.strip() in ("tfidf", "semantic"))
+
+
+def group_name(cat: Catalog, loc: str, scope: str) -> str:
+    """A slice as a reader names the group ("Central branch", "part-time staff"), not as it
+    is typed ("branch=Central")."""
+    key, _, value = scope.partition("=")
+    if key == "employment" and value.upper() in ("FT", "PT"):
+        return cat.text(loc, f"themes.group.employment.{value.upper()}")
+    return cat.text(loc, f"themes.group.{key}", value=value) if key in SEGMENTS else scope
+
+
+# the follow-up prompts' hint for the chat, "(optional: type skip to move on)" (prompts/rounds/)
+CHAT_HINT = re.compile(r"\s*\((?:optional|opcional)\b[^()]*\)\s*$", re.IGNORECASE)
+
+
+def asked(cat: Catalog, loc: str, s: Summary, sec: Section) -> str:
+    """A section's question as a chair reads it. A follow-up's prompt is written for the
+    person answering ("Why did you choose that? (optional: type skip to move on)"): the
+    chair reads it without the typing hint, after the statement it follows."""
+    rating, _, why = sec.question_id.rpartition(".")
+    if why != "why":
+        return sec.text
+    question = CHAT_HINT.sub("", sec.text)
+    statement = next((q.text for q in s.questions
+                      if isinstance(q, RatingResult) and q.question_id == rating), None)
+    if statement is None:
+        return question
+    return cat.text(loc, "report.follow_up", statement=statement.rstrip(". "),
+                    question=question)
 
 
 def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
@@ -76,8 +112,8 @@ def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
                  count=p.count, share=p.percent) if p.count is not None else
         cat.text(loc, "themes.part_hidden", label=cat.text(loc, f"themes.part.{p.key}"))
         for p in r.parts)
-    return cat.text(loc, "themes.rating", text=r.text.rstrip(". "), mean=f"{r.mean:.1f}",
-                    n=r.answers, parts=parts)
+    return cat.text(loc, "themes.rating", text=r.text.rstrip(". "),
+                    mean=cat.number(loc, r.mean, 1), n=r.answers, parts=parts)
 
 
 def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
@@ -171,7 +207,8 @@ def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: i
         return [*out, section_message(cat, loc, q, k_comments, s.previous)]
     named = [t for t in q.themes if t.code != "other"]
     out.append(Message(cat.text(loc, "themes.section", title=q.title, comments=q.comments,
-                                themes=len(named)) + "\n" + q.text, private=True))
+                                themes=len(named)) + "\n" + asked(cat, loc, s, q),
+                       private=True))
     for i, t in enumerate(q.themes, start=1):
         text = theme_line(cat, loc, i, t, s.previous)
         if t.subthemes:

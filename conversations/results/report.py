@@ -14,15 +14,14 @@ section (`commitments.html.j2`)."""
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.results.model import RatingResult, Refusal, Section, Summary
-from conversations.results.render import status_name, withheld_line
+from conversations.results.model import Refusal, Summary
+from conversations.results.render import asked, how_found, status_name, withheld_line
 from conversations.results.summary import Summaries
 from conversations.results.thresholds import WHOLE, Slice
 from storage.models import SEGMENTS, Round
@@ -57,29 +56,6 @@ def _kinds(t: Callable[..., str], groups: Sequence[tuple[Slice, Summary]]
         if rows:
             kinds.append((t(f"report.segment.{key}"), rows))
     return kinds
-
-# the follow-up prompts' hint for the chat, "(optional: type skip to move on)" (prompts/rounds/)
-CHAT_HINT = re.compile(r"\s*\((?:optional|opcional)\b[^()]*\)\s*$", re.IGNORECASE)
-
-
-def _asked(t: Callable[..., str], whole: Summary) -> Callable[[Section], str]:
-    """A section's question as the report shows it. A follow-up's prompt is written for the
-    chat ("Why did you choose that? (optional: type skip to move on)"): the report gives the
-    question without the typing hint, after the statement it follows."""
-    statements = {q.question_id: q.text for q in whole.questions if isinstance(q, RatingResult)}
-
-    def asked(sec: Section) -> str:
-        rating, _, why = sec.question_id.rpartition(".")
-        if why != "why":
-            return sec.text
-        question = CHAT_HINT.sub("", sec.text)
-        if rating in statements:
-            return t("report.follow_up", statement=statements[rating].rstrip(". "),
-                     question=question)
-        return question
-
-    return asked
-
 
 # more about a round for its report, as template variables (closing the loop: `commitments`)
 ReportSection = Callable[[UnitOfWork, Round, str], Awaitable[Mapping[str, Any]]]
@@ -145,13 +121,11 @@ class Reports:
             "status": status_name(cat, locale, rnd.status),
             "withheld": lambda summary: withheld_line(cat, locale, summary),
             "groups": _kinds(t, groups),
-            "question_text": _asked(t, whole),
+            "question_text": lambda sec: asked(cat, locale, whole, sec),
             "organisation": self.deps.policy.organisation,
             "generated": cat.date(locale, self.deps.org_today()),
             "closed": cat.date(locale, rnd.closed_on) if rnd.closed_on else "",
-            # how themes were found, in words a committee uses (not "the TF-IDF engine")
-            "engine": " ".join(t(f"report.engine.{e.strip()}") for e in whole.engine.split(",")
-                               if e.strip() in ("tfidf", "semantic")),
+            "engine": how_found(cat, locale, whole.engine),
             "rate": (round(100 * whole.completed / whole.invited) if whole.invited else None),
             # numbers the reader's way (Babel): "2,5" and "1.234" in Spanish
             "num": lambda value: cat.number(locale, value),

@@ -403,6 +403,14 @@ def _choice(q: Question, text: str, rows: Sequence[Row], k: int, locale: str
     return ChoiceResult(q.id, text, n, tuple(options), hidden, nobody=nobody)
 
 
+# group names a chair may type besides branch= classification= employment= (Spanish)
+SLICE_WORDS = {"sucursal": "branch", "puesto": "classification",
+               "clasificacion": "classification", "clasificación": "classification",
+               "jornada": "employment"}
+EMPLOYMENT_WORDS = {"full-time": "FT", "fulltime": "FT", "full": "FT", "completa": "FT",
+                    "part-time": "PT", "parttime": "PT", "part": "PT", "parcial": "PT"}
+
+
 def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:
     """`[ROUND] [segment=VALUE]` -> (round id or None, slice, error key or None)."""
     round_id: str | None = None
@@ -410,7 +418,9 @@ def parse_slice(args: Sequence[str]) -> tuple[str | None, Slice, str | None]:
     for word in args:
         if "=" in word:
             key, _, value = word.partition("=")
-            key = key.strip().lower()
+            key = SLICE_WORDS.get(key.strip().lower(), key.strip().lower())
+            if key == "employment":  # "part-time", "parcial": the stored FT / PT
+                value = EMPLOYMENT_WORDS.get(value.strip().lower(), value)
             if key == "segment" or key not in SEGMENTS:
                 return None, WHOLE, "themes.bad_segment"
             if wanted != WHOLE:
