@@ -3,7 +3,10 @@ sample organisation plus N staff, answers from tests/rounds_data.py."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+import pytest
 
 from bot.bootstrap import Core
 from bot.clock import FakeClock
@@ -44,3 +47,28 @@ async def realistic_round(app: Core, clock: FakeClock, n: int, round_id: str = R
         await tx.commit()
     out = await console.say(f"/pulse close {round_id}")
     assert "closed" in out.lower(), out
+
+
+def tour_fixture(n: int) -> Callable[..., Any]:
+    """A pytest fixture `tour`: the sample organisation plus n staff and a closed round of
+    their realistic answers (`tour = tour_fixture(60)` in a test module)."""
+
+    @pytest.fixture
+    async def tour(clock: FakeClock) -> AsyncIterator[Core]:
+        app = await organisation(clock, n)
+        await realistic_round(app, clock, n)
+        yield app
+        await app.close()
+
+    return tour
+
+
+async def report_html(app: Core, round_id: str = ROUND, locale: str = "en") -> str:
+    """The HTML report of a round as a chair reading `locale` gets it."""
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(round_id)
+        assert rnd is not None
+        page = await app.reports.html(tx, rnd, locale)
+        await tx.commit()
+    assert isinstance(page, str), page
+    return page

@@ -6,25 +6,14 @@ answered with a clear message. English and Spanish."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from html import unescape
-
-import pytest
 
 from adapters.console.adapter import address_for
 from bot.bootstrap import Core
-from bot.clock import FakeClock
 from conversations.events import TextReceived
-from tests.results_support import ROUND, organisation, realistic_round
+from tests.results_support import ROUND, report_html, tour_fixture
 
-
-@pytest.fixture
-async def tour(clock: FakeClock) -> AsyncIterator[Core]:
-    """A closed round of 60 people (tests/rounds_data.py), with groups to slice by."""
-    app = await organisation(clock, 60)
-    await realistic_round(app, clock, 60)
-    yield app
-    await app.close()
+tour = tour_fixture(60)
 
 
 async def chat(app: Core, text: str, handle: str = "jordan") -> str:
@@ -40,16 +29,6 @@ async def speaks_spanish(app: Core, handle: str = "jordan") -> None:
         await tx.commit()
 
 
-async def report_html(app: Core, locale: str = "en") -> str:
-    async with app.deps.uow() as tx:
-        rnd = await tx.rounds.get(ROUND)
-        assert rnd is not None
-        page = await app.reports.html(tx, rnd, locale)
-        await tx.commit()
-    assert isinstance(page, str), page
-    return unescape(page)
-
-
 async def test_the_summary_says_in_plain_words_how_themes_were_found_and_what_counts(
         tour: Core) -> None:
     """"Themes found by the TF-IDF engine" and "average 2.5 (n=60)" told a chair nothing; the
@@ -58,7 +37,7 @@ async def test_the_summary_says_in_plain_words_how_themes_were_found_and_what_co
     how = ("Themes were found by grouping comments that use the same words, and named from a "
            "list of workplace topics where one fits.")
     assert how in out.splitlines()
-    assert how in await report_html(tour)  # the same sentence in the report
+    assert how in unescape(await report_html(tour))  # the same sentence in the report
     assert "TF-IDF" not in out and "engine" not in out and "n=" not in out
     ratings = re.findall(r"^• .+: average \d\.\d \((\d+) answers\) · disagree", out, re.M)
     assert len(ratings) == 3 and all(int(n) >= 5 for n in ratings), out
@@ -160,7 +139,7 @@ async def test_a_follow_up_is_shown_after_its_statement_without_the_typing_hint(
     assert ("Asked after “I have enough time during my paid hours to take part in equity "
             "training”: Why did you choose that?") in out.splitlines(), out
     assert "type skip" not in out and "optional" not in out
-    page = await report_html(tour)
+    page = unescape(await report_html(tour))
     assert ("Asked after “I have enough time during my paid hours to take part in equity "
             "training”: Why did you choose that?") in page
 

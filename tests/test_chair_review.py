@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from html import unescape
 
@@ -16,7 +16,7 @@ from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import TextReceived
 from conversations.results.model import Summary
-from tests.results_support import ROUND, organisation, realistic_round
+from tests.results_support import ROUND, organisation, realistic_round, report_html, tour_fixture
 from tests.support import TUESDAY_9AM_LA, Console
 
 
@@ -63,23 +63,7 @@ async def test_the_same_answers_give_the_same_themes_in_every_process(
     assert seen[0] == seen[1]
 
 
-@pytest.fixture
-async def tour(clock: FakeClock) -> AsyncIterator[Core]:
-    """A closed round of 60 people (tests/rounds_data.py), with groups to slice by."""
-    app = await organisation(clock, 60)
-    await realistic_round(app, clock, 60)
-    yield app
-    await app.close()
-
-
-async def report_html(app: Core, round_id: str = ROUND, locale: str = "en") -> str:
-    async with app.deps.uow() as tx:
-        rnd = await tx.rounds.get(round_id)
-        assert rnd is not None
-        page = await app.reports.html(tx, rnd, locale)
-        await tx.commit()
-    assert isinstance(page, str), page
-    return page
+tour = tour_fixture(60)
 
 
 THEME_LINE = re.compile(r"^\d+\. \*(.+?)\*: (\d+) comments? \(\d+%\) · (.*)$", re.M)

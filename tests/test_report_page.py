@@ -24,18 +24,13 @@ from bot.server import web_app
 from conversations.events import TextReceived
 from conversations.results.links import open_report, report_link
 from tests.browser import CONTRAST_CHECK, LABELS, LAYOUT_CHECK, WORDS_CHECK, browser, chromium
-from tests.results_support import ROUND, organisation, realistic_round
+from tests.results_support import ROUND, tour_fixture
 from tests.support import Console
 
 N = 120
 
 
-@pytest.fixture
-async def tour(clock: FakeClock) -> AsyncIterator[Core]:
-    app = await organisation(clock, N)
-    await realistic_round(app, clock, N)
-    yield app
-    await app.close()
+tour = tour_fixture(N)
 
 
 async def link_and_text(app: Core, handle: str = "jordan") -> tuple[str, str]:

@@ -8,10 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from adapters.console.adapter import address_for
 from bot.bootstrap import Core
@@ -23,7 +20,7 @@ from conversations.results.headlines import headlines
 from conversations.results.report import Reports
 from conversations.results.summary import Summaries
 from storage.themes.text import clean
-from tests.results_support import ROUND, organisation, realistic_round
+from tests.results_support import ROUND, organisation, realistic_round, tour_fixture
 from tests.rounds_data import COMMENTS
 from tests.support import Console
 
@@ -32,12 +29,7 @@ SWOT = {"Strengths": "strengths", "Weaknesses": "barriers", "Opportunities": "op
         "Worries": "worries"}
 
 
-@pytest.fixture
-async def tour(clock: FakeClock) -> AsyncIterator[Core]:
-    app = await organisation(clock, N)
-    await realistic_round(app, clock, N)
-    yield app
-    await app.close()
+tour = tour_fixture(N)
 
 
 async def themes(app: Core, args: str = ROUND) -> list[Message]:

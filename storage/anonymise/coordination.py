@@ -34,6 +34,7 @@ Mayo no contestan").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from storage.anonymise.context import (
@@ -87,13 +88,7 @@ def coordinated(tokens: list[Any], analysis: Analysis, lexicon: frozenset[str],
     """Indices of the tokens that are people named together as the subject of a verb (see
     the module docstring). ``terms``: character offsets where a listed term starts."""
     out: set[int] = set()
-    i = 0
-    while i < len(tokens):
-        group = _group(tokens, i)
-        if len(group) < 2:
-            i += 1
-            continue
-        i = group[-1] + 1
+    for group in _groups(tokens):
         names = _names(tokens, group, analysis, lexicon, words, local, terms)
         if names is None or not names[0]:
             continue
@@ -113,6 +108,18 @@ def coordinated(tokens: list[Any], analysis: Analysis, lexicon: frozenset[str],
 def _member(tok: Any) -> bool:
     text = tok.text
     return (tok.is_alpha and len(text) > 1 and title(text)) or fold(text) in _PRONOUNS
+
+
+def _groups(tokens: list[Any]) -> Iterator[list[int]]:
+    """Each list of two members or more in ``tokens``, left to right (see `_group`)."""
+    i = 0
+    while i < len(tokens):
+        group = _group(tokens, i)
+        if len(group) < 2:
+            i += 1
+            continue
+        yield group
+        i = group[-1] + 1
 
 
 def _group(tokens: list[Any], i: int) -> list[int]:
@@ -202,13 +209,7 @@ def beside_person(tokens: list[Any], people: set[int], language: str, lexicon: f
     docstring). ``language``: the pipeline's (the English one reads many a Spanish month as
     a PERSON: no evidence). ``terms``: character offsets where a listed term starts."""
     out: set[int] = set()
-    i = 0
-    while i < len(tokens):
-        group = _group(tokens, i)
-        if len(group) < 2:
-            i += 1
-            continue
-        i = group[-1] + 1
+    for group in _groups(tokens):
         found = [k for k in group if k in people]
         if not found or len(found) == len(group) or _before_noun(tokens, group[-1] + 1, words):
             continue
