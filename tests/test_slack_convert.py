@@ -70,6 +70,16 @@ def test_message_blocks_escape_text_and_quotes_and_keep_bold() -> None:
     assert "<" not in rendered["text"]
 
 
+def test_notification_text_has_no_bold_marks() -> None:
+    """The top-level text is what a phone's notification shows, and it shows mrkdwn as typed:
+    "*Equity listening tour*, for the Equity Committee" read with its asterisks."""
+    msg = Message("*Equity listening tour*, for the *Equity Committee*. 5 * 2 stays")
+    rendered = convert.render(msg)
+    assert rendered["text"] == "Equity listening tour, for the Equity Committee. 5 * 2 stays"
+    assert rendered["blocks"][0]["text"]["text"].startswith("*Equity listening tour*")
+    assert "*" not in convert.combine([msg, Message("*Paused*")])["text"].replace("5 * 2", "")
+
+
 # ---- Block Kit limits and button encoding ---------------------------------------------------
 
 

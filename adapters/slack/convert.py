@@ -54,6 +54,10 @@ MAX_FILE_TITLE = 250
 CHART_FILENAME = "theme-shares.png"
 
 _SPECIAL_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+# *bold* in Outward's own texts: the blocks show it bold, but the top-level `text` is what
+# push and desktop notifications show, and they show mrkdwn marks as typed
+# (https://docs.slack.dev/reference/methods/chat.postMessage#text_usage)
+_BOLD = re.compile(r"\*([^*\n]+)\*")
 _WORD_JOINER = "\u2060"
 
 
@@ -180,8 +184,9 @@ def message_blocks(message: Message, index: int = 0) -> list[dict[str, Any]]:
 
 
 def fallback_text(message: Message) -> str:
-    """The notification / screen-reader text that goes with the blocks."""
-    text = escape(message.text).strip() or "Outward"
+    """The notification / screen-reader text that goes with the blocks (plain: no *bold*
+    marks, which notifications would show as typed)."""
+    text = escape(_BOLD.sub(r"\1", message.text)).strip() or "Outward"
     return text if len(text) <= MAX_FALLBACK_TEXT else text[: MAX_FALLBACK_TEXT - 1] + "…"
 
 
