@@ -159,9 +159,14 @@ class CodebookEntry:
     single spaces)."""
 
     code: str
-    name: str
+    name: str  # English
     keywords: tuple[str, ...]
     description: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (locale, name) for every language it has
+
+    def name_in(self, locale: str) -> str:
+        """The name in `locale`, else in English."""
+        return dict(self.names).get(locale) or self.name
 
 
 @dataclass(frozen=True)

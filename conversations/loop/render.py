@@ -10,6 +10,7 @@ from typing import Any
 from conversations.loop.progress import Progress
 from conversations.messages import localized
 from conversations.questions import Question
+from conversations.results.names import Names, theme_name
 from prompts.loader import Catalog
 from storage.loop_models import Commitment
 from storage.models import Round
@@ -39,12 +40,13 @@ def commitment_lines(cat: Catalog, loc: str, commitments: Sequence[Commitment],
 
 def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, Any],
                    questions: Sequence[Question], commitments: Sequence[Commitment],
-                   progress: Mapping[int, Progress], about: Mapping[str, str] | None = None
-                   ) -> str:
+                   progress: Mapping[int, Progress], about: Mapping[str, str] | None = None,
+                   names: Names | None = None) -> str:
     """The share-back: what people said (only what passed the thresholds when it was sent) and
     what the committee committed to, with each commitment's status now. A progress question
     ("Have you seen progress on: ...?") is shown by its commitment (`about`: question id ->
-    the commitment's text), in the words its scale offered ("17% clear progress")."""
+    the commitment's text), in the words its scale offered ("17% clear progress"). A codebook
+    theme is named in the reader's language (`names`: the codebook's, code -> {locale: name})."""
     title = localized(rnd.title, loc) or rnd.id
     lines = [cat.text(loc, "loop.share.header", title=title, round=rnd.id,
                       owner=localized(rnd.owner, loc))]
@@ -76,7 +78,9 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
                       for c in choices]
         if headline.get("themes"):
             lines.append(cat.text(loc, "loop.share.themes"))
-            lines += [cat.text(loc, "loop.share.theme", label=t["label"],
+            lines += [cat.text(loc, "loop.share.theme",
+                               label=theme_name(names or {}, t.get("code") or None,
+                                                str(t["label"]), loc),
                                share=round(100 * float(t["share"]))) for t in headline["themes"]]
         elif not headline.get("themes_shown"):
             lines.append(cat.text(loc, "loop.share.no_themes", k=rnd.k_comments))

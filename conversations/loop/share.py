@@ -46,7 +46,8 @@ class ShareBackText:
         return shareback_text(self.deps.catalog, person.locale, rnd, data, questions,
                               await tx.commitments.for_round(rnd.id),
                               await progress_on(self.summaries, tx, rnd),
-                              await commitment_texts(tx, questions))
+                              await commitment_texts(tx, questions),
+                              self.deps.theme_names)
 
 
 class Share:

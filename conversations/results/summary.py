@@ -37,6 +37,7 @@ from conversations.results.model import (
     Withheld,
     percents,
 )
+from conversations.results.names import theme_name
 from conversations.results.release import participation
 from conversations.results.themed import Themed, section_lines, shares
 from conversations.results.thresholds import (
@@ -239,13 +240,22 @@ class Summaries:
             scope="" if wanted == WHOLE else f"{wanted[0]}={wanted[1]}",
             invited=invited,
             completed=completed,
-            questions=tuple(results),
-            overall=overall,
+            questions=tuple(self._named(r, locale) if isinstance(r, Section) else r
+                            for r in results),
+            overall=self._named(overall, locale),
             previous=previous.id if previous is not None else None,
             earlier=any(batch < ledger.latest for _, batch in views),
             engine=", ".join(engines),
             withheld=tuple(withheld),
         )
+
+    def _named(self, section: Section, locale: str) -> Section:
+        """A section with its codebook themes named in the reader's language."""
+        names = self.deps.theme_names
+        return replace(section, themes=tuple(
+            t if t.code == "other" else replace(t, label=theme_name(names, t.code, t.label,
+                                                                    locale))
+            for t in section.themes))
 
     def _words(self, q: Question, locale: str) -> tuple[str, str, str]:
         """A rating's parts (1-2, 3, 4-5) in the reader's words: a progress question's own
