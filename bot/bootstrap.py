@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from adapters.console.adapter import address_for
 from bot.clock import SystemClock
-from bot.engines import RosterScrub, name_recogniser, secret_for, themes_for
+from bot.engines import RosterScrub, codebook_names, name_recogniser, secret_for, themes_for
 from bot.settings import Settings
 from bot.worker import DeliveryWorker
 from conversations.context import Deps, Policy
@@ -275,6 +275,7 @@ async def compose(
         # the console addresses people by roster handle; Slack and Teams by stored identity
         reach=Reach(order=("slack", "teams", "console"), by_handle={"console": address_for}),
         themer=themer,
+        theme_names=codebook_names(getattr(themer, "codebook", None)),
     )
     await scrub.refresh(deps.uow)
     senders: dict[str, Sender] = {}

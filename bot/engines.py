@@ -200,6 +200,14 @@ def themes_for(settings: Settings, content: Content | None = None) -> tuple[Any,
     return themer, themer.codebook
 
 
+def codebook_names(codebook: Any) -> dict[str, dict[str, str]]:
+    """The codebook's theme names per language (code -> {locale: name}; English always), for
+    the core to name each codebook theme in its reader's language; none without a codebook."""
+    if codebook is None:
+        return {}
+    return {t.code: {"en": t.name, **dict(t.names)} for t in codebook.themes}
+
+
 def codebook_path(settings: Settings, content: Content | None = None) -> str:
     """The codebook file to theme with ("" = the bundled workplace codebook)."""
     if settings.codebook or not settings.content_dir:

@@ -47,6 +47,9 @@ class Deps:
     # everything loaded (bundled plus OUTWARD_CONTENT_DIR), e.g. mentorship programmes; None:
     # read the bundled content when needed
     content: Content | None = None
+    # the codebook's themes: code -> {locale: name}, so each reader sees a codebook theme's
+    # name in their own language (conversations.results.names)
+    theme_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def text(self, person: Person, key: str, **values: object) -> str:
         """A catalog text in the person's language."""

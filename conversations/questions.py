@@ -4,13 +4,13 @@ an open round)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from conversations.ports import UnitOfWork
 from prompts.model import Choice, Question
 
-__all__ = ["Choice", "Question", "commitment_of", "questions_of"]
+__all__ = ["Choice", "Question", "commitment_of", "commitment_texts", "questions_of"]
 
 
 def commitment_of(definition: Mapping[str, Any]) -> tuple[str, int] | None:
@@ -25,3 +25,18 @@ def commitment_of(definition: Mapping[str, Any]) -> tuple[str, int] | None:
 async def questions_of(tx: UnitOfWork, round_id: str) -> list[Question]:
     """A round's questions, in order."""
     return [Question.from_definition(d) for d in await tx.rounds.questions(round_id)]
+
+
+async def commitment_texts(tx: UnitOfWork, questions: Sequence[Question]) -> dict[str, str]:
+    """Question id -> the text of the commitment a progress question asks about (a progress
+    question is named by it in results: "Hire interpreters by March", not "Have you seen
+    progress on: Hire interpreters by March?"); none for a commitment that is gone."""
+    out: dict[str, str] = {}
+    for q in questions:
+        if q.commitment is not None:
+            committed, number = q.commitment
+            found = next((c for c in await tx.commitments.for_round(committed)
+                          if c.number == number), None)
+            if found is not None:
+                out[q.id] = found.text
+    return out

@@ -375,9 +375,10 @@ def _track(spec: TrackSpec, source: str) -> Track:
 def _codebook(spec: CodebookSpecFile, source: str) -> CodebookSpec:
     return CodebookSpec(
         id=Path(source).stem, name=spec.name, source=source,
-        themes=tuple(CodebookEntry(code=t.code, name=t.name,
+        themes=tuple(CodebookEntry(code=t.code, name=t.name["en"],
                                    keywords=tuple(" ".join(k.lower().split()) for k in t.keywords),
-                                   description=t.description or "") for t in spec.themes))
+                                   description=t.description or "",
+                                   names=tuple(sorted(t.name.items()))) for t in spec.themes))
 
 
 def mentorship_dict(spec: MentorshipSpec) -> dict[str, Any]:

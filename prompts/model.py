@@ -39,6 +39,13 @@ class Choice:
     label: Mapping[str, str]
 
 
+def _commitment(ref: Any) -> tuple[str, int] | None:
+    """A stored definition's `commitment` ({"round", "number"}) as (round, number)."""
+    if isinstance(ref, Mapping) and isinstance(ref.get("number"), int):
+        return str(ref.get("round", "")), int(ref["number"])
+    return None
+
+
 @dataclass(frozen=True)
 class Question:
     """One question of a question set. Text is per locale."""
@@ -49,6 +56,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     scale_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     follow_up: Mapping[str, str] | None = None  # optional open "why?" asked after a rating/choice
+    # (round, number) of the commitment a "Have you seen progress on ...?" rating asks about
+    commitment: tuple[str, int] | None = None
 
     def localized(self, locale: str) -> str:
         return self.text.get(locale) or self.text["en"]
@@ -69,11 +78,12 @@ class Question:
             scale_labels={str(k): (str(v[0]), str(v[1]))
                           for k, v in (raw.get("scale") or {}).items()},
             follow_up=dict(raw["follow_up"]) if raw.get("follow_up") else None,
+            commitment=_commitment(raw.get("commitment")),
         )
 
     def definition(self) -> dict[str, Any]:
         """The JSON kept with a round."""
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
             "text": dict(self.text),
@@ -81,6 +91,9 @@ class Question:
             "scale": {k: list(v) for k, v in self.scale_labels.items()},
             "follow_up": dict(self.follow_up) if self.follow_up else None,
         }
+        if self.commitment is not None:
+            out["commitment"] = {"round": self.commitment[0], "number": self.commitment[1]}
+        return out
 
     def choice_label(self, value: str, locale: str) -> str:
         """How a stored value reads: a choice's label (locale, else English), else the value."""
@@ -146,9 +159,14 @@ class CodebookEntry:
     single spaces)."""
 
     code: str
-    name: str
+    name: str  # English
     keywords: tuple[str, ...]
     description: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (locale, name) for every language it has
+
+    def name_in(self, locale: str) -> str:
+        """The name in `locale`, else in English."""
+        return dict(self.names).get(locale) or self.name
 
 
 @dataclass(frozen=True)

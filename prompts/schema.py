@@ -192,10 +192,11 @@ class TrackSpec(_Spec):
 
 
 class ThemeSpec(_Spec):
-    """A codebook theme: stable code, display name, keywords (single words or short phrases)."""
+    """A codebook theme: stable code, display name (English, or per language: every reader
+    sees it in their own), keywords (single words or short phrases)."""
 
     code: Text
-    name: Text
+    name: Texts
     keywords: Annotated[list[Text], Field(min_length=1)]
     description: StrictStr | None = None
 

@@ -176,6 +176,9 @@ class Response(Base):
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     week: Mapped[str] = mapped_column(String(8))  # ISO week of the occurrence; "" for reflections
     theme: Mapped[str | None] = mapped_column(String(200), nullable=True)  # kept after purge
+    # the codebook theme's code when `theme` is a codebook theme's (English) name, so each
+    # reader sees it in their own language after the text is purged
+    theme_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # a random id shared by the answers of one submission (not of one person over time), so
     # themes can count distinct respondents exactly; None for learning reflections
     submission: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -22,3 +22,4 @@ class ResponseRow:
     segments: Mapping[str, Any]
     submission: str | None
     batch: int
+    theme_code: str | None = None  # the codebook theme `theme` names, if it is one

@@ -276,7 +276,7 @@ class Responses(_Repo):
 
     async def rows_for_round(self, round_id: str) -> list[ResponseRow]:
         return [ResponseRow(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
-                            dict(r.segments or {}), r.submission, r.batch)
+                            dict(r.segments or {}), r.submission, r.batch, r.theme_code)
                 for r in await self.for_round(round_id)]
 
     async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:

@@ -129,7 +129,7 @@ async def test_rounds_run_themselves_and_the_loop_closes(sql_app: Outward,
     out = await console.say(":as dana", "1", "1", *["skip"] * 8)
     assert "Question 9 of 10" in out
     assert "Have you seen progress on: Paid time for equity training at every branch?" in out
-    assert "1 = no progress … 5 = clear progress" in out
+    assert "1 = no progress … 3 = some progress … 5 = clear progress" in out
     out = await console.say("4")
     assert ("Have you seen progress on: Interpreters for Spanish and Vietnamese story "
             "times?") in out

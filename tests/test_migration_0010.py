@@ -21,7 +21,7 @@ async def test_upgrade_raises_thresholds_below_three_and_keeps_the_others(
                     "k_responses, k_comments, series, results_while_open, counted, waiting) "
                     f"VALUES ('{rid}', 't', '{{}}', '{{}}', 'open', '{{}}', '{{}}', {k}, {kc}, "
                     "'t', false, 0, '[]')"))
-        await upgrade(engine)
+        await upgrade(engine, "0010")
         assert await current(engine) == "0010"
         async with engine.connect() as conn:
             got = {r[0]: (r[1], r[2]) for r in (await conn.execute(text(

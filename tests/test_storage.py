@@ -29,8 +29,9 @@ async def test_migrations_create_the_schema_and_responses_hold_no_identity(
             )
         assert {"people", "rounds", "responses", "participation", "outbox",
                 "conversation_state", "identities", "alembic_version"} <= tables
+        # theme_code: the codebook theme a purged comment's kept theme names (no identity)
         assert columns == {"id", "round_id", "occurrence", "question_id", "value", "text",
-                           "segments", "week", "theme", "submission", "batch"}
+                           "segments", "week", "theme", "theme_code", "submission", "batch"}
         # no per-person record of reflecting on a learning step (a keyed mark only)
         assert not {c for c in enrolments if "reflect" in c}
     finally:

@@ -26,7 +26,8 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
     `{"shown": True, "invited", "completed",
     "ratings": [{"question", "mean", "answers", "agree"}],  (agree: 0..1, or None if hidden)
     "choices": [{"question", "option", "count", "share", "answers"}],
-    "themes": [{"label", "share"}], "themes_shown": bool}`."""
+    "themes": [{"label", "code", "share"}], "themes_shown": bool}` (a theme's label is in
+    English; share-backs sent before codes were kept have none)."""
     got = await headlines(deps, tx, rnd, "en", summaries, top_themes=MAX_THEMES)
     if got is None:
         return {"shown": False, "reason": "themes.too_small"}
@@ -43,6 +44,8 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
         "choices": [{"question": h.question_id, "option": h.key, "count": h.count,
                      "share": round(h.share or 0.0, 3), "answers": h.answers}
                     for h in choices],
-        "themes": [{"label": h.label, "share": round(h.share or 0.0, 3)} for h in themes],
+        # the code too: a codebook theme is named in each reader's language when shown
+        "themes": [{"label": h.label, "code": h.key, "share": round(h.share or 0.0, 3)}
+                   for h in themes],
         "themes_shown": got.themes_shown,
     }

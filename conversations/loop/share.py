@@ -17,7 +17,7 @@ from conversations.loop.progress import progress_on
 from conversations.loop.render import shareback_text
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
-from conversations.questions import questions_of
+from conversations.questions import commitment_texts, questions_of
 from conversations.results.summary import Summaries
 from conversations.schedule import next_sendable
 from conversations.words import split_args
@@ -42,10 +42,12 @@ class ShareBackText:
 
     async def __call__(self, tx: UnitOfWork, person: Person, rnd: Round,
                        data: Mapping[str, Any]) -> str:
-        return shareback_text(self.deps.catalog, person.locale, rnd, data,
-                              await questions_of(tx, rnd.id),
+        questions = await questions_of(tx, rnd.id)
+        return shareback_text(self.deps.catalog, person.locale, rnd, data, questions,
                               await tx.commitments.for_round(rnd.id),
-                              await progress_on(self.summaries, tx, rnd))
+                              await progress_on(self.summaries, tx, rnd),
+                              await commitment_texts(tx, questions),
+                              self.deps.theme_names)
 
 
 class Share:

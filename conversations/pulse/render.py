@@ -104,7 +104,11 @@ def question(cat: Catalog, policy: Policy, person: Person, draft: Draft, step: S
     text = f"{header}\n{localized(q.text, loc)}"
     if q.kind == "rating":
         low, high = q.scale_labels.get(loc) or q.scale_labels.get("en") or ("", "")
-        text += "\n" + cat.text(loc, "pulse.scale", low=low or "1", high=high or "5")
+        if q.commitment is not None:  # a progress question names its middle too, as results do
+            text += "\n" + cat.text(loc, "pulse.scale_mid", low=low or "1",
+                                     mid=cat.text(loc, "loop.progress_mid"), high=high or "5")
+        else:
+            text += "\n" + cat.text(loc, "pulse.scale", low=low or "1", high=high or "5")
         buttons = [Button(str(v), ANSWER, f"{q.id}={v}") for v in range(1, 6)]
     elif q.kind == "choice":
         buttons = [Button(localized(c.label, loc), ANSWER, f"{q.id}={c.value}")

@@ -1,6 +1,7 @@
-"""The committee's figures as CSV: one row per question x part (option, disagree/neutral/agree,
-theme) x group, only for aggregates that pass the thresholds (never a quote, never a count of
-fewer than k people), from the same summaries as chat and the report."""
+"""The committee's figures as CSV: one row per question x part (option, disagree/neutral/agree
+or a progress question's own words, theme) x group, only for aggregates that pass the
+thresholds (never a quote, never a count of fewer than k people), from the same summaries as
+chat and the report."""
 
 from __future__ import annotations
 
@@ -49,7 +50,9 @@ def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: i
             if isinstance(q, RatingResult):
                 out.append((*base, q.question_id, q.text, "rating", "all answers",
                             str(q.answers), _share(1.0), str(q.answers), f"{q.mean:.1f}", ""))
-                out += [(*base, q.question_id, q.text, "rating", p.key, str(p.count),
+                # a progress question's parts in its own words ("clear progress")
+                out += [(*base, q.question_id, q.text, "rating",
+                         p.label if q.progress else p.key, str(p.count),
                          _share(p.share), str(q.answers), "", "")
                         for p in q.parts if p.count is not None and enough(p.count, k_responses)]
             elif isinstance(q, ChoiceResult):  # its answers, like a rating's, even when

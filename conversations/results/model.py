@@ -17,7 +17,9 @@ OVERALL = "*text"  # the id of the overall (cross-question) theme view: threshol
 class Part:
     """One part of a total: an option of a choice, or disagree/neutral/agree of a rating.
     `count` is None when it is hidden (a group of fewer than k, or needed to keep one
-    hidden); `key` is the option value or "disagree" / "neutral" / "agree"."""
+    hidden); `key` is the option value or "disagree" / "neutral" / "agree" (1-2, 3, 4-5);
+    `label` is how the reader names it: the option's label, or a rating part's words (a
+    progress question's own: "no progress", "some progress", "clear progress")."""
 
     key: str
     label: str
@@ -33,7 +35,9 @@ class Part:
 
 @dataclass(frozen=True)
 class RatingResult:
-    """A 1-5 item: its answers, average and distribution."""
+    """A 1-5 item: its answers, average and distribution. A progress question ("Have you
+    seen progress on: ...?", `progress`) is about a commitment (`about`, its text): its parts
+    carry the question's own words, not disagree/neutral/agree."""
 
     question_id: str
     text: str
@@ -41,6 +45,20 @@ class RatingResult:
     mean: float
     parts: tuple[Part, ...]  # disagree (1-2), neutral (3), agree (4-5)
     kind: str = "rating"
+    progress: bool = False
+    about: str = ""  # the commitment a progress question asks about ("" if unknown)
+
+    @property
+    def name(self) -> str:
+        """What the item is called on a line of results: a statement without its full stop,
+        a progress question by its commitment (never "…by March?: average")."""
+        return self.about or self.text.rstrip(". ")
+
+    @property
+    def words(self) -> tuple[str, str, str]:
+        """The parts' words, for a legend (1-2, 3, 4-5)."""
+        labels = (*(p.label for p in self.parts), "", "", "")
+        return labels[0], labels[1], labels[2]
 
 
 @dataclass(frozen=True)

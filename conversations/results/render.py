@@ -107,13 +107,32 @@ def asked(cat: Catalog, loc: str, s: Summary, sec: Section) -> str:
 
 
 def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
+    """A rating's average and parts, each part in its own words (a progress question's:
+    "no progress 2 (33%)", not "disagree")."""
     parts = " · ".join(
-        cat.text(loc, "themes.part", label=cat.text(loc, f"themes.part.{p.key}"),
-                 count=p.count, share=p.percent) if p.count is not None else
-        cat.text(loc, "themes.part_hidden", label=cat.text(loc, f"themes.part.{p.key}"))
+        cat.text(loc, "themes.part", label=p.label, count=p.count, share=p.percent)
+        if p.count is not None else cat.text(loc, "themes.part_hidden", label=p.label)
         for p in r.parts)
-    return cat.text(loc, "themes.rating", text=r.text.rstrip(". "),
+    return cat.text(loc, "themes.rating", text=r.name,
                     mean=cat.number(loc, r.mean, 1), n=r.answers, parts=parts)
+
+
+def rating_lines(cat: Catalog, loc: str, ratings: Sequence[RatingResult]) -> list[str]:
+    """Statements under the agree legend; progress questions after them, under a legend in
+    their own words (one per set of words)."""
+    lines: list[str] = []
+    statements = [r for r in ratings if not r.progress]
+    if statements:
+        lines.append(cat.text(loc, "themes.ratings"))
+        lines += [rating_line(cat, loc, r) for r in statements]
+    progress: dict[tuple[str, str, str], list[RatingResult]] = {}
+    for r in ratings:
+        if r.progress:
+            progress.setdefault(r.words, []).append(r)
+    for (low, mid, high), items in progress.items():
+        lines.append(cat.text(loc, "themes.progress_ratings", low=low, mid=mid, high=high))
+        lines += [rating_line(cat, loc, r) for r in items]
+    return lines
 
 
 def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
@@ -166,9 +185,7 @@ def numbers_message(cat: Catalog, loc: str, results: Sequence[Result]) -> Messag
     if not ratings and not choices:
         return None
     lines: list[str] = []
-    if ratings:
-        lines.append(cat.text(loc, "themes.ratings"))
-        lines += [rating_line(cat, loc, r) for r in ratings]
+    lines += rating_lines(cat, loc, ratings)
     for c in choices:
         lines += choice_lines(cat, loc, c)
     return Message("\n".join(lines), private=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
-from conversations.results.model import Refusal, Summary
+from conversations.results.model import RatingResult, Refusal, Summary
 from conversations.results.render import asked, how_found, status_name, withheld_line
 from conversations.results.summary import Summaries
 from conversations.results.thresholds import WHOLE, Slice
@@ -56,6 +56,15 @@ def _kinds(t: Callable[..., str], groups: Sequence[tuple[Slice, Summary]]
         if rows:
             kinds.append((t(f"report.segment.{key}"), rows))
     return kinds
+
+def _legend(t: Callable[..., str], r: RatingResult, mixed: bool) -> str:
+    """A rating in the group averages' legend; next to progress questions, each with what
+    1 and 5 mean (a progress question in its own words)."""
+    if r.progress:
+        low, _, high = r.words
+        return t("report.legend_progress", text=r.name, low=low, high=high)
+    return t("report.legend_statement", text=r.text) if mixed else r.text
+
 
 # more about a round for its report, as template variables (closing the loop: `commitments`)
 ReportSection = Callable[[UnitOfWork, Round, str], Awaitable[Mapping[str, Any]]]
@@ -122,6 +131,7 @@ class Reports:
             "withheld": lambda summary: withheld_line(cat, locale, summary),
             "groups": _kinds(t, groups),
             "question_text": lambda sec: asked(cat, locale, whole, sec),
+            "legend": lambda r: _legend(t, r, any(q.progress for q in whole.ratings)),
             "organisation": self.deps.policy.organisation,
             "generated": cat.date(locale, self.deps.org_today()),
             "closed": cat.date(locale, rnd.closed_on) if rnd.closed_on else "",

@@ -45,7 +45,7 @@ class Retention:
                  for seg, val, item, batch in await tx.views.shown(rnd.id)]
         ledger = Ledger(responses, shown, rnd.k_responses)
         for r in live:  # still counted as comments; named below only by a theme a view shows
-            r.theme = "other"
+            r.theme, r.theme_code = "other", None
         for item in sorted(ledger.items() - {TEXT}):  # each question keeps its own themes
             # the comments its whole-round view shows, in the order summaries theme them: a
             # comment no view shows (the few that came in at the close after early results)
@@ -60,11 +60,14 @@ class Retention:
                         min_theme_size=rnd.k_comments,
                         groups=[r.submission or r.id for r in rows]))
             labels = {t.id: t.label for t in result.themes if not t.is_other}
+            # a codebook theme's code, so each reader sees its name in their own language
+            codes = {t.id: t.code for t in result.themes if not t.is_other and t.coded}
             small = {t.id for t in result.themes
                      if not enough_people([rows[i] for i in t.members], rnd.k_comments)}
             for row, theme_id in zip(rows, result.assignments, strict=True):
-                by_id[row.id].theme = "other" if theme_id in small else labels.get(theme_id,
-                                                                                   "other")
+                kept = by_id[row.id]
+                kept.theme = "other" if theme_id in small else labels.get(theme_id, "other")
+                kept.theme_code = None if theme_id in small else codes.get(theme_id)
         for r in live:
             r.text = None
         rnd.purged_on = today

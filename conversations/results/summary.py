@@ -23,7 +23,7 @@ from typing import Any
 from conversations.context import Deps
 from conversations.messages import localized
 from conversations.ports import UnitOfWork
-from conversations.questions import Question, questions_of
+from conversations.questions import Question, commitment_texts, questions_of
 from conversations.results.model import (
     OVERALL,
     ChoiceResult,
@@ -37,6 +37,7 @@ from conversations.results.model import (
     Withheld,
     percents,
 )
+from conversations.results.names import theme_name
 from conversations.results.release import participation
 from conversations.results.themed import Themed, section_lines, shares
 from conversations.results.thresholds import (
@@ -184,8 +185,14 @@ class Summaries:
                     views.append((TEXT, b_text))
         results: list[Result] = []
         withheld: list[Withheld] = []
-        for q in await questions_of(tx, rnd.id):
-            items = [(q.id, localized(q.text, locale), section_title(localized(q.text, locale)))]
+        questions = await questions_of(tx, rnd.id)
+        about = await commitment_texts(tx, questions)
+        for q in questions:
+            title = section_title(localized(q.text, locale))
+            if q.id in about:  # named by its commitment: "Progress seen on: X", not "X?."
+                title = self.deps.catalog.text(locale, "themes.progress_title",
+                                               text=clip(about[q.id], 48))
+            items = [(q.id, localized(q.text, locale), title)]
             if q.follow_up:
                 why = self.deps.catalog.text(locale, "themes.why_title",
                                              question=section_title(localized(q.text, locale),
@@ -199,7 +206,9 @@ class Summaries:
                 rows = ledger.rows_of(item, wanted, batch)
                 got: Result | None
                 if item == q.id and q.kind == "rating":
-                    got = _rating(q, text, rows, rnd.k_responses)
+                    got = _rating(q, text, rows, rnd.k_responses,
+                                  self._words(q, locale),
+                                  None if q.commitment is None else about.get(q.id, ""))
                 elif item == q.id and q.kind == "choice":
                     got = _choice(q, text, rows, rnd.k_responses, locale)
                 else:
@@ -231,13 +240,35 @@ class Summaries:
             scope="" if wanted == WHOLE else f"{wanted[0]}={wanted[1]}",
             invited=invited,
             completed=completed,
-            questions=tuple(results),
-            overall=overall,
+            questions=tuple(self._named(r, locale) if isinstance(r, Section) else r
+                            for r in results),
+            overall=self._named(overall, locale),
             previous=previous.id if previous is not None else None,
             earlier=any(batch < ledger.latest for _, batch in views),
             engine=", ".join(engines),
             withheld=tuple(withheld),
         )
+
+    def _named(self, section: Section, locale: str) -> Section:
+        """A section with its codebook themes named in the reader's language."""
+        names = self.deps.theme_names
+        return replace(section, themes=tuple(
+            t if t.code == "other" else replace(t, label=theme_name(names, t.code, t.label,
+                                                                    locale))
+            for t in section.themes))
+
+    def _words(self, q: Question, locale: str) -> tuple[str, str, str]:
+        """A rating's parts (1-2, 3, 4-5) in the reader's words: a progress question's own
+        scale, as staff were offered it ("no progress" ... "clear progress"), else
+        disagree / neutral / agree."""
+        cat = self.deps.catalog
+        if q.commitment is None:
+            low, mid, high = (cat.text(locale, f"themes.part.{key}") for key, _ in RATING_PARTS)
+            return low, mid, high
+        low, high = (q.scale_labels.get(locale) or q.scale_labels.get("en")
+                     or (cat.text(locale, "loop.progress_low"),
+                         cat.text(locale, "loop.progress_high")))
+        return low, cat.text(locale, "loop.progress_mid"), high
 
     async def _section(self, tx: UnitOfWork, rnd: Round, ledger: Ledger, item: str, title: str,
                        text: str, rows: Sequence[Row], batch: int, previous: Round | None,
@@ -367,7 +398,10 @@ def _keep(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value:
         cache.popitem(last=False)
 
 
-def _rating(q: Question, text: str, rows: Sequence[Row], k: int) -> RatingResult | None:
+def _rating(q: Question, text: str, rows: Sequence[Row], k: int, words: Sequence[str],
+            about: str | None = None) -> RatingResult | None:
+    """A rating's numbers; `words` name its parts; `about`: a progress question's commitment
+    (None: not a progress question)."""
     values = [r.value for r in rows if r.value in ("1", "2", "3", "4", "5")]
     if not enough(len(values), k):  # one value per person
         return None
@@ -376,10 +410,11 @@ def _rating(q: Question, text: str, rows: Sequence[Row], k: int) -> RatingResult
     n = len(values)
     counted = [(key, shown[key]) for key, _ in RATING_PARTS]
     shares = [None if c is None else c / n for _, c in counted]
-    parts = tuple(Part(key, key, c, share, pct) for (key, c), share, pct in
-                  zip(counted, shares, percents(shares), strict=True))
+    parts = tuple(Part(key, word, c, share, pct) for (key, c), word, share, pct in
+                  zip(counted, words, shares, percents(shares), strict=True))
     mean = round(sum(int(v) for v in values) / n, 1)
-    return RatingResult(q.id, text, n, mean, parts)
+    return RatingResult(q.id, text, n, mean, parts, progress=about is not None,
+                        about=about or "")
 
 
 def _choice(q: Question, text: str, rows: Sequence[Row], k: int, locale: str

@@ -105,14 +105,16 @@ def section_lines(themed: Themed | None, view: Sequence[Row], k_comments: int, s
 
 
 def _purged_lines(commented: Sequence[Row], k_comments: int) -> tuple[list[ThemeLine], int]:
-    """After retention: the stored theme label of each comment, no quotes, no sentiment."""
+    """After retention: the stored theme label of each comment (and its codebook code, when
+    kept: comments purged before codes were kept have none), no quotes, no sentiment."""
     groups: dict[str, list[Row]] = {}
     for r in commented:
         groups.setdefault(r.theme or "other", []).append(r)
     kept = [(label, rs) for label, rs in groups.items()
             if label != "other" and enough_people(rs, k_comments)]
     total = len(commented)
-    lines = [ThemeLine(label, None, len(rs), len(rs) / total, None, (), None)
+    lines = [ThemeLine(label, next((r.theme_code for r in rs if r.theme_code), None), len(rs),
+                       len(rs) / total, None, (), None)
              for label, rs in sorted(kept, key=lambda kv: (-len(kv[1]), kv[0]))]
     rest = total - sum(t.comments for t in lines)
     if rest:

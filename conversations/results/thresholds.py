@@ -49,7 +49,7 @@ def as_row(r: Response | Row) -> Row:
     if isinstance(r, ResponseRow):
         return r
     return ResponseRow(r.id, r.question_id, r.occurrence, r.value or "", r.text, r.theme,
-                       r.segments or {}, r.submission, r.batch)
+                       r.segments or {}, r.submission, r.batch, r.theme_code)
 
 
 AnyRow = Row | Response

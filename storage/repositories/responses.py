@@ -59,11 +59,11 @@ class Responses:
         the time a large round's results take to read."""
         c = Response.__table__.c
         q = (select(c.id, c.question_id, c.occurrence, c.value, c.text, c.theme,
-                    type_coerce(c.segments, Text), c.submission, c.batch)
+                    type_coerce(c.segments, Text), c.submission, c.batch, c.theme_code)
              .where(c.round_id == round_id).order_by(c.id))
         decoded: dict[str, Mapping[str, Any]] = {}
         out: list[ResponseRow] = []
-        for rid, qid, occurrence, value, text, theme, raw, submission, batch in (
+        for rid, qid, occurrence, value, text, theme, raw, submission, batch, code in (
                 await self.s.execute(q)):
             if isinstance(raw, str):
                 segments = decoded.get(raw)
@@ -72,7 +72,7 @@ class Responses:
             else:  # a driver that decodes JSON itself
                 segments = raw or {}
             out.append(ResponseRow(rid, qid, occurrence, value or "", text, theme, segments,
-                                   submission, batch))
+                                   submission, batch, code))
         return out
 
     async def fingerprint(self, round_id: str) -> tuple[int, int, int, int]:

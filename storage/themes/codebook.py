@@ -36,7 +36,8 @@ def load_codebook(path: Path | str) -> Codebook:
     ``FILE:LINE: message``."""
     spec = read_codebook(path)
     return Codebook(name=spec.name, themes=tuple(
-        CodebookTheme(code=t.code, name=t.name, keywords=t.keywords) for t in spec.themes))
+        CodebookTheme(code=t.code, name=t.name, keywords=t.keywords, names=t.names)
+        for t in spec.themes))
 
 
 # --------------------------------------------------------------------------------------------

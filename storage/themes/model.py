@@ -69,11 +69,14 @@ class ThemeResult:
 
 @dataclass(frozen=True)
 class CodebookTheme:
-    """A theme of an organisation's codebook: stable code, display name, keywords."""
+    """A theme of an organisation's codebook: stable code, display name (English: what themes
+    are labelled with), keywords; `names`: (locale, name) in every language it has, so each
+    reader can see it in their own."""
 
     code: str
     name: str
     keywords: tuple[str, ...]
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
