@@ -47,7 +47,7 @@ async def test_luis_answers_in_slack_entirely_in_spanish(sqlite_url: str, clock:
         await slack.settle()
         await slack.app.tick()
         invite = slack.mock.posts_to(dm)[-1]
-        assert invite.args["text"].startswith("Hola, Luis. *Gira de escucha sobre equidad*")
+        assert invite.args["text"].startswith("Hola, Luis. Gira de escucha sobre equidad")
         assert buttons(invite) == ["Empezar", "Ahora no", "¿Qué pasa con mis respuestas?"]
         await slack.press(luis, invite, "Empezar")
         await slack.settle()
@@ -56,7 +56,7 @@ async def test_luis_answers_in_slack_entirely_in_spanish(sqlite_url: str, clock:
         await slack.press(luis, consent, "Sí, incluirlos")
         await slack.settle()
         question = slack.mock.posts_to(dm)[-1]
-        assert question.args["text"].startswith("*Pregunta 1 de 8*")
+        assert question.args["text"].startswith("Pregunta 1 de 8\n")
         assert buttons(question) == ["✏️ Su respuesta", "Omitir", "Atrás", "Parar por ahora"]
         await slack.press(luis, question, "Su respuesta")
         await slack.settle()
