@@ -114,6 +114,9 @@ def read_yaml(source: str, text: str) -> tuple[YamlDoc | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         detail = " ".join(str(exc.problem or exc).split())
+        if "'\\t'" in detail:  # PyYAML: "found character '\t' that cannot start any token"
+            detail = ("a tab character; YAML indents with spaces only, so replace the tab "
+                      "with spaces (line up the field with the ones above it)")
         return None, [Problem(source, line, f"not valid YAML: {detail}")]
     except yaml.YAMLError as exc:
         return None, [Problem(source, 1, f"not valid YAML: {' '.join(str(exc).split())}")]
@@ -270,6 +273,14 @@ def describe(error: Any, data: Any, known_fields: Iterable[str] = ()) -> tuple[L
         msg = "must be a mapping"
     elif kind == "list_type":
         msg = "must be a list"
+    elif kind == "int_type" and str(loc[-1] if loc else "").endswith("_days"):
+        msg = "must be a whole number of days, such as 7 for weekly or 14 for every two weeks"
+    elif kind == "int_type":
+        msg = "must be a whole number"
+    elif kind == "greater_than_equal" and "ge" in ctx:
+        msg = f"must be at least {ctx['ge']}"
+    elif kind == "less_than_equal" and "le" in ctx:
+        msg = f"must be at most {ctx['le']}"
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")
         return loc, False, f"{place}: {msg}" if place else msg

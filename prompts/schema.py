@@ -284,7 +284,8 @@ def _unique(items: list[Any], field: str, collection: str, noun: str, line: Line
         key = getattr(item, field)
         loc: Loc = (collection, i, field)
         if key in first:
-            yield loc, False, f"{noun} {field} '{key}' is used twice (first on line {first[key]})"
+            yield loc, False, (f"{noun} {field} '{key}' is used twice (first on line "
+                               f"{first[key]}); give each {noun} its own {field}")
         first.setdefault(key, line(loc))
 
 
@@ -294,8 +295,11 @@ def _has(texts: Mapping[Any, Any] | None, languages: Sequence[str], loc: Loc, wh
         return
     missing = [lang for lang in languages if lang not in texts]
     if missing:
-        yield loc, False, (f"{what} has no {', '.join(repr(m) for m in missing)} text (the file "
-                           f"declares languages: {', '.join(languages)})")
+        names = ", ".join(repr(m) for m in missing)
+        yield loc, False, (f"{what} has no {names} text (the file declares languages: "
+                           f"{', '.join(languages)}); write it as "
+                           f"{' and '.join(f'{m}: ...' for m in ['en', *missing])} lines, or "
+                           f"take {' and '.join(missing)} out of languages")
 
 
 def check_round(spec: RoundSpec, line: LineOf) -> Check:
@@ -333,6 +337,9 @@ def check_round(spec: RoundSpec, line: LineOf) -> Check:
                             f"{name}: choice '{c.value}': label")
 
 
+MAX_STEP_CHARS = 1500  # a step is read in chat in a minute or two (bundled ones are < 400)
+
+
 def check_track(spec: TrackSpec, line: LineOf) -> Check:
     langs = list(spec.languages)
     yield from _has(spec.title, langs, ("title",), "title")
@@ -342,6 +349,13 @@ def check_track(spec: TrackSpec, line: LineOf) -> Check:
         for field in ("text", "activity", "reflection"):
             yield from _has(getattr(s, field), langs, ("steps", i, field),
                             f"step '{s.id}': {field}")
+            for lang, text in (getattr(s, field) or {}).items():
+                if len(text) > MAX_STEP_CHARS:
+                    yield ("steps", i, field, lang), False, (
+                        f"step '{s.id}': {field} ({lang}) is {len(text):,} characters, more "
+                        f"than the {MAX_STEP_CHARS:,} a chat message should carry; split it "
+                        "into two steps, or put the longer reading on a web page and its "
+                        "address in the step's link: field")
 
 
 def check_codebook(spec: CodebookSpecFile, line: LineOf) -> Check:

@@ -190,7 +190,7 @@ def test_report_and_purge_commands(cli: Cli, tmp_path: Path) -> None:
     assert missing.code == 2 and "no round 'nope'" in missing.err
     learning = cli("report", "learning")
     assert learning.code == 0 and "Learning tracks" in learning.out
-    assert "step 1 (" in learning.out and "enrolled 0" in learning.out
+    assert "step 1 (" in learning.out and "0 people enrolled" in learning.out
     purge = cli("purge")
     assert purge.code == 0 and "Purged comment text of 0 round(s)" in purge.out
 

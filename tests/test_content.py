@@ -128,7 +128,7 @@ def test_a_scale_written_once_is_english_like_any_text() -> None:
         "pair per language (en: [...], es: [...])")
     assert problems("round", both) == [
         "rounds/x.yaml:8: question 'q1': scale has no 'es' text (the file declares languages: "
-        "en, es)"]
+        "en, es); write it as en: ... and es: ... lines, or take es out of languages"]
 
 
 def test_yaml_aliases_that_expand_without_end_are_refused_not_expanded() -> None:
@@ -198,11 +198,23 @@ themes:
     ("track", TRACK.replace("https://example.org/a", "ftp://x"),
      "tracks/x.yaml:4: step 'one': link: must be an http(s) link"),
     ("track", TRACK.replace("id: two", "id: one"),
-     "tracks/x.yaml:5: step id 'one' is used twice (first on line 4)"),
+     "tracks/x.yaml:5: step id 'one' is used twice (first on line 4); give each step its "
+     "own id"),
     ("track", TRACK.replace("title: T", "title: T\ncadence_days: 0"),
-     "tracks/x.yaml:3: cadence_days: must be greater than or equal to 1"),
+     "tracks/x.yaml:3: cadence_days: must be at least 1 (got 0)"),
+    ("track", TRACK.replace("title: T", "title: T\ncadence_days: weekly"),
+     "tracks/x.yaml:3: cadence_days: must be a whole number of days, such as 7 for weekly"),
+    ("track", TRACK.replace("  - {id: two", "\t- {id: two"),
+     "tracks/x.yaml:5: not valid YAML: a tab character; YAML indents with spaces only, so "
+     "replace the tab with spaces"),
+    ("track", TRACK.replace("text: Two", "text: " + "Two words. " * 200),
+     "tracks/x.yaml:5: step 'two': text (en) is 2,199 characters, more than the 1,500 a chat "
+     "message should carry; split it into two steps"),
+    ("track", TRACK.replace("title: T", "title: T\nlanguages: [en, es]"),
+     "tracks/x.yaml:5: step 'one': text has no 'es' text (the file declares languages: en, es); "
+     "write it as en: ... and es: ... lines, or take es out of languages"),
     ("mentorship", MENTORSHIP.replace("at: 0", "at: 2"),
-     "mentorship/x.yaml:6: milestone 'start': at: must be less than or equal to 1"),
+     "mentorship/x.yaml:6: milestone 'start': at: must be at most 1"),
     ("mentorship", MENTORSHIP.replace("cadence: {every_days: 7}\n", ""),
      "mentorship/x.yaml:1: 'cadence' is missing"),
     ("mentorship", MENTORSHIP.replace(", es: Metas", ""),
@@ -278,7 +290,8 @@ def test_a_broken_content_folder_lists_every_problem_naming_the_variable(tmp_pat
     assert lines[1:] == [
         f"{tmp_path}/stray.yaml:1: not read: content files go in rounds/, tracks/, codebooks/ "
         "or mentorship/",
-        f"{tmp_path}/rounds/a.yaml:9: question id 'q1' is used twice (first on line 5)",
+        f"{tmp_path}/rounds/a.yaml:9: question id 'q1' is used twice (first on line 5); give "
+        "each question its own id",
     ]
     (tmp_path / "stray.yaml").unlink()
     (tmp_path / "rounds/a.yaml").write_text(ROUND)

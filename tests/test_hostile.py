@@ -203,7 +203,8 @@ def test_the_cli_names_the_bad_new_id_too(cli: Cli) -> None:
     ("handle,role,role\nkwame,mentee,mentor\n", [],
      ["the header names role more than once; keep one"]),
     ("handle;role;goals\nkwame;mentee;x\n", [],
-     ["the columns are separated by ';': save the file as CSV with commas"]),
+     ["the columns are separated by ';': in Excel, use Save As › CSV UTF-8 "
+      "(Comma delimited)"]),
 ])
 def test_cohort_csv_files_that_would_import_the_wrong_thing_say_so(
     text: str, imported: list[str], problems: list[str]

@@ -10,7 +10,7 @@ from conversations.events import ButtonPressed
 from conversations.results.release import Releaser
 from prompts.loader import ContentError, builtin_tracks, load_track
 from storage.learning_models import Enrolment
-from tests.support import Console, FakeOutward
+from tests.support import Console, FakeOutward, in_memory
 
 TRACK = """
 id: test-track
@@ -143,17 +143,19 @@ async def test_admin_enrols_a_segment_and_people_not_on_the_roster_are_refused(
     out = await console.say("/learn enrol nope everyone")
     assert "no learning track called nope" in out
     out = await console.say(":as dana", "/learn enrol test-track everyone")
-    assert "Only Outward admins" in out
+    assert "Only Outward admins can enrol people in a learning track" in out
+    assert "rounds" not in out and "/learn join TRACK" in out  # what she can do instead
     out = await console.say(":as sam")
     assert "step 1 of 3" in out  # sam (Riverside) got the same track
     out = await console.say("/learn stats")
     assert "for admins and committee chairs" in out
     out = await console.say(":as jordan", "/learn stats test-track")
-    assert "enrolled 5" in out and "sent to 5" in out and "done by 0" in out
+    assert ("5 people enrolled (5 still taking part, 0 finished, 0 left the track)" in out
+            and "sent to 5 people, done by 0" in out)
     use_track(app, TRACK.replace("test-track", "small-track"))
     await console.say(":as amara", "/learn enrol small-track classification=Page")
     out = await console.say(":as jordan", "/learn stats small-track")
-    assert "enrolled fewer than 5" in out and "enrolled 2" not in out
+    assert "fewer than 5 people enrolled" in out and "2 people" not in out
 
 
 async def test_reflections_are_stored_without_the_person(app: FakeOutward, console: Console,
@@ -294,3 +296,47 @@ async def test_a_nudge_held_back_by_a_survey_never_dates_its_end(
     assert "step 2" not in out, "planned the moment the survey ended"
     out = await console.say(":clock +1d")
     assert "(to dana) Noticing · step 2 of 3" in out or "Noticing · step 2 of 3" in out
+
+
+async def test_learning_stats_say_what_they_count_and_hide_small_splits(
+    clock: FakeClock
+) -> None:
+    """The lead reads people, not bare numbers; a step done by all but one or two shows
+    neither figure, and a track where one person left hides the whole split."""
+    app = await in_memory(clock, env={"OUTWARD_K_RESPONSES": "3"})
+    console = Console(app, clock)
+    try:
+        use_track(app)
+        await console.say("/learn enrol test-track branch=Riverside")  # 5 people, step 1 sent
+        for handle in ("sam", "grace", "will", "fatima"):
+            await console.say(f":as {handle}", "Done")
+        out = await console.say(":as amara", "/learn stats test-track")
+        assert "step 1 (one): sent to 5 people, done by hidden (small numbers)" in out
+        assert "done by 4" not in out  # 5 - 4: the one who did not would be counted
+        await console.say(":as noah", "Done")
+        out = await console.say(":as amara", "/learn stats test-track")
+        assert "step 1 (one): sent to 5 people, done by 5" in out
+        await console.say(":as noah", "/learn leave test-track")
+        out = await console.say(":as amara", "/learn stats test-track")
+        assert "5 people enrolled (how many are still taking part, finished or left is " \
+               "hidden while any of these groups has fewer than 3 people)" in out
+        assert "4 still" not in out and "1 left" not in out
+    finally:
+        await app.close()
+
+
+async def test_learning_stats_name_unknown_tracks_and_skip_empty_ones(
+    app: FakeOutward, console: Console
+) -> None:
+    use_track(app)
+    out = await console.say("/learn stats")
+    assert "Nobody is in a learning track yet. Enrol people with /learn enrol TRACK" in out
+    await console.say("/learn enrol test-track branch=Riverside")
+    out = await console.say("/learn stats")
+    assert "Noticing: 5 people enrolled" in out
+    assert "Allyship in action" not in out  # nobody in it: not seven lines of zeros
+    assert "Nobody has joined yet: allyship, bias-basics," in out
+    out = await console.say("/learn stats TEST-TRACK bias-basic")
+    assert "no learning track called bias-basic" in out and "Noticing" not in out
+    out = await console.say("/learn stats TEST-TRACK")
+    assert "Noticing: 5 people enrolled" in out

@@ -188,14 +188,15 @@ def test_cohort_csv_reports_every_bad_line() -> None:
     assert [(r.handle, r.role) for r in rows] == [("ann", "mentee"), ("cy", "mentor")]
     assert problems == [
         "line 3: no handle",
-        "line 4: bob: role must be mentee, mentor or liaison",
-        "line 5: ann is listed twice",
+        "line 4: bob: role must be mentee, mentor or liaison, not 'boss'",
+        "line 5: ann is listed twice; line 2 is the one imported",
     ]
     # an Excel export (Windows line endings, blank lines): the file's own line numbers
     _, problems = parse_cohort_csv("handle,role\r\nmei,mentor\r\n\r\nkwame,mentee\r\n"
                                    "kwame,mentee\r\n\r\nzed,boss\r\n")
-    assert problems == ["line 5: kwame is listed twice",
-                        "line 7: zed: role must be mentee, mentor or liaison"]
+    assert problems == ["line 5: kwame is listed twice; line 4 is the one imported",
+                        "line 7: zed: role must be mentee, mentor or liaison, not 'boss'"]
     assert parse_cohort_csv("name,email\nx,y\n") == (
-        [], ["the file needs a header with at least handle and role"]
+        [], ["the first line must name the columns, with at least handle and role (it "
+             "reads: name, email)"]
     )

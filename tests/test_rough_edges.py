@@ -144,7 +144,7 @@ def test_report_learning_writes_html_when_asked(cli: Cli, tmp_path: Path) -> Non
     assert done.code == 0 and f"Wrote {page}" in done.out
     html = page.read_text("utf-8")
     assert html.startswith("<!doctype html>") and "<h2>Noticing implicit bias</h2>" in html
-    assert "Harbor County Library" in html and "enrolled 0" in html
+    assert "Harbor County Library" in html and "0 people enrolled" in html
     text = cli("report", "learning", "--format", "text")
     assert text.code == 0 and "<" not in text.out and "Learning tracks" in text.out
     asked = cli("report", "learning", "--format", "html")

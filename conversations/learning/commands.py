@@ -69,7 +69,7 @@ class LearningCommands:
     async def enrol_group(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """Admins enrol everyone, a segment (`branch=X`) or one person (`@handle`)."""
         if "admin" not in roles(person):
-            return self.deps.reply(person, "command.admin_only", action="enrol")
+            return self.deps.reply(person, "learn.enrol_admin_only")
         if len(rest) != 2:
             return self.deps.reply(person, "learn.enrol_usage")
         track = self.deps.tracks.get(rest[0].lower())
@@ -110,15 +110,23 @@ class LearningCommands:
         if not roles(person) & {"admin", "chair"}:
             return self.deps.reply(person, "learn.stats_refused")
         tracks = self.deps.tracks
-        wanted = [tracks[t] for t in rest if t in tracks] if rest else list(tracks.values())
-        if rest and not wanted:
-            return self._unknown_track(person, rest[0])
-        lines = []
-        for track in wanted:
-            lines += learning_stats_lines(self.deps.catalog, person.locale, track,
-                                          await tx.enrolments.for_track(track.id),
-                                          self.deps.policy.k_responses)
-        return Message("\n".join(lines) or "-", private=True)
+        unknown = [t for t in rest if t.lower() not in tracks]
+        if unknown:  # never a silent partial answer: "stats allyship bias-basic"
+            return self._unknown_track(person, unknown[0])
+        k = self.deps.policy.k_responses
+        lines: list[str] = []
+        unused: list[str] = []
+        for track in [tracks[t.lower()] for t in dict.fromkeys(rest)] or tracks.values():
+            enrolments = await tx.enrolments.for_track(track.id)
+            if not enrolments and not rest:  # every track asked for: name the empty ones once
+                unused.append(track.id)
+                continue
+            lines += learning_stats_lines(self.deps.catalog, person.locale, track, enrolments, k)
+        if unused and not lines:
+            return self.deps.reply(person, "learn.stats_nobody", tracks=", ".join(unused))
+        if unused:
+            lines.append(self.deps.text(person, "learn.stats_unused", tracks=", ".join(unused)))
+        return Message("\n".join(lines), private=True)
 
     def _unknown_track(self, person: Person, name: str) -> Message:
         known = ", ".join(sorted(self.deps.tracks)) or "-"

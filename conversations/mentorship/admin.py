@@ -10,7 +10,14 @@ from typing import Any
 
 from conversations.context import Deps, roles
 from conversations.mentorship.cohorts import COHORT_ID, load_cohort, other_cohort
-from conversations.mentorship.csvimport import MAX_CSV_BYTES, ROLES, parse_cohort_csv, read_csv
+from conversations.mentorship.csvimport import (
+    MAX_CSV_BYTES,
+    ROLES,
+    NotUtf8,
+    availability_note,
+    parse_cohort_csv,
+    read_csv,
+)
 from conversations.messages import Message, Outcome, localized
 from conversations.ports import Mentorship, UnitOfWork
 from conversations.schedule import end_of
@@ -31,6 +38,12 @@ async def close_cohort(m: Mentorship, cohort: MentorCohort) -> None:
     cohort.status = "closed"
     for p in await m.pairs(cohort.id, "active", "proposed"):
         p.status = "ended" if p.status == "active" else "dropped"
+
+
+def _line_number(problem: str) -> int:
+    """"line 12: ..." -> 12; problems about the whole file come first."""
+    number = problem.removeprefix("line ").partition(":")[0]
+    return int(number) if number.isdigit() else 0
 
 
 class CohortAdmin:
@@ -99,37 +112,64 @@ class CohortAdmin:
         except TooLarge:
             return say(person, "mentor.file_too_large", file=rest[1][:200],
                        limit=size(MAX_CSV_BYTES))
+        except NotUtf8:
+            return say(person, "mentor.not_utf8", file=rest[1][:200])
         if text is None:
             return say(person, "mentor.no_file", file=rest[1][:200])
         rows, problems = parse_cohort_csv(text)
         counts = {r: 0 for r in ROLES}
+        notes: list[str] = []
         for row in rows:
             who = await tx.people.by_handle(row.handle)
             if who is None or not who.active:
-                problems.append(f"line {row.line}: {row.handle} is not on the roster")
+                problems.append(f"line {row.line}: {row.handle} is not on the roster "
+                                "(add them with python -m bot roster import first)")
                 continue
             other = await other_cohort(m, who.id, ctx.cohort.id)
             if other is not None:
                 problems.append(f"line {row.line}: {row.handle} is already in cohort {other}")
                 continue
             mem = await m.member(ctx.cohort.id, who.id)
+            if mem is not None and mem.left:  # importing the same sheet again never undoes it
+                problems.append(f"line {row.line}: {row.handle} left {ctx.cohort.id} "
+                                "themselves, so the file does not add them back (they can "
+                                f"/mentor join {ctx.cohort.id} again)")
+                continue
+            if mem is not None and mem.role != row.role and any(
+                    p.cohort_id == ctx.cohort.id and p.status in ("active", "proposed")
+                    for p in await m.pairs_of(who.id)):
+                problems.append(f"line {row.line}: {row.handle} is already paired as a "
+                                f"{mem.role}, so their role stays {mem.role}")
+                continue
             if mem is None:
                 mem = await m.add_member(ctx.cohort.id, who.id, row.role)
-            mem.role, mem.goals, mem.availability = row.role, row.goals, row.availability
-            mem.manager, mem.priority, mem.prefers = row.manager, row.priority, row.prefers
-            mem.left, mem.paused = False, False
+            # a pause is the person's own choice: a new import keeps it
+            mem.role = row.role
+            for column in ("goals", "availability", "manager", "priority", "prefers"):
+                if getattr(row, column) is not None:  # a column the file leaves out is kept
+                    setattr(mem, column, getattr(row, column))
+            note = availability_note(row, mem.availability or "")
+            if note:
+                notes.append(note)
             counts[row.role] += 1
         out = say(person, "mentor.imported", cohort=ctx.cohort.id, mentees=counts["mentee"],
                   mentors=counts["mentor"], liaisons=counts["liaison"])
-        if not problems:
+        if not problems and not notes:
             return out
+        problems.sort(key=_line_number)  # the roster's problems come after the file's own
         listed = "\n".join(f"• {p}" for p in problems[:20])
         more = f"\n… +{len(problems) - 20}" if len(problems) > 20 else ""
         if not any(counts.values()):  # not "Imported 0 ... Next: propose"
             return Message(self.deps.text(person, "mentor.imported_none", cohort=ctx.cohort.id)
                            + "\n" + listed + more, private=True)
-        return Message(out.text + "\n" + self.deps.text(person, "mentor.import_problems")
-                       + "\n" + listed + more, private=True)
+        text = out.text
+        if problems:
+            text += "\n" + self.deps.text(person, "mentor.import_problems") + "\n" + listed + more
+        if notes:
+            text += ("\n" + self.deps.text(person, "mentor.import_notes") + "\n"
+                     + "\n".join(f"• {n}" for n in notes[:20])
+                     + (f"\n… +{len(notes) - 20}" if len(notes) > 20 else ""))
+        return Message(text, private=True)
 
     async def feedback(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """End-of-programme feedback: a pulse round sent to the cohort's members only."""

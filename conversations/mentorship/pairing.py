@@ -185,9 +185,11 @@ class Pairing:
         (mentee, mentee_m), (mentor, mentor_m) = found
         if same_reporting_line(applicant(mentee_m, mentee.handle),
                                applicant(mentor_m, mentor.handle)):
-            return say(person, "mentor.same_line", mentee=mentee.handle, mentor=mentor.handle)
+            return say(person, "mentor.same_line", mentee=mentee.handle, mentor=mentor.handle,
+                       cohort=ctx.cohort.id)
         if (mentee.id, mentor.id) in await previous_pairs(m):
-            return say(person, "mentor.repeat", mentee=mentee.handle, mentor=mentor.handle)
+            return say(person, "mentor.repeat", mentee=mentee.handle, mentor=mentor.handle,
+                       cohort=ctx.cohort.id)
         if not confirmed:
             bumped = await self._bumped(tx, ctx, mentee_m, mentee.id, mentor.id)
             if bumped:
