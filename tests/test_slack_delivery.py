@@ -131,7 +131,7 @@ async def test_ratelimited_error_code_and_stale_dm_and_connection_errors(
     slack.mock.fail("chat.postMessage", times=1, error="channel_not_found", user="D0STALE")
     await adapter.send(dana, [Message("Hi <!channel> & *you*")])
     post = slack.mock.posts_to("D0DANA")[-1]
-    assert post.args["text"] == "Hi &lt;!channel&gt; &amp; you"  # notification text: no *bold* marks
+    assert post.args["text"] == "Hi &lt;!channel&gt; &amp; you"  # no *bold* marks
 
     slack.mock.fail("chat.postMessage", times=1, status=429)  # no Retry-After header
     slack.mock.fail("chat.postMessage", times=1, status=429, retry_after=120)
