@@ -75,22 +75,23 @@ def alt_text(bars: Sequence[tuple[str, float]], title: str = "") -> str:
     return f"{title}: {items}" if title else items
 
 
-def chart_png(bars: Sequence[tuple[str, float]], title: str = "") -> bytes:
+def chart_png(bars: Sequence[tuple[str, float]], title: str = "", width: int = WIDTH) -> bytes:
     """Horizontal bars, top to bottom: label (wrapped), then a bar over a track with its value
-    at the end. Shares are 0..1 of the whole (a full bar is everyone)."""
+    at the end. Shares are 0..1 of the whole (a full bar is everyone). `width` is the width it
+    is meant to be shown at, in CSS pixels (a narrower chart stays readable on a phone)."""
     from PIL import Image, ImageDraw
 
     s = SCALE
     font, bold = _font(13 * s), _font(14 * s, bold=True)
-    inner = (WIDTH - 2 * PAD) * s
+    inner = (width - 2 * PAD) * s
     value_w = max((font.getlength(percent(v)) for _, v in bars), default=0) + 8 * s
     rows = [(_wrap(label, font, inner), share) for label, share in bars]
     title_lines = _wrap(title, bold, inner) if title else []
     height = PAD * s + len(title_lines) * (LINE + 2) * s + (GAP * s if title_lines else 0)
     height += sum(len(lines) * LINE * s + BAR * s + GAP * s for lines, _ in rows) + (PAD - GAP) * s
-    image = Image.new("RGB", (WIDTH * s, max(height, 2 * PAD * s)), BACKGROUND)
+    image = Image.new("RGB", (width * s, max(height, 2 * PAD * s)), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, WIDTH * s - 1, image.height - 1), outline=BORDER, width=s)
+    draw.rectangle((0, 0, width * s - 1, image.height - 1), outline=BORDER, width=s)
     y = PAD * s
     for line in title_lines:
         draw.text((PAD * s, y), line, font=bold, fill=INK)

@@ -4,6 +4,7 @@ messages -> Adaptive Cards that validate against the card schema version they de
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,6 +215,9 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "style": "1.0", "width": "1.1", **_ELEMENT}},
     "ActionSet": {"since": "1.2", "required": {"type", "actions"}, "props": {
         "type": "1.2", "actions": "1.2", **_ELEMENT}},
+    "Action.OpenUrl": {"since": "1.0", "required": {"type", "url"}, "props": {
+        "type": "1.0", "url": "1.0", "title": "1.0", "iconUrl": "1.1", "id": "1.0",
+        "style": "1.2", "tooltip": "1.5", "isEnabled": "1.5", "mode": "1.5"}},
     "Action.Submit": {"since": "1.0", "required": {"type"}, "props": {
         "type": "1.0", "title": "1.0", "data": "1.0", "associatedInputs": "1.3",
         "iconUrl": "1.1", "id": "1.0", "style": "1.2", "fallback": "1.2", "tooltip": "1.5",
@@ -261,6 +265,9 @@ def validate_card(card: dict[str, Any]) -> None:
             for i, child in enumerate(obj.get(key) or []):
                 assert isinstance(child, dict), f"{path}.{key}[{i}]"
                 check(child, f"{path}.{key}[{i}]")
+        if isinstance(obj.get("selectAction"), dict):
+            assert obj["selectAction"]["type"] == "Action.OpenUrl", f"{path}.selectAction"
+            check(obj["selectAction"], f"{path}.selectAction")
         if kind == "Action.Submit":
             assert isinstance(obj.get("data", {}), dict)
 
@@ -268,6 +275,19 @@ def validate_card(card: dict[str, Any]) -> None:
     assert len(json.dumps(card).encode()) < 28_000  # Teams' message size limit
     for action_set in (i for i in card["body"] if i["type"] == "ActionSet"):
         assert len(action_set["actions"]) <= 6  # Teams host config maxActions
+    for box in (i for i in card["body"] if i["type"].startswith("Input.")):
+        assert box.get("label"), "an input without a label is unnamed for a screen reader"
+    for image in (i for i in card["body"] if i["type"] == "Image"):
+        assert image.get("altText"), "an image without alt text says nothing to a screen reader"
+
+
+def assert_rows_fit(card: dict[str, Any]) -> None:
+    """Every row of buttons fits a phone's card (estimated as Teams draws them), unless it is a
+    single button."""
+    for action_set in (i for i in card["body"] if i["type"] == "ActionSet"):
+        titles = [a["title"] for a in action_set["actions"]]
+        width = sum(convert.label_width(t) for t in titles) + convert.BUTTON_GAP * (len(titles) - 1)
+        assert len(titles) == 1 or width <= convert.ROW_WIDTH, titles
 
 
 def test_question_with_rating_buttons_and_navigation() -> None:
@@ -329,6 +349,92 @@ def test_many_choices_are_split_into_rows_teams_can_show() -> None:
     assert len(convert.card_actions(card)) == 9
 
 
+def _rows(card: dict[str, Any]) -> list[list[str]]:
+    return [[a["title"] for a in i["actions"]] for i in card["body"] if i["type"] == "ActionSet"]
+
+
+# Buttons Outward sends, as captured from the real flows in Teams (the listening tour's last
+# question, a learning nudge, a check-in, an invitation), in Spanish: Teams draws each button on
+# one line and cut these to "Ca… Co… S…" on a 360 px phone when five shared a row.
+_CHOICE_ES = ("Capacitación y aprendizaje", "Contratación y ascensos", "Servicios al público",
+              "Políticas y procedimientos", "Cultura laboral")
+_NAV_ES = ("Omitir", "Atrás", "Parar por ahora")
+
+
+def test_a_spanish_choice_list_fits_a_phone_and_keeps_apart_from_navigation() -> None:
+    msg = Message("*Pregunta 8 de 8*\n¿En qué debería trabajar primero el comité?",
+                  tuple(Button(c, "answer", f"first-priority={i}")
+                        for i, c in enumerate(_CHOICE_ES))
+                  + tuple(Button(n, "nav", n) for n in _NAV_ES), key="pulse:lt:8")
+    card = convert.render_card(msg, "es")
+    validate_card(card)
+    rows = _rows(card)
+    assert [t for row in rows for t in row] == [*_CHOICE_ES, *_NAV_ES]  # order kept
+    assert rows[-1] == list(_NAV_ES)  # navigation on its own row, not among the answers
+    assert all(set(row) <= set(_CHOICE_ES) for row in rows[:-1])
+    assert all(len(row) == 1 for row in rows[:-1])  # each choice has its row: none is cut
+    assert_rows_fit(card)
+
+
+def test_a_rating_scale_stays_on_one_row_above_its_navigation() -> None:
+    msg = Message("Question 5 of 8", tuple(Button(str(v), "answer", f"q={v}") for v in range(1, 6))
+                  + (Button("Skip", "nav", "skip"), Button("Back", "nav", "back"),
+                     Button("Stop for now", "nav", "stop")))
+    assert _rows(convert.render_card(msg)) == [["1", "2", "3", "4", "5"],
+                                                ["Skip", "Back", "Stop for now"]]
+    four = Message("Question 1", tuple(Button(str(v), "answer", f"q={v}") for v in range(1, 5))
+                   + (Button("Skip", "nav", "skip"),))
+    assert _rows(convert.render_card(four)) == [["1", "2", "3", "4"], ["Skip"]]
+
+
+def test_a_spanish_nudge_and_an_invitation_show_every_label_whole() -> None:
+    nudge = Message("Notar el sesgo implícito · paso 1 de 7", (
+        Button("Hecho", "learn.done", "1", "primary"),
+        Button("Posponer hasta mañana", "learn.snooze", "1|1"),
+        Button("Posponer una semana", "learn.snooze", "1|7"),
+        Button("Omitir", "learn.skip", "1"), Button("Dejar esta ruta", "learn.stop", "1", "danger"),
+        Button("Reflexionar", "learn.reflect", "1")))
+    invite = Message("Hola, Luis.", (Button("Empezar", "start", "lt|1", "primary"),
+                                     Button("Ahora no", "later", "lt|1"),
+                                     Button("¿Qué pasa con mis respuestas?", "privacy", "")))
+    for msg in (nudge, invite):
+        card = convert.render_card(msg, "es")
+        validate_card(card)
+        assert [a["title"] for a in convert.card_actions(card)] == [b.label for b in msg.buttons]
+        assert len(_rows(card)) > 1
+        assert_rows_fit(card)
+    assert _rows(convert.render_card(invite, "es")) == [
+        ["Empezar", "Ahora no"], ["¿Qué pasa con mis respuestas?"]]
+
+
+def test_every_button_label_outward_ships_fits_a_phone_row_on_its_own() -> None:
+    """A label wider than a phone's card is cut whatever the rows: the catalog's button texts,
+    every bundled question's choices and the mentorship topics, in every language."""
+    import yaml
+
+    from prompts.catalog import load_catalog
+    from prompts.loader import builtin_round_templates
+
+    labels = [text for texts in load_catalog().texts.values()
+              for key, text in texts.items() if ".button." in key]
+    labels += [label for template in builtin_round_templates().values()
+               for q in template.questions for c in q.choices for label in c.label.values()]
+    root = Path(__file__).resolve().parent.parent / "prompts" / "mentorship"
+    for path in root.glob("*.yaml"):
+        spec = yaml.safe_load(path.read_text("utf-8"))
+        labels += [label for t in spec.get("topics") or [] for label in t["label"].values()]
+    assert len(labels) > 50
+    too_wide = [label for label in labels if convert.label_width(label) > convert.ROW_WIDTH]
+    assert not too_wide
+    assert convert.label_width("x" * 60) > convert.ROW_WIDTH  # the check can fail
+
+
+def test_label_widths_follow_the_font_not_the_character_count() -> None:
+    assert convert.label_width("iiii") < convert.label_width("mmmm")
+    assert convert.label_width("Skip") < convert.label_width("Stop for now")
+    assert convert.label_width("") == convert.BUTTON_CHROME
+
+
 def test_validator_rejects_what_teams_would_not_render() -> None:
     good = convert.render_card(Message("x", (Button("A", "a", "1", "primary"),)))
     validate_card(good)
@@ -369,3 +475,40 @@ def test_a_chart_becomes_an_inline_png_image() -> None:
     assert len(images) == 1
     assert images[0]["url"].startswith("data:image/png;base64,iVBORw0KGgo")
     assert images[0]["altText"] == "Theme shares: Workload 50%, Training 25%"
+
+
+def test_a_report_link_is_a_short_link_that_opens_the_whole_address() -> None:
+    """A chair's report address (a 150-character signed URL, one unbreakable word) ran off the
+    card's edge and could not be clicked: it is now a link showing its host and path."""
+    url = ("https://outward.example.org/report/listening-tour?chair=2&expires=1795543200"
+           "&sig=b8df39f05ceaa9a4c9be07ae38e5089140c9eb3785fb9e8308f18a1d1e36f0cb")
+    card = convert.render_card(Message(f"*Full report:* {url}.\nThis link is personal."))
+    validate_card(card)
+    runs = card["body"][0]["inlines"]
+    assert runs[0] == {"type": "TextRun", "text": "Full report:", "weight": "Bolder"}
+    link = runs[2]
+    assert link["text"] == "outward.example.org/report/listening-tour"
+    assert link["selectAction"] == {"type": "Action.OpenUrl", "url": url}
+    assert runs[3]["text"] == "."  # the sentence's full stop is not part of the address
+    assert max(len(r["text"]) for r in runs) <= convert.LINK_TEXT
+    assert url in card["fallbackText"]
+    long_path = convert.render_card(Message("https://x.example/" + "a" * 90))
+    assert long_path["body"][0]["inlines"][0]["text"].endswith("…")
+    # what a person wrote (quotes) never becomes a link
+    quoted = convert.render_card(Message("Quote", quotes=(url,)))
+    assert "selectAction" not in json.dumps(quoted)
+
+
+def test_the_chart_is_drawn_narrow_enough_to_read_on_a_phone() -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    from adapters.chart import SCALE
+
+    card = convert.render_card(Message("Themes", chart=(("Workload", 0.5), ("Training", 0.25))))
+    [image] = [b for b in card["body"] if b["type"] == "Image"]
+    png = base64.b64decode(image["url"].split(",", 1)[1])
+    assert Image.open(io.BytesIO(png)).width == convert.CHART_WIDTH * SCALE
+    assert convert.CHART_WIDTH <= 400 and image["size"] == "Stretch"

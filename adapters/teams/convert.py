@@ -15,9 +15,11 @@ import base64
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from adapters.chart import alt_text, chart_png
 from conversations.events import (
@@ -48,6 +50,8 @@ _BOLD = re.compile(r"\*([^*\n]+)\*")
 _AT = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
+LINK_TEXT = 60  # characters of a link's host and path shown (it wraps at its hyphens)
 
 JSON = dict[str, Any]
 
@@ -319,19 +323,48 @@ def inbound(activity: Mapping[str, Any]) -> Inbound | None:
 # ---- rendering ---------------------------------------------------------------------------------
 
 
+def _link(url: str) -> JSON:
+    """A web address as a link run. TextRun never makes links by itself, and a long address is
+    one unbreakable word that runs off the card's edge (its query string alone can be 100
+    characters), so the run shows the host and path, which names where it goes, and opens the
+    whole address: https://adaptivecards.io/explorer/TextRun.html (selectAction)"""
+    parts = urlsplit(url)
+    shown = parts.netloc + (parts.path if parts.path != "/" else "")
+    if len(shown) > LINK_TEXT:
+        shown = shown[:LINK_TEXT - 1] + "…"
+    return {"type": "TextRun", "text": shown,
+            "selectAction": {"type": "Action.OpenUrl", "url": url}}
+
+
+def _plain_runs(text: str, weight: str = "") -> list[JSON]:
+    runs: list[JSON] = []
+    pos = 0
+    for m in _URL.finditer(text):
+        if m.start() > pos:
+            runs.append({"type": "TextRun", "text": text[pos:m.start()]})
+        runs.append(_link(m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        runs.append({"type": "TextRun", "text": text[pos:]})
+    if weight:
+        for run in runs:
+            run["weight"] = weight
+    return runs
+
+
 def _runs(line: str) -> list[JSON]:
-    """TextRuns for one line; `*bold*` becomes weight Bolder. TextRun never interprets markdown,
-    so nothing a person wrote can turn into links or formatting:
-    https://adaptivecards.io/explorer/TextRun.html"""
+    """TextRuns for one line; `*bold*` becomes weight Bolder, a web address a link (see _link).
+    TextRun never interprets markdown, so nothing a person wrote can turn into formatting or a
+    link that hides where it goes: https://adaptivecards.io/explorer/TextRun.html"""
     runs: list[JSON] = []
     pos = 0
     for m in _BOLD.finditer(line):
         if m.start() > pos:
-            runs.append({"type": "TextRun", "text": line[pos:m.start()]})
-        runs.append({"type": "TextRun", "text": m.group(1), "weight": "Bolder"})
+            runs.extend(_plain_runs(line[pos:m.start()]))
+        runs.extend(_plain_runs(m.group(1), "Bolder"))
         pos = m.end()
     if pos < len(line):
-        runs.append({"type": "TextRun", "text": line[pos:]})
+        runs.extend(_plain_runs(line[pos:]))
     return runs
 
 
@@ -361,10 +394,71 @@ def plain(text: str) -> str:
 _STYLE = {"primary": "positive", "danger": "destructive"}
 
 
-# Teams shows at most 6 actions per action set (host config `actions.maxActions`); answer
-# buttons go in rows of at most ACTIONS_PER_ROW so a long choice list is never cut off:
+# Teams shows at most 6 actions per action set (host config `actions.maxActions`) and draws each
+# button on one line, cutting a label that does not fit with "…" (a choice list or a Spanish
+# nudge came out as "Ca… Co… S…" on a phone). Answer buttons therefore go in rows of at most
+# ACTIONS_PER_ROW that fit ROW_WIDTH, the content width of a card on a 360 px phone (card
+# padding 16 px a side); a label too long to share a row gets a row of its own. Widths follow
+# Teams' light host config and button style (14 px Segoe UI, 10 px padding and a 2 px border a
+# side, 8 px between buttons), as the Adaptive Cards designer's Teams container draws them:
 # https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
 ACTIONS_PER_ROW = 5
+ROW_WIDTH = 296
+BUTTON_CHROME = 24  # padding and border of one button
+BUTTON_GAP = 8
+SET_RUN = 3
+_NARROW = frozenset(" .,:;'!|()[]/-ijlrtfI¡¿")
+_WIDE = frozenset("mwMW@%—…")
+
+
+def label_width(label: str) -> float:
+    """An estimate (a little generous) of a button's width in px: Segoe UI's advance widths at
+    14 px, by character class; emoji and wide scripts count as 16 px."""
+    width = 0.0
+    for ch in label:
+        if ch in _NARROW:
+            width += 4.5
+        elif ch in _WIDE:
+            width += 12.5
+        elif ch.isdigit():
+            width += 7.5
+        elif ch.isupper():
+            width += 9.5
+        elif ord(ch) > 0x2000 or unicodedata.east_asian_width(ch) in ("W", "F"):
+            width += 16.0
+        else:
+            width += 7.5
+    return width + BUTTON_CHROME
+
+
+def action_rows(labels: list[str], actions: list[str] | None = None) -> list[list[int]]:
+    """Indexes of `labels` in rows, in order: at most ACTIONS_PER_ROW to a row, each row within
+    ROW_WIDTH (a label wider than that alone on its row). A run of SET_RUN or more buttons with
+    the same action (a rating scale, a choice list) keeps rows of its own, so "Skip" or "Back"
+    never reads as one of the answers."""
+    kinds = actions or [""] * len(labels)
+    runs: list[tuple[int, int]] = []  # [start, end) of same-action runs
+    for i, kind in enumerate(kinds):
+        if runs and kinds[runs[-1][0]] == kind:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    breaks = {edge for start, end in runs if end - start >= SET_RUN for edge in (start, end)}
+    rows: list[list[int]] = []
+    used = 0.0
+    for i, label in enumerate(labels):
+        width = label_width(label)
+        if (rows and i not in breaks and len(rows[-1]) < ACTIONS_PER_ROW
+                and used + BUTTON_GAP + width <= ROW_WIDTH):
+            rows[-1].append(i)
+            used += BUTTON_GAP + width
+        else:
+            rows.append([i])
+            used = width
+    return rows
+
+
+CHART_WIDTH = 400
 
 
 def render_card(msg: Message, lang: str = "en") -> JSON:
@@ -380,8 +474,10 @@ def render_card(msg: Message, lang: str = "en") -> JSON:
     if msg.chart:
         # Teams shows base64 data-URI images in cards, so the chart needs no hosting:
         # https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
-        png = base64.b64encode(chart_png(msg.chart, msg.chart_title or "Theme shares")
-                               ).decode("ascii")
+        # Drawn CHART_WIDTH px wide and stretched to the card: its 13 px labels show at about
+        # 10 px on a phone and 17 px on the desktop (drawn at 560, they were 7 px on a phone).
+        png = base64.b64encode(chart_png(msg.chart, msg.chart_title or "Theme shares",
+                                         width=CHART_WIDTH)).decode("ascii")
         body.append({
             "type": "Image",
             "url": f"data:image/png;base64,{png}",
@@ -422,8 +518,8 @@ def render_card(msg: Message, lang: str = "en") -> JSON:
         if b.style in _STYLE:
             action["style"] = _STYLE[b.style]
         buttons.append(action)
-    for start in range(0, len(buttons), ACTIONS_PER_ROW):
-        body.append({"type": "ActionSet", "actions": buttons[start:start + ACTIONS_PER_ROW]})
+    for row in action_rows([b.label for b in msg.buttons], [b.action for b in msg.buttons]):
+        body.append({"type": "ActionSet", "actions": [buttons[i] for i in row]})
     if not body:
         body = [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": " "}]}]
     return {
