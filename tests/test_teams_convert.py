@@ -136,10 +136,22 @@ def test_card_submits_become_button_presses_and_forms() -> None:
     ("/pulse start listening-tour", ("pulse", "start listening-tour")),
     ("themes", ("themes", "")),
     ("themes listening-tour", ("themes", "listening-tour")),
+    # what the help and README tell chairs to type, without the slash
+    ("themes listening-tour branch=Central", ("themes", "listening-tour branch=Central")),
+    ('themes listening-tour branch="Main Street"',
+     ("themes", 'listening-tour branch="Main Street"')),
+    ("temas listening-tour sucursal=Central", ("temas", "listening-tour sucursal=Central")),
+    ("pulse commit listening-tour Interpreters at story time",
+     ("pulse", "commit listening-tour Interpreters at story time")),
+    ("pulse share listening-tour send", ("pulse", "share listening-tour send")),
+    ("pulse thresholds listening-tour k=7", ("pulse", "thresholds listening-tour k=7")),
     ("/outward help", ("outward", "help")),
     ("help with training would be nice", None),  # an open answer, not a command
     ("pulse checks are too frequent", None),
     ("themes of belonging matter to me", None),
+    ("themes like pay=fairness matter", None),
+    ('themes "unclosed', None),
+    ("pulse shares are confusing", None),
     ("Paid time for training", None),
 ])
 def test_commands_with_or_without_slash(typed: str, expected: tuple[str, str] | None) -> None:

@@ -15,6 +15,7 @@ import base64
 import html
 import json
 import re
+import shlex
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -245,7 +246,8 @@ def submit_event(addr: Address, data: Mapping[str, Any]) -> ButtonPressed | Form
     return None
 
 
-_PULSE_SUBS = frozenset({"start", "pause", "resume", "close", "status", "list"})
+_PULSE_SUBS = frozenset({"start", "pause", "resume", "close", "status", "list", "schedule",
+                         "thresholds", "early-results", "commit", "share"})
 _LEARN_SUBS = frozenset({"join", "leave", "stats", "enrol"})
 _MENTOR_SUBS = frozenset({"history", "pause", "resume", "pairs", "join", "leave", "stats",
                           "create", "import", "propose", "confirm", "pair", "feedback"})
@@ -256,7 +258,8 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
     `/anything args` is always a command. Without the slash only unmistakable command lines
     count (`help`, `privacy`, Spanish `ayuda`, `privacidad`,
-    `pulse [start|pause|resume|close|status|list ...]`, `themes [ROUND]`, what the manifest's
+    `pulse [start|pause|resume|close|status|list|schedule|thresholds|early-results|commit|share
+    ...]`, `themes [ROUND [key=value ...]]`, what the manifest's
     command menu inserts), so an open answer such as
     "help with training" stays an answer."""
     stripped = text.strip()
@@ -270,13 +273,23 @@ def parse_command(text: str) -> tuple[str, str] | None:
         return word, ""
     if word == "pulse" and (not tokens or tokens[0].lower() in _PULSE_SUBS):
         return word, args
-    if word == "themes" and len(tokens) <= 1:
+    if word in ("themes", "temas") and _slice_args(args):
         return word, args
     if word == "learn" and (not tokens or tokens[0].lower() in _LEARN_SUBS):
         return word, args
     if word == "mentor" and tokens and tokens[0].lower() in _MENTOR_SUBS:
         return word, args
     return None
+
+
+def _slice_args(args: str) -> bool:
+    """`themes` arguments: nothing, a round, or a round then only `key=value` words
+    (`listening-tour branch="Main Street"`); "themes of belonging matter" is an answer."""
+    try:
+        words = shlex.split(args)
+    except ValueError:  # an unclosed quote
+        return False
+    return len(words) <= 1 or all("=" in w for w in words[1:])
 
 
 def text_event(addr: Address, text: str, personal: bool) -> Event | None:
