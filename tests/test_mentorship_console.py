@@ -585,3 +585,24 @@ async def test_the_usefulness_average_never_moves_by_fewer_than_k_scores(
     out = await answer(console, "amara", "/mentor stats lib")
     assert "3.8" not in out and "(5 ratings)" not in out
     assert "Average usefulness: 3.0 of 5 (3 ratings)." in out and "As shown on" in out
+
+
+async def test_a_lead_ends_a_cohort_early_and_no_more_check_ins_go_out(
+    app: FakeOutward, clock: FakeClock
+) -> None:
+    console = Console(app, clock)
+    await make_cohort(console)
+    out = await answer(console, "fatima", "/mentor end lib")
+    assert "Only the programme's lead or an admin can end a cohort." in out
+    out = await answer(console, "amara", "/mentor end", "/mentor end nosuch")
+    assert "Usage: /mentor end COHORT" in out and "There is no open cohort called nosuch" in out
+    out = await answer(console, "amara", "/mentor end lib")
+    assert "Ended cohort lib: its 2 pairs have ended, and no more check-ins are sent" in out
+    assert "/mentor feedback lib" in out
+    assert "has already ended" in await answer(console, "amara", "/mentor end lib")
+    out = await console.say(":clock +14d", ":clock +14d")
+    assert "(to fatima)" not in out and "(to grace)" not in out, "no check-ins after the end"
+    out = await answer(console, "fatima", "/mentor")
+    assert "lib with Grace Kim (ended)" in out, "the pair's history stays"
+    out = await answer(console, "rosa", "/mentoria end lib")
+    assert "Solo la persona responsable del programa" in out

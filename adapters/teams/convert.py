@@ -250,7 +250,7 @@ _PULSE_SUBS = frozenset({"start", "pause", "resume", "close", "status", "list", 
                          "thresholds", "early-results", "commit", "share"})
 _LEARN_SUBS = frozenset({"join", "leave", "stats", "enrol"})
 _MENTOR_SUBS = frozenset({"history", "pause", "resume", "pairs", "join", "leave", "stats",
-                          "create", "import", "propose", "confirm", "pair", "feedback"})
+                          "create", "import", "propose", "confirm", "pair", "feedback", "end"})
 
 
 def parse_command(text: str) -> tuple[str, str] | None:

@@ -171,6 +171,27 @@ class CohortAdmin:
                      + (f"\n… +{len(notes) - 20}" if len(notes) > 20 else ""))
         return Message(text, private=True)
 
+    async def end(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
+        """`end COHORT`: close a cohort before its last check-in (a lead or an admin), as the
+        clock does after it: its pairs end, no more check-ins go out (those already sent can
+        no longer be answered), the pairs' history stays and members may join another."""
+        say = self.deps.reply
+        if len(rest) != 1:
+            return say(person, "mentor.end_usage")
+        ctx = await load_cohort(tx.mentorship, rest[0].lower())
+        admin = "admin" in roles(person)
+        if ctx is None:
+            if not admin:  # not even whether the cohort exists
+                return say(person, "mentor.end_lead_only")
+            return say(person, "mentor.no_cohort", cohort=rest[0][:64])
+        if not admin and ctx.programme.lead_id != person.id:
+            return say(person, "mentor.end_lead_only")
+        if ctx.cohort.status == "closed":
+            return say(person, "mentor.already_ended", cohort=ctx.cohort.id)
+        pairs = await tx.mentorship.pairs(ctx.cohort.id, "active")
+        await close_cohort(tx.mentorship, ctx.cohort)
+        return say(person, "mentor.ended", cohort=ctx.cohort.id, n=len(pairs))
+
     async def feedback(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """End-of-programme feedback: a pulse round sent to the cohort's members only."""
         say = self.deps.reply

@@ -45,6 +45,7 @@ class MentorshipCommands:
             "create": self.admin.create,
             "import": self.admin.import_csv,
             "feedback": self.admin.feedback,
+            "end": self.admin.end,
             "propose": self.pairing.propose,
             "confirm": self.pairing.confirm,
             "pair": self.pairing.pair,
