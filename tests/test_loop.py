@@ -44,6 +44,14 @@ async def test_commitments_are_for_chairs_after_the_round_closes(app: FakeOutwar
     out = await console.say("/pulse commit", "/pulse commit listening-tour")
     assert out.count("Usage: /pulse commit ROUND TEXT") == 2
     assert not app.db.commitments
+    # a typo of a closed round: its name is offered (an open one is not: nothing to commit to)
+    out = await console.say("/pulse commit listeningtour Do better")
+    assert "Did you mean" not in out
+    await console.say(":as amara", "/pulse close listening-tour", ":as jordan")
+    for typed in ("/pulse commit listeningtour Do better", "/pulse share listening-tuor"):
+        out = await console.say(typed)
+        assert "Did you mean listening-tour?" in out, typed
+    assert not app.db.commitments and not app.db.sharebacks
 
 
 async def test_commitment_text_and_updates_are_validated(app: FakeOutward,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from conversations.context import Deps, roles
+from conversations.loop.lookup import closed_round
 from conversations.messages import Message, without_bidi
 from conversations.ports import UnitOfWork
 from conversations.words import split_args
@@ -59,14 +60,9 @@ class Commit:
         rest = rest.strip()
         if not round_word or not rest:
             return [say(person, "loop.commit_usage")]
-        rnd = await tx.rounds.get(round_word.lower()[:64])
-        if rnd is None:
-            missing = "rounds.not_started" if round_word.lower() in self.deps.templates \
-                else "rounds.no_such"
-            return [say(person, missing, round=round_word[:64])]
-        if rnd.status != "closed":
-            return [say(person, "loop.not_closed", round=rnd.id,
-                        status=self.deps.text(person, f"rounds.state.{rnd.status}"))]
+        rnd = await closed_round(self.deps, tx, person, round_word)
+        if isinstance(rnd, Message):
+            return [rnd]
         await tx.rounds.lock(rnd.id)  # one numbering at a time
         existing = await tx.commitments.for_round(rnd.id)
         words = split_args(rest)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.context import Deps, roles
 from conversations.loop.headline import headline
+from conversations.loop.lookup import closed_round
 from conversations.loop.progress import progress_on
 from conversations.loop.render import shareback_text
 from conversations.messages import Message
@@ -66,14 +67,9 @@ class Share:
         if not words or len(words) > 2 or (len(words) == 2
                                             and words[1].lower() not in ("send", "enviar")):
             return [say(person, "loop.share_usage")]
-        rnd = await tx.rounds.get(words[0].lower()[:64])
-        if rnd is None:
-            missing = "rounds.not_started" if words[0].lower() in self.deps.templates \
-                else "rounds.no_such"
-            return [say(person, missing, round=words[0][:64])]
-        if rnd.status != "closed":
-            return [say(person, "loop.not_closed", round=rnd.id,
-                        status=self.deps.text(person, f"rounds.state.{rnd.status}"))]
+        rnd = await closed_round(self.deps, tx, person, words[0])
+        if isinstance(rnd, Message):
+            return [rnd]
         sent = await tx.sharebacks.get(rnd.id)
         if sent is not None:
             return [say(person, "loop.share_already", round=rnd.id,

@@ -23,7 +23,7 @@ from conversations.results.render import (
     render_summary,
     render_theme,
 )
-from conversations.results.summary import Refusal, Summaries, parse_slice
+from conversations.results.summary import Refusal, Summaries, clip, parse_slice
 from conversations.results.thresholds import WHOLE, Slice
 from conversations.words import split_args
 from storage.models import Person, Round
@@ -71,12 +71,6 @@ def parse_query(args: Sequence[str]) -> Query:
         key = next((w.partition("=")[0] for w in rest if "=" in w), "")
         return Query(None, WHOLE, None, None, error, {"group": clip(key, 30) or "="})
     return Query(round_id, wanted, question, theme, error)
-
-
-def clip(text: str, limit: int) -> str:
-    """Typed text echoed back: one line, at most `limit` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ThemesCommand:
