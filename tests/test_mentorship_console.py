@@ -253,6 +253,12 @@ async def test_each_person_sees_only_what_their_role_allows(
     assert "you: met, 1/5, Goals, asked the liaison to get in touch · Fatima: met, Goals" in out
     out = await answer(console, "mei", "/mentor history")
     assert "Rosa: did not meet" in out and "cancela" not in out and "Fatima" not in out
+    assert "you: not answered yet (open until Dec" in out  # Mei can still answer hers
+    out = await answer(console, "rosa", "/mentoria history")
+    assert "Mei: aún sin respuesta (abierto hasta el" in out
+    await console.say(":clock +10d")  # the window has closed
+    out = await answer(console, "mei", "/mentor history")
+    assert "Dec 8, 2026: you: no answer · Rosa: did not meet" in out
     for handle in ("kwame", "tom", "aiyana"):  # unmatched, not in the programme, liaison
         out = await answer(console, handle, "/mentor history")
         assert "no history to show" in out or "no hay historial" in out

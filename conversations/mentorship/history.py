@@ -19,9 +19,11 @@ class History:
         self.deps = deps
 
     def _answer_text(self, person: Person, c: MentorCheckin, full: bool,
-                     topic_labels: Mapping[str, Any]) -> str:
+                     topic_labels: Mapping[str, Any], active: bool) -> str:
         say = self.deps.text
         if not c.done and c.met is None:
+            if active and self.deps.today(person) <= c.closes_on:  # it can still be answered
+                return say(person, "mentor.h.open", until=c.closes_on)
             return say(person, "mentor.h.no_answer")
         parts = [say(person, "mentor.h.met" if c.met else "mentor.h.not_met")]
         if full and c.usefulness is not None:
@@ -59,8 +61,9 @@ class History:
             for occ, sides in sorted(by_occ.items()):
                 own = sides.get(person.id)
                 other = sides.get(partner_id)
-                you = self._answer_text(person, own, True, labels) if own else "-"
-                them = self._answer_text(person, other, False, labels) if other else "-"
+                active = p.status == "active"
+                you = self._answer_text(person, own, True, labels, active) if own else "-"
+                them = self._answer_text(person, other, False, labels, active) if other else "-"
                 lines.append(say(person, "mentor.h.line", occ=occ, you=you, name=pname,
                                  them=them))
         return Message("\n".join(lines), private=True)
