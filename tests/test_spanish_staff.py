@@ -119,7 +119,7 @@ async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: 
     assert "¿Qué tan útil fue, de 1 (nada) a 5 (mucho)?" in out
     assert "Gracias, su seguimiento quedó guardado. Próximo seguimiento:" in out
     out = await answer(console, "rosa", "/mentoria")
-    assert "8 dic 2026: usted: se reunieron, 4/5, Metas · Mei: sin respuesta" in out
+    assert "8 dic 2026: usted: se reunieron, 4/5, Metas · Mei: aún sin respuesta (abierto" in out
     out = await answer(console, "rosa", "/mentoria pause")
     assert "Escriba /mentoria resume cuando vuelva." in out
     # someone in no pair still gets the usage
