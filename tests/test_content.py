@@ -320,8 +320,10 @@ def test_a_broken_content_folder_stops_the_start_with_one_line_per_problem(
     assert main(["pulse", "status"], env=env) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.splitlines() == [
-        "outward: OUTWARD_CONTENT_DIR: 1 problem in the content files:",
+    assert err.splitlines() == [  # the id given twice too, though q1's kind failed the schema
+        "outward: OUTWARD_CONTENT_DIR: 2 problems in the content files:",
+        f"{content}/rounds/a.yaml:9: question id 'q1' is used twice (first on line 5); give "
+        "each question its own id",
         f"{content}/rounds/a.yaml:10: question 'q1': kind: must be 'rating', 'choice' or 'open' "
         "(got 'text')",
     ]
