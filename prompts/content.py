@@ -32,7 +32,14 @@ from prompts.model import (
     Track,
     TrackStep,
 )
-from prompts.problems import ContentError, Problem, describe, line_of, read_yaml
+from prompts.problems import (
+    ContentError,
+    Problem,
+    YamlDoc,
+    describe,
+    line_of,
+    read_yaml,
+)
 from prompts.schema import (
     CHECKS,
     SPECS,
@@ -41,6 +48,7 @@ from prompts.schema import (
     RoundSpec,
     TrackSpec,
     field_names,
+    partial,
 )
 
 SETTING = "OUTWARD_CONTENT_DIR"
@@ -96,6 +104,24 @@ def _build(kind: str, spec: Any, source: str) -> tuple[str, Any]:
     return spec.id, mentorship_dict(spec)
 
 
+def _schema(kind: str, source: str, doc: YamlDoc) -> tuple[Any, list[Problem]]:
+    """(the spec, no problems), or (the parts that passed, the schema's problems): a file
+    with a wrong type in one step is still checked for duplicate ids, missing languages ..."""
+    try:
+        return SPECS[kind].model_validate(doc.data), []
+    except ValidationError as exc:
+        errors = exc.errors()
+    problems = []
+    for error in errors:
+        loc, key, message = describe(error, doc.data, FIELD_NAMES)
+        problems.append(Problem(source, line_of(doc.node, loc, key), message))
+    places = [tuple(p for p in error["loc"] if p != "[key]") for error in errors]
+    try:
+        return partial(SPECS[kind], doc.data, places), problems
+    except ValidationError:  # not expected: then only the schema's problems are reported
+        return None, problems
+
+
 def parse(kind: str, source: str, text: str) -> tuple[Loaded | None, list[Problem]]:
     """Validate one file's text as `kind` ('round', 'track', 'codebook' or 'mentorship')."""
     doc, problems = read_yaml(source, text)
@@ -105,15 +131,11 @@ def parse(kind: str, source: str, text: str) -> tuple[Loaded | None, list[Proble
         problems.append(Problem(source, line_of(doc.node, ()),
                                 f"must be a mapping with {_SHAPE[kind]}"))
         return None, problems
-    try:
-        spec = SPECS[kind].model_validate(doc.data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc, key, message = describe(error, doc.data, FIELD_NAMES)
+    spec, schema_problems = _schema(kind, source, doc)
+    problems += schema_problems
+    if spec is not None:  # the checks run on what passed the schema, so one run finds all
+        for loc, key, message in CHECKS[kind](spec, lambda loc: line_of(doc.node, loc)):
             problems.append(Problem(source, line_of(doc.node, loc, key), message))
-        return None, sorted(problems, key=lambda p: p.line)
-    for loc, key, message in CHECKS[kind](spec, lambda loc: line_of(doc.node, loc)):
-        problems.append(Problem(source, line_of(doc.node, loc, key), message))
     if problems:
         return None, sorted(problems, key=lambda p: p.line)
     item_id, value = _build(kind, spec, source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    TypeAdapter,
     WithJsonSchema,
     field_validator,
 )
@@ -265,11 +267,66 @@ SPECS: dict[str, type[_Spec]] = {
     "mentorship": MentorshipSpec,
 }
 
+# The collections whose items are checked one by one (prompts.problems.ITEMS names them).
+ITEM_SPECS: dict[str, type[_Spec]] = {
+    "questions": QuestionSpec, "choices": ChoiceSpec, "steps": StepSpec,
+    "milestones": MilestoneSpec, "topics": TopicSpec, "themes": ThemeSpec,
+}
 
 
 def field_names() -> set[str]:
     """Every field name of every kind of file (for "did you mean" hints)."""
     return {name for model in _Spec.__subclasses__() for name in model.model_fields}
+
+
+# ---- what the checks can still look at in a file the schema refused -------------------------
+
+
+def _field(model: type[_Spec], name: str, value: Any) -> Any:
+    info = model.model_fields[name]
+    kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(kind).validate_python(value)
+
+
+@dataclass(frozen=True)
+class Broken:
+    """An item of a collection with a schema error in it (a step whose id is missing): the
+    checks skip it, except that its fields that passed still count when ids are compared."""
+
+    fields: Mapping[str, Any]
+
+
+def partial(model: type[_Spec], data: Any, errors: Sequence[Loc], top: bool = True) -> Any:
+    """`model` built from the parts of `data` that passed the schema (`errors` are the
+    locations of the ones that did not), so the checks below can still run on them. An item
+    of a collection with an error in it is :class:`Broken` in its list, which keeps every
+    other item's index; a field of the file itself with an error is None. Raises
+    ValidationError if a part said to pass does not."""
+    if not errors:
+        return model.model_validate(data)
+    if not isinstance(data, dict):
+        return Broken({})
+    values: dict[str, Any] = {}
+    failed = False
+    for name in model.model_fields:
+        inner = [loc[1:] for loc in errors if loc[:1] == (name,)]
+        if not inner:
+            if name in data:
+                values[name] = _field(model, name, data[name])
+            continue
+        items = data.get(name)
+        if (name in ITEM_SPECS and isinstance(items, list)
+                and all(loc and isinstance(loc[0], int) for loc in inner)):
+            values[name] = [partial(ITEM_SPECS[name], item, [loc[1:] for loc in inner
+                                                             if loc[0] == i], top=False)
+                            for i, item in enumerate(items)]
+        elif top:
+            values[name] = None
+        else:
+            failed = True
+    if failed:
+        return Broken({k: v for k, v in values.items() if not isinstance(v, list)})
+    return model.model_construct(**values)  # unknown fields were left out: nothing uses them
 
 
 # ---- checks the schema cannot express --------------------------------------------------------
@@ -280,8 +337,10 @@ LineOf = Callable[[Loc], int]
 
 def _unique(items: list[Any], field: str, collection: str, noun: str, line: LineOf) -> Check:
     first: dict[str, int] = {}
-    for i, item in enumerate(items):
-        key = getattr(item, field)
+    for i, item in enumerate(items or ()):
+        key = item.fields.get(field) if isinstance(item, Broken) else getattr(item, field)
+        if key is None:  # failed the schema (see partial)
+            continue
         loc: Loc = (collection, i, field)
         if key in first:
             yield loc, False, (f"{noun} {field} '{key}' is used twice (first on line "
@@ -303,11 +362,13 @@ def _has(texts: Mapping[Any, Any] | None, languages: Sequence[str], loc: Loc, wh
 
 
 def check_round(spec: RoundSpec, line: LineOf) -> Check:
-    langs = list(spec.languages)
+    langs = list(spec.languages or ())
     yield from _has(spec.title, langs, ("title",), "title")
     yield from _has(spec.owner, langs, ("owner",), "owner")
     yield from _unique(spec.questions, "id", "questions", "question", line)
-    for i, q in enumerate(spec.questions):
+    for i, q in enumerate(spec.questions or ()):
+        if isinstance(q, Broken):
+            continue
         here: Loc = ("questions", i)
         name = f"question '{q.id}'"
         if q.kind == "choice":
@@ -333,19 +394,22 @@ def check_round(spec: RoundSpec, line: LineOf) -> Check:
         if q.kind == "rating" and q.scale is not None:
             yield from _has(q.scale, langs, (*here, "scale"), f"{name}: scale")
         for j, c in enumerate(q.choices or ()):
-            yield from _has(c.label, langs, (*here, "choices", j, "label"),
-                            f"{name}: choice '{c.value}': label")
+            if not isinstance(c, Broken):
+                    yield from _has(c.label, langs, (*here, "choices", j, "label"),
+                                f"{name}: choice '{c.value}': label")
 
 
 MAX_STEP_CHARS = 1500  # a step is read in chat in a minute or two (bundled ones are < 400)
 
 
 def check_track(spec: TrackSpec, line: LineOf) -> Check:
-    langs = list(spec.languages)
+    langs = list(spec.languages or ())
     yield from _has(spec.title, langs, ("title",), "title")
     yield from _has(spec.summary, langs, ("summary",), "summary")
     yield from _unique(spec.steps, "id", "steps", "step", line)
-    for i, s in enumerate(spec.steps):
+    for i, s in enumerate(spec.steps or ()):
+        if isinstance(s, Broken):
+            continue
         for field in ("text", "activity", "reflection"):
             yield from _has(getattr(s, field), langs, ("steps", i, field),
                             f"step '{s.id}': {field}")
@@ -360,18 +424,20 @@ def check_track(spec: TrackSpec, line: LineOf) -> Check:
 
 def check_codebook(spec: CodebookSpecFile, line: LineOf) -> Check:
     yield from _unique(spec.themes, "code", "themes", "theme", line)
-    for i, t in enumerate(spec.themes):
-        if t.code == "other":
+    for i, t in enumerate(spec.themes or ()):
+        if not isinstance(t, Broken) and t.code == "other":
             yield ("themes", i, "code"), False, "theme code 'other' is reserved (comments that " \
                                                 "match no theme are reported as other)"
 
 
 def check_mentorship(spec: MentorshipSpec, line: LineOf) -> Check:
-    langs = list(spec.languages)
+    langs = list(spec.languages or ())
     yield from _has(spec.title, langs, ("title",), "title")
     yield from _unique(spec.milestones, "id", "milestones", "milestone", line)
     yield from _unique(spec.topics, "value", "topics", "topic", line)
-    for i, m in enumerate(spec.milestones):
+    for i, m in enumerate(spec.milestones or ()):
+        if isinstance(m, Broken):
+            continue
         for field in ("text", "prepare", "review"):
             yield from _has(getattr(m, field), langs, ("milestones", i, field),
                             f"milestone '{m.id}': {field}")
@@ -379,8 +445,9 @@ def check_mentorship(spec: MentorshipSpec, line: LineOf) -> Check:
             if getattr(m, days) is not None and getattr(m, text) is None:
                 yield ("milestones", i, days), True, (
                     f"milestone '{m.id}': {days} has no effect without a {text} text")
-    for i, t in enumerate(spec.topics):
-        yield from _has(t.label, langs, ("topics", i, "label"), f"topic '{t.value}': label")
+    for i, t in enumerate(spec.topics or ()):
+        if not isinstance(t, Broken):
+                yield from _has(t.label, langs, ("topics", i, "label"), f"topic '{t.value}': label")
 
 
 CHECKS: dict[str, Callable[[Any, LineOf], Check]] = {

@@ -236,6 +236,85 @@ def test_tracks_mentorship_and_codebooks_have_line_numbered_problems(
     assert any(p.startswith(expected) for p in found), found
 
 
+MIXED_TRACK = """\
+id: t
+title: {en: T}
+languages: [en, es]
+cadence_days: weekly
+steps:
+  - {id: one, text: {en: One, es: Uno}, link: "ftp://x"}
+  - {text: {en: No id, es: Sin id}}
+  - {id: three, text: {en: Three}}
+  - {id: three, text: {en: Again, es: Otra}, link: 5}
+  - {id: five, text: {en: "LONG", es: Cinco}}
+"""
+
+
+def test_one_run_reports_schema_problems_and_later_checks_in_file_order() -> None:
+    """A wrong type, a missing id and a bad link (the schema) and a missing language, an id
+    used twice and a text too long (the checks after it) are all named at once, by line; the
+    step without an id is skipped by the checks, not the whole file."""
+    text = MIXED_TRACK.replace("LONG", "Long words. " * 200)
+    found = problems("track", text, "tracks/x.yaml")
+    assert [p.split(": ", 1)[0] for p in found] == [f"tracks/x.yaml:{n}" for n in
+                                                   (2, 4, 6, 7, 8, 9, 9, 10)]
+    for expected in (
+        "tracks/x.yaml:2: title has no 'es' text (the file declares languages: en, es)",
+        "tracks/x.yaml:4: cadence_days: must be a whole number of days",
+        "tracks/x.yaml:6: step 'one': link: must be an http(s) link",
+        "tracks/x.yaml:7: step #2: 'id' is missing",
+        "tracks/x.yaml:8: step 'three': text has no 'es' text",
+        "tracks/x.yaml:9: step id 'three' is used twice (first on line 8)",  # its link is wrong
+        "tracks/x.yaml:9: step 'three': link: must be a valid string",
+        "tracks/x.yaml:10: step 'five': text (en) is 2,399 characters, more than the 1,500",
+    ):
+        assert sum(p.startswith(expected) for p in found) == 1, (expected, found)
+
+
+def test_a_round_and_a_programme_with_both_kinds_of_problem_name_them_all() -> None:
+    """A question whose kind is misspelt still counts for ids used twice; a choice without a
+    label is skipped while its siblings are still compared; an unknown field in a milestone
+    does not hide its missing Spanish text."""
+    round_text = ROUND.replace("kind: open", "kind: text").replace("id: q2", "id: q1").replace(
+        ', es: "Me escuchan."', "").replace("languages: [en, es]", "languages: [en, es]\n"
+                                            "schedule: {every_days: -1}")
+    round_text += ("  - id: q3\n    kind: choice\n    text: {en: Pick, es: Elige}\n"
+                   "    choices:\n      - {value: a, label: {en: A, es: A}}\n"
+                   "      - {value: b}\n      - {value: a, label: {en: A2, es: A2}}\n")
+    assert [p.split(": ", 1)[1] for p in problems("round", round_text)] == [
+        "schedule: every_days: must be at least 0 (got -1)",
+        "question 'q1': text has no 'es' text (the file declares languages: en, es); write it "
+        "as en: ... and es: ... lines, or take es out of languages",
+        "question id 'q1' is used twice (first on line 6); give each question its own id",
+        "question 'q1': kind: must be 'rating', 'choice' or 'open' (got 'text')",
+        "question 'q3': choice 'b': 'label' is missing",
+        "question 'q3': choice value 'a' is used twice (first on line 17); give each choice "
+        "its own value",
+    ]
+    programme = MENTORSHIP.replace("at: 0, text: {en: Start, es: Inicio}",
+                                   "at: 0, txt: Start, text: {en: Start}").replace(
+        "cadence: {every_days: 7}", "cadence: {every_days: fortnightly}")
+    programme += "  - {value: goals, label: {en: Goals again, es: Metas otra vez}}\n"
+    found = problems("mentorship", programme, "mentorship/x.yaml")
+    assert [p.split(": ", 1)[0] for p in found] == [f"mentorship/x.yaml:{n}" for n in
+                                                   (4, 6, 6, 9)]
+    assert "unknown field 'txt'" in found[1] and "text has no 'es' text" in found[2], found
+    assert "topic value 'goals' is used twice (first on line 8)" in found[3], found
+
+
+def test_a_file_with_both_kinds_of_problem_is_refused_whole_and_validate_names_all(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path, "tracks/t.yaml", MIXED_TRACK.replace("LONG", "Five"))
+    assert main(["rounds", "validate", str(bad)], env={}) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(": ", 1)[0] for line in out] == [f"{bad}:{n}" for n in
+                                                       (2, 4, 6, 7, 8, 9, 9)]
+    with pytest.raises(ContentError) as err:
+        load_content(tmp_path)
+    assert str(err.value).splitlines()[0] == ("OUTWARD_CONTENT_DIR: 7 problems in the content "
+                                              "files:")
+
+
 def test_bundled_content_is_valid_and_complete_in_english_and_spanish() -> None:
     content = load_content()
     assert {"listening-tour", "community-aspirations", "equity-readiness",
@@ -320,8 +399,10 @@ def test_a_broken_content_folder_stops_the_start_with_one_line_per_problem(
     assert main(["pulse", "status"], env=env) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.splitlines() == [
-        "outward: OUTWARD_CONTENT_DIR: 1 problem in the content files:",
+    assert err.splitlines() == [  # the id given twice too, though q1's kind failed the schema
+        "outward: OUTWARD_CONTENT_DIR: 2 problems in the content files:",
+        f"{content}/rounds/a.yaml:9: question id 'q1' is used twice (first on line 5); give "
+        "each question its own id",
         f"{content}/rounds/a.yaml:10: question 'q1': kind: must be 'rating', 'choice' or 'open' "
         "(got 'text')",
     ]
