@@ -119,7 +119,9 @@ async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: 
     assert "¿Qué tan útil fue, de 1 (nada) a 5 (mucho)?" in out
     assert "Gracias, su seguimiento quedó guardado. Próximo seguimiento:" in out
     out = await answer(console, "rosa", "/mentoria")
-    assert "8 dic 2026: usted: se reunieron, 4/5, Metas · Mei: sin respuesta" in out
+    # Mei can still answer: not "sin respuesta" while her check-in is open
+    assert ("8 dic 2026: usted: se reunieron, 4/5, Metas · Mei: aún sin respuesta (abierto "
+            "hasta el 14 de diciembre de 2026)") in out
     out = await answer(console, "rosa", "/mentoria pause")
     assert "Escriba /mentoria resume cuando vuelva." in out
     # someone in no pair still gets the usage
