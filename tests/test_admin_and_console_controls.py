@@ -20,6 +20,12 @@ async def test_early_results_are_an_admin_opt_in(console: Console) -> None:
     assert "while it is open" in out
     out = await console.say(":as jordan", "/themes listening-tour")
     assert "still open" not in out and "too few people" in out  # thresholds still apply
+    # the whole round, open: not "the group listening-tour", and more answers may come
+    assert "the group" not in out and "once enough people have answered" in out
+    await console.say(":as amara", "/pulse close listening-tour")
+    out = await console.say(":as jordan", "/themes listening-tour")
+    assert "the group" not in out and "once enough" not in out
+    assert "The round is closed, so its results will not be shown" in out
 
 
 async def test_a_question_set_not_started_yet_is_named_as_such(console: Console) -> None:

@@ -185,6 +185,8 @@ def test_report_and_purge_commands(cli: Cli, tmp_path: Path) -> None:
     assert cli("pulse", "close", "listening-tour").code == 0
     small = cli("report", "listening-tour", "--out", str(tmp_path / "r.html"))
     assert small.code == 2 and "too few people" in small.err  # nobody answered
+    # the whole round is not "the group listening-tour", and a closed one gets no more answers
+    assert "the group" not in small.err and "The round is closed" in small.err
     assert not (tmp_path / "r.html").exists()
     missing = cli("report", "nope")
     assert missing.code == 2 and "no round 'nope'" in missing.err

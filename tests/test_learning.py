@@ -340,3 +340,5 @@ async def test_learning_stats_name_unknown_tracks_and_skip_empty_ones(
     assert "no learning track called bias-basic" in out and "Noticing" not in out
     out = await console.say("/learn stats TEST-TRACK")
     assert "Noticing: 5 people enrolled" in out
+    out = await console.say("/learn stats TEST-TRACK test-track")
+    assert out.count("Noticing: 5 people enrolled") == 1, out  # one track, named twice

@@ -606,6 +606,9 @@ async def test_a_lead_ends_a_cohort_early_and_no_more_check_ins_go_out(
     assert "Ended cohort lib: its 2 pairs have ended, and no more check-ins are sent" in out
     assert "/mentor feedback lib" in out
     assert "has already ended" in await answer(console, "amara", "/mentor end lib")
+    # the sheet imported again: not "Imported ... Next: /mentor propose lib", which refuses
+    out = await answer(console, "amara", "/mentor import lib mentorship-cohort.csv")
+    assert "There is no open cohort called lib" in out and "Imported" not in out
     out = await console.say(":clock +14d", ":clock +14d")
     assert "(to fatima)" not in out and "(to grace)" not in out, "no check-ins after the end"
     out = await answer(console, "fatima", "/mentor")

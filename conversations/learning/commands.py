@@ -116,7 +116,8 @@ class LearningCommands:
         k = self.deps.policy.k_responses
         lines: list[str] = []
         unused: list[str] = []
-        for track in [tracks[t.lower()] for t in dict.fromkeys(rest)] or tracks.values():
+        asked = dict.fromkeys(t.lower() for t in rest)  # each once: "stats X x"
+        for track in [tracks[t] for t in asked] or tracks.values():
             enrolments = await tx.enrolments.for_track(track.id)
             if not enrolments and not rest:  # every track asked for: name the empty ones once
                 unused.append(track.id)

@@ -105,7 +105,7 @@ class CohortAdmin:
         if len(rest) != 2:
             return say(person, "mentor.import_usage")
         ctx = await load_cohort(m, rest[0])
-        if ctx is None:
+        if ctx is None or ctx.cohort.status == "closed":  # ended: nobody joins it any more
             return say(person, "mentor.no_cohort", cohort=rest[0][:64])
         try:
             text = await asyncio.to_thread(read_csv, rest[1])

@@ -98,12 +98,9 @@ class ThemesCommand:
             if result.key == "themes.still_open" and person.id not in (rnd.waiting or []):
                 rnd.waiting = [*(rnd.waiting or []), person.id]  # told when it closes
             values = dict(result.values)
-            key = result.key
-            if query.slice == WHOLE and key == "themes.too_small":
-                key = "themes.too_small_round"
-            elif query.slice != WHOLE:  # the group as a reader names it
+            if query.slice != WHOLE:  # the group as a reader names it
                 values["slice"] = group_name(self.deps.catalog, loc, "=".join(query.slice))
-            return [self.deps.reply(person, key, **values)]
+            return [self.deps.reply(person, result.key, **values)]
         cat, kc, kr = self.deps.catalog, rnd.k_comments, rnd.k_responses
         link = ""
         if self.deps.policy.public_url:

@@ -161,8 +161,12 @@ class Summaries:
         where = f"{wanted[0]}={wanted[1]}" if wanted != WHOLE else rnd.id
         b_all, reason = ledger.choose(ALL, wanted)
         if b_all is None:
-            return Refusal(reason or "themes.too_small",
-                           {"round": rnd.id, "k": rnd.k_responses, "slice": where})
+            key = reason or "themes.too_small"
+            if wanted == WHOLE and key == "themes.too_small":  # the round is no "group"; a
+                # closed one will not get more answers (chat, the report link and the CLI alike)
+                key = "themes.too_small_closed" if rnd.status == "closed" \
+                    else "themes.too_small_round"
+            return Refusal(key, {"round": rnd.id, "k": rnd.k_responses, "slice": where})
         views: list[tuple[str, int]] = [(ALL, b_all)]
         # the whole-round views whose comments the themes shown here come from (their names
         # show something of them): recorded as shown too
