@@ -39,6 +39,15 @@ def test_goals_and_preferences_decide_the_fit() -> None:
     assert ("ana", "cy") in pairs_of(propose(mentees, mentors))
 
 
+def test_shared_days_count_in_spanish_as_in_english() -> None:
+    """A lead writing "lun;mié" for a mentee and "mon;wed" for a mentor means the same days."""
+    mentees = [a(1, "ana", availability="lun;miércoles")]
+    mentors = [a(3, "cy", availability="tue;thu"), a(4, "di", availability="mon; Wed")]
+    assert pairs_of(propose(mentees, mentors)) == {("ana", "di")}
+    mentees = [a(1, "ana", availability="martes, jueves")]
+    assert pairs_of(propose(mentees, mentors[::-1])) == {("ana", "cy")}
+
+
 def test_same_reporting_line_is_never_paired() -> None:
     boss = a(3, "cy")
     assert same_reporting_line(a(1, "ana", manager="cy"), boss)

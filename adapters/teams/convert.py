@@ -273,7 +273,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
         return word, ""
     if word == "pulse" and (not tokens or tokens[0].lower() in _PULSE_SUBS):
         return word, args
-    if word in ("themes", "temas") and _slice_args(args):
+    if word == "themes" and _slice_args(args):
         return word, args
     if word == "learn" and (not tokens or tokens[0].lower() in _LEARN_SUBS):
         return word, args

@@ -49,8 +49,15 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
+# a day's first three letters, Spanish as English (the cohort CSV takes both: "lun;mié")
+_SPANISH_DAYS = {"lun": "mon", "mar": "tue", "mié": "wed", "mie": "wed", "jue": "thu",
+                 "vie": "fri", "sáb": "sat", "sab": "sat", "dom": "sun"}
+
+
 def _days(text: str) -> set[str]:
-    return {d.strip().lower()[:3] for d in re.split(r"[;,\s]+", text) if d.strip()}
+    """Days named in an availability ("tue;thu", "martes, jueves"), as mon ... sun."""
+    found = (d.strip().lower()[:3] for d in re.split(r"[;,\s]+", text) if d.strip())
+    return {_SPANISH_DAYS.get(d, d) for d in found}
 
 
 def same_reporting_line(a: Applicant, b: Applicant) -> bool:
