@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from conversations.context import Deps, roles
-from conversations.mentorship.cohorts import COHORT_ID, load_cohort, other_cohort
+from conversations.mentorship.cohorts import COHORT_ID, Cohort, load_cohort, other_cohort
 from conversations.mentorship.csvimport import (
     MAX_CSV_BYTES,
     ROLES,
@@ -171,21 +171,31 @@ class CohortAdmin:
                      + (f"\n… +{len(notes) - 20}" if len(notes) > 20 else ""))
         return Message(text, private=True)
 
+    async def _led(self, tx: UnitOfWork, person: Person, rest: list[str], usage: str,
+                   refused: str, unknown: str) -> Cohort | Message:
+        """The cohort `rest` names when `person` is an admin or its programme's lead, or what to
+        say instead: `usage` without exactly one word, `refused` to anyone else (not even
+        whether the cohort exists), `unknown` to an admin when there is no such cohort."""
+        say = self.deps.reply
+        if len(rest) != 1:
+            return say(person, usage)
+        ctx = await load_cohort(tx.mentorship, rest[0].lower())
+        admin = "admin" in roles(person)
+        if ctx is None:
+            return say(person, unknown if admin else refused, cohort=rest[0][:64])
+        if not admin and ctx.programme.lead_id != person.id:
+            return say(person, refused)
+        return ctx
+
     async def end(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """`end COHORT`: close a cohort before its last check-in (a lead or an admin), as the
         clock does after it: its pairs end, no more check-ins go out (those already sent can
         no longer be answered), the pairs' history stays and members may join another."""
         say = self.deps.reply
-        if len(rest) != 1:
-            return say(person, "mentor.end_usage")
-        ctx = await load_cohort(tx.mentorship, rest[0].lower())
-        admin = "admin" in roles(person)
-        if ctx is None:
-            if not admin:  # not even whether the cohort exists
-                return say(person, "mentor.end_lead_only")
-            return say(person, "mentor.no_cohort", cohort=rest[0][:64])
-        if not admin and ctx.programme.lead_id != person.id:
-            return say(person, "mentor.end_lead_only")
+        ctx = await self._led(tx, person, rest, "mentor.end_usage", "mentor.end_lead_only",
+                              "mentor.no_cohort")
+        if isinstance(ctx, Message):
+            return ctx
         if ctx.cohort.status == "closed":
             return say(person, "mentor.already_ended", cohort=ctx.cohort.id)
         pairs = await tx.mentorship.pairs(ctx.cohort.id, "active")
@@ -194,16 +204,11 @@ class CohortAdmin:
 
     async def feedback(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """End-of-programme feedback: a pulse round sent to the cohort's members only."""
-        say = self.deps.reply
-        if len(rest) != 1:
-            return say(person, "mentor.feedback_usage")
-        ctx = await load_cohort(tx.mentorship, rest[0].lower())
-        admin = "admin" in roles(person)
-        if ctx is None:
-            return say(person, "mentor.feedback_usage" if admin else "mentor.lead_only")
-        if not admin and ctx.programme.lead_id != person.id:
-            return say(person, "mentor.lead_only")
-        cohort_id = rest[0].lower()
+        ctx = await self._led(tx, person, rest, "mentor.feedback_usage", "mentor.lead_only",
+                              "mentor.feedback_usage")
+        if isinstance(ctx, Message):
+            return ctx
+        cohort_id = ctx.cohort.id
         outcome = await self.start_round(tx, FEEDBACK_TEMPLATE, f"{cohort_id}-feedback"[:64],
                                          {"cohort": cohort_id})
-        return say(person, outcome.key, **outcome.values)
+        return self.deps.reply(person, outcome.key, **outcome.values)
