@@ -208,7 +208,7 @@ def registry_for(deps: Deps, platforms: Collection[str], retention_days: int,
         # who is waiting for typed text: a survey in progress, a reflection, a check-in note;
         # then "start"/"continue" for the open survey
         text=[pulse.text, reflections.text, checkins.text, pulse.resume_word],
-        hints=[pulse.open_hint],
+        hints=[pulse.open_hint, mentorship.open_hint],
         renderers_many={
             "pulse.invite": invitations.render_many,
             "pulse.reminder": invitations.render_many,

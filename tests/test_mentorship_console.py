@@ -615,3 +615,21 @@ async def test_a_lead_ends_a_cohort_early_and_no_more_check_ins_go_out(
     assert "lib with Grace Kim (ended)" in out, "the pair's history stays"
     out = await answer(console, "rosa", "/mentoria end lib")
     assert "Solo la persona responsable del programa" in out
+
+
+async def test_typing_instead_of_pressing_brings_the_check_in_back(
+    app: FakeOutward, clock: FakeClock
+) -> None:
+    """Fatima types "yes we met" under her check-in: she gets the check-in again with a word on
+    how to answer it, not the whole help; once it is answered, other text gets the help."""
+    console = Console(app, clock)
+    await make_cohort(console)
+    await console.say(":clock +14d")
+    out = await answer(console, "fatima", "yes we met")
+    assert "Your mentorship check-in is waiting for you: answer it with its buttons" in out
+    assert "Did you meet since the last check-in?" in out and "What I can do" not in out
+    out = await answer(console, "rosa", "sí nos reunimos")
+    assert "Su seguimiento de mentoría le espera" in out
+    await answer(console, "fatima", "Yes, we met", "4", "Goals", "No, all good")
+    out = await answer(console, "fatima", "yes we met")
+    assert "What I can do" in out and "is waiting for you" not in out

@@ -50,6 +50,24 @@ class MentorshipRender:
             return await self._checkin(tx, person, pair, prog, payload, other_name)
         return None
 
+    async def open_hint(self, tx: UnitOfWork, person: Person, text: str
+                        ) -> list[Message] | None:
+        """Other text while the person's check-in waits for its first answer (typed "yes we
+        met" instead of pressing a button): the check-in again, with a word on how to answer."""
+        today = self.deps.today(person)
+        for pair in await tx.mentorship.pairs_of(person.id):
+            if pair.status != "active":
+                continue
+            for c in await tx.mentorship.checkins([pair.id]):
+                if c.person_id != person.id or c.done or c.met is not None or \
+                        today > c.closes_on:
+                    continue
+                again = await self(tx, person, "mentor.checkin",
+                                   {"pair": pair.id, "occurrence": c.occurrence})
+                if again:
+                    return [Message(self.deps.text(person, "mentor.check.press")), *again]
+        return None
+
     def _milestone(self, person: Person, prog: MentorProgramme, payload: Mapping[str, Any],
                    other_name: str) -> list[Message] | None:
         ms = next((x for x in prog.definition.get("milestones", [])
