@@ -18,7 +18,8 @@ async def test_consent_and_receipt_name_part_time_in_spanish_words(
 ) -> None:
     out = await start_survey(console)
     assert "escriba parar para hacer una pausa y /encuesta para continuar" in out
-    assert "¿podemos incluir su sucursal y su puesto (Central, Page, jornada parcial)" in out
+    assert "¿podemos incluir su sucursal, su puesto y su jornada (Central, Page, jornada parcial)" \
+        in out
     assert "PT)" not in out
     out = await console.say("sí", *["omitir"] * 9)
     assert "Gracias, eso es todo." in out and "No se guardó nada" in out
