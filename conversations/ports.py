@@ -148,7 +148,6 @@ class People(Protocol):
 
 
 class Identities(Protocol):
-    async def person_for(self, platform: str, workspace: str, user_id: str) -> Person | None: ...
     async def account(self, platform: str, workspace: str,
                       user_id: str) -> tuple[Person, Identity] | None:
         """The person linked to an account, with the account's link (its stored route)."""

@@ -145,10 +145,6 @@ class Identities(_Repo, bulk.IdentitiesBulk):
         return next((i for i in self.db.identities.values()
                      if (i.platform, i.workspace, i.user_id) == key), None)
 
-    async def person_for(self, platform: str, workspace: str, user_id: str) -> Person | None:
-        ident = self._find(platform, workspace, user_id)
-        return self._out(self.db.people.get(ident.person_id)) if ident else None
-
     async def account(self, platform: str, workspace: str,
                       user_id: str) -> tuple[Person, Identity] | None:
         ident = self._find(platform, workspace, user_id)

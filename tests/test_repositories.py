@@ -80,8 +80,6 @@ async def test_people_identities_and_rounds(storage: Storage) -> None:
         await tx.rounds.create(_round("r1", "closed"), [])
         await tx.commit()
     async with storage() as tx:
-        found = await tx.identities.person_for("slack", "T1", "U1")
-        assert found is not None and found.handle == "ana"
         account = await tx.identities.account("slack", "T1", "U1")
         assert account is not None and account[0].handle == "ana"
         assert (account[1].conversation_id, account[1].reference) == ("D1", "ref")
@@ -89,7 +87,7 @@ async def test_people_identities_and_rounds(storage: Storage) -> None:
         [ident] = await tx.identities.for_person(ids["ana"])
         assert (ident.conversation_id, ident.reference) == ("D1", "ref")
         await tx.identities.unlink("slack", "T1", "U1")
-        assert await tx.identities.person_for("slack", "T1", "U1") is None
+        assert await tx.identities.account("slack", "T1", "U1") is None
         assert [r.id for r in await tx.rounds.all()] == ["r1", "r2"]
         assert [r.id for r in await tx.rounds.with_status("open", "paused")] == ["r2"]
         assert [q["id"] for q in await tx.rounds.questions("r2")] == ["q1", "q2"]
@@ -405,4 +403,4 @@ async def test_routes_are_stored_for_many_accounts_at_once(storage: Storage) -> 
         assert [(i.user_id, i.conversation_id, i.reference)
                 for pid in (ids["ana"], ids["ben"]) for i in found[pid]] == [
             ("U1", "D1", ""), ("29:b", "a:conv", "old-ref")]
-        assert await tx.identities.person_for("slack", "T1", "U9") is None
+        assert await tx.identities.account("slack", "T1", "U9") is None

@@ -18,10 +18,6 @@ class Identities:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
-    async def person_for(self, platform: str, workspace: str, user_id: str) -> Person | None:
-        found = await self.account(platform, workspace, user_id)
-        return found[0] if found is not None else None
-
     async def account(self, platform: str, workspace: str,
                       user_id: str) -> tuple[Person, Identity] | None:
         """The person linked to an account, with the account's link, in one query."""
