@@ -32,11 +32,13 @@ async def commitment_texts(tx: UnitOfWork, questions: Sequence[Question]) -> dic
     question is named by it in results: "Hire interpreters by March", not "Have you seen
     progress on: Hire interpreters by March?"); none for a commitment that is gone."""
     out: dict[str, str] = {}
+    texts: dict[str, dict[int, str]] = {}  # a round's commitments, read once: number -> text
     for q in questions:
         if q.commitment is not None:
             committed, number = q.commitment
-            found = next((c for c in await tx.commitments.for_round(committed)
-                          if c.number == number), None)
-            if found is not None:
-                out[q.id] = found.text
+            if committed not in texts:
+                texts[committed] = {c.number: c.text
+                                    for c in await tx.commitments.for_round(committed)}
+            if number in texts[committed]:
+                out[q.id] = texts[committed][number]
     return out
