@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from conversations.mentorship.matching import WEEK, day_of
 from prompts.files import read_at_most
 
 ROLES = ("mentee", "mentor", "liaison")
 MAX_CSV_BYTES = 1_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a NUL is an error to PostgreSQL
-_DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun",  # matching reads a day's first three
-         "lun", "mar", "mié", "mie", "jue", "vie", "sáb", "sab", "dom"}  # letters (es too)
 
 
 class NotUtf8(ValueError):
@@ -110,7 +109,7 @@ def availability_note(row: ImportRow, availability: str) -> str | None:
     if row.role == "liaison":
         return None
     given = [d.strip() for d in re.split(r"[;,\s]+", availability) if d.strip()]
-    odd = [d for d in given if d.lower()[:3] not in _DAYS]
+    odd = [d for d in given if day_of(d) not in WEEK]
     if not given:
         return f"line {row.line}: {row.handle} ({row.role}) has no availability"
     if odd:

@@ -54,10 +54,19 @@ _SPANISH_DAYS = {"lun": "mon", "mar": "tue", "mié": "wed", "mie": "wed", "jue":
                  "vie": "fri", "sáb": "sat", "sab": "sat", "dom": "sun"}
 
 
+WEEK = frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+
+
+def day_of(word: str) -> str:
+    """A day as mon ... sun ("Tuesday", "mar", "miércoles"); any other word as its first
+    three letters (not in WEEK)."""
+    code = word.strip().lower()[:3]
+    return _SPANISH_DAYS.get(code, code)
+
+
 def _days(text: str) -> set[str]:
     """Days named in an availability ("tue;thu", "martes, jueves"), as mon ... sun."""
-    found = (d.strip().lower()[:3] for d in re.split(r"[;,\s]+", text) if d.strip())
-    return {_SPANISH_DAYS.get(d, d) for d in found}
+    return {day_of(d) for d in re.split(r"[;,\s]+", text) if d.strip()}
 
 
 def same_reporting_line(a: Applicant, b: Applicant) -> bool:
