@@ -46,6 +46,12 @@ def _line_number(problem: str) -> int:
     return int(number) if number.isdigit() else 0
 
 
+def _bullets(lines: list[str], most: int = 20) -> str:
+    """Up to `most` lines as a bulleted list, then how many more."""
+    more = f"\n… +{len(lines) - most}" if len(lines) > most else ""
+    return "\n".join(f"• {line}" for line in lines[:most]) + more
+
+
 class CohortAdmin:
     def __init__(self, deps: Deps, start_round: StartRound) -> None:
         self.deps = deps
@@ -157,18 +163,15 @@ class CohortAdmin:
         if not problems and not notes:
             return out
         problems.sort(key=_line_number)  # the roster's problems come after the file's own
-        listed = "\n".join(f"• {p}" for p in problems[:20])
-        more = f"\n… +{len(problems) - 20}" if len(problems) > 20 else ""
         if not any(counts.values()):  # not "Imported 0 ... Next: propose"
             return Message(self.deps.text(person, "mentor.imported_none", cohort=ctx.cohort.id)
-                           + "\n" + listed + more, private=True)
+                           + "\n" + _bullets(problems), private=True)
         text = out.text
         if problems:
-            text += "\n" + self.deps.text(person, "mentor.import_problems") + "\n" + listed + more
+            text += "\n" + self.deps.text(person, "mentor.import_problems") + "\n" + \
+                _bullets(problems)
         if notes:
-            text += ("\n" + self.deps.text(person, "mentor.import_notes") + "\n"
-                     + "\n".join(f"• {n}" for n in notes[:20])
-                     + (f"\n… +{len(notes) - 20}" if len(notes) > 20 else ""))
+            text += "\n" + self.deps.text(person, "mentor.import_notes") + "\n" + _bullets(notes)
         return Message(text, private=True)
 
     async def _led(self, tx: UnitOfWork, person: Person, rest: list[str], usage: str,
