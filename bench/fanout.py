@@ -26,7 +26,10 @@ exactly one message. Goals: one worker on SQLite >= 0.8x the baseline; two worke
 Printed with each configuration: the CPU milliseconds per message of the workers (and of the raw
 loop), the mock and PostgreSQL; with two workers, the ceiling the machine's CPUs set for the
 whole fan-out (what its processes need per message, against the CPUs not busy with anything
-else meanwhile), so a MISS that the machine cannot help is told from one Outward could.
+else meanwhile), so a MISS that the machine cannot help is told from one Outward could; and,
+where it is so, that the two goals exclude each other on this machine (`exclusive`: on 2 CPUs,
+2 workers at 1.8x one need each worker to cost at least 9 times what the mock and PostgreSQL
+cost a message, while 0.8x the raw loop caps what a worker may cost).
 
 Two passes (OUTWARD_BENCH_LATENCY_MS, default "0,25"): the mock answering at once (as the issue
 measured: every process is then bound by CPU, and the workers share the machine's cores with the
@@ -371,6 +374,33 @@ def paired(mock: Mock, url: str, env: dict[str, str], body: dict[str, Any], work
                statistics.median(others) if others else None)
 
 
+def exclusive(two: Run, raw: float) -> str:
+    """Why both goals cannot hold on this machine, when they cannot: the sentence, or "".
+
+    A worker is one Python thread: at most 1/w messages a second for w CPU seconds a message.
+    The whole fan-out (workers, mock, PostgreSQL: w + m a message) fits in the CPUs C, so two
+    workers send at most C/(w + m), and 2 workers / 1 worker >= g needs C/(w + m) >= g/w, that
+    is w >= g*m/(C - g) (no w at all when C <= g). One worker at >= 0.8x the raw loop's rate b
+    needs w <= 1/(0.8*b); the raw loop, bound by its CPU on a quiet machine, sends b = 1/r for
+    its r CPU seconds a message, so w <= r/0.8. When the least w of the first is above the most
+    w of the second, no one-thread worker, however written, meets both on these CPUs: the
+    mock's and PostgreSQL's own cost m decides it."""
+    m = sum(v for k, v in two.cpu.items() if k != "workers" and v is not None)
+    if not m or not raw:
+        return ""
+    most = raw / GOAL_ONE  # CPU ms a message
+    if CPUS <= GOAL_TWO:
+        return (f"on {CPUS} CPU no worker can meet both goals: {GOAL_TWO}x two workers needs "
+                "more than one CPU")
+    least = GOAL_TWO * m / (CPUS - GOAL_TWO)
+    if least <= most:
+        return ""
+    return (f"the two goals exclude each other on {CPUS} CPUs: {GOAL_TWO}x needs each worker "
+            f"at >= {least:.2f} CPU ms a message ({GOAL_TWO:g}/({CPUS}-{GOAL_TWO:g}) x the "
+            f"mock's and PostgreSQL's {m:.2f}), {GOAL_ONE}x the raw loop at <= {most:.2f} (its "
+            f"{raw:.2f} / {GOAL_ONE})")
+
+
 def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: Path,
              first_contact: bool, pg_pid: int | None) -> list[tuple[str, float, float]]:
     """Every store and worker count against a mock answering in `latency` ms; the verdicts."""
@@ -420,6 +450,9 @@ def run_pass(latency: float, stores: list[tuple[str, str, list[int]]], content: 
                              f"{ceiling / runs[1].rate:.2f}x one worker")
                     print(f"  {name:10} 2 workers / 1 worker: {scale:.2f}x   "
                           f"{verdict(scale, GOAL_TWO)} (goal >= {GOAL_TWO}x){limit}")
+                    bound = exclusive(runs[2], statistics.median(BASELINE_CPU[-REPS:]))
+                    if bound:
+                        print(f"  {'':10} {bound}")
     finally:
         mock.close()
     return verdicts
