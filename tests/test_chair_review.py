@@ -100,7 +100,10 @@ async def test_a_themes_sentiment_adds_up_to_its_comments_or_says_it_is_not_show
         t.sentiment is None for sec in (*whole.sections, whole.overall) for t in sec.themes)
     for comments, split in cells:
         if split.strip() != "not shown":
-            assert sum(int(x) for x in split.split("/")) == int(comments), (comments, split)
+            # labelled, as in chat ("57 positive, 15 neutral, 11 negative"), never "57 / 15 / 11"
+            counts = re.fullmatch(r"(\d+) positive, (\d+) neutral, (\d+) negative", split)
+            assert counts is not None, split
+            assert sum(int(x) for x in counts.groups()) == int(comments), (comments, split)
 
 
 async def test_an_option_nobody_chose_is_never_ranked_above_hidden_ones(
@@ -249,18 +252,21 @@ async def test_no_question_goes_missing_from_a_view_without_a_word(clock: FakeCl
         assert [w.question_id for w in s.withheld] == ["worries"]
         assert "worries" not in {q.question_id for q in s.questions}
         out = await chat(app, ROUND)
-        held = "Not shown in this view, because nobody or too few people answered them here"
-        assert f"{held} to keep them anonymous: Worries." in out, out
+        held = ("These are left out here because too few people answered them (or nobody did), "
+                "and showing them could identify someone: Worries.")
+        assert held in out, out
         one = await chat(app, f"{ROUND} question=worries")
-        assert one.startswith("Worries: not shown in this view, because nobody or too few"), one
-        assert "anonymous: Worries." in unescape(await report_html(app))
+        assert one.startswith("“Worries” is left out here because too few people answered it "
+                              "(or nobody did), and showing it could identify someone."), one
+        assert "identify someone: Worries." in unescape(await report_html(app))
         async with app.deps.uow() as tx:
             chair = await tx.people.by_handle("jordan")
             assert chair is not None
             chair.locale = "es"
             await tx.commit()
         spanish = await chat(app, ROUND)
-        assert "No se muestran en esta vista, porque nadie o muy pocas personas" in spanish
+        assert ("Esto no se muestra aquí porque muy pocas personas lo respondieron (o nadie lo "
+                "hizo), y mostrarlo podría identificar a alguien: Preocupaciones.") in spanish
     finally:
         await app.close()
 
@@ -330,12 +336,14 @@ async def test_a_question_too_few_answered_in_a_group_is_named_as_held_back(
         assert "training-time" in {q.question_id for q in s.questions}
         for branch in ("Central", "Eastside"):
             out = await chat(app, f"{ROUND} branch={branch}")
-            held = re.search(r"^Not shown in this view, because nobody or too few people "
-                             r"answered them here to keep them anonymous: (.*)\.$", out, re.M)
+            held = re.search(r"^These are left out here because too few people answered them "
+                             r"\(or nobody did\), and showing them could identify someone: "
+                             r"(.*)\.$", out, re.M)
             assert held, out
             assert held[1].split("; ")[0] == TRAINING_TIME, held[1]  # its "Why?" follows
             one = await chat(app, f"{ROUND} branch={branch} question=training-time")
-            assert one == (f"{TRAINING_TIME}: not shown in this view, because nobody or too "
-                           "few people answered it here to keep them anonymous."), one
+            assert one == (f"“{TRAINING_TIME}” is left out here because too few people "
+                           "answered it (or nobody did), and showing it could identify "
+                           "someone."), one
     finally:
         await app.close()

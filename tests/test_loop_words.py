@@ -59,7 +59,7 @@ async def test_chairs_read_progress_in_the_questions_words(
     assert "agree" not in line
     # four answers to the second: under k = 5, withheld like any rating, no count given
     assert "Paid training time: average" not in out
-    assert ("to keep them anonymous: Why? (I have enough time during my paid…); Why? (I feel "
+    assert ("could identify someone: Why? (I have enough time during my paid…); Why? (I feel "
             "safe raising concerns about…); Progress seen on: Paid training time.") in out
     assert "Progress seen, asked in lt-2: too few answers to show" in out
 

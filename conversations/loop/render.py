@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from babel.lists import format_list
+
 from conversations.loop.progress import Progress
 from conversations.messages import localized
 from conversations.questions import Question
 from conversations.results.names import Names, theme_name
+from conversations.results.render import item_name
 from prompts.loader import Catalog
 from storage.loop_models import Commitment
 from storage.models import Round
@@ -32,10 +35,54 @@ def commitment_lines(cat: Catalog, loc: str, commitments: Sequence[Commitment],
         seen = progress.get(c.number)
         if seen is not None and seen.mean is not None:
             lines.append(cat.text(loc, "loop.progress_seen", round=seen.asked_in,
-                                  mean=cat.number(loc, seen.mean, 1), answers=seen.answers))
+                                  parts=progress_words(cat, loc, seen),
+                                  mean=cat.number(loc, seen.mean, 1)))
+            change = progress_change(cat, loc, seen)
+            if change:
+                lines.append("   " + change)
         elif seen is not None:
             lines.append(cat.text(loc, "loop.progress_hidden", round=seen.asked_in))
     return lines
+
+
+def progress_words(cat: Catalog, loc: str, seen: Progress) -> str:
+    """How the answers split, most progress first, in the question's own words: "12 of 20
+    see clear progress, 5 some progress, 3 no progress". Parts the thresholds hide are named
+    after the others, without a number ("some progress and no progress not shown"), never
+    counted; all hidden: say so."""
+    parts = list(reversed(seen.parts))
+    shown = [p for p in parts if p.count is not None]
+    if not shown:
+        return cat.text(loc, "loop.progress_split_hidden", answers=seen.answers)
+    words = [cat.text(loc, "loop.progress_see", count=shown[0].count, answers=seen.answers,
+                      label=shown[0].label)]
+    words += [cat.text(loc, "loop.progress_part", count=p.count, label=p.label)
+              for p in shown[1:]]
+    text = ", ".join(words)
+    hidden = [p.label for p in parts if p.count is None]
+    if hidden:
+        labels = format_list(hidden, locale=loc if loc in cat.texts else "en")
+        text += cat.text(loc, "loop.progress_parts_hidden", labels=labels)
+    return text
+
+
+def progress_change(cat: Catalog, loc: str, seen: Progress | None) -> str:
+    """The change since the round before saw the same (carried-over) commitment: the share
+    seeing clear progress where both rounds show it, and the average; "" when there is no
+    round before to compare with."""
+    then, now = seen.before if seen is not None else None, seen
+    if now is None or now.mean is None or then is None or then.mean is None:
+        return ""
+    mean_then, mean_now = cat.number(loc, then.mean, 1), cat.number(loc, now.mean, 1)
+    high_then = then.parts[-1] if then.parts else None
+    high_now = now.parts[-1] if now.parts else None
+    if high_then is not None and high_now is not None and None not in (high_then.share,
+                                                                       high_now.share):
+        return cat.text(loc, "loop.progress_since", previous=then.asked_in,
+                        label=high_now.label, before=high_then.percent, now=high_now.percent,
+                        mean_before=mean_then, mean=mean_now)
+    return cat.text(loc, "loop.progress_since_mean", previous=then.asked_in,
+                    mean_before=mean_then, mean=mean_now)
 
 
 def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, Any],
@@ -55,7 +102,7 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
         rate = f"{round(100 * completed / invited)}%" if invited else "-"
         lines.append(cat.text(loc, "loop.share.participation", invited=invited,
                               completed=completed, rate=rate))
-        texts = {q.id: localized(q.text, loc).rstrip(" .") for q in questions}
+        texts = {q.id: item_name(cat, loc, localized(q.text, loc)) for q in questions}
         by_id = {q.id: q for q in questions}
         ratings = [r for r in headline.get("ratings", []) if r.get("question") in texts]
         statements = [r for r in ratings if by_id[r["question"]].commitment is None]
@@ -66,13 +113,15 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
         if asked:
             low, high = _ends(cat, loc, by_id[asked[0]["question"]])
             lines.append(cat.text(loc, "loop.share.progress", low=low, high=high))
-            lines += [_progress_line(cat, loc, (about or {}).get(r["question"])
-                                     or texts[r["question"]], by_id[r["question"]], r)
+            lines += [_progress_line(cat, loc, item_name(cat, loc, (about or {}).get(
+                                         r["question"], "")) or texts[r["question"]],
+                                     by_id[r["question"]], r)
                       for r in asked]
         choices = [c for c in headline.get("choices", []) if c.get("question") in by_id]
         if choices:
             lines.append(cat.text(loc, "loop.share.choices"))
-            lines += [cat.text(loc, "loop.share.choice", text=texts[c["question"]],
+            lines += [cat.text(loc, "loop.share.choice",
+                               text=localized(by_id[c["question"]].text, loc).rstrip(" ."),
                                label=by_id[c["question"]].choice_label(str(c["option"]), loc),
                                share=round(100 * float(c["share"])), answers=int(c["answers"]))
                       for c in choices]

@@ -11,8 +11,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from conversations.context import Deps
-from conversations.loop.progress import Progress, asked_here, progress_on, ratings_for
-from conversations.loop.render import commitment_lines, status_word
+from conversations.loop.progress import (
+    Progress,
+    asked_here,
+    carried_over,
+    progress_on,
+    ratings_for,
+    with_before,
+)
+from conversations.loop.render import commitment_lines, progress_change, progress_words, status_word
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
 from conversations.results.summary import Summaries
@@ -26,8 +33,8 @@ def _progress_cell(deps: Deps, loc: str, seen: Progress | None) -> str:
         return cat.text(loc, "report.progress_not_asked")
     if seen.mean is None:
         return cat.text(loc, "report.progress_hidden", round=seen.asked_in)
-    return cat.text(loc, "report.progress_seen", mean=cat.number(loc, seen.mean, 1),
-                    answers=seen.answers, round=seen.asked_in)
+    return cat.text(loc, "report.progress_seen", parts=progress_words(cat, loc, seen),
+                    mean=cat.number(loc, seen.mean, 1), round=seen.asked_in)
 
 
 class CommitmentSections:
@@ -37,26 +44,31 @@ class CommitmentSections:
         self.deps = deps
         self.summaries = summaries or Summaries(deps)
 
-    async def blocks(self, tx: UnitOfWork, rnd: Round
+    async def blocks(self, tx: UnitOfWork, rnd: Round, loc: str = "en"
                      ) -> list[tuple[Round, Sequence[Commitment], dict[int, Progress], bool]]:
-        """(round committed after, its commitments, progress seen, asked here) per block."""
+        """(round committed after, its commitments, progress seen, asked here) per block,
+        the progress in `loc`'s words."""
         out: list[tuple[Round, Sequence[Commitment], dict[int, Progress], bool]] = []
         found = await asked_here(tx, rnd)
         if found is not None:
             earlier = await tx.rounds.get(found[0])
             if earlier is not None:
-                out.append((earlier, await tx.commitments.for_round(earlier.id),
-                            await ratings_for(self.summaries, tx, rnd, found[1]), True))
+                items = await tx.commitments.for_round(earlier.id)
+                seen = await ratings_for(self.summaries, tx, rnd, found[1], loc)
+                before = await carried_over(self.summaries, tx, earlier, items, loc)
+                out.append((earlier, items, with_before(seen, before), True))
         own = await tx.commitments.for_round(rnd.id)
         if own:
-            out.append((rnd, own, await progress_on(self.summaries, tx, rnd), False))
+            seen = await progress_on(self.summaries, tx, rnd, loc)
+            before = await carried_over(self.summaries, tx, rnd, own, loc)
+            out.append((rnd, own, with_before(seen, before), False))
         return out
 
     async def chat(self, tx: UnitOfWork, person: Person, rnd: Round) -> list[Message]:
         """The `/themes` messages: one per block."""
         cat, loc = self.deps.catalog, person.locale
         out = []
-        for committed, items, progress, here in await self.blocks(tx, rnd):
+        for committed, items, progress, here in await self.blocks(tx, rnd, loc):
             key = "loop.section.asked" if here else "loop.section.own"
             lines = [cat.text(loc, key, round=committed.id)]
             lines += commitment_lines(cat, loc, items, progress)
@@ -69,12 +81,13 @@ class CommitmentSections:
         autoescaped); none when the round has nothing to do with commitments."""
         cat = self.deps.catalog
         blocks = []
-        for committed, items, progress, here in await self.blocks(tx, rnd):
+        for committed, items, progress, here in await self.blocks(tx, rnd, loc):
             title = (cat.text(loc, "report.commitments_asked", asked=rnd.id, round=committed.id)
                      if here else cat.text(loc, "report.commitments_own", round=committed.id))
             blocks.append({"title": title, "entries": [
                 {"number": c.number, "text": c.text, "note": c.note,
                  "status": status_word(cat, loc, c.status),
-                 "progress": _progress_cell(self.deps, loc, progress.get(c.number))}
+                 "progress": _progress_cell(self.deps, loc, progress.get(c.number)),
+                 "change": progress_change(cat, loc, progress.get(c.number))}
                 for c in items]})
         return {"commitments": blocks} if blocks else {}

@@ -46,7 +46,7 @@ class ShareBackText:
         questions = await questions_of(tx, rnd.id)
         return shareback_text(self.deps.catalog, person.locale, rnd, data, questions,
                               await tx.commitments.for_round(rnd.id),
-                              await progress_on(self.summaries, tx, rnd),
+                              await progress_on(self.summaries, tx, rnd, person.locale),
                               await commitment_texts(tx, questions),
                               self.deps.theme_names)
 

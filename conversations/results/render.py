@@ -106,6 +106,16 @@ def asked(cat: Catalog, loc: str, s: Summary, sec: Section) -> str:
                     question=question)
 
 
+def item_name(cat: Catalog, loc: str, text: str) -> str:
+    """A question, statement or section as the name before a colon ("…: average 3.9"): a
+    statement without its full stop; a question (ending in "?" or "!") in quotes, so it never
+    reads "How safe do you feel?: 3.9" but "“How safe do you feel?”: 3.9"."""
+    text = " ".join(text.split()).rstrip(" .:")
+    if text.endswith(("?", "!")):
+        return cat.text(loc, "themes.quoted", text=text)
+    return text
+
+
 def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
     """A rating's average and parts, each part in its own words (a progress question's:
     "no progress 2 (33%)", not "disagree")."""
@@ -113,7 +123,7 @@ def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
         cat.text(loc, "themes.part", label=p.label, count=p.count, share=p.percent)
         if p.count is not None else cat.text(loc, "themes.part_hidden", label=p.label)
         for p in r.parts)
-    return cat.text(loc, "themes.rating", text=r.name,
+    return cat.text(loc, "themes.rating", text=item_name(cat, loc, r.name),
                     mean=cat.number(loc, r.mean, 1), n=r.answers, parts=parts)
 
 
@@ -167,10 +177,11 @@ def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | Non
 def section_message(cat: Catalog, loc: str, sec: Section, k_comments: int,
                     previous: str | None, quotes: int = OVERVIEW_QUOTES) -> Message:
     if not sec.enough:
-        return Message(cat.text(loc, "themes.section_small", title=sec.title, k=k_comments),
-                       private=True)
+        return Message(cat.text(loc, "themes.section_small", title=item_name(cat, loc, sec.title),
+                                k=k_comments), private=True)
     named = [t for t in sec.themes if t.code != "other"]
-    lines = [cat.text(loc, "themes.section", title=sec.title, comments=sec.comments,
+    lines = [cat.text(loc, "themes.section", title=item_name(cat, loc, sec.title),
+                      comments=sec.comments,
                       themes=len(named))]
     lines += [theme_line(cat, loc, i, t, previous) for i, t in enumerate(sec.themes, start=1)]
     picked = tuple(t.quotes[0] for t in named[:quotes] if t.quotes)
@@ -210,7 +221,8 @@ def render_summary(cat: Catalog, loc: str, s: Summary, k_comments: int, k_respon
 def withheld_line(cat: Catalog, loc: str, s: Summary) -> str:
     """The questions this view leaves out, so none goes missing without a word (never which
     reason: see model.Withheld)."""
-    return cat.text(loc, "themes.withheld", items="; ".join(w.title for w in s.withheld))
+    return cat.text(loc, "themes.withheld",
+                    items="; ".join(item_name(cat, loc, w.title) for w in s.withheld))
 
 
 def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: int,
@@ -223,7 +235,8 @@ def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: i
     if not q.enough:
         return [*out, section_message(cat, loc, q, k_comments, s.previous)]
     named = [t for t in q.themes if t.code != "other"]
-    out.append(Message(cat.text(loc, "themes.section", title=q.title, comments=q.comments,
+    out.append(Message(cat.text(loc, "themes.section", title=item_name(cat, loc, q.title),
+                                comments=q.comments,
                                 themes=len(named)) + "\n" + asked(cat, loc, s, q),
                        private=True))
     for i, t in enumerate(q.themes, start=1):

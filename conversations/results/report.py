@@ -21,7 +21,13 @@ from typing import Any
 from conversations.context import Deps
 from conversations.ports import UnitOfWork
 from conversations.results.model import RatingResult, Refusal, Summary
-from conversations.results.render import asked, how_found, status_name, withheld_line
+from conversations.results.render import (
+    asked,
+    how_found,
+    item_name,
+    status_name,
+    withheld_line,
+)
 from conversations.results.summary import Summaries
 from conversations.results.thresholds import WHOLE, Slice
 from storage.models import SEGMENTS, Round
@@ -131,6 +137,7 @@ class Reports:
             "withheld": lambda summary: withheld_line(cat, locale, summary),
             "groups": _kinds(t, groups),
             "question_text": lambda sec: asked(cat, locale, whole, sec),
+            "item": lambda text: item_name(cat, locale, text),
             "legend": lambda r: _legend(t, r, any(q.progress for q in whole.ratings)),
             "organisation": self.deps.policy.organisation,
             "generated": cat.date(locale, self.deps.org_today()),
