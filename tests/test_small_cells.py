@@ -1,0 +1,127 @@
+"""Small cells a curious chair could read or work out from the results (chat, the report, the
+CSV): a theme's sentiment split, a section's "other", the comments of a question too few people
+answered, each checked as the chair would see it."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from bot.bootstrap import Core
+from conversations.results.model import Section
+from conversations.results.render import section_message
+from conversations.results.themed import Themed, section_lines
+from prompts.catalog import Catalog, load_catalog
+from storage.rows import ResponseRow
+from storage.themes.model import Theme, ThemeResult
+from tests.results_support import ROUND, report_html, tour_fixture
+from tests.test_chair_review import THEME_LINE, chat, whole_round
+
+tour = tour_fixture(60)
+
+SPLIT = re.compile(r"(\d+) positive, (\d+) neutral, (\d+) negative")
+MOODS = {"mostly positive", "mostly neutral", "mostly negative", "mixed feelings"}
+
+
+def _rows(n: int) -> list[ResponseRow]:
+    """n comments to one open question, each from its own submission (person)."""
+    return [ResponseRow(f"r{i}", "q1", "o1", "", f"comment number {i}", None, {}, f"s{i}", 1)
+            for i in range(n)]
+
+
+def _theme(tid: int, label: str, members: range, code: str = "") -> Theme:
+    return Theme(id=tid, label=label, key_phrases=(), code=code or label.lower(),
+                 members=tuple(members), sentiment=(0, 0, 0),
+                 representatives=tuple(members))
+
+
+def _section(themed: Themed, rows: list[ResponseRow], k: int) -> str:
+    lines, total, ok = section_lines(themed, rows, k, seed="t")
+    sec = Section("q1", "Strengths", "Strengths?", total, ok, tuple(lines))
+    cat: Catalog = load_catalog()
+    return section_message(cat, "en", sec, k, None).text
+
+
+async def test_a_themes_sentiment_never_shows_a_part_of_fewer_than_k_people(
+        tour: Core) -> None:
+    """"Community partnerships & patrons: 38 comments · 24 positive, 10 neutral, 4 negative"
+    (k_comments 10): four people's comments were negative, a group under k. A split is now
+    shown as numbers only when every part is 0 or at least k, else in a word, in chat and
+    in the report alike."""
+    async with tour.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None
+        k = rnd.k_comments
+    text = await chat(tour, ROUND)
+    splits = [m[3] for m in THEME_LINE.finditer(text)]
+    assert splits
+    words = 0
+    for split in splits:
+        counts = SPLIT.fullmatch(split)
+        if counts is None:
+            assert split in MOODS, split
+            words += 1
+        else:
+            assert all(int(c) == 0 or int(c) >= k for c in counts.groups()), split
+    assert words, "this round has themes with small sentiment parts"
+    # the report's theme tables, the same rule and the same words
+    whole = await whole_round(tour)
+    page = unescape(await report_html(tour))
+    cells = re.findall(r'<span class="value">\d+ \(\d+%\)</span></td>\s*<td class="num">'
+                       r"([^<]*)</td>", page)
+    assert cells
+    for cell in (c.strip() for c in cells):
+        if "/" in cell:
+            assert all(int(c) == 0 or int(c) >= k for c in cell.split("/")), cell
+        else:
+            assert cell in MOODS | {"not shown"}, cell
+    assert any(t.mood for sec in (*whole.sections, whole.overall) for t in sec.themes)
+
+
+def test_other_never_holds_fewer_than_k_people() -> None:
+    """A section of 21 comments: "Staffing" 12, "Training" 6, and 3 comments in no theme.
+    Shown as they were, "other: 3 comments" (and the 21 minus 12 and 6) told the chair that
+    three people wrote about something else. The smallest theme now joins "other" until it
+    holds none or at least k people."""
+    rows = _rows(21)
+    result = ThemeResult(
+        themes=(_theme(0, "Staffing", range(0, 12)), _theme(1, "Training", range(12, 18)),
+                _theme(2, "other", range(18, 21), code="other")),
+        assignments=tuple([0] * 12 + [1] * 6 + [2] * 3),
+        sentiments=tuple(["neutral"] * 21), engine="tfidf")
+    themed = Themed(list(rows), result)
+    text = _section(themed, rows, 5)
+    counts = [int(n) for n in re.findall(r": (\d+) comments? \(", text)]
+    assert counts == [12, 9], text  # Staffing, then other (Training's 6 and the 3)
+    assert "*Training*" not in text
+    # a theme that leaves no small rest stays
+    rows = _rows(23)
+    result = ThemeResult(
+        themes=(_theme(0, "Staffing", range(0, 12)), _theme(1, "Training", range(12, 18)),
+                _theme(2, "other", range(18, 23), code="other")),
+        assignments=tuple([0] * 12 + [1] * 6 + [2] * 5),
+        sentiments=tuple(["neutral"] * 23), engine="tfidf")
+    text = _section(Themed(list(rows), result), rows, 5)
+    assert [int(n) for n in re.findall(r": (\d+) comments? \(", text)] == [12, 6, 5], text
+
+
+def test_sub_themes_too_small_to_show_are_never_fewer_than_k_people() -> None:
+    """Inside a theme of 14: sub-themes of 6 and 6 and 2 comments in none. "other: 2
+    comments in sub-themes too small to show" gave two people away; a sub-theme now joins
+    them (and with one sub-theme left, none is listed)."""
+    rows = _rows(14)
+    subs = (_theme(0, "Desk", range(0, 6)), _theme(1, "Shifts", range(6, 12)))
+    theme = Theme(id=0, label="Staffing", key_phrases=(), code="staffing",
+                  members=tuple(range(14)), sentiment=(0, 14, 0),
+                  representatives=tuple(range(14)), subthemes=subs)
+    result = ThemeResult(themes=(theme,), assignments=tuple([0] * 14),
+                         sentiments=tuple(["neutral"] * 14), engine="tfidf")
+    lines, _, ok = section_lines(Themed(list(rows), result), rows, 5, seed="t")
+    assert ok and lines[0].label == "Staffing"
+    assert lines[0].subthemes == () and lines[0].other_in_theme == 0
+
+
+async def test_report_page_and_chat_agree_on_the_words_in_spanish(tour: Core) -> None:
+    """The split in a word reads in the chair's language."""
+    page = unescape(await report_html(tour, locale="es"))
+    assert re.search(r"mayormente (positivos|neutros|negativos)|opiniones mixtas", page)
