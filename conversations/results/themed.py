@@ -123,13 +123,14 @@ def _purged_lines(commented: Sequence[Row], k_comments: int) -> tuple[list[Theme
                    key=lambda kv: (-len(kv[1]), kv[0]))
     rest = [r for label, rs in groups.items() if label == "other"
             or not enough_people(rs, k_comments) for r in rs]
-    kept, rest = fold_small([rs for _, rs in named], rest, k_comments)
+    kept, folded = fold_small([rs for _, rs in named], rest, k_comments)
     total = len(commented)
     lines = [ThemeLine(label, next((r.theme_code for r in rs if r.theme_code), None), len(rs),
                        len(rs) / total, None, (), None)
              for label, rs in (named[i] for i in kept)]
-    if rest:
-        lines.append(ThemeLine("other", "other", len(rest), len(rest) / total, None, (), None))
+    if folded:
+        lines.append(ThemeLine("other", "other", len(folded), len(folded) / total, None, (),
+                               None))
     return lines, total
 
 
