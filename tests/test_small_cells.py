@@ -4,17 +4,23 @@ answered, each checked as the chair would see it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from html import unescape
 
 from bot.bootstrap import Core
+from bot.clock import FakeClock
+from conversations.results.export import csv_text
 from conversations.results.model import Section
 from conversations.results.render import section_message
 from conversations.results.themed import Themed, section_lines
 from prompts.catalog import Catalog, load_catalog
 from storage.rows import ResponseRow
 from storage.themes.model import Theme, ThemeResult
-from tests.results_support import ROUND, report_html, tour_fixture
+from tests.results_support import ROUND, organisation, report_html, tour_fixture
+from tests.rounds_data import store, submissions
+from tests.support import Console
 from tests.test_chair_review import THEME_LINE, chat, whole_round
 
 tour = tour_fixture(60)
@@ -125,3 +131,46 @@ async def test_report_page_and_chat_agree_on_the_words_in_spanish(tour: Core) ->
     """The split in a word reads in the chair's language."""
     page = unescape(await report_html(tour, locale="es"))
     assert re.search(r"mayormente (positivos|neutros|negativos)|opiniones mixtas", page)
+
+
+async def test_a_question_too_few_answered_does_not_count_in_all_comments(
+        clock: FakeClock) -> None:
+    """Three people explained why they feel safe (or not) raising concerns: fewer than k, so
+    that section reads "fewer than 10 people wrote comments here". But "All comments, across
+    questions" counted them: its total minus the sections shown was 3, and its themes could
+    quote them. Their comments now neither show nor change a total, in chat and in the CSV."""
+    app = await organisation(clock, 40)
+    console = Console(app, clock)
+    await console.say(":as amara", "/pulse start listening-tour")
+    subs = submissions(40)
+    few = 0
+    for _, answers in subs:
+        for a in list(answers):
+            if a[0] == "safe-to-raise.why":
+                if few >= 3:
+                    answers.remove(a)
+                few += 1
+    assert few >= 3
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(ROUND)
+        assert rnd is not None and rnd.opened_on is not None
+        people = [p.id for p in await tx.people.all() if p.handle.startswith("s")]
+        await store(tx, ROUND, rnd.opened_on.isoformat(), people[:40], subs, rnd.opened_on)
+        await tx.commit()
+    await console.say(f"/pulse close {ROUND}")
+    text = await chat(app, ROUND)
+    sections = dict(re.findall(r"^\*(.+?)\*: (\d+) comments? in", text, re.M))
+    assert "Why? (I feel safe raising concerns about…)" not in sections, text
+    overall = int(sections.pop("All comments, across questions"))
+    assert overall == sum(int(n) for n in sections.values()), text
+    # the CSV counts the same comments
+    whole = await whole_round(app)
+    table = list(csv.DictReader(io.StringIO(csv_text(whole, [], 5, 10))))
+    totals = {row["question_id"]: int(row["answers"]) for row in table
+              if row["kind"] == "theme"}
+    assert totals["all-comments"] == overall, totals
+    assert "safe-to-raise.why" not in totals
+    hidden = {t for _, answers in subs for q, _, t in answers if q == "safe-to-raise.why"}
+    quoted = {q for t in whole.overall.themes for q in t.quotes}
+    assert not quoted & hidden
+    await app.close()
