@@ -7,15 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from html import unescape
 
 from bot.bootstrap import Core
 from bot.clock import FakeClock
+from conversations.learning.stats import learning_stats_lines
 from conversations.results.export import csv_text
 from conversations.results.model import Section
 from conversations.results.render import section_message
 from conversations.results.themed import Themed, section_lines
 from prompts.catalog import Catalog, load_catalog
+from prompts.loader import builtin_tracks
+from storage.learning_models import Enrolment
 from storage.rows import ResponseRow
 from storage.themes.model import Theme, ThemeResult
 from tests.results_support import ROUND, organisation, report_html, tour_fixture
@@ -174,3 +178,35 @@ async def test_a_question_too_few_answered_does_not_count_in_all_comments(
     quoted = {q for t in whole.overall.themes for q in t.quotes}
     assert not quoted & hidden
     await app.close()
+
+
+def _enrolment(status: str, sent: int, done: int, steps: list[str]) -> Enrolment:
+    return Enrolment(person_id=1, track_id="allyship", status=status,
+                     enrolled_on=date(2026, 1, 5), sent=steps[:sent], done=steps[:done])
+
+
+def test_learning_stats_never_let_two_numbers_give_a_small_group_away() -> None:
+    """Fifteen enrolled in a 7-step track: 10 finished, 5 still taking part (2 of them have
+    step 7, not done; 1 got step 1 only). "/learn stats" showed "10 finished" and "step 7:
+    sent to 12 people, done by hidden": 12 - 10 = the two who have not done it. And step 1
+    "sent to 15" beside step 2 "sent to 14": the one who is behind. No two numbers shown now
+    differ by 1..k-1, in chat and in the learning report (the same lines)."""
+    track = builtin_tracks()["allyship"]
+    steps = [s.id for s in track.steps]
+    enrolments = ([_enrolment("finished", 7, 7, steps) for _ in range(10)]
+                  + [_enrolment("active", 7, 6, steps) for _ in range(2)]
+                  + [_enrolment("active", 3, 3, steps) for _ in range(2)]
+                  + [_enrolment("active", 1, 0, steps)])
+    cat = load_catalog()
+    lines = learning_stats_lines(cat, "en", track, enrolments, 5)
+    assert "15 people enrolled (5 still taking part, 10 finished, 0 left the track)" in lines[0]
+    numbers = [int(n) for n in re.findall(r"\b(\d+)\b(?! \()", " ".join(
+        re.sub(r"step \d+ \([^)]*\)", "", line) for line in lines))]
+    assert numbers, lines
+    for a in numbers:
+        for b in numbers:
+            assert abs(a - b) == 0 or abs(a - b) >= 5, (a, b, lines)
+    assert "step 7 (share-the-load): sent to a hidden number of people" in lines[-1], lines
+    assert "step 2 (follow-their-lead): sent to a hidden number of people" in lines[2], lines
+    es = learning_stats_lines(cat, "es", track, enrolments, 5)
+    assert "enviado a un número oculto de personas" in es[-1], es
