@@ -87,7 +87,10 @@ async def test_swot_themes_by_question_with_readable_labels_fitting_quotes_and_s
             assert 2 <= len(label) <= 40 and label[0].isupper() and "…" not in label, label
         other = sum(share for label, _, share in lines if label == "other")
         assert other <= 25, f"{title}: other is {other}%"
-        assert re.search(r"\d+ positive, \d+ neutral, \d+ negative", msg.text)
+        # each theme's sentiment: its split, or (a part of fewer than k people) in a word
+        assert len(re.findall(r"\d+ positive, \d+ neutral, \d+ negative|mostly "
+                              r"(?:positive|neutral|negative)|mixed feelings", msg.text)
+                   ) == len(lines), msg.text
         # quotes come from this question's answers, one per theme
         assert msg.quotes and all(topic_of(q, qid) for q in msg.quotes), (title, msg.quotes)
     # a worry sounds negative on the whole; a strength positive
@@ -96,6 +99,8 @@ async def test_swot_themes_by_question_with_readable_labels_fitting_quotes_and_s
     strengths = section(replies, "Strengths").text
     pos = sum(int(n) for n in re.findall(r"(\d+) positive", strengths))
     neg = sum(int(n) for n in re.findall(r"(\d+) negative", strengths))
+    pos += strengths.count("mostly positive")
+    neg += strengths.count("mostly negative")
     assert pos > neg
     # one question in detail: each theme's two quotes are from different people and fit it
     detail = await themes(tour, f"{ROUND} question=barriers")

@@ -14,8 +14,9 @@ color:#1d1d1f}li{margin:.2rem 0}.meta{color:#555}.promise{background:#f3f6fa;pad
 </style><body>
 <h1>Learning tracks</h1>
 <p class=meta>{{ org }}</p>
-<p class=promise>Aggregates only, never who. Numbers below {{ k }} are hidden, and a split is \
-hidden whole when any part of it would be.</p>
+<p class=promise>Aggregates only, never who. Numbers below {{ k }} are hidden, a split is \
+hidden whole when any part of it would be, and so is a number that differs from another shown \
+by fewer than {{ k }}.</p>
 {%- for title, lines in tracks %}
 <h2>{{ title }}</h2>
 <ul>{% for line in lines %}<li>{{ line }}</li>{% endfor %}</ul>

@@ -90,14 +90,17 @@ class ThemeLine:
     code: str | None
     comments: int
     share: float  # of all comments shown in its section
-    # positive, neutral, negative; None: not shown (an "other" of fewer than k_comments
-    # people, or comments whose text retention removed)
+    # positive, neutral, negative; None: not shown (a part of 1..k_comments-1 people: then
+    # `mood` says it in a word; or comments whose text retention removed)
     sentiment: tuple[int, int, int] | None
     quotes: tuple[str, ...]
     change: float | None  # share points since the previous round of the series
     subthemes: tuple[SubThemeLine, ...] = ()
     other_in_theme: int = 0  # comments of sub-themes too small to show
     pct: int | None = None  # the share as shown, in whole percent (see `percents`)
+    # when `sentiment` is withheld for a small part: "positive", "neutral" or "negative" (more
+    # than half of its comments), else "mixed"; "" when there is no sentiment to tell
+    mood: str = ""
 
     @property
     def percent(self) -> str:

@@ -158,7 +158,10 @@ def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
 
 def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | None) -> str:
     label = cat.text(loc, "themes.other") if t.code == "other" else t.label
-    if t.sentiment is None:  # withheld: an "other" of fewer than k_comments people
+    if t.sentiment is None and t.mood:  # a part of 1..k-1 people: the split in a word
+        text = cat.text(loc, "themes.theme_mood", n=n, label=label, comments=t.comments,
+                        share=t.percent, mood=cat.text(loc, f"themes.mood.{t.mood}"))
+    elif t.sentiment is None:  # withheld: comments whose text retention removed
         text = cat.text(loc, "themes.theme_no_sentiment", n=n, label=label,
                         comments=t.comments, share=t.percent)
     else:

@@ -53,6 +53,7 @@ from conversations.results.thresholds import (
     people_at_least,
     safe_difference,
     shown_parts,
+    small_part,
     theming_order,
 )
 from storage.models import SEGMENTS, Round
@@ -179,8 +180,9 @@ class Summaries:
         b_text, _ = ledger.choose(TEXT, wanted)
         overall_title = self.deps.catalog.text(locale, "themes.overall_title")
         overall = Section(OVERALL, overall_title, overall_title, 0, False, ())
+        questions = await questions_of(tx, rnd.id)
         if b_text is not None:
-            rows = ledger.rows_of(TEXT, wanted, b_text)
+            rows = self._overall_rows(rnd, ledger, wanted, b_text, questions)
             every = await self._section(tx, rnd, ledger, TEXT, overall_title, overall_title,
                                         rows, b_text, previous, prior, wanted, named)
             if every is not None:
@@ -189,7 +191,6 @@ class Summaries:
                     views.append((TEXT, b_text))
         results: list[Result] = []
         withheld: list[Withheld] = []
-        questions = await questions_of(tx, rnd.id)
         about = await commitment_texts(tx, questions)
         for q in questions:
             title = section_title(localized(q.text, locale))
@@ -253,6 +254,49 @@ class Summaries:
             withheld=tuple(withheld),
         )
 
+    def _overall_rows(self, rnd: Round, ledger: Ledger, wanted: Slice, batch: int,
+                      questions: Sequence[Question]) -> list[Row]:
+        """The comments "All comments, across questions" counts in view `wanted`: every
+        comment, unless the comments of the questions this view does not show (too few people
+        there) come from 1..k_comments-1 people: the total minus the sections shown would
+        count them, and the themes could quote them. Those are then left out."""
+        rows = ledger.rows_of(TEXT, wanted, batch)
+        items = [q.id for q in questions if q.kind not in ("rating", "choice")]
+        items += [f"{q.id}.why" for q in questions if q.follow_up]
+        shown = {item for item in items if self._shows(rnd, ledger, item, wanted)}
+        hidden = [r for r in rows if r.question_id not in shown]
+        if small_part(hidden, rnd.k_comments):
+            return [r for r in rows if r.question_id in shown]
+        return rows
+
+    def _shows(self, rnd: Round, ledger: Ledger, item: str, wanted: Slice) -> bool:
+        """Whether the themes of open item `item` are shown in view `wanted` (`_section`'s
+        tests, without theming)."""
+        batch, _ = ledger.choose(item, wanted)
+        if batch is None:
+            return False
+        commented = [r for r in ledger.rows_of(item, wanted, batch) if r.text or r.theme]
+        if not commented or not enough_people(commented, rnd.k_comments):
+            return False
+        return self._newer(ledger, self._source(ledger, item, batch), commented) is not None
+
+    @staticmethod
+    def _source(ledger: Ledger, item: str, batch: int) -> str:
+        """What an item's themes come from: the item itself, or every comment of a large
+        round."""
+        whole, _ = ledger.choose(item, WHOLE)
+        at = max(whole or batch, batch)
+        return item if ledger.comments(at) <= PER_QUESTION_MAX else TEXT
+
+    @staticmethod
+    def _newer(ledger: Ledger, source: str, commented: Sequence[Row]) -> list[Row] | None:
+        """A view's comments newer than the whole-round view of `source` it is themed with;
+        None when they are too few people to add safely."""
+        whole, _ = ledger.choose(source, WHOLE)
+        base = ledger.commented_ids(source, whole) if whole is not None else frozenset()
+        newer = [r for r in commented if r.id not in base]
+        return newer if safe_difference(people_at_least(newer), ledger.k) else None
+
     def _named(self, section: Section, locale: str) -> Section:
         """A section with its codebook themes named in the reader's language."""
         names = self.deps.theme_names
@@ -289,9 +333,7 @@ class Summaries:
             return None
         if not enough_people(commented, k):
             return Section(item if item != TEXT else OVERALL, title, text, 0, False, ())
-        whole, _ = ledger.choose(item, WHOLE)
-        at = max(whole or batch, batch)
-        source = item if ledger.comments(at) <= PER_QUESTION_MAX else TEXT
+        source = self._source(ledger, item, batch)
         themed = await self._themed_view(rnd, ledger, source, commented, named)
         if themed is None:  # its themes would tell what too few people wrote
             return Section(item if item != TEXT else OVERALL, title, text, 0, False, ())
@@ -314,11 +356,10 @@ class Summaries:
         be shown). Never the comments of answers no view shows, such as the few that come in
         at the close after early results: a theme's name or grouping would say what they
         wrote. None when the view's newer comments are too few people to add safely."""
-        whole, _ = ledger.choose(source, WHOLE)
-        base = ledger.commented_ids(source, whole) if whole is not None else frozenset()
-        newer = [r for r in commented if r.id not in base]
-        if not safe_difference(people_at_least(newer), ledger.k):
+        newer = self._newer(ledger, source, commented)
+        if newer is None:
             return None
+        whole, _ = ledger.choose(source, WHOLE)
         if whole is not None and named is not None:
             named.append(Shown(WHOLE, source, whole))
         return await self._themed_item(rnd, ledger, source, whole or 0, newer)
@@ -376,7 +417,10 @@ class Summaries:
         batch, _ = prior.choose(item, wanted)
         if batch is None or (wanted != WHOLE and prior.choose(ALL, wanted)[0] is None):
             return None
-        before = [r for r in prior.rows_of(item, wanted, batch) if r.text or r.theme]
+        rows = (self._overall_rows(previous, prior, wanted, batch,
+                                   await questions_of(tx, previous.id)) if item == TEXT
+                else prior.rows_of(item, wanted, batch))  # counted as its own view counts
+        before = [r for r in rows if r.text or r.theme]
         k = max(k_comments, previous.k_comments)
         if not enough_people(before, k):
             return None

@@ -16,7 +16,12 @@ from itertools import islice
 from typing import Any
 
 from conversations.results.model import SubThemeLine, ThemeLine, percents
-from conversations.results.thresholds import Row, enough_people
+from conversations.results.thresholds import (
+    Row,
+    enough_people,
+    fold_small,
+    split_parts_shown,
+)
 
 SENTIMENT_INDEX = {"positive": 0, "neutral": 1, "negative": 2}
 
@@ -88,7 +93,10 @@ def section_lines(themed: Themed | None, view: Sequence[Row], k_comments: int, s
     """(theme lines, comments behind them, enough commenters) for the comments of one view.
 
     Themes with fewer than k_comments people in the view, and the engine's "other", are
-    shown together as "other" (its sentiment only when it holds k_comments people)."""
+    shown together as "other"; when that "other" would hold 1..k_comments-1 people (its count
+    shown, or the section's total minus its themes), the smallest themes join it until it
+    holds none or at least k_comments. A theme's sentiment split is shown only when each
+    part is empty or of k_comments people, else in a word (`ThemeLine.mood`)."""
     commented = [r for r in view if r.text or r.theme]
     if not enough_people(commented, k_comments):
         return [], 0, False
@@ -110,15 +118,19 @@ def _purged_lines(commented: Sequence[Row], k_comments: int) -> tuple[list[Theme
     groups: dict[str, list[Row]] = {}
     for r in commented:
         groups.setdefault(r.theme or "other", []).append(r)
-    kept = [(label, rs) for label, rs in groups.items()
-            if label != "other" and enough_people(rs, k_comments)]
+    named = sorted(((label, rs) for label, rs in groups.items()
+                    if label != "other" and enough_people(rs, k_comments)),
+                   key=lambda kv: (-len(kv[1]), kv[0]))
+    rest = [r for label, rs in groups.items() if label == "other"
+            or not enough_people(rs, k_comments) for r in rs]
+    kept, folded = fold_small([rs for _, rs in named], rest, k_comments)
     total = len(commented)
     lines = [ThemeLine(label, next((r.theme_code for r in rs if r.theme_code), None), len(rs),
                        len(rs) / total, None, (), None)
-             for label, rs in sorted(kept, key=lambda kv: (-len(kv[1]), kv[0]))]
-    rest = total - sum(t.comments for t in lines)
-    if rest:
-        lines.append(ThemeLine("other", "other", rest, rest / total, None, (), None))
+             for label, rs in (named[i] for i in kept)]
+    if folded:
+        lines.append(ThemeLine("other", "other", len(folded), len(folded) / total, None, (),
+                               None))
     return lines, total
 
 
@@ -130,28 +142,45 @@ def _live_lines(themed: Themed, commented: Sequence[Row], k_comments: int, seed:
     buckets: dict[int, list[int]] = {}
     for i in positions:
         buckets.setdefault(result.assignments[i], []).append(i)
-    lines: list[ThemeLine] = []
+    named: list[tuple[int, list[int]]] = []
     other: list[int] = []
     for tid, members in buckets.items():
         theme = result.themes[tid]
         if theme.is_other or not enough_people([themed.rows[i] for i in members], k_comments):
             other.extend(members)
-            continue
-        lines.append(_line(themed, theme, members, total, k_comments, f"{seed}:{theme.code}"))
+        else:
+            named.append((tid, members))
+    kept, _ = fold_small([[themed.rows[i] for i in members] for _, members in named],
+                         [themed.rows[i] for i in other], k_comments)
+    other += [i for j, (_, members) in enumerate(named) if j not in kept for i in members]
+    lines = [_line(themed, result.themes[tid], members, total, k_comments,
+                   f"{seed}:{result.themes[tid].code}")
+             for tid, members in (named[j] for j in kept)]
     lines.sort(key=lambda t: (-t.comments, t.label))
     if other:
-        big = enough_people([themed.rows[i] for i in other], k_comments)
-        lines.append(ThemeLine("other", "other", len(other), len(other) / total,
-                               _sentiment(result, other) if big else None, (), None))
+        sentiment, mood = _sentiment(themed, other, k_comments)
+        lines.append(ThemeLine("other", "other", len(other), len(other) / total, sentiment,
+                               (), None, mood=mood))
     return lines, total
 
 
-def _sentiment(result: Any, members: Sequence[int]) -> tuple[int, int, int]:
-    counts = [0, 0, 0]
-    if result.sentiments:
-        for i in members:
-            counts[SENTIMENT_INDEX.get(result.sentiments[i], 1)] += 1
-    return counts[0], counts[1], counts[2]
+def _sentiment(themed: Themed, members: Sequence[int], k_comments: int
+               ) -> tuple[tuple[int, int, int] | None, str]:
+    """(positive, neutral, negative) of `members`, when each part is empty or of k_comments
+    people (a "1 negative" would single someone out; so would the comments minus the other
+    two); else None and the split in a word: the part holding more than half of the comments,
+    or "mixed"."""
+    result = themed.result
+    if not result.sentiments:
+        return (0, 0, 0), ""
+    parts: list[list[Row]] = [[], [], []]
+    for i in members:
+        parts[SENTIMENT_INDEX.get(result.sentiments[i], 1)].append(themed.rows[i])
+    counts = (len(parts[0]), len(parts[1]), len(parts[2]))
+    if split_parts_shown(parts, k_comments):
+        return counts, ""
+    most = max(range(3), key=lambda j: counts[j])
+    return None, (tuple(SENTIMENT_INDEX)[most] if 2 * counts[most] > len(members) else "mixed")
 
 
 def _line(themed: Themed, theme: Any, members: list[int], total: int, k_comments: int,
@@ -159,23 +188,27 @@ def _line(themed: Themed, theme: Any, members: list[int], total: int, k_comments
     subs: dict[int, list[int]] = {}
     for i in members:
         subs.setdefault(themed.sub_of[i], []).append(i)
+    big = [(j, sub_members) for j, sub_members in subs.items()
+           if j >= 0 and enough_people([themed.rows[i] for i in sub_members], k_comments)]
+    small = [i for j, sub_members in subs.items() if (j, sub_members) not in big
+             for i in sub_members]
+    # the comments of sub-themes too small to show are counted as one: never 1..k-1 people
+    kept, folded = fold_small([[themed.rows[i] for i in m] for _, m in big],
+                              [themed.rows[i] for i in small], k_comments)
     sub_lines: list[SubThemeLine] = []
-    small = 0
-    for j, sub_members in subs.items():
-        if j < 0 or not enough_people([themed.rows[i] for i in sub_members], k_comments):
-            small += len(sub_members)
-            continue
+    for j, sub_members in (big[n] for n in kept):
         sub = theme.subthemes[j]
         quote = _quotes(themed, sub_members, sub.representatives or sub.members, 1,
                         f"{seed}:{sub.code}")
         sub_lines.append(SubThemeLine(sub.label, len(sub_members), quote[0] if quote else None))
     sub_lines.sort(key=lambda s: (-s.comments, s.label))
+    sentiment, mood = _sentiment(themed, members, k_comments)
     return ThemeLine(
         label=theme.label, code=theme.code, comments=len(members), share=len(members) / total,
-        sentiment=_sentiment(themed.result, members),
+        sentiment=sentiment,
         quotes=_quotes(themed, members, theme.representatives or theme.members, 2, seed),
         change=None, subthemes=tuple(sub_lines) if len(sub_lines) > 1 else (),
-        other_in_theme=small if len(sub_lines) > 1 else 0)
+        other_in_theme=len(folded) if len(sub_lines) > 1 else 0, mood=mood)
 
 
 def shares(lines: Sequence[ThemeLine]) -> dict[str, float]:

@@ -313,6 +313,35 @@ def enough_people(rows: Iterable[AnyRow], k: int) -> bool:
     return enough(people_at_least(rows), k)
 
 
+def small_part(rows: Collection[AnyRow], k: int) -> bool:
+    """Whether a part of a shown total (a section's "other", a theme's sentiment cell, the
+    comments of questions not shown) holds 1..k-1 people: shown, or left for the total minus
+    the shown parts to give away, it would single them out."""
+    return bool(rows) and not enough_people(rows, k)
+
+
+def fold_small(parts: Sequence[Collection[AnyRow]], rest: Collection[AnyRow], k: int
+               ) -> tuple[list[int], list[AnyRow]]:
+    """Which `parts` (themes, sub-themes; each of at least k people) may be shown beside
+    `rest` (what is folded together as "other") so that `rest` is empty or of at least k
+    people: the smallest parts are folded into it until it is (or every part is). Returns
+    the indexes of the parts kept, in order, and the rows of the folded rest."""
+    kept = list(range(len(parts)))
+    folded = list(rest)
+    while kept and small_part(folded, k):
+        smallest = min(kept, key=lambda i: (len(parts[i]), i))
+        kept.remove(smallest)
+        folded.extend(parts[smallest])
+    return kept, folded
+
+
+def split_parts_shown(parts: Sequence[Collection[AnyRow]], k: int) -> bool:
+    """Whether a split of a shown total (a theme's positive / neutral / negative) may be shown
+    as numbers: only when every part is empty or of at least k people, so no part, and no
+    total minus the others, is a group of 1..k-1."""
+    return not any(small_part(p, k) for p in parts)
+
+
 def snapshot_problem(current: Mapping[int, int], earlier: Iterable[Mapping[int, int]],
                      k: int) -> bool:
     """For statistics over per-person records (mentorship check-ins): `current` and each
