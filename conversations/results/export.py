@@ -20,7 +20,7 @@ from conversations.results.model import (
 from conversations.results.thresholds import Slice, enough
 
 COLUMNS = ("round", "segment", "value", "question_id", "question", "kind", "item", "count",
-           "share", "answers", "average", "change_pts")
+           "share", "answers", "average", "change_pts", "since", "average_before")
 ALL_COMMENTS = "all-comments"
 
 
@@ -48,12 +48,19 @@ def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: i
         base = (s.round_id, segment, value)
         for q in (*s.questions, s.overall):
             if isinstance(q, RatingResult):
+                # the change since the previous round of the series (`since`): its average on
+                # the "all answers" row, the agree share's points on the agree row
+                since = q.since.round_id if q.since is not None else ""
                 out.append((*base, q.question_id, q.text, "rating", "all answers",
-                            str(q.answers), _share(1.0), str(q.answers), f"{q.mean:.1f}", ""))
+                            str(q.answers), _share(1.0), str(q.answers), f"{q.mean:.1f}", "",
+                            since, "" if q.since is None else f"{q.since.mean:.1f}"))
+                points = q.points
                 # a progress question's parts in its own words ("clear progress")
                 out += [(*base, q.question_id, q.text, "rating",
                          p.label if q.progress else p.key, str(p.count),
-                         _share(p.share), str(q.answers), "", "")
+                         _share(p.share), str(q.answers), "",
+                         *((f"{points:+.1f}", since) if p.key == "agree" and points is not None
+                           else ("", "")))
                         for p in q.parts if p.count is not None and enough(p.count, k_responses)]
             elif isinstance(q, ChoiceResult):  # its answers, like a rating's, even when
                 # every option is held back (chat says "(12 answers)" then too)
@@ -69,7 +76,8 @@ def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: i
                          "" if t.change is None else f"{t.change:+.1f}")
                         for t in q.themes
                         if enough(t.comments, max(k_comments, k_responses))]
-    return out
+    # every row as wide as the header (the columns a row has nothing for left empty)
+    return [row + ("",) * (len(COLUMNS) - len(row)) for row in out]
 
 
 def csv_text(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: int,

@@ -34,6 +34,19 @@ class Part:
 
 
 @dataclass(frozen=True)
+class RatingSince:
+    """The same rating item as the previous round of the series showed it, for the same
+    group (see Summaries._since): that round's average, and its agree part (`high`) only
+    when both rounds show their agree counts. Every figure here was itself shown under that
+    round's thresholds; a change is never worked out from a hidden one."""
+
+    round_id: str
+    mean: float
+    answers: int
+    high: Part | None = None
+
+
+@dataclass(frozen=True)
 class RatingResult:
     """A 1-5 item: its answers, average and distribution. A progress question ("Have you
     seen progress on: ...?", `progress`) is about a commitment (`about`, its text): its parts
@@ -47,6 +60,15 @@ class RatingResult:
     kind: str = "rating"
     progress: bool = False
     about: str = ""  # the commitment a progress question asks about ("" if unknown)
+    since: RatingSince | None = None  # the previous round of the series, where comparable
+
+    @property
+    def points(self) -> int | None:
+        """The change in the agree share since `since`, in points of the percents as shown
+        (30% then, 38% now: 8); None when either round hides it."""
+        if self.since is None or self.since.high is None or self.parts[-1].share is None:
+            return None
+        return int(self.parts[-1].percent) - int(self.since.high.percent)
 
     @property
     def name(self) -> str:

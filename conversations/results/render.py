@@ -123,8 +123,27 @@ def rating_line(cat: Catalog, loc: str, r: RatingResult) -> str:
         cat.text(loc, "themes.part", label=p.label, count=p.count, share=p.percent)
         if p.count is not None else cat.text(loc, "themes.part_hidden", label=p.label)
         for p in r.parts)
-    return cat.text(loc, "themes.rating", text=item_name(cat, loc, r.name),
+    line = cat.text(loc, "themes.rating", text=item_name(cat, loc, r.name),
                     mean=cat.number(loc, r.mean, 1), n=r.answers, parts=parts)
+    since = rating_since(cat, loc, r)
+    return line + "\n" + since if since else line
+
+
+def rating_since(cat: Catalog, loc: str, r: RatingResult) -> str:
+    """The change since the previous round of the series asked the same item of the same
+    group: the average, and the agree share in points where both rounds show it ("" when there
+    is nothing to compare)."""
+    if r.since is None:
+        return ""
+    values = {"previous": r.since.round_id, "mean_before": cat.number(loc, r.since.mean, 1),
+              "mean": cat.number(loc, r.mean, 1)}
+    points = r.points
+    if points is None or r.since.high is None:
+        return cat.text(loc, "themes.rating_since_mean", **values)
+    arrow = "=" if points == 0 else "▲" if points > 0 else "▼"  # not "▲ 0 pts"
+    return cat.text(loc, "themes.rating_since", **values, label=r.parts[-1].label,
+                    before=r.since.high.percent, now=r.parts[-1].percent, arrow=arrow,
+                    points=abs(points))
 
 
 def rating_lines(cat: Catalog, loc: str, ratings: Sequence[RatingResult]) -> list[str]:

@@ -29,6 +29,7 @@ from conversations.results.model import (
     ChoiceResult,
     Part,
     RatingResult,
+    RatingSince,
     Refusal,
     Result,
     Section,
@@ -191,6 +192,7 @@ class Summaries:
                     views.append((TEXT, b_text))
         results: list[Result] = []
         withheld: list[Withheld] = []
+        asked_before = await questions_of(tx, previous.id) if previous is not None else []
         about = await commitment_texts(tx, questions)
         for q in questions:
             title = section_title(localized(q.text, locale))
@@ -214,6 +216,9 @@ class Summaries:
                     got = _rating(q, text, rows, rnd.k_responses,
                                   self._words(q, locale),
                                   None if q.commitment is None else about.get(q.id, ""))
+                    if got is not None and previous is not None and prior is not None:
+                        got = await self._since(tx, rnd, previous, prior, q, got,
+                                                asked_before, wanted, locale, record)
                 elif item == q.id and q.kind == "choice":
                     got = _choice(q, text, rows, rnd.k_responses, locale)
                 else:
@@ -398,6 +403,31 @@ class Summaries:
         return self.deps.themer.theme(texts, min_theme_size=k_comments, round_size=round_size,
                                       groups=groups)
 
+    async def _since(self, tx: UnitOfWork, rnd: Round, previous: Round, prior: Ledger,
+                     q: Question, now: RatingResult, asked_before: Sequence[Question],
+                     wanted: Slice, locale: str, record: bool) -> RatingResult:
+        """`now` with the same item as the previous round of the series showed it to the same
+        group (`same_rating` says which item is the same), for the change since then. Only
+        what that round would show itself: its view of the group as its own thresholds and
+        differencing choose it (recorded as shown, like the themes' trend), the group passing
+        there too, counted with the stricter of the two rounds' k; nothing when that figure
+        was hidden."""
+        old = same_rating(q, asked_before)
+        if old is None:
+            return now
+        batch, _ = prior.choose(old.id, wanted)
+        if batch is None or (wanted != WHOLE and prior.choose(ALL, wanted)[0] is None):
+            return now
+        k = max(rnd.k_responses, previous.k_responses)
+        then = _rating(old, "", prior.rows_of(old.id, wanted, batch), k,
+                       self._words(q, locale))
+        if then is None:
+            return now
+        if record:
+            await tx.views.record(previous.id, wanted[0], wanted[1], old.id, batch)
+        high = then.parts[-1] if then.parts[-1].share is not None else None
+        return replace(now, since=RatingSince(previous.id, then.mean, then.answers, high))
+
     async def _previous(self, tx: UnitOfWork, rnd: Round) -> Round | None:
         same = [r for r in await tx.rounds.all()
                 if r.id != rnd.id and r.series == rnd.series and r.status == "closed"
@@ -444,6 +474,27 @@ def _keep(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value:
     cache.move_to_end(key)
     while len(cache) > size:
         cache.popitem(last=False)
+
+
+def _said(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(" .!?")
+
+
+def same_rating(q: Question, earlier: Sequence[Question]) -> Question | None:
+    """The rating item of an earlier round that is the same as `q`: the one with the same id,
+    else (an organisation that re-imported its questions under new ids) the only one with the
+    same text in some language (case, spacing and a final full stop aside). None when there
+    is none, when the id now names another kind of question, or for a progress question: its
+    id ("progress-1") names another commitment in every round, and the change on a carried-over
+    commitment is told with the commitments (conversations.loop)."""
+    if q.kind != "rating" or q.commitment is not None:
+        return None
+    ratings = [e for e in earlier if e.kind == "rating" and e.commitment is None]
+    if any(e.id == q.id for e in earlier):
+        return next((e for e in ratings if e.id == q.id), None)
+    texts = {_said(t) for t in q.text.values() if t.strip()}
+    same = [e for e in ratings if texts & {_said(t) for t in e.text.values()}]
+    return same[0] if len(same) == 1 else None
 
 
 def _rating(q: Question, text: str, rows: Sequence[Row], k: int, words: Sequence[str],
