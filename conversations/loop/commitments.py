@@ -1,5 +1,9 @@
 """`/pulse commit ROUND TEXT` (chairs): record what the committee will do after a closed round;
-`/pulse commit ROUND N started|done|dropped [note]`: update it.
+`/pulse commit ROUND N started|done|dropped [note]`: update it; `/pulse commit ROUND carry N`
+(or `carry EARLIER N`): carry commitment N of the earlier round over to ROUND, word for word, so
+that the round after ROUND asks about it again and the results show the change since it was
+last asked (the earlier round is the one ROUND asked about, else the series' closed round before
+it).
 
 Commitment texts are written by chairs, not staff, and are shown to everyone who was asked, by
 design naming what leadership will do (a branch, a programme, sometimes who leads it). So they
@@ -13,11 +17,12 @@ import re
 
 from conversations.context import Deps, roles
 from conversations.loop.lookup import closed_round
+from conversations.loop.progress import NEVER, asked_here
 from conversations.messages import Message, without_bidi
 from conversations.ports import UnitOfWork
 from conversations.words import split_args
 from storage.loop_models import STATUSES, Commitment
-from storage.models import Person
+from storage.models import Person, Round
 
 MAX_TEXT = 280  # a commitment reads as one line in chat
 MAX_NOTE = 200
@@ -31,6 +36,8 @@ STATUS_WORDS = {"planned": "planned", "started": "started", "done": "done",
                 "empezada": "started", "en-marcha": "started", "hecha": "done",
                 "cumplido": "done", "cumplida": "done", "terminado": "done",
                 "terminada": "done", "completado": "done", "descartada": "dropped"}
+# `/pulse commit ROUND carry [EARLIER] N`, in the words chairs may type
+CARRY = frozenset({"carry", "mantener"})
 # shown in two words: read as one
 TWO_WORDS = {("in", "progress"): "in-progress", ("en", "marcha"): "en-marcha"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -69,6 +76,9 @@ class Commit:
         if len(words) > 2 and (words[1].lower(), words[2].lower()) in TWO_WORDS:
             words = [words[0], TWO_WORDS[(words[1].lower(), words[2].lower())], *words[3:]]
         first = words[0] if words else ""
+        if first.lower() in CARRY and len(words) in (2, 3) and words[-1].isascii() \
+                and words[-1].isdigit():
+            return [await self._carry(tx, person, rnd, existing, words[1:])]
         if first.isascii() and first.isdigit() and (
                 len(words) == 1 or words[1].lower() in STATUS_WORDS
                 or int(first) in {c.number for c in existing}):
@@ -109,3 +119,51 @@ class Commit:
         shared = await tx.sharebacks.get(round_id) is not None
         return say(person, "loop.updated", number=found.number, round=round_id,
                    status=self.deps.text(person, f"loop.status.{status}"), shared=int(shared))
+
+    async def _carry(self, tx: UnitOfWork, person: Person, rnd: Round,
+                     existing: list[Commitment], words: list[str]) -> Message:
+        """Commitment N of the earlier round (named, or the one `rnd` asked about, or the
+        series' closed round before it) recorded again for `rnd`, word for word, with its
+        status: still planned or started (a done or dropped one is not carried)."""
+        say = self.deps.reply
+        if len(words) == 2:
+            earlier = await closed_round(self.deps, tx, person, words[0])
+            if isinstance(earlier, Message):
+                return earlier
+        else:
+            found = await _earlier(tx, rnd)
+            if found is None:
+                return say(person, "loop.carry_none", round=rnd.id)
+            earlier = found
+        if earlier.id == rnd.id:
+            return say(person, "loop.carry_same", round=rnd.id)
+        number = int(words[-1]) if len(words[-1]) < 6 else 0
+        theirs = await tx.commitments.for_round(earlier.id)
+        old = next((c for c in theirs if c.number == number), None)
+        if old is None:
+            return say(person, "loop.no_commitment", round=earlier.id, number=words[-1][:6],
+                       count=len(theirs))
+        if old.status in ("done", "dropped"):
+            return say(person, "loop.carry_ended", round=earlier.id, number=old.number,
+                       status=self.deps.text(person, f"loop.status.{old.status}"), to=rnd.id)
+        if any(c.text.casefold() == old.text.casefold() for c in existing):
+            return say(person, "loop.duplicate", round=rnd.id)
+        c = await tx.commitments.add(rnd.id, old.text, person.id, self.deps.org_today())
+        c.status = old.status
+        shared = await tx.sharebacks.get(rnd.id) is not None
+        return say(person, "loop.carried", number=c.number, round=rnd.id, text=c.text,
+                   earlier=earlier.id, was=old.number, shared=int(shared),
+                   status=self.deps.text(person, f"loop.status.{c.status}"))
+
+
+async def _earlier(tx: UnitOfWork, rnd: Round) -> Round | None:
+    """The round whose commitments `rnd` asked about; else the closed round of the same series
+    opened last before `rnd`."""
+    asked = await asked_here(tx, rnd)
+    if asked is not None:
+        return await tx.rounds.get(asked[0])
+    before = [r for r in await tx.rounds.all()
+              if r.id != rnd.id and r.series == rnd.series and r.status == "closed"
+              and r.opened_at is not None and rnd.opened_at is not None
+              and r.opened_at < rnd.opened_at]
+    return max(before, key=lambda r: r.opened_at or NEVER, default=None)

@@ -1,0 +1,84 @@
+"""`/pulse commit ROUND carry [EARLIER] N`: a chair carries an unfinished commitment over to the
+next round word for word, so the round after asks about it again and the results show the change
+in progress seen since it was last asked (no retyping, no near-miss text that breaks the match)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.clock import FakeClock
+from tests.support import Console, FakeOutward, in_memory
+from tests.test_loop import ANSWERS, FIVE, LT, closed_round
+from tests.test_loop_words import speaks_spanish
+
+PLEDGE = "Interpreters for story times by March"
+
+
+@pytest.fixture
+async def two_rounds(clock: FakeClock) -> tuple[FakeOutward, Console]:
+    """listening-tour closed with two commitments (the second in progress); lt-2 asked about
+    both (the second: everyone saw no progress) and closed. The chair is jordan."""
+    app = await in_memory(clock)
+    console = Console(app, clock)
+    await closed_round(console)
+    await console.say(f"/pulse commit {LT} Paid training time", f"/pulse commit {LT} {PLEDGE}",
+                      f"/pulse commit {LT} 2 started")
+    await console.say(":as amara", f"/pulse start {LT} as lt-2")
+    for handle in FIVE:
+        await console.say(f":as {handle}", "1", "1", *ANSWERS, "3", "1")
+    await console.say(":as amara", "/pulse close lt-2", ":as jordan")
+    return app, console
+
+
+async def test_a_carried_commitment_is_asked_again_and_its_change_shown(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    app, console = two_rounds
+    out = await console.say("/pulse commit lt-2 carry 2")
+    assert (f"Carried commitment 2 of {LT} over to lt-2 as commitment 1, word for word "
+            f"(in progress): {PLEDGE}") in out
+    assert "its results show the change in progress seen since listening-tour" in out
+    carried = [c for c in app.db.commitments.values() if c.round_id == "lt-2"]
+    assert [(c.number, c.text, c.status) for c in carried] == [(1, PLEDGE, "started")]
+    out = await console.say("/pulse commit lt-2 carry 2")
+    assert "lt-2 already has that commitment" in out  # once only
+    # the next round asks about it and the chair reads the change since lt-2 asked
+    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
+    for i, handle in enumerate(FIVE):
+        out = await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5")
+        assert "everything" in out, out
+    await console.say(":as amara", "/pulse close lt-3", ":as jordan")
+    out = await console.say("/themes lt-3")
+    assert "Since lt-2: 0% → 100% see clear progress; average 1.0 → 4.6" in out
+
+
+async def test_what_cannot_be_carried_is_said_and_nothing_is_recorded(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    app, console = two_rounds
+    before = len(app.db.commitments)
+    out = await console.say("/pulse commit lt-2 carry 7")
+    assert f"{LT} has no commitment 7 (it has 2 commitments)" in out
+    out = await console.say(f"/pulse commit {LT} carry 1")
+    assert f"{LT} has no earlier round to carry a commitment from" in out
+    out = await console.say("/pulse commit lt-2 carry lt-2 1")
+    assert "Name the earlier round" in out
+    out = await console.say("/pulse commit lt-2 carry nowhere 1")
+    assert "There is no round called nowhere" in out
+    await console.say(f"/pulse commit {LT} 1 done")
+    out = await console.say("/pulse commit lt-2 carry 1")
+    assert (f"Commitment 1 of {LT} is done, so it is not carried over. To take up the same "
+            "work again, record it anew: /pulse commit lt-2 TEXT.") in out
+    assert len(app.db.commitments) == before
+    # a commitment that only starts with the word is a commitment, not a carry
+    out = await console.say("/pulse commit lt-2 Carry out a pay equity audit")
+    assert "Recorded commitment 1 for lt-2: Carry out a pay equity audit" in out
+
+
+async def test_a_spanish_chair_carries_with_mantener_naming_the_round(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    app, console = two_rounds
+    await speaks_spanish(app, "jordan")
+    out = await console.say(f"/encuesta commit lt-2 mantener {LT} 2")
+    assert (f"Se trasladó el compromiso 2 de {LT} a lt-2 como compromiso 1, tal cual "
+            f"(en marcha): {PLEDGE}") in out
+    out = await console.say("/ayuda")
+    assert "/encuesta commit RONDA mantener N" in out
