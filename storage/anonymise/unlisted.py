@@ -41,6 +41,7 @@ from storage.anonymise.context import (
     PLACES,
     beside_place,
     brand,
+    colleague,
     describes,
     doer,
     member,
@@ -62,6 +63,7 @@ from storage.anonymise.words import (
     ACTS,
     AFTER_NAME,
     BEFORE_NAME,
+    COLLEAGUES,
     COMMON_WORD_NAMES,
     FUNCTION_WORDS,
     HONORIFICS,
@@ -127,8 +129,12 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
                 return True
         elif key in lower_case_names() and not words.word(key):
             return True
+        elif prev_key in COLLEAGUES and key in lexicon and not stop_word(key):
+            return True  # "our branch manager tom"
         elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
             return True
+        elif prev_key in HONORIFICS and key in lexicon and not words.ordinary(key):
+            return True  # "mr. smith"
         prev_end, prev_key = m.end(), key
     return False
 
@@ -173,15 +179,18 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
     while i < len(tokens):
         found = i in cued or i in joined or _starts_name(tokens, i, analysis, lexicon, words,
                                                          local)
-        if not found and member(tokens, i, analysis, lexicon, words, local):
+        if not found and (member(tokens, i, analysis, lexicon, words, local)
+                          or colleague(tokens, i, analysis, lexicon, words)):
             found = True
             by_rule.add(tokens[i].idx)
         elif not found:
             found = ((speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words))
                      or doer(tokens, i, analysis, lexicon, words, local))
         if found:
-            j = _extend(tokens, i, words, starts_term)
-            out.append(_name_span(view, tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])))
+            j = _extend(tokens, i, words, starts_term, local)
+            first = i - 1 if _first_name_before(tokens, i) else i
+            out.append(_name_span(view, tokens[first].idx,
+                                  tokens[j - 1].idx + len(tokens[j - 1])))
             i = j
         else:
             i += 1
@@ -238,12 +247,16 @@ def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[st
         if not tok.is_alpha or len(tok.text) < 2:
             continue
         key = fold(tok.text)
-        if key in FUNCTION_WORDS or (tok.text.islower() and (
-                words.known(key) or len(key) < 3 or (local is not None and local.known(key)))):
-            continue
         prev = fold(tokens[i - 1].text.rstrip(".")) if i > 0 else ""
         prev2 = fold(tokens[i - 2].text) if i > 1 else ""
-        if title(tok.text) and prev in HONORIFICS:
+        # "dr. ruiz", "mr. smith": in lower case the pipeline splits the honorific's dot off
+        honoured = prev in HONORIFICS or (prev == "" and i > 1 and prev2 in HONORIFICS)
+        if key in FUNCTION_WORDS or (tok.text.islower() and len(key) < 3) or (
+                tok.text.islower() and (words.known(key) or (local is not None
+                                                             and local.known(key)))
+                and not (honoured and key in lexicon and not words.ordinary(key))):
+            continue
+        if (title(tok.text) or tok.text.islower()) and honoured:
             cued.add(i)
         elif (title(tok.text) or tok.text.islower()) and (
             prev in BEFORE_NAME or (prev in ("to", "a", "with", "con") and prev2 in TALK_VERBS)
@@ -280,9 +293,10 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
         return True  # "Zoe Young" or "Muslija and Brown" tagged ORG
     if key in COMMON_WORD_NAMES:
         return False
-    if word.islower():  # "they had: terrence, caleb" (English: the dictionary is English)
-        return (analysis.language == "en" and len(word) > 2 and key in lower_case_names()
-                and not words.word(key))
+    if word.islower():  # "they had: terrence, caleb", "maría josé no vino"
+        return (len(word) > 2 and key in lower_case_names() and not words.word(key)
+                and (analysis.language == "en" or (local is not None and not local.known(key)
+                                                   and not stop_word(key))))
     if not title(word):
         return False
     at_start = sentence_start(tokens, i)
@@ -310,8 +324,21 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     return not label or _entity_looks_personal(tokens, i, analysis.language, lexicon, words)
 
 
+def _first_name_before(tokens: list[Any], i: int) -> bool:
+    """Whether a lower-case name at token ``i`` follows a lower-case given name that is also
+    a word ("maría josé no vino": "maria" is an English and a Spanish word)."""
+    if i == 0 or not tokens[i].text.islower() or tokens[i - 1].whitespace_ != " ":
+        return False
+    prev = tokens[i - 1]
+    key = fold(prev.text)
+    return (prev.is_alpha and prev.text.islower() and len(key) > 2
+            and key in lower_case_names() and key not in FUNCTION_WORDS
+            and key not in PARTICLES and not stop_word(key))
+
+
 def _extend(tokens: list[Any], i: int, words: Dictionary,
-            starts_term: set[int] | frozenset[int] = frozenset()) -> int:
+            starts_term: set[int] | frozenset[int] = frozenset(),
+            local: Dictionary | None = None) -> int:
     """End (exclusive) of the name starting at token ``i``: following capitalised words that
     are no dictionary words, are given names or names that are also words ("Pascua Reyes",
     "Jamal Brown"; not one that starts a listed term or comes before "road", "county" ...),
@@ -328,6 +355,7 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
         key = fold(text)
         if lower:
             if (tok.is_alpha and text.islower() and not words.known(key)
+                    and not (local is not None and local.known(key)) and not stop_word(key)
                     and key not in FUNCTION_WORDS and key not in ACTS):  # "keiko dijo"
                 j += 1
                 continue
