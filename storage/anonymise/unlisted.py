@@ -37,8 +37,10 @@ from collections.abc import Callable
 from typing import Any
 
 from storage.anonymise.context import (
+    MONTHS,
     NAME_MONTHS,
     PLACES,
+    acts,
     beside_place,
     brand,
     colleague,
@@ -55,7 +57,7 @@ from storage.anonymise.context import (
 from storage.anonymise.coordination import beside_person, coordinated
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
-from storage.anonymise.nicknames import given_names, lower_case_names
+from storage.anonymise.nicknames import births, given_names, lower_case_names
 from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
 from storage.anonymise.terms import keep_terms, place_words, term_spans
@@ -71,6 +73,7 @@ from storage.anonymise.words import (
     PARTICLES,
     SENTENCE_END,
     TALK_VERBS,
+    UNITS,
     VERB_SKIPS,
 )
 
@@ -173,6 +176,8 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
                 continue  # "WhatsApp", "PowerPoint"
             if view[start:end].islower() and not named and all(words.known(k) for k in keys):
                 continue  # "requesting pto"
+            if first is not None and _dates_listed(tokens, first):
+                continue  # "Las vacaciones de Julio y Agosto"
         out.append(_name_span(view, start, end, plain_word))
 
     i = 0
@@ -264,6 +269,8 @@ def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[st
             if prev in _PLACE_CUES and (origin(tokens, i, words) if title(tok.text)
                                         else key not in lexicon):
                 continue
+            if title(tok.text) and key in UNITS:
+                continue  # "Updates from Facilities", "ask Payroll"
             if title(tok.text) and describes(tokens, i, lexicon, words):
                 continue  # "from Black patrons", "ask Muslim staff", "from June to August"
             if tok.text.islower() or not sentence_start(tokens, i):
@@ -284,8 +291,8 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
             or brand(word, lexicon, words)):
         return False  # ... or a product: "WhatsApp", "PowerPoint"
     nxt = fold(tokens[i + 1].text) if i + 1 < len(tokens) else ""
-    if nxt in NOT_PERSON_WORDS:
-        return False  # "the Kirkland branch", "the Juneteenth event"
+    if nxt in NOT_PERSON_WORDS or _listed_before_noun(tokens, i, words):
+        return False  # "the Kirkland branch", "the Juneteenth event", "Summer and Fall programs"
     label = tok.ent_type_
     if label and title(word) and label not in _PLACES and _entity_looks_personal(
         tokens, i, analysis.language, given_names(), words
@@ -334,6 +341,56 @@ def _first_name_before(tokens: list[Any], i: int) -> bool:
     return (prev.is_alpha and prev.text.islower() and len(key) > 2
             and key in lower_case_names() and key not in FUNCTION_WORDS
             and key not in PARTICLES and not stop_word(key))
+
+
+def _listed_before_noun(tokens: list[Any], i: int, words: Dictionary) -> bool:
+    """Whether token ``i`` is in a list of capitalised words joined by "and", "y" ... that
+    comes before a lower-case noun of NOT_PERSON_WORDS or its plural, and is a dictionary
+    word hardly given as a first name ("Summer and Fall programs") or, before a word for a
+    place, a place ("Austin and Dallas libraries"). Not "Dana trusts me" (no list), "Harper
+    and Jordan programs the robots" or "Maria and Jordan teams" (common first names)."""
+    key = fold(tokens[i].text)
+    rare = births(key) < _RARE_BIRTHS and words.known(key)
+    if not (rare or tokens[i].ent_type_ in _PLACES):
+        return False
+    first = end = i
+    while (first >= 2 and tokens[first - 1].text.lower() in _LIST_WORDS
+           and title(tokens[first - 2].text) and tokens[first - 2].is_alpha):
+        first -= 2
+    while (end + 2 < len(tokens) and tokens[end + 1].text.lower() in _LIST_WORDS
+           and title(tokens[end + 2].text) and tokens[end + 2].is_alpha):
+        end += 2
+    if first == end or end + 1 >= len(tokens) or not tokens[end + 1].text.islower():
+        return False
+    key = fold(tokens[end + 1].text)
+    singular = key[:-3] + "y" if key.endswith("ies") else key[:-1] if key.endswith("s") else ""
+    if rare:
+        return singular in NOT_PERSON_WORDS or key in NOT_PERSON_WORDS
+    return key in _PLACE_NOUNS
+
+
+def _dates_listed(tokens: list[Any], i: int) -> bool:
+    """Whether token ``i`` is a month in a list of months after a preposition, one of them no
+    given name, and no verb of what people do after the list: "Las vacaciones de Julio y
+    Agosto", "between June and July" (not "El equipo de Julio y Abril")."""
+    if fold(tokens[i].text) not in MONTHS:
+        return False
+    first = end = i
+    while first >= 2 and tokens[first - 1].text.lower() in _LIST_WORDS:
+        first -= 2
+    while end + 2 < len(tokens) and tokens[end + 1].text.lower() in _LIST_WORDS:
+        end += 2
+    keys = [fold(tokens[k].text) for k in range(first, end + 1, 2)]
+    return (first > 0 and first < end and all(k in MONTHS for k in keys)
+            and any(k not in NAME_MONTHS for k in keys)
+            and fold(tokens[first - 1].text) in _PREPOSITIONS and not acts(tokens, end + 1))
+
+
+# US births under which a dictionary word is hardly a first name ("Fall": none; "Austin",
+# "Maria": hundreds of thousands).
+_RARE_BIRTHS = 1000
+_PLACE_NOUNS = frozenset("""library libraries branch branches county counties city cities
+    office offices campus campuses location locations site sites""".split())
 
 
 def _extend(tokens: list[Any], i: int, words: Dictionary,

@@ -26,6 +26,7 @@ __all__ = [
     "SPANISH_HINTS",
     "SPANISH_FORMS",
     "TALK_VERBS",
+    "UNITS",
     "VERB_SKIPS",
     "WORK_VERBS",
 ]
@@ -124,6 +125,14 @@ COLLEAGUES = _words(
     associate trainee trainer janitor receptionist worker partner
     supervisora jefa jefe companera companero gerente coordinadora coordinador directora
     encargado encargada asistente bibliotecaria bibliotecario voluntaria voluntario colega"""
+)
+# Departments named like a person after "from", "ask", "thanks": "Updates from Facilities",
+# "ask Payroll" (none is a given name; "Banks", "Graves" and "Mills" are surnames too).
+UNITS = _words(
+    """facilities operations communications maintenance custodial payroll finance purchasing
+    procurement marketing outreach acquisitions collections logistics accounting circulation
+    reference programming security cataloging cataloguing admin administration management
+    recursos nominas mantenimiento limpieza finanzas compras circulacion referencia"""
 )
 # "working with Sunny", "trabajo con Rosa": a name after "with", "con".
 WORK_VERBS = _words("work works worked working trabajo trabaja trabajamos trabajar trabajando")
