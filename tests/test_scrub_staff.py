@@ -132,3 +132,22 @@ def test_departments_seasons_places_and_dates_listed_are_kept(scrubber: Scrubber
     assert scrubber.scrub("Maria and Jordan teams were late") == (
         "[NAME] and Jordan teams were late")
     assert scrubber.scrub("Julio y Agosto no vinieron") == "[NAME] no vinieron"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a full name typed in lower case whose first name is also a word ("maria")
+        ("maria lopez covered", "[NAME] covered"),
+        ("I asked maria lopez", "I asked [NAME]"),
+        ("mi compañera rosa gutierrez no vino", "mi compañera [NAME] no vino"),
+        # a lower-case name the pipeline runs into the verb after it: the verb stays
+        ("the new supervisor dana keeps changing the schedule",
+         "the new supervisor [NAME] keeps changing the schedule"),
+        ("is dan aware of any meetings with me today",
+         "is [NAME] aware of any meetings with me today"),
+    ],
+)
+def test_a_lower_case_full_name_goes_and_the_verb_after_it_stays(
+        scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected

@@ -96,6 +96,7 @@ _NAME_CUES = (r"\bmy name is|\bname is|\bname\s*:|\bnamed|\bcalls me|\bcall me|\
               r"\bme llamo|\bse llama|\bmi nombre es|\bnombre\s*:")
 _NAME_CUE = re.compile(f"(?:{_NAME_CUES})\\s*$", re.IGNORECASE)
 _ANY_CUE = re.compile(_NAME_CUES, re.IGNORECASE)
+_DETERMINERS = frozenset("a an the my your our their his her its this that mi tu su".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
@@ -111,6 +112,8 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
     prev_end = 0
     prev_key = ""
     prev_title = False
+    prev_lower = ""  # the word before, when in lower case
+    before_lower = ""  # ... and the word before that
     actor = ""  # the last word before adverbs such as "never": "keiko never answers"
     for m in WORD_RE.finditer(view):
         word = m.group()
@@ -132,13 +135,19 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
                 return True
         elif key in lower_case_names() and not words.word(key):
             return True
+        elif (prev_lower in lower_case_names() and not stop_word(prev_lower)
+              and before_lower not in _DETERMINERS
+              and len(key) > 3 and not words.known(key) and not stop_word(key)):
+            return True  # "maria lopez covered" (not "my charles schwab account")
         elif prev_key in COLLEAGUES and key in lexicon and not stop_word(key):
             return True  # "our branch manager tom"
         elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
             return True
         elif prev_key in HONORIFICS and key in lexicon and not words.ordinary(key):
             return True  # "mr. smith"
+        before_lower = prev_key
         prev_end, prev_key = m.end(), key
+        prev_lower = key if word.islower() else ""
     return False
 
 
@@ -154,6 +163,9 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
 
     def plain_word(key: str) -> bool:  # ... and no given name, unless a verb ("left", "fall")
         return word_of(key) and (key not in lexicon or words.ordinary(key))
+
+    def verbal(key: str) -> bool:  # a verb, adjective or adverb and no given name ("keeps")
+        return words.ordinary(key) and key not in lexicon
 
     cued = _cued(view, tokens, words, lexicon, local)
     out: list[Span] = []
@@ -178,7 +190,7 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
                 continue  # "requesting pto"
             if first is not None and _dates_listed(tokens, first):
                 continue  # "Las vacaciones de Julio y Agosto"
-        out.append(_name_span(view, start, end, plain_word))
+        out.append(_name_span(view, start, end, plain_word, verbal))
 
     i = 0
     while i < len(tokens):
@@ -301,9 +313,13 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     if key in COMMON_WORD_NAMES:
         return False
     if word.islower():  # "they had: terrence, caleb", "maría josé no vino"
-        return (len(word) > 2 and key in lower_case_names() and not words.word(key)
-                and (analysis.language == "en" or (local is not None and not local.known(key)
-                                                   and not stop_word(key))))
+        if len(word) < 3 or key not in lower_case_names():
+            return False
+        if (not stop_word(key) and i + 1 < len(tokens) and _surname(tokens[i + 1], words, local)
+                and not _noun_at(tokens, i + 2, words)):
+            return True  # "maria lopez covered"; not "my charles schwab account" (a firm)
+        return not words.word(key) and (analysis.language == "en" or (
+            local is not None and not local.known(key) and not stop_word(key)))
     if not title(word):
         return False
     at_start = sentence_start(tokens, i)
@@ -329,6 +345,23 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     # An unknown capitalised word: "Okonkwo". In an entity, only when the entity is made of
     # unknown words, given names and initials ("Nikolaj N Møller", not "Microsoft Teams").
     return not label or _entity_looks_personal(tokens, i, analysis.language, lexicon, words)
+
+
+def _surname(tok: Any, words: Dictionary, local: Dictionary | None) -> bool:
+    """Whether ``tok`` reads as a surname typed in lower case after a first name: four
+    letters or more, in no dictionary and no stop word ("lopez", "desrosiers")."""
+    key = fold(tok.text)
+    return (tok.is_alpha and tok.text.islower() and len(key) > 3 and not words.known(key)
+            and not (local is not None and local.known(key)) and not stop_word(key)
+            and key not in FUNCTION_WORDS and key not in ACTS)
+
+
+def _noun_at(tokens: list[Any], k: int, words: Dictionary) -> bool:
+    """Whether token ``k`` is a lower-case noun that is no verb, adjective or stop word."""
+    if k >= len(tokens) or not tokens[k].is_alpha or not tokens[k].text.islower():
+        return False
+    key = fold(tokens[k].text)
+    return words.known(key) and not words.ordinary(key) and not stop_word(key)
 
 
 def _first_name_before(tokens: list[Any], i: int) -> bool:
@@ -509,7 +542,8 @@ def _token_at(tokens: list[Any], char: int) -> int | None:
 
 
 def _name_span(view: str, start: int, end: int,
-               word_of: Callable[[str], bool] | None = None) -> Span:
+               word_of: Callable[[str], bool] | None = None,
+               verbal: Callable[[str], bool] | None = None) -> Span:
     """A name span without a trailing possessive ("Maite Lemmens's" -> "Maite Lemmens") and
     without function words the pipeline glued to either end ("Maria at" -> "Maria"), a
     lower-case dictionary word after a capitalised name (``word_of``: "Workday están" ->
@@ -525,8 +559,10 @@ def _name_span(view: str, start: int, end: int,
     words = list(WORD_RE.finditer(view, start, end))
     while len(words) > 1 and (fold(words[-1].group()) in FUNCTION_WORDS or (
             word_of is not None and words[-1].group().islower()
-            and not words[0].group().islower() and word_of(fold(words[-1].group())))):
-        words.pop()  # "Maria at", "Workday están" (not "Maria lopez", typed in haste)
+            and not words[0].group().islower() and word_of(fold(words[-1].group())))
+            or (verbal is not None and words[0].group().islower()
+                and verbal(fold(words[-1].group())))):
+        words.pop()  # "Maria at", "Workday están", "dana keeps" (not "Maria lopez")
         end = words[-1].end()
     while len(words) > 1 and (fold(words[0].group()) in FUNCTION_WORDS
                               or fold(words[0].group()) in _LEAD_CUES):
