@@ -114,6 +114,9 @@ def test_the_english_pipeline_alone_reads_spanish_names_before_what_people_do(
         out = english_only.scrub(text)
         assert "[NAME]" in out and not any(w in out for w in text.split()[:3:2]), out
     _same(english_only, ["En mayo hizo calor", "Mayo hizo calor"])
+    # a surname that is also an English noun ends the name ("Ortega")
+    assert english_only.scrub("Mi supervisora Luz María Ortega nos grita.") == (
+        "Mi supervisora [NAME] nos grita.")
 
 
 def test_departments_seasons_places_and_dates_listed_are_kept(scrubber: Scrubber) -> None:

@@ -471,11 +471,17 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
                 and key not in FUNCTION_WORDS
                 and (not words.word(key) or key in lexicon or tok.ent_type_ in _PERSON
                      or (key in COMMON_WORD_NAMES and tok.idx not in starts_term
-                         and not _before_place_word(tokens, j)))):
-            j += 1
+                         and not _before_place_word(tokens, j))
+                     or (fold(tokens[j - 1].text) in lexicon and not words.ordinary(key)
+                         and tok.idx not in starts_term and not _capitalised(tokens, j + 1)))):
+            j += 1  # ... and a noun after a given name ending the name ("Luz María Ortega")
             continue
         break
     return j
+
+
+def _capitalised(tokens: list[Any], k: int) -> bool:
+    return k < len(tokens) and title(tokens[k].text)
 
 
 def _after_locative(tokens: list[Any], i: int) -> bool:
