@@ -36,6 +36,7 @@ from storage.anonymise.terms import listed_places, place_words
 from storage.anonymise.words import (
     ACTS,
     AFTER_NAME,
+    COLLEAGUES,
     COMMON_WORD_NAMES,
     FUNCTION_WORDS,
     LOUD_ACTS,
@@ -45,6 +46,7 @@ from storage.anonymise.words import (
     PARTICLES,
     SENTENCE_END,
     VERB_SKIPS,
+    WORK_VERBS,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "acts",
     "beside_place",
     "brand",
+    "colleague",
     "describes",
     "doer",
     "member",
@@ -292,7 +295,7 @@ def doer(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
         return False
     key = fold(text)
     if title(text):
-        return key in NAME_MONTHS and acts(tokens, i + 1)
+        return key in NAME_MONTHS and (acts(tokens, i + 1) or _does(tokens, i + 1))
     if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES
             or key in VERB_SKIPS or stop_word(key)
             or words.known(key) or (local is not None and local.known(key))
@@ -301,13 +304,89 @@ def doer(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
     if text.islower():
         verbs = ACTS - _PRESENT
     elif len(text) > 3 and text.isupper():
-        verbs = ACTS if key in lexicon else LOUD_ACTS
+        # a surname or a rare first name read aloud ("KEIKO said no") against an acronym
+        # spelled out ("FMLA", "DSHS"); agencies still say and want ("HIPAA says")
+        verbs = (ACTS if key in lexicon
+                 else LOUD_ACTS | (ACTS - _PRESENT) if _spoken(key) else LOUD_ACTS)
     else:
         return False
     if not acts(tokens, i + 1, verbs):
         return False
     tags = analysis.tags()  # (the tagger runs only now: a pronoun the lists miss is no name)
     return tags is None or tags[i] not in _CLOSED
+
+
+# Forms of "hacer", which months do with the weather ("Mayo hizo calor", "Julio hizo mucho
+# frío") and people with anything else ("Julio hizo un desastre").
+_MAKE = frozenset("hizo hace hicieron hacen".split())
+_WEATHER = frozenset("""calor frio fresco sol viento tiempo bueno buen mal malo lluvia nieve
+    humedad bochorno temperatura temperaturas clima""".split())
+_VOWELS = frozenset("aeiouy")
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD", "VERB", "AUX"})
+
+
+def _does(tokens: list[Any], k: int) -> bool:
+    """Whether token ``k`` (past adverbs and clitics) is "hizo", "hace" ... and none of the
+    three words after it speaks of the weather."""
+    while k < len(tokens) and fold(tokens[k].text) in VERB_SKIPS:
+        k += 1
+    if k >= len(tokens) or fold(tokens[k].text) not in _MAKE:
+        return False
+    after = tokens[k + 1 : k + 4]
+    return bool(after) and not any(fold(t.text) in _WEATHER for t in after)
+
+
+def _spoken(key: str) -> bool:
+    """A word of five letters or more read as a word, not spelled out letter by letter: two
+    vowels or more and no three consonants in a row ("keiko", "okafor"; not "afscme")."""
+    if len(key) < 5 or not key.isalpha() or sum(c in _VOWELS for c in key) < 2:
+        return False
+    run = 0
+    for c in key:
+        run = 0 if c in _VOWELS else run + 1
+        if run >= 3:
+            return False
+    return True
+
+
+def colleague(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
+              words: Dictionary) -> bool:
+    """"the new supervisor Dana", "our branch manager tom", "Our new hire, Autumn,", "working
+    with Sunny": token ``i`` right after a job title or a word for a colleague written in lower
+    case (past a comma), or after "work with", and a name: capitalised, a given name (also one
+    that is a word: "Rain", "Autumn") or a word in no dictionary; in lower case, a given name
+    that is no stop word and no verb or adjective ("tom", not "will" or "said"), unless the
+    tagger reads it as a name or a noun before a verb ("my mentor bob helped me")."""
+    tok = tokens[i]
+    text = tok.text
+    if not (tok.is_alpha and len(text) > 1 and latin(text)) or i == 0:
+        return False
+    k = i - 1
+    if tokens[k].text == "," and k > 0:
+        k -= 1
+    cue = tokens[k].text
+    if not ((cue.islower() and fold(cue) in COLLEAGUES) or (
+            fold(cue) in ("with", "con") and k > 0 and fold(tokens[k - 1].text) in WORK_VERBS)):
+        return False
+    key = fold(text)
+    if key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES:
+        return False
+    nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    if fold(nxt) in NOT_PERSON_WORDS or (title(nxt) and fold(nxt) not in lexicon
+                                         and words.ordinary(fold(nxt))):
+        return False  # "the manager Eastside branch", "coordinator Summer Reading"
+    if text.islower():
+        if (len(text) < 3 or key not in lexicon or key in VERB_SKIPS or key in ACTS
+                or stop_word(key)):
+            return False
+        if not words.ordinary(key) or analysis.proper(i):
+            return True  # "manager tom never listens"
+        tags = analysis.tags()  # "my mentor bob helped" (NN before a verb), not "rose to"
+        return (tags is not None and tags[i] in ("NN", "NOUN") and i + 1 < len(tokens)
+                and tags[i + 1] in _FINITE)
+    if not title(text) or brand(text, lexicon, words):
+        return False
+    return key in lexicon or key in COMMON_WORD_NAMES or not words.known(key)
 
 
 @functools.cache

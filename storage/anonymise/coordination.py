@@ -51,7 +51,12 @@ from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.normalise import fold
 from storage.anonymise.terms import listed_places, place_words
-from storage.anonymise.words import COMMON_WORD_NAMES, FUNCTION_WORDS, NOT_PERSON_WORDS
+from storage.anonymise.words import (
+    COMMON_WORD_NAMES,
+    FUNCTION_WORDS,
+    NOT_PERSON_WORDS,
+    SPANISH_ACTS,
+)
 
 __all__ = ["beside_person", "coordinated"]
 
@@ -89,13 +94,17 @@ def coordinated(tokens: list[Any], analysis: Analysis, lexicon: frozenset[str],
     the module docstring). ``terms``: character offsets where a listed term starts."""
     out: set[int] = set()
     for group in _groups(tokens):
-        names = _names(tokens, group, analysis, lexicon, words, local, terms)
+        # a Spanish verb of what people do ("llegan tarde", "no vinieron"): the English
+        # pipeline alone tags its Spanish words NNP and names it does not know GPE
+        doing = acts(tokens, group[-1] + 1, SPANISH_ACTS)
+        names = _names(tokens, group, analysis, lexicon, words, local, terms, doing)
         if names is None or not names[0]:
             continue
         found, strong = names
         if group[0] > 0 and fold(tokens[group[0] - 1].text) in _BEFORE:
             continue
-        verb = _verb(tokens, group[-1] + 1, analysis)
+        verb = _verb(tokens, group[-1] + 1, analysis) or (
+            tokens[group[-1] + 1].text if doing else None)
         if verb is None or (not strong and fold(verb) in _LINKING):
             continue
         if not strong and not acts(tokens, group[-1] + 1) and all(
@@ -147,10 +156,13 @@ def _group(tokens: list[Any], i: int) -> list[int]:
 
 def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: frozenset[str],
            words: Dictionary, local: Dictionary | None,
-           terms: frozenset[int] | set[int]) -> tuple[list[int], bool] | None:
+           terms: frozenset[int] | set[int],
+           doing: bool = False) -> tuple[list[int], bool] | None:
     """The members that are names and whether the evidence is strong (a pronoun, a PERSON
     entity, an unknown word, a given name that is no word); None when a member is a place, a
-    term, a group, a date or a word that is no name."""
+    term, a group, a date or a word that is no name. ``doing``: a Spanish verb of what
+    people do follows, so the pipeline's place label is no veto ("Milagros y Consuelo
+    siempre llegan tarde"; countries still are)."""
     found: list[int] = []
     strong = False
     months = MONTHS if analysis.language != "en" else _NAME_MONTHS
@@ -170,8 +182,8 @@ def _names(tokens: list[Any], group: list[int], analysis: Analysis, lexicon: fro
                 or brand(tok.text, lexicon, words)):
             return None
         if not named and (words.ordinary(key) or plural(key, lexicon, words)
-                          or (label in PLACES and (analysis.language == "en"
-                                                   or words.known(key)))):
+                          or (label in PLACES and not doing
+                              and (analysis.language == "en" or words.known(key)))):
             return None  # "Black", "Marketing", "Families", "Seattle"
         known = words.known(key) or (local is not None and local.known(key))
         if label in _PERSON and key not in COMMON_WORD_NAMES:

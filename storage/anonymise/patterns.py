@@ -65,18 +65,37 @@ _MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w@.+\-])@[A-Za-z0-9][\w.\-]*\w|(?<![\w@.+\-])@[A-Za-z0-9]"), MENTION),
     # Any address-shaped email, also with a top-level domain Presidio does not know.
     (re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"), EMAIL),
+    # Addresses spelled out against harvesters: "jdoe at kingcounty dot gov", "ana [at]
+    # condado [punto] gov" (a spelled-out dot before the top-level domain at least).
+    (re.compile(r"[\w.+\-]+ ?(?:\[at\]|\(at\)|@| at | arroba ) ?[\w\-]+"
+                r"(?: ?(?:\[dot\]|\(dot\)| dot | punto |\[punto\]|\.) ?[\w\-]+)*"
+                r" ?(?:\[dot\]|\(dot\)| dot | punto |\[punto\]) ?"
+                r"(?:com|gov|org|net|edu|us|mx|es|info|io|co)\b", re.IGNORECASE), EMAIL),
     # Scheme URLs Presidio's TLD list would miss (intranet hosts, IP hosts, rare TLDs).
     (re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE), URL),
 )
 
+# A desk extension names one desk: "ext. 4412", "extensión 22".
+_EXTENSION_RE = re.compile(r"\b(?:ext|extn|extension|extensi[oó]n)\.?\s*#?\s*\d{2,6}(?!\w|[\-.]\d)",
+                           re.IGNORECASE)
 # Phone shapes python-phonenumbers misses (no area code, unusual grouping): 2 to 5 groups of
 # 2-4 digits with 7-15 digits in all, optionally "+cc" and "(area)". Dates and year ranges excluded.
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]\d{2,4}){1,4}(?!\w)"
 )
 _NOT_PHONE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s?[\-–]\s?(?:19|20)?\d\d")
-# Digit runs of 6 or more (ids, card-like numbers), single spaces or hyphens allowed inside.
-_NUMBER_RE = re.compile(r"\d(?:[ \-]?\d){5,}")
+# Digit runs of 6 or more (ids, card-like numbers), single spaces or hyphens allowed inside,
+# with a letter prefix glued on ("E104523").
+_NUMBER_RE = re.compile(r"(?:(?<![^\W\d_])[A-Za-z]{1,3}-?)?\d(?:[ \-]?\d){5,}")
+# Shorter staff and badge numbers after what names them: "Employee #48213", "my staff ID is
+# E1045", "número de empleado: 5521".
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_ID_RE = re.compile(
+    r"\b(?:id|employee|employees|staff|badge|personnel|payroll|empleado|empleada|credencial)"
+    r"(?:\s+(?:id|number|no\.?|num|n[uú]mero))?(?:\s+(?:is|es|was|era))?\s*[:#]?\s*#?\s*"
+    r"([A-Za-z]{0,3}-?\d{3,5})\b",
+    re.IGNORECASE,
+)
 
 # Merge what several name tokens leave behind: "[NAME] [NAME]", "[NAME]-[NAME]",
 # "[NAME] J. [NAME]", "O'[NAME]".
@@ -104,6 +123,10 @@ def contact_spans(text: str) -> list[Span]:
         if 7 <= digits <= 15 and not _NOT_PHONE.fullmatch(m.group()):
             spans.append((m.start(), m.end(), P_PHONE_RE, PHONE))
     spans.extend((m.start(), m.end(), P_NUMBER, NUMBER) for m in _NUMBER_RE.finditer(text))
+    spans.extend((m.start(), m.end(), P_PHONE_RE, PHONE) for m in _EXTENSION_RE.finditer(text))
+    spans.extend((m.start(1), m.end(1), P_NUMBER, NUMBER) for m in _ID_RE.finditer(text)
+                 if not _YEAR.fullmatch(m.group(1)) or m.group(1) != m.group()[-4:]
+                 or not m.group()[:-4].rstrip().isalpha())  # "the staff 2024 retreat"
     return spans
 
 

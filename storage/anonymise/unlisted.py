@@ -37,10 +37,13 @@ from collections.abc import Callable
 from typing import Any
 
 from storage.anonymise.context import (
+    MONTHS,
     NAME_MONTHS,
     PLACES,
+    acts,
     beside_place,
     brand,
+    colleague,
     describes,
     doer,
     member,
@@ -54,7 +57,7 @@ from storage.anonymise.context import (
 from storage.anonymise.coordination import beside_person, coordinated
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
-from storage.anonymise.nicknames import given_names, lower_case_names
+from storage.anonymise.nicknames import births, given_names, lower_case_names
 from storage.anonymise.normalise import WORD_RE, fold, latin
 from storage.anonymise.patterns import NAME, P_NAME, Span
 from storage.anonymise.terms import keep_terms, place_words, term_spans
@@ -62,6 +65,7 @@ from storage.anonymise.words import (
     ACTS,
     AFTER_NAME,
     BEFORE_NAME,
+    COLLEAGUES,
     COMMON_WORD_NAMES,
     FUNCTION_WORDS,
     HONORIFICS,
@@ -69,6 +73,7 @@ from storage.anonymise.words import (
     PARTICLES,
     SENTENCE_END,
     TALK_VERBS,
+    UNITS,
     VERB_SKIPS,
 )
 
@@ -91,6 +96,7 @@ _NAME_CUES = (r"\bmy name is|\bname is|\bname\s*:|\bnamed|\bcalls me|\bcall me|\
               r"\bme llamo|\bse llama|\bmi nombre es|\bnombre\s*:")
 _NAME_CUE = re.compile(f"(?:{_NAME_CUES})\\s*$", re.IGNORECASE)
 _ANY_CUE = re.compile(_NAME_CUES, re.IGNORECASE)
+_DETERMINERS = frozenset("a an the my your our their his her its this that mi tu su".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
@@ -106,6 +112,8 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
     prev_end = 0
     prev_key = ""
     prev_title = False
+    prev_lower = ""  # the word before, when in lower case
+    before_lower = ""  # ... and the word before that
     actor = ""  # the last word before adverbs such as "never": "keiko never answers"
     for m in WORD_RE.finditer(view):
         word = m.group()
@@ -127,9 +135,19 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
                 return True
         elif key in lower_case_names() and not words.word(key):
             return True
+        elif (prev_lower in lower_case_names() and not stop_word(prev_lower)
+              and before_lower not in _DETERMINERS
+              and len(key) > 3 and not words.known(key) and not stop_word(key)):
+            return True  # "maria lopez covered" (not "my charles schwab account")
+        elif prev_key in COLLEAGUES and key in lexicon and not stop_word(key):
+            return True  # "our branch manager tom"
         elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
             return True
+        elif prev_key in HONORIFICS and key in lexicon and not words.ordinary(key):
+            return True  # "mr. smith"
+        before_lower = prev_key
         prev_end, prev_key = m.end(), key
+        prev_lower = key if word.islower() else ""
     return False
 
 
@@ -145,6 +163,9 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
 
     def plain_word(key: str) -> bool:  # ... and no given name, unless a verb ("left", "fall")
         return word_of(key) and (key not in lexicon or words.ordinary(key))
+
+    def verbal(key: str) -> bool:  # a verb, adjective or adverb and no given name ("keeps")
+        return words.ordinary(key) and key not in lexicon
 
     cued = _cued(view, tokens, words, lexicon, local)
     out: list[Span] = []
@@ -167,21 +188,26 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
                 continue  # "WhatsApp", "PowerPoint"
             if view[start:end].islower() and not named and all(words.known(k) for k in keys):
                 continue  # "requesting pto"
-        out.append(_name_span(view, start, end, plain_word))
+            if first is not None and _dates_listed(tokens, first):
+                continue  # "Las vacaciones de Julio y Agosto"
+        out.append(_name_span(view, start, end, plain_word, verbal))
 
     i = 0
     while i < len(tokens):
         found = i in cued or i in joined or _starts_name(tokens, i, analysis, lexicon, words,
                                                          local)
-        if not found and member(tokens, i, analysis, lexicon, words, local):
+        if not found and (member(tokens, i, analysis, lexicon, words, local)
+                          or colleague(tokens, i, analysis, lexicon, words)):
             found = True
             by_rule.add(tokens[i].idx)
         elif not found:
             found = ((speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words))
                      or doer(tokens, i, analysis, lexicon, words, local))
         if found:
-            j = _extend(tokens, i, words, starts_term)
-            out.append(_name_span(view, tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])))
+            j = _extend(tokens, i, words, starts_term, local)
+            first = i - 1 if _first_name_before(tokens, i) else i
+            out.append(_name_span(view, tokens[first].idx,
+                                  tokens[j - 1].idx + len(tokens[j - 1])))
             i = j
         else:
             i += 1
@@ -238,12 +264,16 @@ def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[st
         if not tok.is_alpha or len(tok.text) < 2:
             continue
         key = fold(tok.text)
-        if key in FUNCTION_WORDS or (tok.text.islower() and (
-                words.known(key) or len(key) < 3 or (local is not None and local.known(key)))):
-            continue
         prev = fold(tokens[i - 1].text.rstrip(".")) if i > 0 else ""
         prev2 = fold(tokens[i - 2].text) if i > 1 else ""
-        if title(tok.text) and prev in HONORIFICS:
+        # "dr. ruiz", "mr. smith": in lower case the pipeline splits the honorific's dot off
+        honoured = prev in HONORIFICS or (prev == "" and i > 1 and prev2 in HONORIFICS)
+        if key in FUNCTION_WORDS or (tok.text.islower() and len(key) < 3) or (
+                tok.text.islower() and (words.known(key) or (local is not None
+                                                             and local.known(key)))
+                and not (honoured and key in lexicon and not words.ordinary(key))):
+            continue
+        if (title(tok.text) or tok.text.islower()) and honoured:
             cued.add(i)
         elif (title(tok.text) or tok.text.islower()) and (
             prev in BEFORE_NAME or (prev in ("to", "a", "with", "con") and prev2 in TALK_VERBS)
@@ -251,6 +281,8 @@ def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[st
             if prev in _PLACE_CUES and (origin(tokens, i, words) if title(tok.text)
                                         else key not in lexicon):
                 continue
+            if title(tok.text) and key in UNITS:
+                continue  # "Updates from Facilities", "ask Payroll"
             if title(tok.text) and describes(tokens, i, lexicon, words):
                 continue  # "from Black patrons", "ask Muslim staff", "from June to August"
             if tok.text.islower() or not sentence_start(tokens, i):
@@ -271,8 +303,8 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
             or brand(word, lexicon, words)):
         return False  # ... or a product: "WhatsApp", "PowerPoint"
     nxt = fold(tokens[i + 1].text) if i + 1 < len(tokens) else ""
-    if nxt in NOT_PERSON_WORDS:
-        return False  # "the Kirkland branch", "the Juneteenth event"
+    if nxt in NOT_PERSON_WORDS or _listed_before_noun(tokens, i, words):
+        return False  # "the Kirkland branch", "the Juneteenth event", "Summer and Fall programs"
     label = tok.ent_type_
     if label and title(word) and label not in _PLACES and _entity_looks_personal(
         tokens, i, analysis.language, given_names(), words
@@ -280,9 +312,14 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
         return True  # "Zoe Young" or "Muslija and Brown" tagged ORG
     if key in COMMON_WORD_NAMES:
         return False
-    if word.islower():  # "they had: terrence, caleb" (English: the dictionary is English)
-        return (analysis.language == "en" and len(word) > 2 and key in lower_case_names()
-                and not words.word(key))
+    if word.islower():  # "they had: terrence, caleb", "maría josé no vino"
+        if len(word) < 3 or key not in lower_case_names():
+            return False
+        if (not stop_word(key) and i + 1 < len(tokens) and _surname(tokens[i + 1], words, local)
+                and not _noun_at(tokens, i + 2, words)):
+            return True  # "maria lopez covered"; not "my charles schwab account" (a firm)
+        return not words.word(key) and (analysis.language == "en" or (
+            local is not None and not local.known(key) and not stop_word(key)))
     if not title(word):
         return False
     at_start = sentence_start(tokens, i)
@@ -310,8 +347,88 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     return not label or _entity_looks_personal(tokens, i, analysis.language, lexicon, words)
 
 
+def _surname(tok: Any, words: Dictionary, local: Dictionary | None) -> bool:
+    """Whether ``tok`` reads as a surname typed in lower case after a first name: four
+    letters or more, in no dictionary and no stop word ("lopez", "desrosiers")."""
+    key = fold(tok.text)
+    return (tok.is_alpha and tok.text.islower() and len(key) > 3 and not words.known(key)
+            and not (local is not None and local.known(key)) and not stop_word(key)
+            and key not in FUNCTION_WORDS and key not in ACTS)
+
+
+def _noun_at(tokens: list[Any], k: int, words: Dictionary) -> bool:
+    """Whether token ``k`` is a lower-case noun that is no verb, adjective or stop word."""
+    if k >= len(tokens) or not tokens[k].is_alpha or not tokens[k].text.islower():
+        return False
+    key = fold(tokens[k].text)
+    return words.known(key) and not words.ordinary(key) and not stop_word(key)
+
+
+def _first_name_before(tokens: list[Any], i: int) -> bool:
+    """Whether a lower-case name at token ``i`` follows a lower-case given name that is also
+    a word ("maría josé no vino": "maria" is an English and a Spanish word)."""
+    if i == 0 or not tokens[i].text.islower() or tokens[i - 1].whitespace_ != " ":
+        return False
+    prev = tokens[i - 1]
+    key = fold(prev.text)
+    return (prev.is_alpha and prev.text.islower() and len(key) > 2
+            and key in lower_case_names() and key not in FUNCTION_WORDS
+            and key not in PARTICLES and not stop_word(key))
+
+
+def _listed_before_noun(tokens: list[Any], i: int, words: Dictionary) -> bool:
+    """Whether token ``i`` is in a list of capitalised words joined by "and", "y" ... that
+    comes before a lower-case noun of NOT_PERSON_WORDS or its plural, and is a dictionary
+    word hardly given as a first name ("Summer and Fall programs") or, before a word for a
+    place, a place ("Austin and Dallas libraries"). Not "Dana trusts me" (no list), "Harper
+    and Jordan programs the robots" or "Maria and Jordan teams" (common first names)."""
+    key = fold(tokens[i].text)
+    rare = births(key) < _RARE_BIRTHS and words.known(key)
+    if not (rare or tokens[i].ent_type_ in _PLACES):
+        return False
+    first = end = i
+    while (first >= 2 and tokens[first - 1].text.lower() in _LIST_WORDS
+           and title(tokens[first - 2].text) and tokens[first - 2].is_alpha):
+        first -= 2
+    while (end + 2 < len(tokens) and tokens[end + 1].text.lower() in _LIST_WORDS
+           and title(tokens[end + 2].text) and tokens[end + 2].is_alpha):
+        end += 2
+    if first == end or end + 1 >= len(tokens) or not tokens[end + 1].text.islower():
+        return False
+    key = fold(tokens[end + 1].text)
+    singular = key[:-3] + "y" if key.endswith("ies") else key[:-1] if key.endswith("s") else ""
+    if rare:
+        return singular in NOT_PERSON_WORDS or key in NOT_PERSON_WORDS
+    return key in _PLACE_NOUNS
+
+
+def _dates_listed(tokens: list[Any], i: int) -> bool:
+    """Whether token ``i`` is a month in a list of months after a preposition, one of them no
+    given name, and no verb of what people do after the list: "Las vacaciones de Julio y
+    Agosto", "between June and July" (not "El equipo de Julio y Abril")."""
+    if fold(tokens[i].text) not in MONTHS:
+        return False
+    first = end = i
+    while first >= 2 and tokens[first - 1].text.lower() in _LIST_WORDS:
+        first -= 2
+    while end + 2 < len(tokens) and tokens[end + 1].text.lower() in _LIST_WORDS:
+        end += 2
+    keys = [fold(tokens[k].text) for k in range(first, end + 1, 2)]
+    return (first > 0 and first < end and all(k in MONTHS for k in keys)
+            and any(k not in NAME_MONTHS for k in keys)
+            and fold(tokens[first - 1].text) in _PREPOSITIONS and not acts(tokens, end + 1))
+
+
+# US births under which a dictionary word is hardly a first name ("Fall": none; "Austin",
+# "Maria": hundreds of thousands).
+_RARE_BIRTHS = 1000
+_PLACE_NOUNS = frozenset("""library libraries branch branches county counties city cities
+    office offices campus campuses location locations site sites""".split())
+
+
 def _extend(tokens: list[Any], i: int, words: Dictionary,
-            starts_term: set[int] | frozenset[int] = frozenset()) -> int:
+            starts_term: set[int] | frozenset[int] = frozenset(),
+            local: Dictionary | None = None) -> int:
     """End (exclusive) of the name starting at token ``i``: following capitalised words that
     are no dictionary words, are given names or names that are also words ("Pascua Reyes",
     "Jamal Brown"; not one that starts a listed term or comes before "road", "county" ...),
@@ -328,6 +445,7 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
         key = fold(text)
         if lower:
             if (tok.is_alpha and text.islower() and not words.known(key)
+                    and not (local is not None and local.known(key)) and not stop_word(key)
                     and key not in FUNCTION_WORDS and key not in ACTS):  # "keiko dijo"
                 j += 1
                 continue
@@ -353,11 +471,17 @@ def _extend(tokens: list[Any], i: int, words: Dictionary,
                 and key not in FUNCTION_WORDS
                 and (not words.word(key) or key in lexicon or tok.ent_type_ in _PERSON
                      or (key in COMMON_WORD_NAMES and tok.idx not in starts_term
-                         and not _before_place_word(tokens, j)))):
-            j += 1
+                         and not _before_place_word(tokens, j))
+                     or (fold(tokens[j - 1].text) in lexicon and not words.ordinary(key)
+                         and tok.idx not in starts_term and not _capitalised(tokens, j + 1)))):
+            j += 1  # ... and a noun after a given name ending the name ("Luz María Ortega")
             continue
         break
     return j
+
+
+def _capitalised(tokens: list[Any], k: int) -> bool:
+    return k < len(tokens) and title(tokens[k].text)
 
 
 def _after_locative(tokens: list[Any], i: int) -> bool:
@@ -424,7 +548,8 @@ def _token_at(tokens: list[Any], char: int) -> int | None:
 
 
 def _name_span(view: str, start: int, end: int,
-               word_of: Callable[[str], bool] | None = None) -> Span:
+               word_of: Callable[[str], bool] | None = None,
+               verbal: Callable[[str], bool] | None = None) -> Span:
     """A name span without a trailing possessive ("Maite Lemmens's" -> "Maite Lemmens") and
     without function words the pipeline glued to either end ("Maria at" -> "Maria"), a
     lower-case dictionary word after a capitalised name (``word_of``: "Workday están" ->
@@ -440,8 +565,10 @@ def _name_span(view: str, start: int, end: int,
     words = list(WORD_RE.finditer(view, start, end))
     while len(words) > 1 and (fold(words[-1].group()) in FUNCTION_WORDS or (
             word_of is not None and words[-1].group().islower()
-            and not words[0].group().islower() and word_of(fold(words[-1].group())))):
-        words.pop()  # "Maria at", "Workday están" (not "Maria lopez", typed in haste)
+            and not words[0].group().islower() and word_of(fold(words[-1].group())))
+            or (verbal is not None and words[0].group().islower()
+                and verbal(fold(words[-1].group())))):
+        words.pop()  # "Maria at", "Workday están", "dana keeps" (not "Maria lopez")
         end = words[-1].end()
     while len(words) > 1 and (fold(words[0].group()) in FUNCTION_WORDS
                               or fold(words[0].group()) in _LEAD_CUES):

@@ -10,6 +10,7 @@ __all__ = [
     "ACTS",
     "AFTER_NAME",
     "BEFORE_NAME",
+    "COLLEAGUES",
     "COMMON_WORD_NAMES",
     "ENGLISH_HINTS",
     "FUNCTION_WORDS",
@@ -21,10 +22,13 @@ __all__ = [
     "ORDINARY_FOLLOWERS",
     "PARTICLES",
     "SENTENCE_END",
+    "SPANISH_ACTS",
     "SPANISH_HINTS",
     "SPANISH_FORMS",
     "TALK_VERBS",
+    "UNITS",
     "VERB_SKIPS",
+    "WORK_VERBS",
 ]
 
 
@@ -112,18 +116,45 @@ AFTER_NAME = _words(
     """said says told asked thinks thought wants wanted mentioned suggested agreed
     dijo dice comento pidio quiere piensa quiso supo"""
 )
+# Job titles and words for a colleague, written in lower case before a name: "the new
+# supervisor Dana", "our branch manager tom", "my coworker Rain", "mi compañera Rosa".
+COLLEAGUES = _words(
+    """supervisor supervisors manager managers boss coworker coworkers colleague colleagues
+    lead director coordinator hire assistant clerk librarian custodian aide intern volunteer
+    mentor mentee teammate deputy administrator specialist technician officer analyst
+    associate trainee trainer janitor receptionist worker partner
+    supervisora jefa jefe companera companero gerente coordinadora coordinador directora
+    encargado encargada asistente bibliotecaria bibliotecario voluntaria voluntario colega"""
+)
+# Departments named like a person after "from", "ask", "thanks": "Updates from Facilities",
+# "ask Payroll" (none is a given name; "Banks", "Graves" and "Mills" are surnames too).
+UNITS = _words(
+    """facilities operations communications maintenance custodial payroll finance purchasing
+    procurement marketing outreach acquisitions collections logistics accounting circulation
+    reference programming security cataloging cataloguing admin administration management
+    recursos nominas mantenimiento limpieza finanzas compras circulacion referencia"""
+)
+# "working with Sunny", "trabajo con Rosa": a name after "with", "con".
+WORK_VERBS = _words("work works worked working trabajo trabaja trabajamos trabajar trabajando")
 # What people do and months, places and calendars do not: "Abril dijo que no", "Mayo nunca
 # contesta", "keiko never answers" (not "Abril fue lluvioso", "En mayo hizo calor": months are,
 # make heat, have and bring). Past adverbs and clitics (VERB_SKIPS) between the two.
-ACTS = AFTER_NAME | _words(
-    """answered answers replied replies responded responds yelled yells shouted shouts
-    screamed screams refused refuses ignored ignores complained complains emailed texted
-    lied insulted mocked promised quit knew
+# Spanish ones apart: after names the English pipeline alone reads as places ("Milagros y
+# Consuelo siempre llegan tarde"), a Spanish verb of these is what people do. Months come and
+# arrive in the singular ("Mayo llegó con lluvias"), people in the plural ("no vinieron").
+SPANISH_ACTS = _words(
+    """dijo dice comento pidio quiere piensa quiso supo
+    vinieron llegaron llegan faltaron
     dicen dijeron contesto contesta contestan contestaron respondio responde responden
     respondieron grito grita gritan gritaron pide piden pidieron quisieron sabe saben
     supieron pregunto preguntan preguntaron escribio escribieron hablo hablaron penso creyo
     insulto insultaron ignoro ignora ignoran ignoraron renuncio mintio miente llamo quejo
     queja quejan quejaron"""
+)
+ACTS = AFTER_NAME | SPANISH_ACTS | _words(
+    """answered answers replied replies responded responds yelled yells shouted shouts
+    screamed screams refused refuses ignored ignores complained complains emailed texted
+    lied insulted mocked promised quit knew"""
 )
 # The loudest of ACTS, which no agency or union does either: an unknown word in capitals before
 # one of these is a surname shouted ("NGUYEN yelled at me"), not an acronym ("FMLA says").
@@ -181,7 +212,8 @@ MESSAGE_WORDS = _words(
 # Words that mark a comment as Spanish for choosing the Spanish pipeline (see ner.py).
 SPANISH_HINTS = _words(
     """el la los las del al que de en y es por para con una un pero como mas muy esta este
-    son fue ser hay tiene tenemos estamos nos les le lo se su sus mi mis yo usted
+    son fue ser hay tiene tenemos estamos nos les le lo se su sus mi mis yo usted nuestra
+    nuestro nuestras nuestros
     ustedes porque cuando donde tambien todo todos nada siempre nunca gracias trabajo horario
     equipo dijo semana hoy ayer hizo tuvo puso estuvo quiso pudo supo trajo fueron hicieron
     tuvieron pusieron estuvieron quisieron pudieron supieron dijeron trajeron vinieron"""
