@@ -14,7 +14,7 @@ from conversations.results.model import Part, RatingResult, Summary, Withheld
 from conversations.results.render import rating_line, withheld_line
 from prompts.catalog import load_catalog
 from tests.support import Console, FakeOutward, in_memory
-from tests.test_loop import ANSWERS, FIVE, LT, closed_round
+from tests.test_loop import FIVE, LT, closed_round
 from tests.test_loop_words import speaks_spanish
 
 PLEDGE = "Interpreters for story times by March"
@@ -29,15 +29,12 @@ async def carried(clock: FakeClock) -> tuple[FakeOutward, Console]:
     console = Console(app, clock)
     await closed_round(console)
     await console.say(f"/pulse commit {LT} Paid training time", f"/pulse commit {LT} {PLEDGE}")
-    await console.say(":as amara", f"/pulse start {LT} as lt-2")
-    for handle, first in zip(FIVE, ("5", "5", "4", "3", "3"), strict=True):
-        await console.say(f":as {handle}", "1", "1", *ANSWERS, first, "1")
-    await console.say(":as amara", "/pulse close lt-2", ":as jordan")
+    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
+                       progress=[[first, "1"] for first in ("5", "5", "4", "3", "3")])
     await console.say(f"/pulse commit lt-2 {PLEDGE.lower()}.")
-    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
-    for i, handle in enumerate(FIVE):
-        await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5")
-    await console.say(":as amara", "/pulse close lt-3", ":as jordan")
+    await console.say(":clock +7d")
+    await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3",
+                       progress=[["4" if i % 2 else "5"] for i in range(len(FIVE))])
     return app, console
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FakeClock
 from tests.support import Console, FakeOutward, in_memory
-from tests.test_loop import ANSWERS, FIVE, LT, closed_round
+from tests.test_loop import FIVE, LT, closed_round
 from tests.test_loop_words import speaks_spanish
 
 PLEDGE = "Interpreters for story times by March"
@@ -23,10 +23,8 @@ async def two_rounds(clock: FakeClock) -> tuple[FakeOutward, Console]:
     await closed_round(console)
     await console.say(f"/pulse commit {LT} Paid training time", f"/pulse commit {LT} {PLEDGE}",
                       f"/pulse commit {LT} 2 started")
-    await console.say(":as amara", f"/pulse start {LT} as lt-2")
-    for handle in FIVE:
-        await console.say(f":as {handle}", "1", "1", *ANSWERS, "3", "1")
-    await console.say(":as amara", "/pulse close lt-2", ":as jordan")
+    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
+                       progress=[["3", "1"]] * len(FIVE))
     return app, console
 
 
@@ -42,11 +40,9 @@ async def test_a_carried_commitment_is_asked_again_and_its_change_shown(
     out = await console.say("/pulse commit lt-2 carry 2")
     assert "lt-2 already has that commitment" in out  # once only
     # the next round asks about it and the chair reads the change since lt-2 asked
-    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
-    for i, handle in enumerate(FIVE):
-        out = await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5")
-        assert "everything" in out, out
-    await console.say(":as amara", "/pulse close lt-3", ":as jordan")
+    await console.say(":clock +7d")
+    await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3",
+                       progress=[["4" if i % 2 else "5"] for i in range(len(FIVE))])
     out = await console.say("/themes lt-3")
     assert "Since lt-2: 0% → 100% see clear progress; average 1.0 → 4.6" in out
 

@@ -5,6 +5,7 @@ once per person, weekly batching of status changes, progress ratings next to the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.clock import FakeClock
@@ -22,10 +23,14 @@ def person(app: FakeOutward, handle: str) -> object:
 
 
 async def closed_round(console: Console, who: list[str] = FIVE, round_id: str = LT,
-                       start: str = f"/pulse start {LT}") -> None:
+                       start: str = f"/pulse start {LT}",
+                       progress: Sequence[Sequence[str]] = ()) -> None:
+    """`start` a round, have `who` answer it (each then giving their `progress` answers, for a
+    round that asks about commitments), close it, and be jordan (a chair)."""
     await console.say(":as amara", start)
-    for handle in who:
-        out = await console.say(f":as {handle}", "1", "1", *ANSWERS)
+    for i, handle in enumerate(who):
+        extra = progress[i] if progress else ()
+        out = await console.say(f":as {handle}", "1", "1", *ANSWERS, *extra)
         assert "everything" in out or "Gracias" in out, out
     await console.say(":as amara", f"/pulse close {round_id}", ":as jordan")
 

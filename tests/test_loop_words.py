@@ -14,7 +14,7 @@ from bot.clock import FakeClock
 from conversations.results.export import csv_text
 from conversations.results.report import _legend
 from tests.support import Console, FakeOutward, in_memory
-from tests.test_loop import ANSWERS, FIVE, LT, closed_round
+from tests.test_loop import FIVE, LT, closed_round
 
 PLEDGE = "Interpreters for story times by March"
 
@@ -36,11 +36,9 @@ async def asked(clock: FakeClock) -> tuple[FakeOutward, Console]:
     await closed_round(console)
     await console.say(f"/pulse commit {LT} {PLEDGE}", f"/pulse commit {LT} Paid training time",
                       f"/pulse share {LT} send")
-    await console.say(":as amara", f"/pulse start {LT} as lt-2")
-    for i, handle in enumerate(FIVE):
-        await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5",
-                          "skip" if i == 0 else "1")
-    await console.say(":as amara", "/pulse close lt-2", ":as jordan")
+    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
+                       progress=[["4" if i % 2 else "5", "skip" if i == 0 else "1"]
+                                 for i in range(len(FIVE))])
     return app, console
 
 
