@@ -272,7 +272,9 @@ async def test_a_report_with_a_previous_round_fits_screen_phone_and_paper(
     """lt-2 follows listening-tour in its series: its tables gain a "Since listening-tour"
     column (the open questions' themes, the ratings). Every table stays inside the window at
     1280 px and on a phone, and inside the page on paper (700 px: Letter's text width between
-    14 mm margins is about 710 px), in English and in Spanish (longer words). Was: "Themes in Weaknesses" spanned 666..1339 px of a 1280 px window."""
+    14 mm margins is about 710 px), in English and in Spanish (longer words), and never over
+    its neighbour's box. Was: "Themes in Weaknesses" spanned 666..1329 px of a 1280 px window,
+    its left neighbour's table under it."""
     app, base = served
     await next_round(app, clock, N)
     binary = chromium()
