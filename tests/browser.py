@@ -26,7 +26,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage", "--hide-scrollbars", "--remote-debugging-port=0"]
 
-# Problems of a laid-out report page: horizontal overflow, tables wider than the page, text
+# Problems of a laid-out report page: horizontal overflow, tables wider than the page or than
+# their box (over the next question's box), text
 # that does not fit its box (cut labels), a table without a caption or a header without scope.
 LAYOUT_CHECK = r"""
 (() => {
@@ -41,6 +42,10 @@ LAYOUT_CHECK = r"""
     const [left, right] = [Math.round(box.left), Math.round(box.right)];
     if (box.left < -1 || box.right > width + 1)
       problems.push(`table outside the page: ${name} (${left}..${right} of ${width})`);
+    // wider than the box it sits in (a question's half of the page): over its neighbour
+    const parent = table.parentElement.getBoundingClientRect();
+    if (box.right > parent.right + 1)
+      problems.push(`table wider than its box: ${name} (${right} > ${Math.round(parent.right)})`);
     if (!table.caption) problems.push("a table without a caption");
     for (const th of table.querySelectorAll("th"))
       if (!th.getAttribute("scope"))

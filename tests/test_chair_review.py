@@ -96,7 +96,7 @@ async def test_a_themes_sentiment_adds_up_to_its_comments_or_says_it_is_not_show
     assert hidden, "some theme's split has a part of fewer than 10 people"
     # the report: the same rule, in its theme tables
     page = unescape(await report_html(tour))
-    cells = re.findall(r'<span class="value">(\d+) \(\d+%\)</span></td>\s*<td class="num">'
+    cells = re.findall(r'<span class="value">(\d+) \(\d+%\)</span></td>\s*<td class="tone">'
                        r"([^<]*)</td>", page)
     assert cells and any(c[1].strip() in moods for c in cells) == any(
         t.sentiment is None for sec in (*whole.sections, whole.overall) for t in sec.themes)

@@ -26,6 +26,7 @@ from conversations.results.links import open_report, report_link
 from tests.browser import CONTRAST_CHECK, LABELS, LAYOUT_CHECK, WORDS_CHECK, browser, chromium
 from tests.results_support import ROUND, tour_fixture
 from tests.support import Console
+from tests.test_rating_change import next_round
 
 N = 120
 
@@ -33,8 +34,9 @@ N = 120
 tour = tour_fixture(N)
 
 
-async def link_and_text(app: Core, handle: str = "jordan") -> tuple[str, str]:
-    replies = await app.router(TextReceived(address_for(handle), f"/themes {ROUND}"))
+async def link_and_text(app: Core, handle: str = "jordan", round_id: str = ROUND
+                        ) -> tuple[str, str]:
+    replies = await app.router(TextReceived(address_for(handle), f"/themes {round_id}"))
     text = "\n".join(m.text for m in replies)
     found = re.search(r"(http://\S+/report/\S+)", text)
     assert found, text
@@ -198,8 +200,9 @@ async def served(tour: Core) -> AsyncIterator[tuple[Core, str]]:
         await runner.cleanup()
 
 
-async def served_link(app: Core, base: str, handle: str = "jordan") -> str:
-    url, _ = await link_and_text(app, handle)
+async def served_link(app: Core, base: str, handle: str = "jordan",
+                      round_id: str = ROUND) -> str:
+    url, _ = await link_and_text(app, handle, round_id)
     return base + url[url.index("/report/"):]
 
 
@@ -261,6 +264,51 @@ async def test_the_report_lays_out_on_screen_phone_and_paper(served: tuple[Core,
         pdf = await page.pdf()
         assert pdf.startswith(b"%PDF")
         assert re.findall(rb"/MediaBox \[0 0 (\d+) (\d+)\]", pdf)[0] == (b"612", b"792")
+
+
+@needs_chromium
+async def test_a_report_with_a_previous_round_fits_screen_phone_and_paper(
+        served: tuple[Core, str], clock: FakeClock, tmp_path: Path) -> None:
+    """lt-2 follows listening-tour in its series: its tables gain a "Since listening-tour"
+    column (the open questions' themes, the ratings). Every table stays inside the window at
+    1280 px and on a phone, and inside the page on paper (700 px: Letter's text width between
+    14 mm margins is about 710 px), in English and in Spanish (longer words), and never over
+    its neighbour's box. Was: "Themes in Weaknesses" spanned 666..1329 px of a 1280 px window,
+    its left neighbour's table under it."""
+    app, base = served
+    await next_round(app, clock, N)
+    binary = chromium()
+    assert binary is not None
+    found: dict[tuple[str, int, str], list[str]] = {}
+    async with browser(binary) as page:
+        for loc, since in (("en", "Since listening-tour"), ("es", "Desde listening-tour")):
+            await speaks(app, "jordan", loc)
+            url = await served_link(app, base, round_id="lt-2")
+            for width, media in ((1280, "screen"), (390, "screen"), (700, "print")):
+                await page.open(url, width)
+                await page.media(media)
+                # the change columns are there (in the themes' tables too), or this proves
+                # nothing
+                headers = await page.evaluate(
+                    "Array.from(document.querySelectorAll('table.bars thead th'), "
+                    "e => e.textContent.trim())")
+                assert headers.count(since) >= 3, (loc, headers)
+                problems = [*await page.evaluate(LAYOUT_CHECK),
+                            *await page.evaluate(WORDS_CHECK),
+                            *await page.evaluate(CONTRAST_CHECK)]
+                if problems:
+                    found[loc, width, media] = problems
+                (tmp_path / f"since-{loc}-{width}-{media}.png").write_bytes(
+                    await page.screenshot())
+    assert found == {}, found
+
+
+async def speaks(app: Core, handle: str, locale: str) -> None:
+    async with app.deps.uow() as tx:
+        person = await tx.people.by_handle(handle)
+        assert person is not None
+        person.locale = locale
+        await tx.commit()
 
 
 @needs_chromium

@@ -77,7 +77,7 @@ async def test_a_themes_sentiment_never_shows_a_part_of_fewer_than_k_people(
     # the report's theme tables, the same rule and the same words
     whole = await whole_round(tour)
     page = unescape(await report_html(tour))
-    cells = re.findall(r'<span class="value">\d+ \(\d+%\)</span></td>\s*<td class="num">'
+    cells = re.findall(r'<span class="value">\d+ \(\d+%\)</span></td>\s*<td class="tone">'
                        r"([^<]*)</td>", page)
     assert cells
     for cell in (c.strip() for c in cells):
