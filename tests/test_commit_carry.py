@@ -82,3 +82,18 @@ async def test_a_spanish_chair_carries_with_mantener_naming_the_round(
             f"(en marcha): {PLEDGE}") in out
     out = await console.say("/ayuda")
     assert "/encuesta commit RONDA mantener N" in out
+
+
+@pytest.mark.parametrize("typed", ["carry", "carry ٢", "carry ²", "carry listening-tour -1",
+                                   "carry listening-tour ٣", "mantener +2"])
+async def test_a_mistyped_carry_is_refused_not_recorded_as_a_commitment(
+        two_rounds: tuple[FakeOutward, Console], typed: str) -> None:
+    """A carry whose number is not a plain number (Arabic-Indic or superscript digits, a sign)
+    or that has none says how to carry; it never becomes a commitment everyone asked is shown
+    and the next round asks about ("carry ٢")."""
+    app, console = two_rounds
+    before = len(app.db.commitments)
+    out = await console.say(f"/pulse commit lt-2 {typed}")
+    assert "/pulse commit ROUND carry [EARLIER-ROUND] N" in out, out
+    assert "Recorded commitment" not in out
+    assert len(app.db.commitments) == before
