@@ -97,3 +97,20 @@ async def test_a_mistyped_carry_is_refused_not_recorded_as_a_commitment(
     assert "/pulse commit ROUND carry [EARLIER-ROUND] N" in out, out
     assert "Recorded commitment" not in out
     assert len(app.db.commitments) == before
+
+
+async def test_carrying_from_a_round_this_one_did_not_ask_about_promises_no_change(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    """lt-3 asked about no commitments (lt-2 made none): a commitment of listening-tour carried
+    into it is asked about again by the next round, but there is no earlier progress seen to
+    show a change from, so none is promised."""
+    app, console = two_rounds
+    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
+    for handle in FIVE:
+        await console.say(f":as {handle}", "1", "1", *ANSWERS)
+    await console.say(":as amara", "/pulse close lt-3", ":as jordan")
+    out = await console.say(f"/pulse commit lt-3 carry {LT} 2")
+    assert f"Carried commitment 2 of {LT} over to lt-3 as commitment 1" in out
+    assert "its results show the change" not in out
+    assert (f"The next round asks about it again (lt-3 did not ask about {LT}'s commitments, "
+            "so there is no earlier progress to compare with)") in out

@@ -158,8 +158,13 @@ class Commit:
         c = await tx.commitments.add(rnd.id, old.text, person.id, self.deps.org_today())
         c.status = old.status
         shared = await tx.sharebacks.get(rnd.id) is not None
+        # the change since is shown only where `rnd` itself asked about the earlier round's
+        # commitment (loop.progress.carried_over): promise it only then
+        asked = await asked_here(tx, rnd)
+        compared = asked is not None and asked[0] == earlier.id
         return say(person, "loop.carried", number=c.number, round=rnd.id, text=c.text,
                    earlier=earlier.id, was=old.number, shared=int(shared),
+                   compared=int(compared),
                    status=self.deps.text(person, f"loop.status.{c.status}"))
 
 
