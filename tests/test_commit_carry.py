@@ -114,3 +114,18 @@ async def test_carrying_from_a_round_this_one_did_not_ask_about_promises_no_chan
     assert "its results show the change" not in out
     assert (f"The next round asks about it again (lt-3 did not ask about {LT}'s commitments, "
             "so there is no earlier progress to compare with)") in out
+
+
+async def test_everyone_asked_reads_the_change_on_a_carried_commitment_in_results(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    """/results (the share-back) shows a carried-over commitment's change since, as /themes
+    and the report do: both figures are ones lt-2's and lt-3's own results show."""
+    app, console = two_rounds
+    await console.say("/pulse commit lt-2 carry 2")
+    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
+    for i, handle in enumerate(FIVE):
+        await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5")
+    await console.say(":as amara", "/pulse close lt-3", ":as jordan", "/pulse share lt-2 send")
+    out = await console.say(":as dana", "/results lt-2")
+    assert "Progress seen, asked in lt-3: 5 of 5 see clear progress" in out
+    assert "Since lt-2: 0% → 100% see clear progress; average 1.0 → 4.6" in out
