@@ -78,3 +78,50 @@ async def test_a_spanish_chair_carries_with_mantener_naming_the_round(
             f"(en marcha): {PLEDGE}") in out
     out = await console.say("/ayuda")
     assert "/encuesta commit RONDA mantener N" in out
+
+
+@pytest.mark.parametrize("typed", ["carry", "carry ٢", "carry ²", "carry listening-tour -1",
+                                   "carry listening-tour ٣", "mantener +2"])
+async def test_a_mistyped_carry_is_refused_not_recorded_as_a_commitment(
+        two_rounds: tuple[FakeOutward, Console], typed: str) -> None:
+    """A carry whose number is not a plain number (Arabic-Indic or superscript digits, a sign)
+    or that has none says how to carry; it never becomes a commitment everyone asked is shown
+    and the next round asks about ("carry ٢")."""
+    app, console = two_rounds
+    before = len(app.db.commitments)
+    out = await console.say(f"/pulse commit lt-2 {typed}")
+    assert "/pulse commit ROUND carry [EARLIER-ROUND] N" in out, out
+    assert "Recorded commitment" not in out
+    assert len(app.db.commitments) == before
+
+
+async def test_carrying_from_a_round_this_one_did_not_ask_about_promises_no_change(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    """lt-3 asked about no commitments (lt-2 made none): a commitment of listening-tour carried
+    into it is asked about again by the next round, but there is no earlier progress seen to
+    show a change from, so none is promised."""
+    app, console = two_rounds
+    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
+    for handle in FIVE:
+        await console.say(f":as {handle}", "1", "1", *ANSWERS)
+    await console.say(":as amara", "/pulse close lt-3", ":as jordan")
+    out = await console.say(f"/pulse commit lt-3 carry {LT} 2")
+    assert f"Carried commitment 2 of {LT} over to lt-3 as commitment 1" in out
+    assert "its results show the change" not in out
+    assert (f"The next round asks about it again (lt-3 did not ask about {LT}'s commitments, "
+            "so there is no earlier progress to compare with)") in out
+
+
+async def test_everyone_asked_reads_the_change_on_a_carried_commitment_in_results(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    """/results (the share-back) shows a carried-over commitment's change since, as /themes
+    and the report do: both figures are ones lt-2's and lt-3's own results show."""
+    app, console = two_rounds
+    await console.say("/pulse commit lt-2 carry 2")
+    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
+    for i, handle in enumerate(FIVE):
+        await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5")
+    await console.say(":as amara", "/pulse close lt-3", ":as jordan", "/pulse share lt-2 send")
+    out = await console.say(":as dana", "/results lt-2")
+    assert "Progress seen, asked in lt-3: 5 of 5 see clear progress" in out
+    assert "Since lt-2: 0% → 100% see clear progress; average 1.0 → 4.6" in out

@@ -40,6 +40,8 @@ STATUS_WORDS = {"planned": "planned", "started": "started", "done": "done",
 CARRY = frozenset({"carry", "mantener"})
 # shown in two words: read as one
 TWO_WORDS = {("in", "progress"): "in-progress", ("en", "marcha"): "en-marcha"}
+# a number as typed, in any script or with a sign (only plain 0-9 name a commitment)
+_NUMBERISH = re.compile(r"[-+]?[\d\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -79,6 +81,11 @@ class Commit:
         if first.lower() in CARRY and len(words) in (2, 3) and words[-1].isascii() \
                 and words[-1].isdigit():
             return [await self._carry(tx, person, rnd, existing, words[1:])]
+        if first.lower() in CARRY and (len(words) == 1 or len(words) <= 3
+                                       and _NUMBERISH.fullmatch(words[-1])):
+            # "carry ٢", "carry ²", "carry EARLIER -1": a carry mistyped, not a commitment
+            # to show everyone asked (and to ask the next round about)
+            return [say(person, "loop.commit_usage")]
         if first.isascii() and first.isdigit() and (
                 len(words) == 1 or words[1].lower() in STATUS_WORDS
                 or int(first) in {c.number for c in existing}):
@@ -151,8 +158,13 @@ class Commit:
         c = await tx.commitments.add(rnd.id, old.text, person.id, self.deps.org_today())
         c.status = old.status
         shared = await tx.sharebacks.get(rnd.id) is not None
+        # the change since is shown only where `rnd` itself asked about the earlier round's
+        # commitment (loop.progress.carried_over): promise it only then
+        asked = await asked_here(tx, rnd)
+        compared = asked is not None and asked[0] == earlier.id
         return say(person, "loop.carried", number=c.number, round=rnd.id, text=c.text,
                    earlier=earlier.id, was=old.number, shared=int(shared),
+                   compared=int(compared),
                    status=self.deps.text(person, f"loop.status.{c.status}"))
 
 
