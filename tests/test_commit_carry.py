@@ -101,10 +101,8 @@ async def test_carrying_from_a_round_this_one_did_not_ask_about_promises_no_chan
     into it is asked about again by the next round, but there is no earlier progress seen to
     show a change from, so none is promised."""
     app, console = two_rounds
-    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
-    for handle in FIVE:
-        await console.say(f":as {handle}", "1", "1", *ANSWERS)
-    await console.say(":as amara", "/pulse close lt-3", ":as jordan")
+    await console.say(":clock +7d")
+    await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3")
     out = await console.say(f"/pulse commit lt-3 carry {LT} 2")
     assert f"Carried commitment 2 of {LT} over to lt-3 as commitment 1" in out
     assert "its results show the change" not in out
@@ -118,10 +116,23 @@ async def test_everyone_asked_reads_the_change_on_a_carried_commitment_in_result
     and the report do: both figures are ones lt-2's and lt-3's own results show."""
     app, console = two_rounds
     await console.say("/pulse commit lt-2 carry 2")
-    await console.say(":clock +7d", ":as amara", "/pulse start lt-2 as lt-3")
-    for i, handle in enumerate(FIVE):
-        await console.say(f":as {handle}", "1", "1", *ANSWERS, "4" if i % 2 else "5")
-    await console.say(":as amara", "/pulse close lt-3", ":as jordan", "/pulse share lt-2 send")
+    await console.say(":clock +7d")
+    await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3",
+                       progress=[["4" if i % 2 else "5"] for i in range(len(FIVE))])
+    await console.say("/pulse share lt-2 send")
     out = await console.say(":as dana", "/results lt-2")
     assert "Progress seen, asked in lt-3: 5 of 5 see clear progress" in out
     assert "Since lt-2: 0% → 100% see clear progress; average 1.0 → 4.6" in out
+
+
+async def test_a_commitment_is_not_carried_back_to_an_earlier_round(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    app, console = two_rounds
+    await console.say(":clock +7d")
+    await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3")
+    await console.say("/pulse commit lt-3 Quarterly equity updates at every branch")
+    before = len(app.db.commitments)
+    out = await console.say("/pulse commit lt-2 carry lt-3 1")
+    assert ("lt-3 opened after lt-2: a commitment is carried forward, to a later round. Name a "
+            "round that came before lt-2") in out
+    assert len(app.db.commitments) == before

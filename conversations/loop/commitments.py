@@ -144,6 +144,9 @@ class Commit:
             earlier = found
         if earlier.id == rnd.id:
             return say(person, "loop.carry_same", round=rnd.id)
+        if earlier.opened_at is not None and rnd.opened_at is not None \
+                and earlier.opened_at > rnd.opened_at:  # commitments go forward, not back
+            return say(person, "loop.carry_later", round=rnd.id, earlier=earlier.id)
         number = int(words[-1]) if len(words[-1]) < 6 else 0
         theirs = await tx.commitments.for_round(earlier.id)
         old = next((c for c in theirs if c.number == number), None)
