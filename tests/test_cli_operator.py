@@ -4,11 +4,16 @@ release process (`db upgrade`) as for every other command, never a traceback."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 from pathlib import Path
 
 import pytest
 
-from tests.cli_support import Cli
+from bot.logs import OURS, QUIET, SDK_OWN_LEVEL, configure
+from bot.settings import Settings
+from tests.cli_support import Cli, free_port, serving
 
 SECRET = "s" * 40
 
@@ -45,3 +50,27 @@ def test_a_postgresql_server_that_is_not_there_is_named_in_one_line(
     assert ran.code == 2
     assert ran.err.startswith("outward: cannot open the database in OUTWARD_DATABASE_URL")
     assert "hunter2" not in ran.err
+
+
+async def test_with_json_logs_what_serve_says_at_start_is_json_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A log platform reading OUTWARD_LOG_FORMAT=json gets one JSON object a line: the
+    "serving on" and "no credentials" notices go through the logs, not beside them."""
+    env = {"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/outward.db",
+           "PORT": str(free_port()), "OUTWARD_HOST": "127.0.0.1", "OUTWARD_LOG_FORMAT": "json"}
+    names = ["", *OURS, *QUIET, *SDK_OWN_LEVEL]
+    levels = {n: logging.getLogger(n).level for n in names}
+    out = io.StringIO()
+    handler = configure(Settings.from_env(env), out)
+    try:
+        async with serving(["serve"], env):
+            pass
+    finally:
+        logging.getLogger().removeHandler(handler)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    messages = " ".join(r["message"] for r in records)
+    assert "Outward is serving on http://127.0.0.1" in messages
+    assert "No Slack or Teams credentials" in messages
+    assert "Outward is serving" not in capsys.readouterr().err

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
@@ -130,7 +131,8 @@ async def load_sample_if_empty(app: Outward) -> None:
         added, _ = await save_roster(tx, rows)
         await tx.commit()
     await app.roster_changed()
-    print(f"Loaded the sample organisation ({added} people).", file=sys.stderr)
+    # a log line (JSON with OUTWARD_LOG_FORMAT=json), as the process's other start-up notices
+    logging.getLogger(__name__).info("Loaded the sample organisation (%d people).", added)
 
 
 async def stdin_lines() -> AsyncIterator[str]:
