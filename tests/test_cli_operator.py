@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,23 @@ async def test_with_json_logs_what_serve_says_at_start_is_json_too(
     assert "Outward is serving on http://127.0.0.1" in messages
     assert "No Slack or Teams credentials" in messages
     assert "Outward is serving" not in capsys.readouterr().err
+
+
+def test_an_older_release_on_a_database_a_newer_one_upgraded_says_so_and_changes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rolling the image back after an upgrade: the database's revision is one this release
+    does not know. Every command says so in one line and leaves the database as it was."""
+    db = tmp_path / "outward.db"
+    cli = Cli({"OUTWARD_DATABASE_URL": f"sqlite+aiosqlite:///{db}"}, capsys, monkeypatch)
+    assert cli("roster", "import", "--sample").code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0999'")
+    for command in (("db", "upgrade"), ("roster", "list"), ("clock", "--once")):
+        ran = cli(*command)
+        assert ran.code == 2, ran.err
+        assert "revision 0999" in ran.err and "newer" in ran.err, ran.err
+        assert "Traceback" not in ran.err and len(ran.err.strip().splitlines()) == 1, ran.err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0999",)]
+        assert conn.execute("SELECT count(*) FROM people").fetchone()[0] > 5
