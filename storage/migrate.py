@@ -13,6 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+class NewerDatabase(RuntimeError):
+    """The database was upgraded by a newer release than this one (an image rolled back after
+    its upgrade): nothing is changed, and the message says what to do."""
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -24,7 +29,19 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database to `revision` inside one transaction."""
 
     def run(sync_conn: Connection) -> None:
-        command.upgrade(alembic_config(sync_conn), revision)
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = alembic_config(sync_conn)
+        script = ScriptDirectory.from_config(config)
+        known = {s.revision for s in script.walk_revisions()}
+        at = MigrationContext.configure(sync_conn).get_current_revision()
+        if at is not None and at not in known:
+            raise NewerDatabase(
+                f"the database is at revision {at}, newer than this release of Outward "
+                f"knows (up to {script.get_current_head()}): run the release that upgraded "
+                "it, or restore the backup taken before the upgrade; nothing was changed")
+        command.upgrade(config, revision)
 
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

@@ -31,6 +31,7 @@ from bot.cli.common import Context, Handler, UserError
 from bot.logs import configure
 from bot.settings import Settings, SettingsError, unknown_variables
 from prompts.loader import ContentError
+from storage.migrate import NewerDatabase
 from storage.roster import RosterError
 
 __all__ = ["COMMANDS", "UserError", "execute", "main", "parser"]
@@ -55,7 +56,7 @@ _MODULES = (serve, console, db, roster, pulse, rounds, scrub, themes, report, pu
             teams_package)
 
 # What a user can cause: shown as one line, exit status 2.
-_USER_ERRORS = (UserError, RosterError, ContentError, SettingsError, OSError)
+_USER_ERRORS = (UserError, RosterError, ContentError, SettingsError, NewerDatabase, OSError)
 
 
 def parser() -> argparse.ArgumentParser:

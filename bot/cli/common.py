@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
@@ -68,23 +69,41 @@ Subparsers = argparse._SubParsersAction  # what `add_subparsers()` returns
 @contextlib.asynccontextmanager
 async def opened(ctx: Context) -> AsyncIterator[Outward]:
     """The wired app on the configured database (migrated), closed on the way out."""
-    try:
+    with database_problems():
         app = await build(ctx.settings, clock=ctx.clock)
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+@contextlib.contextmanager
+def database_problems() -> Iterator[None]:
+    """What goes wrong reaching the database in OUTWARD_DATABASE_URL (no such folder or file,
+    not a database, a server not there, a database or user it does not have) as one UserError
+    line, never a traceback. asyncpg raises its own errors while connecting, not SQLAlchemy's.
+    """
+    try:
+        yield
     except OSError as exc:
         raise UserError(f"cannot open the database in OUTWARD_DATABASE_URL: {exc}") from None
     except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError
 
-        if isinstance(exc, SQLAlchemyError):
-            raise UserError(
-                f"cannot open the database in OUTWARD_DATABASE_URL: {type(exc).__name__}: "
-                f"{str(exc).splitlines()[0][:200]}"
-            ) from None
-        raise
+        if not isinstance(exc, SQLAlchemyError) and not _asyncpg_error(exc):
+            raise
+        raise UserError(
+            f"cannot open the database in OUTWARD_DATABASE_URL: {type(exc).__name__}: "
+            f"{(str(exc).splitlines() or [''])[0][:200]}"
+        ) from None
+
+
+def _asyncpg_error(exc: Exception) -> bool:
     try:
-        yield app
-    finally:
-        await app.close()
+        import asyncpg
+    except ImportError:  # pragma: no cover - a dependency of Outward
+        return False
+    return isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError)
 
 
 @contextlib.contextmanager
@@ -112,7 +131,8 @@ async def load_sample_if_empty(app: Outward) -> None:
         added, _ = await save_roster(tx, rows)
         await tx.commit()
     await app.roster_changed()
-    print(f"Loaded the sample organisation ({added} people).", file=sys.stderr)
+    # a log line (JSON with OUTWARD_LOG_FORMAT=json), as the process's other start-up notices
+    logging.getLogger(__name__).info("Loaded the sample organisation (%d people).", added)
 
 
 async def stdin_lines() -> AsyncIterator[str]:

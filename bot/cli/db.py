@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import Context, Subparsers
+from bot.cli.common import Context, Subparsers, database_problems
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -19,10 +19,12 @@ async def db(ctx: Context, args: argparse.Namespace) -> int:
     from storage.migrate import current, upgrade
 
     engine = create_engine(ctx.settings.database_url)
-    try:
-        if args.action == "upgrade":
-            await upgrade(engine)
-        print(f"database at revision {await current(engine)}")
-    finally:
-        await engine.dispose()
+    with database_problems():  # the release process: one line, not a traceback
+        try:
+            if args.action == "upgrade":
+                await upgrade(engine)
+            revision = await current(engine)
+        finally:
+            await engine.dispose()
+    print(f"database at revision {revision}")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import AsyncIterator
 
@@ -21,6 +22,8 @@ from bot.cli.common import (
 )
 from bot.cli.console import chat
 from bot.scheduler import OutwardScheduler
+
+log = logging.getLogger(__name__)
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -110,17 +113,13 @@ async def _site(app: Outward) -> AsyncIterator[None]:
     except BaseException:
         warm.cancel()
         raise
-    print(
-        f"Outward is serving on http://{app.settings.host}:{app.settings.port} "
-        f"(GET /healthz); database {app.engine.url.render_as_string(hide_password=True)}.",
-        file=sys.stderr,
-    )
+    # logged, not printed: with OUTWARD_LOG_FORMAT=json every line on stderr is a JSON object
+    log.info(
+        "Outward is serving on http://%s:%s (GET /healthz); database %s.", app.settings.host,
+        app.settings.port, app.engine.url.render_as_string(hide_password=True))
     if not platforms:
-        print(
-            "No Slack or Teams credentials set: serving the console and /healthz only "
-            "(see README: Configuration).",
-            file=sys.stderr,
-        )
+        log.warning("No Slack or Teams credentials set: serving the console and /healthz only "
+                    "(see README: Configuration).")
     try:
         yield
     finally:
