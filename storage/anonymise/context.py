@@ -30,7 +30,7 @@ from typing import Any
 
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
-from storage.anonymise.nicknames import births
+from storage.anonymise.nicknames import births, lower_case_names
 from storage.anonymise.normalise import fold, latin
 from storage.anonymise.terms import listed_places, place_words
 from storage.anonymise.words import (
@@ -59,6 +59,7 @@ __all__ = [
     "colleague",
     "describes",
     "doer",
+    "lower_pair",
     "member",
     "origin",
     "plural",
@@ -437,3 +438,23 @@ def stop_word(key: str) -> bool:
     from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
 
     return key in ENGLISH or key in SPANISH
+
+
+def lower_pair(tokens: list[Any], i: int, analysis: Analysis, words: Dictionary) -> bool:
+    """"tom hanks visited": a lower-case given name opening a sentence that is no verb,
+    adjective or word-name ("will", "rose", "mark"), the tagger's proper noun, then a
+    lower-case word of 4+ letters and a finite verb: a first name and a surname that is also
+    a word."""
+    if i + 2 >= len(tokens) or analysis.language != "en" or not sentence_start(tokens, i):
+        return False
+    tok, nxt = tokens[i], tokens[i + 1]
+    key, nkey = fold(tok.text), fold(nxt.text)
+    if not (tok.is_alpha and tok.text.islower() and nxt.is_alpha and nxt.text.islower()
+            and len(key) > 2 and len(nkey) > 3 and key in lower_case_names()
+            and key not in COMMON_WORD_NAMES and not words.ordinary(key) and not stop_word(key)
+            and key not in FUNCTION_WORDS and nkey not in FUNCTION_WORDS
+            and nkey not in NOT_PERSON_WORDS and not stop_word(nkey)):
+        return False
+    tags = analysis.tags()
+    return (tags is not None and tags[i] == "NNP" and tags[i + 1] in ("NNP", "NNS", "NN")
+            and tags[i + 2] in ("VBD", "VBZ"))

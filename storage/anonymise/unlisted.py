@@ -46,6 +46,7 @@ from storage.anonymise.context import (
     colleague,
     describes,
     doer,
+    lower_pair,
     member,
     origin,
     plural,
@@ -54,7 +55,7 @@ from storage.anonymise.context import (
     stop_word,
     title,
 )
-from storage.anonymise.coordination import beside_person, coordinated
+from storage.anonymise.coordination import beside_person, coordinated, names_alone
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import births, given_names, lower_case_names
@@ -212,7 +213,7 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
         elif not found:
             found = ((speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words))
                      or doer(tokens, i, analysis, lexicon, words, local))
-        pair = not found and _lower_pair(tokens, i, analysis, words)
+        pair = not found and lower_pair(tokens, i, analysis, words)
         if found or pair:
             j = max(_extend(tokens, i, words, starts_term, local), i + 2 if pair else 0)
             first = i - 1 if _first_name_before(tokens, i) else i
@@ -221,7 +222,7 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
             i = j
         else:
             i += 1
-    for k in _names_alone(tokens, lexicon):  # "Milagros y Consuelo", the whole comment
+    for k in names_alone(tokens, lexicon):  # "Milagros y Consuelo", the whole comment
         out.append(_name_span(view, tokens[k].idx, tokens[k].idx + len(tokens[k])))
         by_rule.add(tokens[k].idx)
     # "Jordan and Kenya were rude to us": a given name listed with a person is a person too
@@ -282,9 +283,10 @@ def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[st
         if prev == "for" and prev2 in _ASK and (key in SHORT_NAMES or key in lexicon
                                                  or not words.known(key)):
             prev = prev2  # "ask for mo at the desk", "ask for Keisha" (not "ask for Help")
-        if key in SHORT_NAMES and not (tok.text.islower() and (
-                key in PARTICLES or stop_word(key))) and ((prev in BEFORE_NAME and prev not in _PLACE_CUES) or (
-                prev in ("to", "with") and prev2 in TALK_VERBS)):
+        after_cue = (prev in BEFORE_NAME and prev not in _PLACE_CUES) or (
+            prev in ("to", "with") and prev2 in TALK_VERBS)
+        if after_cue and key in SHORT_NAMES and not (tok.text.islower() and (
+                key in PARTICLES or stop_word(key))):
             cued.add(i)  # "ask mo", "thanks jo", "tell Ed", "thanks to jo"
             continue
         # "dr. ruiz", "mr. smith": in lower case the pipeline splits the honorific's dot off
@@ -366,50 +368,6 @@ def _starts_name(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozens
     # An unknown capitalised word: "Okonkwo". In an entity, only when the entity is made of
     # unknown words, given names and initials ("Nikolaj N Møller", not "Microsoft Teams").
     return not label or _entity_looks_personal(tokens, i, analysis.language, lexicon, words)
-
-
-def _names_alone(tokens: list[Any], lexicon: frozenset[str]) -> list[int]:
-    """The tokens of a comment that is nothing but capitalised given names joined by "and",
-    "y", commas ("Milagros y Consuelo", "Hope and Faith."): names, even when each is also a
-    word, when one at least is in the given-name lexicon (not "Summer and Fall", "Paz y
-    Justicia")."""
-    names: list[int] = []
-    expect_name = True
-    for k, tok in enumerate(tokens):
-        if tok.is_space or (tok.is_punct and tok.text not in _LIST_WORDS):
-            continue
-        if expect_name:
-            key = fold(tok.text)
-            if not (tok.is_alpha and title(tok.text) and key not in MONTHS
-                    and (key in lexicon or key in COMMON_WORD_NAMES)):
-                return []
-            names.append(k)
-        elif tok.text.lower() not in _LIST_WORDS:
-            return []
-        expect_name = not expect_name
-    if len(names) < 2 or expect_name or not any(fold(tokens[k].text) in lexicon for k in names):
-        return []
-    return names
-
-
-def _lower_pair(tokens: list[Any], i: int, analysis: Analysis, words: Dictionary) -> bool:
-    """"tom hanks visited": a lower-case given name opening a sentence that is no verb,
-    adjective or word-name ("will", "rose", "mark"), the tagger's proper noun, then a
-    lower-case word of 4+ letters and a finite verb: a first name and a surname that is also
-    a word."""
-    if i + 2 >= len(tokens) or analysis.language != "en" or not sentence_start(tokens, i):
-        return False
-    tok, nxt = tokens[i], tokens[i + 1]
-    key, nkey = fold(tok.text), fold(nxt.text)
-    if not (tok.is_alpha and tok.text.islower() and nxt.is_alpha and nxt.text.islower()
-            and len(key) > 2 and len(nkey) > 3 and key in lower_case_names()
-            and key not in COMMON_WORD_NAMES and not words.ordinary(key) and not stop_word(key)
-            and key not in FUNCTION_WORDS and nkey not in FUNCTION_WORDS
-            and nkey not in NOT_PERSON_WORDS and not stop_word(nkey)):
-        return False
-    tags = analysis.tags()
-    return (tags is not None and tags[i] == "NNP" and tags[i + 1] in ("NNP", "NNS", "NN")
-            and tags[i + 2] in ("VBD", "VBZ"))
 
 
 def _surname(tok: Any, words: Dictionary, local: Dictionary | None) -> bool:
