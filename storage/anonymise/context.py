@@ -30,7 +30,7 @@ from typing import Any
 
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
-from storage.anonymise.nicknames import births
+from storage.anonymise.nicknames import births, lower_case_names
 from storage.anonymise.normalise import fold, latin
 from storage.anonymise.terms import listed_places, place_words
 from storage.anonymise.words import (
@@ -45,6 +45,7 @@ from storage.anonymise.words import (
     ORIGIN_WORDS,
     PARTICLES,
     SENTENCE_END,
+    SHORT_NAMES,
     VERB_SKIPS,
     WORK_VERBS,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "colleague",
     "describes",
     "doer",
+    "lower_pair",
     "member",
     "origin",
     "plural",
@@ -138,8 +140,8 @@ def _candidate(tokens: list[Any], i: int, lexicon: frozenset[str], words: Dictio
     if not (tok.is_alpha and len(word) > 1 and title(word)):
         return False
     key = fold(word)
-    if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES
-            or brand(word, lexicon, words)):
+    if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or brand(word, lexicon, words)
+            or (key in PARTICLES and key not in SHORT_NAMES)):  # "Al said no"
         return False
     if key not in lexicon and (plural(key, lexicon, words) or _plural_noun(key, words)
                                or (words.known(key) and not words.word(key))):
@@ -295,7 +297,12 @@ def doer(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[str],
         return False
     key = fold(text)
     if title(text):
-        return key in NAME_MONTHS and (acts(tokens, i + 1) or _does(tokens, i + 1))
+        if key in NAME_MONTHS:
+            return acts(tokens, i + 1) or _does(tokens, i + 1)
+        # "Lee never answers", "Bill yelled at a patron", "Rose is rude to the pages": a given
+        # name that is also a word, opening a sentence, before what people do or are
+        return ((key in lexicon or key in COMMON_WORD_NAMES) and sentence_start(tokens, i)
+                and key not in MONTHS and (acts(tokens, i + 1) or _behaves(tokens, i + 1)))
     if (key in FUNCTION_WORDS or key in NOT_PERSON_WORDS or key in PARTICLES
             or key in VERB_SKIPS or stop_word(key)
             or words.known(key) or (local is not None and local.known(key))
@@ -323,6 +330,26 @@ _WEATHER = frozenset("""calor frio fresco sol viento tiempo bueno buen mal malo 
     humedad bochorno temperatura temperaturas clima""".split())
 _VOWELS = frozenset("aeiouy")
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD", "VERB", "AUX"})
+
+
+# What people are and months, values and things are not ("Rose is rude to the pages", "Mark
+# is always late"; not "Change is hard", "Love is kind"), after "is", "was", "es" ...
+_BE = frozenset("is was es fue era esta 's ’s".split())
+_TRAITS = frozenset("""rude mean lazy late condescending dismissive disrespectful racist sexist
+    homophobic transphobic ableist hostile aggressive abusive unprofessional unhelpful
+    pregnant retiring quitting grosero grosera maleducado maleducada racista""".split())
+_DEGREE = frozenset("so really very super extremely too always never often".split())
+
+
+def _behaves(tokens: list[Any], k: int) -> bool:
+    """Whether token ``k`` is "is" or "was" followed (past "so", "always" ...) by one of
+    _TRAITS."""
+    if k >= len(tokens) or fold(tokens[k].text) not in _BE:
+        return False
+    k += 1
+    while k < len(tokens) and fold(tokens[k].text) in _DEGREE:
+        k += 1
+    return k < len(tokens) and fold(tokens[k].text) in _TRAITS
 
 
 def _does(tokens: list[Any], k: int) -> bool:
@@ -386,7 +413,22 @@ def colleague(tokens: list[Any], i: int, analysis: Analysis, lexicon: frozenset[
                 and tags[i + 1] in _FINITE)
     if not title(text) or brand(text, lexicon, words):
         return False
-    return key in lexicon or key in COMMON_WORD_NAMES or not words.known(key)
+    if key in lexicon or key in COMMON_WORD_NAMES or not words.known(key):
+        return True
+    # "My coworker Paris is moving", "Our coworker Chevy": capitalised mid-sentence after a
+    # word for a colleague, a place or a brand is a person's name too; not a weekday, a month
+    # or a group ("the director Friday", "our librarian Spanish storytime")
+    return (not sentence_start(tokens, i) and key not in _CALENDAR
+            and tok.ent_type_ not in _NOT_NAMED)
+
+
+# What a capitalised word after a colleague word names when it is no person: a day or month
+# ("met the director Friday") or a group, a language, a date.
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday lunes martes miercoles jueves "
+    "viernes sabado domingo".split()) | (MONTHS - NAME_MONTHS)
+_NOT_NAMED = frozenset({"NORP", "LANGUAGE", "DATE", "TIME", "EVENT", "LAW", "ORDINAL",
+                        "CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
 @functools.cache
@@ -396,3 +438,23 @@ def stop_word(key: str) -> bool:
     from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
 
     return key in ENGLISH or key in SPANISH
+
+
+def lower_pair(tokens: list[Any], i: int, analysis: Analysis, words: Dictionary) -> bool:
+    """"tom hanks visited": a lower-case given name opening a sentence that is no verb,
+    adjective or word-name ("will", "rose", "mark"), the tagger's proper noun, then a
+    lower-case word of 4+ letters and a finite verb: a first name and a surname that is also
+    a word."""
+    if i + 2 >= len(tokens) or analysis.language != "en" or not sentence_start(tokens, i):
+        return False
+    tok, nxt = tokens[i], tokens[i + 1]
+    key, nkey = fold(tok.text), fold(nxt.text)
+    if not (tok.is_alpha and tok.text.islower() and nxt.is_alpha and nxt.text.islower()
+            and len(key) > 2 and len(nkey) > 3 and key in lower_case_names()
+            and key not in COMMON_WORD_NAMES and not words.ordinary(key) and not stop_word(key)
+            and key not in FUNCTION_WORDS and nkey not in FUNCTION_WORDS
+            and nkey not in NOT_PERSON_WORDS and not stop_word(nkey)):
+        return False
+    tags = analysis.tags()
+    return (tags is not None and tags[i] == "NNP" and tags[i + 1] in ("NNP", "NNS", "NN")
+            and tags[i + 2] in ("VBD", "VBZ"))

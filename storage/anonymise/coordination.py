@@ -58,7 +58,8 @@ from storage.anonymise.words import (
     SPANISH_ACTS,
 )
 
-__all__ = ["beside_person", "coordinated"]
+__all__ = ["beside_person", "coordinated", "names_alone"]
+_LISTED = frozenset({"and", "or", "y", "o", ",", "&", "/"})
 
 _JOINS = frozenset({"and", "or", "&", "y", "o", "e", "u"})
 _PRONOUNS = frozenset({"i", "me", "yo"})
@@ -258,3 +259,27 @@ def _before_noun(tokens: list[Any], k: int, words: Dictionary) -> bool:
         return True
     return (text.islower() and tokens[k].is_alpha and key not in FUNCTION_WORDS
             and words.known(key) and not words.ordinary(key))
+
+
+def names_alone(tokens: list[Any], lexicon: frozenset[str]) -> list[int]:
+    """The tokens of a comment that is nothing but capitalised given names joined by "and",
+    "y", commas ("Milagros y Consuelo", "Hope and Faith."): names, even when each is also a
+    word, when one at least is in the given-name lexicon (not "Summer and Fall", "Paz y
+    Justicia")."""
+    names: list[int] = []
+    expect_name = True
+    for k, tok in enumerate(tokens):
+        if tok.is_space or (tok.is_punct and tok.text not in _LISTED):
+            continue
+        if expect_name:
+            key = fold(tok.text)
+            if not (tok.is_alpha and title(tok.text) and key not in MONTHS
+                    and (key in lexicon or key in COMMON_WORD_NAMES)):
+                return []
+            names.append(k)
+        elif tok.text.lower() not in _LISTED:
+            return []
+        expect_name = not expect_name
+    if len(names) < 2 or expect_name or not any(fold(tokens[k].text) in lexicon for k in names):
+        return []
+    return names

@@ -96,6 +96,9 @@ _ID_RE = re.compile(
     r"([A-Za-z]{0,3}-?\d{3,5})\b",
     re.IGNORECASE,
 )
+# Labels that name an identifier and nothing dated: a year-like number after one of these is an
+# id ("ID 2024", "badge 1987"; not "the staff 2024 retreat").
+_ID_WORDS = frozenset({"id", "badge", "credencial"})
 
 # Merge what several name tokens leave behind: "[NAME] [NAME]", "[NAME]-[NAME]",
 # "[NAME] J. [NAME]", "O'[NAME]".
@@ -126,7 +129,8 @@ def contact_spans(text: str) -> list[Span]:
     spans.extend((m.start(), m.end(), P_PHONE_RE, PHONE) for m in _EXTENSION_RE.finditer(text))
     spans.extend((m.start(1), m.end(1), P_NUMBER, NUMBER) for m in _ID_RE.finditer(text)
                  if not _YEAR.fullmatch(m.group(1)) or m.group(1) != m.group()[-4:]
-                 or not m.group()[:-4].rstrip().isalpha())  # "the staff 2024 retreat"
+                 or not m.group()[:-4].rstrip().isalpha()  # "the staff 2024 retreat"
+                 or m.group()[:-4].rstrip().lower() in _ID_WORDS)  # "ID 2024", "badge 1987"
     return spans
 
 

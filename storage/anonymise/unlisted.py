@@ -46,6 +46,7 @@ from storage.anonymise.context import (
     colleague,
     describes,
     doer,
+    lower_pair,
     member,
     origin,
     plural,
@@ -54,7 +55,7 @@ from storage.anonymise.context import (
     stop_word,
     title,
 )
-from storage.anonymise.coordination import beside_person, coordinated
+from storage.anonymise.coordination import beside_person, coordinated, names_alone
 from storage.anonymise.dictionary import Dictionary
 from storage.anonymise.ner import Analysis
 from storage.anonymise.nicknames import births, given_names, lower_case_names
@@ -72,6 +73,7 @@ from storage.anonymise.words import (
     NOT_PERSON_WORDS,
     PARTICLES,
     SENTENCE_END,
+    SHORT_NAMES,
     TALK_VERBS,
     UNITS,
     VERB_SKIPS,
@@ -97,6 +99,7 @@ _NAME_CUES = (r"\bmy name is|\bname is|\bname\s*:|\bnamed|\bcalls me|\bcall me|\
 _NAME_CUE = re.compile(f"(?:{_NAME_CUES})\\s*$", re.IGNORECASE)
 _ANY_CUE = re.compile(_NAME_CUES, re.IGNORECASE)
 _DETERMINERS = frozenset("a an the my your our their his her its this that mi tu su".split())
+_ASK = frozenset({"ask", "asked", "asking"})
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
@@ -120,11 +123,12 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
         key = fold(word)
         if prev_title and (key in AFTER_NAME or key == "from" or key in _JOINS):
             return True  # "Ramadan said", "Dakota from circulation", "Hope and I"
-        if key in ACTS and actor and (actor in NAME_MONTHS or (
+        if key in ACTS and actor and (actor in NAME_MONTHS or actor in COMMON_WORD_NAMES or (
                 not words.known(actor) and not stop_word(actor))):
-            return True  # "keiko never answers", "NGUYEN yelled at me", "Mayo nunca contesta"
+            return True  # "keiko never answers", "NGUYEN yelled at me", "Hope refused"
         if key not in VERB_SKIPS:
-            actor = "" if key in FUNCTION_WORDS or (title(word) and key not in NAME_MONTHS) else key
+            actor = "" if key in FUNCTION_WORDS or (
+                title(word) and key not in NAME_MONTHS and key not in COMMON_WORD_NAMES) else key
         prev_title = title(word) and latin(word)
         if key in FUNCTION_WORDS or not latin(word):
             pass
@@ -137,12 +141,18 @@ def could_hold_name(view: str, words: Dictionary) -> bool:
             return True
         elif (prev_lower in lower_case_names() and not stop_word(prev_lower)
               and before_lower not in _DETERMINERS
-              and len(key) > 3 and not words.known(key) and not stop_word(key)):
-            return True  # "maria lopez covered" (not "my charles schwab account")
+              and len(key) > 3 and not stop_word(key) and (
+                  not words.known(key) or (prev_end == len(prev_lower)
+                                           and prev_lower not in COMMON_WORD_NAMES))):
+            return True  # "maria lopez covered", "tom hanks visited" (not "my charles schwab")
         elif prev_key in COLLEAGUES and key in lexicon and not stop_word(key):
             return True  # "our branch manager tom"
         elif (prev_key in BEFORE_NAME or prev_key in HONORIFICS) and not words.known(key):
             return True
+        elif key in SHORT_NAMES and key not in PARTICLES and (prev_key in BEFORE_NAME or (
+                prev_key == "for" and before_lower in _ASK) or (
+                prev_key in ("to", "with") and before_lower in TALK_VERBS)):
+            return True  # "ask for mo at the desk"
         elif prev_key in HONORIFICS and key in lexicon and not words.ordinary(key):
             return True  # "mr. smith"
         before_lower = prev_key
@@ -203,14 +213,18 @@ def person_spans(view: str, analysis: Analysis, words: Dictionary,
         elif not found:
             found = ((speaker(tokens, i, analysis, lexicon, words) and not origin(tokens, i, words))
                      or doer(tokens, i, analysis, lexicon, words, local))
-        if found:
-            j = _extend(tokens, i, words, starts_term, local)
+        pair = not found and lower_pair(tokens, i, analysis, words)
+        if found or pair:
+            j = max(_extend(tokens, i, words, starts_term, local), i + 2 if pair else 0)
             first = i - 1 if _first_name_before(tokens, i) else i
             out.append(_name_span(view, tokens[first].idx,
                                   tokens[j - 1].idx + len(tokens[j - 1])))
             i = j
         else:
             i += 1
+    for k in names_alone(tokens, lexicon):  # "Milagros y Consuelo", the whole comment
+        out.append(_name_span(view, tokens[k].idx, tokens[k].idx + len(tokens[k])))
+        by_rule.add(tokens[k].idx)
     # "Jordan and Kenya were rude to us": a given name listed with a person is a person too
     people = {k for k, tok in enumerate(tokens) if any(s <= tok.idx < e for s, e, _, _ in out)}
     for k in sorted(beside_person(tokens, people, analysis.language, lexicon, words,
@@ -266,6 +280,15 @@ def _cued(view: str, tokens: list[Any], words: Dictionary, lexicon: frozenset[st
         key = fold(tok.text)
         prev = fold(tokens[i - 1].text.rstrip(".")) if i > 0 else ""
         prev2 = fold(tokens[i - 2].text) if i > 1 else ""
+        if prev == "for" and prev2 in _ASK and (key in SHORT_NAMES or key in lexicon
+                                                 or not words.known(key)):
+            prev = prev2  # "ask for mo at the desk", "ask for Keisha" (not "ask for Help")
+        after_cue = (prev in BEFORE_NAME and prev not in _PLACE_CUES) or (
+            prev in ("to", "with") and prev2 in TALK_VERBS)
+        if after_cue and key in SHORT_NAMES and not (tok.text.islower() and (
+                key in PARTICLES or stop_word(key))):
+            cued.add(i)  # "ask mo", "thanks jo", "tell Ed", "thanks to jo"
+            continue
         # "dr. ruiz", "mr. smith": in lower case the pipeline splits the honorific's dot off
         honoured = prev in HONORIFICS or (prev == "" and i > 1 and prev2 in HONORIFICS)
         if key in FUNCTION_WORDS or (tok.text.islower() and len(key) < 3) or (

@@ -22,6 +22,7 @@ __all__ = [
     "ORDINARY_FOLLOWERS",
     "PARTICLES",
     "SENTENCE_END",
+    "SHORT_NAMES",
     "SPANISH_ACTS",
     "SPANISH_HINTS",
     "SPANISH_FORMS",
@@ -106,6 +107,10 @@ BEFORE_NAME = _words(
     messaged email emailed call called text texted from per
     preguntale preguntele pregunta pregunte dile digale gracias avisale habla hable"""
 )
+# Two-letter given names and nicknames, too short for the rules that take a lower-case name
+# (in lower case most two-letter words are no names; "al" only capitalised): a name right
+# after a cue ("ask mo", "thanks jo", "tell Ed", "ask for mo at the desk").
+SHORT_NAMES = _words("mo al ed jo bo ty cj jj aj dj tj pj rj bj kc jd li wu xu")
 # "talk to hope", "spoke with will", "pregúntale a esperanza", "gracias a Joaquín".
 TALK_VERBS = _words(
     """talk talked talking spoke speak speaking thanks thank said say reach reached went go
@@ -116,15 +121,20 @@ AFTER_NAME = _words(
     """said says told asked thinks thought wants wanted mentioned suggested agreed
     dijo dice comento pidio quiere piensa quiso supo"""
 )
-# Job titles and words for a colleague, written in lower case before a name: "the new
-# supervisor Dana", "our branch manager tom", "my coworker Rain", "mi compañera Rosa".
+# Job titles and words for a colleague, a relative or a patron, written in lower case before a
+# name: "the new supervisor Dana", "our branch manager tom", "my coworker Rain", "mi compañera
+# Rosa", "my sister Hope", "a patron Carlos".
 COLLEAGUES = _words(
     """supervisor supervisors manager managers boss coworker coworkers colleague colleagues
     lead director coordinator hire assistant clerk librarian custodian aide intern volunteer
     mentor mentee teammate deputy administrator specialist technician officer analyst
     associate trainee trainer janitor receptionist worker partner
     supervisora jefa jefe companera companero gerente coordinadora coordinador directora
-    encargado encargada asistente bibliotecaria bibliotecario voluntaria voluntario colega"""
+    encargado encargada asistente bibliotecaria bibliotecario voluntaria voluntario colega
+    wife husband spouse sister brother son daughter mother father mom dad cousin aunt uncle
+    niece nephew patron
+    esposa esposo hermana hermano hija hijo madre padre mama papa prima primo tia tio sobrina
+    sobrino usuaria usuario"""
 )
 # Departments named like a person after "from", "ask", "thanks": "Updates from Facilities",
 # "ask Payroll" (none is a given name; "Banks", "Graves" and "Mills" are surnames too).
