@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from conversations.context import Deps, roles
 from conversations.loop.headline import headline
 from conversations.loop.lookup import closed_round
-from conversations.loop.progress import progress_on
+from conversations.loop.progress import carried_over, progress_on, with_before
 from conversations.loop.render import shareback_text
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
@@ -44,9 +44,11 @@ class ShareBackText:
     async def __call__(self, tx: UnitOfWork, person: Person, rnd: Round,
                        data: Mapping[str, Any]) -> str:
         questions = await questions_of(tx, rnd.id)
-        return shareback_text(self.deps.catalog, person.locale, rnd, data, questions,
-                              await tx.commitments.for_round(rnd.id),
-                              await progress_on(self.summaries, tx, rnd, person.locale),
+        own = await tx.commitments.for_round(rnd.id)
+        seen = await progress_on(self.summaries, tx, rnd, person.locale)
+        before = await carried_over(self.summaries, tx, rnd, own, person.locale)
+        return shareback_text(self.deps.catalog, person.locale, rnd, data, questions, own,
+                              with_before(seen, before),
                               await commitment_texts(tx, questions),
                               self.deps.theme_names)
 
