@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.context import Deps
+from conversations.loop.progress import asked_here, carried_over
 from conversations.ports import UnitOfWork
 from conversations.results.headlines import headlines
+from conversations.results.model import Headline, Part
 from conversations.results.summary import Summaries
 from storage.models import Round
 
@@ -24,7 +26,11 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
                    summaries: Summaries | None = None) -> dict[str, Any]:
     """`{"shown": False, "reason": KEY}` when nothing passes the thresholds, else
     `{"shown": True, "invited", "completed",
-    "ratings": [{"question", "mean", "answers", "agree"}],  (agree: 0..1, or None if hidden)
+    "ratings": [{"question", "mean", "answers", "agree", "pct", "parts", "since"}],
+      (agree: 0..1, or None if hidden; pct: it in whole percent as shown; parts: [{"key",
+      "count", "pct"}] low to high, count and pct None where hidden; since: {"round", "mean",
+      "pct"} the previous round of the series (for a progress question: the round that last
+      asked about the same, carried-over, commitment), pct None unless both rounds show it)
     "choices": [{"question", "option", "count", "share", "answers"}],
     "themes": [{"label", "code", "share"}], "themes_shown": bool}` (a theme's label is in
     English; share-backs sent before codes were kept have none)."""
@@ -32,6 +38,7 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
     if got is None:
         return {"shown": False, "reason": "themes.too_small"}
     ratings = [h for h in got.items if h.kind == "rating"]
+    before = await _progress_before(deps, tx, rnd, summaries)
     choices = [h for h in got.items if h.kind == "choice"]
     themes = [h for h in got.items if h.kind == "theme"]
     return {
@@ -39,7 +46,11 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
         "invited": got.invited,
         "completed": got.completed,
         "ratings": [{"question": h.question_id, "mean": h.mean, "answers": h.answers,
-                     "agree": None if h.share is None else round(h.share, 3)}
+                     "agree": None if h.share is None else round(h.share, 3),
+                     "pct": _pct(h.parts[-1]) if h.parts else None,
+                     "parts": [{"key": p.key, "count": p.count, "pct": _pct(p)}
+                               for p in h.parts],
+                     "since": _since(h, before.get(h.question_id))}
                     for h in ratings],
         "choices": [{"question": h.question_id, "option": h.key, "count": h.count,
                      "share": round(h.share or 0.0, 3), "answers": h.answers}
@@ -49,3 +60,43 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
                    for h in themes],
         "themes_shown": got.themes_shown,
     }
+
+
+def _pct(part: Part | None) -> int | None:
+    """A part's share in whole percent as the chair's view shows it; None when hidden."""
+    return None if part is None or part.share is None else int(part.percent)
+
+
+def _since(h: Headline, progress: tuple[str, float, Part | None] | None
+           ) -> dict[str, Any] | None:
+    """The figures of the round before, as that round showed them: (round, average, the
+    high part) for a carried-over commitment's progress question, else the rating's own
+    previous round. Its share only where both rounds show theirs (as a chair reads it)."""
+    if progress is None and h.since is None:
+        return None
+    then_round, then_mean, then_high = (progress if progress is not None else
+                                        (h.since.round_id, h.since.mean, h.since.high)
+                                        if h.since is not None else ("", 0.0, None))
+    now_high = h.parts[-1] if h.parts else None
+    both = _pct(now_high) is not None and _pct(then_high) is not None
+    return {"round": then_round, "mean": then_mean, "pct": _pct(then_high) if both else None}
+
+
+async def _progress_before(deps: Deps, tx: UnitOfWork, rnd: Round,
+                           summaries: Summaries | None) -> dict[str, tuple[str, float,
+                                                                          Part | None]]:
+    """Question id of a progress question `rnd` asked -> (the round that asked about the same
+    commitment before, its average, its high part) where the committee carried the
+    commitment over (see conversations.loop.progress.carried_over)."""
+    found = await asked_here(tx, rnd)
+    earlier = await tx.rounds.get(found[0]) if found is not None else None
+    if found is None or earlier is None:
+        return {}
+    items = await tx.commitments.for_round(earlier.id)
+    seen = await carried_over(summaries or Summaries(deps), tx, earlier, items, "en")
+    out: dict[str, tuple[str, float, Part | None]] = {}
+    for qid, number in found[1].items():
+        p = seen.get(number)
+        if p is not None and p.mean is not None:
+            out[qid] = (p.asked_in, p.mean, p.parts[-1] if p.parts else None)
+    return out

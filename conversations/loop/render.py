@@ -12,6 +12,7 @@ from babel.lists import format_list
 from conversations.loop.progress import Progress
 from conversations.messages import localized
 from conversations.questions import Question
+from conversations.results.model import Part
 from conversations.results.names import Names, theme_name
 from conversations.results.render import item_name
 from prompts.loader import Catalog
@@ -144,10 +145,48 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
 
 def _rating_line(cat: Catalog, loc: str, text: str, r: Mapping[str, Any]) -> str:
     mean, answers = cat.number(loc, float(r["mean"]), 1), int(r["answers"])
+    if r.get("since"):  # the same statement in the round before: the change in words
+        agree = None if r.get("agree") is None else cat.text(
+            loc, "loop.share.agree", agree=_shown_pct(r))
+        return _with_change(cat, loc, text, r, agree, cat.text(loc, "loop.share.average",
+                                                                mean=mean))
     if r.get("agree") is None:  # hidden by the thresholds, or a share-back from before
         return cat.text(loc, "loop.share.rating", text=text, mean=mean, answers=answers)
     return cat.text(loc, "loop.share.rating_agree", text=text, mean=mean, answers=answers,
-                    agree=round(100 * float(r["agree"])))
+                    agree=_shown_pct(r))
+
+
+def _shown_pct(r: Mapping[str, Any]) -> int:
+    """The share agreeing as the chair's view shows it (share-backs from before: rounded)."""
+    return int(r["pct"]) if r.get("pct") is not None else round(100 * float(r["agree"]))
+
+
+def _with_change(cat: Catalog, loc: str, text: str, r: Mapping[str, Any], share: str | None,
+                 average: str) -> str:
+    """A rating's line with the change since the round before, in words: "47% agree, up from
+    33% in listening-tour; average 3.2, up from 2.9". The share is compared only where both
+    rounds showed it (`since.pct`), else the average alone."""
+    since = r["since"]
+    previous, figures = str(since["round"]), []
+    if share is not None and since.get("pct") is not None:
+        figures.append(_change(cat, loc, share, int(since["pct"]), _shown_pct(r), previous,
+                               f"{int(since['pct'])}%"))
+        named = True
+    else:
+        figures += [share] if share is not None else []
+        named = False
+    mean_then, mean_now = round(float(since["mean"]), 1), round(float(r["mean"]), 1)
+    figures.append(_change(cat, loc, average, mean_then, mean_now, previous,
+                           cat.number(loc, mean_then, 1), again=named))
+    return cat.text(loc, "loop.share.rating_since", text=text, figures="; ".join(figures),
+                    answers=int(r["answers"]))
+
+
+def _change(cat: Catalog, loc: str, now: str, then: float, value: float, previous: str,
+            before: str, again: bool = False) -> str:
+    way = "up" if value > then else "down" if value < then else "same"
+    return cat.text(loc, f"loop.share.change.{way}{'_again' if again else ''}", now=now,
+                    before=before, previous=previous)
 
 
 def _ends(cat: Catalog, loc: str, q: Question) -> tuple[str, str]:
@@ -157,11 +196,30 @@ def _ends(cat: Catalog, loc: str, q: Question) -> tuple[str, str]:
 
 
 def _progress_line(cat: Catalog, loc: str, text: str, q: Question, r: Mapping[str, Any]) -> str:
+    """A progress question's line, the change since the round that last asked about the same
+    (carried-over) commitment, and how people split, in the question's words ("8 of 10 see
+    clear progress, 2 some progress"; parts the thresholds hide named, never counted)."""
     mean, answers = cat.number(loc, float(r["mean"]), 1), int(r["answers"])
-    if r.get("agree") is None:  # 4-5 hidden by the thresholds: the average alone
-        return cat.text(loc, "loop.share.progress_mean", text=text, mean=mean, answers=answers)
-    return cat.text(loc, "loop.share.progress_line", text=text, mean=mean, answers=answers,
-                    share=round(100 * float(r["agree"])), high=_ends(cat, loc, q)[1])
+    high = _ends(cat, loc, q)[1]
+    if r.get("since"):
+        share = None if r.get("agree") is None else cat.text(
+            loc, "loop.share.seeing", share=_shown_pct(r), high=high)
+        line = _with_change(cat, loc, text, r, share,
+                            cat.text(loc, "loop.share.average_of_5", mean=mean))
+    elif r.get("agree") is None:  # 4-5 hidden by the thresholds: the average alone
+        line = cat.text(loc, "loop.share.progress_mean", text=text, mean=mean, answers=answers)
+    else:
+        line = cat.text(loc, "loop.share.progress_line", text=text, mean=mean, answers=answers,
+                        share=_shown_pct(r), high=high)
+    parts = r.get("parts") or []
+    if len(parts) != 3:  # a share-back sent before the split was kept
+        return line
+    low, _ = _ends(cat, loc, q)
+    words = (low, cat.text(loc, "loop.progress_mid"), high)
+    seen = Progress("", float(r["mean"]), answers, tuple(
+        Part(str(p["key"]), word, p["count"], None if p["pct"] is None else p["pct"] / 100,
+             p["pct"]) for p, word in zip(parts, words, strict=True)))
+    return line + "\n   " + progress_words(cat, loc, seen)
 
 
 def update_text(cat: Catalog, loc: str, rnd: Round, changed: Sequence[Commitment]) -> str:

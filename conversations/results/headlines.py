@@ -31,7 +31,8 @@ async def headlines(deps: Deps, tx: UnitOfWork, rnd: Round, locale: str = "en",
         items.append(Headline(r.question_id, r.text, "rating", "",
                               agree.count if agree is not None else None,
                               agree.share if agree is not None and agree.count is not None
-                              else None, answers=r.answers, mean=r.mean))
+                              else None, answers=r.answers, mean=r.mean, parts=r.parts,
+                              since=r.since))
     for q in got.choices:
         if q.options:
             top = q.options[0]

@@ -265,6 +265,8 @@ class Headline:
     key: str = ""  # the option's stored value (a choice), the theme's code (a theme)
     answers: int = 0  # the question's answers (a rating or choice)
     mean: float | None = None  # a rating's average (1-5)
+    parts: tuple[Part, ...] = ()  # a rating's parts as the whole-round view shows them
+    since: RatingSince | None = None  # a rating's previous round, as RatingResult.since
 
 
 @dataclass(frozen=True)
