@@ -9,8 +9,10 @@ from typing import Any
 
 from conversations.ports import UnitOfWork
 from prompts.model import Choice, Question
+from storage.loop_models import Commitment
 
-__all__ = ["Choice", "Question", "commitment_of", "commitment_texts", "questions_of"]
+__all__ = ["Choice", "Question", "commitment_of", "commitment_texts", "commitments_asked",
+           "questions_of"]
 
 
 def commitment_of(definition: Mapping[str, Any]) -> tuple[str, int] | None:
@@ -27,18 +29,25 @@ async def questions_of(tx: UnitOfWork, round_id: str) -> list[Question]:
     return [Question.from_definition(d) for d in await tx.rounds.questions(round_id)]
 
 
+async def commitments_asked(tx: UnitOfWork, questions: Sequence[Question]
+                            ) -> dict[str, Commitment]:
+    """Question id -> the commitment a progress question asks about (as it stands now: its
+    text, status and note); none for a commitment that is gone."""
+    out: dict[str, Commitment] = {}
+    rounds: dict[str, dict[int, Commitment]] = {}  # a round's commitments, read once
+    for q in questions:
+        if q.commitment is not None:
+            committed, number = q.commitment
+            if committed not in rounds:
+                rounds[committed] = {c.number: c
+                                     for c in await tx.commitments.for_round(committed)}
+            if number in rounds[committed]:
+                out[q.id] = rounds[committed][number]
+    return out
+
+
 async def commitment_texts(tx: UnitOfWork, questions: Sequence[Question]) -> dict[str, str]:
     """Question id -> the text of the commitment a progress question asks about (a progress
     question is named by it in results: "Hire interpreters by March", not "Have you seen
     progress on: Hire interpreters by March?"); none for a commitment that is gone."""
-    out: dict[str, str] = {}
-    texts: dict[str, dict[int, str]] = {}  # a round's commitments, read once: number -> text
-    for q in questions:
-        if q.commitment is not None:
-            committed, number = q.commitment
-            if committed not in texts:
-                texts[committed] = {c.number: c.text
-                                    for c in await tx.commitments.for_round(committed)}
-            if number in texts[committed]:
-                out[q.id] = texts[committed][number]
-    return out
+    return {qid: c.text for qid, c in (await commitments_asked(tx, questions)).items()}

@@ -176,3 +176,18 @@ async def test_slack_and_teams_show_the_change_as_written(
     assert change in blocks and split in blocks
     card = str(render_card(message))
     assert change in card and "10 of 10 see clear progress, 0 some progress" in card
+
+
+async def test_staff_read_where_each_commitment_asked_about_stands_now(
+        series: tuple[FakeOutward, Console]) -> None:
+    """The progress people saw on an earlier round's commitment is followed by where that
+    commitment stands now, with the chair's note: staff read both in one place."""
+    _, console = series
+    out = lines(await console.say(":as grace", "/results lt-2"))
+    progress = out.split("Progress people have seen")[1].split("What people chose")[0]
+    assert ("10 of 10 see clear progress, 0 some progress, 0 no progress\n"
+            "Where it stands now: planned\n") in progress
+    assert ("0 of 10 see clear progress, 0 some progress, 10 no progress\n"
+            "Where it stands now: in progress (Two interpreters hired)\n") in progress
+    out = lines(await console.say(":as luis", "/resultados lt-2"))
+    assert "En qué punto está ahora: en marcha (Two interpreters hired)" in out

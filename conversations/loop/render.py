@@ -89,12 +89,15 @@ def progress_change(cat: Catalog, loc: str, seen: Progress | None) -> str:
 def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, Any],
                    questions: Sequence[Question], commitments: Sequence[Commitment],
                    progress: Mapping[int, Progress], about: Mapping[str, str] | None = None,
-                   names: Names | None = None) -> str:
+                   names: Names | None = None,
+                   standing: Mapping[str, Commitment] | None = None) -> str:
     """The share-back: what people said (only what passed the thresholds when it was sent) and
     what the committee committed to, with each commitment's status now. A progress question
     ("Have you seen progress on: ...?") is shown by its commitment (`about`: question id ->
     the commitment's text), in the words its scale offered ("17% clear progress"). A codebook
-    theme is named in the reader's language (`names`: the codebook's, code -> {locale: name})."""
+    theme is named in the reader's language (`names`: the codebook's, code -> {locale: name}).
+    `standing`: question id -> the commitment a progress question asked about, as it stands
+    now (its status and note follow the progress people saw)."""
     title = localized(rnd.title, loc) or rnd.id
     lines = [cat.text(loc, "loop.share.header", title=title, round=rnd.id,
                       owner=localized(rnd.owner, loc))]
@@ -117,6 +120,7 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
             lines += [_progress_line(cat, loc, item_name(cat, loc, (about or {}).get(
                                          r["question"], "")) or texts[r["question"]],
                                      by_id[r["question"]], r)
+                      + _standing(cat, loc, (standing or {}).get(r["question"]))
                       for r in asked]
         choices = [c for c in headline.get("choices", []) if c.get("question") in by_id]
         if choices:
@@ -141,6 +145,17 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
               or [cat.text(loc, "loop.share.no_commitments")])
     lines.append(cat.text(loc, "loop.share.footer", round=rnd.id))
     return "\n".join(lines)
+
+
+def _standing(cat: Catalog, loc: str, c: Commitment | None) -> str:
+    """Where the commitment a progress question asked about stands now, on a line of its own
+    ("" when it is gone)."""
+    if c is None:
+        return ""
+    status = cat.text(loc, f"loop.status.{c.status}")
+    if c.note:
+        return "\n" + cat.text(loc, "loop.share.standing_note", status=status, note=c.note)
+    return "\n" + cat.text(loc, "loop.share.standing", status=status)
 
 
 def _rating_line(cat: Catalog, loc: str, text: str, r: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from conversations.loop.progress import carried_over, progress_on, with_before
 from conversations.loop.render import shareback_text
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
-from conversations.questions import commitment_texts, questions_of
+from conversations.questions import commitments_asked, questions_of
 from conversations.results.summary import Summaries
 from conversations.schedule import next_sendable
 from conversations.words import split_args
@@ -48,10 +48,11 @@ class ShareBackText:
         # a carried-over commitment with the change since (as /themes and the report show it)
         seen = await progress_on(self.summaries, tx, rnd, person.locale)
         before = await carried_over(self.summaries, tx, rnd, commitments, person.locale)
+        asked = await commitments_asked(tx, questions)
         return shareback_text(self.deps.catalog, person.locale, rnd, data, questions,
                               commitments, with_before(seen, before),
-                              await commitment_texts(tx, questions),
-                              self.deps.theme_names)
+                              {qid: c.text for qid, c in asked.items()},
+                              self.deps.theme_names, asked)
 
 
 class Share:
