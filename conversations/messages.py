@@ -55,6 +55,10 @@ class Message:
     `chart` is a bar chart as data, (label, share 0..1) per bar, with `chart_title`, for
     platforms that show images (adapters.chart draws it with its labels and values); the text
     always carries the same numbers.
+    `bars` are shares as data for text displays: (line, share 0..1) where line `line` of `text`
+    (0-based) states that share as a percent. A terminal may draw a bar under that line; chat
+    platforms show nothing for them, because a screen reader reads a text bar ("█████░░░")
+    aloud character by character (WCAG 1.1.1: the line's percent already says it).
     `direct` means: deliver to the person's one-to-one chat with the bot, whatever conversation
     the event came from (never to a channel or group chat, and never as an ephemeral reply
     there); it wins over `private`. The router sets it on everything but help and privacy
@@ -70,6 +74,7 @@ class Message:
     chart: tuple[tuple[str, float], ...] = ()
     direct: bool = False
     chart_title: str = ""
+    bars: tuple[tuple[int, float], ...] = ()
 
     def __post_init__(self) -> None:
         # nothing the bot posts carries a bidirectional control, whatever it quotes

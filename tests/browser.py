@@ -130,6 +130,32 @@ WORDS_CHECK = r"""
 })()
 """
 
+# A table shown as cards on a narrow phone (report.css `.stacks`): every cell is shown under
+# its column's name (data-label, the header above it), and the header row is hidden from sight
+# only.
+STACKED_CHECK = r"""
+(() => {
+  const problems = [];
+  if (!document.querySelector("table.stacks")) problems.push("no table shown as cards");
+  for (const table of document.querySelectorAll("table.stacks")) {
+    const name = table.caption.textContent.trim();
+    const headers = Array.from(table.tHead.rows[0].cells, c => c.textContent.trim());
+    const head = table.tHead.getBoundingClientRect();
+    if (head.width > 1 || head.height > 1) problems.push(`header row shown: ${name}`);
+    for (const row of table.tBodies[0].rows) {
+      Array.from(row.cells).slice(1).forEach((cell, i) => {
+        const shown = getComputedStyle(cell, "::before").content;
+        if (cell.dataset.label !== headers[i + 1] || !shown.includes(headers[i + 1]))
+          problems.push(`${name}: "${headers[i + 1]}" not shown over ${cell.textContent.trim()}`);
+        if (cell.getBoundingClientRect().width < table.getBoundingClientRect().width - 2)
+          problems.push(`${name}: a cell beside another, not under it`);
+      });
+    }
+  }
+  return problems;
+})()
+"""
+
 LABELS = r"""Array.from(document.querySelectorAll("th.label")).map(e => e.textContent.trim())"""
 
 

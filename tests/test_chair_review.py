@@ -204,7 +204,9 @@ def test_counts_read_as_words_in_english_and_spanish() -> None:
 
     cat = load_catalog()
     one = ThemeLine("Desk coverage", "workload", 1, 1.0, (1, 0, 1), (), change=-1.2)
-    assert "▼ 1 pt since" in theme_line(cat, "en", 1, one, "tour-1")
+    line = theme_line(cat, "en", 1, one, "tour-1")
+    # the change is said on the theme's own line (no bar line of block characters under it)
+    assert line.endswith("· ▼ 1 pt since tour-1") and "\n" not in line, line
     assert "▲ 3 pts since" in theme_line(cat, "en", 1, one.__class__(
         **{**one.__dict__, "change": 3.4}), "tour-1")
     assert "= 0 pts since" in theme_line(cat, "en", 1, one.__class__(

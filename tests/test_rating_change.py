@@ -68,17 +68,18 @@ async def test_the_report_and_the_csv_say_the_change_in_words(
         tour: Core, clock: FakeClock) -> None:
     await next_round(tour, clock)
     page = await report_html(tour, "lt-2")
-    assert '<th scope="col">Since listening-tour</th>' in page
-    assert ('<td class="since">Average from 2.9 to 3.2<br>agree: up 14 points, from 33% to '
+    assert '<th scope="col" role="columnheader">Since listening-tour</th>' in page
+    since = '<td class="since" role="cell" data-label="Since listening-tour">'
+    assert (since + 'Average from 2.9 to 3.2<br>agree: up 14 points, from 33% to '
             "47%</td>") in page
-    assert '<td class="since">Average from 2.9 to 2.9<br>agree: down 5 points, from 38% to 33%' \
+    assert since + 'Average from 2.9 to 2.9<br>agree: down 5 points, from 38% to 33%' \
         in page
     # each group's average, with what it was (the groups both rounds show)
     hillcrest = page.split('<th scope="row" class="label">Hillcrest</th>')[-1].split("</tr>")[0]
     assert "3.2<br><small>was 2.6 in listening-tour</small>" in hillcrest
     spanish = await report_html(tour, "lt-2", "es")
-    assert ('<td class="since">Promedio de 2,9 a 3,2<br>de acuerdo: sube 14 puntos, del 33% al '
-            "47%</td>") in spanish
+    assert ('<td class="since" role="cell" data-label="Desde listening-tour">'
+            "Promedio de 2,9 a 3,2<br>de acuerdo: sube 14 puntos, del 33% al 47%</td>") in spanish
     assert "3,2<br><small>era 2,6 en listening-tour</small>" in spanish
 
     async with tour.deps.uow() as tx:

@@ -130,6 +130,39 @@ async def test_the_overall_themes_come_with_a_chart_of_their_labels(tour: Core) 
     assert chart_png(head.chart, head.chart_title).startswith(b"\x89PNG")
 
 
+BLOCKS = re.compile("[\u2580-\u259f]")  # block elements: "█", "░" and their kin
+
+
+async def test_theme_shares_are_data_for_a_bar_never_block_characters_in_the_text(
+        tour: Core, clock: FakeClock) -> None:
+    """A screen reader reads "████░░░░" aloud character by character (on Slack and Teams,
+    20 times a theme): the text says each share as a percent, and the share goes along as
+    data, pointing at its theme's line, for a display that draws a bar (the console)."""
+    replies = [*await themes(tour), *await themes(tour, f"{ROUND} question=barriers"),
+               *await themes(tour, f"{ROUND} question=barriers theme=1")]
+    barred = 0
+    for m in replies:
+        assert not BLOCKS.search(m.text), m.text
+        lines = m.text.split("\n")
+        themed = [i for i, li in enumerate(lines) if re.match(r"^\d+\. \*.+?\*: \d+ comm", li)]
+        assert [i for i, _ in m.bars] == themed, (m.text, m.bars)
+        for i, share in m.bars:
+            assert f"({round(100 * share)}%)" in lines[i], (lines[i], share)
+        barred += len(m.bars)
+    assert barred >= 10
+
+    # the console draws each bar on its own line under its theme, as long as its share
+    console = Console(tour, clock)
+    out = (await console.say(":as jordan", f"/themes {ROUND}")).splitlines()
+    drawn = [(before, line.strip()) for before, line in zip(out, out[1:], strict=False)
+             if BLOCKS.search(line)]
+    assert len(drawn) >= 10
+    for before, line in drawn:
+        share = int(re.findall(r"\((\d+)%\)", before)[0])
+        assert re.fullmatch("█+░*", line) and len(line) == 20, line
+        assert line.count("█") == max(1, round(20 * share / 100)), (before, line)
+
+
 async def test_question_and_theme_arguments_are_checked(tour: Core, clock: FakeClock) -> None:
     console = Console(tour, clock)
     await console.say(":as jordan")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -32,6 +33,11 @@ async def slack(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Harness]:
 
 
 async def themes(slack: Harness, uid: str, channel: str = "") -> str:
+    """The text of the ephemeral reply to `/themes` (see `themes_reply`)."""
+    return str((await themes_reply(slack, uid, channel))["text"])
+
+
+async def themes_reply(slack: Harness, uid: str, channel: str = "") -> dict[str, object]:
     """The ephemeral reply to `/themes` typed in the person's DM with Outward (or `channel`): on
     the ack, or on the response_url when the summary took longer than the ack budget."""
     hooks = len(slack.mock.hooks)
@@ -45,7 +51,7 @@ async def themes(slack: Harness, uid: str, channel: str = "") -> str:
         [(name, body)] = slack.mock.hooks[hooks:]
         assert name == uid
     assert body["response_type"] == "ephemeral"
-    return str(body["text"])
+    return dict(body)
 
 
 async def test_chair_gets_the_chart_as_a_png_in_their_dm(slack: Harness) -> None:
@@ -105,3 +111,18 @@ async def test_a_failed_upload_is_logged_without_text_and_the_reply_stands(
     assert "comments in" in text and not slack.mock.files_in(JORDAN_DM)
     assert [c.ok for c in slack.mock.of("files.getUploadURLExternal")][-2:] == [False, False]
     assert "chart upload to Slack failed: http_500" in caplog.text
+
+
+async def test_the_themes_blocks_say_each_share_in_words_without_block_characters(
+        slack: Harness) -> None:
+    """A screen reader reads a text bar ("████░░░░") aloud one character at a time: the Block
+    Kit reply (and what goes to the DM from a channel) says each theme's share as a percent,
+    with no bar characters; the chart is the PNG with its alt text."""
+    reply = await themes_reply(slack, JORDAN)
+    blocks = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert re.search(r"\d+\. \*[^*]+\*: \d+ comments? \(\d+%\)", blocks), blocks
+    assert not re.search("[\u2580-\u259f]", blocks + str(reply["text"])), blocks
+    await themes(slack, JORDAN, channel="C0GENERAL")
+    posted = json.dumps([c.args for c in slack.mock.posts_to(JORDAN_DM)], ensure_ascii=False)
+    assert "comments in" in posted and not re.search("[\u2580-\u259f]", posted)
+    assert all(f.alt_txt for f in slack.mock.files_in(JORDAN_DM))

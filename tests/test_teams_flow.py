@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -414,3 +415,32 @@ async def test_a_chart_is_drawn_once_and_off_the_event_loop_even_across_a_retry(
     assert any(item.get("type") == "Image" for item in cards[0]["body"])
     assert len(drawn_on) == 1, "the chart is drawn once, for the card that is posted"
     assert loop_thread not in drawn_on, "never on the event loop"
+
+
+async def test_themes_cards_say_each_share_in_words_without_block_characters(
+        sqlite_url: str, clock: FakeClock) -> None:
+    """A screen reader reads a text bar ("████░░░░") aloud one character at a time: the
+    Adaptive Cards of `themes` say each theme's share as a percent with no bar characters; the
+    overall chart is an image with its alt text."""
+    from tests.summaries_support import answer
+    from tests.support import Console
+
+    teams = await TeamsHarness.start(sqlite_url, clock, env={
+        "OUTWARD_TEAMS_DEV_NO_AUTH": "1", "OUTWARD_K_RESPONSES": "3", "OUTWARD_K_COMMENTS": "3"})
+    try:
+        console = Console(teams.app, clock)  # people answer in the console; the chair in Teams
+        await console.say("/pulse start listening-tour")
+        for i, handle in enumerate(["amara", "jordan", "dana", "mei"]):
+            await answer(teams.app, handle, i)
+        assert "listening-tour" in await console.say("/pulse close listening-tour")
+        await teams.install("jordan")
+        before = len(teams.mock.cards(teams.conversation("jordan")))
+        text = await teams.say("jordan", "themes listening-tour")
+        cards = teams.mock.cards(teams.conversation("jordan"))[before:]
+    finally:
+        await teams.close()
+    assert re.search(r"\d+\. [^\n]+: \d+ comments? \(\d+%\)", text), text
+    raw = json.dumps(cards, ensure_ascii=False)
+    assert not re.search("[\u2580-\u259f]", raw), text
+    images = [i for c in cards for i in c["body"] if i.get("type") == "Image"]
+    assert images and all(i["altText"] for i in images)

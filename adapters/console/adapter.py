@@ -19,6 +19,27 @@ from conversations.messages import Button, Message
 
 OnEvent = Callable[[Event], Awaitable[list[Message]]]
 _BOLD = re.compile(r"\*([^*\n]+)\*")
+BAR = 20  # characters of a share bar
+
+
+def bar(share: float, width: int = BAR) -> str:
+    """A share (0..1) as a text bar, "████████░░░░░░░░░░░░"; any share above 0 shows a block.
+    Only the console draws these: on Slack and Teams a screen reader would read each block
+    character aloud, so there the line's percent stands alone."""
+    filled = max(1, min(width, round(width * share))) if share > 0 else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def with_bars(text: str, bars: Sequence[tuple[int, float]]) -> str:
+    """The text with each of `Message.bars` drawn on its own line under the line it belongs to
+    (a line index past the end draws at the end)."""
+    if not bars:
+        return text
+    lines = text.split("\n")
+    under: dict[int, list[str]] = {}
+    for index, share in bars:
+        under.setdefault(min(max(index, 0), len(lines) - 1), []).append(bar(share))
+    return "\n".join(part for i, line in enumerate(lines) for part in (line, *under.get(i, ())))
 
 
 class ConsoleHooks(Protocol):
@@ -84,7 +105,8 @@ class ConsoleAdapter:
 
     def _block(self, msg: Message) -> str:
         prefix = "  ↳ " if msg.replaces else "outward> "
-        lines = [prefix + self._fmt(msg.text).replace("\n", "\n    ")]
+        text = self._fmt(with_bars(msg.text, msg.bars))
+        lines = [prefix + text.replace("\n", "\n    ")]
         lines += [f"    > {quote}" for quote in msg.quotes]
         if msg.buttons and _numeric(msg.buttons):
             lines.append("    " + "  ".join(f"[{b.label}]" for b in msg.buttons))

@@ -3,8 +3,10 @@
 The overview (`render_summary`): a header (participation, the theming engine, the personal
 report link), the numbers of every rating and choice question, then one message per open
 question (the SWOT sections under their own names) and one for the themes of every comment
-together, each theme with its count, share, sentiment, trend and a bar. The overall themes
-also go out as chart data (label, share) for platforms that show images.
+together, each theme with its count, share, sentiment and trend; each theme's share also goes
+out as data (`Message.bars`, never as bar characters in the text, which screen readers read aloud
+one by one) for displays that draw it. The overall themes also go out as chart data (label,
+share) for platforms that show images.
 
 Narrower views: `render_question` (one question; an open one gets a message per theme with its
 quotes and sub-themes) and `render_theme` (one theme's sub-themes, each with a quote)."""
@@ -26,13 +28,7 @@ from conversations.results.model import (
 from prompts.loader import Catalog
 from storage.models import SEGMENTS
 
-BAR = 20
 OVERVIEW_QUOTES = 3  # themes of a section that lend one quote each to the overview
-
-
-def bar(share: float, width: int = BAR) -> str:
-    filled = max(1, round(width * share)) if share > 0 else 0
-    return "█" * filled + "░" * (width - filled)
 
 
 def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "") -> Message:
@@ -176,6 +172,8 @@ def choice_lines(cat: Catalog, loc: str, c: ChoiceResult) -> list[str]:
 
 
 def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | None) -> str:
+    """A theme as one line of words: its count, share, sentiment and change (no bar: its share
+    goes out as `Message.bars`, see `bar_of`)."""
     label = cat.text(loc, "themes.other") if t.code == "other" else t.label
     if t.sentiment is None and t.mood:  # a part of 1..k-1 people: the split in a word
         text = cat.text(loc, "themes.theme_mood", n=n, label=label, comments=t.comments,
@@ -187,13 +185,17 @@ def theme_line(cat: Catalog, loc: str, n: int, t: ThemeLine, previous: str | Non
         pos, neu, neg = t.sentiment
         text = cat.text(loc, "themes.theme", n=n, label=label, comments=t.comments,
                         share=t.percent, pos=pos, neu=neu, neg=neg)
-    text += "\n" + bar(t.share)
     if t.change is not None and previous:
         points = round(abs(t.change))
         arrow = "=" if points == 0 else "▲" if t.change > 0 else "▼"  # not "▲ 0 pts"
         text += " " + cat.text(loc, "themes.change", arrow=arrow, points=points,
                                previous=previous)
     return text
+
+
+def bar_of(text: str, t: ThemeLine) -> tuple[int, float]:
+    """The bar of a theme whose line ends `text`: (that line's index, the theme's share)."""
+    return text.count("\n"), t.shown_share
 
 
 def section_message(cat: Catalog, loc: str, sec: Section, k_comments: int,
@@ -205,11 +207,14 @@ def section_message(cat: Catalog, loc: str, sec: Section, k_comments: int,
     lines = [cat.text(loc, "themes.section", title=item_name(cat, loc, sec.title),
                       comments=sec.comments,
                       themes=len(named))]
-    lines += [theme_line(cat, loc, i, t, previous) for i, t in enumerate(sec.themes, start=1)]
+    bars = []
+    for i, t in enumerate(sec.themes, start=1):
+        lines.append(theme_line(cat, loc, i, t, previous))
+        bars.append(bar_of("\n".join(lines), t))
     picked = tuple(t.quotes[0] for t in named[:quotes] if t.quotes)
     if picked:
         lines.append(cat.text(loc, "themes.quotes_from", themes=len(picked)))
-    return Message("\n".join(lines), quotes=picked, private=True)
+    return Message("\n".join(lines), quotes=picked, private=True, bars=tuple(bars))
 
 
 def numbers_message(cat: Catalog, loc: str, results: Sequence[Result]) -> Message | None:
@@ -263,10 +268,11 @@ def render_question(cat: Catalog, loc: str, s: Summary, q: Result, k_comments: i
                        private=True))
     for i, t in enumerate(q.themes, start=1):
         text = theme_line(cat, loc, i, t, s.previous)
+        bars = (bar_of(text, t),)
         if t.subthemes:
             text += "\n" + cat.text(loc, "themes.inside",
                                     names=", ".join(sub.label for sub in t.subthemes))
-        out.append(Message(text, quotes=t.quotes, private=True))
+        out.append(Message(text, quotes=t.quotes, private=True, bars=bars))
     return out
 
 
@@ -274,9 +280,9 @@ def render_theme(cat: Catalog, loc: str, s: Summary, sec: Section, n: int, k_com
                  k_responses: int, link: str = "") -> list[Message]:
     """Theme number n of a section: its sub-themes, each with its count and a quote."""
     t = sec.themes[n - 1]
+    line = sec.title + "\n" + theme_line(cat, loc, n, t, s.previous)
     out = [header(cat, loc, s, k_responses, link),
-           Message(sec.title + "\n" + theme_line(cat, loc, n, t, s.previous), quotes=t.quotes,
-                   private=True)]
+           Message(line, quotes=t.quotes, private=True, bars=(bar_of(line, t),))]
     if not t.subthemes:
         out.append(Message(cat.text(loc, "themes.no_subthemes", k=k_comments), private=True))
         return out
