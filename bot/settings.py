@@ -33,6 +33,7 @@ from pydantic_core import ErrorDetails
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from conversations.context import DEFAULT_ORGANISATION
 from conversations.results.thresholds import K_FLOOR
 from prompts.loader import parse_window
 from storage.anonymise.ner import parse_models
@@ -205,7 +206,7 @@ class Settings(_Model):
     retention_days: WholeNumber = _env("OUTWARD_RETENTION_DAYS", 365, ge=0, le=36500)
     # how long a worker holds the outbox rows it claimed
     outbox_lease_seconds: WholeNumber = _env("OUTWARD_OUTBOX_LEASE_SECONDS", 300, ge=1, le=86400)
-    organisation: str = _env("OUTWARD_ORGANISATION", "your organisation")
+    organisation: str = _env("OUTWARD_ORGANISATION", DEFAULT_ORGANISATION)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

@@ -14,6 +14,7 @@ from aiohttp import web
 from adapters.teams import PackageInfo, TeamsAdapter, TeamsConfig, write_zip
 from bot.bootstrap import Outward
 from bot.settings import Settings
+from conversations.context import DEFAULT_ORGANISATION
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def package_info(settings: Settings, env: Mapping[str, str]) -> PackageInfo:
         return (env.get(name) or default).strip()
 
     bot_id = settings.teams.app_id if settings.teams is not None else get("MicrosoftAppId")
-    org = settings.organisation if settings.organisation != "your organisation" else ""
+    org = settings.organisation if settings.organisation != DEFAULT_ORGANISATION else ""
     return PackageInfo(
         bot_id=bot_id,
         public_url=get("OUTWARD_PUBLIC_URL"),

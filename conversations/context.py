@@ -15,6 +15,9 @@ from prompts.content import Content
 from prompts.loader import Catalog, RoundTemplate, Track
 from storage.models import Person
 
+# OUTWARD_ORGANISATION unset: readers see "your organisation" in their own language
+DEFAULT_ORGANISATION = "your organisation"
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -25,7 +28,7 @@ class Policy:
     quiet_hours: str = ""
     default_timezone: str = "UTC"
     max_answer_chars: int = 4000
-    organisation: str = "your organisation"
+    organisation: str = DEFAULT_ORGANISATION
     public_url: str = ""  # where the web process serves chairs' report links ("": no link)
     report_link_minutes: int = 60
 

@@ -351,3 +351,9 @@ async def test_a_question_too_few_answered_in_a_group_is_named_as_held_back(
                            "someone."), one
     finally:
         await app.close()
+
+
+async def test_an_unnamed_organisation_is_named_in_the_readers_language(tour: Core) -> None:
+    """With OUTWARD_ORGANISATION unset, a Spanish chair's report said "your organisation"."""
+    assert '<p class="meta">your organisation · <code>' in await report_html(tour)
+    assert '<p class="meta">su organización · <code>' in await report_html(tour, ROUND, "es")

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.context import Deps
+from conversations.context import DEFAULT_ORGANISATION, Deps
 from conversations.ports import UnitOfWork
 from conversations.results.model import RatingResult, Refusal, Summary
 from conversations.results.render import (
@@ -155,7 +155,9 @@ class Reports:
             "question_text": lambda sec: asked(cat, locale, whole, sec),
             "item": lambda text: item_name(cat, locale, text),
             "legend": lambda r: _legend(t, r, any(q.progress for q in whole.ratings)),
-            "organisation": self.deps.policy.organisation,
+            "organisation": (cat.text(locale, "report.organisation")
+                             if self.deps.policy.organisation == DEFAULT_ORGANISATION
+                             else self.deps.policy.organisation),
             "generated": cat.date(locale, self.deps.org_today()),
             "closed": cat.date(locale, rnd.closed_on) if rnd.closed_on else "",
             "engine": how_found(cat, locale, whole.engine),
