@@ -130,7 +130,7 @@ async def test_help_lists_what_themes_takes_and_each_works(tour: Core) -> None:
         assert out.startswith(("*Equity listening tour*", "Not shown: the group")), (args, out)
     await speaks_spanish(tour)
     ayuda = await chat(tour, "/ayuda")
-    assert "segment=" not in ayuda and "branch=NOMBRE" in ayuda
+    assert "segment=" not in ayuda and "sucursal=NOMBRE" in ayuda and "pregunta=ID" in ayuda
 
 
 async def test_a_follow_up_is_shown_after_its_statement_without_the_typing_hint(
@@ -154,15 +154,15 @@ async def test_a_chair_types_back_the_status_words_they_read_in_english_and_span
     assert out.startswith(f"Commitment 1 of {ROUND} is now in progress."), out
     await speaks_spanish(tour)
     out = await chat(tour, f"/pulse commit {ROUND} 1 cumplido")
-    assert out.startswith(f"El compromiso 1 de {ROUND} ahora está en estado cumplido."), out
+    assert out.startswith(f"El compromiso 1 de {ROUND} ahora está cumplido."), out
     out = await chat(tour, f"/pulse commit {ROUND} 1 en marcha Se contrató a dos personas")
-    assert "en estado en marcha" in out, out
+    assert "ahora está en marcha" in out, out
     out = await chat(tour, f"/pulse commit {ROUND} 1 listo")
-    assert out == (f"«listo» no es un estado válido. Use /pulse commit {ROUND} 1 "
+    assert out == (f"«listo» no es un estado válido. Use /encuesta commit {ROUND} 1 "
                    "iniciado|hecho|descartado [nota] (o previsto)."), out
     preview = await chat(tour, f"/encuesta share {ROUND}")
     assert "1. Paid time for equity training — en marcha" in preview, preview
-    assert f"Envíela con /pulse share {ROUND} enviar" in preview
+    assert f"Envíela con /encuesta share {ROUND} enviar" in preview
     sent = await chat(tour, f"/encuesta share {ROUND} enviar")
     assert sent.startswith(f"Enviada: la devolución de {ROUND}"), sent
 

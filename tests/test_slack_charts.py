@@ -61,7 +61,8 @@ async def test_chair_gets_the_chart_as_a_png_in_their_dm(slack: Harness) -> None
     assert len(files) == 1 and len(slack.mock.uploads) == 1
     chart = files[0]
     assert chart.data is not None and chart.data.startswith(b"\x89PNG")
-    assert chart.title.startswith("Theme shares — Equity listening tour (listening-tour")
+    assert chart.title.startswith(
+        "Themes of all comments (share of comments) — Equity listening tour (listening-tour")
     assert "*" not in chart.title
     assert chart.alt_txt.startswith("Themes of all comments (share of comments): ")
     assert "%" in chart.alt_txt

@@ -207,8 +207,8 @@ def chart_upload(message: Message) -> dict[str, Any] | None:
     if not message.chart:
         return None
     first = message.text.strip().split("\n", 1)[0].replace("*", "").strip()
-    title = escape("Theme shares — " + first if first else "Theme shares")
-    heading = message.chart_title or "Theme shares"
+    heading = message.chart_title or "Theme shares"  # the chart's title in the reader's words
+    title = escape(f"{heading} — {first}" if first else heading)
     return {
         "file": chart_png(message.chart, heading),
         "filename": CHART_FILENAME,

@@ -65,6 +65,12 @@ def parse_day(raw: str) -> date | None:
         return None
 
 
+# the subcommands chairs use most, in the Spanish words they may type (`/encuesta estado`)
+SUBCOMMAND_WORDS = {"estado": "status", "compromiso": "commit", "compartir": "share"}
+# a round's status, as RoundAdmin reports it, is shown in the reader's words
+ROUND_STATES = frozenset({"draft", "scheduled", "open", "paused", "closed", "ongoing"})
+
+
 class PulseCommands:
     def __init__(self, deps: Deps, flow: PulseFlow, admin: RoundAdmin,
                  more: Mapping[str, CommandHandler] | None = None) -> None:
@@ -78,6 +84,7 @@ class PulseCommands:
         if not words:
             return await self.flow.start(tx, person)
         sub, rest = words[0].lower(), words[1:]
+        sub = SUBCOMMAND_WORDS.get(sub, sub)
         r = roles(person)
         if sub in self.more:
             tail = re.split(r"\s+", args.strip(), maxsplit=1)[1:]  # what follows the subcommand
@@ -164,4 +171,6 @@ class PulseCommands:
         zone = ZoneInfo(person.timezone)
         values = {k: v.astimezone(zone) if isinstance(v, datetime) else v
                   for k, v in outcome.values.items()}
+        if values.get("status") in ROUND_STATES:  # "está cerrada", not "está closed"
+            values["status"] = self.deps.text(person, f"rounds.state.{values['status']}")
         return self.deps.reply(person, outcome.key, **values)

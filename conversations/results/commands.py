@@ -44,6 +44,11 @@ class Query:
     values: dict[str, object] = field(default_factory=dict)  # for the error's text
 
 
+# `question=` and `theme=` in the words chairs may type (Spanish: pregunta=, tema=)
+QUESTION_WORDS = frozenset({"question", "q", "pregunta"})
+THEME_WORDS = frozenset({"theme", "tema"})
+
+
 def parse_query(args: Sequence[str]) -> Query:
     """`[ROUND] [segment=VALUE] [question=ID] [theme=N]`; `error` is a catalog key."""
     question: str | None = None
@@ -56,11 +61,11 @@ def parse_query(args: Sequence[str]) -> Query:
     for word in args:
         key, eq, value = word.partition("=")
         key = key.strip().lower()
-        if eq and key in ("question", "q"):
+        if eq and key in QUESTION_WORDS:
             if question is not None or not value.strip() or len(value) > _ID_LIMIT:
                 return Query(None, WHOLE, None, None, "themes.usage")
             question = value.strip().lower()
-        elif eq and key == "theme":
+        elif eq and key in THEME_WORDS:
             if theme is not None or not value.strip().isdigit() or len(value) > 3:
                 return Query(None, WHOLE, None, None, "themes.bad_theme_number")
             theme = int(value.strip())
@@ -126,7 +131,8 @@ class ThemesCommand:
             return [self.deps.reply(person, "themes.theme_needs_open",
                                     question=target.question_id, known=known)]
         if not target.enough or not 1 <= query.theme <= len(target.themes):
-            where = f" question={target.question_id}" if target.question_id != OVERALL else ""
+            where = (cat.text(loc, "themes.where_question", question=target.question_id)
+                     if target.question_id != OVERALL else "")
             return [self.deps.reply(person, "themes.bad_theme", theme=query.theme,
                                     count=len(target.themes) if target.enough else 0,
                                     round=rnd.id, where=where)]
