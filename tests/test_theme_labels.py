@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from storage.themes import TfidfThemer
+from storage.themes import TfidfThemer, ThemeResult
 
 TOPICS = {
     "atm": (
@@ -183,3 +183,62 @@ def test_the_engine_names_themes_only_by_phrases_two_people_wrote() -> None:
 
     assert not any("dialysis" in p.lower() for p in shown(one))
     assert "Dialysis" in shown(two)
+
+
+# ---- words only ever seen starting a sentence ---------------------------------------------------
+
+CELEBRATIONS = ["Juneteenth displays in the lobby were lovely", "Juneteenth events drew a crowd",
+                "Diwali displays brought the whole branch together",
+                "Diwali events should get a budget",
+                "Somali interpreters for heritage month were missing",
+                "Somali interpreters asked about the events",
+                "Displays for every heritage month, please", "Events like these matter to us",
+                "Burnout is real but the displays helped", "Onboarding events were skipped"]
+SPANISH = ["Falta de personal en la recepción", "Agotamiento del equipo por falta de personal",
+           "Falta de personal los fines de semana", "Agotamiento en el turno de noche",
+           "Falta capacitación sobre el sistema", "Agotamiento por las horas extra",
+           "Falta de apoyo de la gerencia", "Agotamiento y falta de descanso",
+           "Mayo fue el peor mes para el turno de noche", "Mayo otra vez sin descanso"]
+
+
+def test_a_name_only_ever_written_at_a_sentence_start_keeps_its_capital() -> None:
+    """Nobody wrote "Juneteenth" or "Diwali" mid-sentence, so how the comments write them says
+    nothing: English writes them with a capital ("Displays, events, diwali" read as a typo to
+    a chair). Common words at a sentence start ("Burnout", "Events", "Onboarding") stay lower
+    case."""
+    from storage.themes.labels import PhraseIndex
+
+    index = PhraseIndex(CELEBRATIONS)
+    every = list(range(len(CELEBRATIONS)))
+    written = {p: index.written(every, p) for p in (
+        "juneteenth displays", "diwali events", "somali interpreters", "burnout", "events",
+        "onboarding events")}
+    assert written == {"juneteenth displays": "Juneteenth displays",
+                       "diwali events": "Diwali events",
+                       "somali interpreters": "Somali interpreters", "burnout": "burnout",
+                       "events": "events", "onboarding events": "onboarding events"}, written
+    result = TfidfThemer().theme(CELEBRATIONS, min_theme_size=10)
+    assert len(result.themes) == 1, [t.label for t in result.themes]
+    mid = _written_mid_label(result)
+    assert {"Diwali", "Juneteenth"} <= mid, mid
+    assert not {"diwali", "juneteenth", "Events", "Displays", "Burnout"} & mid, mid
+
+
+def _written_mid_label(result: ThemeResult) -> set[str]:
+    """Words as written where a capital is not the start of a label: in key phrases and in
+    the later parts of a label that lists several ("Displays, events, Diwali")."""
+    return {w for t in result.themes for s in (t, *t.subthemes)
+            for p in (*s.key_phrases, *s.label.split(", ")[1:]) for w in p.split(" ")}
+
+
+def test_spanish_words_only_seen_starting_a_sentence_stay_lower_case() -> None:
+    """The English lexicon does not know "falta" or "agotamiento" (and writes "Mayo" as a
+    name): in Spanish comments they are common words, never capitalised mid-label, also in a
+    round whose English comments have names at sentence starts."""
+    texts = [*CELEBRATIONS, *SPANISH]
+    result = TfidfThemer().theme(texts, min_theme_size=5)
+    shown = {w.lower() for t in result.themes for p in t.key_phrases for w in p.split(" ")}
+    mid = _written_mid_label(result)
+    assert {"falta", "agotamiento", "mayo"} <= shown, shown
+    assert not {"Falta", "Agotamiento", "Mayo"} & mid, mid
+    assert {"Juneteenth", "Diwali"} & mid, mid

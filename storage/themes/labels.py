@@ -9,7 +9,9 @@ several of their answers) never labels a theme: it would be that person's words,
 
 Phrases are found in lower case; labels and key phrases are then written the way the round's
 comments most often write each word when that is not lower case ("ATM", "PTO policy", "Slow
-HR"), so casing never changes which phrases or themes are found.
+HR"), so casing never changes which phrases or themes are found. A word they only ever write at
+the start of a sentence is written as English writes it: "Juneteenth", "Somali", but "burnout";
+in Spanish comments in lower case ("falta").
 """
 
 from __future__ import annotations
@@ -22,7 +24,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from storage.themes.text import CLAUSE, WORD, clean, is_topical, pos_lexicon, stem
+from storage.themes.text import (
+    CLAUSE,
+    SPANISH_STOP_WORDS,
+    STOP_WORDS,
+    WORD,
+    clean,
+    english_words,
+    is_topical,
+    pos_lexicon,
+    proper_forms,
+    stem,
+    words,
+)
 
 Key = tuple[str, ...]  # stems of a phrase: "staff meetings" and "staff meeting" are one key
 
@@ -167,6 +181,7 @@ class PhraseIndex:
         self.n = max(len(sample), 1)
         self._background = sample
         self._forms: dict[str, Counter[str]] | None = None
+        self._unvoted: dict[str, str] = {}  # by the round's sample: how a word with no vote reads
 
     def of(self, i: int) -> dict[Key, str]:
         """Candidate phrases of comment ``i``."""
@@ -208,7 +223,9 @@ class PhraseIndex:
         other words are left as they are ("Desk coverage"). The round's comments are the
         sample the document frequencies come from, so a word is written the same way in every
         theme; a word that sample lacks is written as the theme's comments (``members``)
-        write it. Only capitals change, so labels that differ stay different."""
+        write it. A word they only ever write at the start of a clause is written as English
+        writes it (:func:`unvoted`). Only capitals change, so labels that differ stay
+        different."""
         if self._forms is None:  # once a round, from comments already read
             self._forms = {}
             for i in self._background:
@@ -220,9 +237,24 @@ class PhraseIndex:
             votes = self._forms.get(lower) or Counter(
                 f for i in self._sample(members) if (f := self._votes(i).get(lower)))
             best = min(votes.items(), key=lambda kv: (-kv[1], kv[0] != lower, kv[0]),
-                       default=(lower, 0))[0]
+                       default=(lower, 0))[0] if votes else self._without_votes(lower, members)
             out.append(word if best == lower else best)
         return " ".join(out)
+
+    def _without_votes(self, word: str, members: Sequence[int]) -> str:
+        """:func:`unvoted` over the round's comments that have ``word`` (the theme's, when
+        the round's sample has none): one answer per round for a word the sample has."""
+        if word in self._unvoted:
+            return self._unvoted[word]
+        if not word.isalpha():
+            return word  # "part-time", "covid-19": capitals only from how comments write them
+        pattern = _any_case(word)
+        texts = [t for i in self._background if pattern.search(t := self.texts[i])]
+        if not texts:
+            return unvoted(word, [t for i in self._sample(members)
+                                  if pattern.search(t := self.texts[i])])
+        self._unvoted[word] = found = unvoted(word, texts)
+        return found
 
     def ranked(
         self, members: Sequence[int], limit: int = 40, within: Sequence[int] | None = None
@@ -336,6 +368,61 @@ def _as_word(word: str) -> re.Pattern[str]:
 def _lower_here(text: str, word: str) -> bool:
     """Whether ``text`` writes ``word`` (lower case) as a whole word somewhere."""
     return word in text and _as_word(word).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _any_case(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", re.IGNORECASE)
+
+
+# Letters only Spanish writes (of the two languages themed): a comment with them leans Spanish.
+_SPANISH_LETTERS = frozenset("ñáéíóú¿¡")
+_ONLY_SPANISH = SPANISH_STOP_WORDS - STOP_WORDS  # "de", "la", "que" (not "a", "no", "me")
+_ONLY_ENGLISH = STOP_WORDS - SPANISH_STOP_WORDS
+# Endings of English words derived from a common one ("onboarding", "microaggressions",
+# "upskilling"): an unknown word with one is a common word the lexicon is too old to have.
+_COMMON_ENDINGS = ("ing", "ings", "ion", "ions", "ment", "ments", "ness", "ity", "ities",
+                   "ism", "isms", "ize", "ized", "ise", "ised", "ship", "ful", "less", "able",
+                   "ly", "ed", "er", "ers")
+
+
+def _english(text: str, word: str) -> bool | None:
+    """Whether ``text`` reads as English (True) or Spanish (False), by the function words only
+    one of them uses and Spanish letters, else by how many of its other words the English
+    lexicon writes in lower case; None when it does not tell ("Juneteenth." alone)."""
+    tokens = words(text)
+    es = sum(t in _ONLY_SPANISH for t in tokens) + any(c in _SPANISH_LETTERS for c in text)
+    en = sum(t in _ONLY_ENGLISH for t in tokens)
+    if es != en:
+        return en > es
+    others = [t for t in tokens if t != word and t not in STOP_WORDS
+              and t not in SPANISH_STOP_WORDS]
+    if not others:
+        return None
+    known = sum(t in english_words() for t in others) / len(others)
+    return True if known >= 2 / 3 else False if known <= 1 / 3 else None
+
+
+def unvoted(word: str, texts: Sequence[str]) -> str:
+    """How to write ``word`` (lower case), which ``texts`` (the comments that have it) only
+    write at the start of a clause, where a capital says nothing about it. In English comments
+    (more of them read as English than as Spanish): as the English lexicon writes it ("Muslim",
+    "Somali"; "burnout" in lower case), and a word it does not know that is not derived from a
+    common one with a capital ("Juneteenth", "Diwali", "Kronos"). Otherwise in lower case: the
+    words of Spanish comments ("falta", "agotamiento") are not names to English's lexicon."""
+    read = [_english(t, word) for t in texts]
+    if read.count(True) <= read.count(False):
+        return word
+    form = proper_forms().get(word)
+    if form is not None:
+        return form
+    if word.endswith("s") and (form := proper_forms().get(word[:-1])) is not None:
+        return form + "s"  # "Diwalis" is not in the lexicon; a plural of what is: "Kurds"
+    known = english_words()
+    if word in known or word.endswith(_COMMON_ENDINGS) or (
+            word.endswith("s") and word[:-1] in known):
+        return word
+    return word[:1].upper() + word[1:]
 
 
 def label_of(phrase: str) -> str:

@@ -135,17 +135,51 @@ def textblob_data(name: str) -> Path | None:
 def pos_lexicon() -> dict[str, str]:
     """Most frequent part-of-speech tag per word, from the Brill lexicon TextBlob ships
     (empty when the file is missing: every word is then treated as a possible noun)."""
+    return _brill()[0]
+
+
+# Tags under which a word the lexicon only ever writes capitalised is a name ("Muslim NNP",
+# "Somalis NNPS", "Somali JJ"); one it files under NN only capitalised is a sentence start in
+# its corpus ("Snacking NN", "Bead NN"), not a name.
+_NAME_TAGS = frozenset({"NNP", "NNPS", "JJ"})
+
+
+@lru_cache(maxsize=1)
+def proper_forms() -> dict[str, str]:
+    """Words English writes capitalised, by the Brill lexicon (which is case-sensitive): lower
+    case -> the lexicon's form ("muslim" -> "Muslim", "somali" -> "Somali", "nasa" -> "NASA";
+    a form in capitals only where the lexicon has no other: "Christmas", not "CHRISTMAS").
+    Only words it never lists in lower case, tagged as names or adjectives of names; a word it
+    also lists in lower case ("burnout", "desk", "month") is a common word and not here."""
+    return _brill()[1]
+
+
+def english_words() -> frozenset[str]:
+    """Words the Brill lexicon lists in lower case: common English words ("burnout")."""
+    return _brill()[2]
+
+
+@lru_cache(maxsize=1)
+def _brill() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """(tag per lower-case word, name forms, lower-case words) of en-lexicon.txt, read once."""
     path = textblob_data("en-lexicon.txt")
     try:
         lines = path.read_text(encoding="utf-8").splitlines() if path else []
     except OSError:
-        return {}
+        return {}, {}, frozenset()
     out: dict[str, str] = {}
+    names: dict[str, str] = {}
+    lower_case: set[str] = set()
     for line in lines:
         if not line or line.startswith(";"):
             continue
         word, _, tag = line.partition(" ")
         lower = word.lower()
+        first = tag.split()[0] if tag else "NN"
         if lower not in out or word == lower:
-            out[lower] = tag.split()[0] if tag else "NN"
-    return out
+            out[lower] = first
+        if word == lower:
+            lower_case.add(lower)
+        elif first in _NAME_TAGS and (lower not in names or names[lower].isupper()):
+            names[lower] = word  # the first form listed, but "Christmas" over "CHRISTMAS"
+    return out, {w: f for w, f in names.items() if w not in lower_case}, frozenset(lower_case)
