@@ -51,6 +51,7 @@ from conversations.results.thresholds import (
     Slice,
     enough,
     enough_people,
+    mean_gives_away,
     people_at_least,
     safe_difference,
     shown_parts,
@@ -507,11 +508,15 @@ def _rating(q: Question, text: str, rows: Sequence[Row], k: int, words: Sequence
     counts = {key: sum(1 for v in values if v in scores) for key, scores in RATING_PARTS}
     shown = shown_parts(counts, k)
     n = len(values)
+    mean = round(sum(int(v) for v in values) / n, 1)
+    if mean_gives_away(shown, n, mean, k):  # the average would pin a hidden part down
+        shown = {key: None for key in shown}
+        if mean_gives_away(shown, n, mean, k):
+            return None
     counted = [(key, shown[key]) for key, _ in RATING_PARTS]
     shares = [None if c is None else c / n for _, c in counted]
     parts = tuple(Part(key, word, c, share, pct) for (key, c), word, share, pct in
                   zip(counted, words, shares, percents(shares), strict=True))
-    mean = round(sum(int(v) for v in values) / n, 1)
     return RatingResult(q.id, text, n, mean, parts, progress=about is not None,
                         about=about or "")
 

@@ -384,3 +384,47 @@ def choose_snapshot(current: Mapping[int, int], earlier: Sequence[Mapping[int, i
         return SnapshotChoice(len(earlier) - 1, False)
     fresh = last_shown is None or set(last_shown) != set(current)
     return SnapshotChoice(None, enough(len(set(current.values())), k) and fresh)
+
+
+def mean_gives_away(shown: Mapping[str, int | None], answers: int, mean: float, k: int) -> bool:
+    """Whether a rating's average (rounded to one decimal, as shown), its number of answers
+    and its shown parts (`shown`: disagree 1-2, neutral 3, agree 4-5 -> count, None when
+    hidden) together say that a hidden part, or the hidden parts but one, holds 1..k-1
+    people. Ten answers averaging 3.6 with "neutral 0" shown can only be two to four
+    disagreeing (2s) and the rest agreeing (4s): hiding the parts was not enough.
+
+    Every split (d, m, a) the shown figures allow is considered; its sums run over every
+    whole number from d + 3m + 4a (all 1s and 4s) to 2d + 3m + 5a (all 2s and 5s)."""
+    n = answers
+    if n <= 0:
+        return False
+    sums = [s for s in range(max(n, int((mean - 0.1) * n)), min(5 * n, int((mean + 0.1) * n) + 2)
+                             ) if round(s / n, 1) == mean]
+    if not sums:
+        return False
+    s_lo, s_hi = min(sums), max(sums)
+    d_known, m_known, a_known = (shown.get(key) for key in ("disagree", "neutral", "agree"))
+    # each part's possible counts, as ranges
+    ranges: dict[str, list[tuple[int, int]]] = {"disagree": [], "neutral": [], "agree": []}
+    for d in ([d_known] if d_known is not None else range(n + 1)):
+        # a split's lowest sum is 3n - 2d + a, its highest 3n - d + 2a (m = n - d - a)
+        lo = max(0, -((3 * n - d - s_lo) // 2))
+        hi = min(n - d, s_hi - 3 * n + 2 * d)
+        if a_known is not None:
+            lo, hi = max(lo, a_known), min(hi, a_known)
+        if m_known is not None:
+            lo, hi = max(lo, n - d - m_known), min(hi, n - d - m_known)
+        if lo > hi:
+            continue
+        ranges["disagree"].append((d, d))
+        ranges["agree"].append((lo, hi))
+        ranges["neutral"].append((n - d - hi, n - d - lo))
+    if not ranges["disagree"]:
+        return False  # no split gives this average (not a rating's figures)
+    for key, known in (("disagree", d_known), ("neutral", m_known), ("agree", a_known)):
+        if known is not None:
+            continue
+        # some split leaves the part empty or of k+ people
+        if not any(lo == 0 or hi >= k for lo, hi in ranges[key]):
+            return True
+    return False

@@ -1,0 +1,54 @@
+"""A rating's average must not pin down a part the thresholds hide. Ten answers averaging
+3.6 with "neutral 0" shown can only be 2-4 people answering 2 and the rest 4: the hidden
+"disagree" is then a group of 1..k-1 people, read off the average. Such a rating shows every
+part in words (the average still shows); where even that pins a part down, it is withheld.
+
+The series of tests/test_shareback_change.py: in lt-2, 8 of 10 agree they feel safe raising
+concerns (4) and 2 disagree (2); k = 5."""
+
+from __future__ import annotations
+
+from conversations.results.thresholds import mean_gives_away
+from tests.support import Console, FakeOutward
+from tests.test_shareback_change import SAFE, series
+
+__all__ = ["series"]
+
+HIDDEN = "disagree not shown · neutral not shown · agree not shown"
+
+
+def _parts(d: int | None, m: int | None, a: int | None) -> dict[str, int | None]:
+    return {"disagree": d, "neutral": m, "agree": a}
+
+
+def test_an_average_that_pins_a_hidden_part_is_caught() -> None:
+    # 3.6 of 10 with no 3s: 2, 3 or 4 people disagree (a part of 1..4)
+    assert mean_gives_away(_parts(None, 0, None), 10, 3.6, 5)
+    # 3.1 of 10 with no 1s or 2s: exactly one 4 among nine 3s
+    assert mean_gives_away(_parts(0, None, None), 10, 3.1, 5)
+    # every part hidden: 3.6 could be no one disagreeing, or five (never pinned)
+    assert not mean_gives_away(_parts(None, None, None), 10, 3.6, 5)
+    # 2.8 with no 3s: 4-7 disagree, 3-6 agree (either could be 0 or 5+): nothing pinned
+    assert not mean_gives_away(_parts(None, 0, None), 10, 2.8, 5)
+    # 3.7 with no 1s or 2s: 4-7 answered 4 or 5, 3-6 answered 3
+    assert not mean_gives_away(_parts(0, None, None), 10, 3.7, 5)
+    # every part shown: nothing hidden to give away
+    assert not mean_gives_away(_parts(5, 0, 5), 10, 3.0, 5)
+
+
+async def test_the_chair_and_the_share_back_never_read_a_small_part_off_the_average(
+        series: tuple[FakeOutward, Console]) -> None:
+    app, console = series
+    out = await console.say("/themes lt-2")
+    # was "average 3.6 (10 answers) · disagree not shown · neutral 0 (0%) · agree not shown"
+    assert f"• {SAFE}: average 3.6 (10 answers) · {HIDDEN}" in out
+    # the statement of the same round whose average pins nothing keeps its zero
+    assert "average 2.8 (10 answers) · disagree not shown · neutral 0 (0%) · agree not shown" \
+        in out
+    # the share-back stored for staff (and read by anyone with the database) hides it too
+    async with app.deps.uow() as tx:
+        sent = await tx.sharebacks.get("lt-2")
+        assert sent is not None
+        safe = next(r for r in sent.headline["ratings"] if r["question"] == "safe-to-raise")
+        assert [p["count"] for p in safe["parts"]] == [None, None, None]
+        assert safe["mean"] == 3.6 and safe["agree"] is None
