@@ -13,8 +13,8 @@ from conversations.questions import Question
 from conversations.results.model import Part, RatingResult, Summary, Withheld
 from conversations.results.render import rating_line, withheld_line
 from prompts.catalog import load_catalog
-from tests.support import Console, FakeOutward, in_memory
-from tests.test_loop import FIVE, LT, closed_round
+from tests.support import Console, FakeOutward
+from tests.test_loop import FIVE, LT, asked_about, closed_round
 from tests.test_loop_words import speaks_spanish
 
 PLEDGE = "Interpreters for story times by March"
@@ -25,12 +25,9 @@ async def carried(clock: FakeClock) -> tuple[FakeOutward, Console]:
     """listening-tour: two commitments. lt-2 asked about both: the first 5, 5, 4, 3, 3 (clear
     progress 3 and some 2: both under k = 5), the second all 1. The committee carried the
     second over (same text, other case) into lt-2's commitments; lt-3 asked: all 4 or 5."""
-    app = await in_memory(clock)
-    console = Console(app, clock)
-    await closed_round(console)
-    await console.say(f"/pulse commit {LT} Paid training time", f"/pulse commit {LT} {PLEDGE}")
-    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
-                       progress=[[first, "1"] for first in ("5", "5", "4", "3", "3")])
+    app, console = await asked_about(
+        clock, [f"/pulse commit {LT} Paid training time", f"/pulse commit {LT} {PLEDGE}"],
+        [[first, "1"] for first in ("5", "5", "4", "3", "3")])
     await console.say(f"/pulse commit lt-2 {PLEDGE.lower()}.")
     await console.say(":clock +7d")
     await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3",

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.clock import FakeClock
-from tests.support import Console, FakeOutward, in_memory
-from tests.test_loop import FIVE, LT, closed_round
+from tests.support import Console, FakeOutward
+from tests.test_loop import FIVE, LT, asked_about, closed_round
 from tests.test_loop_words import speaks_spanish
 
 PLEDGE = "Interpreters for story times by March"
@@ -18,14 +18,9 @@ PLEDGE = "Interpreters for story times by March"
 async def two_rounds(clock: FakeClock) -> tuple[FakeOutward, Console]:
     """listening-tour closed with two commitments (the second in progress); lt-2 asked about
     both (the second: everyone saw no progress) and closed. The chair is jordan."""
-    app = await in_memory(clock)
-    console = Console(app, clock)
-    await closed_round(console)
-    await console.say(f"/pulse commit {LT} Paid training time", f"/pulse commit {LT} {PLEDGE}",
-                      f"/pulse commit {LT} 2 started")
-    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
-                       progress=[["3", "1"]] * len(FIVE))
-    return app, console
+    return await asked_about(clock, [f"/pulse commit {LT} Paid training time",
+                                     f"/pulse commit {LT} {PLEDGE}",
+                                     f"/pulse commit {LT} 2 started"], [["3", "1"]] * len(FIVE))
 
 
 async def test_a_carried_commitment_is_asked_again_and_its_change_shown(

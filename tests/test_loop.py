@@ -35,6 +35,20 @@ async def closed_round(console: Console, who: list[str] = FIVE, round_id: str = 
     await console.say(":as amara", f"/pulse close {round_id}", ":as jordan")
 
 
+
+async def asked_about(clock: FakeClock, commands: Sequence[str],
+                      progress: Sequence[Sequence[str]]) -> tuple[FakeOutward, Console]:
+    """listening-tour closed, jordan (a chair) then typed `commands` (its commitments), and
+    lt-2, started from it, asked about them: each of FIVE gave their `progress` answers; lt-2
+    closed, and jordan is the one typing."""
+    app = await in_memory(clock)
+    console = Console(app, clock)
+    await closed_round(console)
+    await console.say(*commands)
+    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
+                       progress=progress)
+    return app, console
+
 async def test_commitments_are_for_chairs_after_the_round_closes(app: FakeOutward,
                                                                  console: Console) -> None:
     await console.say("/pulse start listening-tour")

@@ -13,8 +13,8 @@ import pytest
 from bot.clock import FakeClock
 from conversations.results.export import csv_text
 from conversations.results.report import _legend
-from tests.support import Console, FakeOutward, in_memory
-from tests.test_loop import FIVE, LT, closed_round
+from tests.support import Console, FakeOutward
+from tests.test_loop import FIVE, LT, asked_about
 
 PLEDGE = "Interpreters for story times by March"
 
@@ -31,15 +31,10 @@ async def speaks_spanish(app: FakeOutward, handle: str) -> None:
 async def asked(clock: FakeClock) -> tuple[FakeOutward, Console]:
     """listening-tour closed with two commitments; lt-2 asked about both and closed: all
     five saw progress on the first (4 or 5), four of them none on the second (one skipped)."""
-    app = await in_memory(clock)
-    console = Console(app, clock)
-    await closed_round(console)
-    await console.say(f"/pulse commit {LT} {PLEDGE}", f"/pulse commit {LT} Paid training time",
-                      f"/pulse share {LT} send")
-    await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
-                       progress=[["4" if i % 2 else "5", "skip" if i == 0 else "1"]
-                                 for i in range(len(FIVE))])
-    return app, console
+    return await asked_about(
+        clock, [f"/pulse commit {LT} {PLEDGE}", f"/pulse commit {LT} Paid training time",
+                f"/pulse share {LT} send"],
+        [["4" if i % 2 else "5", "skip" if i == 0 else "1"] for i in range(len(FIVE))])
 
 
 async def test_chairs_read_progress_in_the_questions_words(
