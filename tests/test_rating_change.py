@@ -36,6 +36,18 @@ async def next_round(app: Core, clock: FakeClock, n: int = 60) -> Console:
     return console
 
 
+
+async def csv_rows(app: Core, round_id: str) -> list[dict[str, str]]:
+    """The CSV export of a round, as rows."""
+    async with app.deps.uow() as tx:
+        rnd = await tx.rounds.get(round_id)
+        assert rnd is not None
+        built = await app.reports.build(tx, rnd)
+        assert isinstance(built, tuple)
+        text = csv_text(*built, rnd.k_responses, rnd.k_comments)
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 async def test_a_chair_reads_how_each_statement_changed_since_the_last_round(
         tour: Core, clock: FakeClock) -> None:
     console = await next_round(tour, clock)
@@ -82,13 +94,7 @@ async def test_the_report_and_the_csv_say_the_change_in_words(
             "Promedio de 2,9 a 3,2<br>de acuerdo: sube 14 puntos, del 33% al 47%</td>") in spanish
     assert "3,2<br><small>era 2,6 en listening-tour</small>" in spanish
 
-    async with tour.deps.uow() as tx:
-        rnd = await tx.rounds.get("lt-2")
-        assert rnd is not None
-        built = await tour.reports.build(tx, rnd)
-        assert isinstance(built, tuple)
-        text = csv_text(*built, rnd.k_responses, rnd.k_comments)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = await csv_rows(tour, "lt-2")
     mine = {(r["segment"], r["value"], r["item"]): r for r in rows
             if r["question_id"] == "safe-to-raise"}
     everyone = mine["", "", "all answers"]
@@ -127,12 +133,7 @@ async def test_no_change_is_shown_where_the_earlier_figure_was_hidden(clock: Fak
         page = await report_html(app, "lt-2")
         assert "Average from 2.3 to 2.6</td>" in page  # no points for the hidden share
         assert "Average from 2.9 to 3.2<br>agree: up 17 points, from 30% to 47%" in page
-        async with app.deps.uow() as tx:
-            rnd = await tx.rounds.get("lt-2")
-            assert rnd is not None
-            built = await app.reports.build(tx, rnd)
-            assert isinstance(built, tuple)
-        rows = list(csv.DictReader(io.StringIO(csv_text(*built, 5, 10))))
+        rows = await csv_rows(app, "lt-2")
         agree = next(r for r in rows if (r["segment"], r["question_id"], r["item"])
                      == ("", "training-time", "agree"))
         assert (agree["count"], agree["change_pts"]) == ("14", "")
