@@ -165,3 +165,34 @@ def test_pulse_replies_name_the_command_line_not_the_chat_command(cli: Cli) -> N
     missing = cli("pulse", "pause", "nope")
     assert "`python -m bot pulse status` lists rounds" in missing.out
     assert "/pulse" not in started.out + again.out + missing.out
+
+
+def test_report_in_the_readers_language(cli: Cli, tmp_path: Path) -> None:
+    """`report ROUND --locale es`: a Spanish-speaking committee gets the report file in
+    Spanish (it was English only from the command line); learning aggregates too."""
+    from tests.test_loop_console import ANSWERING
+
+    assert cli("roster", "import", "--sample").code == 0
+    assert cli("pulse", "start", "listening-tour").code == 0
+    early = cli("report", "listening-tour", "--locale", "es")
+    assert early.code == 2 and "listening-tour" in early.err and "sigue abierta" in early.err
+    answers = "\n".join(f":as {h}\n1\n1\nMás tiempo de formación\nskip\nskip\nskip\n4\nskip\n"
+                        "4\nskip\n4\n2" for h in ANSWERING)
+    assert cli("console", stdin=f":clock 09:30\n{answers}\n:quit\n").code == 0
+    assert cli("pulse", "close", "listening-tour").code == 0
+    page = tmp_path / "informe.html"
+    made = cli("report", "listening-tour", "--locale", "es-MX", "--out", str(page))
+    assert made.code == 0, made.err
+    html = page.read_text()
+    assert '<html lang="es"' in html and "su organización" in html
+    assert "Participación" in html and "Participation" not in html
+    english = cli("report", "listening-tour", "--out", str(tmp_path / "report.html"))
+    assert english.code == 0 and "Participation" in (tmp_path / "report.html").read_text()
+    learning = cli("report", "learning", "--locale", "es")
+    assert learning.code == 0, learning.err
+    assert learning.out.startswith("Rutas de aprendizaje (las cifras por debajo de 5 se ocultan)")
+    made = cli("report", "learning", "--locale", "es", "--out", str(tmp_path / "l.html"))
+    assert made.code == 0 and "Solo totales, nunca quién" in (tmp_path / "l.html").read_text()
+    wrong = cli("report", "listening-tour", "--locale", "fr")
+    assert wrong.code == 2 and wrong.err == (
+        "outward: --locale 'fr' is not a language Outward speaks: en, es\n")

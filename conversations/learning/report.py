@@ -7,16 +7,16 @@ from collections.abc import Sequence
 
 from jinja2 import Environment
 
+from prompts.loader import Catalog
+
 PAGE = Environment(autoescape=True).from_string("""\
-<!doctype html><html lang=en><meta charset=utf-8><title>Learning tracks · {{ org }}</title>
+<!doctype html><html lang={{ lang }}><meta charset=utf-8><title>{{ title }} · {{ org }}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;\
 color:#1d1d1f}li{margin:.2rem 0}.meta{color:#555}.promise{background:#f3f6fa;padding:.6rem}\
 </style><body>
-<h1>Learning tracks</h1>
+<h1>{{ title }}</h1>
 <p class=meta>{{ org }}</p>
-<p class=promise>Aggregates only, never who. Numbers below {{ k }} are hidden, a split is \
-hidden whole when any part of it would be, and so is a number that differs from another shown \
-by fewer than {{ k }}.</p>
+<p class=promise>{{ promise }}</p>
 {%- for title, lines in tracks %}
 <h2>{{ title }}</h2>
 <ul>{% for line in lines %}<li>{{ line }}</li>{% endfor %}</ul>
@@ -25,7 +25,10 @@ by fewer than {{ k }}.</p>
 """)
 
 
-def learning_report_html(org: str, k: int,
-                         tracks: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """`tracks`: (title, the lines of `learning_stats_lines` without their first) per track."""
-    return PAGE.render(org=org, k=k, tracks=tracks) + "\n"
+def learning_report_html(org: str, k: int, tracks: Sequence[tuple[str, Sequence[str]]],
+                         cat: Catalog, locale: str = "en") -> str:
+    """`tracks`: (title, the lines of `learning_stats_lines` without their first) per track;
+    the page's own words in `locale`."""
+    return PAGE.render(org=org, k=k, tracks=tracks, lang=locale,
+                       title=cat.text(locale, "learn.report.title"),
+                       promise=cat.text(locale, "learn.report.promise", k=k)) + "\n"
