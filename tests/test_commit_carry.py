@@ -131,3 +131,22 @@ async def test_a_commitment_is_not_carried_back_to_an_earlier_round(
     assert ("lt-3 opened after lt-2: a commitment is carried forward, to a later round. Name a "
             "round that came before lt-2") in out
     assert len(app.db.commitments) == before
+
+
+async def test_a_number_and_a_mistyped_status_is_an_update_not_a_commitment(
+        two_rounds: tuple[FakeOutward, Console]) -> None:
+    """`/pulse commit lt-2 1 maybe` when lt-2 has no commitments yet was recorded as the
+    commitment "1 maybe", shown to everyone asked; so was "1 strated Budget approved"."""
+    app, console = two_rounds
+    before = len(app.db.commitments)
+    out = await console.say("/pulse commit lt-2 1 maybe")
+    assert "lt-2 has no commitment 1 (it has none yet)" in out
+    out = await console.say("/pulse commit lt-2 1 strated Budget approved")
+    assert "lt-2 has no commitment 1 (it has none yet)" in out
+    assert len(app.db.commitments) == before
+    await console.say("/pulse commit lt-2 Mentoring for pages")
+    out = await console.say("/pulse commit lt-2 1 strated Budget approved")
+    assert '"strated" is not a status' in out
+    # a commitment that starts with a number still is one
+    out = await console.say("/pulse commit lt-2 3 new interpreters by March")
+    assert "Recorded commitment 2 for lt-2: 3 new interpreters by March" in out

@@ -13,6 +13,7 @@ and bidirectional characters removed, whitespace and line breaks collapsed, leng
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from conversations.context import Deps, roles
@@ -87,8 +88,11 @@ class Commit:
             # to show everyone asked (and to ask the next round about)
             return [say(person, "loop.commit_usage")]
         if first.isascii() and first.isdigit() and (
-                len(words) == 1 or words[1].lower() in STATUS_WORDS
+                len(words) <= 2 or words[1].lower() in STATUS_WORDS
+                or difflib.get_close_matches(words[1].lower(), STATUS_WORDS, 1, 0.8)
                 or int(first) in {c.number for c in existing}):
+            # "N status", or "N" and one word ("1 maybe", "2 strated"): an update, never a
+            # commitment that reads "1 maybe"
             return [await self._update(tx, person, rnd.id, existing, words)]
         text = clean_text(rest)
         if not text:
