@@ -110,7 +110,8 @@ async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: 
     out = await make_cohort(console)
     assert ("(to rosa) Usted está en la cohorte de mentoría lib: su mentor es Mei Tanaka (@mei)."
             in out)
-    assert "/mentoria historial muestra el historial de su pareja y /mentoria pausar los pausa." in out
+    assert ("/mentoria historial muestra el historial de su pareja y /mentoria pausar los pausa."
+            in out)
     out = await answer(console, "rosa", "/mentoria")  # what the help promises: her pair
     assert "lib con Mei Tanaka (activa)" in out
     assert "Todavía no hay seguimientos." in out and "/mentoria create" not in out
