@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.mentorship.cadence import cadence_of, load_definition
-from conversations.mentorship.csvimport import parse_cohort_csv
+from conversations.mentorship.csvimport import ImportProblem, parse_cohort_csv
 from conversations.mentorship.escalation import Answer, escalation_reasons
 from conversations.mentorship.matching import (
     Applicant,
@@ -190,12 +190,20 @@ def test_low_usefulness_twice_escalates() -> None:
 # ---- CSV --------------------------------------------------------------------------------------
 
 
+def said(problems: list[ImportProblem], locale: str = "en") -> list[str]:
+    """The problems as a lead reads them in `locale`."""
+    from prompts.catalog import load_catalog
+
+    cat = load_catalog()
+    return [cat.text(locale, f"mentor.problem.{p.key}", **p.text_values()) for p in problems]
+
+
 def test_cohort_csv_reports_every_bad_line() -> None:
     rows, problems = parse_cohort_csv(
         "handle,role,goals\nann,mentee,x\n,mentor,\nbob,boss,\nann,mentor,\n@Cy,MENTOR,y\n"
     )
     assert [(r.handle, r.role) for r in rows] == [("ann", "mentee"), ("cy", "mentor")]
-    assert problems == [
+    assert said(problems) == [
         "line 3: no handle",
         "line 4: bob: role must be mentee, mentor or liaison, not 'boss'",
         "line 5: ann is listed twice; line 2 is the one imported",
@@ -203,9 +211,10 @@ def test_cohort_csv_reports_every_bad_line() -> None:
     # an Excel export (Windows line endings, blank lines): the file's own line numbers
     _, problems = parse_cohort_csv("handle,role\r\nmei,mentor\r\n\r\nkwame,mentee\r\n"
                                    "kwame,mentee\r\n\r\nzed,boss\r\n")
-    assert problems == ["line 5: kwame is listed twice; line 4 is the one imported",
+    assert said(problems) == ["line 5: kwame is listed twice; line 4 is the one imported",
                         "line 7: zed: role must be mentee, mentor or liaison, not 'boss'"]
-    assert parse_cohort_csv("name,email\nx,y\n") == (
+    rows, problems = parse_cohort_csv("name,email\nx,y\n")
+    assert (rows, said(problems)) == (
         [], ["the first line must name the columns, with at least handle and role (it "
              "reads: name, email)"]
     )

@@ -32,7 +32,7 @@ async def test_enrolled_people_are_told_who_enrolled_them_and_how_to_leave(
     out = await console.say(":as amara", "/learn enrol bias-basics branch=Central")
     assert "Enrolled 4 people" in out and "(1 was already in it)" in out
     assert "(to luis) Amara Okafor le inscribió en la ruta de aprendizaje" in out
-    assert "/aprender leave bias-basics le da de baja" in out
+    assert "/aprender salir bias-basics le da de baja" in out
     assert out.count("enrolled you") == 2, "nobody is told they enrolled themselves"
 
 
@@ -60,7 +60,7 @@ async def test_history_shows_a_pause_on_either_side(app: FakeOutward, console: C
     out = await answer(console, "mei", "/mentor history")
     assert "Rosa has paused their check-ins for now." in out
     out = await answer(console, "rosa", "/mentor history")
-    assert "Sus seguimientos están en pausa; /mentoria resume los vuelve a activar." in out
+    assert "Sus seguimientos están en pausa; /mentoria reanudar los vuelve a activar." in out
     await answer(console, "rosa", "/mentor resume")
     out = await answer(console, "mei", "/mentor history")
     assert "paused" not in out

@@ -110,7 +110,8 @@ async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: 
     out = await make_cohort(console)
     assert ("(to rosa) Usted está en la cohorte de mentoría lib: su mentor es Mei Tanaka (@mei)."
             in out)
-    assert "/mentoria history muestra el historial de su pareja y /mentoria pause los pausa." in out
+    assert ("/mentoria historial muestra el historial de su pareja y /mentoria pausar los pausa."
+            in out)
     out = await answer(console, "rosa", "/mentoria")  # what the help promises: her pair
     assert "lib con Mei Tanaka (activa)" in out
     assert "Todavía no hay seguimientos." in out and "/mentoria create" not in out
@@ -122,10 +123,10 @@ async def test_rosa_meets_her_mentor_pair_in_spanish(app: FakeOutward, console: 
     out = await answer(console, "rosa", "/mentoria")
     assert "8 dic 2026: usted: se reunieron, 4/5, Metas · Mei: aún sin respuesta (abierto" in out
     out = await answer(console, "rosa", "/mentoria pause")
-    assert "Escriba /mentoria resume cuando vuelva." in out
+    assert "Escriba /mentoria reanudar cuando vuelva." in out
     # someone in no pair still gets the usage
     out = await answer(console, "luis", "/mentoria")
-    assert out.count("Uso: /mentoria join COHORTE") == 1
+    assert out.count("Uso: /mentoria unirse COHORTE") == 1
 
 
 async def test_continuing_a_paused_survey_says_it_continues(
@@ -145,10 +146,10 @@ async def test_the_learning_tracks_say_how_many_steps_and_which_command_joins(
 ) -> None:
     out = await console.say(":as luis", "/aprender")
     assert "• bias-basics: Notar el sesgo implícito (7 pasos)" in out
-    assert "Únase a una con /aprender join RUTA (por ejemplo /aprender join bias-basics)" in out
-    out = await console.say("/aprender join bias-basics", "/aprender leave bias-basics")
-    assert "Ya participa en Notar el sesgo implícito." in out
-    assert "/aprender join bias-basics la retoma." in out
+    assert "Únase a una con /aprender unirse RUTA (por ejemplo /aprender unirse bias-basics)" in out
+    out = await console.say("/aprender unirse bias-basics", "/aprender salir bias-basics")
+    assert "Ahora participa en Notar el sesgo implícito." in out
+    assert "/aprender unirse bias-basics la retoma." in out
     out = await console.say(":as dana", "/learn")
     assert "• bias-basics: Noticing implicit bias (7 steps)" in out
 

@@ -8,9 +8,16 @@ from conversations.learning.render import ENROLLED
 from conversations.learning.stats import learning_stats_lines
 from conversations.messages import Message, localized
 from conversations.ports import UnitOfWork
+from conversations.results.summary import EMPLOYMENT_WORDS, SLICE_WORDS
 from conversations.schedule import next_sendable
 from conversations.words import split_args
 from storage.models import SEGMENTS, Person
+
+# the subcommands and the "everyone" in the words a Spanish-speaking lead may type
+# (`/aprender inscribir bias-basics todos`); the groups are /temas's (sucursal=, jornada=)
+SUBCOMMAND_WORDS = {"unirse": "join", "salir": "leave", "inscribir": "enrol", "enroll": "enrol",
+                    "estadisticas": "stats", "estadísticas": "stats"}
+EVERYONE = frozenset({"everyone", "todos", "todas", "todo-el-personal"})
 
 
 class LearningCommands:
@@ -21,7 +28,7 @@ class LearningCommands:
         words = split_args(args)
         if not words:
             return [await self.overview(tx, person)]
-        sub, rest = words[0].lower(), words[1:]
+        sub, rest = SUBCOMMAND_WORDS.get(words[0].lower(), words[0].lower()), words[1:]
         if sub in ("join", "leave") and len(rest) == 1:
             return [await self._join_or_leave(tx, person, sub, rest[0])]
         if sub == "enrol":
@@ -81,14 +88,17 @@ class LearningCommands:
             if target is None or not target.active:
                 return self.deps.reply(person, "learn.not_on_roster", handle=who[1:64])
             people = [target]
-        elif who.lower() == "everyone":
+        elif who.lower() in EVERYONE:
             people = await tx.people.active()
         else:
             key, _, value = who.partition("=")
-            if key.lower() not in SEGMENTS or not value:
+            key = SLICE_WORDS.get(key.strip().lower(), key.strip().lower())
+            if key not in SEGMENTS or not value:
                 return self.deps.reply(person, "learn.enrol_usage")
+            if key == "employment":  # "parcial", "part-time": the stored FT / PT
+                value = EMPLOYMENT_WORDS.get(value.strip().lower(), value)
             people = [p for p in await tx.people.active()
-                      if getattr(p, key.lower()).lower() == value.lower()]
+                      if getattr(p, key).lower() == value.strip().lower()]
             if not people:
                 return self.deps.reply(person, "learn.nobody", who=who[:100])
         added = 0

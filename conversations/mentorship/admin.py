@@ -13,6 +13,7 @@ from conversations.mentorship.cohorts import COHORT_ID, Cohort, load_cohort, oth
 from conversations.mentorship.csvimport import (
     MAX_CSV_BYTES,
     ROLES,
+    ImportProblem,
     NotUtf8,
     availability_note,
     parse_cohort_csv,
@@ -30,6 +31,8 @@ from storage.models import Person
 # RoundAdmin.start, passed in by the composition root)
 StartRound = Callable[[UnitOfWork, str, str, Mapping[str, str]], Awaitable[Outcome]]
 FEEDBACK_TEMPLATE = "mentorship-feedback"
+# `crear ... inicio=2026-11-24 semanas=12 responsable=jordan`: the options in Spanish words
+CREATE_OPTIONS = {"inicio": "start", "semanas": "weeks", "responsable": "lead"}
 START_WITHIN_DAYS = 1826  # five years either way: further is a typo'd year (0001, 2062, 9999)
 
 
@@ -38,12 +41,6 @@ async def close_cohort(m: Mentorship, cohort: MentorCohort) -> None:
     cohort.status = "closed"
     for p in await m.pairs(cohort.id, "active", "proposed"):
         p.status = "ended" if p.status == "active" else "dropped"
-
-
-def _line_number(problem: str) -> int:
-    """"line 12: ..." -> 12; problems about the whole file come first."""
-    number = problem.removeprefix("line ").partition(":")[0]
-    return int(number) if number.isdigit() else 0
 
 
 def _bullets(lines: list[str], most: int = 20) -> str:
@@ -63,7 +60,8 @@ class CohortAdmin:
         if len(rest) < 4:
             return say(person, "mentor.create_usage")
         prog_id, cohort_id = rest[0].lower(), rest[1].lower()
-        opts = dict(w.partition("=")[::2] for w in rest[2:])
+        opts = {CREATE_OPTIONS.get(k.lower(), k.lower()): v
+                for k, v in (w.partition("=")[::2] for w in rest[2:])}
         try:
             start = date.fromisoformat(opts.get("start", ""))
             weeks = int(opts.get("weeks", ""))
@@ -124,28 +122,27 @@ class CohortAdmin:
             return say(person, "mentor.no_file", file=rest[1][:200])
         rows, problems = parse_cohort_csv(text)
         counts = {r: 0 for r in ROLES}
-        notes: list[str] = []
+        notes: list[ImportProblem] = []
         for row in rows:
             who = await tx.people.by_handle(row.handle)
             if who is None or not who.active:
-                problems.append(f"line {row.line}: {row.handle} is not on the roster "
-                                "(add them with python -m bot roster import first)")
+                problems.append(ImportProblem(row.line, "not_on_roster", {"handle": row.handle}))
                 continue
             other = await other_cohort(m, who.id, ctx.cohort.id)
             if other is not None:
-                problems.append(f"line {row.line}: {row.handle} is already in cohort {other}")
+                problems.append(ImportProblem(row.line, "in_other_cohort",
+                                              {"handle": row.handle, "cohort": other}))
                 continue
             mem = await m.member(ctx.cohort.id, who.id)
             if mem is not None and mem.left:  # importing the same sheet again never undoes it
-                problems.append(f"line {row.line}: {row.handle} left {ctx.cohort.id} "
-                                "themselves, so the file does not add them back (they can "
-                                f"/mentor join {ctx.cohort.id} again)")
+                problems.append(ImportProblem(row.line, "left",
+                                              {"handle": row.handle, "cohort": ctx.cohort.id}))
                 continue
             if mem is not None and mem.role != row.role and any(
                     p.cohort_id == ctx.cohort.id and p.status in ("active", "proposed")
                     for p in await m.pairs_of(who.id)):
-                problems.append(f"line {row.line}: {row.handle} is already paired as a "
-                                f"{mem.role}, so their role stays {mem.role}")
+                problems.append(ImportProblem(row.line, f"paired_as_{mem.role}",
+                                              {"handle": row.handle}))
                 continue
             if mem is None:
                 mem = await m.add_member(ctx.cohort.id, who.id, row.role)
@@ -162,16 +159,21 @@ class CohortAdmin:
                   mentors=counts["mentor"], liaisons=counts["liaison"])
         if not problems and not notes:
             return out
-        problems.sort(key=_line_number)  # the roster's problems come after the file's own
+        problems.sort(key=lambda p: p.line)  # the roster's problems after the file's own
+
+        def said(found: list[ImportProblem]) -> str:  # in the reader's language
+            return _bullets([self.deps.text(person, f"mentor.problem.{p.key}",
+                                            **p.text_values()) for p in found])
+
         if not any(counts.values()):  # not "Imported 0 ... Next: propose"
             return Message(self.deps.text(person, "mentor.imported_none", cohort=ctx.cohort.id)
-                           + "\n" + _bullets(problems), private=True)
+                           + "\n" + said(problems), private=True)
         text = out.text
         if problems:
             text += "\n" + self.deps.text(person, "mentor.import_problems") + "\n" + \
-                _bullets(problems)
+                said(problems)
         if notes:
-            text += "\n" + self.deps.text(person, "mentor.import_notes") + "\n" + _bullets(notes)
+            text += "\n" + self.deps.text(person, "mentor.import_notes") + "\n" + said(notes)
         return Message(text, private=True)
 
     async def _led(self, tx: UnitOfWork, person: Person, rest: list[str], usage: str,

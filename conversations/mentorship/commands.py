@@ -17,6 +17,14 @@ from conversations.words import split_args
 from storage.models import Person
 
 ADMIN_ONLY = ("create", "import", "propose", "confirm", "pair")
+# the subcommands in the words a Spanish-speaking lead or member may type (`/mentoria importar`)
+SUBCOMMAND_WORDS = {
+    "crear": "create", "importar": "import", "proponer": "propose", "confirmar": "confirm",
+    "emparejar": "pair", "estadisticas": "stats", "estadísticas": "stats", "cifras": "stats",
+    "terminar": "end", "cerrar": "end", "opinion": "feedback", "opinión": "feedback",
+    "unirse": "join", "pausar": "pause", "reanudar": "resume", "salir": "leave",
+    "historial": "history", "parejas": "pairs",
+}
 
 
 class MentorshipCommands:
@@ -38,9 +46,10 @@ class MentorshipCommands:
                    for p in await tx.mentorship.pairs_of(person.id)):
                 return [await self.history(tx, person)]
             return [self.deps.reply(person, "mentor.usage")]
-        sub, rest = words[0].lower(), words[1:]
+        typed, rest = words[0].lower(), words[1:]
+        sub = SUBCOMMAND_WORDS.get(typed, typed)
         if sub in ADMIN_ONLY and "admin" not in roles(person):
-            return [self.deps.reply(person, "mentor.admin_only", action=sub)]
+            return [self.deps.reply(person, "mentor.admin_only", action=typed)]
         with_args: dict[str, Callable[[UnitOfWork, Person, list[str]], Awaitable[Message]]] = {
             "create": self.admin.create,
             "import": self.admin.import_csv,

@@ -12,6 +12,11 @@ from conversations.ports import UnitOfWork
 from conversations.schedule import MILESTONE_GRACE_DAYS, milestone_dates
 from storage.models import Person
 
+# `/mentoria unirse COHORTE mentoreada metas="..." disponibilidad="mar;jue"`: Spanish words
+JOIN_ROLES = {"mentora": "mentor", "mentoreado": "mentee", "mentoreada": "mentee",
+              "aprendiz": "mentee"}
+JOIN_OPTIONS = {"metas": "goals", "objetivos": "goals", "disponibilidad": "availability"}
+
 
 class Members:
     def __init__(self, deps: Deps) -> None:
@@ -20,12 +25,15 @@ class Members:
     async def join(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """`join COHORT mentee|mentor goals="..." [availability=...]`."""
         m, say = tx.mentorship, self.deps.reply
-        if len(rest) < 2 or rest[1].lower() not in ("mentee", "mentor"):
+        if len(rest) >= 2:  # "mentora", "mentoreada": the role in Spanish words
+            rest = [rest[0], JOIN_ROLES.get(rest[1].lower(), rest[1].lower()), *rest[2:]]
+        if len(rest) < 2 or rest[1] not in ("mentee", "mentor"):
             return say(person, "mentor.join_usage")
         ctx = await load_cohort(m, rest[0])
         if ctx is None or ctx.cohort.status == "closed":
             return say(person, "mentor.no_cohort", cohort=rest[0][:64])
-        opts = dict(w.partition("=")[::2] for w in rest[2:])
+        opts = {JOIN_OPTIONS.get(k.lower(), k.lower()): v
+                for k, v in (w.partition("=")[::2] for w in rest[2:])}
         other = await other_cohort(m, person.id, ctx.cohort.id)
         if other is not None:
             return say(person, "mentor.in_other_cohort", cohort=other)

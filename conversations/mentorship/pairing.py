@@ -167,7 +167,7 @@ class Pairing:
     async def pair(self, tx: UnitOfWork, person: Person, rest: list[str]) -> Message:
         """`pair COHORT MENTEE MENTOR`: by hand, within the same hard rules."""
         m, say = tx.mentorship, self.deps.reply
-        confirmed = len(rest) == 4 and rest[3].lower() == "confirm"
+        confirmed = len(rest) == 4 and rest[3].lower() in ("confirm", "confirmar")
         if len(rest) != 3 and not confirmed:
             return say(person, "mentor.pair_usage")
         ctx = await load_cohort(m, rest[0])
