@@ -11,13 +11,13 @@ from tests.support import Console, FakeOutward
 from tests.test_loop_words import speaks_spanish
 
 # a cohort sheet a Spanish-speaking lead fills in: Spanish roles and days, a person twice, a
-# handle not on the roster, "y" between two days
+# handle not on the roster, "y" between two days (a day word; "tarde" is not)
 COHORTE = """handle,role,goals,availability,manager,priority,prefers
 mei,mentor,"examen; servicios bilingües",mar;jue,amara,,
 grace,mentora,"entrevistas; liderazgo",lun;mié;jue,will,,
 fatima,mentee,"entrevistas; liderazgo",lunes;miércoles,noah,,
 rosa,mentoreada,"examen de servicio civil",mar;jue,tom,,mei
-kwame,mentee,"gestión",lun y mié,mei,,grace
+kwame,mentee,"gestión",lun y mié tarde,mei,,grace
 kwame,mentor,,,,,
 tom,mentor,"gestión",miérc;vier,will,,
 aiyana,enlace,,,,,
@@ -90,7 +90,7 @@ async def test_a_spanish_mentorship_lead_imports_a_messy_sheet_and_reads_spanish
     assert ("• línea 11: sam: el rol debe ser mentee (persona mentoreada), mentor (o mentora) "
             "o liaison (enlace), no «mentorr» (¿quiso decir mentor?)") in out
     assert "escriba días como lun;jue en la columna availability" in out
-    assert "• línea 6: kwame: «y» en la disponibilidad no es un día de la semana" in out
+    assert "• línea 6: kwame: «tarde» en la disponibilidad no es un día de la semana" in out
     for english in ("line ", "is listed twice", "not on the roster", "role must be",
                     "not a day of the week", "mon;thu"):
         assert english not in out, english
@@ -135,4 +135,4 @@ async def test_english_leads_read_the_import_as_before(
         in out
     assert ("• line 11: sam: role must be mentee, mentor or liaison, not 'mentorr' "
             "(did you mean mentor?)") in out
-    assert "• line 6: kwame: availability 'y' is not a day of the week" in out
+    assert "• line 6: kwame: availability 'tarde' is not a day of the week" in out

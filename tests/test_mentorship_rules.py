@@ -218,3 +218,14 @@ def test_cohort_csv_reports_every_bad_line() -> None:
         [], ["the first line must name the columns, with at least handle and role (it "
              "reads: name, email)"]
     )
+
+
+def test_days_joined_by_and_or_y_are_days() -> None:
+    """"lun y mié", "Tue and Thu", "mon/wed": the joining words are not read as days (before,
+    "y" made a Spanish lead's sheet say "'y' is not a day of the week")."""
+    from conversations.mentorship.matching import day_words
+
+    assert day_words("lun y mié") == ["lun", "mié"]
+    assert day_words("Tue and Thu") == ["Tue", "Thu"]
+    assert day_words("mon/wed") == ["mon", "wed"]
+    assert day_words("martes, jueves o viernes") == ["martes", "jueves", "viernes"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from conversations.mentorship.matching import WEEK, day_of
+from conversations.mentorship.matching import WEEK, day_of, day_words
 from prompts.files import read_at_most
 
 ROLES = ("mentee", "mentor", "liaison")
@@ -128,7 +128,7 @@ def availability_note(row: ImportRow, availability: str) -> ImportProblem | None
     are not days: matching then pairs them without looking at meeting days), or None."""
     if row.role == "liaison":
         return None
-    given = [d.strip() for d in re.split(r"[;,\s]+", availability) if d.strip()]
+    given = day_words(availability)
     odd = [d for d in given if day_of(d) not in WEEK]
     if not given:
         return ImportProblem(row.line, f"no_availability_{row.role}", {"handle": row.handle})

@@ -64,9 +64,20 @@ def day_of(word: str) -> str:
     return _SPANISH_DAYS.get(code, code)
 
 
+# words that join days in an availability ("lun y mié", "Tue and Thu", "mon/wed")
+_JOINS = frozenset({"and", "or", "y", "e", "o", "&", "+"})
+
+
+def day_words(text: str) -> list[str]:
+    """The words of an availability that name (or should name) days: split at ; , / and
+    spaces, the words joining them left out."""
+    return [d for d in re.split(r"[;,/\s]+", text) if d.strip() and d.lower() not in _JOINS]
+
+
 def _days(text: str) -> set[str]:
-    """Days named in an availability ("tue;thu", "martes, jueves"), as mon ... sun."""
-    return {day_of(d) for d in re.split(r"[;,\s]+", text) if d.strip()}
+    """Days named in an availability ("tue;thu", "martes, jueves", "lun y mié"), as
+    mon ... sun."""
+    return {day_of(d) for d in day_words(text)}
 
 
 def same_reporting_line(a: Applicant, b: Applicant) -> bool:
