@@ -109,6 +109,43 @@ async def test_the_report_and_the_csv_say_the_change_in_words(
     assert all(len(r) == len(rows[0]) for r in rows)
 
 
+async def test_a_chair_reads_participation_next_to_the_last_rounds(
+        tour: Core, clock: FakeClock) -> None:
+    """listening-tour: 60 of 74 finished (81%); lt-2: 45 of 74 (61%). The comparison is the
+    round the ratings' "Since" lines name; a group's view compares the whole rounds, and
+    says so."""
+    console = await next_round(tour, clock, 45)
+    out = await console.say("/themes lt-2")
+    # was "Participation: 45 of 74 invited people finished (61%)." with nothing to compare
+    assert "Participation: 45 of 74 invited people finished (61%; 81% in listening-tour)." \
+        in out
+    assert "Since listening-tour: average" in out  # the same round as the ratings compare
+    out = await console.say("/themes lt-2 branch=Hillcrest")
+    assert ("Participation in the whole round: 45 of 74 invited people finished (61%; 81% in "
+            "the whole of listening-tour).") in out
+    out = await console.say(f"/themes {ROUND}")  # the first round of the series
+    assert "Participation: 60 of 74 invited people finished (81%).\n" in out
+    page = await report_html(tour, "lt-2")
+    assert "<p>45 of 74 invited people finished (61%; 81% in listening-tour).</p>" in page
+    assert "<p>60 of 74 invited people finished (81%).</p>" in await report_html(tour, ROUND)
+    rows = await csv_rows(tour, "lt-2")
+    took = [r for r in rows if r["kind"] == "participation"]
+    assert [(r["segment"], r["item"], r["count"], r["answers"], r["share"], r["since"],
+             r["share_before"], r["change_pts"]) for r in took] == [
+        ("", "finished", "45", "74", "0.6081", "listening-tour", "0.8108", "-20.0")]
+
+    await speaks_spanish(tour, "jordan")
+    out = await console.say("/temas lt-2")
+    assert ("Participación: 45 de 74 personas invitadas terminaron (61%; 81% en "
+            "listening-tour).") in out
+    out = await console.say("/temas lt-2 sucursal=Hillcrest")
+    assert ("Participación en toda la ronda: 45 de 74 personas invitadas terminaron (61%; 81% "
+            "en toda la ronda listening-tour).") in out
+    spanish = await report_html(tour, "lt-2", "es")
+    assert ("<p>45 de 74 personas invitadas terminaron (61%; 81% en listening-tour).</p>"
+            in spanish)
+
+
 async def test_no_change_is_shown_where_the_earlier_figure_was_hidden(clock: FakeClock) -> None:
     """listening-tour: 20 answers; 3 agreed they have enough time (hidden: under k = 5) and 3
     of the 20 are in Central (too few to show the branch). lt-2: 60 answers, 6 in Central."""

@@ -199,7 +199,7 @@ async def test_the_csv_holds_aggregates_of_k_or_more_and_never_a_quote(tour: Cor
     assert tuple(rows[0]) == COLUMNS
     assert groups and {r["segment"] for r in rows} >= {"", "branch"}
     kinds = {r["kind"] for r in rows}
-    assert kinds == {"rating", "choice", "theme"}
+    assert kinds == {"participation", "rating", "choice", "theme"}  # participation: one row
     assert all(int(r["count"]) >= rnd.k_responses for r in rows), "no row below k"
     assert all(int(r["count"]) >= rnd.k_comments for r in rows if r["kind"] == "theme")
     quotes = {q for m in await themes(tour, f"{ROUND} question=barriers") for q in m.quotes}

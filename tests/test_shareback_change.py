@@ -30,11 +30,12 @@ ACT = "I believe leadership will act on what staff say in this listening tour"
 
 async def answered(console: Console, round_id: str, start: str,
                    ratings: Callable[[int], tuple[str, str, str]],
-                   progress: Callable[[int], list[str]] | None = None) -> None:
-    """Start a round, have ten people answer it (person i rates `ratings(i)`, then gives the
-    `progress(i)` answers), close it and be jordan (a chair)."""
+                   progress: Callable[[int], list[str]] | None = None,
+                   who: tuple[str, ...] | list[str] = TEN) -> None:
+    """Start a round, have ten people (or `who`) answer it (person i rates `ratings(i)`, then
+    gives the `progress(i)` answers), close it and be jordan (a chair)."""
     await console.say(":as amara", start)
-    for i, handle in enumerate(TEN):
+    for i, handle in enumerate(who):
         time, safe, act = ratings(i)
         out = await console.say(f":as {handle}", "1", "1", *TEXTS, time, "skip", safe, "skip",
                                 act, "Hiring and promotion", *(progress(i) if progress else []))
@@ -119,6 +120,28 @@ async def test_staff_read_how_each_statement_changed_since_the_round_before(
     out = await console.say("/resultados lt-2")
     assert f"{time} sobre equidad: 0% de acuerdo, igual que en listening-tour; promedio 2,0, " \
            "igual que entonces · 10 respuestas" in out
+
+
+async def test_staff_read_how_many_answered_then_and_now(clock: FakeClock) -> None:
+    """listening-tour: 10 of the 14 people asked answered (71%); lt-2: 7 of 14 (50%)."""
+    app = await in_memory(clock)
+    console = Console(app, clock)
+    await answered(console, LT, f"/pulse start {LT}", lambda i: ("2", "4", "2"))
+    await console.say(f"/pulse share {LT} send", ":clock +7d")
+    await answered(console, "lt-2", f"/pulse start {LT} as lt-2", lambda i: ("4", "4", "2"),
+                   who=TEN[:7])
+    # the chair's preview reads as staff will, from the same round
+    out = lines(await console.say("/pulse share lt-2"))
+    assert "7 of 14 people asked answered (50%; 71% in listening-tour)." in out
+    await console.say("/pulse share lt-2 send")
+    out = lines(await console.say(":as grace", "/results"))
+    # was "7 of 14 people asked answered (50%). Thank you." with nothing to compare it with
+    assert "7 of 14 people asked answered (50%; 71% in listening-tour). Thank you." in out
+    out = lines(await console.say(f"/results {LT}"))  # the first round of the series
+    assert "10 of 14 people asked answered (71%). Thank you." in out
+    out = lines(await console.say(":as luis", "/resultados lt-2"))
+    assert "Respondieron 7 de 14 personas consultadas (50%; 71% en listening-tour). Gracias." \
+        in out
 
 
 async def test_staff_read_how_people_saw_progress_and_its_change(

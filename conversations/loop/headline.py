@@ -26,6 +26,8 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
                    summaries: Summaries | None = None) -> dict[str, Any]:
     """`{"shown": False, "reason": KEY}` when nothing passes the thresholds, else
     `{"shown": True, "invited", "completed",
+    "participation_since": {"round", "invited", "completed"} the previous round of the series
+      (the one the ratings' since name), or None,
     "ratings": [{"question", "mean", "answers", "agree", "pct", "parts", "since"}],
       (agree: 0..1, or None if hidden; pct: it in whole percent as shown; parts: [{"key",
       "count", "pct"}] low to high, count and pct None where hidden; since: {"round", "mean",
@@ -45,6 +47,10 @@ async def headline(deps: Deps, tx: UnitOfWork, rnd: Round,
         "shown": True,
         "invited": got.invited,
         "completed": got.completed,
+        "participation_since": None if got.participation_since is None else {
+            "round": got.participation_since.round_id,
+            "invited": got.participation_since.invited,
+            "completed": got.participation_since.completed},
         "ratings": [{"question": h.question_id, "mean": h.mean, "answers": h.answers,
                      "agree": None if h.share is None else round(h.share, 3),
                      "pct": _pct(h.parts[-1]) if h.parts else None,

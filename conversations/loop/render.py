@@ -104,8 +104,8 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
     if headline.get("shown"):
         invited, completed = int(headline["invited"]), int(headline["completed"])
         rate = f"{round(100 * completed / invited)}%" if invited else "-"
-        lines.append(cat.text(loc, "loop.share.participation", invited=invited,
-                              completed=completed, rate=rate))
+        lines.append(_participation(cat, loc, invited, completed, rate,
+                                    headline.get("participation_since")))
         texts = {q.id: item_name(cat, loc, localized(q.text, loc)) for q in questions}
         by_id = {q.id: q for q in questions}
         ratings = [r for r in headline.get("ratings", []) if r.get("question") in texts]
@@ -145,6 +145,20 @@ def shareback_text(cat: Catalog, loc: str, rnd: Round, headline: Mapping[str, An
               or [cat.text(loc, "loop.share.no_commitments")])
     lines.append(cat.text(loc, "loop.share.footer", round=rnd.id))
     return "\n".join(lines)
+
+
+def _participation(cat: Catalog, loc: str, invited: int, completed: int, rate: str,
+                   before: Mapping[str, Any] | None) -> str:
+    """Who answered of who was asked, with the previous round of the series' share ("86%; 75%
+    in lt-2"); a share-back sent before that was kept, or the first round: without it."""
+    then = int(before["invited"]) if before else 0
+    if not before or not then:
+        return cat.text(loc, "loop.share.participation", invited=invited,
+                        completed=completed, rate=rate)
+    share = round(100 * int(before["completed"]) / then)
+    return cat.text(loc, "loop.share.participation_since", invited=invited,
+                    completed=completed, rate=rate, before=f"{share}%",
+                    previous=str(before["round"]))
 
 
 def _standing(cat: Catalog, loc: str, c: Commitment | None) -> str:

@@ -1,7 +1,14 @@
 """The committee's figures as CSV: one row per question x part (option, disagree/neutral/agree
 or a progress question's own words, theme) x group, only for aggregates that pass the
 thresholds (never a quote, never a count of fewer than k people), from the same summaries as
-chat and the report."""
+chat and the report.
+
+The round's participation comes first, on one row (question_id and kind `participation`, item
+`finished`): count = people who finished, answers = people invited, share = finished of
+invited; where the series has a previous round (the one the ratings' `since` names),
+`since` names it, `share_before` is its share finishing and `change_pts` the change in points
+of the whole percents shown (75% now, 60% then: +15). The whole round's only: a group's view
+shows the whole round's participation, not its own."""
 
 from __future__ import annotations
 
@@ -16,11 +23,14 @@ from conversations.results.model import (
     RatingResult,
     Section,
     Summary,
+    rate,
 )
 from conversations.results.thresholds import Slice, enough
 
 COLUMNS = ("round", "segment", "value", "question_id", "question", "kind", "item", "count",
-           "share", "answers", "average", "change_pts", "since", "average_before")
+           "share", "answers", "average", "change_pts", "since", "average_before",
+           "share_before")
+PARTICIPATION = "participation"
 ALL_COMMENTS = "all-comments"
 
 
@@ -43,7 +53,7 @@ def _share(share: float | None) -> str:
 def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: int,
          k_comments: int) -> list[tuple[str, ...]]:
     """Every aggregate of the whole round and of each group shown, as CSV rows."""
-    out: list[tuple[str, ...]] = []
+    out: list[tuple[str, ...]] = [_participation(whole)]
     for (segment, value), s in [(("", ""), whole), *groups]:
         base = (s.round_id, segment, value)
         for q in (*s.questions, s.overall):
@@ -78,6 +88,20 @@ def rows(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: i
                         if enough(t.comments, max(k_comments, k_responses))]
     # every row as wide as the header (the columns a row has nothing for left empty)
     return [row + ("",) * (len(COLUMNS) - len(row)) for row in out]
+
+
+def _participation(s: Summary) -> tuple[str, ...]:
+    """The participation row: finished of invited, and the previous round's share."""
+    share = _share(s.completed / s.invited) if s.invited else ""
+    before = s.participation_since
+    now = rate(s.completed, s.invited)
+    if before is None or before.rate is None or now is None:
+        since = ("", "", "", "")
+    else:
+        since = (f"{now - before.rate:+.1f}", before.round_id, "",
+                 _share(before.completed / before.invited))
+    return (s.round_id, "", "", PARTICIPATION, "", PARTICIPATION, "finished",
+            str(s.completed), share, str(s.invited), "", *since)
 
 
 def csv_text(whole: Summary, groups: Sequence[tuple[Slice, Summary]], k_responses: int,

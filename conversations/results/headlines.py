@@ -44,4 +44,4 @@ async def headlines(deps: Deps, tx: UnitOfWork, rnd: Round, locale: str = "en",
             items.append(Headline(got.overall.question_id, t.label, "theme", t.label,
                                   t.comments, t.share, key=t.code or ""))
     return Headlines(got.round_id, got.title, got.invited, got.completed, tuple(items),
-                     got.overall.enough)
+                     got.overall.enough, got.participation_since)

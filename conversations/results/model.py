@@ -47,6 +47,28 @@ class RatingSince:
 
 
 @dataclass(frozen=True)
+class ParticipationSince:
+    """The previous round of the series' participation (the round Summaries._previous finds,
+    as the ratings' `since`): the whole round's invitations and finishes, as that round shows
+    them itself (counts of people, never an answer, so no threshold beyond its own)."""
+
+    round_id: str
+    invited: int
+    completed: int
+
+    @property
+    def rate(self) -> int | None:
+        """Its share finishing in whole percent, as its own participation line shows it."""
+        return rate(self.completed, self.invited)
+
+
+def rate(completed: int, invited: int) -> int | None:
+    """Finished of invited in whole percent, as participation lines show it; None: nobody
+    invited."""
+    return round(100 * completed / invited) if invited else None
+
+
+@dataclass(frozen=True)
 class RatingResult:
     """A 1-5 item: its answers, average and distribution. A progress question ("Have you
     seen progress on: ...?", `progress`) is about a commitment (`about`, its text): its parts
@@ -215,6 +237,10 @@ class Summary:
     earlier: bool = False
     engine: str = ""  # the theming engine(s) used, e.g. "tfidf"
     withheld: tuple[Withheld, ...] = ()  # the questions left out of this view
+    # the previous round of the series' participation (the whole round's, also in a group's
+    # view, whose participation is the whole round's too); None: no previous round, or nobody
+    # was invited to it
+    participation_since: ParticipationSince | None = None
 
     @property
     def themes(self) -> tuple[ThemeLine, ...]:
@@ -281,3 +307,4 @@ class Headlines:
     completed: int
     items: tuple[Headline, ...]
     themes_shown: bool = False  # enough people commented for themes (maybe none but "other")
+    participation_since: ParticipationSince | None = None  # as Summary.participation_since

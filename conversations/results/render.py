@@ -38,10 +38,7 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
                  status=status_name(cat, loc, s.status),
                  scope=group_name(cat, loc, s.scope) if s.scope
                  else cat.text(loc, "themes.everyone")),
-        # a group's view shows the whole round's turnout (who was invited is not counted per
-        # group): say so, so it does not read as the group's own
-        cat.text(loc, "themes.participation_round" if s.scope else "themes.participation",
-                 completed=s.completed, invited=s.invited, rate=rate),
+        participation_line(cat, loc, s, rate),
     ]
     if s.engine:
         lines.append(how_found(cat, loc, s.engine))
@@ -59,6 +56,19 @@ def header(cat: Catalog, loc: str, s: Summary, k_responses: int, link: str = "")
                    t.shown_share) for t in s.overall.themes) if s.overall.enough else ()
     return Message("\n".join(lines), private=True, chart=chart,
                    chart_title=cat.text(loc, "themes.chart_title") if chart else "")
+
+
+def participation_line(cat: Catalog, loc: str, s: Summary, rate: str) -> str:
+    """Finished of invited, with the previous round of the series' share where there is one
+    ("75%; 60% in lt-2"). A group's view shows the whole round's turnout (who was invited is
+    not counted per group): it says so, and compares it with the whole previous round."""
+    values = {"completed": s.completed, "invited": s.invited, "rate": rate}
+    key = "themes.participation_round" if s.scope else "themes.participation"
+    before = s.participation_since
+    if before is None or before.rate is None:
+        return cat.text(loc, key, **values)
+    return cat.text(loc, key + "_since", **values, before=f"{before.rate}%",
+                    previous=before.round_id)
 
 
 def status_name(cat: Catalog, loc: str, status: str) -> str:

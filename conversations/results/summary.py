@@ -28,6 +28,7 @@ from conversations.results.model import (
     OVERALL,
     ChoiceResult,
     Part,
+    ParticipationSince,
     RatingResult,
     RatingSince,
     Refusal,
@@ -149,7 +150,8 @@ class Summaries:
         if found is not None:
             self._built.move_to_end(key)
             invited, completed = await participation(tx, rnd)
-            return replace(found, invited=invited, completed=completed)
+            return replace(found, invited=invited, completed=completed,
+                           participation_since=await participation_since(tx, previous))
         got = await self._build(tx, rnd, wanted, locale, record, None)
         if isinstance(got, Summary):  # as the views now stand, this is what it shows
             after = (wanted, locale, await self._state(tx, rnd), await self._state(tx, previous))
@@ -234,6 +236,7 @@ class Summaries:
                 else:  # no comments here; or too few ratings or choices to show
                     withheld.append(Withheld(item, title))
         invited, completed = await participation(tx, rnd)
+        before = await participation_since(tx, previous)
         if record:
             for item, batch in views:
                 ledger.record(item, wanted, batch)
@@ -258,6 +261,7 @@ class Summaries:
             earlier=any(batch < ledger.latest for _, batch in views),
             engine=", ".join(engines),
             withheld=tuple(withheld),
+            participation_since=before,
         )
 
     def _overall_rows(self, rnd: Round, ledger: Ledger, wanted: Slice, batch: int,
@@ -467,6 +471,17 @@ class Summaries:
         for view in named:
             await tx.views.record(previous.id, *view.slice, view.item, view.batch)
         return shares(old_lines)
+
+
+async def participation_since(tx: UnitOfWork, previous: Round | None
+                              ) -> ParticipationSince | None:
+    """The participation of `previous` (the round `Summaries._previous` found: the one the
+    ratings' "since" compare with), whole round; None when there is none or nobody was
+    invited to it (no share to compare)."""
+    if previous is None:
+        return None
+    invited, completed = await participation(tx, previous)
+    return ParticipationSince(previous.id, invited, completed) if invited else None
 
 
 def _keep(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any,
