@@ -332,3 +332,72 @@ async def test_after_close_nothing_says_who_finished_even_when_fewer_than_k_did(
     assert flagged == 0 and marks == 0 and len(rows) == 1  # every row says the same
     out = await console.say("/pulse status listening-tour")
     assert "2 of 14 invited people finished" in out
+
+
+# Tables whose rows name a person (by id), and the tables written when a chair acts on a
+# closed round (share-backs, the views recorded for differencing and "since" lines).
+PERSON_TABLES = ("participation", "outbox", "conversation_state", "identities", "enrolments")
+CHAIR_TABLES = ("share_backs", "shown_views", "commitments")
+
+
+async def test_a_series_with_share_backs_and_carried_commitments_keeps_no_link_on_postgresql(
+    postgres_url: str,
+) -> None:
+    """Three rounds of a series on PostgreSQL: answers, commitments (one carried over), the
+    share-backs sent and delivered, and the chair's /themes with group views. A database reader
+    then looks at every transaction id (`xmin`, and `xmax`, which a row lock such as a foreign
+    key check leaves on a person's row) and finds no person-linked or chair-written row in a
+    transaction that wrote answers, and no stored headline figure the chair's view hides."""
+    from tests.test_loop import FIVE, LT, closed_round
+
+    clock = FakeClock(TUESDAY_9AM_LA)
+    app = await wired(postgres_url, clock)
+    console = Console(app, clock)
+    try:
+        await closed_round(console)
+        await console.say(f"/pulse commit {LT} Paid training time",
+                          f"/pulse commit {LT} Interpreters for story times",
+                          f"/pulse commit {LT} 2 started", f"/pulse share {LT} send",
+                          ":clock +1d", ":clock +7d")
+        await closed_round(console, round_id="lt-2", start=f"/pulse start {LT} as lt-2",
+                           progress=[["3", "1" if i % 2 else "2"] for i in range(len(FIVE))])
+        await console.say("/themes lt-2", "/themes lt-2 branch=Central",
+                          "/themes lt-2 employment=FT", "/pulse commit lt-2 carry 2",
+                          "/pulse share lt-2 send", ":clock +1d", ":clock +7d")
+        await closed_round(console, round_id="lt-3", start="/pulse start lt-2 as lt-3",
+                           progress=[["4" if i % 2 else "5"] for i in range(len(FIVE))])
+        out = await console.say("/themes lt-3", "/themes lt-3 employment=FT",
+                                "/pulse share lt-3 send", ":clock +1d")
+        assert "Since lt-2" in out, out
+        async with app.engine.connect() as conn:
+            answer_tx = {int(x) for (x,) in (await conn.execute(text(
+                "SELECT DISTINCT xmin::text FROM responses"))).all()}
+            per_tx = dict((await conn.execute(text(
+                "SELECT xmin::text::bigint, count(DISTINCT submission) FROM responses "
+                "GROUP BY 1"))).all())
+            touched: dict[str, set[int]] = {}
+            for table in (*PERSON_TABLES, *CHAIR_TABLES, "people"):
+                rows = (await conn.execute(text(
+                    f"SELECT xmin::text::bigint, xmax::text::bigint FROM {table}"))).all()
+                touched[table] = {x for pair in rows for x in pair if x}
+            heads = (await conn.execute(text("SELECT round_id, headline FROM share_backs"))
+                     ).all()
+            sent = (await conn.execute(text(
+                "SELECT count(*) FROM outbox WHERE kind LIKE 'loop.%' AND status = 'sent'"))
+                    ).scalar()
+        # every transaction that stored answers holds at least k submissions
+        assert min(per_tx.values()) >= K, per_tx
+        for table, xs in touched.items():
+            assert not xs & answer_tx, (table, sorted(xs & answer_tx))
+        # the share-backs went out, and what they keep is what a chair's view shows: no part
+        # of a rating from fewer than k people, no share where its part is hidden
+        assert len(heads) == 3 and sent
+        for round_id, raw in heads:
+            head = json.loads(raw) if isinstance(raw, str) else raw
+            assert head["shown"], round_id
+            for rating in head["ratings"]:
+                for part in rating["parts"]:
+                    assert part["count"] in (None, 0) or part["count"] >= K, (round_id, rating)
+                    assert (part["count"] is None) == (part["pct"] is None), (round_id, rating)
+    finally:
+        await app.close()
