@@ -9,14 +9,14 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
+from adapters.console.adapter import address_for
 from bot.bootstrap import Core
 from bot.clock import FakeClock
-from adapters.console.adapter import address_for
 from conversations.events import CommandInvoked
 from conversations.messages import Message
+from tests.results_support import organisation
 from tests.rounds_data import BRANCHES, CLASSES, _comment
 from tests.rounds_data import store as store_round
-from tests.results_support import organisation
 from tests.support import Console
 
 ROUND, NEXT = "big-tour", "big-tour-2"
