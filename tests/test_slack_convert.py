@@ -77,7 +77,7 @@ def test_notification_text_has_no_bold_marks() -> None:
     rendered = convert.render(msg)
     assert rendered["text"] == "Equity listening tour, for the Equity Committee. 5 * 2 stays"
     assert rendered["blocks"][0]["text"]["text"].startswith("*Equity listening tour*")
-    assert "*" not in convert.combine([msg, Message("*Paused*")])["text"].replace("5 * 2", "")
+    assert "*" not in convert.combine([msg, Message("*Paused*")])[0]["text"].replace("5 * 2", "")
 
 
 # ---- Block Kit limits and button encoding ---------------------------------------------------

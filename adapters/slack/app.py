@@ -186,11 +186,14 @@ class SlackListeners:
             settled = await self._settle(client, event, convert.command_channel(body))
             messages = await self.on_event(settled)
             private = [m for m in messages if m.private and not m.direct]
-            payload = convert.combine(private) if private else None
-            if not late["acked"] and not reply.done():
-                reply.set_result(payload)  # rides on the ack
-            elif payload is not None:
-                await respond(response_type="ephemeral", replace_original=False, **payload)
+            payloads = convert.combine(private)
+            if len(payloads) == 1 and not late["acked"] and not reply.done():
+                reply.set_result(payloads[0])  # rides on the ack
+            else:
+                if not reply.done():
+                    reply.set_result(None)  # several: all to the response_url, in order
+                for payload in payloads:
+                    await respond(response_type="ephemeral", replace_original=False, **payload)
             # e.g. `/pulse` starting a survey, or anything but help typed in a channel: to the
             # DM, never visible in the channel
             to_dm = [m for m in messages if m.direct or not m.private]
@@ -257,7 +260,7 @@ class SlackListeners:
         """Replies to an interaction: the pressed message is updated in place, the rest are
         posted to the person's DM."""
         channel = address.conversation
-        for m in messages:
+        for m in [part for message in messages for part in convert.parts(message)]:
             body = convert.render(m)
             if not address.direct and m.private and not m.direct and origin.response_url:
                 # e.g. a button pressed outside the DM was refused: say so where it was pressed

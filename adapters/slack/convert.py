@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.chart import alt_text, chart_png
+from adapters.split import split
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -145,9 +146,14 @@ def encode_form(text_input: TextInput, key: str) -> str:
 
 
 def message_blocks(message: Message, index: int = 0) -> list[dict[str, Any]]:
-    """One neutral message as Block Kit blocks (text, quotes, then its buttons).
+    """One neutral message as Block Kit blocks (text, quotes, then its buttons); a message
+    with more than MAX_MESSAGE_BLOCKS is cut there, so senders split it first (`parts`).
 
     `index` keeps block_ids unique when several messages share one surface (Home tab)."""
+    return _blocks(message, index)[:MAX_MESSAGE_BLOCKS]
+
+
+def _blocks(message: Message, index: int = 0) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for piece in _chunks(escape(message.text), MAX_SECTION_TEXT):
         # verbatim: no auto-linking of names, channels or URLs in our own text either
@@ -180,7 +186,14 @@ def message_blocks(message: Message, index: int = 0) -> list[dict[str, Any]]:
         blocks.append({"type": "actions",
                        "block_id": f"outward:actions:{index}:{n // MAX_ACTIONS}",
                        "elements": elements[n:n + MAX_ACTIONS]})
-    return blocks[:MAX_MESSAGE_BLOCKS]
+    return blocks
+
+
+def parts(message: Message) -> list[Message]:
+    """The message as one or more messages of at most MAX_MESSAGE_BLOCKS blocks each (Slack
+    rejects more with `invalid_blocks`), split between lines: a long `/themes` or share-back
+    is sent as several messages rather than refused or cut."""
+    return split(message, lambda m: len(_blocks(m)) <= MAX_MESSAGE_BLOCKS)
 
 
 def fallback_text(message: Message) -> str:
@@ -217,15 +230,36 @@ def chart_upload(message: Message) -> dict[str, Any] | None:
     }
 
 
-def combine(messages: Sequence[Message]) -> dict[str, Any]:
-    """Several messages as one payload (a slash command has a single ephemeral reply)."""
+def combine(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """Several messages as few payloads, in order, each of at most MAX_MESSAGE_BLOCKS blocks
+    (a slash command's reply is one payload on the ack; more go to its response_url). Messages
+    share a payload while they fit, separated by dividers; none is cut."""
+    payloads: list[dict[str, Any]] = []
     blocks: list[dict[str, Any]] = []
-    for i, m in enumerate(messages):
+    texts: list[str] = []
+
+    def flush() -> None:
         if blocks:
-            blocks.append({"type": "divider"})
-        blocks.extend(message_blocks(m, i))
-    text = " ".join(fallback_text(m) for m in messages)[:MAX_FALLBACK_TEXT]
-    return {"text": text or "Outward", "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
+            text = " ".join(texts)
+            if len(text) > MAX_FALLBACK_TEXT:
+                text = text[: MAX_FALLBACK_TEXT - 1] + "…"
+            payloads.append({"text": text or "Outward", "blocks": list(blocks)})
+            blocks.clear()
+            texts.clear()
+
+    index = 0
+    for message in messages:
+        for part in parts(message):
+            mine = _blocks(part, index)
+            index += 1
+            if blocks and len(blocks) + 1 + len(mine) > MAX_MESSAGE_BLOCKS:
+                flush()
+            if blocks:
+                blocks.append({"type": "divider"})
+            blocks.extend(mine)
+            texts.append(fallback_text(part))
+    flush()
+    return payloads
 
 
 def home_view(messages: Sequence[Message]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ class SlackSender:
             client = await self.workspaces.client_for(ws)
             if not channel:
                 channel, opened = await self.open_dm(client, address, pace=True), True
-            for i, m in enumerate(messages):
+            for i, m in enumerate([p for message in messages for p in convert.parts(message)]):
                 body = convert.render(m)
                 try:
                     await self.post(client, channel, body, workspace=ws)

@@ -18,11 +18,12 @@ import re
 import shlex
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.chart import alt_text, chart_png
+from adapters.split import split
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -558,6 +559,28 @@ def card_actions(card: Mapping[str, Any]) -> list[JSON]:
 
     walk(card.get("body"))
     return found
+
+
+# A bot's message to Teams may be about 28 KB in all, activity and card together; a bigger one
+# is refused with 413 "Request Entity Too Large":
+# https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages
+# The activity around the card (ids, conversation, tenant, summary) takes about 1 KB, so a
+# card's JSON is kept within CARD_BYTES, measured as the SDK sends it (msrest's json.dumps:
+# ASCII, so an "ó" of a Spanish text takes six bytes, "\u00f3").
+CARD_BYTES = 24_000
+
+
+def card_bytes(msg: Message, lang: str = "en") -> int:
+    """The size of a message's card as sent, without its chart (drawn separately)."""
+    card = render_card(replace(msg, chart=()), lang)
+    return len(json.dumps(card))
+
+
+def parts(msg: Message, lang: str = "en") -> list[Message]:
+    """The message as one or more messages whose cards each stay within CARD_BYTES, split
+    between lines (never inside one): a long share-back, in Spanish above all, is sent as
+    several cards rather than refused."""
+    return split(msg, lambda m: card_bytes(m, lang) <= CARD_BYTES)
 
 
 def attachment(msg: Message, lang: str = "en") -> JSON:

@@ -214,6 +214,7 @@ class TeamsSender:
         `pace`: a proactive send, kept within the tenant's and the conversation's limits."""
         submitted_key, submitted_activity = submitted
         start = self._progress_of(batch)
+        messages = [part for m in messages for part in convert.parts(m, target.lang)]
         for index, msg in enumerate(messages):
             if index < start:
                 continue
