@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -60,13 +60,41 @@ def author_tag(keyed: KeyedHash, round_id: str, person_id: int, step_id: str) ->
     return keyed("author", round_id, person_id, step_id)
 
 
+# sealed JSON is padded with spaces to a multiple of this many bytes: a ciphertext's length
+# would otherwise tell how much someone wrote, and so which released submission is theirs
+SEAL_BLOCK = 4096
+
+
 def seal(keyed: KeyedHash, data: Mapping[str, Any], purpose: str, *parts: object) -> str:
     """`data` (JSON) encrypted for the running app only: base64 of a fresh nonce and the
-    AES-GCM ciphertext, under the key of (purpose, parts)."""
+    AES-GCM ciphertext, under the key of (purpose, parts). The JSON is padded to a multiple of
+    SEAL_BLOCK bytes, so sealed answers of ordinary length all have the same length."""
     nonce = os.urandom(12)
-    body = AESGCM(keyed.key("seal", purpose, *parts)).encrypt(
-        nonce, json.dumps(dict(data), sort_keys=True).encode("utf-8"), None)
+    plain = json.dumps(dict(data), sort_keys=True).encode("utf-8")
+    plain += b" " * (-len(plain) % SEAL_BLOCK)  # (JSON allows trailing white space)
+    body = AESGCM(keyed.key("seal", purpose, *parts)).encrypt(nonce, plain, None)
     return base64.b64encode(nonce + body).decode("ascii")
+
+
+def seal_held(keyed: KeyedHash, round_id: str, answers: Sequence[Sequence[object]],
+              segments: Mapping[str, str]) -> str:
+    """A finished submission's answers and segments sealed while it is held (by the round
+    only: whoever releases it does not know, and must not know, whose it is)."""
+    return seal(keyed, {"answers": [list(a) for a in answers], "segments": dict(segments)},
+                "held", round_id)
+
+
+def open_held(keyed: KeyedHash, round_id: str, stored: object,
+              segments: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]] | None:
+    """A held submission's answers and segments: opened when sealed (None when this secret
+    cannot open them), as stored when not (held before sealing began)."""
+    if isinstance(stored, list):
+        return stored, dict(segments)
+    token = stored.get("sealed") if isinstance(stored, dict) else None
+    data = unseal(keyed, token, "held", round_id) if isinstance(token, str) else None
+    if data is None or not isinstance(data.get("answers"), list):
+        return None
+    return data["answers"], dict(data.get("segments") or {})
 
 
 def unseal(keyed: KeyedHash, token: str, purpose: str, *parts: object) -> dict[str, Any] | None:

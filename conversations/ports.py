@@ -30,6 +30,7 @@ from storage.models import (
     ConversationState,
     HeldSubmission,
     Identity,
+    Opened,
     OutboxRow,
     Outcome,
     Participation,
@@ -234,8 +235,9 @@ class Responses(Protocol):
         ...
     async def hold(self, round_id: str, occurrence: str, answers: Sequence[Answer],
                    segments: Mapping[str, str], week: str, counted: bool = True,
-                   author: str | None = None) -> None:
-        """Keep a finished submission, with no person, until it is released."""
+                   author: str | None = None, sealed: str | None = None) -> None:
+        """Keep a finished submission, with no person, until it is released; `sealed`: its
+        answers and segments sealed (stored instead of them)."""
         ...
     async def held_rounds(self) -> set[str]: ...
     async def held_for(self, round_id: str) -> list[HeldSubmission]: ...
@@ -245,7 +247,10 @@ class Responses(Protocol):
         ...
     async def next_batch(self, round_id: str) -> int: ...
     async def release(self, held: Sequence[tuple[HeldSubmission, str, str | None]],
-                      batch: int) -> None: ...
+                      batch: int, opened: Mapping[str, Opened] | None = None) -> None:
+        """Move held submissions into responses as one batch; `opened`: held id -> the
+        answers and segments of a sealed row."""
+        ...
 
 
 class Views(Protocol):

@@ -257,13 +257,21 @@ class HeldSubmission(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # random uuid4
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     occurrence: Mapped[str] = mapped_column(String(10))
-    answers: Mapped[list[Any]] = mapped_column(JSON)  # [[question id, value, text], ...]
+    # [[question id, value, text], ...], or {"sealed": ...}: answers and segments sealed by the
+    # core with OUTWARD_SECRET (conversations.keyed), so that a database reader watching a
+    # person finish cannot read what they answered (rows before this was done: plain)
+    answers: Mapped[Any] = mapped_column(JSON)
     segments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     week: Mapped[str] = mapped_column(String(8))
     counted: Mapped[bool] = mapped_column(Boolean, default=True)  # False: reflections
     # reflections only: a keyed hash of the author (not of the person alone: of the person and
     # the round), so a batch is released only when k different people are in it
     author: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+# a held submission's answers and segments, once opened: ([[question id, value, text], ...],
+# {segment: value})
+Opened = tuple[list[Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from storage.models import (
     ConversationState,
     HeldSubmission,
     Identity,
+    Opened,
     Participation,
     Person,
     Response,
@@ -283,9 +284,11 @@ class Responses(_Repo):
 
     async def hold(self, round_id: str, occurrence: str,
                    answers: Sequence[tuple[str, str, str | None]], segments: Mapping[str, str],
-                   week: str, counted: bool = True, author: str | None = None) -> None:
+                   week: str, counted: bool = True, author: str | None = None,
+                   sealed: str | None = None) -> None:
         row = HeldSubmission(id=str(uuid.uuid4()), round_id=round_id, occurrence=occurrence,
-                             answers=[list(a) for a in answers], segments=dict(segments),
+                             answers={"sealed": sealed} if sealed else [list(a) for a in answers],
+                             segments={} if sealed else dict(segments),
                              week=week, counted=counted, author=author)
         self._insert("held", row.id, row)
 
@@ -303,12 +306,13 @@ class Responses(_Repo):
                    default=0) + 1
 
     async def release(self, held: Sequence[tuple[HeldSubmission, str, str | None]],
-                      batch: int) -> None:
+                      batch: int, opened: Mapping[str, Opened] | None = None) -> None:
         rows = list(held)
         random.shuffle(rows)
         for h, occurrence, submission in rows:
-            await self.add(h.round_id, occurrence, [tuple(a) for a in h.answers],  # type: ignore[misc]
-                           h.segments, h.week, submission=submission, batch=batch)
+            answers, segments = (opened or {}).get(h.id) or (h.answers, h.segments)
+            await self.add(h.round_id, occurrence, [tuple(a) for a in answers],  # type: ignore[misc]
+                           segments, h.week, submission=submission, batch=batch)
             self._delete("held", h.id)
 
 

@@ -7,6 +7,7 @@ from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.events import ButtonPressed
+from conversations.keyed import open_held
 from conversations.results.release import Releaser
 from prompts.loader import ContentError, builtin_tracks, load_track
 from storage.learning_models import Enrolment
@@ -172,9 +173,13 @@ async def test_reflections_are_stored_without_the_person(app: FakeOutward, conso
     held = [(h.round_id, h.answers, h.segments, h.week) for h in app.db.held.values()]
     enrolment_columns = {c.name for c in Enrolment.__table__.columns}
     assert len(held) == 1 and held[0][0] == "learn-test-track"
-    assert "I noticed [NAME] greets every patron by name" in str(held[0][1])
-    assert "one" not in str(held[0][1]), "the step id would name the few people sent it"
-    assert held[0][2] == {} and held[0][3] == ""  # no segments, no date
+    # sealed while held: a database reader who saw dana reply reads nothing of it
+    assert "greets every patron" not in str(held[0][1]) and "sealed" in held[0][1]
+    opened = open_held(app.deps.keyed, "learn-test-track", held[0][1], held[0][2])
+    assert opened is not None
+    assert "I noticed [NAME] greets every patron by name" in str(opened[0])
+    assert "one" not in str(opened[0]), "the step id would name the few people sent it"
+    assert opened[1] == {} and held[0][3] == ""  # no segments, no date
     assert "reflected" not in enrolment_columns  # no per-person record of reflecting
 
     await Releaser(app.deps).release()

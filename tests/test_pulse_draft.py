@@ -120,3 +120,23 @@ def test_a_stored_draft_is_sealed_for_its_person_and_still_reads_old_drafts() ->
     assert Draft.opened(KeyedHash(b"x" * 32), 7, stored) == draft()
     # a draft stored before drafts were sealed
     assert Draft.opened(keyed, 7, d.to_data()) == d
+
+
+def test_sealed_text_does_not_tell_how_much_was_written() -> None:
+    """A sealed draft or held submission is padded to SEAL_BLOCK bytes: its length no longer
+    says how much a person wrote (which, for a held submission seen appearing as someone
+    finished, would pick theirs out of the released batch by the length of its answers)."""
+    from conversations.keyed import SEAL_BLOCK, KeyedHash, open_held, seal_held
+
+    keyed = KeyedHash(b"k" * 32)
+    short = seal_held(keyed, "r", [("q1", "4", None)], {})
+    longer = seal_held(keyed, "r", [("q1", "", "A much longer comment " * 40)], {"branch": "A"})
+    very = seal_held(keyed, "r", [("q1", "", "x" * (SEAL_BLOCK + 10))], {})
+    assert len(short) == len(longer) < len(very)
+    assert open_held(keyed, "r", {"sealed": longer}, {}) == (
+        [["q1", "", "A much longer comment " * 40]], {"branch": "A"})
+    assert open_held(KeyedHash(b"other" * 8), "r", {"sealed": short}, {}) is None
+    assert open_held(keyed, "other-round", {"sealed": short}, {}) is None
+    # held before sealing began: read as stored
+    assert open_held(keyed, "r", [["q1", "4", None]], {"branch": "A"}) == (
+        [["q1", "4", None]], {"branch": "A"})

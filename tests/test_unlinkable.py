@@ -15,6 +15,7 @@ from adapters.console.adapter import address_for as console_address
 from bot.bootstrap import Core, Outward
 from bot.clock import FakeClock
 from conversations.events import TextReceived
+from conversations.keyed import open_held
 from tests.support import TUESDAY_9AM_LA, Console, wired
 
 K = 5
@@ -155,7 +156,8 @@ async def test_sqlite_storage_order_and_free_space_keep_no_link(tmp_path: Path) 
         assert secure == 1
         raw = _file_bytes(db) + _file_bytes(Path(f"{db}-wal"))
         assert b"ZEBRAFISH" not in raw
-        assert b"Second thoughts" in raw  # (held, without a person, until a batch of k)
+        # held until a batch of k, sealed: a reader who saw dana finish cannot read it
+        assert b"Second thoughts" not in raw
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -280,7 +282,11 @@ async def test_a_draft_in_progress_shows_a_database_reader_nothing_it_holds(
     assert "Thank you" in out
     async with sql_app.engine.connect() as conn:
         held = (await conn.execute(text("SELECT answers FROM held_submissions"))).scalar()
-    assert "ZEBRAFISH" in str(held)  # held without a person, until a batch of k
+    # held without a person until a batch of k, and sealed: what she wrote shows only once
+    # it is released among k others
+    assert "ZEBRAFISH" not in str(held)
+    opened = open_held(sql_app.deps.keyed, "listening-tour", json.loads(str(held)), {})
+    assert opened is not None and "ZEBRAFISH" in str(opened[0])
 
 
 async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
@@ -304,7 +310,10 @@ async def test_storage_order_on_postgresql_is_not_the_order_people_finished_in(
                 "SELECT answers::text FROM held_submissions"))).scalars().all()
         assert len(held) == len(marks) == 4
         assert held == sorted(held) and marks == sorted(marks)
-        assert sum("says the desk needs cover" in a for a in answers) == 4  # nothing lost
+        assert not any("desk" in a for a in answers)  # sealed while held
+        opened = [open_held(app.deps.keyed, "listening-tour", json.loads(a), {})
+                  for a in answers]
+        assert sum("says the desk needs cover" in str(o) for o in opened) == 4  # nothing lost
         assert await xmin_rule_holds(app) == []
 
 

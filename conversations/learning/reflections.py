@@ -11,7 +11,7 @@ from typing import Any
 
 from conversations.context import Deps
 from conversations.events import FormSubmitted
-from conversations.keyed import author_tag
+from conversations.keyed import author_tag, seal_held
 from conversations.learning.render import FLOW
 from conversations.messages import Message
 from conversations.ports import UnitOfWork
@@ -77,8 +77,10 @@ class Reflections:
         # no step, no segments, no date; held with a keyed author tag and released once enough
         # different people reflected (conversations.results.release)
         await tx.responses.hold(
-            rnd.id, "ongoing", [(REFLECTION, "", self.deps.scrub(stripped))], {}, "",
-            counted=False, author=author_tag(self.deps.keyed, rnd.id, person.id, step_id),
+            rnd.id, "ongoing", [], {}, "", counted=False,
+            author=author_tag(self.deps.keyed, rnd.id, person.id, step_id),
+            sealed=seal_held(self.deps.keyed, rnd.id,
+                             [(REFLECTION, "", self.deps.scrub(stripped))], {}),
         )
         return [Message(self.deps.text(person, "learn.reflection_saved",
                                        k_comments=rnd.k_comments))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.context import Deps
-from conversations.keyed import done_mark
+from conversations.keyed import done_mark, seal_held
 from conversations.messages import Message, localized
 from conversations.ports import UnitOfWork
 from conversations.pulse.draft import CONSENT_STEP, Draft
@@ -45,7 +45,8 @@ async def submit(deps: Deps, tx: UnitOfWork, person: Person, draft: Draft) -> li
         await tx.states.clear(person.id)
         return [Message(deps.text(person, "pulse.already_done"))]
     if answers:  # held with no person; released to responses in batches (see release)
-        await tx.responses.hold(rnd.id, occ, answers, segments, week)
+        await tx.responses.hold(rnd.id, occ, [], {}, week,
+                                sealed=seal_held(deps.keyed, rnd.id, answers, segments))
     await tx.states.clear(person.id)
     receipt = deps.text(
         person,

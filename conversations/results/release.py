@@ -27,9 +27,9 @@ import random
 import uuid
 
 from conversations.context import Deps
-from conversations.keyed import author_tag
+from conversations.keyed import author_tag, open_held
 from conversations.ports import UnitOfWork
-from storage.models import HeldSubmission, Round
+from storage.models import HeldSubmission, Opened, Round
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,11 @@ async def release_round(deps: Deps, tx: UnitOfWork, rnd: Round, closing: bool = 
     done = await tx.marks.keys(rnd.id, "done")
     if not closing and len(done) - rnd.counted < rnd.k_responses:
         return 0
-    held = await tx.responses.held_for(rnd.id)
+    held, opened = _opened(deps, rnd, await tx.responses.held_for(rnd.id))
     if held:
         batch = await tx.responses.next_batch(rnd.id)
-        await tx.responses.release([(h, h.occurrence, str(uuid.uuid4())) for h in held], batch)
+        await tx.responses.release([(h, h.occurrence, str(uuid.uuid4())) for h in held], batch,
+                                   opened)
     # Who finished is never written down per person, not even once the round has closed: the
     # round keeps how many did. A flag on each finisher's participation row would tie the
     # round's answers to them whenever fewer than k finished, and every stored segment
@@ -80,8 +81,24 @@ async def _authors(deps: Deps, tx: UnitOfWork, rnd: Round) -> dict[str, int]:
     return owners
 
 
+def _opened(deps: Deps, rnd: Round, held: list[HeldSubmission]
+            ) -> tuple[list[HeldSubmission], dict[str, Opened]]:
+    """The held rows this secret can open, and their answers and segments. A row sealed under
+    another OUTWARD_SECRET (changed while it was held) stays held: it cannot be read, by the
+    app or anyone else (logged, without its content)."""
+    opened: dict[str, Opened] = {}
+    for h in held:
+        got = open_held(deps.keyed, rnd.id, h.answers, h.segments or {})
+        if got is not None:
+            opened[h.id] = got
+    if len(opened) < len(held):
+        log.warning("%d held submission(s) of %s were sealed with another OUTWARD_SECRET and "
+                    "cannot be released", len(held) - len(opened), rnd.id)
+    return [h for h in held if h.id in opened], opened
+
+
 async def _release_reflections(deps: Deps, tx: UnitOfWork, rnd: Round) -> int:
-    held = await tx.responses.held_for(rnd.id)
+    held, opened = _opened(deps, rnd, await tx.responses.held_for(rnd.id))
     need = max(rnd.k_responses, rnd.k_comments)
     tagged = [h for h in held if h.author]
     if len(tagged) < need:  # (cheap: fewer reflections than people needed)
@@ -97,7 +114,7 @@ async def _release_reflections(deps: Deps, tx: UnitOfWork, rnd: Round) -> int:
     rows: list[tuple[HeldSubmission, str, str | None]] = [
         (pick(hs), f"r{batch}", str(uuid.uuid4())) for hs in by_person.values()]
     rows += [(h, "x" + uuid.uuid4().hex[:9], None) for h in held if not h.author]
-    await tx.responses.release(rows, batch)
+    await tx.responses.release(rows, batch, opened)
     return len(rows)
 
 

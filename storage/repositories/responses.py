@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import HeldSubmission, Response
+from storage.models import HeldSubmission, Opened, Response
 from storage.repositories._sql import rewrite_in_key_order
 from storage.rows import ResponseRow
 
@@ -94,15 +94,17 @@ class Responses:
         week: str,
         counted: bool = True,
         author: str | None = None,
+        sealed: str | None = None,
     ) -> None:
-        """Keep a finished submission, with no person, until it is released into responses."""
+        """Keep a finished submission, with no person, until it is released into responses.
+        `sealed`: the answers and segments sealed by the core (stored instead of them)."""
         self.s.add(
             HeldSubmission(
                 id=str(uuid.uuid4()),
                 round_id=round_id,
                 occurrence=occurrence,
-                answers=[list(a) for a in answers],
-                segments=dict(segments),
+                answers={"sealed": sealed} if sealed else [list(a) for a in answers],
+                segments={} if sealed else dict(segments),
                 week=week,
                 counted=counted,
                 author=author,
@@ -131,13 +133,15 @@ class Responses:
         return int(await self.s.scalar(q) or 0) + 1
 
     async def release(self, held: Sequence[tuple[HeldSubmission, str, str | None]],
-                      batch: int) -> None:
+                      batch: int, opened: Mapping[str, Opened] | None = None) -> None:
         """Move held submissions into responses as release `batch`, in random order; each
-        given as (held row, occurrence to store, submission id)."""
+        given as (held row, occurrence to store, submission id). `opened`: held id -> the
+        answers and segments of a sealed row, as the core opened them."""
         rows = list(held)
         random.SystemRandom().shuffle(rows)
         for h, occurrence, submission in rows:
-            await self.add(h.round_id, occurrence, [tuple(a) for a in h.answers],
-                           h.segments, h.week, submission=submission, batch=batch)
+            answers, segments = (opened or {}).get(h.id) or (h.answers, h.segments)
+            await self.add(h.round_id, occurrence, [tuple(a) for a in answers],
+                           segments, h.week, submission=submission, batch=batch)
             await self.s.delete(h)
         await self.s.flush()
