@@ -1,7 +1,10 @@
 """A message's chart (`Message.chart`: label and share per bar) as a PNG that carries its own
 numbers: each bar with its full label above it (wrapped at words, never cut mid-word) and its
 value beside it, drawn with Pillow on an opaque light card with a border, so it reads the same
-on light and dark chat themes. `alt_text` says the same in words, for screen readers.
+on light and dark chat themes. It is a small palette PNG (six colours, text drawn without
+anti-aliasing at twice the shown size, so the viewer's own downscaling smooths it): a Teams card
+carries it inline as base64 and must stay within about 28 KB in all. `alt_text` says the same
+in words, for screen readers.
 
 Used by the Slack adapter (a file in the chair's DM) and the Teams adapter (an inline image);
 the console shows the text bars that the message already has."""
@@ -25,6 +28,7 @@ INK = (29, 29, 31)
 MUTED = (85, 85, 85)
 TRACK = (227, 232, 238)
 FILL = (47, 95, 143)  # 6.6:1 against the background
+COLOURS = (BACKGROUND, BORDER, INK, MUTED, TRACK, FILL)  # the palette, in index order
 
 
 @lru_cache(maxsize=8)
@@ -75,13 +79,20 @@ def alt_text(bars: Sequence[tuple[str, float]], title: str = "") -> str:
     return f"{title}: {items}" if title else items
 
 
-def chart_png(bars: Sequence[tuple[str, float]], title: str = "", width: int = WIDTH) -> bytes:
+def chart_png(bars: Sequence[tuple[str, float]], title: str = "", width: int = WIDTH,
+              scale: int = SCALE) -> bytes:
     """Horizontal bars, top to bottom: label (wrapped), then a bar over a track with its value
     at the end. Shares are 0..1 of the whole (a full bar is everyone). `width` is the width it
-    is meant to be shown at, in CSS pixels (a narrower chart stays readable on a phone)."""
+    is meant to be shown at, in CSS pixels (a narrower chart stays readable on a phone); it is
+    drawn `scale` times that size.
+
+    A palette image of COLOURS only, no alpha: anti-aliased text (hundreds of shades) made a
+    six-bar chart 36 KB, too big to go inline in a Teams card; in "P" mode Pillow draws text
+    without anti-aliasing, which at twice the shown size reads as sharp once scaled down."""
     from PIL import Image, ImageDraw
 
-    s = SCALE
+    s = scale
+    index = {colour: n for n, colour in enumerate(COLOURS)}
     font, bold = _font(13 * s), _font(14 * s, bold=True)
     inner = (width - 2 * PAD) * s
     value_w = max((font.getlength(percent(v)) for _, v in bars), default=0) + 8 * s
@@ -89,30 +100,32 @@ def chart_png(bars: Sequence[tuple[str, float]], title: str = "", width: int = W
     title_lines = _wrap(title, bold, inner) if title else []
     height = PAD * s + len(title_lines) * (LINE + 2) * s + (GAP * s if title_lines else 0)
     height += sum(len(lines) * LINE * s + BAR * s + GAP * s for lines, _ in rows) + (PAD - GAP) * s
-    image = Image.new("RGB", (width * s, max(height, 2 * PAD * s)), BACKGROUND)
+    image = Image.new("P", (width * s, max(height, 2 * PAD * s)), index[BACKGROUND])
+    image.putpalette([v for colour in COLOURS for v in colour])
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width * s - 1, image.height - 1), outline=BORDER, width=s)
+    draw.fontmode = "1"  # Pillow's default for "P" images, said here because it is the point
+    draw.rectangle((0, 0, width * s - 1, image.height - 1), outline=index[BORDER], width=s)
     y = PAD * s
     for line in title_lines:
-        draw.text((PAD * s, y), line, font=bold, fill=INK)
+        draw.text((PAD * s, y), line, font=bold, fill=index[INK])
         y += (LINE + 2) * s
     if title_lines:
         y += GAP * s
     track = inner - value_w
     for lines, share in rows:
         for line in lines:
-            draw.text((PAD * s, y), line, font=font, fill=INK)
+            draw.text((PAD * s, y), line, font=font, fill=index[INK])
             y += LINE * s
         x0 = PAD * s
-        draw.rectangle((x0, y, x0 + track, y + BAR * s), fill=TRACK)
+        draw.rectangle((x0, y, x0 + track, y + BAR * s), fill=index[TRACK])
         filled = round(track * max(0.0, min(1.0, share)))
         if share > 0:
-            draw.rectangle((x0, y, x0 + max(filled, s), y + BAR * s), fill=FILL)
+            draw.rectangle((x0, y, x0 + max(filled, s), y + BAR * s), fill=index[FILL])
         label = percent(share)
         box = font.getbbox(label)
         ty = y + (BAR * s - (box[3] - box[1])) // 2 - box[1]
-        draw.text((x0 + track + 6 * s, ty), label, font=font, fill=MUTED)
+        draw.text((x0 + track + 6 * s, ty), label, font=font, fill=index[MUTED])
         y += BAR * s + GAP * s
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", optimize=True, bits=4)
     return out.getvalue()

@@ -7,7 +7,18 @@ import io
 
 from PIL import Image
 
-from adapters.chart import BACKGROUND, FILL, INK, MUTED, PAD, SCALE, alt_text, chart_png
+from adapters.chart import (
+    BACKGROUND,
+    COLOURS,
+    FILL,
+    INK,
+    MUTED,
+    PAD,
+    SCALE,
+    WIDTH,
+    alt_text,
+    chart_png,
+)
 
 BARS = (("Workload & staffing", 0.42),
         ("Paid time for equity training and learning for part-time, evening and weekend "
@@ -38,8 +49,12 @@ def _runs(ys: list[int]) -> list[tuple[int, int]]:
 
 
 def test_each_bar_has_its_label_above_and_its_value_beside_it() -> None:
-    image = Image.open(io.BytesIO(chart_png(BARS, "Themes of all comments")))
-    assert image.mode == "RGB" and image.getpixel((PAD * SCALE + 1, 3)) == BACKGROUND  # opaque
+    png = Image.open(io.BytesIO(chart_png(BARS, "Themes of all comments")))
+    # a small palette image of the chart's own colours, with no transparency: opaque
+    assert png.mode == "P" and "transparency" not in png.info and png.width == WIDTH * SCALE
+    image = png.convert("RGB")
+    assert {c for _, c in image.getcolors() or []} <= set(COLOURS)
+    assert image.getpixel((PAD * SCALE + 1, 3)) == BACKGROUND
     bars = _runs(_rows(image, FILL, PAD * SCALE, PAD * SCALE + 6))
     assert len(bars) == 3
     text = _rows(image, INK, PAD * SCALE, image.width // 2)
@@ -60,3 +75,24 @@ def test_each_bar_has_its_label_above_and_its_value_beside_it() -> None:
 
 def test_alt_text_says_the_same_in_words() -> None:
     assert alt_text(BARS[:1], "Themes") == "Themes: Workload & staffing 42%"
+
+
+def test_a_twelve_theme_chart_is_small_enough_to_go_inline_in_a_teams_card() -> None:
+    """Teams takes about 28 KB per message, card and its base64 chart together; with
+    anti-aliased full-colour text a six-theme chart alone was 48 KB as base64."""
+    import base64
+
+    from adapters.teams.convert import CARD_BYTES, CHART_WIDTH
+
+    labels = ["Formación y aprendizaje", "Apoyo de la dirección", "Carga de trabajo y personal",
+              "Alianzas comunitarias y público", "Represalias", "Presupuesto",
+              "Acceso lingüístico e intérpretes", "Contratación y ascensos",
+              "Seguridad y normas de conducta", "Colecciones y exhibiciones",
+              "Horarios y turnos", "otros"]
+    bars = [(label, (12 - n) / 78) for n, label in enumerate(labels)]
+    png = chart_png(bars, "Temas de todos los comentarios (porcentaje de comentarios)",
+                    width=CHART_WIDTH)
+    assert len(base64.b64encode(png)) < CARD_BYTES * 2 // 3
+    image = Image.open(io.BytesIO(png))
+    assert image.width == CHART_WIDTH * SCALE  # still twice the width it is shown at
+    assert len(_runs(_rows(image.convert("RGB"), FILL, PAD * SCALE, PAD * SCALE + 6))) == 12

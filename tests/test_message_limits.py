@@ -63,6 +63,15 @@ async def test_the_largest_messages_fit_slack_and_teams(clock: FakeClock, tmp_pa
                 cards = [p for m in messages for p in teams.parts(m, lang)]
                 assert _lines(cards) == _lines(messages)
                 assert all(teams.card_bytes(c, lang) <= teams.CARD_BYTES for c in cards)
+                # as sent, the chart drawn inline: the /themes overview card was 50 KB in
+                # English and 57 KB in Spanish with its chart, which Teams refuses
+                sizes = [len(json.dumps(teams.render_card(c, lang))) for c in cards]
+                assert max(sizes) <= teams.CARD_BYTES, sizes
+            charted = [c for m in themes for c in teams.parts(m, lang) if c.chart]
+            assert charted, "the overview has its chart"
+            for c in charted:
+                card = teams.render_card(c, lang)
+                assert any(item["type"] == "Image" for item in card["body"])  # not dropped
             # the staff share-back with ten commitments: one card was 28.6 KB on the wire in
             # Spanish (26.3 KB in English), over what Teams takes; it goes as two
             longest = max(share, key=lambda m: len(m.text))

@@ -18,11 +18,11 @@ import re
 import shlex
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.chart import alt_text, chart_png
+from adapters.chart import SCALE, alt_text, chart_png
 from adapters.split import split
 from conversations.events import (
     Address,
@@ -473,9 +473,28 @@ def action_rows(labels: list[str], actions: list[str] | None = None) -> list[lis
 
 
 CHART_WIDTH = 400
+# The most the chart's data URI may take in a card (see CARD_BYTES): card_bytes reserves it
+# without drawing the chart, so splitting a message stays cheap and off the worker thread.
+CHART_BYTES = 17_000
 
 
-def render_card(msg: Message, lang: str = "en") -> JSON:
+def chart_uri(msg: Message) -> str | None:
+    """The message's chart as a data URI of at most CHART_BYTES, or None when even a plainer
+    drawing would not fit (the text says every share in words, so nothing is lost).
+
+    Drawn CHART_WIDTH px wide at twice that size and stretched to the card: its 13 px labels
+    show at about 10 px on a phone and 17 px on the desktop (drawn at 560, they were 7 px on a
+    phone). A chart too big for that (some 14 bars of long labels) is drawn at the shown size."""
+    title = msg.chart_title or "Theme shares"
+    for scale in (SCALE, 1):
+        png = base64.b64encode(chart_png(msg.chart, title, width=CHART_WIDTH, scale=scale))
+        uri = "data:image/png;base64," + png.decode("ascii")
+        if len(uri) <= CHART_BYTES:
+            return uri
+    return None
+
+
+def render_card(msg: Message, lang: str = "en", *, image: str | None = None) -> JSON:
     """A neutral message as an Adaptive Card (schema CARD_VERSION).
 
     Buttons become Action.Submit with data {a, v, k}; a text input becomes Input.Text plus an
@@ -483,18 +502,16 @@ def render_card(msg: Message, lang: str = "en") -> JSON:
     https://adaptivecards.io/explorer/Action.Submit.html
     Actions sit in ActionSets in the body (rows of ACTIONS_PER_ROW). A card rendered from a
     message without buttons or input has no action at all, which is what makes an answered
-    question, once replaced, impossible to answer again."""
+    question, once replaced, impossible to answer again. `image` is the chart's URI when it
+    is already known (chart_uri draws it otherwise)."""
     body: list[JSON] = _paragraphs(msg.text)
-    if msg.chart:
+    uri = (image if image is not None else chart_uri(msg)) if msg.chart else None
+    if msg.chart and uri is not None:
         # Teams shows base64 data-URI images in cards, so the chart needs no hosting:
         # https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
-        # Drawn CHART_WIDTH px wide and stretched to the card: its 13 px labels show at about
-        # 10 px on a phone and 17 px on the desktop (drawn at 560, they were 7 px on a phone).
-        png = base64.b64encode(chart_png(msg.chart, msg.chart_title or "Theme shares",
-                                         width=CHART_WIDTH)).decode("ascii")
         body.append({
             "type": "Image",
-            "url": f"data:image/png;base64,{png}",
+            "url": uri,
             "altText": alt_text(msg.chart, msg.chart_title or "Theme shares")[:1000],
             "size": "Stretch",
         })
@@ -571,9 +588,10 @@ CARD_BYTES = 24_000
 
 
 def card_bytes(msg: Message, lang: str = "en") -> int:
-    """The size of a message's card as sent, without its chart (drawn separately)."""
-    card = render_card(replace(msg, chart=()), lang)
-    return len(json.dumps(card))
+    """The most a message's card can take as sent: its chart is counted as CHART_BYTES (the
+    most chart_uri makes it) without being drawn, its alt text as it is."""
+    card = render_card(msg, lang, image="")
+    return len(json.dumps(card)) + (CHART_BYTES if msg.chart else 0)
 
 
 def parts(msg: Message, lang: str = "en") -> list[Message]:
