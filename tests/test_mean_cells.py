@@ -10,7 +10,7 @@ concerns (4) and 2 disagree (2); k = 5."""
 
 from __future__ import annotations
 
-from conversations.results.thresholds import mean_gives_away
+from conversations.results.thresholds import mean_gives_away, shown_parts
 from tests.support import Console, FakeOutward
 from tests.test_shareback_change import SAFE, series
 
@@ -67,3 +67,34 @@ async def test_the_chair_and_the_share_back_never_read_a_small_part_off_the_aver
         assert sent is not None
         assert "safe-to-raise" not in [r["question"] for r in sent.headline["ratings"]]
         assert 3.6 not in [r["mean"] for r in sent.headline["ratings"]]
+
+
+def _display(split: tuple[int, int, int], mean: float, k: int) -> tuple[object, ...]:
+    """What a reader sees of a rating with these parts and this average (summary._rating)."""
+    counts = dict(zip(("disagree", "neutral", "agree"), split, strict=True))
+    shown = shown_parts(counts, k)
+    if mean_gives_away(shown, sum(split), mean, k):
+        shown = {key: None for key in shown}
+        if mean_gives_away(shown, sum(split), mean, k, counts):
+            return ("withheld", sum(split))
+    return (sum(split), mean, tuple(shown.values()))
+
+
+def test_no_rating_a_reader_sees_pins_a_hidden_part() -> None:
+    """Every split of 5..14 answers and every average it can have: the splits a reader cannot
+    tell apart (shown the same) never all hold 1..k-1 people in a hidden part."""
+    for k in (3, 5):
+        for n in range(k, 15):
+            alike: dict[tuple[object, ...], set[tuple[int, int, int]]] = {}
+            for d in range(n + 1):
+                for a in range(n - d + 1):
+                    split = (d, n - d - a, a)
+                    low, high = d + 3 * split[1] + 4 * a, 2 * d + 3 * split[1] + 5 * a
+                    for mean in {round(s / n, 1) for s in range(low, high + 1)}:
+                        alike.setdefault(_display(split, mean, k), set()).add(split)
+            for seen, splits in alike.items():
+                parts = seen[2] if seen[0] != "withheld" else (None, None, None)
+                assert isinstance(parts, tuple)
+                for i, part in enumerate(parts):
+                    assert part is not None or any(not 0 < s[i] < k for s in splits), (
+                        seen, sorted(splits))
