@@ -136,3 +136,10 @@ async def test_english_leads_read_the_import_as_before(
     assert ("• line 11: sam: role must be mentee, mentor or liaison, not 'mentorr' "
             "(did you mean mentor?)") in out
     assert "• line 6: kwame: availability 'tarde' is not a day of the week" in out
+
+
+async def test_an_english_speaker_typing_a_spanish_word_reads_english(console: Console) -> None:
+    # was "Only Outward admins can crear mentorship cohorts."
+    out = await console.say(":as jordan", "/mentoria crear x")
+    assert "Only Outward admins can create mentorship cohorts." in out
+    assert "crear" not in out

@@ -49,7 +49,10 @@ class MentorshipCommands:
         typed, rest = words[0].lower(), words[1:]
         sub = SUBCOMMAND_WORDS.get(typed, typed)
         if sub in ADMIN_ONLY and "admin" not in roles(person):
-            return [self.deps.reply(person, "mentor.admin_only", action=typed)]
+            # the word as typed for a Spanish reader ("/mentoria crear"), English's own verb
+            # for everyone else (never "can crear")
+            action = typed if (person.locale or "").startswith("es") else sub
+            return [self.deps.reply(person, "mentor.admin_only", action=action)]
         with_args: dict[str, Callable[[UnitOfWork, Person, list[str]], Awaitable[Message]]] = {
             "create": self.admin.create,
             "import": self.admin.import_csv,

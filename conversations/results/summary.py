@@ -526,7 +526,7 @@ def _rating(q: Question, text: str, rows: Sequence[Row], k: int, words: Sequence
     mean = round(sum(int(v) for v in values) / n, 1)
     if mean_gives_away(shown, n, mean, k):  # the average would pin a hidden part down
         shown = {key: None for key in shown}
-        if mean_gives_away(shown, n, mean, k):
+        if mean_gives_away(shown, n, mean, k, counts):
             return None
     counted = [(key, shown[key]) for key, _ in RATING_PARTS]
     shares = [None if c is None else c / n for _, c in counted]

@@ -386,45 +386,101 @@ def choose_snapshot(current: Mapping[int, int], earlier: Sequence[Mapping[int, i
     return SnapshotChoice(None, enough(len(set(current.values())), k) and fresh)
 
 
-def mean_gives_away(shown: Mapping[str, int | None], answers: int, mean: float, k: int) -> bool:
+_PARTS = ("disagree", "neutral", "agree")
+
+
+def mean_gives_away(shown: Mapping[str, int | None], answers: int, mean: float, k: int,
+                    real: Mapping[str, int] | None = None) -> bool:
     """Whether a rating's average (rounded to one decimal, as shown), its number of answers
     and its shown parts (`shown`: disagree 1-2, neutral 3, agree 4-5 -> count, None when
-    hidden) together say that a hidden part, or the hidden parts but one, holds 1..k-1
-    people. Ten answers averaging 3.6 with "neutral 0" shown can only be two to four
-    disagreeing (2s) and the rest agreeing (4s): hiding the parts was not enough.
+    hidden) together say that a hidden part holds 1..k-1 people. Ten answers averaging 3.6
+    with "neutral 0" shown can only be two to four disagreeing (2s) and the rest agreeing
+    (4s): hiding the parts was not enough.
 
-    Every split (d, m, a) the shown figures allow is considered; its sums run over every
-    whole number from d + 3m + 4a (all 1s and 4s) to 2d + 3m + 5a (all 2s and 5s)."""
-    n = answers
+    A reader who knows the rules narrows the splits (d, m, a) down to those that give this
+    average (a split's sums run over every whole number from d + 3m + 4a, all 1s and 4s, to
+    2d + 3m + 5a, all 2s and 5s) and that would be shown exactly so: while some part is
+    shown, a hidden part is never empty (`shown_parts` shows every 0) and is of k or more
+    only where it hides a small one. When every part is hidden, the splits are those whose
+    parts `shown_parts` hides (each of 1 or more) and `real` (the real parts, when
+    `summary._rating` hid them all because the average gave its shown ones away)."""
+    sums = _sums(answers, mean)
+    if sums is None:
+        return False
+    known = tuple(shown.get(key) for key in _PARTS)
+    if any(c is not None for c in known):
+        return _pinned(_alike(known, answers, sums, k), known, k)
+    hidden = _all_hidden(answers, sums, k)
+    # The splits whose own shown parts the average gives away are shown with every part
+    # hidden too; they are not listed, but for the real one: leaving them out withholds
+    # more, never less (listing them all would make a withheld rating itself tell a small
+    # part: at 14 answers, k = 5, only splits with one 3 would be withheld). Those
+    # `shown_parts` hides are withheld together when they pin a part.
+    if _pinned(hidden, known, k):
+        hidden = []
+    if real is not None:
+        hidden.append((real["disagree"], real["neutral"], real["agree"]))
+    return not hidden or _pinned(hidden, known, k)
+
+
+def _sums(n: int, mean: float) -> tuple[int, int] | None:
+    """The lowest and highest sum of n answers (1-5) whose average rounds to `mean`."""
     if n <= 0:
-        return False
+        return None
     sums = [s for s in range(max(n, int((mean - 0.1) * n)), min(5 * n, int((mean + 0.1) * n) + 2)
-                             ) if round(s / n, 1) == mean]
-    if not sums:
-        return False
-    s_lo, s_hi = min(sums), max(sums)
-    d_known, m_known, a_known = (shown.get(key) for key in ("disagree", "neutral", "agree"))
-    # each part's possible counts, as ranges
-    ranges: dict[str, list[tuple[int, int]]] = {"disagree": [], "neutral": [], "agree": []}
-    for d in ([d_known] if d_known is not None else range(n + 1)):
-        # a split's lowest sum is 3n - 2d + a, its highest 3n - d + 2a (m = n - d - a)
-        lo = max(0, -((3 * n - d - s_lo) // 2))
-        hi = min(n - d, s_hi - 3 * n + 2 * d)
-        if a_known is not None:
-            lo, hi = max(lo, a_known), min(hi, a_known)
-        if m_known is not None:
-            lo, hi = max(lo, n - d - m_known), min(hi, n - d - m_known)
-        if lo > hi:
-            continue
-        ranges["disagree"].append((d, d))
-        ranges["agree"].append((lo, hi))
-        ranges["neutral"].append((n - d - hi, n - d - lo))
-    if not ranges["disagree"]:
+                             + 1) if round(s / n, 1) == mean]
+    return (min(sums), max(sums)) if sums else None
+
+
+def _fits(split: tuple[int, int, int], sums: tuple[int, int]) -> bool:
+    d, m, a = split
+    return d + 3 * m + 4 * a <= sums[1] and 2 * d + 3 * m + 5 * a >= sums[0]
+
+
+def _as_shown(split: tuple[int, int, int], k: int) -> tuple[int | None, ...]:
+    out = shown_parts(dict(zip(_PARTS, split, strict=True)), k)
+    return tuple(out[key] for key in _PARTS)
+
+
+def _alike(known: tuple[int | None, ...], n: int, sums: tuple[int, int], k: int
+           ) -> list[tuple[int, int, int]]:
+    """The splits that give this average and are shown as `known` (some part shown)."""
+    free = [i for i, c in enumerate(known) if c is None]
+    if not free:
+        return []  # nothing hidden
+    rest = n - sum(c for c in known if c is not None)
+    out = []
+    for x in range(rest + 1) if len(free) == 2 else [rest]:  # O(n): cheap checks first
+        split = list(known)
+        split[free[0]] = x
+        if len(free) == 2:
+            split[free[1]] = rest - x
+        candidate = (int(split[0] or 0), int(split[1] or 0), int(split[2] or 0))
+        if rest >= 0 and _fits(candidate, sums) and _as_shown(candidate, k) == known:
+            out.append(candidate)
+    return out
+
+
+def _all_hidden(n: int, sums: tuple[int, int], k: int) -> list[tuple[int, int, int]]:
+    """The splits that give this average and whose parts `shown_parts` hides, every one
+    (two of them of 1..k-1 people, the third hiding them)."""
+    out = set()
+    for big in range(len(_PARTS)):
+        for x in range(1, k):
+            for y in range(1, k):
+                split = [x, y]
+                split.insert(big, n - x - y)
+                candidate = (split[0], split[1], split[2])
+                if candidate[big] >= 1 and _fits(candidate, sums) and all(
+                        c is None for c in _as_shown(candidate, k)):
+                    out.add(candidate)
+    return sorted(out)
+
+
+def _pinned(splits: Sequence[tuple[int, int, int]], known: tuple[int | None, ...], k: int
+            ) -> bool:
+    """Whether, over these splits, some hidden part is always of 1..k-1 people."""
+    if not splits:
         return False  # no split gives this average (not a rating's figures)
-    for key, known in (("disagree", d_known), ("neutral", m_known), ("agree", a_known)):
-        if known is not None:
-            continue
-        # some split leaves the part empty or of k+ people
-        if not any(lo == 0 or hi >= k for lo, hi in ranges[key]):
-            return True
-    return False
+    return any(known[i] is None and all(0 < split[i] < k for split in splits)
+               for i in range(len(_PARTS)))
