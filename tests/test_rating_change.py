@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from bot.bootstrap import Core
 from bot.clock import FakeClock
@@ -205,3 +206,24 @@ def test_the_same_statement_is_found_by_its_id_else_by_its_words() -> None:
                   commitment={"round": "lt", "number": 1})
     assert same_rating(progress, [_q("progress-1", "Have you seen progress on: X?",
                                      commitment={"round": "lt0", "number": 1})]) is None
+
+
+async def test_a_group_shown_in_both_rounds_reads_its_own_change(tour: Core,
+                                                                 clock: FakeClock) -> None:
+    """Full-time staff pass the thresholds in both rounds: their view compares them with
+    themselves last round (not with the whole round), in chat, the report's group averages
+    and the CSV's group rows."""
+    console = await next_round(tour, clock, 45)
+    out = await console.say("/themes lt-2 employment=FT")
+    assert (f"• {TIME}: average 2.6 (21 answers) · disagree 10 (48%) · neutral 5 (24%) · "
+            "agree 6 (28%)\n"
+            "       Since listening-tour: average 2.3 → 2.6 · agree ▲ 11 pts (17% → 28%)") in out
+    page = await report_html(tour, "lt-2")
+    assert re.search(r'<th scope="row" class="label">Full-time</th>\s*<td class="num">2\.6'
+                     r"<br><small>was 2\.3 in listening-tour</small>", page)
+    rows = {(r["item"]): r for r in await csv_rows(tour, "lt-2")
+            if (r["segment"], r["value"], r["question_id"]) == ("employment", "FT",
+                                                                 "training-time")}
+    assert (rows["all answers"]["since"], rows["all answers"]["average_before"]) == (
+        "listening-tour", "2.3")
+    assert (rows["agree"]["since"], rows["agree"]["change_pts"]) == ("listening-tour", "+11.0")
