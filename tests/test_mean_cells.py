@@ -98,3 +98,32 @@ def test_no_rating_a_reader_sees_pins_a_hidden_part() -> None:
                 for i, part in enumerate(parts):
                     assert part is not None or any(not 0 < s[i] < k for s in splits), (
                         seen, sorted(splits))
+
+
+def _choice_of(counts: dict[str, int], k: int = 5) -> object:
+    from conversations.questions import Choice, Question
+    from conversations.results.summary import _choice
+    from storage.rows import ResponseRow
+
+    q = Question("priority", "choice", {"en": "First?"},
+                 choices=tuple(Choice(v, {"en": v.title()}) for v in counts))
+    rows = [ResponseRow(f"{v}{i}", "priority", "o", v, None, None, {}, None, 1)
+            for v, c in counts.items() for i in range(c)]
+    return _choice(q, "First?", rows, k, "en")
+
+
+def test_a_choice_never_names_a_hidden_option_apart_from_those_nobody_chose() -> None:
+    """10 chose Hiring, 2 Training, 3 Services, nobody Policies (k=5): "not shown: Training,
+    Services" beside "chosen by nobody: Policies" said each of the two was chosen by 1 to 4
+    people (15 - 10 = 5 between two options chosen by someone). Named together with the
+    option nobody chose, any of them may hold none."""
+    from conversations.results.model import ChoiceResult
+
+    got = _choice_of({"hiring": 10, "training": 2, "services": 3, "policies": 0})
+    assert isinstance(got, ChoiceResult)
+    assert [p.label for p in got.options] == ["Hiring"]
+    assert got.hidden == ("Training", "Services", "Policies") and got.nobody == ()
+    # 6 between two hidden options: either may hold 5 (5 + 1), nothing pinned: as before
+    got = _choice_of({"hiring": 10, "training": 3, "services": 3, "policies": 0})
+    assert isinstance(got, ChoiceResult)
+    assert got.nobody == ("Policies",) and len(got.hidden) == 2

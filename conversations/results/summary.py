@@ -50,6 +50,7 @@ from conversations.results.thresholds import (
     Row,
     Shown,
     Slice,
+    choices_pinned,
     enough,
     enough_people,
     mean_gives_away,
@@ -552,8 +553,16 @@ def _choice(q: Question, text: str, rows: Sequence[Row], k: int, locale: str
         (Part(v, q.choice_label(v, locale), c, c / n, pct) for (v, c), pct in
          zip(chosen, percents([c / n for _, c in chosen]), strict=True)),
         key=lambda p: (-(p.count or 0), order.index(p.key) if p.key in order else len(order)))
-    hidden = tuple(q.choice_label(v, locale) for v, c in shown.items() if c is None)
-    nobody = tuple(q.choice_label(v, locale) for v, c in shown.items() if c == 0)
+    held = [v for v, c in shown.items() if c is None]
+    zero = [v for v, c in shown.items() if c == 0]
+    if held and choices_pinned(n - sum(c for c in shown.values() if c), len(held), k):
+        # named apart from the options nobody chose, each hidden option is known to hold
+        # 1..k-1 people: named together with them, any of them may hold none
+        if len(held) + len(zero) < 2:
+            return None
+        held, zero = [v for v in shown if v in held or v in zero], []
+    hidden = tuple(q.choice_label(v, locale) for v in held)
+    nobody = tuple(q.choice_label(v, locale) for v in zero)
     return ChoiceResult(q.id, text, n, tuple(options), hidden, nobody=nobody)
 
 

@@ -389,6 +389,13 @@ def choose_snapshot(current: Mapping[int, int], earlier: Sequence[Mapping[int, i
 _PARTS = ("disagree", "neutral", "agree")
 
 
+def choices_pinned(rest: int, hidden: int, k: int) -> bool:
+    """Whether `hidden` options held back from a single-choice question, known to be chosen by
+    someone each and by `rest` people together (the answers less the options shown), are each
+    held to 1..k-1 people: even the largest can hold no more than rest - (hidden - 1)."""
+    return hidden > 0 and rest - (hidden - 1) < k
+
+
 def mean_gives_away(shown: Mapping[str, int | None], answers: int, mean: float, k: int,
                     real: Mapping[str, int] | None = None) -> bool:
     """Whether a rating's average (rounded to one decimal, as shown), its number of answers
