@@ -10,6 +10,7 @@ import functools
 
 import pytest
 
+from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.results.export import csv_text
 from conversations.results.report import _legend
@@ -19,7 +20,7 @@ from tests.test_loop import FIVE, LT, asked_about
 PLEDGE = "Interpreters for story times by March"
 
 
-async def speaks_spanish(app: FakeOutward, handle: str) -> None:
+async def speaks_spanish(app: Core, handle: str) -> None:
     async with app.deps.uow() as tx:
         person = await tx.people.by_handle(handle)
         assert person is not None

@@ -12,18 +12,10 @@ from typing import Any
 
 from adapters.slack import convert as slack
 from adapters.teams import convert as teams
-from bot.bootstrap import Core
 from bot.clock import FakeClock
 from conversations.messages import Button, Message
 from tests.limits_support import NEXT, ROUND, big_series, said
-
-
-async def _speaks_spanish(app: Core, handle: str) -> None:
-    async with app.deps.uow() as tx:
-        person = await tx.people.by_handle(handle)
-        assert person is not None
-        person.locale = "es"
-        await tx.commit()
+from tests.test_loop_words import speaks_spanish
 
 
 def _slack_ok(payload: dict[str, Any]) -> None:
@@ -47,8 +39,8 @@ async def test_the_largest_messages_fit_slack_and_teams(clock: FakeClock, tmp_pa
     try:
         for lang in ("en", "es"):
             if lang == "es":
-                await _speaks_spanish(app, "jordan")
-                await _speaks_spanish(app, "grace")
+                await speaks_spanish(app, "jordan")
+                await speaks_spanish(app, "grace")
             themes = await said(app, "jordan", "themes", NEXT)
             share = await said(app, "jordan", "pulse", f"share {NEXT}")
             results = await said(app, "grace", "results", ROUND)
