@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.teams import convert
+from adapters.teams import rows as layout
 from conversations.events import (
     Address,
     ButtonPressed,
@@ -298,8 +299,8 @@ def assert_rows_fit(card: dict[str, Any]) -> None:
     single button."""
     for action_set in (i for i in card["body"] if i["type"] == "ActionSet"):
         titles = [a["title"] for a in action_set["actions"]]
-        width = sum(convert.label_width(t) for t in titles) + convert.BUTTON_GAP * (len(titles) - 1)
-        assert len(titles) == 1 or width <= convert.ROW_WIDTH, titles
+        width = sum(layout.label_width(t) for t in titles) + layout.BUTTON_GAP * (len(titles) - 1)
+        assert len(titles) == 1 or width <= layout.ROW_WIDTH, titles
 
 
 def test_question_with_rating_buttons_and_navigation() -> None:
@@ -436,15 +437,15 @@ def test_every_button_label_outward_ships_fits_a_phone_row_on_its_own() -> None:
         spec = yaml.safe_load(path.read_text("utf-8"))
         labels += [label for t in spec.get("topics") or [] for label in t["label"].values()]
     assert len(labels) > 50
-    too_wide = [label for label in labels if convert.label_width(label) > convert.ROW_WIDTH]
+    too_wide = [label for label in labels if layout.label_width(label) > layout.ROW_WIDTH]
     assert not too_wide
-    assert convert.label_width("x" * 60) > convert.ROW_WIDTH  # the check can fail
+    assert layout.label_width("x" * 60) > layout.ROW_WIDTH  # the check can fail
 
 
 def test_label_widths_follow_the_font_not_the_character_count() -> None:
-    assert convert.label_width("iiii") < convert.label_width("mmmm")
-    assert convert.label_width("Skip") < convert.label_width("Stop for now")
-    assert convert.label_width("") == convert.BUTTON_CHROME
+    assert layout.label_width("iiii") < layout.label_width("mmmm")
+    assert layout.label_width("Skip") < layout.label_width("Stop for now")
+    assert layout.label_width("") == layout.BUTTON_CHROME
 
 
 def test_validator_rejects_what_teams_would_not_render() -> None:

@@ -19,9 +19,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock as SignatureClock
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import convert
 from adapters.slack.config import SlackConfig
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+from adapters.slack.shape import malformed
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class SlackHttp:
         # A signed payload Slack would never send (`"event": null`, a null view.state.values...)
         # gets a 400, not an ack: it is not a delivery Slack's retry or modal logic waits on,
         # and no recorded Slack payload trips these checks (tests/test_slack_http.py).
-        problem = convert.malformed(bolt_req.body)
+        problem = malformed(bolt_req.body)
         if problem:
             log.warning("malformed Slack payload refused: %s", problem)
             return _error(400, f"malformed payload: {problem}")
