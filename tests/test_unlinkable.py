@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from adapters.console.adapter import address_for as console_address
@@ -410,3 +411,34 @@ async def test_a_series_with_share_backs_and_carried_commitments_keeps_no_link_o
                     assert (part["count"] is None) == (part["pct"] is None), (round_id, rating)
     finally:
         await app.close()
+
+
+async def test_answers_held_under_another_secret_stay_held_and_the_rest_are_released(
+        clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    """OUTWARD_SECRET changed while answers were held: those cannot be opened, by the app or
+    anyone, so they stay held (said in the log, without their content); the others are
+    released at close as usual."""
+    from conversations.keyed import KeyedHash, seal_held
+    from conversations.results.release import release_round
+    from tests.support import in_memory
+
+    app = await in_memory(clock)
+    await app.router(TextReceived(console_address("amara"), "/pulse start listening-tour"))
+    async with app.deps.uow() as tx:
+        for i in range(5):
+            await tx.responses.hold("listening-tour", "2026-11-24", [], {}, "2026-W48",
+                                    sealed=seal_held(app.deps.keyed, "listening-tour",
+                                                     [("strengths", "", f"mine {i}")], {}))
+        await tx.responses.hold("listening-tour", "2026-11-24", [], {}, "2026-W48",
+                                sealed=seal_held(KeyedHash(b"an-old-secret-xx"),
+                                                 "listening-tour",
+                                                 [("strengths", "", "OLDSECRET")], {}))
+        rnd = await tx.rounds.get("listening-tour")
+        assert rnd is not None
+        released = await release_round(app.deps, tx, rnd, closing=True)
+        await tx.commit()
+    assert released == 5
+    texts = {r.text for r in app.db.responses.values()}
+    assert {f"mine {i}" for i in range(5)} <= texts and "OLDSECRET" not in texts
+    assert len(app.db.held) == 1
+    assert "sealed with another OUTWARD_SECRET" in caplog.text and "OLDSECRET" not in caplog.text
